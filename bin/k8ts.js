@@ -1,0 +1,8 @@
+#!/usr/bin/env node
+// Entry point of the `k8ts` CLI: loads the TypeScript sources through tsx's ESM loader
+// (no build step), then runs src/cli/main.ts.
+import { register } from 'tsx/esm/api';
+
+register();
+const { main } = await import('../src/cli/main.ts');
+await main(process.argv.slice(2));
