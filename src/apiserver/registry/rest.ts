@@ -1,0 +1,80 @@
+/**
+ * The contract between the apiserver's HTTP layer (endpoints/handlers) and its
+ * registry (upstream k8s.io/apiserver/pkg/registry/rest: Getter, Lister, Watcher,
+ * Creater, Updater, Patcher, GracefulDeleter). The HTTP layer decodes requests, finds
+ * the {@link RestStorage} for `group/resource[/subresource]` and calls it; every
+ * failure is thrown as a StatusError (machinery/errors.ts).
+ */
+import type { KubeList, KubeObject } from '../../api/object.js';
+import type { ResourceInfo } from '../../api/resource-info.js';
+
+/** The authenticated user (upstream user.Info). */
+export interface UserInfo { username: string; uid?: string; groups: string[]; extra?: Record<string, string[]> }
+
+export interface RequestContext {
+  user: UserInfo;
+  /** '' for cluster-scoped resources or all-namespace lists/watches. */
+  namespace: string;
+  /** `?dryRun=All`: validate and return the result without persisting. */
+  dryRun?: boolean;
+  fieldManager?: string;
+}
+
+export interface ListOptions {
+  labelSelector?: string;
+  fieldSelector?: string;
+  resourceVersion?: string;
+  resourceVersionMatch?: 'Exact' | 'NotOlderThan';
+  limit?: number;
+  continue?: string;
+}
+
+export interface WatchOptions extends ListOptions {
+  allowWatchBookmarks?: boolean;
+  sendInitialEvents?: boolean;
+  /** Ends the watch. */
+  signal: AbortSignal;
+}
+
+export interface WatchEvent { type: 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR'; object: KubeObject }
+
+/** meta/v1 DeleteOptions as sent in a DELETE body or query. */
+export interface DeleteOptions {
+  gracePeriodSeconds?: number;
+  propagationPolicy?: 'Orphan' | 'Background' | 'Foreground';
+  preconditions?: { uid?: string; resourceVersion?: string };
+  dryRun?: string[];
+}
+
+export type PatchType = 'json' | 'merge' | 'strategic' | 'apply';
+
+/**
+ * One resource or subresource. Methods a resource does not support are absent; the
+ * HTTP layer answers 405 MethodNotAllowed for them.
+ */
+export interface RestStorage {
+  /** The resource this serves (for subresources: of the parent). */
+  readonly info: ResourceInfo;
+  /** For subresources: 'status', 'scale', 'binding'; undefined for the main resource. */
+  readonly subresource?: string;
+  /** Group/version/kind of what this storage returns (e.g. autoscaling/v1 Scale for 'scale'). */
+  readonly returnsKind?: { group: string; version: string; kind: string };
+  get?(ctx: RequestContext, name: string): Promise<KubeObject>;
+  list?(ctx: RequestContext, opts: ListOptions): Promise<KubeList>;
+  watch?(ctx: RequestContext, opts: WatchOptions): AsyncIterable<WatchEvent>;
+  /** For subresources like 'binding', `name` is the parent's name. */
+  create?(ctx: RequestContext, obj: KubeObject, name?: string): Promise<KubeObject>;
+  /** PUT. Returns `created: true` when the PUT created the object (HTTP 201). */
+  update?(ctx: RequestContext, name: string, obj: KubeObject): Promise<{ object: KubeObject; created: boolean }>;
+  patch?(ctx: RequestContext, name: string, type: PatchType, patch: unknown): Promise<KubeObject>;
+  /** `deleted: false` when deletion is pending (grace period, finalizers): HTTP 202 with the object. */
+  delete?(ctx: RequestContext, name: string, opts: DeleteOptions): Promise<{ object: KubeObject; deleted: boolean }>;
+  deleteCollection?(ctx: RequestContext, opts: DeleteOptions, listOpts: ListOptions): Promise<KubeList>;
+}
+
+/** All storages of the apiserver, keyed `group/resource` or `group/resource/subresource` ('' group for core). */
+export interface Registry {
+  /** Every served main resource, for discovery. */
+  resources(): ResourceInfo[];
+  lookup(group: string, version: string, resource: string, subresource?: string): RestStorage | undefined;
+}
