@@ -1,0 +1,57 @@
+/**
+ * Single-component commands: `k8ts apiserver` (SQLite storage in the data dir) and
+ * `k8ts scheduler` / `k8ts controller-manager` against any apiserver given by a
+ * kubeconfig (ARCHITECTURE.md §1: every component also runs as its own process).
+ */
+import { ensurePki } from '../pki/pki.js';
+import { writeKubeconfig } from '../pki/kubeconfig.js';
+import { openSqliteStorage } from '../storage/sqlite/sqlite-storage.js';
+import { createRegistry } from '../apiserver/registry/index.js';
+import { startApiServer } from '../apiserver/server.js';
+import { createClient, loadKubeconfig } from '../client/rest-client.js';
+import { createSharedInformerFactory } from '../client/informers/shared-informer-factory.js';
+import { runScheduler } from '../scheduler/scheduler.js';
+import { runControllerManager } from '../controllers/manager.js';
+import { ensureBootstrapNamespaces } from '../controllers/bootstrap/bootstrap.js';
+import { databasePath, kubeconfigPath, tlsDir } from './defaults.js';
+
+function untilSignal(): { signal: AbortSignal; done: Promise<void> } {
+  const ac = new AbortController();
+  const done = new Promise<void>((resolve) => {
+    for (const s of ['SIGTERM', 'SIGINT'] as const) process.once(s, () => { ac.abort(); resolve(); });
+  });
+  return { signal: ac.signal, done };
+}
+
+/** `k8ts apiserver`. */
+export async function runApiServerCommand(o: { dataDir: string; httpsListenPort: number; bindAddress: string; serviceCidr: string }): Promise<void> {
+  const pki = await ensurePki(tlsDir(o.dataDir));
+  const storage = await openSqliteStorage({ path: databasePath(o.dataDir) });
+  const registry = createRegistry(storage, { serviceCIDR: o.serviceCidr });
+  const kc = await pki.issueCertificate({ commonName: 'kube-apiserver-kubelet-client', organizations: ['system:masters'], usages: 'client' });
+  const server = await startApiServer({ registry, pki, port: o.httpsListenPort, host: o.bindAddress, kubeletClient: { certPem: kc.certPem, keyPem: kc.keyPem, caPem: pki.ca.certPem } });
+  const url = `https://${o.bindAddress === '0.0.0.0' ? '127.0.0.1' : o.bindAddress}:${server.port}`;
+  writeKubeconfig(kubeconfigPath(o.dataDir), { server: url, caPem: pki.ca.certPem, certPem: pki.admin.certPem, keyPem: pki.admin.keyPem });
+  await ensureBootstrapNamespaces(createClient({ server: url, caPem: pki.ca.certPem, certPem: pki.admin.certPem, keyPem: pki.admin.keyPem }));
+  console.log(`apiserver at ${url}; kubeconfig ${kubeconfigPath(o.dataDir)}`);
+  const { done } = untilSignal();
+  await done;
+  await server.close();
+  await storage.close();
+  process.exit(0);
+}
+
+/** `k8ts scheduler` and `k8ts controller-manager`. */
+export async function runComponentCommand(name: 'scheduler' | 'controller-manager', o: { kubeconfig: string; clusterCidr: string }): Promise<void> {
+  const client = createClient(loadKubeconfig(o.kubeconfig));
+  const informers = createSharedInformerFactory(client);
+  const { signal, done } = untilSignal();
+  const running = name === 'scheduler'
+    ? runScheduler({ client, informers, signal })
+    : runControllerManager({ client, informers, signal, clusterCIDR: o.clusterCidr });
+  informers.start(signal);
+  console.log(`${name} running`);
+  await Promise.race([done, running]);
+  await running;
+  process.exit(0);
+}

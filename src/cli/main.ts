@@ -1,0 +1,77 @@
+/**
+ * The `k8ts` command line (like k3s's single binary): `server` runs the whole
+ * single-node cluster in one process; `apiserver`, `scheduler` and
+ * `controller-manager` run one component each against a remote apiserver;
+ * `killall` tears the node down; `images build` makes the offline images.
+ */
+import { Command, Option } from 'commander';
+import { DEFAULT_DATA_DIR } from './defaults.js';
+
+/** Parses `argv` (without node and script) and runs the chosen command. */
+export async function main(argv: string[]): Promise<void> {
+  const program = new Command('k8ts')
+    .description('Kubernetes in TypeScript: a small, fast, compatible cluster')
+    .version('0.1.0 (Kubernetes v1.32.4)');
+
+  program.command('server')
+    .description('run the control plane and this node (apiserver, scheduler, controller-manager, kubelet, containerd)')
+    .option('--data-dir <dir>', 'folder of all state', DEFAULT_DATA_DIR)
+    .option('--https-listen-port <port>', 'apiserver HTTPS port', (v) => Number(v), 6443)
+    .option('--bind-address <ip>', 'address the apiserver listens on', '127.0.0.1')
+    .option('--node-name <name>', 'name of this node (default: the hostname)')
+    .option('--node-ip <ip>', 'InternalIP of this node; the kubelet API listens on it', '127.0.0.1')
+    .option('--kubelet-port <port>', 'kubelet API HTTPS port', (v) => Number(v), 10250)
+    .option('--cluster-cidr <cidr>', 'pod network; one /24 per node', '10.244.0.0/16')
+    .option('--service-cidr <cidr>', 'service cluster IP range', '10.96.0.0/12')
+    .option('--tls-san <name...>', 'extra names and IPs for the serving certificate', [])
+    .option('--disable-agent', 'run only the control plane, no kubelet or containerd', false)
+    .addOption(new Option('--bridge <name>', 'pod network bridge').default('k8ts0').hideHelp())
+    .action(async (opts) => {
+      const { runServerCommand } = await import('./server-command.js');
+      await runServerCommand(opts);
+    });
+
+  program.command('apiserver')
+    .description('run only the apiserver (SQLite storage in the data dir)')
+    .option('--data-dir <dir>', 'folder of all state', DEFAULT_DATA_DIR)
+    .option('--https-listen-port <port>', 'HTTPS port', (v) => Number(v), 6443)
+    .option('--bind-address <ip>', 'listen address', '127.0.0.1')
+    .option('--service-cidr <cidr>', 'service cluster IP range', '10.96.0.0/12')
+    .action(async (opts) => {
+      const { runApiServerCommand } = await import('./component-commands.js');
+      await runApiServerCommand(opts);
+    });
+
+  for (const name of ['scheduler', 'controller-manager'] as const) {
+    program.command(name)
+      .description(`run only the ${name} against an apiserver`)
+      .requiredOption('--kubeconfig <path>', 'kubeconfig of the apiserver to use')
+      .option('--cluster-cidr <cidr>', 'pod network (controller-manager)', '10.244.0.0/16')
+      .action(async (opts) => {
+        const { runComponentCommand } = await import('./component-commands.js');
+        await runComponentCommand(name, opts);
+      });
+  }
+
+  program.command('killall')
+    .description('stop every pod, shim and containerd of this node; remove its bridge, routes, nft tables, mounts and netns')
+    .option('--data-dir <dir>', 'folder of all state', DEFAULT_DATA_DIR)
+    .addOption(new Option('--bridge <name>', 'pod network bridge').default('k8ts0').hideHelp())
+    .action(async (opts) => {
+      const { killall } = await import('../runtime/killall.js');
+      await killall({ dataDir: opts.dataDir, bridge: opts.bridge, log: (m: string) => console.log(m) });
+    });
+
+  const images = program.command('images').description('offline container images');
+  images.command('build')
+    .description('build busybox and pause images from Debian\'s busybox-static into <data-dir>/agent/images (imported by the server at start)')
+    .option('--data-dir <dir>', 'folder of all state', DEFAULT_DATA_DIR)
+    .action(async (opts) => {
+      const { buildImages } = await import('../runtime/images.js');
+      const { imagesDir } = await import('./defaults.js');
+      const files = await buildImages({ outDir: imagesDir(opts.dataDir), log: (m: string) => console.log(m) });
+      for (const f of files) console.log(f);
+    });
+
+  await program.parseAsync(argv, { from: 'user' });
+}

@@ -1,0 +1,33 @@
+/**
+ * `k8ts server`: runs {@link startServer} until SIGTERM/SIGINT, then stops cleanly
+ * (pods keep running; see `k8ts killall`).
+ */
+import { startServer } from '../server/start-server.js';
+
+export interface ServerCommandOptions {
+  dataDir: string; httpsListenPort: number; bindAddress: string; nodeName?: string; nodeIp: string;
+  kubeletPort: number; clusterCidr: string; serviceCidr: string; tlsSan: string[]; disableAgent: boolean; bridge: string;
+}
+
+/** Starts the server and blocks until a termination signal. */
+export async function runServerCommand(o: ServerCommandOptions): Promise<void> {
+  const t0 = Date.now();
+  const server = await startServer({
+    dataDir: o.dataDir, httpsListenPort: o.httpsListenPort, bindAddress: o.bindAddress, nodeName: o.nodeName,
+    nodeIP: o.nodeIp, kubeletPort: o.kubeletPort, clusterCIDR: o.clusterCidr, serviceCIDR: o.serviceCidr,
+    tlsSANs: o.tlsSan, disableAgent: o.disableAgent, bridge: o.bridge,
+  });
+  console.log(`k8ts server running at ${server.url} (started in ${Date.now() - t0} ms)`);
+  console.log(`kubeconfig: ${server.kubeconfigPath}  (export KUBECONFIG=${server.kubeconfigPath})`);
+  await waitForSignal();
+  console.log('shutting down');
+  await server.stop();
+  console.log('stopped');
+  process.exit(0);
+}
+
+function waitForSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    for (const s of ['SIGTERM', 'SIGINT'] as const) process.once(s, () => resolve(s));
+  });
+}

@@ -1,0 +1,161 @@
+/**
+ * The all-in-one `k8ts server`: starts, in this process, the apiserver (HTTPS, SQLite
+ * storage), the scheduler, the controller manager, and — unless `disableAgent` — the
+ * node: a containerd child process and the kubelet. Components talk to the apiserver
+ * over HTTPS with their own client certificates, exactly as separate processes would
+ * (ARCHITECTURE.md §1); only the apiserver touches storage.
+ *
+ * Embeddable: a TypeScript test can `await startServer({...})` and `await stop()`.
+ * Stopping leaves pods running (containerd shims keep them); the next start on the same
+ * data dir adopts them. `killall` (runtime/killall.ts) removes everything.
+ */
+import { mkdirSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { ensurePki } from '../pki/pki.js';
+import { writeKubeconfig } from '../pki/kubeconfig.js';
+import { openSqliteStorage } from '../storage/sqlite/sqlite-storage.js';
+import { createRegistry } from '../apiserver/registry/index.js';
+import { startApiServer } from '../apiserver/server.js';
+import { createClient } from '../client/rest-client.js';
+import { createSharedInformerFactory } from '../client/informers/shared-informer-factory.js';
+import type { Client } from '../client/interface.js';
+import { runScheduler } from '../scheduler/scheduler.js';
+import { runControllerManager } from '../controllers/manager.js';
+import { ensureBootstrapNamespaces } from '../controllers/bootstrap/bootstrap.js';
+import { startContainerd, type ContainerdHandle } from '../runtime/containerd.js';
+import { importImages } from '../runtime/images.js';
+import { ensureNodeNetwork } from '../runtime/network.js';
+import { runKubelet } from '../kubelet/kubelet.js';
+import { databasePath, imagesDir, kubeconfigPath, kubeletDir, tlsDir } from '../cli/defaults.js';
+
+/** Options of {@link startServer}; every field has the CLI's default. */
+export interface ServerOptions {
+  /** Folder of all state. */
+  dataDir: string;
+  /** apiserver HTTPS port; 0 picks a free one. Default 6443. */
+  httpsListenPort?: number;
+  /** apiserver listen address. Default 127.0.0.1. */
+  bindAddress?: string;
+  /** Default: the hostname (lower-cased). */
+  nodeName?: string;
+  /** Node InternalIP; the kubelet API listens there. Default 127.0.0.1. */
+  nodeIP?: string;
+  /** kubelet API port. Default 10250. */
+  kubeletPort?: number;
+  clusterCIDR?: string;
+  serviceCIDR?: string;
+  /** Pod network bridge. Default k8ts0. */
+  bridge?: string;
+  /** Extra SANs for the serving certificate. */
+  tlsSANs?: string[];
+  /** Control plane only. */
+  disableAgent?: boolean;
+  log?: (msg: string) => void;
+}
+
+/** A running server. */
+export interface RunningServer {
+  /** https://<bind>:<port> */
+  url: string;
+  kubeconfigPath: string;
+  /** A client with admin rights. */
+  client: Client;
+  /** Stops every component; pods keep running. Safe to call twice. */
+  stop(): Promise<void>;
+}
+
+/** Starts the all-in-one server; resolves once the apiserver serves and every component runs. */
+export async function startServer(opts: ServerOptions): Promise<RunningServer> {
+  const log = opts.log ?? ((m: string) => console.log(m));
+  const dataDir = opts.dataDir;
+  const nodeName = (opts.nodeName ?? hostname()).toLowerCase();
+  const nodeIP = opts.nodeIP ?? '127.0.0.1';
+  const clusterCIDR = opts.clusterCIDR ?? '10.244.0.0/16';
+  const serviceCIDR = opts.serviceCIDR ?? '10.96.0.0/12';
+  const bridge = opts.bridge ?? 'k8ts0';
+  mkdirSync(dataDir, { recursive: true });
+
+  const abort = new AbortController();
+  const stops: Array<() => Promise<void>> = [];
+
+  // The node's runtime starts while the control plane comes up.
+  const containerdReady: Promise<ContainerdHandle | undefined> = opts.disableAgent
+    ? Promise.resolve(undefined)
+    : startContainerd({ dataDir, log }).then(async (handle) => {
+      await importImages({ address: handle.address, dir: imagesDir(dataDir) });
+      return handle;
+    });
+
+  const pki = await ensurePki(tlsDir(dataDir), { extraSANs: [nodeIP, ...(opts.tlsSANs ?? [])] });
+  const storage = await openSqliteStorage({ path: databasePath(dataDir) });
+  stops.push(() => storage.close());
+  const registry = createRegistry(storage, { serviceCIDR });
+  const kubeletClientCert = await pki.issueCertificate({ commonName: 'kube-apiserver-kubelet-client', organizations: ['system:masters'], usages: 'client' });
+  const apiserver = await startApiServer({
+    registry, pki, port: opts.httpsListenPort ?? 6443, host: opts.bindAddress ?? '127.0.0.1',
+    kubeletClient: { certPem: kubeletClientCert.certPem, keyPem: kubeletClientCert.keyPem, caPem: pki.ca.certPem },
+  });
+  stops.unshift(() => apiserver.close());
+  const url = `https://${opts.bindAddress && opts.bindAddress !== '0.0.0.0' ? opts.bindAddress : '127.0.0.1'}:${apiserver.port}`;
+
+  const kubeconfig = kubeconfigPath(dataDir);
+  writeKubeconfig(kubeconfig, { server: url, caPem: pki.ca.certPem, certPem: pki.admin.certPem, keyPem: pki.admin.keyPem });
+  log(`Wrote kubeconfig ${kubeconfig}`);
+
+  const clientAs = async (commonName: string, organizations: string[] = []): Promise<Client> => {
+    const cert = await pki.issueCertificate({ commonName, organizations, usages: 'client' });
+    return createClient({ server: url, caPem: pki.ca.certPem, certPem: cert.certPem, keyPem: cert.keyPem, userAgent: commonName });
+  };
+  const admin = createClient({ server: url, caPem: pki.ca.certPem, certPem: pki.admin.certPem, keyPem: pki.admin.keyPem, userAgent: 'k8ts-server' });
+
+  await ensureBootstrapNamespaces(admin);
+
+  const background: Promise<unknown>[] = [];
+  const run = (name: string, p: Promise<unknown>): void => {
+    background.push(p.catch((err) => { if (!abort.signal.aborted) log(`${name} failed: ${(err as Error)?.stack ?? err}`); }));
+  };
+
+  // Control-plane components, each with its own identity and informers.
+  {
+    const client = await clientAs('system:kube-scheduler');
+    const informers = createSharedInformerFactory(client);
+    run('scheduler', runScheduler({ client, informers, signal: abort.signal }));
+    informers.start(abort.signal);
+  }
+  {
+    const client = await clientAs('system:kube-controller-manager');
+    const informers = createSharedInformerFactory(client);
+    run('controller-manager', runControllerManager({ client, informers, signal: abort.signal, clusterCIDR }));
+    informers.start(abort.signal);
+  }
+
+  // The node.
+  let containerd: ContainerdHandle | undefined;
+  if (!opts.disableAgent) {
+    containerd = await containerdReady;
+    const client = await clientAs(`system:node:${nodeName}`, ['system:nodes']);
+    const serving = await pki.issueCertificate({ commonName: nodeName, dnsNames: [nodeName, 'localhost'], ipAddresses: [nodeIP], usages: 'server' });
+    const informers = createSharedInformerFactory(client);
+    run('kubelet', runKubelet({
+      client, informers, nodeName, nodeIP, criAddress: containerd!.address,
+      dataDir: kubeletDir(dataDir), port: opts.kubeletPort ?? 10250,
+      tls: { certPem: serving.certPem, keyPem: serving.keyPem, caPem: pki.ca.certPem },
+      network: { ensure: (podCIDR: string) => ensureNodeNetwork({ dataDir, podCIDR, bridge, clusterCIDR, serviceCIDR }) },
+      labels: { 'node-role.kubernetes.io/control-plane': 'true' },
+      signal: abort.signal,
+    }));
+    informers.start(abort.signal);
+  }
+
+  let stopped: Promise<void> | undefined;
+  const stop = (): Promise<void> => {
+    stopped ??= (async () => {
+      abort.abort();
+      await Promise.allSettled(background);
+      if (containerd) await containerd.stop();
+      for (const s of stops) await s().catch((err) => log(`stop: ${err}`));
+    })();
+    return stopped;
+  };
+  return { url, kubeconfigPath: kubeconfig, client: admin, stop };
+}
