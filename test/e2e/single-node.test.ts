@@ -137,15 +137,19 @@ describe('single-node cluster (issue #2)', { timeout: 900_000 }, () => {
 
   it('6. get -w prints changes as they happen; -o yaml / -o json feed back to apply', async () => {
     const { spawn } = await import('node:child_process');
-    const watcher = spawn('/usr/bin/kubectl', ['get', 'pods', '-w'], { env: { ...process.env, KUBECONFIG: kc } });
+    await run(['create', 'namespace', 'watched']);
+    const watcher = spawn('/usr/bin/kubectl', ['get', 'pods', '-w', '-n', 'watched'], { env: { ...process.env, KUBECONFIG: kc } });
     let out = '';
+    let err = '';
     watcher.stdout.on('data', (c) => { out += c; });
+    watcher.stderr.on('data', (c) => { err += c; });
     try {
-      await eventually('watch started', () => out.length > 0 || true, 2000);
-      await run(['apply', '-f', join(REPO, 'examples/pod.yaml')]);
+      await eventually('watch listed the empty namespace', () => /No resources found in watched namespace/.test(err), 15_000);
+      await run(['apply', '-n', 'watched', '-f', join(REPO, 'examples/pod.yaml')]);
       await eventually('watch shows ticker Running', () => /ticker\s+1\/1\s+Running/.test(out), 60_000);
-      assert.match(out, /ticker\s+0\/1\s+(Pending|ContainerCreating)/);
+      assert.match(out, /ticker\s+0\/1\s+(Pending|ContainerCreating)/, out);
     } finally { watcher.kill(); }
+    await run(['apply', '-f', join(REPO, 'examples/pod.yaml')]);
     const asYaml = await run(['get', 'pod', 'ticker', '-o', 'yaml']);
     assert.match(await run(['apply', '-f', '-'], asYaml), /pod\/ticker (configured|unchanged)/);
     const asJson = JSON.parse(await run(['get', 'pod', 'ticker', '-o', 'json']));
