@@ -1,0 +1,168 @@
+/**
+ * Pod: defaults (pkg/apis/core/v1/defaults.go), validation
+ * (pkg/apis/core/validation/validation.go ValidatePodCreate/ValidatePodUpdate), field
+ * selector labels (pkg/registry/core/pod/strategy.go ToSelectableFields).
+ */
+import type { KindDefinition } from '../../resource-info.js';
+import { type FieldError, duplicate, forbiddenField, invalidValue, notSupported, required } from '../../../machinery/field-errors.js';
+import { isDNS1123Label, isDNS1123Subdomain } from '../../../machinery/validation.js';
+import { isQuantity, parseQuantity } from '../../../machinery/quantity.js';
+import { validateObjectMeta, validateObjectMetaUpdate } from '../../meta/v1/validate-object-meta.js';
+import { PodSchema, type Container, type Pod, type PodSpec } from './pod-types.js';
+
+/** Image pull policy default: Always for `:latest` or untagged images, else IfNotPresent. */
+export function defaultPullPolicy(image: string | undefined): string {
+  if (!image) return 'IfNotPresent';
+  if (image.includes('@')) return 'IfNotPresent';
+  const last = image.slice(image.lastIndexOf('/') + 1);
+  const tag = last.includes(':') ? last.slice(last.indexOf(':') + 1) : '';
+  return !tag || tag === 'latest' ? 'Always' : 'IfNotPresent';
+}
+
+function defaultContainer(c: Container): void {
+  c.terminationMessagePath ??= '/dev/termination-log';
+  c.terminationMessagePolicy ??= 'File';
+  c.imagePullPolicy ??= defaultPullPolicy(c.image);
+  c.resources ??= {};
+  for (const p of c.ports ?? []) p.protocol ??= 'TCP';
+  for (const probe of [c.livenessProbe, c.readinessProbe, c.startupProbe]) {
+    if (!probe) continue;
+    probe.timeoutSeconds ??= 1; probe.periodSeconds ??= 10; probe.successThreshold ??= 1; probe.failureThreshold ??= 3;
+    if (probe.httpGet) { probe.httpGet.path ??= '/'; probe.httpGet.scheme ??= 'HTTP'; }
+  }
+  // Requests default to limits when only limits are set.
+  const r = c.resources;
+  if (r.limits) { r.requests ??= {}; for (const [k, v] of Object.entries(r.limits)) r.requests[k] ??= v; }
+}
+
+/** Defaults of a PodSpec (also used for pod templates). */
+export function defaultPodSpec(spec: PodSpec): void {
+  spec.restartPolicy ??= 'Always';
+  spec.dnsPolicy ??= 'ClusterFirst';
+  spec.terminationGracePeriodSeconds ??= 30;
+  spec.schedulerName ??= 'default-scheduler';
+  spec.securityContext ??= {};
+  spec.enableServiceLinks ??= true;
+  for (const c of spec.containers ?? []) defaultContainer(c);
+  for (const c of spec.initContainers ?? []) defaultContainer(c);
+  for (const v of spec.volumes ?? []) {
+    if (v.configMap) v.configMap.defaultMode ??= 0o644;
+    if (v.secret) v.secret.defaultMode ??= 0o644;
+    if (!v.emptyDir && !v.hostPath && !v.configMap && !v.secret && !v.projected && !v.persistentVolumeClaim && !v.downwardAPI && Object.keys(v).length === 1) v.emptyDir = {};
+  }
+}
+
+const RESTART_POLICIES = ['Always', 'OnFailure', 'Never'];
+const DNS_POLICIES = ['ClusterFirstWithHostNet', 'ClusterFirst', 'Default', 'None'];
+const PULL_POLICIES = ['Always', 'IfNotPresent', 'Never'];
+const PROTOCOLS = ['SCTP', 'TCP', 'UDP'];
+
+function validateContainers(list: Container[] | undefined, path: string, volumes: Set<string>, names: Set<string>): FieldError[] {
+  const errs: FieldError[] = [];
+  (list ?? []).forEach((c, i) => {
+    const p = `${path}[${i}]`;
+    if (!c.name) errs.push(required(`${p}.name`));
+    else {
+      for (const m of isDNS1123Label(c.name)) errs.push(invalidValue(`${p}.name`, c.name, m));
+      if (names.has(c.name)) errs.push(duplicate(`${p}.name`, c.name));
+      names.add(c.name);
+    }
+    if (!c.image || !c.image.trim()) errs.push(required(`${p}.image`));
+    if (c.imagePullPolicy && !PULL_POLICIES.includes(c.imagePullPolicy)) errs.push(notSupported(`${p}.imagePullPolicy`, c.imagePullPolicy, PULL_POLICIES));
+    const portNames = new Set<string>();
+    (c.ports ?? []).forEach((port, j) => {
+      const pp = `${p}.ports[${j}]`;
+      if (!Number.isInteger(port.containerPort) || port.containerPort < 1 || port.containerPort > 65535) errs.push(invalidValue(`${pp}.containerPort`, port.containerPort, 'must be between 1 and 65535, inclusive'));
+      if (port.hostPort !== undefined && (port.hostPort < 1 || port.hostPort > 65535)) errs.push(invalidValue(`${pp}.hostPort`, port.hostPort, 'must be between 1 and 65535, inclusive'));
+      if (port.protocol && !PROTOCOLS.includes(port.protocol)) errs.push(notSupported(`${pp}.protocol`, port.protocol, PROTOCOLS));
+      if (port.name) { if (portNames.has(port.name)) errs.push(duplicate(`${pp}.name`, port.name)); portNames.add(port.name); }
+    });
+    (c.env ?? []).forEach((e, j) => { if (!e.name) errs.push(required(`${p}.env[${j}].name`)); });
+    (c.volumeMounts ?? []).forEach((m, j) => {
+      if (!m.name) errs.push(required(`${p}.volumeMounts[${j}].name`));
+      else if (!volumes.has(m.name)) errs.push({ type: 'FieldValueNotFound', field: `${p}.volumeMounts[${j}].name`, badValue: m.name });
+      if (!m.mountPath) errs.push(required(`${p}.volumeMounts[${j}].mountPath`));
+    });
+    for (const kind of ['requests', 'limits'] as const) {
+      for (const [k, v] of Object.entries(c.resources?.[kind] ?? {})) {
+        if (!isQuantity(v)) errs.push(invalidValue(`${p}.resources.${kind}[${k}]`, v, "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'"));
+        else if (parseQuantity(v) < 0) errs.push(invalidValue(`${p}.resources.${kind}[${k}]`, v, 'must be greater than or equal to 0'));
+      }
+    }
+    for (const [k, v] of Object.entries(c.resources?.requests ?? {})) {
+      const lim = c.resources?.limits?.[k];
+      if (lim !== undefined && isQuantity(v) && isQuantity(lim) && parseQuantity(v) > parseQuantity(lim)) errs.push(invalidValue(`${p}.resources.requests`, String(v), `must be less than or equal to ${k} limit of ${lim}`));
+    }
+  });
+  return errs;
+}
+
+/** Validates a PodSpec at `path` ('spec' for pods, 'spec.template.spec' for templates). */
+export function validatePodSpec(spec: PodSpec | undefined, path: string): FieldError[] {
+  const errs: FieldError[] = [];
+  const s = spec ?? {};
+  const volumes = new Set<string>();
+  (s.volumes ?? []).forEach((v, i) => {
+    if (!v.name) errs.push(required(`${path}.volumes[${i}].name`));
+    else {
+      for (const m of isDNS1123Label(v.name)) errs.push(invalidValue(`${path}.volumes[${i}].name`, v.name, m));
+      if (volumes.has(v.name)) errs.push(duplicate(`${path}.volumes[${i}].name`, v.name));
+      volumes.add(v.name);
+    }
+  });
+  if (!s.containers || s.containers.length === 0) errs.push(required(`${path}.containers`));
+  const names = new Set<string>();
+  errs.push(...validateContainers(s.initContainers, `${path}.initContainers`, volumes, names));
+  errs.push(...validateContainers(s.containers, `${path}.containers`, volumes, names));
+  if (s.restartPolicy && !RESTART_POLICIES.includes(s.restartPolicy)) errs.push(notSupported(`${path}.restartPolicy`, s.restartPolicy, RESTART_POLICIES));
+  if (s.dnsPolicy && !DNS_POLICIES.includes(s.dnsPolicy)) errs.push(notSupported(`${path}.dnsPolicy`, s.dnsPolicy, DNS_POLICIES));
+  if (s.terminationGracePeriodSeconds !== undefined && s.terminationGracePeriodSeconds < 0) errs.push(invalidValue(`${path}.terminationGracePeriodSeconds`, s.terminationGracePeriodSeconds, 'must be greater than or equal to 0'));
+  if (s.activeDeadlineSeconds !== undefined && s.activeDeadlineSeconds <= 0) errs.push(invalidValue(`${path}.activeDeadlineSeconds`, s.activeDeadlineSeconds, 'must be between 1 and 2147483647, inclusive'));
+  if (s.serviceAccountName) for (const m of isDNS1123Subdomain(s.serviceAccountName)) errs.push(invalidValue(`${path}.serviceAccountName`, s.serviceAccountName, m));
+  if (s.nodeName) for (const m of isDNS1123Subdomain(s.nodeName)) errs.push(invalidValue(`${path}.nodeName`, s.nodeName, m));
+  return errs;
+}
+
+const MUTABLE_MESSAGE = 'pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)';
+
+const stable = (v: unknown): string => JSON.stringify(v, (_k, x) => (x && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => a.localeCompare(b))) : x));
+
+export const podDefinition: KindDefinition<Pod> = {
+  info: {
+    group: '', version: 'v1', kind: 'Pod', listKind: 'PodList', plural: 'pods', singular: 'pod', namespaced: true,
+    shortNames: ['po'], categories: ['all'],
+    verbs: ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'],
+    subresources: ['status', 'binding', 'log'],
+  },
+  schema: PodSchema,
+  applyDefaults(pod) {
+    pod.spec ??= {};
+    defaultPodSpec(pod.spec);
+  },
+  validate(pod) {
+    return [...validateObjectMeta(pod.metadata, true), ...validatePodSpec(pod.spec, 'spec')];
+  },
+  validateUpdate(pod, old) {
+    const errs = [...validateObjectMetaUpdate(pod.metadata, old.metadata), ...validatePodSpec(pod.spec, 'spec')];
+    if (stable(stripMutable(structuredClone(pod.spec ?? {}))) !== stable(stripMutable(structuredClone(old.spec ?? {})))) {
+      errs.push(forbiddenField('spec', MUTABLE_MESSAGE));
+    }
+    return errs;
+  },
+  fieldLabels(pod) {
+    return {
+      'spec.nodeName': pod.spec?.nodeName ?? '', 'spec.restartPolicy': pod.spec?.restartPolicy ?? '',
+      'spec.schedulerName': pod.spec?.schedulerName ?? '', 'spec.serviceAccountName': pod.spec?.serviceAccountName ?? '',
+      'spec.hostNetwork': String(pod.spec?.hostNetwork ?? false), 'status.phase': pod.status?.phase ?? '',
+      'status.podIP': pod.status?.podIP ?? '', 'status.nominatedNodeName': pod.status?.nominatedNodeName ?? '',
+    };
+  },
+};
+
+function stripMutable(spec: PodSpec): PodSpec {
+  for (const c of [...(spec.containers ?? []), ...(spec.initContainers ?? [])]) delete c.image;
+  delete spec.activeDeadlineSeconds;
+  delete spec.tolerations;
+  delete spec.terminationGracePeriodSeconds;
+  return spec;
+}
