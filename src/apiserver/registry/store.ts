@@ -1,0 +1,381 @@
+/**
+ * The generic store (upstream k8s.io/apiserver/pkg/registry/generic/registry/store.go):
+ * create/get/list/watch/update/patch/delete for every resource over the Storage
+ * interface, with the per-resource differences in a {@link Strategy}. The order of
+ * steps lives here only:
+ *   create: namespace admission → generateName → prepareForCreate → defaults → admit →
+ *           validate → beforeCreate → system fields → storage.create
+ *   update: (inside guaranteedUpdate) resourceVersion check → prepareForUpdate →
+ *           defaults → admit → validateUpdate → generation → storage write, or delete
+ *           when a deleting object's last finalizer is gone
+ *   delete: preconditions → grace period → finalizers (pending) or storage.delete
+ */
+import { randomUUID } from 'node:crypto';
+import type { KubeList, KubeObject } from '../../api/object.js';
+import { groupVersion } from '../../api/resource-info.js';
+import type { Storage } from '../../storage/interface.js';
+import { badRequest, conflict, forbidden, invalid, notFound, OPTIMISTIC_LOCK_MESSAGE, StatusError, type GroupResource } from '../../machinery/errors.js';
+import { parseSelector, type Selector } from '../../machinery/labels.js';
+import { parseFieldSelector, type FieldSelector } from '../../machinery/fields.js';
+import { applyJsonPatch } from '../../machinery/patch/json-patch.js';
+import { applyMergePatch } from '../../machinery/patch/merge-patch.js';
+import { applyStrategicMergePatch } from '../../machinery/patch/strategic-merge-patch.js';
+import { specOf, type Strategy } from './strategy.js';
+import { toStatusError } from './storage-errors.js';
+import type { DeleteOptions, ListOptions, PatchType, RequestContext, RestStorage, WatchEvent, WatchOptions } from './rest.js';
+
+/** Seconds-precision RFC 3339 timestamp, as metav1.Time serializes. */
+export const now = (clock: () => Date = () => new Date(), plusSeconds = 0): string =>
+  new Date(Math.floor(clock().getTime() / 1000) * 1000 + plusSeconds * 1000).toISOString().replace('.000Z', 'Z');
+
+const ALNUM = 'bcdfghjklmnpqrstvwxz2456789';
+const randomSuffix = (n = 5): string => Array.from({ length: n }, () => ALNUM[Math.floor(Math.random() * ALNUM.length)]).join('');
+
+/** Looks up whether a namespace exists and is active (NamespaceLifecycle admission). */
+export type NamespaceLookup = (name: string) => Promise<KubeObject | undefined>;
+
+export interface StoreOptions {
+  storage: Storage;
+  strategy: Strategy;
+  namespaceLookup?: NamespaceLookup;
+  clock?: () => Date;
+}
+
+export class GenericStore implements RestStorage {
+  readonly info;
+  readonly gr: GroupResource;
+  readonly storage: Storage;
+  readonly strategy: Strategy;
+  protected readonly clock: () => Date;
+  private readonly namespaceLookup?: NamespaceLookup;
+
+  constructor(opts: StoreOptions) {
+    this.storage = opts.storage;
+    this.strategy = opts.strategy;
+    this.info = opts.strategy.kind.info;
+    this.gr = { group: this.info.group, resource: this.info.plural };
+    this.clock = opts.clock ?? (() => new Date());
+    this.namespaceLookup = opts.namespaceLookup;
+  }
+
+  /** Storage key prefix of the resource (with a trailing '/'), optionally of one namespace. */
+  prefix(namespace?: string): string {
+    const base = `/registry/${this.info.group ? this.info.group + '/' : ''}${this.info.plural}/`;
+    return this.info.namespaced && namespace ? `${base}${namespace}/` : base;
+  }
+  key(namespace: string, name: string): string {
+    if (!name) throw badRequest('resource name may not be empty');
+    return this.info.namespaced ? `${this.prefix(namespace)}${name}` : `${this.prefix()}${name}`;
+  }
+
+  /** Sets apiVersion and kind on an object read from storage. */
+  decorate<T extends KubeObject>(obj: T): T {
+    obj.apiVersion = groupVersion(this.info);
+    obj.kind = this.info.kind;
+    return obj;
+  }
+
+  protected namespaceOf(ctx: RequestContext, obj: KubeObject): string {
+    if (!this.info.namespaced) { delete obj.metadata.namespace; return ''; }
+    const ns = obj.metadata.namespace;
+    if (ns && ctx.namespace && ns !== ctx.namespace) throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
+    obj.metadata.namespace = ns || ctx.namespace;
+    return obj.metadata.namespace;
+  }
+
+  protected checkBody(obj: KubeObject): void {
+    if (!obj || typeof obj !== 'object' || Array.isArray(obj)) throw badRequest('the request body must be a JSON object');
+    if (obj.kind && obj.kind !== this.info.kind) throw badRequest(`the API version in the data (${obj.apiVersion}) does not match the expected API version (${groupVersion(this.info)})`.replace('the API version in the data', `${obj.kind} in version "${groupVersion(this.info)}" cannot be handled as a ${this.info.kind}: the API version in the data`));
+    if (obj.apiVersion && obj.apiVersion !== groupVersion(this.info)) throw badRequest(`the API version in the data (${obj.apiVersion}) does not match the expected API version (${groupVersion(this.info)})`);
+    if (typeof obj.metadata !== 'object' || obj.metadata === null) obj.metadata = {};
+  }
+
+  async get(ctx: RequestContext, name: string): Promise<KubeObject> {
+    try {
+      return this.decorate(await this.storage.get(this.key(ctx.namespace, name)));
+    } catch (err) { throw toStatusError(err, this.gr, name); }
+  }
+
+  async create(ctx: RequestContext, input: KubeObject): Promise<KubeObject> {
+    this.checkBody(input);
+    const obj = structuredClone(input);
+    const ns = this.namespaceOf(ctx, obj);
+    if (this.info.namespaced && this.namespaceLookup) {
+      const nsObj = await this.namespaceLookup(ns);
+      if (!nsObj) throw notFound({ group: '', resource: 'namespaces' }, ns);
+      if (nsObj.metadata.deletionTimestamp) throw forbidden(`${this.info.plural} "${obj.metadata.name ?? obj.metadata.generateName}" is forbidden: unable to create new content in namespace ${ns} because it is being terminated`);
+    }
+    if (!obj.metadata.name && obj.metadata.generateName) obj.metadata.name = obj.metadata.generateName + randomSuffix();
+    const s = this.strategy;
+    s.prepareForCreate(obj);
+    s.kind.applyDefaults(obj);
+    await s.admit?.(ctx, obj);
+    const errs = s.validate(obj);
+    if (errs.length) throw invalid(this.info.group, this.info.kind, obj.metadata.name ?? '', errs);
+    await s.beforeCreate?.(obj);
+    const m = obj.metadata;
+    m.uid = randomUUID();
+    m.creationTimestamp = now(this.clock);
+    delete m.resourceVersion; delete m.deletionTimestamp; delete m.deletionGracePeriodSeconds;
+    if (s.tracksGeneration) m.generation = 1; else delete m.generation;
+    obj.apiVersion = groupVersion(this.info);
+    obj.kind = this.info.kind;
+    if (ctx.dryRun) return obj;
+    try {
+      return this.decorate(await this.storage.create(this.key(ns, m.name!), obj));
+    } catch (err) { throw toStatusError(err, this.gr, m.name!); }
+  }
+
+  async update(ctx: RequestContext, name: string, input: KubeObject): Promise<{ object: KubeObject; created: boolean }> {
+    this.checkBody(input);
+    const obj = structuredClone(input);
+    if (obj.metadata.name && obj.metadata.name !== name) throw badRequest(`the name of the object (${obj.metadata.name}) does not match the name on the URL (${name})`);
+    obj.metadata.name = name;
+    this.namespaceOf(ctx, obj);
+    return this.guaranteedUpdate(ctx, name, () => obj);
+  }
+
+  async patch(ctx: RequestContext, name: string, type: PatchType, patch: unknown): Promise<KubeObject> {
+    if (type === 'apply') throw new StatusError({ code: 415, reason: 'UnsupportedMediaType', message: 'server-side apply is not supported yet; use client-side kubectl apply' });
+    const r = await this.guaranteedUpdate(ctx, name, (current) => {
+      if (!current) throw notFound(this.gr, name);
+      const base = this.decorate(structuredClone(current));
+      let next: KubeObject;
+      if (type === 'json') next = applyJsonPatch(base, patch);
+      else if (type === 'merge') next = applyMergePatch(base, patch);
+      else next = applyStrategicMergePatch(base, patch, this.strategy.kind.schema);
+      if (!next || typeof next !== 'object' || typeof next.metadata !== 'object' || next.metadata === null) throw badRequest('the patch produced an object without metadata');
+      if (next.metadata.name !== undefined && next.metadata.name !== name) throw badRequest(`the name of the object (${next.metadata.name}) does not match the name on the URL (${name})`);
+      return next;
+    }, false);
+    return r.object;
+  }
+
+  /**
+   * Read-modify-write: `produce(current)` returns the desired object (resourceVersion
+   * in it, if any, must match); the strategy's update steps then run on it.
+   */
+  async guaranteedUpdate(ctx: RequestContext, name: string, produce: (current: KubeObject | null) => KubeObject, allowCreate = this.allowCreateOnUpdate(), internal = false): Promise<{ object: KubeObject; created: boolean }> {
+    const key = this.key(ctx.namespace, name);
+    let created = false;
+    let deleteAfter = false;
+    const s = this.strategy;
+    try {
+      const result = await this.storage.guaranteedUpdate<KubeObject>(key, async (current) => {
+        const obj = structuredClone(produce(current));
+        if (!current) {
+          if (!allowCreate) throw notFound(this.gr, name);
+          created = true;
+          return this.createObjectForUpdate(ctx, obj);
+        }
+        const rv = obj.metadata.resourceVersion;
+        if (rv && rv !== current.metadata.resourceVersion) throw conflict(this.gr, name, OPTIMISTIC_LOCK_MESSAGE);
+        this.checkBody(obj);
+        if (!internal) {
+          s.prepareForUpdate(obj, current);
+          s.kind.applyDefaults(obj);
+          await s.admit?.(ctx, obj, current);
+        }
+        // System fields come from the stored object.
+        const m = obj.metadata;
+        const o = current.metadata;
+        m.uid = o.uid; m.creationTimestamp = o.creationTimestamp; m.namespace = o.namespace; m.name = o.name;
+        if (o.deletionTimestamp) { m.deletionTimestamp = o.deletionTimestamp; m.deletionGracePeriodSeconds = o.deletionGracePeriodSeconds; }
+        else { delete m.deletionTimestamp; delete m.deletionGracePeriodSeconds; }
+        if (!m.generateName && o.generateName) m.generateName = o.generateName;
+        const errs = s.validateUpdate(obj, current);
+        if (errs.length) throw invalid(this.info.group, this.info.kind, name, errs);
+        if (s.tracksGeneration) m.generation = (o.generation ?? 1) + (specOf(obj) !== specOf(current) ? 1 : 0);
+        else if (o.generation !== undefined) m.generation = o.generation;
+        obj.apiVersion = groupVersion(this.info);
+        obj.kind = this.info.kind;
+        deleteAfter = !!m.deletionTimestamp && (m.finalizers ?? []).length === 0 && this.canFinishDeletion(obj);
+        if (ctx.dryRun) throw new DryRunResult(obj);
+        return obj;
+      }, { ignoreNotFound: allowCreate });
+      if (deleteAfter) {
+        try { return { object: this.decorate(await this.storage.delete(key, { preconditions: { uid: result.metadata.uid } })), created: false }; } catch { /* already gone */ }
+      }
+      return { object: this.decorate(result), created };
+    } catch (err) {
+      if (err instanceof DryRunResult) return { object: err.object, created };
+      throw toStatusError(err, this.gr, name);
+    }
+  }
+
+  /** Whether an object with deletionTimestamp and no finalizers is removed on update (namespaces also need spec.finalizers empty). */
+  protected canFinishDeletion(obj: KubeObject): boolean { return this.strategy.canFinishDeletion?.(obj) ?? true; }
+
+  protected allowCreateOnUpdate(): boolean { return false; }
+
+  private createObjectForUpdate(ctx: RequestContext, obj: KubeObject): KubeObject {
+    const s = this.strategy;
+    s.prepareForCreate(obj);
+    s.kind.applyDefaults(obj);
+    const errs = s.validate(obj);
+    if (errs.length) throw invalid(this.info.group, this.info.kind, obj.metadata.name ?? '', errs);
+    obj.metadata.uid = randomUUID();
+    obj.metadata.creationTimestamp = now(this.clock);
+    delete obj.metadata.resourceVersion;
+    if (s.tracksGeneration) obj.metadata.generation = 1;
+    obj.apiVersion = groupVersion(this.info);
+    obj.kind = this.info.kind;
+    void ctx;
+    return obj;
+  }
+
+  async delete(ctx: RequestContext, name: string, opts: DeleteOptions): Promise<{ object: KubeObject; deleted: boolean }> {
+    const key = this.key(ctx.namespace, name);
+    let current: KubeObject;
+    try { current = await this.storage.get(key); } catch (err) { throw toStatusError(err, this.gr, name); }
+    const pre = opts.preconditions ?? {};
+    if (pre.uid && pre.uid !== current.metadata.uid) throw conflict(this.gr, name, `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${current.metadata.uid}`);
+    if (pre.resourceVersion && pre.resourceVersion !== current.metadata.resourceVersion) throw conflict(this.gr, name, `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${current.metadata.resourceVersion}`);
+    if (opts.gracePeriodSeconds !== undefined && opts.gracePeriodSeconds < 0) opts = { ...opts, gracePeriodSeconds: 1 };
+    const s = this.strategy;
+    const grace = s.gracePeriod ? s.gracePeriod(current, opts) : 0;
+    const policyFinalizer = opts.propagationPolicy === 'Foreground' ? 'foregroundDeletion' : opts.propagationPolicy === 'Orphan' ? 'orphan' : undefined;
+    const pendingByStrategy = s.beforeDelete?.(current, opts);
+    const needsPending = grace > 0 || (current.metadata.finalizers ?? []).length > 0 || !!policyFinalizer || !!pendingByStrategy;
+    if (!needsPending) {
+      if (ctx.dryRun) return { object: this.decorate(current), deleted: true };
+      try {
+        return { object: this.decorate(await this.storage.delete(key, { preconditions: { uid: current.metadata.uid } })), deleted: true };
+      } catch (err) { throw toStatusError(err, this.gr, name); }
+    }
+    // Graceful deletion / finalizers: mark the object; the responsible component finishes it.
+    let finished = false;
+    const r = await this.guaranteedUpdate(ctx, name, (cur) => {
+      if (!cur) throw notFound(this.gr, name);
+      const obj = structuredClone(pendingByStrategy && cur.metadata.resourceVersion === current.metadata.resourceVersion ? pendingByStrategy : cur);
+      const m = obj.metadata;
+      const fin = new Set(m.finalizers ?? []);
+      if (policyFinalizer) { fin.add(policyFinalizer); if (policyFinalizer === 'foregroundDeletion') fin.delete('orphan'); else fin.delete('foregroundDeletion'); }
+      m.finalizers = fin.size ? [...fin] : undefined;
+      if (!m.finalizers) delete m.finalizers;
+      const existing = m.deletionTimestamp ? Date.parse(m.deletionTimestamp) : Infinity;
+      const requested = Math.floor(this.clock().getTime() / 1000) * 1000 + grace * 1000;
+      if (requested < existing) { m.deletionTimestamp = now(this.clock, grace); m.deletionGracePeriodSeconds = grace; }
+      finished = grace === 0 && fin.size === 0 && !pendingByStrategy;
+      return obj;
+    }, false, true);
+    if (finished && !ctx.dryRun) {
+      try { return { object: this.decorate(await this.storage.delete(key, { preconditions: { uid: current.metadata.uid } })), deleted: true }; } catch (err) { throw toStatusError(err, this.gr, name); }
+    }
+    return { object: r.object, deleted: false };
+  }
+
+  async list(ctx: RequestContext, opts: ListOptions): Promise<KubeList> {
+    const label = parseSelector(opts.labelSelector);
+    const field = parseFieldSelector(opts.fieldSelector);
+    this.checkFieldSelector(field);
+    let start = '';
+    let revision = opts.resourceVersion && opts.resourceVersion !== '0' && opts.resourceVersionMatch === 'Exact' ? Number(opts.resourceVersion) : 0;
+    if (opts.continue) {
+      try {
+        const tok = JSON.parse(Buffer.from(opts.continue, 'base64').toString('utf8')) as { rv: number; start: string };
+        start = tok.start; revision = tok.rv;
+      } catch { throw badRequest('continue key is not valid: illegal base64 data'); }
+    }
+    const prefix = this.prefix(ctx.namespace);
+    const filtering = !label.empty() || !field.empty();
+    try {
+      const res = await this.storage.list(prefix, { revision, continueKey: start ? prefix + start : undefined, limit: filtering ? 0 : opts.limit });
+      let items = res.items.map((o) => this.decorate(o));
+      if (filtering) items = items.filter((o) => this.matches(o, label, field));
+      let cont: string | undefined;
+      let remaining: number | undefined;
+      if (filtering && opts.limit && items.length > opts.limit) {
+        const last = items[opts.limit - 1];
+        remaining = items.length - opts.limit;
+        items = items.slice(0, opts.limit);
+        cont = this.continueToken(res.revision, last);
+      } else if (res.continueKey) {
+        cont = this.continueToken(res.revision, items[items.length - 1]);
+        remaining = res.remainingItemCount;
+      }
+      return {
+        apiVersion: groupVersion(this.info), kind: this.info.listKind,
+        metadata: { resourceVersion: String(res.revision), ...(cont ? { continue: cont, remainingItemCount: remaining } : {}) },
+        items,
+      };
+    } catch (err) { throw toStatusError(err, this.gr, ''); }
+  }
+
+  private continueToken(rv: number, last: KubeObject): string {
+    const start = this.info.namespaced && !last.metadata.namespace ? last.metadata.name! : this.info.namespaced ? `${last.metadata.namespace}/${last.metadata.name}` : last.metadata.name!;
+    return Buffer.from(JSON.stringify({ rv, start })).toString('base64');
+  }
+
+  /** Field values for field selectors: metadata.name, metadata.namespace and the kind's own. */
+  fieldsOf(obj: KubeObject): Record<string, string> {
+    return { 'metadata.name': obj.metadata.name ?? '', 'metadata.namespace': obj.metadata.namespace ?? '', ...(this.strategy.kind.fieldLabels?.(obj) ?? {}) };
+  }
+
+  private checkFieldSelector(field: FieldSelector): void {
+    if (field.empty()) return;
+    const known = new Set(Object.keys(this.fieldsOf({ metadata: {} })));
+    for (const r of field.requirements) if (!known.has(r.field)) throw badRequest(`field label not supported: ${r.field}`);
+  }
+
+  matches(obj: KubeObject, label: Selector, field: FieldSelector): boolean {
+    return label.matches(obj.metadata.labels) && field.matches(this.fieldsOf(obj));
+  }
+
+  watch(ctx: RequestContext, opts: WatchOptions): AsyncIterable<WatchEvent> {
+    const label = parseSelector(opts.labelSelector);
+    const field = parseFieldSelector(opts.fieldSelector);
+    this.checkFieldSelector(field);
+    const rv = opts.resourceVersion ?? '';
+    if (rv && rv !== '0' && !/^\d+$/.test(rv)) throw badRequest(`invalid resource version: ${rv}`);
+    const self = this;
+    const prefix = this.prefix(ctx.namespace);
+    // Validate the start revision before any byte is sent, so a compacted one is a 410.
+    let source: AsyncIterable<import('../../storage/interface.js').StorageWatchEvent> | undefined;
+    let initial: KubeObject[] = [];
+    let startRevision = 0;
+    const ready = (async () => {
+      if (!rv || rv === '0') {
+        const res = await this.storage.list(prefix);
+        initial = res.items;
+        startRevision = res.revision;
+      } else startRevision = Number(rv);
+      source = this.storage.watch(prefix, { revision: startRevision, recursive: true, signal: opts.signal });
+    })();
+    return {
+      async *[Symbol.asyncIterator]() {
+        try { await ready; } catch (err) { throw toStatusError(err, self.gr, ''); }
+        for (const o of initial) if (self.matches(o, label, field)) yield { type: 'ADDED', object: self.decorate(o) };
+        try {
+          for await (const ev of source!) {
+            const now = self.matches(ev.object, label, field);
+            const before = ev.prevObject ? self.matches(ev.prevObject, label, field) : false;
+            const obj = self.decorate(ev.object);
+            if (ev.type === 'ADDED') { if (now) yield { type: 'ADDED', object: obj }; }
+            else if (ev.type === 'DELETED') { if (before || now) yield { type: 'DELETED', object: obj }; }
+            else if (now && before) yield { type: 'MODIFIED', object: obj };
+            else if (now) yield { type: 'ADDED', object: obj };
+            else if (before) yield { type: 'DELETED', object: obj };
+          }
+        } catch (err) { throw toStatusError(err, self.gr, ''); }
+      },
+    };
+  }
+
+  async deleteCollection(ctx: RequestContext, opts: DeleteOptions, listOpts: ListOptions): Promise<KubeList> {
+    const list = await this.list(ctx, listOpts);
+    const items: KubeObject[] = [];
+    for (const o of list.items) {
+      try {
+        const r = await this.delete({ ...ctx, namespace: o.metadata.namespace ?? '' }, o.metadata.name!, opts);
+        items.push(r.object);
+      } catch (err) { if (!(err instanceof StatusError && err.code === 404)) throw err; }
+    }
+    return { ...list, items };
+  }
+}
+
+/** Internal: carries a dry-run result out of guaranteedUpdate without writing. */
+class DryRunResult extends Error {
+  constructor(readonly object: KubeObject) { super('dry run'); }
+}
