@@ -1,0 +1,189 @@
+/**
+ * The apiserver's request handler (upstream k8s.io/apiserver/pkg/endpoints/handlers):
+ * authenticate → route → decode → call the registry → encode (JSON or Table) → write.
+ * Every failure is written as a Status with its HTTP code; nothing thrown escapes.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { KubeList, KubeObject } from '../../api/object.js';
+import { kinds } from '../../api/kinds.js';
+import { badRequest, internalError, methodNotAllowed, notFoundPath, StatusError, unauthorized, unsupportedMediaType, type Status } from '../../machinery/errors.js';
+import type { Authenticator } from '../authn/authenticator.js';
+import type { DeleteOptions, ListOptions, PatchType, Registry, RequestContext, RestStorage, UserInfo } from '../registry/rest.js';
+import { buildDiscovery, type DiscoveryDocs } from '../discovery.js';
+import { buildOpenApi, type OpenApiDocs } from '../openapi.js';
+import { decodeBody, readBody } from './body.js';
+import { parseRequestInfo, type RequestInfo } from './request-info.js';
+import { toTable, wantsTable } from './table.js';
+import { serveWatch } from './watch.js';
+import { proxyPodLogs, type KubeletClientConfig } from './pod-logs.js';
+
+export const VERSION_INFO = {
+  major: '1', minor: '32', gitVersion: 'v1.32.4-k8ts', gitCommit: 'k8ts', gitTreeState: 'clean',
+  buildDate: '2026-11-24T00:00:00Z', goVersion: `node${process.versions.node}`, compiler: 'tsx', platform: `${process.platform}/${process.arch === 'x64' ? 'amd64' : process.arch}`,
+};
+
+const PUBLIC_PATHS = new Set(['/healthz', '/livez', '/readyz', '/version', '/version/']);
+
+export interface HandlerOptions {
+  registry: Registry;
+  authenticators: Authenticator[];
+  serverAddress: string;
+  kubeletClient?: KubeletClientConfig;
+  log?: (msg: string) => void;
+}
+
+export type Handler = (req: IncomingMessage, res: ServerResponse) => void;
+
+/** Writes `body` as JSON with `code`. */
+export function writeJson(res: ServerResponse, code: number, body: unknown): void {
+  if (res.headersSent) { res.end(); return; }
+  const data = JSON.stringify(body);
+  res.writeHead(code, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(data), 'Cache-Control': 'no-cache, private' });
+  res.end(data);
+}
+
+function writeError(res: ServerResponse, err: unknown, log?: (m: string) => void): void {
+  const se = err instanceof StatusError ? err : internalError(err);
+  if (se.code >= 500) log?.(`internal error: ${(err as Error)?.stack ?? err}`);
+  writeJson(res, se.code, se.status);
+}
+
+/** Creates the handler. */
+export function createHandler(opts: HandlerOptions): Handler {
+  const discovery: DiscoveryDocs = buildDiscovery(opts.registry.resources(), opts.serverAddress);
+  const openapi: OpenApiDocs = buildOpenApi(kinds);
+  return (req, res) => {
+    handle(req, res).catch((err) => writeError(res, err, opts.log));
+  };
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'https://apiserver');
+    const path = url.pathname.replace(/\/+$/, '') || '/';
+    let user: UserInfo | undefined;
+    for (const a of opts.authenticators) { user = a.authenticate(req); if (user) break; }
+    if (!user && !PUBLIC_PATHS.has(path)) throw unauthorized();
+    user ??= { username: 'system:anonymous', groups: ['system:unauthenticated'] };
+
+    if (path === '/version') return writeJson(res, 200, VERSION_INFO);
+    if (path === '/healthz' || path === '/livez' || path === '/readyz' || /^\/(healthz|livez|readyz)\//.test(path)) {
+      const body = url.searchParams.has('verbose') ? `[+]ping ok\n[+]etcd ok\n${path.slice(1)} check passed\n` : 'ok';
+      res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff' });
+      res.end(body);
+      return;
+    }
+    if (path === '/openapi/v3') return writeJson(res, 200, openapi.root);
+    if (path.startsWith('/openapi/v3/')) {
+      const doc = openapi.doc(path.slice('/openapi/v3/'.length));
+      if (!doc) throw notFoundPath();
+      return writeJson(res, 200, doc);
+    }
+    if (path === '/api') return writeJson(res, 200, discovery.api);
+    if (path === '/apis') return writeJson(res, 200, discovery.apis);
+
+    const info = parseRequestInfo(path);
+    if (!info) throw notFoundPath();
+    if (!info.isResourceRequest) {
+      if (info.parts[0] === 'apis' && info.parts.length === 2) {
+        const g = discovery.group(info.parts[1]);
+        if (!g) throw notFoundPath();
+        return writeJson(res, 200, g);
+      }
+      const list = discovery.resourceList(info.group, info.version);
+      if (!list || req.method !== 'GET') throw notFoundPath();
+      return writeJson(res, 200, list);
+    }
+    await handleResource(req, res, url, info, user);
+  }
+
+  async function handleResource(req: IncomingMessage, res: ServerResponse, url: URL, info: RequestInfo, user: UserInfo): Promise<void> {
+    const q = url.searchParams;
+    const storage = opts.registry.lookup(info.group, info.version, info.resource, info.subresource || undefined);
+    const main = info.subresource ? opts.registry.lookup(info.group, info.version, info.resource) : storage;
+    if (!main) throw notFoundPath();
+    if (!main.info.namespaced && info.namespace && info.resource !== 'namespaces') throw notFoundPath();
+    const ctx: RequestContext = { user, namespace: main.info.namespaced ? info.namespace : '', dryRun: q.get('dryRun') === 'All', fieldManager: q.get('fieldManager') ?? undefined };
+    const method = req.method ?? 'GET';
+
+    if (info.subresource === 'log' && info.resource === 'pods' && info.group === '') {
+      if (method !== 'GET') throw methodNotAllowed(`the server does not allow this method on the requested resource`);
+      if (!opts.kubeletClient) throw notFoundPath('pod logs are not available: no kubelet client configured');
+      return proxyPodLogs(req, res, main, ctx, info.name, q, opts.kubeletClient);
+    }
+    if (!storage) throw notFoundPath();
+    const listOpts = (): ListOptions => ({
+      labelSelector: q.get('labelSelector') ?? undefined, fieldSelector: q.get('fieldSelector') ?? undefined,
+      resourceVersion: q.get('resourceVersion') ?? undefined, resourceVersionMatch: (q.get('resourceVersionMatch') as ListOptions['resourceVersionMatch']) ?? undefined,
+      limit: q.has('limit') ? Number(q.get('limit')) : undefined, continue: q.get('continue') ?? undefined,
+    });
+    const table = wantsTable(req.headers.accept);
+    const includeObject = q.get('includeObject') ?? 'Metadata';
+    const need = <K extends keyof RestStorage>(k: K): NonNullable<RestStorage[K]> => {
+      const fn = storage[k];
+      if (!fn) throw methodNotAllowed('the server does not allow this method on the requested resource');
+      return (fn as (...a: unknown[]) => unknown).bind(storage) as NonNullable<RestStorage[K]>;
+    };
+    const respondObject = (code: number, obj: KubeObject): void => {
+      if (table && !info.subresource) writeJson(res, code, toTable(main.info, [obj], obj.metadata?.resourceVersion, includeObject));
+      else writeJson(res, code, obj);
+    };
+
+    switch (method) {
+      case 'GET': {
+        const watch = info.legacyWatch || q.get('watch') === 'true' || q.get('watch') === '1';
+        if (info.name && !watch) return respondObject(200, await need('get')(ctx, info.name));
+        if (watch) {
+          const w = need('watch');
+          const wopts = { ...listOpts(), allowWatchBookmarks: q.get('allowWatchBookmarks') === 'true', signal: new AbortController().signal };
+          if (info.name) wopts.fieldSelector = [wopts.fieldSelector, `metadata.name=${info.name}`].filter(Boolean).join(',');
+          return serveWatch(req, res, (signal) => w(ctx, { ...wopts, signal }), {
+            timeoutSeconds: q.has('timeoutSeconds') ? Number(q.get('timeoutSeconds')) : undefined,
+            transform: table ? (obj, first) => toTable(main.info, [obj], obj.metadata?.resourceVersion, includeObject, !first) : undefined,
+          });
+        }
+        const list = await need('list')(ctx, listOpts()) as KubeList;
+        if (table) return writeJson(res, 200, toTable(main.info, list.items, list.metadata.resourceVersion, includeObject, false, { continue: list.metadata.continue, remainingItemCount: list.metadata.remainingItemCount }));
+        return writeJson(res, 200, list);
+      }
+      case 'POST': {
+        if (info.name && !info.subresource) throw methodNotAllowed('the server does not allow this method on the requested resource');
+        const body = decodeBody(await readBody(req), req.headers['content-type']) as KubeObject;
+        const created = await need('create')(ctx, body, info.name || undefined);
+        return respondObject((created as unknown as Status).kind === 'Status' ? ((created as unknown as Status).code ?? 201) : 201, created);
+      }
+      case 'PUT': {
+        if (!info.name) throw methodNotAllowed('the server does not allow this method on the requested resource');
+        const body = decodeBody(await readBody(req), req.headers['content-type']) as KubeObject;
+        const r = await need('update')(ctx, info.name, body);
+        return respondObject(r.created ? 201 : 200, r.object);
+      }
+      case 'PATCH': {
+        if (!info.name) throw methodNotAllowed('the server does not allow this method on the requested resource');
+        const ct = (req.headers['content-type'] ?? '').split(';')[0].trim();
+        const type: PatchType | undefined = ({
+          'application/json-patch+json': 'json', 'application/merge-patch+json': 'merge',
+          'application/strategic-merge-patch+json': 'strategic', 'application/apply-patch+yaml': 'apply',
+        } as Record<string, PatchType>)[ct];
+        if (!type) throw unsupportedMediaType(ct || '<none>');
+        const patch = decodeBody(await readBody(req), type === 'apply' ? 'application/yaml' : 'application/json');
+        return respondObject(200, await need('patch')(ctx, info.name, type, patch));
+      }
+      case 'DELETE': {
+        const raw = await readBody(req);
+        let dopts: DeleteOptions = {};
+        if (raw.length && raw.toString().trim()) {
+          const parsed = decodeBody(raw, 'application/json');
+          if (typeof parsed !== 'object' || parsed === null) throw badRequest('DeleteOptions must be a JSON object');
+          dopts = parsed as DeleteOptions;
+        }
+        if (q.has('gracePeriodSeconds')) dopts.gracePeriodSeconds = Number(q.get('gracePeriodSeconds'));
+        if (q.has('propagationPolicy')) dopts.propagationPolicy = q.get('propagationPolicy') as DeleteOptions['propagationPolicy'];
+        if (q.get('dryRun') === 'All') ctx.dryRun = true;
+        if (!info.name) return writeJson(res, 200, await need('deleteCollection')(ctx, dopts, listOpts()));
+        const r = await need('delete')(ctx, info.name, dopts);
+        return writeJson(res, 200, r.object);
+      }
+      default:
+        throw methodNotAllowed(`the server does not allow this method on the requested resource`);
+    }
+  }
+}

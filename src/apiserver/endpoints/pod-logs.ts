@@ -1,0 +1,56 @@
+/**
+ * GET pods/{name}/log (upstream pkg/registry/core/pod/rest/log.go): finds the pod's node
+ * and proxies the request to that kubelet's `/containerLogs/{ns}/{pod}/{container}`
+ * over HTTPS with the apiserver's kubelet-client certificate, streaming the answer.
+ */
+import https from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Pod } from '../../api/core/v1/pod-types.js';
+import type { Node } from '../../api/core/v1/types.js';
+import { badRequest, internalError, StatusError } from '../../machinery/errors.js';
+import type { RequestContext, RestStorage } from '../registry/rest.js';
+
+export interface KubeletClientConfig { certPem: string; keyPem: string; caPem: string; nodes?: RestStorage }
+
+const PASS = ['follow', 'previous', 'tailLines', 'timestamps', 'sinceSeconds', 'sinceTime', 'limitBytes'];
+
+export async function proxyPodLogs(req: IncomingMessage, res: ServerResponse, pods: RestStorage, ctx: RequestContext, name: string, q: URLSearchParams, kc: KubeletClientConfig): Promise<void> {
+  const pod = (await pods.get!(ctx, name)) as Pod;
+  const containers = (pod.spec?.containers ?? []).map((c) => c.name);
+  const all = [...(pod.spec?.initContainers ?? []).map((c) => c.name), ...containers];
+  let container = q.get('container') ?? '';
+  if (!container) {
+    const annotated = pod.metadata.annotations?.['kubectl.kubernetes.io/default-container'];
+    if (annotated && all.includes(annotated)) container = annotated;
+    else if (containers.length === 1) container = containers[0];
+    else throw badRequest(`a container name must be specified for pod ${name}, choose one of: [${containers.join(' ')}]`);
+  }
+  if (!all.includes(container)) throw badRequest(`container ${container} is not valid for pod ${name}`);
+  const nodeName = pod.spec?.nodeName;
+  if (!nodeName) throw badRequest(`pod ${name} does not have a host assigned`);
+  const node = (await kc.nodes!.get!({ ...ctx, namespace: '' }, nodeName)) as Node;
+  const ip = (node.status?.addresses ?? []).find((a) => a.type === 'InternalIP')?.address;
+  const port = node.status?.daemonEndpoints?.kubeletEndpoint?.Port;
+  if (!ip || !port) throw internalError(new Error(`node ${nodeName} has no kubelet endpoint`));
+  const params = new URLSearchParams();
+  for (const k of PASS) if (q.has(k)) params.set(k, q.get(k)!);
+  const path = `/containerLogs/${encodeURIComponent(ctx.namespace)}/${encodeURIComponent(name)}/${encodeURIComponent(container)}?${params}`;
+  await new Promise<void>((resolve) => {
+    const up = https.request({ host: ip, port, path, method: 'GET', cert: kc.certPem, key: kc.keyPem, ca: kc.caPem, servername: nodeName, checkServerIdentity: () => undefined }, (ur) => {
+      res.writeHead(ur.statusCode ?? 500, { 'Content-Type': ur.headers['content-type'] ?? 'text/plain', 'Transfer-Encoding': 'chunked' });
+      res.flushHeaders();
+      ur.on('data', (c) => res.write(c));
+      ur.on('end', () => { res.end(); resolve(); });
+      ur.on('error', () => { res.end(); resolve(); });
+    });
+    up.on('error', (err) => {
+      const se = err instanceof StatusError ? err : internalError(new Error(`Get "https://${ip}:${port}${path}": ${err.message}`));
+      if (!res.headersSent) res.writeHead(se.code, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify(se.status));
+      resolve();
+    });
+    req.on('close', () => up.destroy());
+    res.on('close', () => up.destroy());
+    up.end();
+  });
+}

@@ -1,0 +1,31 @@
+/**
+ * Content negotiation for `kubectl get` (upstream endpoints/handlers/response.go):
+ * `Accept: application/json;as=Table;v=v1;g=meta.k8s.io` turns a list, an object or a
+ * watch event's object into a meta.k8s.io/v1 Table of the resource's printer.
+ */
+import type { KubeObject } from '../../api/object.js';
+import type { ResourceInfo } from '../../api/resource-info.js';
+import { printerFor } from '../printers/printers.js';
+
+/** True when the Accept header asks for a Table first. */
+export function wantsTable(accept: string | undefined): boolean {
+  if (!accept) return false;
+  const first = accept.split(',').find((a) => a.includes('as=Table'));
+  return !!first && first.includes('g=meta.k8s.io');
+}
+
+/** Builds the Table; `includeObject` None | Metadata (default) | Object. */
+export function toTable(info: ResourceInfo, objects: KubeObject[], resourceVersion: string | undefined, includeObject = 'Metadata', noHeaders = false, extra: { continue?: string; remainingItemCount?: number } = {}): KubeObject {
+  const printer = printerFor(info.group, info.plural);
+  const now = Date.now();
+  return {
+    kind: 'Table', apiVersion: 'meta.k8s.io/v1',
+    metadata: { resourceVersion, ...extra } as KubeObject['metadata'],
+    columnDefinitions: noHeaders ? [] : printer.columns,
+    rows: objects.map((o) => ({
+      cells: printer.cells(o, now),
+      object: includeObject === 'None' ? undefined : includeObject === 'Object' ? o
+        : { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: o.metadata },
+    })),
+  };
+}

@@ -1,0 +1,49 @@
+/**
+ * Watch over a chunked HTTP stream (upstream endpoints/handlers/watch.go): one JSON
+ * `{"type","object"}` per line, flushed per event; ends on the client's disconnect, on
+ * `timeoutSeconds` (default: a random 30–60 min, like --min-request-timeout), or when
+ * the source ends. An error after the headers becomes an ERROR event with a Status.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { KubeObject } from '../../api/object.js';
+import { internalError, StatusError } from '../../machinery/errors.js';
+import type { WatchEvent } from '../registry/rest.js';
+
+export interface ServeWatchOptions {
+  timeoutSeconds?: number;
+  /** Converts each event object (e.g. into a Table); `first` is true for the first event. */
+  transform?: (obj: KubeObject, first: boolean) => KubeObject;
+}
+
+export async function serveWatch(req: IncomingMessage, res: ServerResponse, open: (signal: AbortSignal) => AsyncIterable<WatchEvent>, opts: ServeWatchOptions): Promise<void> {
+  const ac = new AbortController();
+  const timeoutMs = (opts.timeoutSeconds && opts.timeoutSeconds > 0 ? opts.timeoutSeconds : 1800 + Math.random() * 1800) * 1000;
+  const timer = setTimeout(() => ac.abort(), timeoutMs);
+  const onClose = (): void => ac.abort();
+  req.socket.on('close', onClose);
+  res.on('close', onClose);
+  const source = open(ac.signal);
+  res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked', 'Cache-Control': 'no-cache, private' });
+  res.flushHeaders();
+  let first = true;
+  try {
+    for await (const ev of source) {
+      if (ac.signal.aborted) break;
+      const object = opts.transform && ev.type !== 'ERROR' && ev.type !== 'BOOKMARK' ? opts.transform(ev.object, first) : ev.object;
+      first = false;
+      if (!res.write(JSON.stringify({ type: ev.type, object }) + '\n')) {
+        await new Promise<void>((r) => { res.once('drain', r); res.once('close', r); });
+      }
+    }
+  } catch (err) {
+    if (!ac.signal.aborted) {
+      const se = err instanceof StatusError ? err : internalError(err);
+      res.write(JSON.stringify({ type: 'ERROR', object: se.status }) + '\n');
+    }
+  } finally {
+    clearTimeout(timer);
+    req.socket.off('close', onClose);
+    ac.abort();
+    res.end();
+  }
+}
