@@ -48,8 +48,9 @@ function makeCert(subject: forge.pki.CertificateField[], pub: forge.pki.PublicKe
   cert.serialNumber = '0' + randomBytes(16).toString('hex');
   cert.validity.notBefore = new Date(Date.now() - 60_000);
   cert.validity.notAfter = new Date(Date.now() + validityDays * 86_400_000);
-  cert.setSubject(subject);
-  cert.setIssuer(issuer ? issuer.cert.subject.attributes : subject);
+  const utf8 = subject.map((f) => ({ ...f, valueTagClass: forge.asn1.Type.UTF8 as unknown as forge.asn1.Class }));
+  cert.setSubject(utf8);
+  cert.setIssuer(issuer ? issuer.cert.subject.attributes : utf8);
   cert.setExtensions(extensions);
   cert.sign((issuer?.key ?? signKey) as forge.pki.rsa.PrivateKey, forge.md.sha256.create());
   return cert;
