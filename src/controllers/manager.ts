@@ -1,0 +1,31 @@
+/**
+ * The controller manager (upstream cmd/kube-controller-manager): builds the chosen
+ * controllers on a shared informer factory and runs them until the signal aborts.
+ * The caller starts the factory after this registered its informers.
+ */
+import type { Client } from '../client/interface.js';
+import type { SharedInformerFactory } from '../client/informers/types.js';
+import { controllerFactories } from './registry.js';
+
+export interface ControllerManagerOptions {
+  client: Client;
+  informers: SharedInformerFactory;
+  signal: AbortSignal;
+  /** Default: every registered controller. */
+  controllers?: string[];
+  /** Default 10.244.0.0/16. */
+  clusterCIDR?: string;
+  /** Workers per controller (default 5). */
+  workers?: number;
+}
+
+export async function runControllerManager(opts: ControllerManagerOptions): Promise<void> {
+  const names = opts.controllers ?? Object.keys(controllerFactories);
+  const ctx = { client: opts.client, informers: opts.informers, clusterCIDR: opts.clusterCIDR ?? '10.244.0.0/16' };
+  const controllers = names.map((n) => {
+    const f = controllerFactories[n];
+    if (!f) throw new Error(`unknown controller ${n}`);
+    return f(ctx);
+  });
+  await Promise.all(controllers.map((c) => c.run(opts.signal, opts.workers ?? 5)));
+}

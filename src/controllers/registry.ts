@@ -1,0 +1,23 @@
+/**
+ * The controller manager's explicit registry: controller name → factory.
+ */
+import type { Client } from '../client/interface.js';
+import type { SharedInformerFactory } from '../client/informers/types.js';
+import type { Controller } from './controller.js';
+import { DeploymentController } from './deployment/controller.js';
+import { GarbageCollector } from './garbagecollector/controller.js';
+import { NamespaceController } from './namespace/controller.js';
+import { NodeIpamController } from './nodeipam/controller.js';
+import { ReplicaSetController } from './replicaset/controller.js';
+import { ServiceAccountController } from './serviceaccount/controller.js';
+
+export interface ControllerContext { client: Client; informers: SharedInformerFactory; clusterCIDR: string }
+
+export const controllerFactories: Record<string, (ctx: ControllerContext) => Controller> = {
+  deployment: (c) => new DeploymentController(c.client, c.informers),
+  replicaset: (c) => new ReplicaSetController(c.client, c.informers),
+  garbagecollector: (c) => new GarbageCollector(c.client, c.informers),
+  serviceaccount: (c) => new ServiceAccountController(c.client, c.informers),
+  namespace: (c) => new NamespaceController(c.client, c.informers),
+  nodeipam: (c) => new NodeIpamController(c.client, c.informers, c.clusterCIDR),
+};
