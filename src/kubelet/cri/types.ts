@@ -1,0 +1,34 @@
+/** TypeScript shapes of the CRI v1 messages k8ts uses (camelCase, as proto-loader decodes them). */
+export interface VersionResponse { version: string; runtimeName: string; runtimeVersion: string; runtimeApiVersion: string }
+export interface PodSandboxMetadata { name: string; uid: string; namespace: string; attempt: number }
+export interface PortMapping { protocol: 'TCP' | 'UDP' | 'SCTP'; containerPort: number; hostPort: number; hostIp?: string }
+export interface NamespaceOption { network?: NamespaceMode; pid?: NamespaceMode; ipc?: NamespaceMode }
+export type NamespaceMode = 'POD' | 'CONTAINER' | 'NODE' | 'TARGET';
+export interface PodSandboxConfig {
+  metadata: PodSandboxMetadata; hostname?: string; logDirectory?: string;
+  dnsConfig?: { servers?: string[]; searches?: string[]; options?: string[] };
+  portMappings?: PortMapping[]; labels?: Record<string, string>; annotations?: Record<string, string>;
+  linux?: { cgroupParent?: string; securityContext?: { namespaceOptions?: NamespaceOption; privileged?: boolean; runAsUser?: { value: number } }; sysctls?: Record<string, string> };
+}
+export type PodSandboxState = 'SANDBOX_READY' | 'SANDBOX_NOTREADY';
+export interface PodSandbox { id: string; metadata: PodSandboxMetadata; state: PodSandboxState; createdAt: number; labels: Record<string, string>; annotations: Record<string, string> }
+export interface PodSandboxStatus extends PodSandbox { network?: { ip: string; additionalIps?: Array<{ ip: string }> } }
+export interface PodSandboxFilter { id?: string; state?: { state: PodSandboxState }; labelSelector?: Record<string, string> }
+export interface Mount { containerPath: string; hostPath: string; readonly?: boolean }
+export interface ContainerConfig {
+  metadata: { name: string; attempt: number }; image: { image: string }; command?: string[]; args?: string[]; workingDir?: string;
+  envs?: Array<{ key: string; value: string }>; mounts?: Mount[]; labels?: Record<string, string>; annotations?: Record<string, string>;
+  logPath?: string; stdin?: boolean; stdinOnce?: boolean; tty?: boolean;
+  linux?: {
+    resources?: { cpuPeriod?: number; cpuQuota?: number; cpuShares?: number; memoryLimitInBytes?: number; oomScoreAdj?: number };
+    securityContext?: { namespaceOptions?: NamespaceOption; privileged?: boolean; runAsUser?: { value: number }; runAsGroup?: { value: number }; readonlyRootfs?: boolean; capabilities?: { addCapabilities?: string[]; dropCapabilities?: string[] }; maskedPaths?: string[]; readonlyPaths?: string[] };
+  };
+}
+export type ContainerState = 'CONTAINER_CREATED' | 'CONTAINER_RUNNING' | 'CONTAINER_EXITED' | 'CONTAINER_UNKNOWN';
+export interface Container { id: string; podSandboxId: string; metadata: { name: string; attempt: number }; image: { image: string }; imageRef: string; state: ContainerState; createdAt: number; labels: Record<string, string>; annotations: Record<string, string> }
+export interface ContainerFilter { id?: string; state?: { state: ContainerState }; podSandboxId?: string; labelSelector?: Record<string, string> }
+export interface ContainerStatus {
+  id: string; metadata: { name: string; attempt: number }; state: ContainerState; createdAt: number; startedAt: number; finishedAt: number;
+  exitCode: number; image: { image: string }; imageRef: string; reason: string; message: string; labels: Record<string, string>; annotations: Record<string, string>; logPath: string;
+}
+export interface Image { id: string; repoTags: string[]; repoDigests: string[]; size: number }

@@ -1,0 +1,71 @@
+/**
+ * `k8ts killall` (as k3s-killall.sh): stops every pod of this node's containerd through
+ * CRI (so CNI DEL releases addresses and port mappings), stops containerd, kills shims
+ * still serving our containerd's address, unmounts what lies under the data dir, and
+ * removes the bridge (with its routes), host-local IPAM state, the portmap chains and
+ * any nft table named k8ts*. Idempotent; touches only what this data dir's node made.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { promisify } from 'node:util';
+import { createCriClient } from '../kubelet/cri/cri-client.js';
+import { alive, startContainerd } from './containerd.js';
+import { containerdPaths } from './paths.js';
+
+const run = promisify(execFile);
+const quiet = async (cmd: string, args: string[]): Promise<string> => { try { return (await run(cmd, args)).stdout; } catch { return ''; } };
+
+/** Processes whose command line mentions `needle` (ours: shims of our containerd). */
+function pidsWith(needle: string): number[] {
+  const out: number[] = [];
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d) || Number(d) === process.pid) continue;
+    try { if (readFileSync(`/proc/${d}/cmdline`, 'utf8').split('\0').includes(needle)) out.push(Number(d)); } catch { /* gone */ }
+  }
+  return out;
+}
+
+export async function killall(opts: { dataDir: string; bridge?: string; log?: (m: string) => void }): Promise<void> {
+  const log = opts.log ?? (() => undefined);
+  const bridge = opts.bridge ?? 'k8ts0';
+  const p = containerdPaths(opts.dataDir);
+  if (existsSync(p.configFile)) {
+    // 1. Pods, through CRI.
+    const c = await startContainerd({ dataDir: opts.dataDir }).catch((e: Error) => { log(`containerd: ${e.message}`); return undefined; });
+    if (c) {
+      const cri = createCriClient(c.address);
+      try {
+        for (const sb of await cri.listPodSandbox({})) {
+          await cri.stopPodSandbox(sb.id).catch((e: Error) => log(`stop sandbox ${sb.id}: ${e.message}`));
+          await cri.removePodSandbox(sb.id).catch((e: Error) => log(`remove sandbox ${sb.id}: ${e.message}`));
+          log(`removed pod sandbox ${sb.metadata?.namespace}/${sb.metadata?.name}`);
+        }
+      } finally { cri.close(); }
+      // 2. containerd itself.
+      await c.stop();
+      log(`stopped containerd pid ${c.pid}`);
+    }
+    // 3. Shims of our containerd that outlived it.
+    for (const pid of pidsWith(p.address)) {
+      try { process.kill(pid, 'SIGKILL'); log(`killed shim pid ${pid}`); } catch { /* gone */ }
+    }
+    for (const pid of pidsWith(p.address)) { const deadline = Date.now() + 5000; while (alive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20)); }
+  }
+  // 4. Mounts under the data dir, deepest first.
+  const mounts = readFileSync('/proc/self/mountinfo', 'utf8').split('\n').map((l) => l.split(' ')[4]).filter((m) => m && (m.startsWith(opts.dataDir + '/') || m === opts.dataDir));
+  for (const m of mounts.sort((a, b) => b.length - a.length)) { await quiet('umount', ['-l', m]); log(`unmounted ${m}`); }
+  // 5. Network: the bridge (its routes go with it), IPAM state, portmap chains, our nft tables.
+  if (await quiet('ip', ['-o', 'link', 'show', bridge])) { await quiet('ip', ['link', 'del', bridge]); log(`deleted bridge ${bridge}`); }
+  rmSync(p.cniDataDir, { recursive: true, force: true });
+  const nat = await quiet('iptables-save', ['-t', 'nat']);
+  const chains = [...nat.matchAll(/^:(CNI-HOSTPORT-\S+|CNI-DN-\S+)/gm)].map((m) => m[1]);
+  for (const rule of nat.split('\n').filter((l) => l.startsWith('-A ') && /-j CNI-HOSTPORT-/.test(l) && !/^-A CNI-/.test(l))) {
+    await quiet('iptables', ['-t', 'nat', ...rule.replace(/^-A /, '-D ').split(' ')]);
+  }
+  for (const ch of chains) await quiet('iptables', ['-t', 'nat', '-F', ch]);
+  for (const ch of chains) await quiet('iptables', ['-t', 'nat', '-X', ch]);
+  for (const t of (await quiet('nft', ['list', 'tables'])).split('\n')) {
+    const m = /^table (\S+) (k8ts\S*)$/.exec(t.trim());
+    if (m) { await quiet('nft', ['delete', 'table', m[1], m[2]]); log(`deleted nft table ${m[1]} ${m[2]}`); }
+  }
+}

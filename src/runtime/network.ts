@@ -1,0 +1,47 @@
+/**
+ * The node's pod network (ARCHITECTURE.md §4; RUNTIME-NOTES.md "Pod network"): the
+ * bridge with the podCIDR's gateway address, the safety routes that send the whole
+ * cluster and service CIDRs to the bridge (so a packet no rule rewrites fails locally
+ * instead of leaving the machine), and the CNI conflist (bridge + host-local on the
+ * podCIDR, portmap, loopback) containerd's CRI plugin uses.
+ */
+import { execFile } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { intToIp, parseCIDR } from '../apiserver/registry/strategies/service.js';
+import { containerdPaths } from './paths.js';
+
+const run = promisify(execFile);
+
+export interface NodeNetworkOptions { dataDir: string; podCIDR: string; bridge?: string; clusterCIDR?: string; serviceCIDR?: string }
+
+/** Idempotent: bridge, gateway address, safety routes, then the conflist. */
+export async function ensureNodeNetwork(opts: NodeNetworkOptions): Promise<void> {
+  const bridge = opts.bridge ?? 'k8ts0';
+  const { base, prefix } = parseCIDR(opts.podCIDR);
+  const gateway = intToIp(base + 1);
+  const exists = await run('ip', ['link', 'show', bridge]).then(() => true, () => false);
+  if (!exists) await run('ip', ['link', 'add', bridge, 'type', 'bridge']);
+  const { stdout } = await run('ip', ['-o', '-4', 'addr', 'show', 'dev', bridge]);
+  for (const m of stdout.matchAll(/inet (\S+)/g)) if (m[1] !== `${gateway}/${prefix}`) await run('ip', ['addr', 'del', m[1], 'dev', bridge]);
+  if (!stdout.includes(`inet ${gateway}/${prefix}`)) await run('ip', ['addr', 'add', `${gateway}/${prefix}`, 'dev', bridge]);
+  await run('ip', ['link', 'set', bridge, 'up']);
+  // Safety routes before any pod gets an address.
+  await run('ip', ['route', 'replace', opts.serviceCIDR ?? '10.96.0.0/12', 'dev', bridge]);
+  await run('ip', ['route', 'replace', opts.clusterCIDR ?? '10.244.0.0/16', 'dev', bridge]);
+  const p = containerdPaths(opts.dataDir);
+  mkdirSync(p.cniConfDir, { recursive: true });
+  const conf = {
+    cniVersion: '0.4.0', name: 'k8ts',
+    plugins: [
+      {
+        type: 'bridge', bridge, isGateway: true, ipMasq: true, hairpinMode: true,
+        ipam: { type: 'host-local', dataDir: p.cniDataDir, ranges: [[{ subnet: opts.podCIDR, gateway }]], routes: [{ dst: '0.0.0.0/0' }] },
+      },
+      { type: 'portmap', capabilities: { portMappings: true } },
+      { type: 'loopback' },
+    ],
+  };
+  writeFileSync(join(p.cniConfDir, '10-k8ts.conflist'), JSON.stringify(conf, null, 2));
+}
