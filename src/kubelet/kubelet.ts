@@ -1,0 +1,194 @@
+/**
+ * The kubelet (upstream pkg/kubelet): registers the Node, keeps its Lease fresh,
+ * watches the pods bound to it and runs them through CRI. Per pod, work is serialized
+ * by a work queue keyed `namespace/name`; a relist of CRI state every second (the
+ * PLEG) requeues pods whose containers changed; housekeeping removes sandboxes of pods
+ * the API no longer has. Stopping leaves containers running: the next start adopts them.
+ */
+import type { Pod } from '../api/core/v1/pod-types.js';
+import type { Node } from '../api/core/v1/types.js';
+import type { Lease } from '../api/coordination/v1/types.js';
+import { isAlreadyExists, isNotFound } from '../machinery/errors.js';
+import { resources, type Client } from '../client/interface.js';
+import { type SharedInformerFactory, metaNamespaceKey } from '../client/informers/types.js';
+import { createRateLimitingQueue } from '../client/workqueue/rate-limiting-queue.js';
+import { createEventRecorder } from '../client/events.js';
+import { unwrapTombstone } from '../client/informers/shared-informer.js';
+import { createCriClient } from './cri/cri-client.js';
+import { POD_NAME, POD_NAMESPACE, POD_UID } from './labels.js';
+import { nodeLabels, nodeStatus } from './node-status.js';
+import { PodSyncer } from './pod-sync.js';
+import { startLogServer } from './server/log-server.js';
+
+export interface KubeletOptions {
+  client: Client;
+  informers: SharedInformerFactory;
+  nodeName: string;
+  nodeIP: string;
+  criAddress: string;
+  /** Kubelet root dir (pod volumes, container logs). */
+  dataDir: string;
+  port: number;
+  tls: { certPem: string; keyPem: string; caPem: string };
+  /** Sets up the pod network for the node's podCIDR (bridge, routes, CNI config). */
+  network: { ensure(podCIDR: string): Promise<void> };
+  labels?: Record<string, string>;
+  clusterDNS?: string;
+  clusterDomain?: string;
+  signal: AbortSignal;
+  log?: (msg: string) => void;
+}
+
+const sleep = (ms: number, signal: AbortSignal): Promise<void> => new Promise((r) => {
+  const t = setTimeout(r, ms);
+  signal.addEventListener('abort', () => { clearTimeout(t); r(); }, { once: true });
+});
+/** metav1.MicroTime: RFC 3339 with microseconds. */
+const nowTime = (): string => new Date().toISOString().replace('Z', '000Z');
+
+export async function runKubelet(opts: KubeletOptions): Promise<void> {
+  const log = opts.log ?? ((m: string) => console.error(`kubelet: ${m}`));
+  const { client, signal, nodeName } = opts;
+  const cri = createCriClient(opts.criAddress);
+  const version = await cri.version();
+  const runtimeVersion = `${version.runtimeName}://${version.runtimeVersion.replace(/~.*$/, '')}`;
+  const recorder = createEventRecorder(client, { component: 'kubelet', host: nodeName });
+  const nodes = client.resource<Node>(resources.nodes);
+
+  // Registration.
+  const base = { nodeName, nodeIP: opts.nodeIP, port: opts.port, dataDir: opts.dataDir, runtimeVersion };
+  let node: Node;
+  try {
+    node = await nodes.create<Node>({ apiVersion: 'v1', kind: 'Node', metadata: { name: nodeName, labels: nodeLabels(nodeName, opts.labels), annotations: { 'node.alpha.kubernetes.io/ttl': '0' } }, spec: {} });
+    recorder.event({ ...node, metadata: { ...node.metadata, namespace: '' } }, 'Normal', 'RegisteredNode', `Node ${nodeName} event: Registered Node ${nodeName} in Controller`);
+  } catch (err) {
+    if (!isAlreadyExists(err)) throw err;
+    node = await nodes.get(nodeName);
+  }
+  let ready = false;
+  const reportStatus = async (): Promise<void> => {
+    const status = nodeStatus({ ...base, ready, previous: node.status?.conditions });
+    node = await nodes.patch(nodeName, { status }, 'application/merge-patch+json', { subresource: 'status' });
+  };
+  await reportStatus();
+
+  // Log server.
+  const server = await startLogServer({ address: opts.nodeIP, port: opts.port, tls: opts.tls, cri });
+
+  // Network: wait for the podCIDR (node IPAM), then bridge/routes/CNI, then Ready.
+  void (async () => {
+    while (!signal.aborted && !ready) {
+      try {
+        const n = await nodes.get(nodeName);
+        if (n.spec?.podCIDR) {
+          await opts.network.ensure(n.spec.podCIDR);
+          ready = true;
+          node = n;
+          await reportStatus();
+          recorder.event({ ...n, metadata: { ...n.metadata, namespace: '' } }, 'Normal', 'NodeReady', `Node ${nodeName} status is now: NodeReady`);
+          return;
+        }
+      } catch (err) { log(`waiting for podCIDR: ${(err as Error).message}`); }
+      await sleep(100, signal);
+    }
+  })();
+
+  // Heartbeats: the Lease every 10 s, the status every 60 s.
+  void (async () => {
+    const leases = client.resource<Lease>(resources.leases);
+    let last = 0;
+    while (!signal.aborted) {
+      const spec = { holderIdentity: nodeName, leaseDurationSeconds: 40, renewTime: nowTime() };
+      try {
+        await leases.patch(nodeName, { spec }, 'application/merge-patch+json', { namespace: 'kube-node-lease' });
+      } catch (err) {
+        if (isNotFound(err)) {
+          await leases.create({ apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name: nodeName, namespace: 'kube-node-lease', ownerReferences: [{ apiVersion: 'v1', kind: 'Node', name: nodeName, uid: node.metadata.uid! }] }, spec }).catch((e) => log(`lease: ${(e as Error).message}`));
+        } else log(`lease: ${(err as Error).message}`);
+      }
+      if (Date.now() - last > 60_000 && ready) { last = Date.now(); await reportStatus().catch((e) => log(`node status: ${(e as Error).message}`)); }
+      await sleep(10_000, signal);
+    }
+  })();
+
+  // Pods.
+  const syncer = new PodSyncer({
+    client, cri, recorder, nodeName, nodeIP: opts.nodeIP, rootDir: opts.dataDir,
+    clusterDNS: opts.clusterDNS ?? '10.96.0.10', clusterDomain: opts.clusterDomain ?? 'cluster.local',
+    kubernetesService: { host: '10.96.0.1', port: 443 },
+  });
+  const informer = opts.informers.forResource<Pod>(resources.pods, { fieldSelector: `spec.nodeName=${nodeName}` });
+  const queue = createRateLimitingQueue<string>({ baseDelayMs: 200, maxDelayMs: 10_000 });
+  const uids = new Map<string, string>();
+  informer.addEventHandler({
+    onAdd: (p) => queue.add(metaNamespaceKey(p)),
+    onUpdate: (_o, p) => queue.add(metaNamespaceKey(p)),
+    onDelete: (o) => { const p = unwrapTombstone(o); queue.add(`${metaNamespaceKey(p)}`); },
+  });
+  signal.addEventListener('abort', () => queue.shutDown(), { once: true });
+  try { await opts.informers.waitForCacheSync(signal); } catch { /* aborted */ }
+  // Wait for the network before starting pods.
+  while (!ready && !signal.aborted) await sleep(50, signal);
+
+  const worker = async (): Promise<void> => {
+    for (;;) {
+      const item = await queue.get();
+      if (item.shutdown) return;
+      const key = item.key;
+      try {
+        const pod = informer.lister.get(key);
+        if (!pod) {
+          const uid = uids.get(key);
+          if (uid) { await syncer.removeAll(uid); uids.delete(key); }
+        } else {
+          uids.set(key, pod.metadata.uid!);
+          const r = await syncer.sync(pod);
+          if (r.requeueAfterMs !== undefined) queue.addAfter(key, r.requeueAfterMs);
+        }
+        queue.forget(key);
+      } catch (err) {
+        if (!signal.aborted) log(`sync ${key}: ${(err as Error).message}`);
+        queue.addRateLimited(key);
+      } finally { queue.done(key); }
+    }
+  };
+
+  // PLEG: relist CRI containers every second; requeue pods whose containers changed.
+  const pleg = async (): Promise<void> => {
+    let seen = new Map<string, string>();
+    let housekeeping = 0;
+    while (!signal.aborted) {
+      try {
+        const now = new Map<string, string>();
+        for (const c of await cri.listContainers({})) {
+          const key = `${c.labels[POD_NAMESPACE]}/${c.labels[POD_NAME]}`;
+          now.set(c.id, `${c.state}|${key}`);
+          if (seen.get(c.id) !== `${c.state}|${key}`) queue.add(key);
+        }
+        for (const [id, v] of seen) if (!now.has(id)) queue.add(v.split('|')[1]);
+        seen = now;
+        if (++housekeeping % 2 === 0 && informer.hasSynced()) {
+          // Sandboxes of pods the API no longer has (deleted while we were away, or force-deleted).
+          const known = new Set(informer.lister.list().map((p) => p.metadata.uid));
+          for (const sb of await cri.listPodSandbox({})) {
+            const uid = sb.labels?.[POD_UID];
+            if (uid && !known.has(uid)) { log(`removing orphaned pod sandbox ${sb.metadata.namespace}/${sb.metadata.name}`); await syncer.removeAll(uid); }
+          }
+        }
+      } catch (err) { if (!signal.aborted) log(`relist: ${(err as Error).message}`); }
+      await sleep(1000, signal);
+    }
+  };
+
+  // Periodic resync of every pod (catches anything no event announced).
+  const resync = async (): Promise<void> => {
+    while (!signal.aborted) {
+      await sleep(10_000, signal);
+      for (const p of informer.lister.list()) queue.add(metaNamespaceKey(p));
+    }
+  };
+
+  await Promise.all([...Array.from({ length: 4 }, worker), pleg(), resync()]);
+  await server.close();
+  cri.close();
+}

@@ -1,0 +1,119 @@
+/**
+ * Pod status from the runtime's view (upstream pkg/kubelet/kubelet_pods.go
+ * generateAPIPodStatus, getPhase, and status/generate.go): container states, restart
+ * counts, phase, and the conditions PodReadyToStartContainers, Initialized,
+ * ContainersReady, Ready (PodScheduled is kept as the scheduler set it).
+ */
+import type { ContainerState, ContainerStatus, Pod, PodCondition, PodStatus } from '../api/core/v1/pod-types.js';
+import type { ContainerStatus as CriContainerStatus, PodSandboxStatus } from './cri/types.js';
+
+/** What the kubelet knows about one pod at one moment. */
+export interface PodRuntimeView {
+  /** Newest first. */
+  sandboxes: PodSandboxStatus[];
+  /** Container name → CRI statuses, newest attempt first. */
+  containers: Map<string, CriContainerStatus[]>;
+  /** Container name → why it waits (ErrImagePull, CrashLoopBackOff, CreateContainerConfigError, ...). */
+  waiting: Map<string, { reason: string; message?: string }>;
+  hostIP: string;
+}
+
+const time = (ns: number): string => new Date(Math.floor(ns / 1e6 / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+const nowTime = (): string => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+function terminated(s: CriContainerStatus): NonNullable<ContainerState['terminated']> {
+  const reason = s.reason && s.reason !== 'Completed' && s.reason !== 'Error' ? s.reason : s.exitCode === 0 ? 'Completed' : 'Error';
+  return { exitCode: s.exitCode, reason, ...(s.message ? { message: s.message } : {}), startedAt: s.startedAt ? time(s.startedAt) : undefined, finishedAt: s.finishedAt ? time(s.finishedAt) : undefined, containerID: `containerd://${s.id}` };
+}
+
+function stateOf(s: CriContainerStatus): ContainerState {
+  if (s.state === 'CONTAINER_RUNNING') return { running: { startedAt: time(s.startedAt) } };
+  if (s.state === 'CONTAINER_EXITED') return { terminated: terminated(s) };
+  if (s.state === 'CONTAINER_CREATED') return { waiting: { reason: 'ContainerCreating' } };
+  return { waiting: { reason: 'ContainerStatusUnknown' } };
+}
+
+/** One container's API status. */
+function containerStatus(name: string, image: string, list: CriContainerStatus[] | undefined, waiting: { reason: string; message?: string } | undefined, initializing: boolean): ContainerStatus {
+  const latest = list?.[0];
+  const previous = list?.[1];
+  const st: ContainerStatus = { name, image, imageID: latest?.imageRef ?? '', ready: false, restartCount: latest ? Number(latest.annotations?.['io.kubernetes.container.restartCount'] ?? latest.metadata.attempt) : 0, started: false };
+  if (latest) st.containerID = `containerd://${latest.id}`;
+  if (waiting) {
+    st.state = { waiting: { reason: waiting.reason, ...(waiting.message ? { message: waiting.message } : {}) } };
+    if (latest?.state === 'CONTAINER_EXITED') st.lastState = { terminated: terminated(latest) };
+    else if (previous?.state === 'CONTAINER_EXITED') st.lastState = { terminated: terminated(previous) };
+    else st.lastState = {};
+    return st;
+  }
+  if (!latest) { st.state = { waiting: { reason: initializing ? 'PodInitializing' : 'ContainerCreating' } }; st.lastState = {}; return st; }
+  st.state = stateOf(latest);
+  st.lastState = previous?.state === 'CONTAINER_EXITED' ? { terminated: terminated(previous) } : {};
+  st.started = latest.state === 'CONTAINER_RUNNING';
+  st.ready = latest.state === 'CONTAINER_RUNNING';
+  return st;
+}
+
+/** upstream getPhase. */
+export function podPhase(pod: Pod, init: ContainerStatus[], app: ContainerStatus[], initDone: boolean): string {
+  const policy = pod.spec?.restartPolicy ?? 'Always';
+  if (!initDone) {
+    const failedInit = init.some((s) => s.state?.terminated && s.state.terminated.exitCode !== 0);
+    return failedInit && policy === 'Never' ? 'Failed' : 'Pending';
+  }
+  let running = 0, waiting = 0, stopped = 0, succeeded = 0;
+  for (const s of app) {
+    if (s.state?.running) running++;
+    else if (s.state?.terminated) { stopped++; if (s.state.terminated.exitCode === 0) succeeded++; }
+    else if (s.state?.waiting) { if (s.lastState?.terminated) { stopped++; if (s.lastState.terminated.exitCode === 0) succeeded++; } else waiting++; }
+  }
+  if (waiting > 0) return 'Pending';
+  if (running > 0) return 'Running';
+  if (stopped > 0) {
+    if (policy === 'Always') return 'Running';
+    if (policy === 'OnFailure') return stopped === succeeded ? 'Succeeded' : 'Running';
+    return stopped === succeeded ? 'Succeeded' : 'Failed';
+  }
+  return 'Pending';
+}
+
+/** The full status the kubelet reports for `pod`. */
+export function computePodStatus(pod: Pod, view: PodRuntimeView): PodStatus {
+  const old = pod.status ?? {};
+  const sandbox = view.sandboxes[0];
+  const sandboxReady = sandbox?.state === 'SANDBOX_READY';
+  const initSpecs = pod.spec?.initContainers ?? [];
+  const init = initSpecs.map((c) => containerStatus(c.name, c.image ?? '', view.containers.get(c.name), view.waiting.get(c.name), false));
+  for (const s of init) s.ready = !!s.state?.terminated && s.state.terminated.exitCode === 0;
+  const initDone = init.every((s) => s.state?.terminated?.exitCode === 0);
+  const app = (pod.spec?.containers ?? []).map((c) => containerStatus(c.name, c.image ?? '', view.containers.get(c.name), view.waiting.get(c.name), !initDone));
+  const phase = podPhase(pod, init, app, initDone);
+  const terminal = phase === 'Succeeded' || phase === 'Failed';
+  const allReady = app.length > 0 && app.every((s) => s.ready) && !terminal;
+  const t = nowTime();
+  const cond = (type: string, ok: boolean, reason?: string): PodCondition => {
+    const prev = (old.conditions ?? []).find((c) => c.type === type);
+    const status = ok ? 'True' : 'False';
+    return { type, status, lastProbeTime: null, lastTransitionTime: prev?.status === status ? prev.lastTransitionTime : t, ...(reason && !ok ? { reason } : {}) };
+  };
+  const notReadyReason = terminal ? 'PodCompleted' : 'ContainersNotReady';
+  const conditions: PodCondition[] = [
+    cond('PodReadyToStartContainers', sandboxReady),
+    cond('Initialized', initDone, terminal ? 'PodCompleted' : 'ContainersNotInitialized'),
+    cond('Ready', allReady, notReadyReason),
+    cond('ContainersReady', allReady, notReadyReason),
+    ...(old.conditions ?? []).filter((c) => c.type === 'PodScheduled'),
+  ];
+  const notReady = app.filter((s) => !s.ready).map((s) => s.name);
+  for (const c of conditions) if ((c.type === 'Ready' || c.type === 'ContainersReady') && c.status === 'False' && !terminal) c.message = `containers with unready status: [${notReady.join(' ')}]`;
+  const podIP = sandbox?.network?.ip || old.podIP;
+  const status: PodStatus = {
+    ...old,
+    phase, conditions, hostIP: view.hostIP, hostIPs: [{ ip: view.hostIP }],
+    startTime: old.startTime ?? t,
+    containerStatuses: app,
+    ...(init.length ? { initContainerStatuses: init } : {}),
+  };
+  if (podIP) { status.podIP = podIP; status.podIPs = [{ ip: podIP }]; }
+  return status;
+}

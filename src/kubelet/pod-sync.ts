@@ -1,0 +1,295 @@
+/**
+ * Syncs one pod with the runtime (upstream pkg/kubelet/kuberuntime/kuberuntime_manager.go
+ * SyncPod and KillPod): sandbox, image, init containers in order, app containers,
+ * restarts with CrashLoopBackOff, graceful termination, and the status the API shows.
+ * Idempotent: existing sandboxes and containers found by their labels are adopted.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Container, Pod } from '../api/core/v1/pod-types.js';
+import { isNotFound } from '../machinery/errors.js';
+import { milliValue, parseQuantity } from '../machinery/quantity.js';
+import { resources, type Client } from '../client/interface.js';
+import type { EventRecorder } from '../client/events.js';
+import type { CriClient } from './cri/cri-client.js';
+import type { ContainerStatus as CriContainerStatus, PodSandboxConfig, PodSandboxStatus } from './cri/types.js';
+import { CONTAINER_NAME, POD_NAME, POD_NAMESPACE, POD_UID, RESTART_COUNT } from './labels.js';
+import { ConfigError, containerEnv, expandAll, SourceCache } from './env.js';
+import { containerMounts, prepareVolumes, removePodDir } from './volumes.js';
+import { computePodStatus, type PodRuntimeView } from './pod-status.js';
+
+export interface PodSyncContext {
+  client: Client;
+  cri: CriClient;
+  recorder: EventRecorder;
+  nodeName: string;
+  nodeIP: string;
+  /** Kubelet root: pods/<uid> (volumes), logs/<ns>_<name>_<uid> (container logs). */
+  rootDir: string;
+  clusterDNS: string;
+  clusterDomain: string;
+  kubernetesService?: { host: string; port: number };
+}
+
+const BACKOFF_BASE_MS = 10_000;
+const BACKOFF_MAX_MS = 300_000;
+
+/** Result of a sync: when to look again (ms), if sooner than the periodic resync. */
+export interface SyncResult { requeueAfterMs?: number }
+
+export class PodSyncer {
+  /** Container key (uid/name) → images pulled or confirmed present during this kubelet's life. */
+  private readonly pulled = new Set<string>();
+  constructor(private readonly ctx: PodSyncContext) {}
+
+  logDir(pod: Pod): string { return join(this.ctx.rootDir, 'logs', `${pod.metadata.namespace}_${pod.metadata.name}_${pod.metadata.uid}`); }
+  podDir(uid: string): string { return join(this.ctx.rootDir, 'pods', uid); }
+
+  /** The runtime's view of one pod uid. */
+  async view(uid: string): Promise<PodRuntimeView> {
+    const { cri } = this.ctx;
+    const sbs = await cri.listPodSandbox({ labelSelector: { [POD_UID]: uid } });
+    const sandboxes: PodSandboxStatus[] = [];
+    for (const sb of sbs.sort((a, b) => b.createdAt - a.createdAt)) sandboxes.push(await cri.podSandboxStatus(sb.id).catch(() => sb as PodSandboxStatus));
+    const containers = new Map<string, CriContainerStatus[]>();
+    for (const c of await cri.listContainers({ labelSelector: { [POD_UID]: uid } })) {
+      const st = await cri.containerStatus(c.id).catch(() => undefined);
+      if (!st) continue;
+      const name = c.labels[CONTAINER_NAME];
+      containers.set(name, [...(containers.get(name) ?? []), st]);
+    }
+    for (const list of containers.values()) list.sort((a, b) => b.metadata.attempt - a.metadata.attempt || b.createdAt - a.createdAt);
+    return { sandboxes, containers, waiting: new Map(), hostIP: this.ctx.nodeIP };
+  }
+
+  private sandboxConfig(pod: Pod, attempt: number): PodSandboxConfig {
+    const ns = pod.metadata.namespace!;
+    const hostPorts = (pod.spec?.containers ?? []).flatMap((c) => c.ports ?? []).filter((p) => p.hostPort);
+    const dnsPolicy = pod.spec?.dnsPolicy ?? 'ClusterFirst';
+    const hostNetwork = !!pod.spec?.hostNetwork;
+    const useCluster = dnsPolicy === 'ClusterFirst' || (dnsPolicy === 'ClusterFirstWithHostNet');
+    const dnsConfig = useCluster && !(hostNetwork && dnsPolicy === 'ClusterFirst')
+      ? { servers: [this.ctx.clusterDNS], searches: [`${ns}.svc.${this.ctx.clusterDomain}`, `svc.${this.ctx.clusterDomain}`, this.ctx.clusterDomain], options: ['ndots:5'] }
+      : { servers: [this.ctx.clusterDNS], searches: [], options: [] };
+    return {
+      metadata: { name: pod.metadata.name!, uid: pod.metadata.uid!, namespace: ns, attempt },
+      hostname: (pod.spec?.hostname || pod.metadata.name!).slice(0, 63),
+      logDirectory: this.logDir(pod),
+      dnsConfig,
+      portMappings: hostPorts.map((p) => ({ protocol: (p.protocol ?? 'TCP') as 'TCP', containerPort: p.containerPort, hostPort: p.hostPort!, hostIp: p.hostIP })),
+      labels: { [POD_NAME]: pod.metadata.name!, [POD_NAMESPACE]: ns, [POD_UID]: pod.metadata.uid!, ...(pod.metadata.labels ?? {}) },
+      annotations: { ...(pod.metadata.annotations ?? {}) },
+      linux: { cgroupParent: '', securityContext: { namespaceOptions: { network: hostNetwork ? 'NODE' : 'POD', pid: pod.spec?.hostPID ? 'NODE' : pod.spec?.shareProcessNamespace ? 'POD' : 'CONTAINER', ipc: pod.spec?.hostIPC ? 'NODE' : 'POD' } } },
+    };
+  }
+
+  /** Brings the runtime in line with `pod` and writes its status. */
+  async sync(pod: Pod): Promise<SyncResult> {
+    if (pod.metadata.deletionTimestamp) { await this.terminate(pod); return {}; }
+    const view = await this.view(pod.metadata.uid!);
+    const phase = pod.status?.phase;
+    if (phase === 'Succeeded' || phase === 'Failed') {
+      // Terminal: containers stay for their logs; the sandbox's resources are released.
+      for (const sb of view.sandboxes) if (sb.state === 'SANDBOX_READY') await this.ctx.cri.stopPodSandbox(sb.id).catch(() => undefined);
+      return {};
+    }
+    let requeue: number | undefined;
+    const policy = pod.spec?.restartPolicy ?? 'Always';
+    let sandbox = view.sandboxes.find((s) => s.state === 'SANDBOX_READY');
+    const everythingDone = (pod.spec?.containers ?? []).every((c) => {
+      const l = view.containers.get(c.name)?.[0];
+      return l?.state === 'CONTAINER_EXITED' && (policy === 'Never' || (policy === 'OnFailure' && l.exitCode === 0));
+    });
+    const sbConfig = this.sandboxConfig(pod, view.sandboxes.length ? view.sandboxes[0].metadata.attempt + (sandbox ? 0 : 1) : 0);
+    if (!sandbox && !everythingDone) {
+      // A new sandbox means new containers: stale ones of the old sandbox are removed.
+      for (const sb of view.sandboxes) { await this.ctx.cri.stopPodSandbox(sb.id).catch(() => undefined); }
+      mkdirSync(sbConfig.logDirectory!, { recursive: true });
+      const id = await this.ctx.cri.runPodSandbox(sbConfig);
+      sandbox = await this.ctx.cri.podSandboxStatus(id);
+      view.sandboxes.unshift(sandbox);
+      for (const [name, list] of view.containers) view.containers.set(name, list.filter((c) => c.state !== 'CONTAINER_RUNNING'));
+    }
+    if (sandbox) {
+      const sources = new SourceCache(this.ctx.client, pod.metadata.namespace!);
+      let volumes: Map<string, string> | undefined;
+      const volumesFn = async (): Promise<Map<string, string>> => (volumes ??= await prepareVolumes(pod, this.podDir(pod.metadata.uid!), sources));
+      const podIP = sandbox.network?.ip ?? '';
+      // Init containers run one at a time, in order, each to success.
+      let initDone = true;
+      for (const c of pod.spec?.initContainers ?? []) {
+        const latest = view.containers.get(c.name)?.[0];
+        if (latest?.state === 'CONTAINER_EXITED' && latest.exitCode === 0) continue;
+        initDone = false;
+        if (latest?.state === 'CONTAINER_RUNNING') break;
+        if (latest?.state === 'CONTAINER_EXITED' && policy === 'Never') break;
+        const r = await this.ensureContainer(pod, c, latest, sandbox.id, sbConfig, sources, podIP, view, true, volumesFn);
+        requeue = minDefined(requeue, r);
+        break;
+      }
+      if (initDone) {
+        for (const c of pod.spec?.containers ?? []) {
+          const latest = view.containers.get(c.name)?.[0];
+          if (latest?.state === 'CONTAINER_RUNNING') continue;
+          if (latest?.state === 'CONTAINER_EXITED') {
+            const restart = policy === 'Always' || (policy === 'OnFailure' && latest.exitCode !== 0);
+            if (!restart) continue;
+          }
+          const r = await this.ensureContainer(pod, c, latest, sandbox.id, sbConfig, sources, podIP, view, false, volumesFn);
+          requeue = minDefined(requeue, r);
+        }
+      }
+    }
+    await this.writeStatus(pod, view);
+    return { requeueAfterMs: requeue };
+  }
+
+  /** Creates/starts (or restarts after back-off) one container. Returns a requeue delay when waiting. */
+  private async ensureContainer(pod: Pod, c: Container, latest: CriContainerStatus | undefined, sandboxId: string, sbConfig: PodSandboxConfig,
+    sources: SourceCache, podIP: string, view: PodRuntimeView, isInit: boolean, volumesFn: () => Promise<Map<string, string>>): Promise<number | undefined> {
+    const { cri, recorder } = this.ctx;
+    const fieldPath = `spec.${isInit ? 'initContainers' : 'containers'}{${c.name}}`;
+    if (latest?.state === 'CONTAINER_CREATED') {
+      await cri.startContainer(latest.id);
+      recorder.event(pod, 'Normal', 'Started', `Started container ${c.name}`, fieldPath);
+      return undefined;
+    }
+    const attempt = latest ? latest.metadata.attempt + 1 : 0;
+    if (latest?.state === 'CONTAINER_EXITED') {
+      // CrashLoopBackOff: 10 s doubling to 5 min after each restart, from the last exit.
+      const delay = Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** Math.max(0, attempt - 1));
+      const wait = latest.finishedAt / 1e6 + delay - Date.now();
+      if (wait > 0) {
+        view.waiting.set(c.name, { reason: 'CrashLoopBackOff', message: `back-off ${Math.round(delay / 1000)}s restarting failed container=${c.name} pod=${pod.metadata.name}_${pod.metadata.namespace}(${pod.metadata.uid})` });
+        recorder.event(pod, 'Warning', 'BackOff', 'Back-off restarting failed container', fieldPath);
+        return wait;
+      }
+    }
+    // Image.
+    const image = c.image!;
+    const policy = c.imagePullPolicy ?? 'IfNotPresent';
+    const present = await cri.imageStatus(image).catch(() => undefined);
+    if (policy === 'Never' && !present) {
+      view.waiting.set(c.name, { reason: 'ErrImageNeverPull', message: `Container image "${image}" is not present with pull policy of Never` });
+      recorder.event(pod, 'Warning', 'ErrImageNeverPull', `Container image "${image}" is not present with pull policy of Never`, fieldPath);
+      return 10_000;
+    }
+    const key = `${pod.metadata.uid}/${c.name}/${attempt}`;
+    if (!this.pulled.has(key)) {
+      if (present && policy !== 'Always') {
+        recorder.event(pod, 'Normal', 'Pulled', `Container image "${image}" already present on machine`, fieldPath);
+      } else {
+        recorder.event(pod, 'Normal', 'Pulling', `Pulling image "${image}"`, fieldPath);
+        const t0 = Date.now();
+        try {
+          await cri.pullImage(image);
+          const s = ((Date.now() - t0) / 1000).toFixed(3);
+          recorder.event(pod, 'Normal', 'Pulled', `Successfully pulled image "${image}" in ${s}s (${s}s including waiting)`, fieldPath);
+        } catch (err) {
+          if (!present) {
+            const msg = `Failed to pull image "${image}": ${(err as Error).message}`;
+            view.waiting.set(c.name, { reason: 'ErrImagePull', message: msg });
+            recorder.event(pod, 'Warning', 'Failed', msg, fieldPath);
+            return 10_000;
+          }
+          // Air-gapped (k3s image tarballs): the registry is unreachable but the image was imported.
+          recorder.event(pod, 'Normal', 'Pulled', `Container image "${image}" already present on machine`, fieldPath);
+        }
+      }
+      this.pulled.add(key);
+    }
+    // Config.
+    let envs: Array<{ key: string; value: string }>;
+    let mounts;
+    try {
+      envs = await containerEnv(pod, c, sources, { hostIP: this.ctx.nodeIP, podIP }, this.ctx.kubernetesService);
+      mounts = containerMounts(c, await volumesFn());
+    } catch (err) {
+      if (!(err instanceof ConfigError)) throw err;
+      view.waiting.set(c.name, { reason: 'CreateContainerConfigError', message: err.message });
+      recorder.event(pod, 'Warning', 'Failed', `Error: ${err.message}`, fieldPath);
+      return 5_000;
+    }
+    const limits = c.resources?.limits ?? {};
+    const requests = c.resources?.requests ?? {};
+    const cpuShares = Math.max(2, Math.floor((milliValue(requests.cpu ?? limits.cpu ?? 0) * 1024) / 1000));
+    const linuxResources: NonNullable<NonNullable<Parameters<CriClient['createContainer']>[1]['linux']>['resources']> = { cpuShares, oomScoreAdj: 0 };
+    if (limits.cpu !== undefined) { linuxResources.cpuPeriod = 100_000; linuxResources.cpuQuota = Math.max(1000, Math.floor(milliValue(limits.cpu) * 100)); }
+    if (limits.memory !== undefined) linuxResources.memoryLimitInBytes = Math.floor(parseQuantity(limits.memory));
+    const sc = c.securityContext ?? {};
+    const id = await cri.createContainer(sandboxId, {
+      metadata: { name: c.name, attempt }, image: { image },
+      command: expandAll(c.command, envs), args: expandAll(c.args, envs), workingDir: c.workingDir, envs, mounts,
+      labels: { [POD_NAME]: pod.metadata.name!, [POD_NAMESPACE]: pod.metadata.namespace!, [POD_UID]: pod.metadata.uid!, [CONTAINER_NAME]: c.name },
+      annotations: { [RESTART_COUNT]: String(attempt), 'io.kubernetes.container.terminationMessagePath': c.terminationMessagePath ?? '/dev/termination-log' },
+      logPath: `${c.name}/${attempt}.log`, stdin: !!c.stdin, stdinOnce: !!c.stdinOnce, tty: !!c.tty,
+      linux: {
+        resources: linuxResources,
+        securityContext: {
+          privileged: !!sc.privileged, namespaceOptions: sbConfig.linux?.securityContext?.namespaceOptions,
+          ...(sc.runAsUser !== undefined ? { runAsUser: { value: sc.runAsUser } } : {}),
+          ...(sc.runAsGroup !== undefined ? { runAsGroup: { value: sc.runAsGroup } } : {}),
+          readonlyRootfs: !!sc.readOnlyRootFilesystem,
+          ...(sc.capabilities ? { capabilities: { addCapabilities: sc.capabilities.add ?? [], dropCapabilities: sc.capabilities.drop ?? [] } } : {}),
+        },
+      },
+    }, sbConfig);
+    recorder.event(pod, 'Normal', 'Created', `Created container: ${c.name}`, fieldPath);
+    await cri.startContainer(id);
+    recorder.event(pod, 'Normal', 'Started', `Started container ${c.name}`, fieldPath);
+    // Keep the previous attempt (for `logs --previous`); remove older ones.
+    for (const old of (view.containers.get(c.name) ?? []).slice(1)) await cri.removeContainer(old.id).catch(() => undefined);
+    const st = await cri.containerStatus(id);
+    view.containers.set(c.name, [st, ...(view.containers.get(c.name) ?? []).slice(0, 1)]);
+    return undefined;
+  }
+
+  private async writeStatus(pod: Pod, view: PodRuntimeView): Promise<void> {
+    const status = computePodStatus(pod, view);
+    const strip = (s: unknown): string => JSON.stringify(s, (k, v) => (k === 'lastHeartbeatTime' ? undefined : v));
+    if (strip(status) === strip(pod.status)) return;
+    try {
+      await this.ctx.client.resource(resources.pods).patch(pod.metadata.name!, { status }, 'application/merge-patch+json', { namespace: pod.metadata.namespace, subresource: 'status' });
+    } catch (err) { if (!isNotFound(err)) throw err; }
+  }
+
+  /**
+   * Graceful termination: SIGTERM every running container, SIGKILL after the grace
+   * period, stop and remove the sandbox, then remove the Pod object (grace 0, uid
+   * precondition) — the last step of a graceful delete.
+   */
+  async terminate(pod: Pod): Promise<void> {
+    const { cri, recorder } = this.ctx;
+    const view = await this.view(pod.metadata.uid!);
+    const deadline = pod.metadata.deletionTimestamp ? Date.parse(pod.metadata.deletionTimestamp) : Date.now();
+    const grace = Math.max(0, Math.min(pod.metadata.deletionGracePeriodSeconds ?? 30, Math.ceil((deadline - Date.now()) / 1000)));
+    await Promise.all([...view.containers].map(async ([name, list]) => {
+      const running = list.filter((c) => c.state === 'CONTAINER_RUNNING' || c.state === 'CONTAINER_CREATED');
+      if (!running.length) return;
+      const isInit = (pod.spec?.initContainers ?? []).some((c) => c.name === name);
+      recorder.event(pod, 'Normal', 'Killing', `Stopping container ${name}`, `spec.${isInit ? 'initContainers' : 'containers'}{${name}}`);
+      for (const c of running) await cri.stopContainer(c.id, grace).catch(() => undefined);
+    }));
+    await this.removeAll(pod.metadata.uid!, view);
+    try {
+      await this.ctx.client.resource(resources.pods).delete(pod.metadata.name!, { namespace: pod.metadata.namespace, gracePeriodSeconds: 0, preconditions: { uid: pod.metadata.uid } });
+    } catch (err) { if (!isNotFound(err) && (err as { code?: number }).code !== 409) throw err; }
+  }
+
+  /** Stops and removes every sandbox and container of `uid` (and its volumes). */
+  async removeAll(uid: string, view?: PodRuntimeView): Promise<void> {
+    const v = view ?? await this.view(uid);
+    for (const list of v.containers.values()) for (const c of list) {
+      if (c.state === 'CONTAINER_RUNNING') await this.ctx.cri.stopContainer(c.id, 0).catch(() => undefined);
+      await this.ctx.cri.removeContainer(c.id).catch(() => undefined);
+    }
+    for (const sb of v.sandboxes) {
+      await this.ctx.cri.stopPodSandbox(sb.id).catch(() => undefined);
+      await this.ctx.cri.removePodSandbox(sb.id).catch(() => undefined);
+    }
+    removePodDir(this.podDir(uid));
+  }
+}
+
+const minDefined = (a: number | undefined, b: number | undefined): number | undefined => (a === undefined ? b : b === undefined ? a : Math.min(a, b));
+

@@ -1,0 +1,75 @@
+/**
+ * The kubelet's HTTPS API (upstream pkg/kubelet/server): `/healthz` and
+ * `GET /containerLogs/{namespace}/{pod}/{container}` (follow, tailLines, timestamps,
+ * previous, sinceSeconds, sinceTime, limitBytes) read from the CRI log files. Clients
+ * must present a certificate signed by the cluster CA (the apiserver's kubelet client).
+ */
+import https from 'node:https';
+import { openSync, readSync, closeSync, statSync, readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import type { TLSSocket } from 'node:tls';
+import type { CriClient } from '../cri/cri-client.js';
+import { CONTAINER_NAME, POD_NAME, POD_NAMESPACE } from '../labels.js';
+import { parseCriLines, parseCriLog, renderLines } from '../cri-log.js';
+
+export interface LogServerOptions { address: string; port: number; tls: { certPem: string; keyPem: string; caPem: string }; cri: CriClient }
+
+function status(res: import('node:http').ServerResponse, code: number, message: string): void {
+  res.writeHead(code, { 'Content-Type': 'application/json' });
+  res.end(JSON.stringify({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason: code === 404 ? 'NotFound' : 'BadRequest', code }));
+}
+
+export async function startLogServer(opts: LogServerOptions): Promise<{ port: number; close(): Promise<void> }> {
+  const server = https.createServer({ cert: opts.tls.certPem, key: opts.tls.keyPem, ca: opts.tls.caPem, requestCert: true, rejectUnauthorized: false }, (req, res) => {
+    void (async () => {
+      if (!(req.socket as TLSSocket).authorized) return status(res, 401, 'Unauthorized');
+      const url = new URL(req.url ?? '/', 'https://kubelet');
+      if (url.pathname === '/healthz') { res.end('ok'); return; }
+      const m = /^\/containerLogs\/([^/]+)\/([^/]+)\/([^/]+)$/.exec(url.pathname);
+      if (!m || req.method !== 'GET') return status(res, 404, 'not found');
+      const [ns, pod, container] = m.slice(1).map(decodeURIComponent);
+      const q = url.searchParams;
+      const list = (await opts.cri.listContainers({ labelSelector: { [POD_NAMESPACE]: ns, [POD_NAME]: pod, [CONTAINER_NAME]: container } }))
+        .sort((a, b) => b.metadata.attempt - a.metadata.attempt || b.createdAt - a.createdAt);
+      const target = q.get('previous') === 'true' ? list[1] : list[0];
+      if (!target) return status(res, 400, q.get('previous') === 'true' ? `previous terminated container "${container}" in pod "${pod}" not found` : `container "${container}" in pod "${pod}" is waiting to start: ContainerCreating`);
+      const st = await opts.cri.containerStatus(target.id);
+      const sinceTime = q.has('sinceSeconds') ? Date.now() - Number(q.get('sinceSeconds')) * 1000 : q.has('sinceTime') ? Date.parse(q.get('sinceTime')!) : undefined;
+      const lo = { timestamps: q.get('timestamps') === 'true', tailLines: q.has('tailLines') ? Number(q.get('tailLines')) : undefined, sinceTime, limitBytes: q.has('limitBytes') ? Number(q.get('limitBytes')) : undefined };
+      res.writeHead(200, { 'Content-Type': 'text/plain' });
+      let content = '';
+      try { content = readFileSync(st.logPath, 'utf8'); } catch { /* no output yet */ }
+      res.write(parseCriLog(content, lo));
+      if (q.get('follow') !== 'true') { res.end(); return; }
+      // Follow: poll the file until the client goes away or the container ends.
+      let offset = Buffer.byteLength(content);
+      let rest = content.endsWith('\n') ? '' : content.slice(content.lastIndexOf('\n') + 1);
+      let closed = false;
+      req.on('close', () => { closed = true; });
+      while (!closed) {
+        await new Promise((r) => setTimeout(r, 200));
+        let size = 0;
+        try { size = statSync(st.logPath).size; } catch { /* rotated away */ }
+        if (size > offset) {
+          const fd = openSync(st.logPath, 'r');
+          const buf = Buffer.alloc(size - offset);
+          readSync(fd, buf, 0, buf.length, offset);
+          closeSync(fd);
+          offset = size;
+          const parsed = parseCriLines(rest + buf.toString('utf8'));
+          rest = parsed.rest;
+          res.write(renderLines(parsed.lines, lo));
+        } else {
+          const now = await opts.cri.containerStatus(target.id).catch(() => undefined);
+          if (!now || now.state !== 'CONTAINER_RUNNING') break;
+        }
+      }
+      res.end();
+    })().catch((err) => { if (!res.headersSent) status(res, 500, (err as Error).message); else res.end(); });
+  });
+  await new Promise<void>((resolve, reject) => { server.once('error', reject); server.listen(opts.port, opts.address, () => resolve()); });
+  return {
+    port: (server.address() as AddressInfo).port,
+    close: () => new Promise((r) => { server.close(() => r()); server.closeAllConnections(); }),
+  };
+}

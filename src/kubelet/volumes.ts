@@ -1,0 +1,53 @@
+/**
+ * Pod volumes as bind mounts (upstream pkg/volume: emptydir, configmap, secret,
+ * hostpath): a folder per volume under `<kubelet dir>/pods/<uid>/volumes/<name>`,
+ * filled with the ConfigMap/Secret keys for those kinds.
+ */
+import { mkdirSync, writeFileSync, chmodSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { Container, Pod } from '../api/core/v1/pod-types.js';
+import type { Mount } from './cri/types.js';
+import { ConfigError, type SourceCache } from './env.js';
+
+/** Prepares every volume of `pod`; returns name → host path. */
+export async function prepareVolumes(pod: Pod, podDir: string, sources: SourceCache): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (const v of pod.spec?.volumes ?? []) {
+    if (v.hostPath?.path) {
+      if (v.hostPath.type === 'DirectoryOrCreate') mkdirSync(v.hostPath.path, { recursive: true });
+      out.set(v.name, v.hostPath.path);
+      continue;
+    }
+    const dir = join(podDir, 'volumes', v.name);
+    mkdirSync(dir, { recursive: true });
+    const writeItems = (data: Record<string, string>, items: Array<{ key?: string; path?: string; mode?: number }> | undefined, mode: number, decode: boolean) => {
+      const entries = items?.length ? items.map((i) => [i.path ?? i.key ?? '', data[i.key ?? ''] ?? '', i.mode ?? mode] as const) : Object.entries(data).map(([k, val]) => [k, val, mode] as const);
+      for (const [path, value, m] of entries) {
+        const f = join(dir, path);
+        mkdirSync(dirname(f), { recursive: true });
+        writeFileSync(f, decode ? Buffer.from(value, 'base64') : value);
+        chmodSync(f, m);
+      }
+    };
+    if (v.configMap) {
+      const cm = await sources.configMap(v.configMap.name ?? '');
+      if (!cm && !v.configMap.optional) throw new ConfigError(`configmap "${v.configMap.name}" not found`);
+      writeItems(cm?.data ?? {}, v.configMap.items as never, v.configMap.defaultMode ?? 0o644, false);
+    } else if (v.secret) {
+      const s = await sources.secret(v.secret.secretName ?? '');
+      if (!s && !v.secret.optional) throw new ConfigError(`secret "${v.secret.secretName}" not found`);
+      writeItems(s?.data ?? {}, v.secret.items as never, v.secret.defaultMode ?? 0o644, true);
+    }
+    out.set(v.name, dir);
+  }
+  return out;
+}
+
+/** CRI mounts of a container. */
+export function containerMounts(c: Container, volumes: Map<string, string>): Mount[] {
+  return (c.volumeMounts ?? []).filter((m) => volumes.has(m.name)).map((m) => ({
+    containerPath: m.mountPath, hostPath: m.subPath ? join(volumes.get(m.name)!, m.subPath) : volumes.get(m.name)!, readonly: !!m.readOnly,
+  }));
+}
+
+export function removePodDir(podDir: string): void { rmSync(podDir, { recursive: true, force: true }); }
