@@ -129,7 +129,10 @@ export async function runScheduler(opts: SchedulerOptions): Promise<void> {
       recorder.event(pod, 'Normal', 'Scheduled', `Successfully assigned ${namespace}/${podName} to ${node}`);
     } catch (err) {
       assumed.delete(pod.metadata.uid!);
-      if (!isNotFound(err) && !isConflict(err)) queue.addRateLimited(metaNamespaceKey(pod));
+      if (!isNotFound(err) && !isConflict(err)) {
+        console.error(`scheduler: binding ${namespace}/${podName} to ${node}: ${(err as Error).message}`);
+        queue.addRateLimited(metaNamespaceKey(pod));
+      }
     }
   }
 }

@@ -14,7 +14,7 @@ import { randomUUID } from 'node:crypto';
 import type { KubeList, KubeObject } from '../../api/object.js';
 import { groupVersion } from '../../api/resource-info.js';
 import type { Storage } from '../../storage/interface.js';
-import { badRequest, conflict, forbidden, invalid, notFound, OPTIMISTIC_LOCK_MESSAGE, StatusError, type GroupResource } from '../../machinery/errors.js';
+import { alreadyExists, badRequest, conflict, forbidden, invalid, notFound, OPTIMISTIC_LOCK_MESSAGE, StatusError, type GroupResource } from '../../machinery/errors.js';
 import { parseSelector, type Selector } from '../../machinery/labels.js';
 import { parseFieldSelector, type FieldSelector } from '../../machinery/fields.js';
 import { applyJsonPatch } from '../../machinery/patch/json-patch.js';
@@ -112,7 +112,12 @@ export class GenericStore implements RestStorage {
     await s.admit?.(ctx, obj);
     const errs = s.validate(obj);
     if (errs.length) throw invalid(this.info.group, this.info.kind, obj.metadata.name ?? '', errs);
-    await s.beforeCreate?.(obj);
+    if (s.beforeCreate) {
+      // Allocations (e.g. a Service IP) must not be judged for an object that exists.
+      const exists = await this.storage.get(this.key(ns, obj.metadata.name!)).then(() => true, () => false);
+      if (exists) throw alreadyExists(this.gr, obj.metadata.name!);
+      await s.beforeCreate(obj);
+    }
     const m = obj.metadata;
     m.uid = randomUUID();
     m.creationTimestamp = now(this.clock);
@@ -183,7 +188,8 @@ export class GenericStore implements RestStorage {
         if (o.deletionTimestamp) { m.deletionTimestamp = o.deletionTimestamp; m.deletionGracePeriodSeconds = o.deletionGracePeriodSeconds; }
         else { delete m.deletionTimestamp; delete m.deletionGracePeriodSeconds; }
         if (!m.generateName && o.generateName) m.generateName = o.generateName;
-        const errs = s.validateUpdate(obj, current);
+        // Registry-internal updates (binding, graceful deletion, finalize) are trusted.
+        const errs = internal ? [] : s.validateUpdate(obj, current);
         if (errs.length) throw invalid(this.info.group, this.info.kind, name, errs);
         if (s.tracksGeneration) m.generation = (o.generation ?? 1) + (specOf(obj) !== specOf(current) ? 1 : 0);
         else if (o.generation !== undefined) m.generation = o.generation;
