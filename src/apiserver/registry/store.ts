@@ -185,8 +185,11 @@ export class GenericStore implements RestStorage {
         const m = obj.metadata;
         const o = current.metadata;
         m.uid = o.uid; m.creationTimestamp = o.creationTimestamp; m.namespace = o.namespace; m.name = o.name;
-        if (o.deletionTimestamp) { m.deletionTimestamp = o.deletionTimestamp; m.deletionGracePeriodSeconds = o.deletionGracePeriodSeconds; }
-        else { delete m.deletionTimestamp; delete m.deletionGracePeriodSeconds; }
+        if (!internal) {
+          // Only deletion (an internal update) sets or changes deletionTimestamp.
+          if (o.deletionTimestamp) { m.deletionTimestamp = o.deletionTimestamp; m.deletionGracePeriodSeconds = o.deletionGracePeriodSeconds; }
+          else { delete m.deletionTimestamp; delete m.deletionGracePeriodSeconds; }
+        }
         if (!m.generateName && o.generateName) m.generateName = o.generateName;
         // Registry-internal updates (binding, graceful deletion, finalize) are trusted.
         const errs = internal ? [] : s.validateUpdate(obj, current);
