@@ -4,7 +4,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import YAML from 'yaml';
-import { badRequest, tooLarge } from '../../machinery/errors.js';
+import { badRequest, tooLarge, unsupportedMediaType } from '../../machinery/errors.js';
 
 export const MAX_BODY_BYTES = 3 * 1024 * 1024;
 
@@ -29,6 +29,7 @@ export function decodeBody(raw: Buffer, contentType: string | undefined): unknow
   const text = raw.toString('utf8');
   if (!text.trim()) throw badRequest('the request body is empty');
   const ct = (contentType ?? 'application/json').toLowerCase();
+  if (ct.includes('protobuf') || ct.includes('cbor')) throw unsupportedMediaType(ct.split(';')[0]);
   try {
     if (ct.includes('yaml')) return YAML.parse(text);
     return JSON.parse(text);
