@@ -198,7 +198,7 @@ export class GenericStore implements RestStorage {
         else if (o.generation !== undefined) m.generation = o.generation;
         obj.apiVersion = groupVersion(this.info);
         obj.kind = this.info.kind;
-        deleteAfter = !!m.deletionTimestamp && (m.finalizers ?? []).length === 0 && this.canFinishDeletion(obj);
+        deleteAfter = !!m.deletionTimestamp && !m.deletionGracePeriodSeconds && (m.finalizers ?? []).length === 0 && this.canFinishDeletion(obj);
         if (ctx.dryRun) throw new DryRunResult(obj);
         return obj;
       }, { ignoreNotFound: allowCreate });
@@ -298,9 +298,9 @@ export class GenericStore implements RestStorage {
         const last = items[opts.limit - 1];
         remaining = items.length - opts.limit;
         items = items.slice(0, opts.limit);
-        cont = this.continueToken(res.revision, last);
+        cont = this.continueToken(res.revision, last, prefix);
       } else if (res.continueKey) {
-        cont = this.continueToken(res.revision, items[items.length - 1]);
+        cont = this.continueToken(res.revision, items[items.length - 1], prefix);
         remaining = res.remainingItemCount;
       }
       return {
@@ -311,8 +311,9 @@ export class GenericStore implements RestStorage {
     } catch (err) { throw toStatusError(err, this.gr, ''); }
   }
 
-  private continueToken(rv: number, last: KubeObject): string {
-    const start = this.info.namespaced && !last.metadata.namespace ? last.metadata.name! : this.info.namespaced ? `${last.metadata.namespace}/${last.metadata.name}` : last.metadata.name!;
+  /** Opaque continue token: the revision and the last key returned, relative to the listed prefix. */
+  private continueToken(rv: number, last: KubeObject, prefix: string): string {
+    const start = this.key(last.metadata.namespace ?? '', last.metadata.name!).slice(prefix.length);
     return Buffer.from(JSON.stringify({ rv, start })).toString('base64');
   }
 
