@@ -12,7 +12,6 @@ export class DelayingQueue<K = string> extends Queue<K> {
     if (existing && existing.at <= at) return; // an earlier add is already pending
     if (existing) clearTimeout(existing.timer);
     const timer = setTimeout(() => { this.timers.delete(key); this.add(key); }, delayMs);
-    timer.unref?.();
     this.timers.set(key, { at, timer });
   }
 

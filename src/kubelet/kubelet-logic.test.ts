@@ -1,0 +1,46 @@
+import { it } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseCriLog } from './cri-log.js';
+import { computePodStatus, type PodRuntimeView } from './pod-status.js';
+import type { ContainerStatus } from './cri/types.js';
+import type { Pod } from '../api/core/v1/pod-types.js';
+
+it('CRI log files render as kubectl logs prints them', () => {
+  const log = '2026-01-01T00:00:00.1Z stdout F hello\n2026-01-01T00:00:01.1Z stderr P par\n2026-01-01T00:00:01.2Z stderr F tial\n2026-01-01T00:00:02.1Z stdout F last\n';
+  assert.equal(parseCriLog(log), 'hello\npartial\nlast\n');
+  assert.equal(parseCriLog(log, { tailLines: 1 }), 'last\n');
+  assert.equal(parseCriLog(log, { tailLines: 2 }), 'partial\nlast\n');
+  assert.equal(parseCriLog(log, { timestamps: true }).split('\n')[0], '2026-01-01T00:00:00.1Z hello');
+  assert.equal(parseCriLog(log, { limitBytes: 3 }), 'hel');
+});
+
+const cri = (id: string, state: ContainerStatus['state'], exitCode = 0, attempt = 0): ContainerStatus => ({
+  id, metadata: { name: 'c', attempt }, state, createdAt: 1e18, startedAt: 1e18, finishedAt: state === 'CONTAINER_EXITED' ? 1.1e18 : 0, exitCode,
+  image: { image: 'busybox' }, imageRef: 'sha256:x', reason: '', message: '', labels: {}, annotations: { 'io.kubernetes.container.restartCount': String(attempt) }, logPath: '',
+});
+const view = (containers: ContainerStatus[], waiting: PodRuntimeView['waiting'] = new Map()): PodRuntimeView => ({
+  sandboxes: [{ id: 's', metadata: { name: 'p', uid: 'u', namespace: 'd', attempt: 0 }, state: 'SANDBOX_READY', createdAt: 1, labels: {}, annotations: {}, network: { ip: '10.244.0.9' } }],
+  containers: new Map([['c', containers]]), waiting, hostIP: '127.0.0.1',
+});
+const pod = (restartPolicy: string): Pod => ({ metadata: { name: 'p', namespace: 'd', uid: 'u' }, spec: { restartPolicy, containers: [{ name: 'c', image: 'busybox' }] }, status: { phase: 'Pending', conditions: [{ type: 'PodScheduled', status: 'True' }] } });
+
+it('pod phase and container states follow upstream getPhase', () => {
+  const running = computePodStatus(pod('Always'), view([cri('a', 'CONTAINER_RUNNING')]));
+  assert.equal(running.phase, 'Running');
+  assert.equal(running.podIP, '10.244.0.9');
+  assert.equal(running.containerStatuses![0].containerID, 'containerd://a');
+  assert.equal(running.conditions!.find((c) => c.type === 'Ready')!.status, 'True');
+  assert.equal(running.conditions!.find((c) => c.type === 'PodScheduled')!.status, 'True');
+  const done = computePodStatus(pod('Never'), view([cri('a', 'CONTAINER_EXITED', 0)]));
+  assert.equal(done.phase, 'Succeeded');
+  assert.equal(done.containerStatuses![0].state!.terminated!.reason, 'Completed');
+  const failed = computePodStatus(pod('Never'), view([cri('a', 'CONTAINER_EXITED', 1)]));
+  assert.deepEqual([failed.phase, failed.containerStatuses![0].state!.terminated!.reason], ['Failed', 'Error']);
+  const backoff = computePodStatus(pod('Always'), view([cri('b', 'CONTAINER_EXITED', 1, 2)], new Map([['c', { reason: 'CrashLoopBackOff', message: 'back-off' }]])));
+  assert.equal(backoff.phase, 'Running');
+  assert.equal(backoff.containerStatuses![0].state!.waiting!.reason, 'CrashLoopBackOff');
+  assert.equal(backoff.containerStatuses![0].restartCount, 2);
+  assert.equal(backoff.containerStatuses![0].lastState!.terminated!.exitCode, 1);
+  const pending = computePodStatus(pod('Always'), view([]));
+  assert.deepEqual([pending.phase, pending.containerStatuses![0].state!.waiting!.reason], ['Pending', 'ContainerCreating']);
+});
