@@ -23,5 +23,10 @@ if (files.length === 0) {
   console.error('no test files matched');
   process.exit(1);
 }
+if (filters.length === 0) {
+  // The whole suite starts with the type check (strict mode is part of the contract).
+  const tsc = spawnSync(process.execPath, ['node_modules/typescript/bin/tsc', '--noEmit', '-p', '.'], { stdio: 'inherit' });
+  if (tsc.status !== 0) { console.error('type check failed'); process.exit(1); }
+}
 const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', ...files], { stdio: 'inherit' });
 process.exit(r.status ?? 1);
