@@ -39,9 +39,12 @@ export interface KubeletOptions {
   log?: (msg: string) => void;
 }
 
+/** Waits `ms` or until the signal aborts; leaves no listener behind. */
 const sleep = (ms: number, signal: AbortSignal): Promise<void> => new Promise((r) => {
-  const t = setTimeout(r, ms);
-  signal.addEventListener('abort', () => { clearTimeout(t); r(); }, { once: true });
+  if (signal.aborted) { r(); return; }
+  const done = (): void => { clearTimeout(t); signal.removeEventListener('abort', done); r(); };
+  const t = setTimeout(done, ms);
+  signal.addEventListener('abort', done, { once: true });
 });
 /** metav1.MicroTime: RFC 3339 with microseconds. */
 const nowTime = (): string => new Date().toISOString().replace('Z', '000Z');

@@ -10,6 +10,7 @@
  * data dir adopts them. `killall` (runtime/killall.ts) removes everything.
  */
 import { mkdirSync } from 'node:fs';
+import { setMaxListeners } from 'node:events';
 import { hostname } from 'node:os';
 import { ensurePki } from '../pki/pki.js';
 import { writeKubeconfig } from '../pki/kubeconfig.js';
@@ -76,6 +77,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   mkdirSync(dataDir, { recursive: true });
 
   const abort = new AbortController();
+  // Every controller, informer and loop listens on this one signal.
+  setMaxListeners(0, abort.signal);
   const stops: Array<() => Promise<void>> = [];
 
   // The node's runtime starts while the control plane comes up.

@@ -23,7 +23,7 @@ function freePort(): Promise<number> {
   });
 }
 
-const sh = (cmd: string): string => { try { return execFileSync('sh', ['-c', cmd], { encoding: 'utf8' }); } catch { return ''; } };
+const sh = (cmd: string): string => { try { return execFileSync('sh', ['-c', cmd], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }); } catch { return ''; } };
 
 interface PodJson { metadata: { name: string; uid: string; labels?: Record<string, string> }; status: { phase: string; podIP?: string; containerStatuses?: Array<{ containerID?: string; state: Record<string, unknown> }> } }
 
