@@ -36,6 +36,8 @@ export interface KubeletOptions {
   clusterDNS?: string;
   clusterDomain?: string;
   signal: AbortSignal;
+  /** Pods synced in parallel (default 8). */
+  workers?: number;
   log?: (msg: string) => void;
 }
 
@@ -191,7 +193,7 @@ export async function runKubelet(opts: KubeletOptions): Promise<void> {
     }
   };
 
-  await Promise.all([...Array.from({ length: 4 }, worker), pleg(), resync()]);
+  await Promise.all([...Array.from({ length: opts.workers ?? 8 }, worker), pleg(), resync()]);
   await server.close();
   cri.close();
 }
