@@ -3,7 +3,7 @@
  * bridge with the podCIDR's gateway address, the safety routes that send the whole
  * cluster and service CIDRs to the bridge (so a packet no rule rewrites fails locally
  * instead of leaving the machine), and the CNI conflist (bridge + host-local on the
- * podCIDR, portmap, loopback) containerd's CRI plugin uses.
+ * podCIDR, portmap) containerd's CRI plugin uses (containerd brings `lo` up itself).
  */
 import { execFile } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -40,7 +40,6 @@ export async function ensureNodeNetwork(opts: NodeNetworkOptions): Promise<void>
         ipam: { type: 'host-local', dataDir: p.cniDataDir, ranges: [[{ subnet: opts.podCIDR, gateway }]], routes: [{ dst: '0.0.0.0/0' }] },
       },
       { type: 'portmap', capabilities: { portMappings: true } },
-      { type: 'loopback' },
     ],
   };
   writeFileSync(join(p.cniConfDir, '10-k8ts.conflist'), JSON.stringify(conf, null, 2));

@@ -1,0 +1,109 @@
+/**
+ * The control plane in-process (no node): apiserver on an ephemeral port with SQLite in
+ * memory, the REST client, informers, the controller manager and the scheduler — the way
+ * a TypeScript test embeds k8ts. A fake Node lets the scheduler bind.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ensurePki } from '../../src/pki/pki.js';
+import { openSqliteStorage } from '../../src/storage/sqlite/sqlite-storage.js';
+import { createRegistry } from '../../src/apiserver/registry/index.js';
+import { startApiServer, type RunningApiServer } from '../../src/apiserver/server.js';
+import { createClient } from '../../src/client/rest-client.js';
+import { resources, type Client } from '../../src/client/interface.js';
+import { createSharedInformerFactory } from '../../src/client/informers/shared-informer-factory.js';
+import { runControllerManager } from '../../src/controllers/manager.js';
+import { runScheduler } from '../../src/scheduler/scheduler.js';
+import { ensureBootstrapNamespaces } from '../../src/controllers/bootstrap/bootstrap.js';
+import { isConflict, isNotFound, StatusError } from '../../src/machinery/errors.js';
+import type { KubeObject } from '../../src/api/object.js';
+import type { Storage } from '../../src/storage/interface.js';
+import { eventually } from '../support/kubectl.js';
+
+describe('control plane in-process', { timeout: 60_000 }, () => {
+  let dir: string;
+  let storage: Storage;
+  let api: RunningApiServer;
+  let client: Client;
+  const ac = new AbortController();
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'k8ts-cp-'));
+    const pki = await ensurePki(join(dir, 'tls'));
+    storage = await openSqliteStorage({ path: ':memory:', compactIntervalMs: 0 });
+    api = await startApiServer({ registry: createRegistry(storage), pki, port: 0 });
+    client = createClient({ server: api.url, caPem: pki.ca.certPem, certPem: pki.admin.certPem, keyPem: pki.admin.keyPem });
+    await ensureBootstrapNamespaces(client);
+    const cm = createSharedInformerFactory(client);
+    void runControllerManager({ client, informers: cm, signal: ac.signal });
+    cm.start(ac.signal);
+    const sched = createSharedInformerFactory(client);
+    void runScheduler({ client, informers: sched, signal: ac.signal });
+    sched.start(ac.signal);
+  });
+  after(async () => { ac.abort(); await api.close(); await storage.close(); rmSync(dir, { recursive: true, force: true }); });
+
+  it('client CRUD with Status errors', async () => {
+    const cms = client.resource(resources.configmaps);
+    const c = await cms.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'default' }, data: { a: '1' } });
+    await cms.update({ ...c, data: { a: '2' } });
+    await assert.rejects(cms.update({ ...c, data: { a: '3' } }), (e) => isConflict(e));
+    await assert.rejects(cms.get('nope', { namespace: 'default' }), (e) => isNotFound(e) && (e as StatusError).message === 'configmaps "nope" not found');
+    const anon = createClient({ server: api.url, insecureSkipTLSVerify: true });
+    await assert.rejects(anon.resource(resources.configmaps).list({ namespace: 'default' }), (e) => (e as StatusError).code === 401);
+    assert.equal((await anon.request<{ major: string }>('GET', '/version')).major, '1');
+  });
+
+  it('a Deployment becomes a ReplicaSet and bound pods; the default ServiceAccount and kubernetes Service exist', async () => {
+    await client.resource(resources.nodes).create({ apiVersion: 'v1', kind: 'Node', metadata: { name: 'fake' }, status: { allocatable: { cpu: '4', memory: '8Gi', pods: '110' }, conditions: [{ type: 'Ready', status: 'True' }] } });
+    await client.resource(resources.deployments).create({
+      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd', namespace: 'default' },
+      spec: { replicas: 3, selector: { matchLabels: { app: 'd' } }, template: { metadata: { labels: { app: 'd' } }, spec: { containers: [{ name: 'c', image: 'busybox' }] } } },
+    });
+    const pods = await eventually('3 bound pods', async () => {
+      const l = await client.resource(resources.pods).list({ namespace: 'default', labelSelector: 'app=d' });
+      return l.items.length === 3 && l.items.every((p) => (p.spec as { nodeName?: string }).nodeName === 'fake') ? l.items : undefined;
+    }, 20_000);
+    const rs = (await client.resource(resources.replicasets).list({ namespace: 'default' })).items;
+    assert.equal(rs.length, 1);
+    assert.match(rs[0].metadata.name!, /^d-[bcdfghjklmnpqrstvwxz2456789]+$/);
+    assert.equal(pods[0].metadata.ownerReferences![0].name, rs[0].metadata.name);
+    await client.resource(resources.serviceaccounts).get('default', { namespace: 'kube-system' });
+    const svc = await client.resource(resources.services).get('kubernetes', { namespace: 'default' });
+    assert.equal((svc.spec as { clusterIP: string }).clusterIP, '10.96.0.1');
+    assert.ok((await client.resource(resources.nodes).get('fake')).spec);
+    await eventually('podCIDR', async () => ((await client.resource(resources.nodes).get('fake')).spec as { podCIDR?: string }).podCIDR === '10.244.0.0/24', 10_000);
+  });
+
+  it('deleting the Deployment garbage-collects its ReplicaSet and pods', async () => {
+    await client.resource(resources.deployments).delete('d', { namespace: 'default', propagationPolicy: 'Background' });
+    await eventually('pods gone or terminating', async () => {
+      const l = await client.resource(resources.pods).list({ namespace: 'default', labelSelector: 'app=d' });
+      return l.items.every((p) => p.metadata.deletionTimestamp) ? true : undefined;
+    }, 20_000);
+    await eventually('rs gone', async () => (await client.resource(resources.replicasets).list({ namespace: 'default' })).items.length === 0, 20_000);
+  });
+
+  it('an unschedulable pod gets FailedScheduling and PodScheduled=False', async () => {
+    await client.resource(resources.pods).create({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'nowhere', namespace: 'default' }, spec: { nodeSelector: { disk: 'ssd' }, containers: [{ name: 'c', image: 'busybox' }] } });
+    const ev = await eventually('FailedScheduling', async () => (await client.resource<KubeObject & { reason?: string; message?: string }>(resources.events).list({ namespace: 'default', fieldSelector: 'involvedObject.name=nowhere,reason=FailedScheduling' })).items[0], 15_000);
+    assert.match(ev.message!, /^0\/1 nodes are available: 1 node\(s\) didn't match Pod's node affinity\/selector\./);
+    const p = await client.resource(resources.pods).get('nowhere', { namespace: 'default' });
+    assert.equal((p.status as { conditions: Array<{ type: string; status: string }> }).conditions.find((c) => c.type === 'PodScheduled')!.status, 'False');
+  });
+
+  it('watch through the client sees changes from a resourceVersion', async () => {
+    const cms = client.resource(resources.configmaps);
+    const list = await cms.list({ namespace: 'default' });
+    const w = new AbortController();
+    const seen: string[] = [];
+    const done = (async () => { for await (const e of cms.watch({ namespace: 'default', resourceVersion: list.metadata.resourceVersion, signal: w.signal })) { seen.push(`${e.type} ${e.object.metadata.name}`); if (seen.length === 2) w.abort(); } })();
+    await cms.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'w1', namespace: 'default' } });
+    await cms.delete('w1', { namespace: 'default' });
+    await done;
+    assert.deepEqual(seen, ['ADDED w1', 'DELETED w1']);
+  });
+});
