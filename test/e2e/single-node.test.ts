@@ -137,7 +137,7 @@ describe('single-node cluster (issue #2)', { timeout: 900_000 }, () => {
 
   it('6. get -w prints changes as they happen; -o yaml / -o json feed back to apply', async () => {
     const { spawn } = await import('node:child_process');
-    await run(['apply', '-f', '-'], 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: watched\n');
+    await run(['create', 'namespace', 'watched']); // typed client: a protobuf body
     const watcher = spawn('/usr/bin/kubectl', ['get', 'pods', '-w', '-n', 'watched', '-v=6'], { env: { ...process.env, KUBECONFIG: kc } });
     let out = '';
     let err = '';
@@ -176,7 +176,7 @@ describe('single-node cluster (issue #2)', { timeout: 900_000 }, () => {
     assert.match(unknownResource.stderr, /the server doesn't have a resource type "frobnicators"/);
     const unknownObject = await kubectlRaw(kc, ['get', 'pod', 'does-not-exist']);
     assert.match(unknownObject.stderr, /pods "does-not-exist" not found/);
-    await run(['apply', '-f', '-'], 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cc\ndata:\n  a: "1"\n');
+    await run(['create', 'configmap', 'cc', '--from-literal=a=1']); // typed client: a protobuf body
     const cm = JSON.parse(await run(['get', 'configmap', 'cc', '-o', 'json']));
     await run(['patch', 'configmap', 'cc', '--type=merge', '-p', '{"data":{"a":"2"}}']);
     cm.data.a = '3';

@@ -1,10 +1,11 @@
 /**
  * Request bodies: read with a size limit (3 MiB like upstream's default → 413) and
- * decoded as JSON or YAML by Content-Type; malformed input → 400 BadRequest.
+ * decoded as JSON, YAML or Kubernetes protobuf by Content-Type; malformed input → 400.
  */
 import type { IncomingMessage } from 'node:http';
 import YAML from 'yaml';
 import { badRequest, tooLarge, unsupportedMediaType } from '../../machinery/errors.js';
+import { decodeProtobufObject, isProtobufContentType } from '../../api/protobuf/codec.js';
 
 export const MAX_BODY_BYTES = 3 * 1024 * 1024;
 
@@ -26,9 +27,12 @@ export function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<
 
 /** Decodes a body by content type (JSON for *json*, YAML for *yaml*). Throws 400 on malformed input. */
 export function decodeBody(raw: Buffer, contentType: string | undefined): unknown {
+  const ct = (contentType ?? 'application/json').toLowerCase();
+  if (isProtobufContentType(ct)) {
+    try { return decodeProtobufObject(raw); } catch (e) { throw badRequest(`error decoding protobuf body: ${(e as Error).message}`); }
+  }
   const text = raw.toString('utf8');
   if (!text.trim()) throw badRequest('the request body is empty');
-  const ct = (contentType ?? 'application/json').toLowerCase();
   if (ct.includes('protobuf') || ct.includes('cbor')) throw unsupportedMediaType(ct.split(';')[0]);
   try {
     if (ct.includes('yaml')) return YAML.parse(text);
