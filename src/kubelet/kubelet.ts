@@ -5,6 +5,7 @@
  * PLEG) requeues pods whose containers changed; housekeeping removes sandboxes of pods
  * the API no longer has. Stopping leaves containers running: the next start adopts them.
  */
+import { mkdirSync } from 'node:fs';
 import type { Pod } from '../api/core/v1/pod-types.js';
 import type { Node } from '../api/core/v1/types.js';
 import type { Lease } from '../api/coordination/v1/types.js';
@@ -54,6 +55,7 @@ const nowTime = (): string => new Date().toISOString().replace('Z', '000Z');
 export async function runKubelet(opts: KubeletOptions): Promise<void> {
   const log = opts.log ?? ((m: string) => console.error(`kubelet: ${m}`));
   const { client, signal, nodeName } = opts;
+  mkdirSync(opts.dataDir, { recursive: true });
   const cri = createCriClient(opts.criAddress);
   const version = await cri.version();
   const runtimeVersion = `${version.runtimeName}://${version.runtimeVersion.replace(/~.*$/, '')}`;
