@@ -135,6 +135,27 @@ describe('single-node cluster (issue #2)', { timeout: 900_000 }, () => {
     await run(['delete', 'pod', 'once', 'fails']);
   });
 
+  it('5b. a crashing container restarts with CrashLoopBackOff; a container ignoring SIGTERM is killed after the grace period', async () => {
+    await run(['run', 'crash', '--image=busybox', '--restart=Always', '--', 'sh', '-c', 'echo boom; exit 3']);
+    await eventually('restarted and backing off', async () => {
+      const p = JSON.parse(await run(['get', 'pod', 'crash', '-o', 'json']));
+      const cs = p.status.containerStatuses?.[0];
+      return cs && cs.restartCount >= 1 && cs.state.waiting?.reason === 'CrashLoopBackOff' && cs.lastState.terminated?.exitCode === 3;
+    }, 60_000);
+    assert.match(await run(['get', 'pod', 'crash']), /crash\s+0\/1\s+CrashLoopBackOff\s+\d+ \(\S+ ago\)/);
+    assert.match(await run(['logs', 'crash', '--previous']), /boom/);
+    await run(['delete', 'pod', 'crash', '--grace-period=1']);
+    // PID 1 ignores SIGTERM without a handler: only SIGKILL after the grace period ends it.
+    await run(['run', 'stubborn', '--image=busybox', '--restart=Never', '--', 'sleep', '1000']);
+    await eventually('stubborn Running', async () => JSON.parse(await run(['get', 'pod', 'stubborn', '-o', 'json'])).status.phase === 'Running', 60_000);
+    const t0 = Date.now();
+    await kubectl(kc, ['delete', 'pod', 'stubborn', '--grace-period=3'], { timeoutMs: 60_000 });
+    const took = Date.now() - t0;
+    assert.ok(took >= 2_500 && took < 20_000, `deleted after ${took} ms`);
+    const described = await run(['get', 'events', '--field-selector', 'involvedObject.name=stubborn,reason=Killing', '-o', 'name']);
+    assert.notEqual(described.trim(), '');
+  });
+
   it('6. get -w prints changes as they happen; -o yaml / -o json feed back to apply', async () => {
     const { spawn } = await import('node:child_process');
     await run(['create', 'namespace', 'watched']); // typed client: a protobuf body
