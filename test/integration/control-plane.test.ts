@@ -57,6 +57,23 @@ describe('control plane in-process', { timeout: 60_000 }, () => {
     assert.equal((await anon.request<{ major: string }>('GET', '/version')).major, '1');
   });
 
+  it('HTTP errors are Status objects with upstream codes', async () => {
+    const code = async (method: string, path: string, body?: unknown, headers?: Record<string, string>) => {
+      try { await client.request(method, path, body, headers); return 200; } catch (e) { return (e as StatusError).code; }
+    };
+    assert.equal(await code('GET', '/api/v1/frobnicators'), 404);
+    assert.equal(await code('GET', '/apis/nope.example.com/v1'), 404);
+    assert.equal(await code('POST', '/api/v1/namespaces/default/configmaps', '{"kind": '), 400);
+    assert.equal(await code('POST', '/api/v1/namespaces/default/configmaps', { metadata: { name: 'big' }, data: { x: 'y'.repeat(4 * 1024 * 1024) } }), 413);
+    assert.equal(await code('PATCH', '/api/v1/namespaces/default/configmaps/c', '{}', { 'Content-Type': 'text/plain' }), 415);
+    assert.equal(await code('POST', '/api/v1/namespaces/default/configmaps/c'), 405);
+    assert.equal(await code('GET', '/api/v1/namespaces/default/nodes'), 404);
+    const table = await client.request<{ kind: string; columnDefinitions: Array<{ name: string }>; rows: unknown[] }>('GET', '/api/v1/namespaces', undefined, { Accept: 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json' });
+    assert.equal(table.kind, 'Table');
+    assert.deepEqual(table.columnDefinitions.map((c) => c.name), ['Name', 'Status', 'Age']);
+    assert.equal(table.rows.length, 4);
+  });
+
   it('a Deployment becomes a ReplicaSet and bound pods; the default ServiceAccount and kubernetes Service exist', async () => {
     await client.resource(resources.nodes).create({ apiVersion: 'v1', kind: 'Node', metadata: { name: 'fake' }, status: { allocatable: { cpu: '4', memory: '8Gi', pods: '110' }, conditions: [{ type: 'Ready', status: 'True' }] } });
     await client.resource(resources.deployments).create({
