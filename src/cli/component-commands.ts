@@ -13,7 +13,7 @@ import { createSharedInformerFactory } from '../client/informers/shared-informer
 import { runScheduler } from '../scheduler/scheduler.js';
 import { runControllerManager } from '../controllers/manager.js';
 import { ensureBootstrapNamespaces } from '../controllers/bootstrap/bootstrap.js';
-import { databasePath, kubeconfigPath, tlsDir } from './defaults.js';
+import { databasePath, kubeconfigPath, tlsDir } from '../server/data-dir.js';
 
 function untilSignal(): { signal: AbortSignal; done: Promise<void> } {
   const ac = new AbortController();

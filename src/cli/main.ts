@@ -5,7 +5,7 @@
  * `killall` tears the node down; `images build` makes the offline images.
  */
 import { Command, Option } from 'commander';
-import { DEFAULT_DATA_DIR } from './defaults.js';
+import { DEFAULT_DATA_DIR } from '../server/data-dir.js';
 
 /** Parses `argv` (without node and script) and runs the chosen command. */
 export async function main(argv: string[]): Promise<void> {
@@ -68,7 +68,7 @@ export async function main(argv: string[]): Promise<void> {
     .option('--data-dir <dir>', 'folder of all state', DEFAULT_DATA_DIR)
     .action(async (opts) => {
       const { buildImages } = await import('../runtime/images.js');
-      const { imagesDir } = await import('./defaults.js');
+      const { imagesDir } = await import('../server/data-dir.js');
       const files = await buildImages({ outDir: imagesDir(opts.dataDir), log: (m: string) => console.log(m) });
       for (const f of files) console.log(f);
     });

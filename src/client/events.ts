@@ -7,12 +7,12 @@
 import { randomBytes } from 'node:crypto';
 import type { KubeObject } from '../api/object.js';
 import { resources, type Client } from './interface.js';
+import { rfc3339 } from '../machinery/time.js';
 
 export interface EventRecorder {
   event(obj: KubeObject, type: 'Normal' | 'Warning', reason: string, message: string, fieldPath?: string): void;
 }
 
-const nowTime = (): string => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 export function createEventRecorder(client: Client, opts: { component: string; host?: string }): EventRecorder {
   const events = client.resource(resources.events);
@@ -26,7 +26,7 @@ export function createEventRecorder(client: Client, opts: { component: string; h
       };
       const key = JSON.stringify([obj.metadata.uid, fieldPath, type, reason, message]);
       const prev = seen.get(key);
-      const t = nowTime();
+      const t = rfc3339();
       if (prev && Date.now() - prev.at < 10 * 60_000) {
         prev.count++;
         prev.at = Date.now();

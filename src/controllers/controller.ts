@@ -54,5 +54,3 @@ export abstract class QueueController implements Controller {
 /** The controller owner reference of an object, if any. */
 export const controllerRef = (obj: KubeObject) => obj.metadata.ownerReferences?.find((r) => r.controller);
 
-/** RFC 3339 seconds precision. */
-export const nowTime = (): string => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');

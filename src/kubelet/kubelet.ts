@@ -20,6 +20,7 @@ import { POD_NAME, POD_NAMESPACE, POD_UID } from './labels.js';
 import { nodeLabels, nodeStatus } from './node-status.js';
 import { PodSyncer } from './pod-sync.js';
 import { startLogServer } from './server/log-server.js';
+import { microTime } from '../machinery/time.js';
 
 export interface KubeletOptions {
   client: Client;
@@ -49,8 +50,6 @@ const sleep = (ms: number, signal: AbortSignal): Promise<void> => new Promise((r
   const t = setTimeout(done, ms);
   signal.addEventListener('abort', done, { once: true });
 });
-/** metav1.MicroTime: RFC 3339 with microseconds. */
-const nowTime = (): string => new Date().toISOString().replace('Z', '000Z');
 
 export async function runKubelet(opts: KubeletOptions): Promise<void> {
   const log = opts.log ?? ((m: string) => console.error(`kubelet: ${m}`));
@@ -105,7 +104,7 @@ export async function runKubelet(opts: KubeletOptions): Promise<void> {
     const leases = client.resource<Lease>(resources.leases);
     let last = 0;
     while (!signal.aborted) {
-      const spec = { holderIdentity: nodeName, leaseDurationSeconds: 40, renewTime: nowTime() };
+      const spec = { holderIdentity: nodeName, leaseDurationSeconds: 40, renewTime: microTime() };
       try {
         await leases.patch(nodeName, { spec }, 'application/merge-patch+json', { namespace: 'kube-node-lease' });
       } catch (err) {

@@ -7,6 +7,7 @@ import { readFileSync, statfsSync } from 'node:fs';
 import { cpus, hostname, release, arch } from 'node:os';
 import type { Node } from '../api/core/v1/types.js';
 import type { Condition } from '../api/meta/v1/types.js';
+import { rfc3339 } from '../machinery/time.js';
 
 export const KUBELET_VERSION = 'v1.32.4-k8ts';
 
@@ -26,12 +27,11 @@ function osImage(): string {
 
 export interface NodeStatusInput { nodeName: string; nodeIP: string; port: number; dataDir: string; runtimeVersion: string; ready: boolean; notReadyMessage?: string; previous?: Condition[] }
 
-const now = (): string => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 /** The Node's status as the kubelet reports it. */
 export function nodeStatus(i: NodeStatusInput): NonNullable<Node['status']> {
   const cap = machineCapacity(i.dataDir);
-  const t = now();
+  const t = rfc3339();
   const cond = (type: string, status: string, reason: string, message: string): Condition => {
     const prev = i.previous?.find((c) => c.type === type);
     return { type, status, lastHeartbeatTime: t, lastTransitionTime: prev && prev.status === status ? prev.lastTransitionTime : t, reason, message };

@@ -6,6 +6,7 @@
  */
 import type { ContainerState, ContainerStatus, Pod, PodCondition, PodStatus } from '../api/core/v1/pod-types.js';
 import type { ContainerStatus as CriContainerStatus, PodSandboxStatus } from './cri/types.js';
+import { rfc3339 } from '../machinery/time.js';
 
 /** What the kubelet knows about one pod at one moment. */
 export interface PodRuntimeView {
@@ -18,8 +19,7 @@ export interface PodRuntimeView {
   hostIP: string;
 }
 
-const time = (ns: number): string => new Date(Math.floor(ns / 1e6 / 1000) * 1000).toISOString().replace('.000Z', 'Z');
-const nowTime = (): string => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+const time = (ns: number): string => rfc3339(new Date(ns / 1e6));
 
 function terminated(s: CriContainerStatus): NonNullable<ContainerState['terminated']> {
   const reason = s.reason && s.reason !== 'Completed' && s.reason !== 'Error' ? s.reason : s.exitCode === 0 ? 'Completed' : 'Error';
@@ -90,7 +90,7 @@ export function computePodStatus(pod: Pod, view: PodRuntimeView): PodStatus {
   const phase = podPhase(pod, init, app, initDone);
   const terminal = phase === 'Succeeded' || phase === 'Failed';
   const allReady = app.length > 0 && app.every((s) => s.ready) && !terminal;
-  const t = nowTime();
+  const t = rfc3339();
   const cond = (type: string, ok: boolean, reason?: string): PodCondition => {
     const prev = (old.conditions ?? []).find((c) => c.type === type);
     const status = ok ? 'True' : 'False';

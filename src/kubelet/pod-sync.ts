@@ -8,6 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Container, Pod } from '../api/core/v1/pod-types.js';
 import { isNotFound } from '../machinery/errors.js';
+import { stableJson } from '../machinery/stable-json.js';
 import { milliValue, parseQuantity } from '../machinery/quantity.js';
 import { resources, type Client } from '../client/interface.js';
 import type { EventRecorder } from '../client/events.js';
@@ -246,8 +247,7 @@ export class PodSyncer {
 
   private async writeStatus(pod: Pod, view: PodRuntimeView): Promise<void> {
     const status = computePodStatus(pod, view);
-    const strip = (s: unknown): string => JSON.stringify(s, (k, v) => (k === 'lastHeartbeatTime' ? undefined : v));
-    if (strip(status) === strip(pod.status)) return;
+    if (stableJson(status) === stableJson(pod.status)) return;
     try {
       await this.ctx.client.resource(resources.pods).patch(pod.metadata.name!, { status }, 'application/merge-patch+json', { namespace: pod.metadata.namespace, subresource: 'status' });
     } catch (err) { if (!isNotFound(err)) throw err; }

@@ -9,7 +9,7 @@ import { execFile } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { intToIp, parseCIDR } from '../apiserver/registry/strategies/service.js';
+import { intToIp, parseCIDR } from '../machinery/cidr.js';
 import { containerdPaths } from './paths.js';
 
 const run = promisify(execFile);

@@ -14,6 +14,7 @@ import { createRateLimitingQueue } from '../client/workqueue/rate-limiting-queue
 import { createEventRecorder } from '../client/events.js';
 import { isFilter, isScore, type FilterPlugin, type NodeInfo, type ScorePlugin } from './framework/interface.js';
 import { defaultPlugins, pluginFactories } from './plugins/registry.js';
+import { rfc3339 } from '../machinery/time.js';
 
 export interface SchedulerOptions {
   client: Client;
@@ -107,7 +108,7 @@ export async function runScheduler(opts: SchedulerOptions): Promise<void> {
         recorder.event(pod, 'Warning', 'FailedScheduling', message);
         const { namespace, name: podName } = splitMetaNamespaceKey(key);
         const conds = (pod.status?.conditions ?? []).filter((c) => c.type !== 'PodScheduled');
-        conds.push({ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message, lastProbeTime: null, lastTransitionTime: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z') });
+        conds.push({ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message, lastProbeTime: null, lastTransitionTime: rfc3339() });
         await opts.client.resource(resources.pods).patch(podName, { status: { conditions: conds } }, 'application/merge-patch+json', { namespace, subresource: 'status' }).catch(() => undefined);
         queue.addRateLimited(key);
         continue;

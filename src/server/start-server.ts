@@ -27,7 +27,7 @@ import { startContainerd, type ContainerdHandle } from '../runtime/containerd.js
 import { importImages } from '../runtime/images.js';
 import { ensureNodeNetwork } from '../runtime/network.js';
 import { runKubelet } from '../kubelet/kubelet.js';
-import { databasePath, imagesDir, kubeconfigPath, kubeletDir, tlsDir } from '../cli/defaults.js';
+import { databasePath, imagesDir, kubeconfigPath, kubeletDir, tlsDir } from './data-dir.js';
 
 /** Options of {@link startServer}; every field has the CLI's default. */
 export interface ServerOptions {

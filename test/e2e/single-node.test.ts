@@ -171,6 +171,7 @@ describe('single-node cluster (issue #2)', { timeout: 900_000 }, () => {
       assert.match(out, /ticker\s+0\/1\s+(Pending|ContainerCreating)/, out);
     } finally { watcher.kill(); }
     await run(['apply', '-f', join(REPO, 'examples/pod.yaml')]);
+    await eventually('ticker Ready', async () => /ticker\s+1\/1\s+Running/.test(await run(['get', 'pod', 'ticker'])), 60_000);
     const asYaml = await run(['get', 'pod', 'ticker', '-o', 'yaml']);
     assert.match(await run(['apply', '-f', '-'], asYaml), /pod\/ticker (configured|unchanged)/);
     const asJson = JSON.parse(await run(['get', 'pod', 'ticker', '-o', 'json']));

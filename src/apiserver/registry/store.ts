@@ -23,10 +23,11 @@ import { applyStrategicMergePatch } from '../../machinery/patch/strategic-merge-
 import { specOf, type Strategy } from './strategy.js';
 import { toStatusError } from './storage-errors.js';
 import type { DeleteOptions, ListOptions, PatchType, RequestContext, RestStorage, WatchEvent, WatchOptions } from './rest.js';
+import { rfc3339 } from '../../machinery/time.js';
+import { stableJson } from '../../machinery/stable-json.js';
 
 /** Seconds-precision RFC 3339 timestamp, as metav1.Time serializes. */
-export const now = (clock: () => Date = () => new Date(), plusSeconds = 0): string =>
-  new Date(Math.floor(clock().getTime() / 1000) * 1000 + plusSeconds * 1000).toISOString().replace('.000Z', 'Z');
+export const now = (clock: () => Date = () => new Date(), plusSeconds = 0): string => rfc3339(clock(), plusSeconds);
 
 const ALNUM = 'bcdfghjklmnpqrstvwxz2456789';
 const randomSuffix = (n = 5): string => Array.from({ length: n }, () => ALNUM[Math.floor(Math.random() * ALNUM.length)]).join('');
@@ -171,7 +172,7 @@ export class GenericStore implements RestStorage {
         if (!current) {
           if (!allowCreate) throw notFound(this.gr, name);
           created = true;
-          return this.createObjectForUpdate(ctx, obj);
+          return this.createObjectForUpdate(obj);
         }
         const rv = obj.metadata.resourceVersion;
         if (rv && rv !== current.metadata.resourceVersion) throw conflict(this.gr, name, OPTIMISTIC_LOCK_MESSAGE);
@@ -200,6 +201,8 @@ export class GenericStore implements RestStorage {
         obj.kind = this.info.kind;
         deleteAfter = !!m.deletionTimestamp && !m.deletionGracePeriodSeconds && (m.finalizers ?? []).length === 0 && this.canFinishDeletion(obj);
         if (ctx.dryRun) throw new DryRunResult(obj);
+        // An update that changes nothing writes nothing and keeps the resourceVersion (as upstream).
+        if (!deleteAfter && sameObject(obj, current)) return current;
         return obj;
       }, { ignoreNotFound: allowCreate });
       if (deleteAfter) {
@@ -217,7 +220,7 @@ export class GenericStore implements RestStorage {
 
   protected allowCreateOnUpdate(): boolean { return false; }
 
-  private createObjectForUpdate(ctx: RequestContext, obj: KubeObject): KubeObject {
+  private createObjectForUpdate(obj: KubeObject): KubeObject {
     const s = this.strategy;
     s.prepareForCreate(obj);
     s.kind.applyDefaults(obj);
@@ -229,7 +232,6 @@ export class GenericStore implements RestStorage {
     if (s.tracksGeneration) obj.metadata.generation = 1;
     obj.apiVersion = groupVersion(this.info);
     obj.kind = this.info.kind;
-    void ctx;
     return obj;
   }
 
@@ -383,6 +385,12 @@ export class GenericStore implements RestStorage {
     }
     return { ...list, items };
   }
+}
+
+/** Equal but for resourceVersion and key order. */
+function sameObject(a: KubeObject, b: KubeObject): boolean {
+  const strip = (o: KubeObject) => ({ ...o, metadata: { ...o.metadata, resourceVersion: undefined } });
+  return stableJson(strip(a)) === stableJson(strip(b));
 }
 
 /** Internal: carries a dry-run result out of guaranteedUpdate without writing. */

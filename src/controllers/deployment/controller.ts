@@ -14,7 +14,8 @@ import { resources, type Client } from '../../client/interface.js';
 import { type SharedInformerFactory, type SharedIndexInformer, splitMetaNamespaceKey } from '../../client/informers/types.js';
 import { unwrapTombstone } from '../../client/informers/shared-informer.js';
 import { createEventRecorder, type EventRecorder } from '../../client/events.js';
-import { controllerRef, nowTime, QueueController } from '../controller.js';
+import { controllerRef, QueueController } from '../controller.js';
+import { rfc3339 } from '../../machinery/time.js';
 import { isPodActive } from '../pod-util.js';
 import { podTemplateHash, resolveFenceposts, templateKey } from './rollout-math.js';
 
@@ -200,7 +201,7 @@ export class DeploymentController extends QueueController {
     const updated = newRS ? (this.rsInformer.lister.get(`${newRS.metadata.namespace}/${newRS.metadata.name}`) ?? newRS).status?.replicas ?? 0 : 0;
     const total = sum((rs) => rs.status?.replicas ?? 0);
     const { maxUnavailable } = resolveFenceposts(d);
-    const now = nowTime();
+    const now = rfc3339();
     const conds: Condition[] = (d.status?.conditions ?? []).map((c) => ({ ...c }));
     const setCond = (c: Condition): void => {
       const i = conds.findIndex((x) => x.type === c.type);

@@ -5,6 +5,7 @@
  */
 import type { PodTemplateSpec } from '../../api/core/v1/pod-types.js';
 import type { Deployment } from '../../api/apps/v1/types.js';
+import { stableJson } from '../../machinery/stable-json.js';
 
 /** An int-or-percent of `total`; percentages round up for surge, down for unavailable. */
 export function resolveIntOrPercent(v: number | string | undefined, total: number, roundUp: boolean): number {
@@ -27,7 +28,6 @@ export function resolveFenceposts(d: Deployment): { maxSurge: number; maxUnavail
   return { maxSurge, maxUnavailable };
 }
 
-const stable = (v: unknown): string => JSON.stringify(v, (_k, x) => (x && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => a.localeCompare(b))) : x));
 
 /** The template without the pod-template-hash label, canonical JSON. */
 export function templateKey(t: PodTemplateSpec | undefined): string {
@@ -36,7 +36,7 @@ export function templateKey(t: PodTemplateSpec | undefined): string {
     delete c.metadata.labels['pod-template-hash'];
     if (Object.keys(c.metadata.labels).length === 0) delete c.metadata.labels;
   }
-  return stable(c);
+  return stableJson(c);
 }
 
 const SAFE = 'bcdfghjklmnpqrstvwxz2456789';

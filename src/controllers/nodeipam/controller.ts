@@ -7,7 +7,7 @@ import type { Node } from '../../api/core/v1/types.js';
 import { isNotFound } from '../../machinery/errors.js';
 import { resources, type Client } from '../../client/interface.js';
 import type { SharedIndexInformer, SharedInformerFactory } from '../../client/informers/types.js';
-import { intToIp, parseCIDR } from '../../apiserver/registry/strategies/service.js';
+import { intToIp, parseCIDR } from '../../machinery/cidr.js';
 import { QueueController } from '../controller.js';
 
 export class NodeIpamController extends QueueController {

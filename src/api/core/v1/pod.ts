@@ -9,6 +9,7 @@ import { isDNS1123Label, isDNS1123Subdomain } from '../../../machinery/validatio
 import { isQuantity, parseQuantity } from '../../../machinery/quantity.js';
 import { validateObjectMeta, validateObjectMetaUpdate } from '../../meta/v1/validate-object-meta.js';
 import { PodSchema, type Container, type Pod, type PodSpec } from './pod-types.js';
+import { stableJson } from '../../../machinery/stable-json.js';
 
 /** Image pull policy default: Always for `:latest` or untagged images, else IfNotPresent. */
 export function defaultPullPolicy(image: string | undefined): string {
@@ -125,7 +126,6 @@ export function validatePodSpec(spec: PodSpec | undefined, path: string): FieldE
 
 const MUTABLE_MESSAGE = 'pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)';
 
-const stable = (v: unknown): string => JSON.stringify(v, (_k, x) => (x && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => a.localeCompare(b))) : x));
 
 export const podDefinition: KindDefinition<Pod> = {
   info: {
@@ -144,7 +144,7 @@ export const podDefinition: KindDefinition<Pod> = {
   },
   validateUpdate(pod, old) {
     const errs = [...validateObjectMetaUpdate(pod.metadata, old.metadata), ...validatePodSpec(pod.spec, 'spec')];
-    if (stable(stripMutable(structuredClone(pod.spec ?? {}))) !== stable(stripMutable(structuredClone(old.spec ?? {})))) {
+    if (stableJson(stripMutable(structuredClone(pod.spec ?? {}))) !== stableJson(stripMutable(structuredClone(old.spec ?? {})))) {
       errs.push(forbiddenField('spec', MUTABLE_MESSAGE));
     }
     return errs;

@@ -10,18 +10,7 @@ import { findKind } from '../../../api/kinds.js';
 import { invalidValue } from '../../../machinery/field-errors.js';
 import { invalid } from '../../../machinery/errors.js';
 import { defaultStrategy, type Strategy } from '../strategy.js';
-
-export const ipToInt = (ip: string): number => ip.split('.').reduce((a, o) => a * 256 + Number(o), 0);
-export const intToIp = (n: number): string => [24, 16, 8, 0].map((s) => Math.floor(n / 2 ** s) % 256).join('.');
-
-/** Parses `a.b.c.d/len` into its first address and size. Throws Error on bad syntax. */
-export function parseCIDR(cidr: string): { base: number; size: number; prefix: number } {
-  const m = /^(\d+\.\d+\.\d+\.\d+)\/(\d+)$/.exec(cidr);
-  if (!m) throw new Error(`invalid CIDR ${cidr}`);
-  const prefix = Number(m[2]);
-  const size = 2 ** (32 - prefix);
-  return { base: ipToInt(m[1]) - (ipToInt(m[1]) % size), size, prefix };
-}
+import { intToIp, ipToInt, parseCIDR } from '../../../machinery/cidr.js';
 
 export function serviceStrategy(serviceCIDR: string, listServices: () => Promise<KubeObject[]>): Strategy {
   const range = parseCIDR(serviceCIDR);

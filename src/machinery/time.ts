@@ -1,0 +1,11 @@
+/**
+ * API timestamps (meta/v1 Time and MicroTime): RFC 3339 in UTC, seconds precision for
+ * Time (`2026-01-02T03:04:05Z`), microseconds for MicroTime (`...05.123000Z`).
+ */
+
+/** meta/v1 Time of `date` (default now), optionally `plusSeconds` later. */
+export const rfc3339 = (date: Date = new Date(), plusSeconds = 0): string =>
+  new Date(Math.floor(date.getTime() / 1000) * 1000 + plusSeconds * 1000).toISOString().replace('.000Z', 'Z');
+
+/** meta/v1 MicroTime of now. */
+export const microTime = (date: Date = new Date()): string => date.toISOString().replace('Z', '000Z');
