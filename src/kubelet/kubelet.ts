@@ -19,6 +19,7 @@ import { createCriClient } from './cri/cri-client.js';
 import { POD_NAME, POD_NAMESPACE, POD_UID } from './labels.js';
 import { nodeLabels, nodeStatus } from './node-status.js';
 import { PodSyncer } from './pod-sync.js';
+import { ProbeManager } from './prober.js';
 import { startLogServer } from './server/log-server.js';
 import { microTime } from '../machinery/time.js';
 
@@ -118,13 +119,22 @@ export async function runKubelet(opts: KubeletOptions): Promise<void> {
   })();
 
   // Pods.
+  const queue = createRateLimitingQueue<string>({ baseDelayMs: 200, maxDelayMs: 10_000 });
+  const prober = new ProbeManager(cri, {
+    changed: (pod) => queue.add(metaNamespaceKey(pod)),
+    unhealthy: (pod, c, _kind, message) => recorder.event(pod, 'Warning', 'Unhealthy', message, `spec.containers{${c.name}}`),
+    kill: (pod, c, id, _kind, message) => {
+      recorder.event(pod, 'Normal', 'Killing', message, `spec.containers{${c.name}}`);
+      void cri.stopContainer(id, pod.spec?.terminationGracePeriodSeconds ?? 30).catch((e: Error) => log(`stop ${id}: ${e.message}`)).then(() => queue.add(metaNamespaceKey(pod)));
+    },
+  });
+  signal.addEventListener('abort', () => prober.stopAll(), { once: true });
   const syncer = new PodSyncer({
-    client, cri, recorder, nodeName, nodeIP: opts.nodeIP, rootDir: opts.dataDir,
+    client, cri, recorder, nodeName, nodeIP: opts.nodeIP, rootDir: opts.dataDir, prober,
     clusterDNS: opts.clusterDNS ?? '10.96.0.10', clusterDomain: opts.clusterDomain ?? 'cluster.local',
     kubernetesService: { host: '10.96.0.1', port: 443 },
   });
   const informer = opts.informers.forResource<Pod>(resources.pods, { fieldSelector: `spec.nodeName=${nodeName}` });
-  const queue = createRateLimitingQueue<string>({ baseDelayMs: 200, maxDelayMs: 10_000 });
   const uids = new Map<string, string>();
   informer.addEventHandler({
     onAdd: (p) => queue.add(metaNamespaceKey(p)),

@@ -17,6 +17,8 @@ export interface PodRuntimeView {
   /** Container name → why it waits (ErrImagePull, CrashLoopBackOff, CreateContainerConfigError, ...). */
   waiting: Map<string, { reason: string; message?: string }>;
   hostIP: string;
+  /** Probe results by container id (undefined: the container has no such probe). */
+  probes?: { ready(id: string): boolean | undefined; started(id: string): boolean | undefined };
 }
 
 const time = (ns: number): string => rfc3339(new Date(ns / 1e6));
@@ -34,7 +36,7 @@ function stateOf(s: CriContainerStatus): ContainerState {
 }
 
 /** One container's API status. */
-function containerStatus(name: string, image: string, list: CriContainerStatus[] | undefined, waiting: { reason: string; message?: string } | undefined, initializing: boolean): ContainerStatus {
+function containerStatus(name: string, image: string, list: CriContainerStatus[] | undefined, waiting: { reason: string; message?: string } | undefined, initializing: boolean, probes?: PodRuntimeView['probes']): ContainerStatus {
   const latest = list?.[0];
   const previous = list?.[1];
   const st: ContainerStatus = { name, image, imageID: latest?.imageRef ?? '', ready: false, restartCount: latest ? Number(latest.annotations?.['io.kubernetes.container.restartCount'] ?? latest.metadata.attempt) : 0, started: false };
@@ -49,8 +51,9 @@ function containerStatus(name: string, image: string, list: CriContainerStatus[]
   if (!latest) { st.state = { waiting: { reason: initializing ? 'PodInitializing' : 'ContainerCreating' } }; st.lastState = {}; return st; }
   st.state = stateOf(latest);
   st.lastState = previous?.state === 'CONTAINER_EXITED' ? { terminated: terminated(previous) } : {};
-  st.started = latest.state === 'CONTAINER_RUNNING';
-  st.ready = latest.state === 'CONTAINER_RUNNING';
+  const running = latest.state === 'CONTAINER_RUNNING';
+  st.started = running && (probes?.started(latest.id) ?? true);
+  st.ready = running && st.started && (probes?.ready(latest.id) ?? true);
   return st;
 }
 
@@ -86,7 +89,7 @@ export function computePodStatus(pod: Pod, view: PodRuntimeView): PodStatus {
   const init = initSpecs.map((c) => containerStatus(c.name, c.image ?? '', view.containers.get(c.name), view.waiting.get(c.name), false));
   for (const s of init) s.ready = !!s.state?.terminated && s.state.terminated.exitCode === 0;
   const initDone = init.every((s) => s.state?.terminated?.exitCode === 0);
-  const app = (pod.spec?.containers ?? []).map((c) => containerStatus(c.name, c.image ?? '', view.containers.get(c.name), view.waiting.get(c.name), !initDone));
+  const app = (pod.spec?.containers ?? []).map((c) => containerStatus(c.name, c.image ?? '', view.containers.get(c.name), view.waiting.get(c.name), !initDone, view.probes));
   const phase = podPhase(pod, init, app, initDone);
   const terminal = phase === 'Succeeded' || phase === 'Failed';
   const allReady = app.length > 0 && app.every((s) => s.ready) && !terminal;

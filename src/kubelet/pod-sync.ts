@@ -18,6 +18,7 @@ import { CONTAINER_NAME, POD_NAME, POD_NAMESPACE, POD_UID, RESTART_COUNT } from 
 import { ConfigError, containerEnv, expandAll, SourceCache } from './env.js';
 import { containerMounts, prepareVolumes, removePodDir } from './volumes.js';
 import { computePodStatus, type PodRuntimeView } from './pod-status.js';
+import type { ProbeManager } from './prober.js';
 
 export interface PodSyncContext {
   client: Client;
@@ -30,6 +31,7 @@ export interface PodSyncContext {
   clusterDNS: string;
   clusterDomain: string;
   kubernetesService?: { host: string; port: number };
+  prober?: ProbeManager;
 }
 
 const BACKOFF_BASE_MS = 10_000;
@@ -140,6 +142,12 @@ export class PodSyncer {
           requeue = minDefined(requeue, r);
         }
       }
+    }
+    if (this.ctx.prober) {
+      const running = new Map<string, { id: string; startedAtMs: number }>();
+      for (const [name, list] of view.containers) if (list[0]?.state === 'CONTAINER_RUNNING') running.set(name, { id: list[0].id, startedAtMs: list[0].startedAt / 1e6 });
+      this.ctx.prober.sync(pod, running, sandbox?.network?.ip ?? '');
+      view.probes = this.ctx.prober;
     }
     await this.writeStatus(pod, view);
     return { requeueAfterMs: requeue };
@@ -278,6 +286,7 @@ export class PodSyncer {
 
   /** Stops and removes every sandbox and container of `uid` (and its volumes). */
   async removeAll(uid: string, view?: PodRuntimeView): Promise<void> {
+    this.ctx.prober?.stopPod(uid);
     const v = view ?? await this.view(uid);
     for (const list of v.containers.values()) for (const c of list) {
       if (c.state === 'CONTAINER_RUNNING') await this.ctx.cri.stopContainer(c.id, 0).catch(() => undefined);
