@@ -269,8 +269,8 @@ export class PodSyncer {
   async terminate(pod: Pod): Promise<void> {
     const { cri, recorder } = this.ctx;
     const view = await this.view(pod.metadata.uid!);
-    const deadline = pod.metadata.deletionTimestamp ? Date.parse(pod.metadata.deletionTimestamp) : Date.now();
-    const grace = Math.max(0, Math.min(pod.metadata.deletionGracePeriodSeconds ?? 30, Math.ceil((deadline - Date.now()) / 1000)));
+    // As upstream's killPod: the grace period the deletion asked for (not what is left of it).
+    const grace = Math.max(0, pod.metadata.deletionGracePeriodSeconds ?? pod.spec?.terminationGracePeriodSeconds ?? 30);
     await Promise.all([...view.containers].map(async ([name, list]) => {
       const running = list.filter((c) => c.state === 'CONTAINER_RUNNING' || c.state === 'CONTAINER_CREATED');
       if (!running.length) return;
