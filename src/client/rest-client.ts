@@ -103,7 +103,9 @@ export function createClient(config: ClientConfig): Client {
       for await (const c of res) chunks.push(c as Buffer);
       const text = Buffer.concat(chunks).toString('utf8');
       if ((res.statusCode ?? 500) >= 400) throw statusFrom(res.statusCode ?? 500, text);
-      return (text ? JSON.parse(text) : undefined) as R;
+      if (!text) return undefined as R;
+      // JSON for API objects; other media types (e.g. /metrics, /healthz) come back as text.
+      return (/json/.test(String(res.headers['content-type'] ?? 'application/json')) ? JSON.parse(text) : text) as R;
     } finally { clearTimeout(timer); }
   }
 

@@ -72,6 +72,10 @@ describe('control plane in-process', { timeout: 60_000 }, () => {
     assert.equal(table.kind, 'Table');
     assert.deepEqual(table.columnDefinitions.map((c) => c.name), ['Name', 'Status', 'Age']);
     assert.equal(table.rows.length, 4);
+    const metrics = await client.request<string>('GET', '/metrics');
+    assert.match(metrics, /apiserver_request_total\{verb="LIST",dry_run="",group="",version="v1",resource="namespaces",subresource="",scope="cluster",component="apiserver",code="200"\} \d+/);
+    assert.match(metrics, /apiserver_request_total\{verb="POST",[^}]*resource="configmaps"[^}]*code="413"\} 1/);
+    assert.match(await client.request<string>('GET', '/healthz'), /^ok$/);
   });
 
   it('a Deployment becomes a ReplicaSet and bound pods; the default ServiceAccount and kubernetes Service exist', async () => {

@@ -16,6 +16,7 @@ import { parseRequestInfo, type RequestInfo } from './request-info.js';
 import { toTable, wantsTable } from './table.js';
 import { serveWatch } from './watch.js';
 import { proxyPodLogs, type KubeletClientConfig } from './pod-logs.js';
+import { createApiServerMetrics, type ApiServerMetrics } from '../metrics.js';
 
 export const VERSION_INFO = {
   major: '1', minor: '32', gitVersion: 'v1.32.4-k8ts', gitCommit: 'k8ts', gitTreeState: 'clean',
@@ -24,8 +25,12 @@ export const VERSION_INFO = {
 
 const PUBLIC_PATHS = new Set(['/healthz', '/livez', '/readyz', '/version', '/version/']);
 
+/** What the metrics of one request are labelled with, filled in while it is routed. */
+interface RequestMetrics { info?: RequestInfo; verb?: string; scope?: string }
+
 export interface HandlerOptions {
   registry: Registry;
+  metrics?: ApiServerMetrics;
   authenticators: Authenticator[];
   serverAddress: string;
   kubeletClient?: KubeletClientConfig;
@@ -52,11 +57,19 @@ function writeError(res: ServerResponse, err: unknown, log?: (m: string) => void
 export function createHandler(opts: HandlerOptions): Handler {
   const discovery: DiscoveryDocs = buildDiscovery(opts.registry.resources(), opts.serverAddress);
   const openapi: OpenApiDocs = buildOpenApi(kinds);
+  const metrics = opts.metrics ?? createApiServerMetrics();
   return (req, res) => {
-    handle(req, res).catch((err) => writeError(res, err, opts.log));
+    const t0 = performance.now();
+    const m: RequestMetrics = {};
+    res.on('finish', () => {
+      if (m.info && m.verb && m.verb !== 'WATCH') {
+        metrics.observe({ verb: m.verb, group: m.info.group, version: m.info.version, resource: m.info.resource, subresource: m.info.subresource, scope: m.scope ?? 'resource', code: res.statusCode }, (performance.now() - t0) / 1000);
+      }
+    });
+    handle(req, res, m).catch((err) => writeError(res, err, opts.log));
   };
 
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  async function handle(req: IncomingMessage, res: ServerResponse, m: RequestMetrics): Promise<void> {
     const url = new URL(req.url ?? '/', 'https://apiserver');
     const path = url.pathname.replace(/\/+$/, '') || '/';
     let user: UserInfo | undefined;
@@ -69,6 +82,11 @@ export function createHandler(opts: HandlerOptions): Handler {
       const body = url.searchParams.has('verbose') ? `[+]ping ok\n[+]etcd ok\n${path.slice(1)} check passed\n` : 'ok';
       res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff' });
       res.end(body);
+      return;
+    }
+    if (path === '/metrics') {
+      res.writeHead(200, { 'Content-Type': metrics.registry.contentType });
+      res.end(await metrics.registry.metrics());
       return;
     }
     if (path === '/openapi/v3') return writeJson(res, 200, openapi.root);
@@ -92,11 +110,15 @@ export function createHandler(opts: HandlerOptions): Handler {
       if (!list || req.method !== 'GET') throw notFoundPath();
       return writeJson(res, 200, list);
     }
-    await handleResource(req, res, url, info, user);
+    await handleResource(req, res, url, info, user, m);
   }
 
-  async function handleResource(req: IncomingMessage, res: ServerResponse, url: URL, info: RequestInfo, user: UserInfo): Promise<void> {
+  async function handleResource(req: IncomingMessage, res: ServerResponse, url: URL, info: RequestInfo, user: UserInfo, m: RequestMetrics): Promise<void> {
     const q = url.searchParams;
+    m.info = info;
+    m.scope = info.name ? 'resource' : info.namespace ? 'namespace' : 'cluster';
+    const isWatch = info.legacyWatch || q.get('watch') === 'true' || q.get('watch') === '1';
+    m.verb = ({ GET: info.name && !isWatch ? 'GET' : isWatch ? 'WATCH' : 'LIST', DELETE: info.name ? 'DELETE' : 'DELETECOLLECTION' } as Record<string, string>)[req.method ?? 'GET'] ?? (req.method ?? 'GET');
     const storage = opts.registry.lookup(info.group, info.version, info.resource, info.subresource || undefined);
     const main = info.subresource ? opts.registry.lookup(info.group, info.version, info.resource) : storage;
     if (!main) throw notFoundPath();
@@ -135,6 +157,8 @@ export function createHandler(opts: HandlerOptions): Handler {
           const w = need('watch');
           const wopts = { ...listOpts(), allowWatchBookmarks: q.get('allowWatchBookmarks') === 'true', signal: new AbortController().signal };
           if (info.name) wopts.fieldSelector = [wopts.fieldSelector, `metadata.name=${info.name}`].filter(Boolean).join(',');
+          const done = metrics.watchStarted(info);
+          res.on('close', done);
           return serveWatch(req, res, (signal) => w(ctx, { ...wopts, signal }), {
             timeoutSeconds: q.has('timeoutSeconds') ? Number(q.get('timeoutSeconds')) : undefined,
             transform: table ? (obj, first) => toTable(main.info, [obj], obj.metadata?.resourceVersion, includeObject, !first) : undefined,
