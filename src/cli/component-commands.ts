@@ -10,6 +10,7 @@ import { createRegistry } from '../apiserver/registry/index.js';
 import { startApiServer } from '../apiserver/server.js';
 import { createClient, loadKubeconfig } from '../client/rest-client.js';
 import { createSharedInformerFactory } from '../client/informers/shared-informer-factory.js';
+import { runWithLeaderElection } from '../client/leader-election.js';
 import { runScheduler } from '../scheduler/scheduler.js';
 import { runControllerManager } from '../controllers/manager.js';
 import { ensureBootstrapNamespaces } from '../controllers/bootstrap/bootstrap.js';
@@ -44,14 +45,17 @@ export async function runApiServerCommand(o: { dataDir: string; httpsListenPort:
 /** `k8ts scheduler` and `k8ts controller-manager`. */
 export async function runComponentCommand(name: 'scheduler' | 'controller-manager', o: { kubeconfig: string; clusterCidr: string }): Promise<void> {
   const client = createClient(loadKubeconfig(o.kubeconfig));
-  const informers = createSharedInformerFactory(client);
   const { signal, done } = untilSignal();
-  const running = name === 'scheduler'
-    ? runScheduler({ client, informers, signal })
-    : runControllerManager({ client, informers, signal, clusterCIDR: o.clusterCidr });
-  informers.start(signal);
-  console.log(`${name} running`);
-  await Promise.race([done, running]);
+  const running = runWithLeaderElection({ client, name: name === 'scheduler' ? 'kube-scheduler' : 'kube-controller-manager', signal }, async (leading) => {
+    const informers = createSharedInformerFactory(client);
+    const p = name === 'scheduler'
+      ? runScheduler({ client, informers, signal: leading })
+      : runControllerManager({ client, informers, signal: leading, clusterCIDR: o.clusterCidr });
+    informers.start(leading);
+    await p;
+  });
+  console.log(`${name} running (leader election on kube-system/${name === 'scheduler' ? 'kube-scheduler' : 'kube-controller-manager'})`);
+  await done;
   await running;
   process.exit(0);
 }

@@ -20,6 +20,8 @@ import { startApiServer } from '../apiserver/server.js';
 import { createClient } from '../client/rest-client.js';
 import { createSharedInformerFactory } from '../client/informers/shared-informer-factory.js';
 import type { Client } from '../client/interface.js';
+import type { SharedInformerFactory } from '../client/informers/types.js';
+import { runWithLeaderElection } from '../client/leader-election.js';
 import { runScheduler } from '../scheduler/scheduler.js';
 import { runControllerManager } from '../controllers/manager.js';
 import { ensureBootstrapNamespaces } from '../controllers/bootstrap/bootstrap.js';
@@ -118,19 +120,16 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     background.push(p.catch((err) => { if (!abort.signal.aborted) log(`${name} failed: ${(err as Error)?.stack ?? err}`); }));
   };
 
-  // Control-plane components, each with its own identity and informers.
-  {
-    const client = await clientAs('system:kube-scheduler');
-    const informers = createSharedInformerFactory(client);
-    run('scheduler', runScheduler({ client, informers, signal: abort.signal }));
-    informers.start(abort.signal);
-  }
-  {
-    const client = await clientAs('system:kube-controller-manager');
-    const informers = createSharedInformerFactory(client);
-    run('controller-manager', runControllerManager({ client, informers, signal: abort.signal, clusterCIDR }));
-    informers.start(abort.signal);
-  }
+  // Control-plane components, each with its own identity, leader election and informers.
+  const elected = (name: string, client: Client, body: (client: Client, informers: SharedInformerFactory, signal: AbortSignal) => Promise<void>): Promise<void> =>
+    runWithLeaderElection({ client, name, signal: abort.signal }, async (leading) => {
+      const informers = createSharedInformerFactory(client);
+      const running = body(client, informers, leading);
+      informers.start(leading);
+      await running;
+    });
+  run('scheduler', elected('kube-scheduler', await clientAs('system:kube-scheduler'), (client, informers, signal) => runScheduler({ client, informers, signal })));
+  run('controller-manager', elected('kube-controller-manager', await clientAs('system:kube-controller-manager'), (client, informers, signal) => runControllerManager({ client, informers, signal, clusterCIDR })));
 
   // The node.
   let containerd: ContainerdHandle | undefined;

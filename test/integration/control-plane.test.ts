@@ -18,6 +18,7 @@ import { createSharedInformerFactory } from '../../src/client/informers/shared-i
 import { runControllerManager } from '../../src/controllers/manager.js';
 import { runScheduler } from '../../src/scheduler/scheduler.js';
 import { ensureBootstrapNamespaces } from '../../src/controllers/bootstrap/bootstrap.js';
+import { runWithLeaderElection } from '../../src/client/leader-election.js';
 import { isConflict, isNotFound, StatusError } from '../../src/machinery/errors.js';
 import type { KubeObject } from '../../src/api/object.js';
 import type { Storage } from '../../src/storage/interface.js';
@@ -114,6 +115,31 @@ describe('control plane in-process', { timeout: 60_000 }, () => {
     assert.match(ev.message!, /^0\/1 nodes are available: 1 node\(s\) didn't match Pod's node affinity\/selector\./);
     const p = await client.resource(resources.pods).get('nowhere', { namespace: 'default' });
     assert.equal((p.status as { conditions: Array<{ type: string; status: string }> }).conditions.find((c) => c.type === 'PodScheduled')!.status, 'False');
+  });
+
+  it('leader election: one leader at a time; a released lease passes to the other candidate at once', async () => {
+    const leading: string[] = [];
+    const a = new AbortController();
+    const b = new AbortController();
+    const candidate = (id: string, signal: AbortSignal) => runWithLeaderElection({ client, name: 'test-lock', identity: id, signal, retryPeriodMs: 100, leaseDurationMs: 3000, renewDeadlineMs: 2000 }, async (s) => {
+      leading.push(id);
+      await new Promise<void>((r) => s.addEventListener('abort', () => r(), { once: true }));
+      leading.splice(leading.indexOf(id), 1);
+    });
+    const pa = candidate('a', a.signal);
+    await eventually('a leads', () => leading.includes('a'), 5000, 20);
+    const pb = candidate('b', b.signal);
+    await new Promise((r) => setTimeout(r, 400)); // b campaigns several rounds meanwhile
+    assert.deepEqual(leading, ['a']);
+    const lease = await client.resource(resources.leases).get('test-lock', { namespace: 'kube-system' });
+    assert.equal((lease.spec as { holderIdentity: string }).holderIdentity, 'a');
+    const t0 = Date.now();
+    a.abort();
+    await pa;
+    await eventually('b leads', () => leading.includes('b'), 5000, 20);
+    assert.ok(Date.now() - t0 < 2500, 'the released lease did not have to expire');
+    b.abort();
+    await pb;
   });
 
   it('watch through the client sees changes from a resourceVersion', async () => {
