@@ -5,7 +5,7 @@
 import type { KindDefinition } from './resource-info.js';
 import { podDefinition } from './core/v1/pod.js';
 import {
-  bindingDefinition, configMapDefinition, endpointsDefinition, eventDefinition, namespaceDefinition, nodeDefinition,
+  bindingDefinition, componentStatusDefinition, configMapDefinition, endpointsDefinition, eventDefinition, namespaceDefinition, nodeDefinition,
   secretDefinition, serviceAccountDefinition, serviceDefinition,
 } from './core/v1/kinds.js';
 import { deploymentDefinition, replicaSetDefinition } from './apps/v1/kinds.js';
@@ -19,6 +19,9 @@ export const kinds: KindDefinition[] = [
 
 /** Non-stored request kinds (subresource bodies). */
 export const requestKinds = { binding: bindingDefinition as unknown as KindDefinition };
+
+/** Served but computed on read, not stored (the registry builds their storage itself). */
+export const virtualKinds: KindDefinition[] = [componentStatusDefinition as unknown as KindDefinition];
 
 /** The kind serving `group`/`resource` (plural), if any. */
 export const findKind = (group: string, resource: string): KindDefinition | undefined =>

@@ -6,6 +6,7 @@
  * Lease's resourceVersion, so two candidates never both win.
  */
 import { hostname } from 'node:os';
+import { setMaxListeners } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import type { Lease } from '../api/coordination/v1/types.js';
 import { isAlreadyExists, isConflict, isNotFound } from '../machinery/errors.js';
@@ -83,6 +84,7 @@ export async function runWithLeaderElection(opts: LeaderElectionOptions, lead: (
     if (opts.signal.aborted) return;
     // Lead, renewing until a renewal fails past the deadline.
     const ac = new AbortController();
+    setMaxListeners(0, ac.signal); // every informer and worker of the term listens on it
     const stop = (): void => ac.abort();
     opts.signal.addEventListener('abort', stop, { once: true });
     const running = lead(ac.signal).finally(stop);

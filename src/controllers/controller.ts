@@ -8,6 +8,7 @@ import type { SharedInformerFactory, WorkQueue } from '../client/informers/types
 import { metaNamespaceKey } from '../client/informers/types.js';
 import { createRateLimitingQueue } from '../client/workqueue/rate-limiting-queue.js';
 import { unwrapTombstone } from '../client/informers/shared-informer.js';
+import { isConflict } from '../machinery/errors.js';
 
 export interface Controller {
   readonly name: string;
@@ -40,7 +41,8 @@ export abstract class QueueController implements Controller {
         await this.sync(item.key);
         this.queue.forget(item.key);
       } catch (err) {
-        if (this.queue.numRequeues(item.key) < 15 || this.queue.numRequeues(item.key) % 20 === 0) {
+        // A conflict only means the cache was behind: retry quietly.
+        if (!isConflict(err) && (this.queue.numRequeues(item.key) < 15 || this.queue.numRequeues(item.key) % 20 === 0)) {
           console.error(`${this.name}: sync ${item.key} failed: ${(err as Error)?.message ?? err}`);
         }
         this.queue.addRateLimited(item.key);

@@ -68,6 +68,11 @@ describe('single-node cluster (issue #2)', { timeout: 900_000 }, () => {
       assert.match(resources, new RegExp(`^${r}\\s`, 'm'), `api-resources lists ${r}`);
     }
     assert.match(await run(['get', 'nodes']), /^NAME\s+STATUS\s+ROLES\s+AGE\s+VERSION\ne2e-node\s+Ready\s+control-plane/m);
+    // The seeds' control-plane checks: component statuses, leader election leases, metrics.
+    const cs = await eventually('components healthy', async () => { const o = await run(['get', 'componentstatuses']); return (o.match(/Healthy/g) ?? []).length === 3 ? o : undefined; }, 10_000);
+    for (const c of ['scheduler', 'controller-manager', 'etcd-0']) assert.match(cs, new RegExp(`^${c}\\s+Healthy\\s+ok`, 'm'));
+    assert.match(await run(['get', 'leases', '-n', 'kube-system']), /kube-controller-manager\s+\S+[\s\S]*kube-scheduler\s+\S+/);
+    assert.match(await run(['get', '--raw', '/metrics']), /^apiserver_request_total\{/m);
   });
 
   let webPods: PodJson[] = [];

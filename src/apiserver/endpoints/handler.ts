@@ -125,6 +125,7 @@ export function createHandler(opts: HandlerOptions): Handler {
     if (!main.info.namespaced && info.namespace && info.resource !== 'namespaces') throw notFoundPath();
     const ctx: RequestContext = { user, namespace: main.info.namespaced ? info.namespace : '', dryRun: q.get('dryRun') === 'All', fieldManager: q.get('fieldManager') ?? undefined };
     const method = req.method ?? 'GET';
+    if (storage?.warning) res.setHeader('Warning', `299 - ${JSON.stringify(storage.warning)}`);
 
     if (info.subresource === 'log' && info.resource === 'pods' && info.group === '') {
       if (method !== 'GET') throw methodNotAllowed(`the server does not allow this method on the requested resource`);

@@ -111,7 +111,16 @@ const replicaSetPrinter: TablePrinter = {
   },
 };
 
+const componentStatusPrinter: TablePrinter = {
+  columns: [name, col('Status'), col('Message'), col('Error')],
+  cells(obj) {
+    const c = ((obj.conditions ?? []) as Array<{ type: string; status: string; message?: string; error?: string }>).find((x) => x.type === 'Healthy');
+    return [obj.metadata.name, c?.status === 'True' ? 'Healthy' : 'Unhealthy', c?.message ?? '', c?.error ?? ''];
+  },
+};
+
 const printers: Record<string, TablePrinter> = {
+  '/componentstatuses': componentStatusPrinter,
   '/pods': podPrinter, '/nodes': nodePrinter, '/namespaces': namespacePrinter, '/services': servicePrinter,
   '/endpoints': endpointsPrinter, '/configmaps': configMapPrinter, '/secrets': secretPrinter, '/serviceaccounts': serviceAccountPrinter,
   '/events': eventPrinter, 'coordination.k8s.io/leases': leasePrinter, 'apps/deployments': deploymentPrinter, 'apps/replicasets': replicaSetPrinter,

@@ -3,7 +3,8 @@
  * the subresources, keyed `group/resource[/subresource]`.
  */
 import type { ResourceInfo } from '../../api/resource-info.js';
-import { kinds } from '../../api/kinds.js';
+import { kinds, virtualKinds } from '../../api/kinds.js';
+import { componentStatusStorage } from './component-status.js';
 import type { Storage } from '../../storage/interface.js';
 import { defaultStrategy, type Strategy } from './strategy.js';
 import { GenericStore } from './store.js';
@@ -49,7 +50,10 @@ export function createRegistry(storage: Storage, opts: RegistryOptions = {}): Re
   namespaces = stores.get('/namespaces')!;
   map.set('/pods/binding', bindingStorage(stores.get('/pods')!));
   map.set('/namespaces/finalize', finalizeStorage(namespaces));
-  const infos: ResourceInfo[] = kinds.map((k) => k.info);
+  const leases = stores.get('coordination.k8s.io/leases')!;
+  const cs = virtualKinds.find((k) => k.info.plural === 'componentstatuses')!;
+  map.set('/componentstatuses', componentStatusStorage(cs, storage, (name) => leases.key('kube-system', name)));
+  const infos: ResourceInfo[] = [...kinds, ...virtualKinds].map((k) => k.info);
   return {
     resources: () => infos,
     lookup: (group, version, resource, subresource) => {

@@ -57,6 +57,8 @@ export interface RestStorage {
   readonly info: ResourceInfo;
   /** For subresources: 'status', 'scale', 'binding'; undefined for the main resource. */
   readonly subresource?: string;
+  /** A deprecation warning sent as a `Warning: 299` header with every response. */
+  readonly warning?: string;
   /** Group/version/kind of what this storage returns (e.g. autoscaling/v1 Scale for 'scale'). */
   readonly returnsKind?: { group: string; version: string; kind: string };
   get?(ctx: RequestContext, name: string): Promise<KubeObject>;

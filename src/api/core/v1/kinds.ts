@@ -8,8 +8,8 @@ import { type FieldError, invalidValue, notSupported, required } from '../../../
 import { isConfigMapKey, isDNS1123Label } from '../../../machinery/validation.js';
 import { validateObjectMeta, validateObjectMetaUpdate } from '../../meta/v1/validate-object-meta.js';
 import {
-  BindingSchema, ConfigMapSchema, EndpointsSchema, EventSchema, NamespaceSchema, NodeSchema, SecretSchema, ServiceAccountSchema, ServiceSchema,
-  type Binding, type ConfigMap, type Endpoints, type Event, type Namespace, type Node, type Secret, type Service, type ServiceAccount,
+  BindingSchema, ComponentStatusSchema, ConfigMapSchema, EndpointsSchema, EventSchema, NamespaceSchema, NodeSchema, SecretSchema, ServiceAccountSchema, ServiceSchema,
+  type Binding, type ComponentStatus, type ConfigMap, type Endpoints, type Event, type Namespace, type Node, type Secret, type Service, type ServiceAccount,
 } from './types.js';
 
 const ALL_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
@@ -149,6 +149,14 @@ export const eventDefinition: KindDefinition<Event> = {
       source: ev.source?.component ?? '', type: ev.type ?? '',
     };
   },
+};
+
+/** ComponentStatus (deprecated in v1.19+, still served): computed on read, never stored. */
+export const componentStatusDefinition: KindDefinition<ComponentStatus> = {
+  info: core({ kind: 'ComponentStatus', plural: 'componentstatuses', singular: 'componentstatus', namespaced: false, shortNames: ['cs'], verbs: ['get', 'list'] }),
+  schema: ComponentStatusSchema,
+  applyDefaults() {},
+  validate: () => [],
 };
 
 /** Binding is not a stored resource; it is the body of POST pods/{name}/binding. */

@@ -57,6 +57,7 @@ export const EventSchema = KindObject({
   related: ObjectReferenceSchema, reportingComponent: Str(), reportingInstance: Str(),
 });
 export const BindingSchema = KindObject({ target: ObjectReferenceSchema });
+export const ComponentStatusSchema = KindObject({ conditions: MergeList(Obj({ type: Str(), status: Str(), message: Str(), error: Str() }), 'type') });
 
 export type Namespace = Static<typeof NamespaceSchema>;
 export type Node = Static<typeof NodeSchema>;
@@ -69,3 +70,4 @@ export type ServiceAccount = Static<typeof ServiceAccountSchema>;
 export type Event = Static<typeof EventSchema>;
 export type ObjectReference = Static<typeof ObjectReferenceSchema>;
 export type Binding = Static<typeof BindingSchema>;
+export type ComponentStatus = Static<typeof ComponentStatusSchema>;
