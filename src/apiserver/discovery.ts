@@ -58,6 +58,7 @@ function subresourceDoc(r: ResourceInfo, sub: string): unknown | undefined {
     case 'scale': return { ...base, group: 'autoscaling', version: 'v1', kind: 'Scale', verbs: ['get', 'patch', 'update'] };
     case 'binding': return { ...base, kind: 'Binding', verbs: ['create'] };
     case 'log': return { ...base, kind: 'Pod', verbs: ['get'] };
+    case 'exec': return { ...base, kind: 'PodExecOptions', verbs: ['create', 'get'] };
     case 'finalize': return { ...base, kind: 'Namespace', verbs: ['update'] };
     default: return undefined;
   }

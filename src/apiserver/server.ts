@@ -8,6 +8,7 @@ import type { Pki } from '../pki/pki.js';
 import type { Registry } from './registry/rest.js';
 import { X509Authenticator } from './authn/x509.js';
 import { createHandler } from './endpoints/handler.js';
+import { handlePodExecUpgrade } from './endpoints/pod-exec.js';
 
 export interface ApiServerOptions {
   registry: Registry;
@@ -27,14 +28,14 @@ export interface RunningApiServer { url: string; port: number; close(): Promise<
 export async function startApiServer(opts: ApiServerOptions): Promise<RunningApiServer> {
   const host = opts.host ?? '127.0.0.1';
   const log = opts.log ?? ((m: string) => console.error(m));
-  const handler = createHandler({
-    registry: opts.registry, authenticators: [new X509Authenticator()], serverAddress: `${host}:${opts.port}`, log,
-    kubeletClient: opts.kubeletClient ? { ...opts.kubeletClient, nodes: opts.registry.lookup('', 'v1', 'nodes') } : undefined,
-  });
+  const authenticators = [new X509Authenticator()];
+  const kubeletClient = opts.kubeletClient ? { ...opts.kubeletClient, nodes: opts.registry.lookup('', 'v1', 'nodes') } : undefined;
+  const handler = createHandler({ registry: opts.registry, authenticators, serverAddress: `${host}:${opts.port}`, log, kubeletClient });
   const server = https.createServer({
     cert: opts.pki.server.certPem, key: opts.pki.server.keyPem, ca: opts.pki.ca.certPem,
     requestCert: true, rejectUnauthorized: false, keepAliveTimeout: 120_000,
   }, handler);
+  server.on('upgrade', (req, socket, head) => handlePodExecUpgrade(req, socket, head, { registry: opts.registry, authenticators, kubeletClient }));
   server.headersTimeout = 0;
   server.requestTimeout = 0;
   const sockets = new Set<{ destroy(): void }>();

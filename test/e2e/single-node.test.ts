@@ -94,9 +94,14 @@ describe('single-node cluster (issue #2)', { timeout: 900_000 }, () => {
     }
   });
 
-  it('3. logs and describe events', async () => {
+  it('3. logs, exec and describe events', async () => {
     const name = webPods[0].metadata.name;
     assert.match(await run(['logs', name]), /serving \/www on :8080/);
+    // kubectl exec: WebSocket through apiserver → kubelet → containerd's streaming server.
+    assert.equal((await run(['exec', name, '--', 'cat', '/www/index.html'])).trim(), `hello from ${name}`);
+    const failed = await kubectlRaw(kc, ['exec', name, '--', 'sh', '-c', 'exit 7']);
+    assert.equal(failed.code, 7);
+    assert.equal((await run(['exec', '-i', name, '--', 'sh'], 'echo from-stdin\n')).trim(), 'from-stdin');
     const described = await run(['describe', 'pod', name]);
     for (const reason of ['Scheduled', 'Pulled', 'Created', 'Started']) assert.match(described, new RegExp(`\\s${reason}\\s`), `describe shows ${reason}:\n${described}`);
   });

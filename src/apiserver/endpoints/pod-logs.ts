@@ -14,7 +14,8 @@ export interface KubeletClientConfig { certPem: string; keyPem: string; caPem: s
 
 const PASS = ['follow', 'previous', 'tailLines', 'timestamps', 'sinceSeconds', 'sinceTime', 'limitBytes'];
 
-export async function proxyPodLogs(req: IncomingMessage, res: ServerResponse, pods: RestStorage, ctx: RequestContext, name: string, q: URLSearchParams, kc: KubeletClientConfig): Promise<void> {
+/** The pod's container (explicit, annotated default, or the only one) and its kubelet's address. Throws 400 Status errors. */
+export async function kubeletTarget(pods: RestStorage, ctx: RequestContext, name: string, q: URLSearchParams, kc: KubeletClientConfig): Promise<{ container: string; ip: string; port: number; nodeName: string }> {
   const pod = (await pods.get!(ctx, name)) as Pod;
   const containers = (pod.spec?.containers ?? []).map((c) => c.name);
   const all = [...(pod.spec?.initContainers ?? []).map((c) => c.name), ...containers];
@@ -32,6 +33,11 @@ export async function proxyPodLogs(req: IncomingMessage, res: ServerResponse, po
   const ip = (node.status?.addresses ?? []).find((a) => a.type === 'InternalIP')?.address;
   const port = node.status?.daemonEndpoints?.kubeletEndpoint?.Port;
   if (!ip || !port) throw internalError(new Error(`node ${nodeName} has no kubelet endpoint`));
+  return { container, ip, port, nodeName };
+}
+
+export async function proxyPodLogs(req: IncomingMessage, res: ServerResponse, pods: RestStorage, ctx: RequestContext, name: string, q: URLSearchParams, kc: KubeletClientConfig): Promise<void> {
+  const { container, ip, port, nodeName } = await kubeletTarget(pods, ctx, name, q, kc);
   const params = new URLSearchParams();
   for (const k of PASS) if (q.has(k)) params.set(k, q.get(k)!);
   const path = `/containerLogs/${encodeURIComponent(ctx.namespace)}/${encodeURIComponent(name)}/${encodeURIComponent(container)}?${params}`;

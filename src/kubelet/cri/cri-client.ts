@@ -32,6 +32,8 @@ export interface CriClient {
   listContainers(filter?: T.ContainerFilter): Promise<T.Container[]>;
   containerStatus(id: string): Promise<T.ContainerStatus>;
   execSync(id: string, cmd: string[], timeoutSeconds: number): Promise<{ stdout: Buffer; stderr: Buffer; exitCode: number }>;
+  /** Prepares a streaming exec; returns the runtime's streaming URL (a WebSocket endpoint). */
+  exec(req: { containerId: string; cmd: string[]; tty: boolean; stdin: boolean; stdout: boolean; stderr: boolean }): Promise<string>;
   imageStatus(image: string): Promise<T.Image | undefined>;
   pullImage(image: string): Promise<string>;
   close(): void;
@@ -62,6 +64,7 @@ export function createCriClient(address: string): CriClient {
     listContainers: async (filter) => (await call<{ containers: T.Container[] }>(rt, 'ListContainers', { filter })).containers ?? [],
     containerStatus: async (id) => (await call<{ status: T.ContainerStatus }>(rt, 'ContainerStatus', { containerId: id })).status,
     execSync: (id, cmd, timeoutSeconds) => call(rt, 'ExecSync', { containerId: id, cmd, timeout: timeoutSeconds }, (timeoutSeconds + 10) * 1000),
+    exec: async (req) => (await call<{ url: string }>(rt, 'Exec', req)).url,
     imageStatus: async (image) => (await call<{ image?: T.Image }>(img, 'ImageStatus', { image: { image } })).image ?? undefined,
     pullImage: async (image) => (await call<{ imageRef: string }>(img, 'PullImage', { image: { image } }, 600_000)).imageRef,
     close: () => { rt.close(); img.close(); },

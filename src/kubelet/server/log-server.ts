@@ -5,6 +5,10 @@
  * must present a certificate signed by the cluster CA (the apiserver's kubelet client).
  */
 import https from 'node:https';
+import net from 'node:net';
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { forwardUpgrade, rejectUpgrade } from '../../machinery/http-upgrade.js';
 import { openSync, readSync, closeSync, statSync, readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { TLSSocket } from 'node:tls';
@@ -66,6 +70,24 @@ export async function startLogServer(opts: LogServerOptions): Promise<{ port: nu
       }
       res.end();
     })().catch((err) => { if (!res.headersSent) status(res, 500, (err as Error).message); else res.end(); });
+  });
+  // kubectl exec: /exec/{ns}/{pod}/{container}?command=...&stdin=&stdout=&stderr=&tty= → CRI Exec,
+  // then the client's WebSocket handshake goes on to the runtime's streaming server.
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    void (async () => {
+      if (!(req.socket as TLSSocket).authorized) return rejectUpgrade(socket, 401, { message: 'Unauthorized' });
+      const url = new URL(req.url ?? '/', 'https://kubelet');
+      const m = /^\/exec\/([^/]+)\/([^/]+)\/([^/]+)$/.exec(url.pathname);
+      if (!m) return rejectUpgrade(socket, 404, { message: 'not found' });
+      const [ns, pod, container] = m.slice(1).map(decodeURIComponent);
+      const q = url.searchParams;
+      const c = (await opts.cri.listContainers({ labelSelector: { [POD_NAMESPACE]: ns, [POD_NAME]: pod, [CONTAINER_NAME]: container }, state: { state: 'CONTAINER_RUNNING' } }))[0];
+      if (!c) return rejectUpgrade(socket, 400, { message: `container ${container} is not running in pod ${ns}/${pod}` });
+      const flag = (k: string): boolean => q.get(k) === 'true' || q.get(k) === '1';
+      const streamUrl = new URL(await opts.cri.exec({ containerId: c.id, cmd: q.getAll('command'), tty: flag('tty'), stdin: flag('stdin'), stdout: flag('stdout'), stderr: flag('stderr') }));
+      const upstream = net.connect(Number(streamUrl.port), streamUrl.hostname, () => forwardUpgrade(req, socket, head, upstream, streamUrl.pathname + streamUrl.search, streamUrl.host));
+      upstream.on('error', () => rejectUpgrade(socket, 500, { message: 'runtime streaming server unreachable' }));
+    })().catch((err) => rejectUpgrade(socket, 500, { message: (err as Error).message }));
   });
   await new Promise<void>((resolve, reject) => { server.once('error', reject); server.listen(opts.port, opts.address, () => resolve()); });
   return {

@@ -132,7 +132,7 @@ export const podDefinition: KindDefinition<Pod> = {
     group: '', version: 'v1', kind: 'Pod', listKind: 'PodList', plural: 'pods', singular: 'pod', namespaced: true,
     shortNames: ['po'], categories: ['all'],
     verbs: ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'],
-    subresources: ['status', 'binding', 'log'],
+    subresources: ['status', 'binding', 'log', 'exec'],
   },
   schema: PodSchema,
   applyDefaults(pod) {
