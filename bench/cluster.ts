@@ -81,8 +81,9 @@ async function main(): Promise<void> {
     console.log(`| server RSS idle, 1 node + 10 pods | ${result.idleRssMB} MB | goal ≤ 150 MB; k3s server ~1600 MB | ${(result.idleRssMB / 150).toFixed(2)}× goal, ${(result.idleRssMB / 1600).toFixed(3)}× k3s |`);
   } finally {
     await stopServerProcess(server);
-    await k8ts(['killall', '--data-dir', dataDir]);
-    rmSync(dataDir, { recursive: true, force: true });
+    const k = await k8ts(['killall', '--data-dir', dataDir], 300_000);
+    if (k.code !== 0) { console.error(`killall failed: ${k.stderr}`); process.exitCode = 1; }
+    else rmSync(dataDir, { recursive: true, force: true });
   }
 }
 

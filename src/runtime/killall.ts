@@ -9,7 +9,7 @@ import { execFile } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { createCriClient } from '../kubelet/cri/cri-client.js';
-import { alive, startContainerd } from './containerd.js';
+import { alive, isOurContainerd, startContainerd, stopPid } from './containerd.js';
 import { containerdPaths } from './paths.js';
 
 const run = promisify(execFile);
@@ -45,12 +45,17 @@ export async function killall(opts: { dataDir: string; bridge?: string; log?: (m
       await c.stop();
       log(`stopped containerd pid ${c.pid}`);
     }
-    // 3. Shims of our containerd that outlived it.
-    for (const pid of pidsWith(p.address)) {
-      try { process.kill(pid, 'SIGKILL'); log(`killed shim pid ${pid}`); } catch { /* gone */ }
-    }
-    for (const pid of pidsWith(p.address)) { const deadline = Date.now() + 5000; while (alive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20)); }
   }
+  // A containerd of ours that did not answer in time is still stopped (by its pid file).
+  if (existsSync(p.pidFile)) {
+    const pid = Number(readFileSync(p.pidFile, 'utf8'));
+    if (pid && alive(pid) && isOurContainerd(pid, p.configFile)) { await stopPid(pid, p.pidFile); log(`stopped containerd pid ${pid}`); }
+  }
+  // 3. Shims of our containerd that outlived it (found by its socket address, even when the config is gone).
+  for (const pid of pidsWith(p.address)) {
+    try { process.kill(pid, 'SIGKILL'); log(`killed shim pid ${pid}`); } catch { /* gone */ }
+  }
+  for (const pid of pidsWith(p.address)) { const deadline = Date.now() + 5000; while (alive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20)); }
   // 4. Mounts under the data dir, deepest first.
   const mounts = readFileSync('/proc/self/mountinfo', 'utf8').split('\n').map((l) => l.split(' ')[4]).filter((m) => m && (m.startsWith(opts.dataDir + '/') || m === opts.dataDir));
   for (const m of mounts.sort((a, b) => b.length - a.length)) { await quiet('umount', ['-l', m]); log(`unmounted ${m}`); }
