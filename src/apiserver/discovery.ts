@@ -59,6 +59,8 @@ function subresourceDoc(r: ResourceInfo, sub: string): unknown | undefined {
     case 'binding': return { ...base, kind: 'Binding', verbs: ['create'] };
     case 'log': return { ...base, kind: 'Pod', verbs: ['get'] };
     case 'exec': return { ...base, kind: 'PodExecOptions', verbs: ['create', 'get'] };
+    case 'attach': return { ...base, kind: 'PodAttachOptions', verbs: ['create', 'get'] };
+    case 'portforward': return { ...base, kind: 'PodPortForwardOptions', verbs: ['create', 'get'] };
     case 'finalize': return { ...base, kind: 'Namespace', verbs: ['update'] };
     default: return undefined;
   }

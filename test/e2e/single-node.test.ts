@@ -11,7 +11,7 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import YAML from 'yaml';
-import { eventually, httpGet, k8ts, kubectl, kubectlRaw, REPO, startServerProcess, stopServerProcess, type ServerProcess } from '../support/kubectl.js';
+import { eventually, httpGet, k8ts, KUBECTL, kubectl, kubectlRaw, REPO, startServerProcess, stopServerProcess, type ServerProcess } from '../support/kubectl.js';
 import { createCriClient } from '../../src/kubelet/cri/cri-client.js';
 import { containerdPaths } from '../../src/runtime/paths.js';
 
@@ -94,7 +94,7 @@ describe('single-node cluster (issue #2)', { timeout: 900_000 }, () => {
     }
   });
 
-  it('3. logs, exec and describe events', async () => {
+  it('3. logs, exec, port-forward and describe events', async () => {
     const name = webPods[0].metadata.name;
     assert.match(await run(['logs', name]), /serving \/www on :8080/);
     // kubectl exec: WebSocket through apiserver → kubelet → containerd's streaming server.
@@ -102,6 +102,14 @@ describe('single-node cluster (issue #2)', { timeout: 900_000 }, () => {
     const failed = await kubectlRaw(kc, ['exec', name, '--', 'sh', '-c', 'exit 7']);
     assert.equal(failed.code, 7);
     assert.equal((await run(['exec', '-i', name, '--', 'sh'], 'echo from-stdin\n')).trim(), 'from-stdin');
+    // kubectl port-forward: SPDY through apiserver → kubelet → containerd's streaming server.
+    const { spawn } = await import('node:child_process');
+    const local = await freePort();
+    const pf = spawn(KUBECTL, ['port-forward', `pod/${name}`, `${local}:8080`], { env: { ...process.env, KUBECONFIG: kc } });
+    try {
+      const res = await eventually('port-forward serves', () => httpGet(`http://127.0.0.1:${local}/`).catch(() => undefined), 15_000);
+      assert.equal(res.body.trim(), `hello from ${name}`);
+    } finally { pf.kill(); }
     const described = await run(['describe', 'pod', name]);
     for (const reason of ['Scheduled', 'Pulled', 'Created', 'Started']) assert.match(described, new RegExp(`\\s${reason}\\s`), `describe shows ${reason}:\n${described}`);
   });

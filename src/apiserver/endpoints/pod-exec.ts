@@ -1,5 +1,5 @@
 /**
- * `pods/{name}/exec` (upstream pkg/registry/core/pod/rest/subresources.go): an Upgrade
+ * `pods/{name}/exec`, `attach` and `portforward` (upstream pkg/registry/core/pod/rest/subresources.go): an Upgrade
  * request (WebSocket, as kubectl 1.32 sends it) is authenticated, resolved to the pod's
  * container and kubelet, and forwarded byte for byte to the kubelet's
  * `/exec/{ns}/{pod}/{container}` over TLS with the apiserver's kubelet-client
@@ -8,7 +8,7 @@
 import tls from 'node:tls';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { StatusError, internalError, notFoundPath, unauthorized } from '../../machinery/errors.js';
+import { StatusError, badRequest, internalError, notFoundPath, unauthorized } from '../../machinery/errors.js';
 import { forwardUpgrade, rejectUpgrade } from '../../machinery/http-upgrade.js';
 import type { Authenticator } from '../authn/authenticator.js';
 import type { Registry } from '../registry/rest.js';
@@ -21,14 +21,26 @@ export function handlePodExecUpgrade(req: IncomingMessage, socket: Duplex, head:
     if (!user) throw unauthorized();
     const url = new URL(req.url ?? '/', 'https://apiserver');
     const info = parseRequestInfo(url.pathname);
-    if (!info || info.resource !== 'pods' || info.group !== '' || info.subresource !== 'exec' || !info.name) throw notFoundPath();
+    const sub = info?.subresource ?? '';
+    if (!info || info.resource !== 'pods' || info.group !== '' || !['exec', 'attach', 'portforward'].includes(sub) || !info.name) throw notFoundPath();
     const pods = opts.registry.lookup('', 'v1', 'pods');
     if (!pods || !opts.kubeletClient) throw notFoundPath();
     const ctx = { user, namespace: info.namespace };
-    const t = await kubeletTarget(pods, ctx, info.name, url.searchParams, opts.kubeletClient);
     const q = new URLSearchParams(url.searchParams);
-    q.delete('container');
-    const path = `/exec/${encodeURIComponent(info.namespace)}/${encodeURIComponent(info.name)}/${encodeURIComponent(t.container)}?${q}`;
+    let path: string;
+    let t: { ip: string; port: number; nodeName: string };
+    if (sub === 'portforward') {
+      // kubectl tries SPDY tunnelled over WebSocket first; refusing that upgrade makes it
+      // fall back to plain SPDY, which the runtime's streaming server speaks.
+      if (/websocket/i.test(String(req.headers.upgrade ?? ''))) throw badRequest('port forwarding over WebSocket is not supported; use SPDY');
+      t = await kubeletTarget(pods, ctx, info.name, new URLSearchParams({ container: '' }), opts.kubeletClient, true);
+      path = `/portForward/${encodeURIComponent(info.namespace)}/${encodeURIComponent(info.name)}?${q}`;
+    } else {
+      const target = await kubeletTarget(pods, ctx, info.name, url.searchParams, opts.kubeletClient);
+      t = target;
+      q.delete('container');
+      path = `/${sub}/${encodeURIComponent(info.namespace)}/${encodeURIComponent(info.name)}/${encodeURIComponent(target.container)}?${q}`;
+    }
     const kc = opts.kubeletClient;
     const upstream = tls.connect({ host: t.ip, port: t.port, cert: kc.certPem, key: kc.keyPem, ca: kc.caPem, servername: t.nodeName, checkServerIdentity: () => undefined },
       () => forwardUpgrade(req, socket, head, upstream, path, `${t.ip}:${t.port}`));

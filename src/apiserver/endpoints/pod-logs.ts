@@ -15,12 +15,12 @@ export interface KubeletClientConfig { certPem: string; keyPem: string; caPem: s
 const PASS = ['follow', 'previous', 'tailLines', 'timestamps', 'sinceSeconds', 'sinceTime', 'limitBytes'];
 
 /** The pod's container (explicit, annotated default, or the only one) and its kubelet's address. Throws 400 Status errors. */
-export async function kubeletTarget(pods: RestStorage, ctx: RequestContext, name: string, q: URLSearchParams, kc: KubeletClientConfig): Promise<{ container: string; ip: string; port: number; nodeName: string }> {
+export async function kubeletTarget(pods: RestStorage, ctx: RequestContext, name: string, q: URLSearchParams, kc: KubeletClientConfig, podOnly = false): Promise<{ container: string; ip: string; port: number; nodeName: string }> {
   const pod = (await pods.get!(ctx, name)) as Pod;
-  const containers = (pod.spec?.containers ?? []).map((c) => c.name);
-  const all = [...(pod.spec?.initContainers ?? []).map((c) => c.name), ...containers];
+  const containers = podOnly ? [''] : (pod.spec?.containers ?? []).map((c) => c.name);
+  const all = podOnly ? [''] : [...(pod.spec?.initContainers ?? []).map((c) => c.name), ...containers];
   let container = q.get('container') ?? '';
-  if (!container) {
+  if (!container && !podOnly) {
     const annotated = pod.metadata.annotations?.['kubectl.kubernetes.io/default-container'];
     if (annotated && all.includes(annotated)) container = annotated;
     else if (containers.length === 1) container = containers[0];

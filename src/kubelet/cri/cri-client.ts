@@ -34,6 +34,10 @@ export interface CriClient {
   execSync(id: string, cmd: string[], timeoutSeconds: number): Promise<{ stdout: Buffer; stderr: Buffer; exitCode: number }>;
   /** Prepares a streaming exec; returns the runtime's streaming URL (a WebSocket endpoint). */
   exec(req: { containerId: string; cmd: string[]; tty: boolean; stdin: boolean; stdout: boolean; stderr: boolean }): Promise<string>;
+  /** Prepares a streaming attach; returns the runtime's streaming URL. */
+  attach(req: { containerId: string; stdin: boolean; tty: boolean; stdout: boolean; stderr: boolean }): Promise<string>;
+  /** Prepares port forwarding into a sandbox; returns the runtime's streaming URL. */
+  portForward(req: { podSandboxId: string; port: number[] }): Promise<string>;
   imageStatus(image: string): Promise<T.Image | undefined>;
   pullImage(image: string): Promise<string>;
   close(): void;
@@ -65,6 +69,8 @@ export function createCriClient(address: string): CriClient {
     containerStatus: async (id) => (await call<{ status: T.ContainerStatus }>(rt, 'ContainerStatus', { containerId: id })).status,
     execSync: (id, cmd, timeoutSeconds) => call(rt, 'ExecSync', { containerId: id, cmd, timeout: timeoutSeconds }, (timeoutSeconds + 10) * 1000),
     exec: async (req) => (await call<{ url: string }>(rt, 'Exec', req)).url,
+    attach: async (req) => (await call<{ url: string }>(rt, 'Attach', req)).url,
+    portForward: async (req) => (await call<{ url: string }>(rt, 'PortForward', req)).url,
     imageStatus: async (image) => (await call<{ image?: T.Image }>(img, 'ImageStatus', { image: { image } })).image ?? undefined,
     pullImage: async (image) => (await call<{ imageRef: string }>(img, 'PullImage', { image: { image } }, 600_000)).imageRef,
     close: () => { rt.close(); img.close(); },

@@ -71,21 +71,32 @@ export async function startLogServer(opts: LogServerOptions): Promise<{ port: nu
       res.end();
     })().catch((err) => { if (!res.headersSent) status(res, 500, (err as Error).message); else res.end(); });
   });
-  // kubectl exec: /exec/{ns}/{pod}/{container}?command=...&stdin=&stdout=&stderr=&tty= → CRI Exec,
-  // then the client's WebSocket handshake goes on to the runtime's streaming server.
+  // Streaming (upstream kubelet server's /exec, /attach, /portForward): CRI Exec/Attach/
+  // PortForward gives a URL on the runtime's streaming server; the client's upgrade
+  // handshake (WebSocket or SPDY) is forwarded there byte for byte.
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     void (async () => {
       if (!(req.socket as TLSSocket).authorized) return rejectUpgrade(socket, 401, { message: 'Unauthorized' });
       const url = new URL(req.url ?? '/', 'https://kubelet');
-      const m = /^\/exec\/([^/]+)\/([^/]+)\/([^/]+)$/.exec(url.pathname);
-      if (!m) return rejectUpgrade(socket, 404, { message: 'not found' });
-      const [ns, pod, container] = m.slice(1).map(decodeURIComponent);
       const q = url.searchParams;
-      const c = (await opts.cri.listContainers({ labelSelector: { [POD_NAMESPACE]: ns, [POD_NAME]: pod, [CONTAINER_NAME]: container }, state: { state: 'CONTAINER_RUNNING' } }))[0];
-      if (!c) return rejectUpgrade(socket, 400, { message: `container ${container} is not running in pod ${ns}/${pod}` });
       const flag = (k: string): boolean => q.get(k) === 'true' || q.get(k) === '1';
-      const streamUrl = new URL(await opts.cri.exec({ containerId: c.id, cmd: q.getAll('command'), tty: flag('tty'), stdin: flag('stdin'), stdout: flag('stdout'), stderr: flag('stderr') }));
-      const upstream = net.connect(Number(streamUrl.port), streamUrl.hostname, () => forwardUpgrade(req, socket, head, upstream, streamUrl.pathname + streamUrl.search, streamUrl.host));
+      const parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
+      let streamUrl: string;
+      if ((parts[0] === 'exec' || parts[0] === 'attach') && parts.length === 4) {
+        const [, ns, pod, container] = parts;
+        const c = (await opts.cri.listContainers({ labelSelector: { [POD_NAMESPACE]: ns, [POD_NAME]: pod, [CONTAINER_NAME]: container }, state: { state: 'CONTAINER_RUNNING' } }))[0];
+        if (!c) return rejectUpgrade(socket, 400, { message: `container ${container} is not running in pod ${ns}/${pod}` });
+        streamUrl = parts[0] === 'exec'
+          ? await opts.cri.exec({ containerId: c.id, cmd: q.getAll('command'), tty: flag('tty'), stdin: flag('stdin'), stdout: flag('stdout'), stderr: flag('stderr') })
+          : await opts.cri.attach({ containerId: c.id, tty: flag('tty'), stdin: flag('stdin'), stdout: flag('stdout'), stderr: flag('stderr') });
+      } else if (parts[0] === 'portForward' && parts.length === 3) {
+        const [, ns, pod] = parts;
+        const sb = (await opts.cri.listPodSandbox({ labelSelector: { [POD_NAMESPACE]: ns, [POD_NAME]: pod }, state: { state: 'SANDBOX_READY' } }))[0];
+        if (!sb) return rejectUpgrade(socket, 400, { message: `pod ${ns}/${pod} has no running sandbox` });
+        streamUrl = await opts.cri.portForward({ podSandboxId: sb.id, port: q.getAll('port').map(Number) });
+      } else return rejectUpgrade(socket, 404, { message: 'not found' });
+      const target = new URL(streamUrl);
+      const upstream = net.connect(Number(target.port), target.hostname, () => forwardUpgrade(req, socket, head, upstream, target.pathname + target.search, target.host));
       upstream.on('error', () => rejectUpgrade(socket, 500, { message: 'runtime streaming server unreachable' }));
     })().catch((err) => rejectUpgrade(socket, 500, { message: (err as Error).message }));
   });

@@ -132,7 +132,7 @@ export const podDefinition: KindDefinition<Pod> = {
     group: '', version: 'v1', kind: 'Pod', listKind: 'PodList', plural: 'pods', singular: 'pod', namespaced: true,
     shortNames: ['po'], categories: ['all'],
     verbs: ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'],
-    subresources: ['status', 'binding', 'log', 'exec'],
+    subresources: ['status', 'binding', 'log', 'exec', 'attach', 'portforward'],
   },
   schema: PodSchema,
   applyDefaults(pod) {
