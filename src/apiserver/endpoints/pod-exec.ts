@@ -13,7 +13,7 @@ import { forwardUpgrade, rejectUpgrade } from '../../machinery/http-upgrade.js';
 import type { Authenticator } from '../authn/authenticator.js';
 import type { Registry } from '../registry/rest.js';
 import { parseRequestInfo } from './request-info.js';
-import { kubeletTarget, type KubeletClientConfig } from './pod-logs.js';
+import { kubeletTarget, podKubelet, type KubeletClientConfig } from './pod-logs.js';
 
 export function handlePodExecUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, opts: { registry: Registry; authenticators: Authenticator[]; kubeletClient?: KubeletClientConfig }): void {
   void (async () => {
@@ -33,7 +33,7 @@ export function handlePodExecUpgrade(req: IncomingMessage, socket: Duplex, head:
       // kubectl tries SPDY tunnelled over WebSocket first; refusing that upgrade makes it
       // fall back to plain SPDY, which the runtime's streaming server speaks.
       if (/websocket/i.test(String(req.headers.upgrade ?? ''))) throw badRequest('port forwarding over WebSocket is not supported; use SPDY');
-      t = await kubeletTarget(pods, ctx, info.name, new URLSearchParams({ container: '' }), opts.kubeletClient, true);
+      t = await podKubelet(pods, ctx, info.name, opts.kubeletClient);
       path = `/portForward/${encodeURIComponent(info.namespace)}/${encodeURIComponent(info.name)}?${q}`;
     } else {
       const target = await kubeletTarget(pods, ctx, info.name, url.searchParams, opts.kubeletClient);

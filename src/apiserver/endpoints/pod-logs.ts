@@ -14,26 +14,38 @@ export interface KubeletClientConfig { certPem: string; keyPem: string; caPem: s
 
 const PASS = ['follow', 'previous', 'tailLines', 'timestamps', 'sinceSeconds', 'sinceTime', 'limitBytes'];
 
-/** The pod's container (explicit, annotated default, or the only one) and its kubelet's address. Throws 400 Status errors. */
-export async function kubeletTarget(pods: RestStorage, ctx: RequestContext, name: string, q: URLSearchParams, kc: KubeletClientConfig, podOnly = false): Promise<{ container: string; ip: string; port: number; nodeName: string }> {
+/** The kubelet serving a pod: its node's InternalIP and kubelet port. Throws 400 when the pod is not bound. */
+export async function podKubelet(pods: RestStorage, ctx: RequestContext, name: string, kc: KubeletClientConfig): Promise<{ pod: Pod; ip: string; port: number; nodeName: string }> {
   const pod = (await pods.get!(ctx, name)) as Pod;
-  const containers = podOnly ? [''] : (pod.spec?.containers ?? []).map((c) => c.name);
-  const all = podOnly ? [''] : [...(pod.spec?.initContainers ?? []).map((c) => c.name), ...containers];
-  let container = q.get('container') ?? '';
-  if (!container && !podOnly) {
-    const annotated = pod.metadata.annotations?.['kubectl.kubernetes.io/default-container'];
-    if (annotated && all.includes(annotated)) container = annotated;
-    else if (containers.length === 1) container = containers[0];
-    else throw badRequest(`a container name must be specified for pod ${name}, choose one of: [${containers.join(' ')}]`);
-  }
-  if (!all.includes(container)) throw badRequest(`container ${container} is not valid for pod ${name}`);
   const nodeName = pod.spec?.nodeName;
   if (!nodeName) throw badRequest(`pod ${name} does not have a host assigned`);
   const node = (await kc.nodes!.get!({ ...ctx, namespace: '' }, nodeName)) as Node;
   const ip = (node.status?.addresses ?? []).find((a) => a.type === 'InternalIP')?.address;
   const port = node.status?.daemonEndpoints?.kubeletEndpoint?.Port;
   if (!ip || !port) throw internalError(new Error(`node ${nodeName} has no kubelet endpoint`));
-  return { container, ip, port, nodeName };
+  return { pod, ip, port, nodeName };
+}
+
+/** The container a request means: `?container=`, the annotated default, or the only one. Throws 400. */
+export function pickContainer(pod: Pod, q: URLSearchParams): string {
+  const name = pod.metadata.name;
+  const containers = (pod.spec?.containers ?? []).map((c) => c.name);
+  const all = [...(pod.spec?.initContainers ?? []).map((c) => c.name), ...containers];
+  let container = q.get('container') ?? '';
+  if (!container) {
+    const annotated = pod.metadata.annotations?.['kubectl.kubernetes.io/default-container'];
+    if (annotated && all.includes(annotated)) container = annotated;
+    else if (containers.length === 1) container = containers[0];
+    else throw badRequest(`a container name must be specified for pod ${name}, choose one of: [${containers.join(' ')}]`);
+  }
+  if (!all.includes(container)) throw badRequest(`container ${container} is not valid for pod ${name}`);
+  return container;
+}
+
+/** Both of the above. */
+export async function kubeletTarget(pods: RestStorage, ctx: RequestContext, name: string, q: URLSearchParams, kc: KubeletClientConfig): Promise<{ container: string; ip: string; port: number; nodeName: string }> {
+  const t = await podKubelet(pods, ctx, name, kc);
+  return { ...t, container: pickContainer(t.pod, q) };
 }
 
 export async function proxyPodLogs(req: IncomingMessage, res: ServerResponse, pods: RestStorage, ctx: RequestContext, name: string, q: URLSearchParams, kc: KubeletClientConfig): Promise<void> {
