@@ -62,13 +62,22 @@ export async function killall(opts: { dataDir: string; bridge?: string; log?: (m
   // 5. Network: the bridge (its routes go with it), IPAM state, portmap chains, our nft tables.
   if (await quiet('ip', ['-o', 'link', 'show', bridge])) { await quiet('ip', ['link', 'del', bridge]); log(`deleted bridge ${bridge}`); }
   rmSync(p.cniDataDir, { recursive: true, force: true });
-  const nat = await quiet('iptables-save', ['-t', 'nat']);
-  const chains = [...nat.matchAll(/^:(CNI-HOSTPORT-\S+|CNI-DN-\S+)/gm)].map((m) => m[1]);
-  for (const rule of nat.split('\n').filter((l) => l.startsWith('-A ') && /-j CNI-HOSTPORT-/.test(l) && !/^-A CNI-/.test(l))) {
-    await quiet('iptables', ['-t', 'nat', ...rule.replace(/^-A /, '-D ').split(' ')]);
+  // iptables (nat) left by the CNI plugins: masquerade chains of our network `k8ts` and
+  // portmap's CNI-HOSTPORT-* chains, with the rules that jump to them.
+  const chains = new Set<string>();
+  for (const builtin of ['PREROUTING', 'OUTPUT', 'POSTROUTING']) {
+    const listing = await quiet('iptables', ['-t', 'nat', '-L', builtin, '--line-numbers', '-n']);
+    const doomed: number[] = [];
+    for (const line of listing.split('\n')) {
+      const m = /^(\d+)\s+(CNI-\S+)/.exec(line);
+      if (!m) continue;
+      if (m[2].startsWith('CNI-HOSTPORT-') || line.includes('name: "k8ts"')) { doomed.push(Number(m[1])); chains.add(m[2]); }
+    }
+    for (const n of doomed.sort((x, y) => y - x)) await quiet('iptables', ['-t', 'nat', '-D', builtin, String(n)]);
   }
   for (const ch of chains) await quiet('iptables', ['-t', 'nat', '-F', ch]);
   for (const ch of chains) await quiet('iptables', ['-t', 'nat', '-X', ch]);
+  if (chains.size) log(`removed ${chains.size} CNI iptables chains`);
   for (const t of (await quiet('nft', ['list', 'tables'])).split('\n')) {
     const m = /^table (\S+) (k8ts\S*)$/.exec(t.trim());
     if (m) { await quiet('nft', ['delete', 'table', m[1], m[2]]); log(`deleted nft table ${m[1]} ${m[2]}`); }
