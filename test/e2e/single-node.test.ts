@@ -254,5 +254,6 @@ describe('single-node cluster (issue #2)', { timeout: 900_000 }, () => {
     assert.doesNotMatch(sh('ip route'), /k8ts0/, 'routes removed');
     assert.equal(sh('ip netns list'), netnsBefore, 'no network namespace left');
     assert.doesNotMatch(sh('mount'), new RegExp(dataDir), 'no mounts left');
+    assert.doesNotMatch(sh('iptables-save -t nat'), /name: \\"k8ts\\"|CNI-HOSTPORT-/, 'no CNI nat rules of ours left');
   });
 });
