@@ -39,7 +39,7 @@ export function buildOpenApi(kinds: KindDefinition[]): OpenApiDocs {
         patch: op('patch', { parameters: [q('dryRun'), q('fieldManager'), q('fieldValidation'), q('force')] }),
         delete: op('delete'),
       };
-      schemas[schemaName(k)] = { ...(strip(k.schema) as object), description: `${k.info.kind} (${groupVersion(k.info)})` };
+      schemas[schemaName(k)] = { ...(strip(k.schema) as object), description: `${k.info.kind} (${groupVersion(k.info)})`, 'x-kubernetes-group-version-kind': [gvk] };
     }
     const doc = { openapi: '3.0.0', info: { title: 'Kubernetes', version: 'v1.32.4' }, paths, components: { schemas } };
     docs.set(gvPath, doc);

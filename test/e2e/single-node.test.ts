@@ -73,6 +73,7 @@ describe('single-node cluster (issue #2)', { timeout: 900_000 }, () => {
     for (const c of ['scheduler', 'controller-manager', 'etcd-0']) assert.match(cs, new RegExp(`^${c}\\s+Healthy\\s+ok`, 'm'));
     assert.match(await run(['get', 'leases', '-n', 'kube-system']), /kube-controller-manager\s+\S+[\s\S]*kube-scheduler\s+\S+/);
     assert.match(await run(['get', '--raw', '/metrics']), /^apiserver_request_total\{/m);
+    assert.match(await run(['explain', 'deployment.spec.strategy']), /FIELD: strategy <Object>[\s\S]*rollingUpdate/);
   });
 
   let webPods: PodJson[] = [];
@@ -128,6 +129,11 @@ describe('single-node cluster (issue #2)', { timeout: 900_000 }, () => {
     await kubectl(kc, ['rollout', 'status', 'deployment/web', '--timeout=120s'], { timeoutMs: 130_000 });
     const rsAfter = await run(['get', 'rs', '-l', 'app=web', '-o', 'name']);
     assert.ok(rsAfter.trim().split('\n').length >= 2, `a new ReplicaSet: before ${rsBefore} after ${rsAfter}`);
+    // rollout undo goes back to the first ReplicaSet (no third one) as revision 3.
+    await run(['rollout', 'undo', 'deployment/web']);
+    await kubectl(kc, ['rollout', 'status', 'deployment/web', '--timeout=120s'], { timeoutMs: 130_000 });
+    assert.equal((await run(['get', 'rs', '-l', 'app=web', '-o', 'name'])).trim().split('\n').length, 2);
+    assert.match(await run(['rollout', 'history', 'deployment/web']), /^2\s[\s\S]*^3\s/m);
     const uids = new Set((await pods('app=web')).map((p) => p.metadata.uid));
     await run(['delete', 'deployment', 'web']);
     await eventually('no web pods', async () => (await pods('app=web')).length === 0, 90_000);

@@ -83,6 +83,11 @@ export class DeploymentController extends QueueController {
       } else if (revisionOf(newRS) <= maxOldRevision || newRS.metadata.annotations?.['deployment.kubernetes.io/desired-replicas'] !== String(replicas)) {
         newRS = await this.updateRS(newRS, { annotations: this.annotations(d, revisionOf(newRS) <= maxOldRevision ? maxOldRevision + 1 : revisionOf(newRS)) });
       }
+      // The Deployment carries its current revision too (kubectl rollout history/undo read it).
+      const rev = String(revisionOf(newRS));
+      if (d.metadata.annotations?.[REVISION] !== rev) {
+        await this.client.resource<Deployment>(resources.deployments).patch(d.metadata.name!, { metadata: { annotations: { [REVISION]: rev } } }, 'application/merge-patch+json', { namespace });
+      }
       if (d.spec?.strategy?.type === 'Recreate') await this.rolloutRecreate(d, newRS, olds);
       else await this.rolloutRolling(d, newRS, olds);
       await this.cleanup(d, olds);

@@ -13,6 +13,7 @@ it('pod-template-hash is stable, ignores its own label and key order, changes wi
   const t1 = { metadata: { labels: { app: 'a' } }, spec: { containers: [{ name: 'c', image: 'i:1' }] } };
   const t2 = { spec: { containers: [{ image: 'i:1', name: 'c' }] }, metadata: { labels: { app: 'a', 'pod-template-hash': 'zz' } } };
   assert.equal(templateKey(t1), templateKey(t2));
+  assert.equal(templateKey(t1), templateKey({ ...t1, metadata: { ...t1.metadata, creationTimestamp: null } } as never), 'rollout undo sends creationTimestamp: null');
   assert.equal(podTemplateHash(t1), podTemplateHash(t2));
   assert.match(podTemplateHash(t1), /^[bcdfghjklmnpqrstvwxz2456789]+$/);
   assert.notEqual(podTemplateHash(t1), podTemplateHash({ ...t1, spec: { containers: [{ name: 'c', image: 'i:2' }] } }));

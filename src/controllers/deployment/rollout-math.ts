@@ -29,9 +29,15 @@ export function resolveFenceposts(d: Deployment): { maxSurge: number; maxUnavail
 }
 
 
-/** The template without the pod-template-hash label, canonical JSON. */
+/** Drops null-valued fields (`creationTimestamp: null` from clients means "unset", as in Go). */
+const withoutNulls = (v: unknown): unknown =>
+  Array.isArray(v) ? v.map(withoutNulls)
+    : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).filter(([, x]) => x !== null).map(([k, x]) => [k, withoutNulls(x)]))
+      : v;
+
+/** The template without the pod-template-hash label or null fields, canonical JSON. */
 export function templateKey(t: PodTemplateSpec | undefined): string {
-  const c = structuredClone(t ?? {});
+  const c = withoutNulls(structuredClone(t ?? {})) as PodTemplateSpec;
   if (c.metadata?.labels) {
     delete c.metadata.labels['pod-template-hash'];
     if (Object.keys(c.metadata.labels).length === 0) delete c.metadata.labels;
