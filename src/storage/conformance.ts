@@ -26,6 +26,17 @@ async function take(it: AsyncIterator<StorageWatchEvent>, n: number, timeoutMs =
   return out;
 }
 
+/** A watch from a compacted revision fails with ResourceExpired, either at watch() or at the first next(). */
+async function expectWatchExpired(s: Storage, key: string, revision: number): Promise<void> {
+  const ac = new AbortController();
+  try {
+    const it = s.watch(key, { recursive: true, revision, signal: ac.signal })[Symbol.asyncIterator]();
+    await assert.rejects(it.next(), (e) => isStorageError(e, 'ResourceExpired'));
+  } catch (err) {
+    if (!isStorageError(err, 'ResourceExpired')) throw err;
+  } finally { ac.abort(); }
+}
+
 export function runStorageConformance(name: string, open: OpenStorage): void {
   describe(`Storage conformance: ${name}`, () => {
     const withStore = (fn: (s: Storage) => Promise<void>) => async () => {
@@ -148,9 +159,122 @@ export function runStorageConformance(name: string, open: OpenStorage): void {
       assert.deepEqual((await s.get('/r/cm/ns/a')).data, { i: 2 });
       assert.deepEqual((await s.list('/r/cm/ns/')).items.map((o) => o.metadata.name), ['a']);
       await assert.rejects(s.list('/r/cm/ns/', { revision: Number(a.metadata.resourceVersion) }), (e) => isStorageError(e, 'ResourceExpired'));
-      assert.throws(() => s.watch('/r/cm/ns/', { recursive: true, revision: Number(a.metadata.resourceVersion) }), (e) => isStorageError(e, 'ResourceExpired'));
+      await expectWatchExpired(s, '/r/cm/ns/', Number(a.metadata.resourceVersion));
       const after = await s.create('/r/cm/ns/b', obj('b'));
       assert.ok(Number(after.metadata.resourceVersion) > rev);
+    }));
+
+    it('concurrent creates of one key: exactly one wins, the others are KeyExists', withStore(async (s) => {
+      const results = await Promise.allSettled(Array.from({ length: 5 }, (_, i) => s.create('/r/cm/ns/one', obj('one', { i }))));
+      assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1);
+      for (const r of results) if (r.status === 'rejected') assert.ok(isStorageError(r.reason, 'KeyExists'));
+    }));
+
+    it('a no-op update keeps the resourceVersion; a stale resourceVersion precondition conflicts', withStore(async (s) => {
+      const a = await s.create('/r/cm/ns/a', obj('a', { k: 'v' }));
+      const same = await s.guaranteedUpdate('/r/cm/ns/a', (c) => ({ ...c! }));
+      assert.equal(same.metadata.resourceVersion, a.metadata.resourceVersion);
+      assert.equal(await s.currentRevision(), Number(a.metadata.resourceVersion));
+      const b = await s.guaranteedUpdate('/r/cm/ns/a', (c) => ({ ...c!, data: { k: 'w' } }), { preconditions: { resourceVersion: a.metadata.resourceVersion } });
+      await assert.rejects(s.guaranteedUpdate('/r/cm/ns/a', (c) => ({ ...c!, data: { k: 'x' } }), { preconditions: { resourceVersion: a.metadata.resourceVersion } }),
+        (e) => isStorageError(e, 'ResourceVersionConflicts'));
+      await assert.rejects(s.delete('/r/cm/ns/a', { preconditions: { uid: 'someone-else' } }), (e) => isStorageError(e, 'ResourceVersionConflicts'));
+      assert.deepEqual((await s.get('/r/cm/ns/a')).data, { k: 'w' });
+      assert.equal((await s.get('/r/cm/ns/a')).metadata.resourceVersion, b.metadata.resourceVersion);
+    }));
+
+    it('concurrent deletes: one returns the object, the other is KeyNotFound', withStore(async (s) => {
+      await s.create('/r/cm/ns/a', obj('a'));
+      const slow = { validateDeletion: () => new Promise<void>((r) => setTimeout(r, 5)) };
+      const results = await Promise.allSettled([s.delete('/r/cm/ns/a', slow), s.delete('/r/cm/ns/a', slow)]);
+      assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1);
+      const failed = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
+      assert.ok(isStorageError(failed.reason, 'KeyNotFound'));
+    }));
+
+    it('pages of a list read at one revision do not see later writes', withStore(async (s) => {
+      for (const n of ['a', 'b', 'c']) await s.create(`/r/cm/ns/${n}`, obj(n));
+      const p1 = await s.list('/r/cm/ns/', { limit: 1 });
+      assert.equal(p1.remainingItemCount, 2);
+      await s.create('/r/cm/ns/d', obj('d'));
+      await s.delete('/r/cm/ns/c');
+      const p2 = await s.list('/r/cm/ns/', { limit: 5, continueKey: p1.continueKey, revision: p1.revision });
+      assert.deepEqual(p2.items.map((o) => o.metadata.name), ['b', 'c']);
+      assert.equal(p2.continueKey, undefined);
+      assert.equal(p2.revision, p1.revision);
+      await assert.rejects(s.list('/r/cm/ns/', { revision: (await s.currentRevision()) + 100 }), (e) => isStorageError(e));
+    }));
+
+    it('watch replay from a past revision carries MODIFIED and DELETED with prevObject', withStore(async (s) => {
+      const a = await s.create('/r/cm/ns/a', obj('a', { v: '0' }));
+      const m = await s.guaranteedUpdate('/r/cm/ns/a', (c) => ({ ...c!, data: { v: '1' } }));
+      const d = await s.delete('/r/cm/ns/a');
+      const again = await s.create('/r/cm/ns/a', obj('a', { v: 'new' }));
+      const ac = new AbortController();
+      const w = s.watch('/r/cm/ns/a', { revision: Number(a.metadata.resourceVersion), signal: ac.signal })[Symbol.asyncIterator]();
+      const evs = await take(w, 3);
+      ac.abort();
+      assert.deepEqual(evs.map((e) => [e.type, e.revision]), [
+        ['MODIFIED', Number(m.metadata.resourceVersion)], ['DELETED', Number(d.metadata.resourceVersion)], ['ADDED', Number(again.metadata.resourceVersion)]]);
+      assert.deepEqual(evs[0].prevObject?.data, { v: '0' });
+      assert.equal(evs[0].prevObject?.metadata.resourceVersion, a.metadata.resourceVersion);
+      assert.deepEqual(evs[1].object.data, { v: '1' });
+      assert.equal(evs[1].object.metadata.resourceVersion, d.metadata.resourceVersion);
+      assert.equal(evs[1].prevObject?.metadata.resourceVersion, m.metadata.resourceVersion);
+      assert.equal(evs[2].prevObject, undefined);
+    }));
+
+    it('a watch from now does not replay earlier writes', withStore(async (s) => {
+      await s.create('/r/cm/ns/old', obj('old'));
+      const ac = new AbortController();
+      const w = s.watch('/r/cm/ns/', { recursive: true, signal: ac.signal })[Symbol.asyncIterator]();
+      const next = take(w, 1);
+      await s.create('/r/cm/ns/new', obj('new'));
+      assert.equal((await next)[0].object.metadata.name, 'new');
+      ac.abort();
+    }));
+
+    it('a watcher that does not read never blocks writers and later gets every event in order', withStore(async (s) => {
+      const ac = new AbortController();
+      const w = s.watch('/r/cm/ns/', { recursive: true, signal: ac.signal })[Symbol.asyncIterator]();
+      const revs: number[] = [];
+      for (let i = 0; i < 200; i++) revs.push(Number((await s.create(`/r/cm/ns/k${i}`, obj(`k${i}`))).metadata.resourceVersion));
+      const evs = await take(w, 200, 5000);
+      ac.abort();
+      assert.deepEqual(evs.map((e) => e.revision), revs);
+    }));
+
+    it('close() ends running watches', withStore(async (s) => {
+      const w = s.watch('/r/cm/ns/', { recursive: true })[Symbol.asyncIterator]();
+      const pending = w.next();
+      await s.close();
+      const r = await Promise.race([pending.then((x) => x.done), new Promise<'timeout'>((res) => setTimeout(() => res('timeout'), 2000))]);
+      assert.equal(r, true);
+    }));
+
+    it('the revision never goes back, even after compacting a trailing deletion', withStore(async (s) => {
+      await s.create('/r/cm/ns/a', obj('a'));
+      const d = await s.delete('/r/cm/ns/a');
+      await s.compact(Number(d.metadata.resourceVersion));
+      assert.equal(await s.currentRevision(), Number(d.metadata.resourceVersion));
+      const b = await s.create('/r/cm/ns/a', obj('a'));
+      assert.ok(Number(b.metadata.resourceVersion) > Number(d.metadata.resourceVersion));
+      assert.deepEqual((await s.list('/r/cm/ns/')).items.map((o) => o.metadata.resourceVersion), [b.metadata.resourceVersion]);
+    }));
+
+    it('a watch at the compaction revision still works; the revision before it is expired', withStore(async (s) => {
+      const a = await s.create('/r/cm/ns/a', obj('a'));
+      const a2 = await s.guaranteedUpdate('/r/cm/ns/a', (c) => ({ ...c!, data: { v: '2' } }));
+      const rev = Number(a2.metadata.resourceVersion);
+      await s.compact(rev);
+      await expectWatchExpired(s, '/r/cm/ns/', Number(a.metadata.resourceVersion));
+      const ac = new AbortController();
+      const w = s.watch('/r/cm/ns/', { recursive: true, revision: rev, signal: ac.signal })[Symbol.asyncIterator]();
+      const next = take(w, 1);
+      await s.create('/r/cm/ns/b', obj('b'));
+      assert.equal((await next)[0].object.metadata.name, 'b');
+      ac.abort();
+      assert.deepEqual((await s.list('/r/cm/ns/', { revision: rev })).items.map((o) => o.data), [{ v: '2' }]);
     }));
   });
 }

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { KubeObject } from '../../api/object.js';
 import { runStorageConformance } from '../conformance.js';
 import { openSqliteStorage } from './sqlite-storage.js';
+import { isStorageError } from '../errors.js';
 
 runStorageConformance('sqlite', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'k8ts-sqlite-'));
@@ -26,4 +27,38 @@ it('sqlite: reopening the file keeps data and the revision counter', async () =>
     assert.ok(Number(b.metadata.resourceVersion) > Number(a.metadata.resourceVersion));
     await s2.close();
   } finally { rmSync(dir, { recursive: true, force: true }); }
+});
+
+it('sqlite: the compaction watermark survives a restart', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'k8ts-sqlite-'));
+  try {
+    const path = join(dir, 'state.db');
+    const s1 = await openSqliteStorage({ path, compactIntervalMs: 0 });
+    const a = await s1.create<KubeObject>('/r/x/a', { metadata: { name: 'a' } });
+    const a2 = await s1.guaranteedUpdate<KubeObject>('/r/x/a', (c) => ({ ...c!, data: { v: '2' } }));
+    await s1.compact(Number(a2.metadata.resourceVersion));
+    await s1.close();
+    const s2 = await openSqliteStorage({ path, compactIntervalMs: 0 });
+    await assert.rejects(s2.list('/r/x/', { revision: Number(a.metadata.resourceVersion) }), (e) => isStorageError(e, 'ResourceExpired'));
+    assert.deepEqual((await s2.get('/r/x/a')).data, { v: '2' });
+    await s2.close();
+  } finally { rmSync(dir, { recursive: true, force: true }); }
+});
+
+it('sqlite: the periodic compactor keeps the last N revisions', async () => {
+  const storage = await openSqliteStorage({ path: ':memory:', compactIntervalMs: 10, compactRetainRevisions: 2 });
+  try {
+    const first = await storage.create<KubeObject>('/r/x/a', { metadata: { name: 'a' } });
+    for (let i = 0; i < 5; i++) await storage.guaranteedUpdate<KubeObject>('/r/x/a', (c) => ({ ...c!, data: { i: String(i) } }));
+    const deadline = Date.now() + 3000;
+    for (;;) {
+      const expired = await storage.list('/r/x/', { revision: Number(first.metadata.resourceVersion) }).then(() => false, (e) => isStorageError(e, 'ResourceExpired'));
+      if (expired) break;
+      assert.ok(Date.now() < deadline, 'compactor did not run before the deadline');
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    const current = await storage.currentRevision();
+    // The retained window is still readable.
+    assert.deepEqual((await storage.list('/r/x/', { revision: current - 2 })).items.map((o) => o.data), [{ i: '2' }]);
+  } finally { await storage.close(); }
 });

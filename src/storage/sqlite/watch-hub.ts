@@ -1,48 +1,68 @@
 /**
- * In-process fan-out of storage events to watchers. Each subscriber has its own
- * unbounded buffer, so a slow consumer never blocks writers; events are delivered in
- * revision order and a subscriber never sees an event twice (events at or below the
- * backlog's last revision are dropped).
+ * In-process fan-out of committed rows to watchers. Each subscriber has its own
+ * unbounded buffer, so a slow consumer never blocks writers (it only grows its own
+ * buffer). Events reach a subscriber in revision order; events at or below the
+ * replayed backlog's last revision are dropped, so a watch that replays history and
+ * then goes live sees every revision exactly once.
  */
 import type { StorageWatchEvent } from '../interface.js';
 
 interface Subscriber { matches(name: string): boolean; push(ev: StorageWatchEvent): void; close(): void }
 
+/** A set of subscribers; `publish` is called by the single writer after each commit. */
 export class WatchHub {
   private readonly subs = new Set<Subscriber>();
 
+  /** Number of live subscribers (for tests and metrics). */
+  get size(): number { return this.subs.size; }
+
+  /** Delivers `ev` to every subscriber whose key matcher accepts `ev.key`. Never blocks. */
   publish(ev: StorageWatchEvent): void {
     for (const s of this.subs) if (s.matches(ev.key)) s.push(ev);
   }
 
+  /** Ends every subscription (backend close): iterations finish after their buffered events. */
   closeAll(): void {
     for (const s of this.subs) s.close();
     this.subs.clear();
   }
 
-  /** Registers a subscriber now; `iterate(backlog, after)` yields the backlog then live events newer than `after`. */
+  /**
+   * Registers a subscriber now (before the caller reads its backlog, so nothing committed
+   * in between is lost). `iterate(backlog, after)` yields the backlog, then live events
+   * with revision > max(after, last backlog revision). Aborting `signal` ends the
+   * iteration at once, dropping buffered events.
+   */
   subscribe(matches: (name: string) => boolean, signal?: AbortSignal): { iterate(backlog: StorageWatchEvent[], after: number): AsyncIterable<StorageWatchEvent> } {
-    const queue: StorageWatchEvent[] = [];
+    let queue: StorageWatchEvent[] = [];
+    let head = 0;
     let wake: (() => void) | undefined;
     let closed = false;
+    let aborted = false;
     const sub: Subscriber = {
       matches,
       push: (ev) => { queue.push(ev); wake?.(); },
       close: () => { closed = true; wake?.(); },
     };
     this.subs.add(sub);
-    const onAbort = (): void => { this.subs.delete(sub); sub.close(); };
+    const onAbort = (): void => { aborted = true; this.subs.delete(sub); sub.close(); };
     if (signal?.aborted) onAbort();
     else signal?.addEventListener('abort', onAbort, { once: true });
     const hub = this;
     return {
       async *iterate(backlog, after) {
         try {
-          for (const ev of backlog) yield ev;
           let last = after;
+          for (const ev of backlog) {
+            if (aborted) return;
+            last = Math.max(last, ev.revision);
+            yield ev;
+          }
           for (;;) {
-            while (queue.length) {
-              const ev = queue.shift()!;
+            while (head < queue.length) {
+              if (aborted) return;
+              const ev = queue[head++];
+              if (head > 1024 && head * 2 > queue.length) { queue = queue.slice(head); head = 0; }
               if (ev.revision <= last) continue;
               last = ev.revision;
               yield ev;

@@ -1,0 +1,34 @@
+/**
+ * Row ↔ object conversion. Values are stored as JSON without
+ * `metadata.resourceVersion`; every read sets it to the row's revision as a decimal
+ * string (upstream etcd3 store's versioner does the same with the mod revision).
+ */
+import type { KubeObject } from '../../api/object.js';
+import type { StorageWatchEvent } from '../interface.js';
+import type { Row } from './schema.js';
+
+/** Parses a stored value and stamps `metadata.resourceVersion = String(revision)`. */
+export function decode<T extends KubeObject>(value: string, revision: number): T {
+  const obj = JSON.parse(value) as T;
+  obj.metadata = { ...obj.metadata, resourceVersion: String(revision) };
+  return obj;
+}
+
+/** Serializes an object for storage, dropping any resourceVersion the caller left in. */
+export function encode(obj: KubeObject): string {
+  const { resourceVersion: _rv, ...meta } = obj.metadata ?? {};
+  return JSON.stringify({ ...obj, metadata: meta });
+}
+
+/**
+ * The watch event of one row: ADDED for a create row, MODIFIED for an update (with
+ * prevObject from old_value at prev_revision), DELETED for a tombstone (object = the last
+ * state with resourceVersion = the deletion's revision; prevObject = the last state at
+ * its own revision).
+ */
+export function rowToEvent(row: Row): StorageWatchEvent {
+  const prevObject = row.old_value && row.prev_revision ? decode(row.old_value, row.prev_revision) : undefined;
+  if (row.deleted) return { type: 'DELETED', key: row.name, object: decode(row.value!, row.id), prevObject, revision: row.id };
+  if (row.created) return { type: 'ADDED', key: row.name, object: decode(row.value!, row.id), revision: row.id };
+  return { type: 'MODIFIED', key: row.name, object: decode(row.value!, row.id), prevObject, revision: row.id };
+}

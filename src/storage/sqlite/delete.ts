@@ -1,0 +1,36 @@
+/**
+ * delete (kine pkg/logstructured Delete): append a tombstone row (deleted=1) carrying the
+ * last value, compare-and-swapped on the row read like an update.
+ */
+import type { KubeObject } from '../../api/object.js';
+import { StorageError } from '../errors.js';
+import type { Preconditions } from '../interface.js';
+import { decode } from './codec.js';
+import { append, liveRow, type LogContext } from './log-context.js';
+import { checkPreconditions } from './preconditions.js';
+
+/**
+ * Deletes `key`; returns the last state with resourceVersion = the deletion's revision.
+ * Throws KeyNotFound, ResourceVersionConflicts (preconditions), or what validateDeletion throws.
+ */
+export async function deleteKey<T extends KubeObject>(
+  ctx: LogContext, key: string,
+  opts: { preconditions?: Preconditions; validateDeletion?: (current: T) => void | Promise<void> } = {},
+): Promise<T> {
+  for (;;) {
+    const read = liveRow(ctx, key);
+    if (!read) throw new StorageError('KeyNotFound', key);
+    const current = decode<T>(read.value!, read.id);
+    checkPreconditions(key, current, opts.preconditions);
+    if (opts.validateDeletion) await opts.validateDeletion(current);
+    ctx.ensureOpen(key);
+    if (ctx.stmts.latest.get(key)?.id !== read.id) continue; // changed while validating
+    try {
+      const row = append(ctx, key, 'delete', read, read.value!);
+      return decode<T>(row.value!, row.id);
+    } catch (err) {
+      if (err instanceof StorageError && err.code === 'ResourceVersionConflicts') continue;
+      throw err;
+    }
+  }
+}

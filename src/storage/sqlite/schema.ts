@@ -1,0 +1,63 @@
+/**
+ * The kine table and its prepared statements (upstream k3s-io/kine pkg/drivers/generic
+ * and pkg/drivers/sqlite). One append-only table `kine`: the autoincrement `id` IS the
+ * cluster-wide revision; each row is one version of one key:
+ *   name            the key (`/registry/pods/default/web-1`)
+ *   created         1 on the row that (re)creates the key
+ *   deleted         1 on a tombstone (value = the last state)
+ *   create_revision the key's creation revision (0 on the create row itself: its own id)
+ *   prev_revision   the id of the row this one supersedes (0 when none)
+ *   lease           kept for kine compatibility, always 0
+ *   value           the object as JSON, without metadata.resourceVersion
+ *   old_value       the previous row's value (for prevObject after compaction)
+ * The unique index on (name, prev_revision) makes two writers that read the same latest
+ * row conflict: the second insert fails with SQLITE_CONSTRAINT_UNIQUE.
+ * `kine_meta` keeps the compaction watermark (`compact_rev`).
+ */
+import type Database from 'better-sqlite3';
+
+/** One row of the revision log. */
+export interface Row {
+  id: number; name: string; created: number; deleted: number;
+  create_revision: number; prev_revision: number; value: string | null; old_value: string | null;
+}
+
+const ddl = `
+  CREATE TABLE IF NOT EXISTS kine (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL, created INTEGER NOT NULL, deleted INTEGER NOT NULL,
+    create_revision INTEGER NOT NULL, prev_revision INTEGER NOT NULL, lease INTEGER NOT NULL DEFAULT 0,
+    value TEXT, old_value TEXT);
+  CREATE INDEX IF NOT EXISTS kine_name_id ON kine (name, id);
+  CREATE UNIQUE INDEX IF NOT EXISTS kine_name_prev_revision ON kine (name, prev_revision);
+  CREATE TABLE IF NOT EXISTS kine_meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);`;
+
+/** Creates the tables (idempotent) and prepares every statement the verbs use. */
+export function prepareStatements(db: Database.Database) {
+  db.exec(ddl);
+  return {
+    /** Latest row of one name (tombstone included). */
+    latest: db.prepare<[string], Row>('SELECT * FROM kine WHERE name = ? ORDER BY id DESC LIMIT 1'),
+    insert: db.prepare<[string, number, number, number, number, string | null, string | null]>(
+      'INSERT INTO kine (name, created, deleted, create_revision, prev_revision, value, old_value) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+    /** The highest revision ever issued; survives compaction of the newest rows (sqlite_sequence). */
+    currentRevision: db.prepare<[], { rev: number | null }>(
+      "SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'kine'), 0), COALESCE((SELECT MAX(id) FROM kine), 0)) AS rev"),
+    /** Per name in [from, to) and after `afterName`, the latest row at or below a revision, live only. */
+    listAt: db.prepare<[string, string, number, string], Row>(`
+      SELECT k.* FROM kine k JOIN (
+        SELECT name, MAX(id) AS id FROM kine WHERE name >= ? AND name < ? AND id <= ? GROUP BY name
+      ) m ON k.id = m.id
+      WHERE k.deleted = 0 AND k.name > ? ORDER BY k.name`),
+    /** Rows after a revision with a name in [from, to), in revision order (watch replay). */
+    since: db.prepare<[number, string, string], Row>('SELECT * FROM kine WHERE id > ? AND name >= ? AND name < ? ORDER BY id'),
+    /** Rows at or below a revision superseded by a later row at or below it, and old tombstones. */
+    compact: db.prepare<[number, number]>(`
+      DELETE FROM kine WHERE id <= ? AND (deleted = 1 OR id < (
+        SELECT MAX(k2.id) FROM kine k2 WHERE k2.name = kine.name AND k2.id <= ?))`),
+    getMeta: db.prepare<[string], { value: number }>('SELECT value FROM kine_meta WHERE key = ?'),
+    setMeta: db.prepare<[string, number]>('INSERT INTO kine_meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value'),
+  };
+}
+
+/** The prepared statements of one open database. */
+export type Statements = ReturnType<typeof prepareStatements>;

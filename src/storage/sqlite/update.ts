@@ -1,0 +1,40 @@
+/**
+ * guaranteedUpdate (upstream etcd3 store GuaranteedUpdate over kine's Update): read the
+ * latest row, check preconditions, call `tryUpdate`, then append a row whose
+ * prev_revision is the row read — a compare-and-swap the unique (name, prev_revision)
+ * index enforces. When the row changed meanwhile, start over with the new state.
+ * An update that changes nothing writes nothing and keeps the revision.
+ */
+import type { KubeObject } from '../../api/object.js';
+import { StorageError } from '../errors.js';
+import type { Preconditions } from '../interface.js';
+import { decode, encode } from './codec.js';
+import { append, type LogContext } from './log-context.js';
+import { checkPreconditions } from './preconditions.js';
+
+/** See module doc. Throws KeyNotFound (absent, unless ignoreNotFound), ResourceVersionConflicts (preconditions), or what tryUpdate throws. */
+export async function guaranteedUpdateKey<T extends KubeObject>(
+  ctx: LogContext, key: string, tryUpdate: (current: T | null) => T | Promise<T>,
+  opts: { preconditions?: Preconditions; ignoreNotFound?: boolean } = {},
+): Promise<T> {
+  for (;;) {
+    ctx.ensureOpen(key);
+    const read = ctx.stmts.latest.get(key);
+    const live = read && !read.deleted ? read : undefined;
+    if (!live && !opts.ignoreNotFound) throw new StorageError('KeyNotFound', key);
+    const current = live ? decode<T>(live.value!, live.id) : null;
+    if (current) checkPreconditions(key, current, opts.preconditions);
+    const next = await tryUpdate(current);
+    ctx.ensureOpen(key);
+    if ((ctx.stmts.latest.get(key)?.id ?? 0) !== (read?.id ?? 0)) continue; // changed while tryUpdate ran
+    const value = encode(next);
+    if (live && value === live.value) return decode<T>(value, live.id);
+    try {
+      const row = append(ctx, key, live ? 'update' : 'create', read, value);
+      return decode<T>(row.value!, row.id);
+    } catch (err) {
+      if (err instanceof StorageError && err.code === 'ResourceVersionConflicts') continue;
+      throw err;
+    }
+  }
+}
