@@ -1,33 +1,168 @@
-import { it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { failureMessage, schedulePod } from './scheduler.js';
-import { isFilter, isScore } from './framework/interface.js';
-import { defaultPlugins, pluginFactories } from './plugins/registry.js';
 import type { Pod } from '../api/core/v1/pod-types.js';
 import type { Node } from '../api/core/v1/types.js';
+import type { KubeObject } from '../api/object.js';
+import type { Client, ResourceRef } from '../client/interface.js';
+import { metaNamespaceKey, type Indexers, type ResourceEventHandler, type SharedInformerFactory } from '../client/informers/types.js';
+import { conflict } from '../machinery/errors.js';
+import { runScheduler } from './scheduler.js';
 
-const plugins = defaultPlugins.map((p) => pluginFactories[p]());
-const filters = plugins.filter(isFilter);
-const scorers = plugins.filter(isScore);
-const node = (name: string, extra: Partial<Node> = {}): Node => ({ metadata: { name, labels: { disk: name === 'n1' ? 'ssd' : 'hdd' } }, status: { allocatable: { cpu: '2', memory: '4Gi', pods: '110' } }, ...extra });
-const pod = (spec: Pod['spec'] = {}): Pod => ({ metadata: { name: 'p', namespace: 'd' }, spec: { containers: [{ name: 'c', image: 'i', resources: { requests: { cpu: '500m' } } }], ...spec } });
+/** An in-memory informer: tests drive it with set()/remove(). */
+class FakeInformer<T extends KubeObject> {
+  readonly objs = new Map<string, T>();
+  private readonly handlers: ResourceEventHandler<T>[] = [];
+  private indexers: Indexers<T> = {};
+  readonly lister = {
+    list: () => [...this.objs.values()],
+    get: (key: string) => this.objs.get(key),
+    byIndex: (name: string, value: string) => [...this.objs.values()].filter((o) => (this.indexers[name]?.(o) ?? []).includes(value)),
+  };
+  addEventHandler(h: ResourceEventHandler<T>): void { this.handlers.push(h); for (const o of this.objs.values()) h.onAdd?.(o); }
+  addIndexers(i: Indexers<T>): void { this.indexers = { ...this.indexers, ...i }; }
+  hasSynced(): boolean { return true; }
+  set(obj: T): void {
+    const key = metaNamespaceKey(obj);
+    const old = this.objs.get(key);
+    this.objs.set(key, obj);
+    for (const h of this.handlers) { if (old) h.onUpdate?.(old, obj); else h.onAdd?.(obj); }
+  }
+  remove(key: string): void {
+    const old = this.objs.get(key);
+    if (!old) return;
+    this.objs.delete(key);
+    for (const h of this.handlers) h.onDelete?.(old);
+  }
+}
 
-it('filters: nodeSelector, node name, taints, unschedulable, resources', () => {
-  const nodes = [{ node: node('n1'), pods: [] }, { node: node('n2'), pods: [] }];
-  assert.equal(schedulePod(pod({ nodeSelector: { disk: 'hdd' } }), nodes, filters, scorers).node, 'n2');
-  assert.equal(schedulePod(pod({ nodeName: 'n1' }), nodes, filters, scorers).node, 'n1');
-  const tainted = [{ node: node('n1', { spec: { taints: [{ key: 'k', value: 'v', effect: 'NoSchedule' }] } }), pods: [] }];
-  const r = schedulePod(pod(), tainted, filters, scorers);
-  assert.equal(r.node, undefined);
-  assert.equal(failureMessage(1, r.reasons), '0/1 nodes are available: 1 node(s) had untolerated taint {k: v}. preemption: 0/1 nodes are available: 1 Preemption is not helpful for scheduling.');
-  assert.equal(schedulePod(pod({ tolerations: [{ key: 'k', operator: 'Equal', value: 'v', effect: 'NoSchedule' }] }), tainted, filters, scorers).node, 'n1');
-  assert.equal(schedulePod(pod(), [{ node: node('n1', { spec: { unschedulable: true } }), pods: [] }], filters, scorers).node, undefined);
-  const full = [{ node: node('n1'), pods: [pod(), pod(), pod(), pod()] }];
-  const big = schedulePod(pod(), full, filters, scorers);
-  assert.deepEqual([...big.reasons.keys()], ['Insufficient cpu']);
-});
+function harness(opts: { informerLagMs?: number; bindError?: (pod: string) => Error | undefined } = {}) {
+  const pods = new FakeInformer<Pod>();
+  const nodes = new FakeInformer<Node>();
+  const factory: SharedInformerFactory = {
+    forResource: <T extends KubeObject>(ref: ResourceRef) => (ref.resource === 'pods' ? pods : nodes) as never as ReturnType<SharedInformerFactory['forResource']> & { lister: { list(): T[] } },
+    start: () => undefined,
+    waitForCacheSync: async () => undefined,
+  } as SharedInformerFactory;
+  const bindings: Array<{ pod: string; node: string }> = [];
+  const events: Array<{ reason: string; message: string; type: string }> = [];
+  const statusPatches: Array<{ pod: string; patch: { status: { conditions: Array<Record<string, unknown>> } } }> = [];
+  const client = {
+    resource: (ref: ResourceRef) => ({
+      async create(obj: KubeObject & { target?: { name: string }; reason?: string; message?: string; type?: string }, o: { namespace?: string; name?: string; subresource?: string } = {}) {
+        if (ref.resource === 'pods' && o.subresource === 'binding') {
+          const key = `${o.namespace}/${o.name}`;
+          const err = opts.bindError?.(key);
+          if (err) throw err;
+          bindings.push({ pod: key, node: obj.target!.name });
+          const apply = () => { const p = pods.objs.get(key); if (p) pods.set({ ...p, spec: { ...p.spec!, nodeName: obj.target!.name } }); };
+          if (opts.informerLagMs) setTimeout(apply, opts.informerLagMs); else apply();
+          return obj;
+        }
+        if (ref.resource === 'events') events.push({ reason: obj.reason!, message: obj.message!, type: obj.type! });
+        return obj;
+      },
+      async patch(name: string, patch: never, _type: string, o: { namespace?: string; subresource?: string } = {}) {
+        if (ref.resource === 'pods' && o.subresource === 'status') statusPatches.push({ pod: `${o.namespace}/${name}`, patch });
+        return {} as KubeObject;
+      },
+    }),
+  } as unknown as Client;
+  const ac = new AbortController();
+  const done = runScheduler({ client, informers: factory, signal: ac.signal, queue: { initialBackoffMs: 10, maxBackoffMs: 50 } });
+  return { pods, nodes, bindings, events, statusPatches, stop: async () => { ac.abort(); await done; } };
+}
 
-it('scoring prefers the less allocated node', () => {
-  const nodes = [{ node: node('busy'), pods: [pod(), pod()] }, { node: node('idle'), pods: [] }];
-  assert.equal(schedulePod(pod(), nodes, filters, scorers).node, 'idle');
+const node = (name: string, cpu = '1'): Node => ({ metadata: { name }, status: { allocatable: { cpu, memory: '4Gi', pods: '110' } } });
+const pod = (name: string, cpu = '600m', extra: Partial<Pod['spec']> = {}): Pod =>
+  ({ metadata: { name, namespace: 'd', uid: `uid-${name}` }, spec: { containers: [{ name: 'c', image: 'i', resources: { requests: { cpu } } }], ...extra } });
+
+async function until(cond: () => boolean, what: string, ms = 3000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+describe('runScheduler', () => {
+  it('binds a pending pod and records Scheduled', async () => {
+    const h = harness();
+    try {
+      h.nodes.set(node('n1'));
+      h.pods.set(pod('web'));
+      await until(() => h.events.some((e) => e.reason === 'Scheduled'), 'Scheduled event');
+      assert.deepEqual(h.bindings, [{ pod: 'd/web', node: 'n1' }]);
+      assert.deepEqual(h.events.find((e) => e.reason === 'Scheduled'), { reason: 'Scheduled', type: 'Normal', message: 'Successfully assigned d/web to n1' });
+    } finally { await h.stop(); }
+  });
+
+  it('ignores pods of other schedulers, bound pods and deleting pods', async () => {
+    const h = harness();
+    try {
+      h.nodes.set(node('n1', '4'));
+      h.pods.set(pod('other', '1m', { schedulerName: 'my-scheduler' }));
+      h.pods.set(pod('bound', '1m', { nodeName: 'n1' }));
+      h.pods.set({ ...pod('going', '1m'), metadata: { name: 'going', namespace: 'd', uid: 'g', deletionTimestamp: '2024-01-01T00:00:00Z' } });
+      h.pods.set(pod('mine', '1m'));
+      await until(() => h.bindings.length === 1, 'one binding');
+      await new Promise((r) => setTimeout(r, 50));
+      assert.deepEqual(h.bindings.map((b) => b.pod), ['d/mine']);
+    } finally { await h.stop(); }
+  });
+
+  it('counts assumed pods before the informer shows them bound', async () => {
+    const h = harness({ informerLagMs: 300 });
+    try {
+      h.nodes.set(node('n1'));
+      h.pods.set(pod('a'));
+      h.pods.set(pod('b'));
+      await until(() => h.events.some((e) => e.reason === 'FailedScheduling'), 'FailedScheduling');
+      assert.equal(h.bindings.length, 1);
+      const failed = h.events.find((e) => e.reason === 'FailedScheduling')!;
+      assert.equal(failed.type, 'Warning');
+      assert.equal(failed.message, '0/1 nodes are available: 1 Insufficient cpu. preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod.');
+      const patch = h.statusPatches.at(-1)!;
+      assert.equal(patch.pod, h.bindings[0].pod === 'd/a' ? 'd/b' : 'd/a');
+      assert.deepEqual({ ...patch.patch.status.conditions[0], lastTransitionTime: undefined },
+        { type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: failed.message, lastProbeTime: null, lastTransitionTime: undefined });
+    } finally { await h.stop(); }
+  });
+
+  it('retries an unschedulable pod when a node is added', async () => {
+    const h = harness();
+    try {
+      h.pods.set(pod('late', '100m', { nodeSelector: { zone: 'b' } }));
+      h.nodes.set(node('n1'));
+      await until(() => h.events.some((e) => e.reason === 'FailedScheduling' && e.message.includes("didn't match Pod's node affinity/selector")), 'selector failure');
+      h.nodes.set({ ...node('n2'), metadata: { name: 'n2', labels: { zone: 'b' } } });
+      await until(() => h.bindings.length === 1, 'binding after node add');
+      assert.deepEqual(h.bindings, [{ pod: 'd/late', node: 'n2' }]);
+    } finally { await h.stop(); }
+  });
+
+  it('retries when an assigned pod is deleted and frees room', async () => {
+    const h = harness();
+    try {
+      h.nodes.set(node('n1'));
+      h.pods.set(pod('hog', '800m', { nodeName: 'n1' }));
+      h.pods.set(pod('wait', '500m'));
+      await until(() => h.events.some((e) => e.reason === 'FailedScheduling'), 'failure');
+      h.pods.remove('d/hog');
+      await until(() => h.bindings.length === 1, 'binding after delete');
+      assert.equal(h.bindings[0].pod, 'd/wait');
+    } finally { await h.stop(); }
+  });
+
+  it('a conflicting bind (already bound) is not retried; other bind errors are', async () => {
+    let failures = 0;
+    const h = harness({ bindError: (key) => (key === 'd/taken' ? conflict({ group: '', resource: 'pods' }, 'taken', 'already assigned') : (key === 'd/flaky' && failures++ < 1 ? new Error('transient') : undefined)) });
+    try {
+      h.nodes.set(node('n1', '4'));
+      h.pods.set(pod('taken', '1m'));
+      h.pods.set(pod('flaky', '1m'));
+      await until(() => h.bindings.some((b) => b.pod === 'd/flaky'), 'flaky bound after retry');
+      assert.ok(h.events.some((e) => e.reason === 'FailedScheduling' && e.message.startsWith('Binding rejected: transient')));
+      assert.equal(h.bindings.filter((b) => b.pod === 'd/taken').length, 0);
+    } finally { await h.stop(); }
+  });
 });

@@ -1,139 +1,171 @@
 /**
- * The scheduler (upstream pkg/scheduler): takes unscheduled pods from a queue, runs
- * the Filter plugins on every node, Score plugins on the feasible ones, assumes the
- * pod on the best node (so the next cycle counts it) and binds it through
- * pods/{name}/binding. A pod that fits nowhere gets a FailedScheduling event and
- * PodScheduled=False, and is retried with backoff and whenever nodes change.
+ * The scheduler (upstream pkg/scheduler/scheduler.go, schedule_one.go, eventhandlers.go).
+ * A client of the API only. Flow of one pod:
+ *   pod informer → SchedulingQueue (activeQ) → pop → snapshot of NodeInfos (informer
+ *   cache + assumed pods) → Framework.schedule (PreFilter, Filter, Score) →
+ *   assume on the chosen node → binding cycle in the background (DefaultBinder POSTs
+ *   pods/{name}/binding) → event Scheduled.
+ * No fit: FailedScheduling event, PodScheduled=False/Unschedulable, the pod waits in the
+ * unschedulable pool until a node is added or changes or an assigned pod goes away.
+ * Faults and bind failures: retried from the backoff queue.
  */
 import type { Pod } from '../api/core/v1/pod-types.js';
 import type { Node } from '../api/core/v1/types.js';
-import { isConflict, isNotFound } from '../machinery/errors.js';
 import { resources, type Client } from '../client/interface.js';
-import { type SharedInformerFactory, metaNamespaceKey, splitMetaNamespaceKey } from '../client/informers/types.js';
-import { createRateLimitingQueue } from '../client/workqueue/rate-limiting-queue.js';
-import { createEventRecorder } from '../client/events.js';
-import { isFilter, isScore, type FilterPlugin, type NodeInfo, type ScorePlugin } from './framework/interface.js';
-import { defaultPlugins, pluginFactories } from './plugins/registry.js';
-import { rfc3339 } from '../machinery/time.js';
+import { createEventRecorder, type EventRecorder } from '../client/events.js';
+import type { DeletedFinalStateUnknown, SharedIndexInformer, SharedInformerFactory } from '../client/informers/types.js';
+import { isConflict, isNotFound } from '../machinery/errors.js';
+import { AssumedPods } from './cache/assumed-pods.js';
+import { recordSchedulingFailure } from './failure-handler.js';
+import { CycleState } from './framework/cycle-state.js';
+import { fitErrorMessage } from './framework/fit-error.js';
+import { Framework, type PluginConfig } from './framework/framework.js';
+import { newNodeInfo, type NodeInfo } from './framework/node-info.js';
+import { DEFAULT_SCHEDULER_NAME, isAssigned, isTerminalPod, needsScheduling } from './pod-filters.js';
+import { defaultProfile, pluginRegistry } from './plugins/registry.js';
+import { SchedulingQueue, type QueuedPodInfo, type SchedulingQueueOptions } from './queue/scheduling-queue.js';
 
 export interface SchedulerOptions {
   client: Client;
+  /** The caller starts it; the scheduler only registers its informers (pods, nodes). */
   informers: SharedInformerFactory;
+  /** Aborting stops the scheduler; runScheduler then resolves. */
   signal: AbortSignal;
+  /** Pods with this spec.schedulerName are ours (default `default-scheduler`). */
   schedulerName?: string;
-  plugins?: string[];
+  /** Plugins and score weights (default: plugins/registry.ts defaultProfile). */
+  profile?: PluginConfig[];
+  /** Queue timings (tests shorten them). */
+  queue?: SchedulingQueueOptions;
 }
 
-/** Picks a node for `pod` among `nodes`, or explains why none fits. Pure: used by tests. */
-export function schedulePod(pod: Pod, nodes: NodeInfo[], filters: FilterPlugin[], scorers: ScorePlugin[]): { node?: string; reasons: Map<string, number> } {
-  const reasons = new Map<string, number>();
-  const feasible: NodeInfo[] = [];
-  for (const n of nodes) {
-    let ok = true;
-    for (const f of filters) {
-      const s = f.filter(pod, n);
-      if (s.code !== 'Success') { ok = false; for (const r of s.reasons) reasons.set(r, (reasons.get(r) ?? 0) + 1); break; }
-    }
-    if (ok) feasible.push(n);
-  }
-  if (!feasible.length) return { reasons };
-  let best: NodeInfo[] = [];
-  let bestScore = -1;
-  for (const n of feasible) {
-    const score = scorers.reduce((a, s) => a + s.score(pod, n) * (s.weight ?? 1), 0);
-    if (score > bestScore) { best = [n]; bestScore = score; } else if (score === bestScore) best.push(n);
-  }
-  return { node: best[Math.floor(Math.random() * best.length)].node.metadata.name, reasons };
+const podOf = (o: Pod | DeletedFinalStateUnknown<Pod>): Pod => ('tombstone' in o ? o.obj : o);
+
+/** A snapshot of every node with its bound and assumed pods (upstream cache.UpdateSnapshot). */
+export function snapshotNodes(nodes: Node[], podsOnNode: (name: string) => Pod[], assumed: AssumedPods): NodeInfo[] {
+  return nodes.map((node) => {
+    const name = node.metadata.name!;
+    const pods = podsOnNode(name);
+    const uids = new Set(pods.map((p) => p.metadata.uid));
+    for (const a of assumed.onNode(name)) if (!uids.has(a.metadata.uid)) pods.push(a);
+    return newNodeInfo(node, pods);
+  });
 }
 
-/** The FailedScheduling message as upstream words it. */
-export function failureMessage(total: number, reasons: Map<string, number>): string {
-  const parts = [...reasons].map(([r, n]) => `${n} ${r}`).sort();
-  const head = `0/${total} nodes are available${parts.length ? ': ' + parts.join(', ') : ''}.`;
-  return `${head} preemption: 0/${total} nodes are available: ${total} Preemption is not helpful for scheduling.`;
-}
-
+/** Runs the scheduler until `opts.signal` aborts (see module doc). Resolves then; never rejects. */
 export async function runScheduler(opts: SchedulerOptions): Promise<void> {
-  const name = opts.schedulerName ?? 'default-scheduler';
-  const plugins = (opts.plugins ?? defaultPlugins).map((p) => pluginFactories[p]());
-  const filters = plugins.filter(isFilter);
-  const scorers = plugins.filter(isScore);
+  const schedulerName = opts.schedulerName ?? DEFAULT_SCHEDULER_NAME;
+  const framework = new Framework(pluginRegistry, opts.profile ?? defaultProfile, { client: opts.client });
   const podInformer = opts.informers.forResource<Pod>(resources.pods);
   const nodeInformer = opts.informers.forResource<Node>(resources.nodes);
-  podInformer.addIndexers({ nodeName: (p) => (p.spec?.nodeName ? [p.spec.nodeName] : []) });
-  const queue = createRateLimitingQueue<string>({ baseDelayMs: 1000, maxDelayMs: 10_000 });
-  const recorder = createEventRecorder(opts.client, { component: name });
-  /** uid → node of pods bound by us but not yet seen bound in the informer. */
-  const assumed = new Map<string, { node: string; pod: Pod }>();
-  const unschedulable = new Set<string>();
+  podInformer.addIndexers({ 'spec.nodeName': (p) => (p.spec?.nodeName ? [p.spec.nodeName] : []) });
+  const queue = new SchedulingQueue(opts.queue);
+  const assumed = new AssumedPods();
+  const recorder = createEventRecorder(opts.client, { component: schedulerName });
+  registerEventHandlers(podInformer, nodeInformer, queue, assumed, schedulerName);
 
-  const wanted = (p: Pod): boolean => !p.spec?.nodeName && (p.spec?.schedulerName ?? 'default-scheduler') === name && !p.metadata.deletionTimestamp && p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed';
+  const stop = (): void => queue.close();
+  opts.signal.addEventListener('abort', stop, { once: true });
+  try {
+    try { await opts.informers.waitForCacheSync(opts.signal); } catch { return; }
+    const ctx: CycleContext = { client: opts.client, framework, queue, assumed, recorder, schedulerName, podInformer, nodeInformer };
+    for (;;) {
+      const info = await queue.pop(opts.signal);
+      if (!info) return;
+      try { await scheduleOne(ctx, info); } catch (err) {
+        console.error(`scheduler: ${info.key}: ${(err as Error).message}`);
+        queue.addBackoff(info);
+      }
+    }
+  } finally {
+    opts.signal.removeEventListener('abort', stop);
+    queue.close();
+  }
+}
+
+/** Informer events → queue moves and assumed-cache updates (upstream eventhandlers.go). */
+function registerEventHandlers(podInformer: SharedIndexInformer<Pod>, nodeInformer: SharedIndexInformer<Node>, queue: SchedulingQueue, assumed: AssumedPods, schedulerName: string): void {
   podInformer.addEventHandler({
-    onAdd: (p) => { if (wanted(p)) queue.add(metaNamespaceKey(p)); },
-    onUpdate: (_o, p) => {
-      if (wanted(p)) queue.add(metaNamespaceKey(p));
-      if (p.spec?.nodeName) assumed.delete(p.metadata.uid!);
+    onAdd(p) {
+      if (needsScheduling(p, schedulerName)) queue.add(p);
+      else if (isAssigned(p)) assumed.confirm(p.metadata.uid!);
     },
-    onDelete: (o) => {
-      const p = (o as { obj?: Pod }).obj ?? (o as Pod);
-      assumed.delete(p.metadata.uid!);
-      // Freed resources may let waiting pods fit.
-      for (const k of unschedulable) queue.add(k);
+    onUpdate(old, p) {
+      if (needsScheduling(p, schedulerName)) { queue.update(p); return; }
+      queue.delete(p); // bound elsewhere, deleting, finished, or handed to another scheduler
+      if (isAssigned(p)) {
+        assumed.confirm(p.metadata.uid!);
+        // A pod that finished frees its node's resources.
+        if (isTerminalPod(p) && !isTerminalPod(old)) queue.moveAllToActiveOrBackoff('AssignedPodUpdate');
+      }
+    },
+    onDelete(o) {
+      const p = podOf(o);
+      queue.delete(p);
+      assumed.forget(p.metadata.uid!);
+      if (isAssigned(p)) queue.moveAllToActiveOrBackoff('AssignedPodDelete');
     },
   });
-  const retryAll = (): void => { for (const k of unschedulable) queue.add(k); };
-  nodeInformer.addEventHandler({ onAdd: retryAll, onUpdate: retryAll });
-
-  const nodeInfos = (): NodeInfo[] => nodeInformer.lister.list().map((node) => {
-    const pods = podInformer.lister.byIndex('nodeName', node.metadata.name!);
-    const uids = new Set(pods.map((p) => p.metadata.uid));
-    for (const a of assumed.values()) if (a.node === node.metadata.name && !uids.has(a.pod.metadata.uid)) pods.push(a.pod);
-    return { node, pods };
+  nodeInformer.addEventHandler({
+    onAdd: () => queue.moveAllToActiveOrBackoff('NodeAdd'),
+    onUpdate(old, n) {
+      const relevant = (x: Node) => JSON.stringify([x.metadata.labels, x.spec?.taints, x.spec?.unschedulable, x.status?.allocatable]);
+      if (relevant(old) !== relevant(n)) queue.moveAllToActiveOrBackoff('NodeUpdate');
+    },
   });
+}
 
-  opts.signal.addEventListener('abort', () => queue.shutDown(), { once: true });
-  try { await opts.informers.waitForCacheSync(opts.signal); } catch { return; }
-  for (;;) {
-    const item = await queue.get();
-    if (item.shutdown) return;
-    const key = item.key;
-    try {
-      const pod = podInformer.lister.get(key);
-      if (!pod || !wanted(pod) || assumed.has(pod.metadata.uid!)) { unschedulable.delete(key); continue; }
-      const nodes = nodeInfos();
-      const r = schedulePod(pod, nodes, filters, scorers);
-      if (!r.node) {
-        unschedulable.add(key);
-        const message = failureMessage(nodes.length, r.reasons);
-        recorder.event(pod, 'Warning', 'FailedScheduling', message);
-        const { namespace, name: podName } = splitMetaNamespaceKey(key);
-        const conds = (pod.status?.conditions ?? []).filter((c) => c.type !== 'PodScheduled');
-        conds.push({ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message, lastProbeTime: null, lastTransitionTime: rfc3339() });
-        await opts.client.resource(resources.pods).patch(podName, { status: { conditions: conds } }, 'application/merge-patch+json', { namespace, subresource: 'status' }).catch(() => undefined);
-        queue.addRateLimited(key);
-        continue;
-      }
-      unschedulable.delete(key);
-      queue.forget(key);
-      assumed.set(pod.metadata.uid!, { node: r.node, pod: { ...pod, spec: { ...pod.spec, nodeName: r.node } } });
-      const node = r.node;
-      void bind(pod, node);
-    } finally {
-      queue.done(key);
-    }
-  }
+interface CycleContext {
+  client: Client; framework: Framework; queue: SchedulingQueue; assumed: AssumedPods; recorder: EventRecorder;
+  schedulerName: string; podInformer: SharedIndexInformer<Pod>; nodeInformer: SharedIndexInformer<Node>;
+}
 
-  async function bind(pod: Pod, node: string): Promise<void> {
-    const { namespace, name: podName } = { namespace: pod.metadata.namespace!, name: pod.metadata.name! };
-    try {
-      await opts.client.resource(resources.pods).create({ apiVersion: 'v1', kind: 'Binding', metadata: { name: podName, namespace, uid: pod.metadata.uid }, target: { apiVersion: 'v1', kind: 'Node', name: node } }, { namespace, name: podName, subresource: 'binding' });
-      recorder.event(pod, 'Normal', 'Scheduled', `Successfully assigned ${namespace}/${podName} to ${node}`);
-    } catch (err) {
-      assumed.delete(pod.metadata.uid!);
-      if (!isNotFound(err) && !isConflict(err)) {
-        console.error(`scheduler: binding ${namespace}/${podName} to ${node}: ${(err as Error).message}`);
-        queue.addRateLimited(metaNamespaceKey(pod));
-      }
-    }
+/** One scheduling cycle for a popped pod; the binding cycle continues in the background. */
+async function scheduleOne(ctx: CycleContext, info: QueuedPodInfo): Promise<void> {
+  const { queue, assumed } = ctx;
+  const pod = ctx.podInformer.lister.get(info.key);
+  if (!pod || !needsScheduling(pod, ctx.schedulerName) || assumed.isAssumed(pod.metadata.uid!)) {
+    queue.done(info.key);
+    return;
   }
+  info.pod = pod;
+  const podCycle = queue.schedulingCycle();
+  const nodes = snapshotNodes(ctx.nodeInformer.lister.list(), (n) => [...ctx.podInformer.lister.byIndex('spec.nodeName', n)], assumed);
+  const state = new CycleState();
+  const result = ctx.framework.schedule(pod, nodes, state);
+  if (result.kind === 'unschedulable') {
+    queue.addUnschedulable(info, podCycle);
+    await recordSchedulingFailure(ctx.client, ctx.recorder, pod, 'Unschedulable', fitErrorMessage(result.fitError));
+    return;
+  }
+  if (result.kind === 'error') {
+    queue.addBackoff(info);
+    await recordSchedulingFailure(ctx.client, ctx.recorder, pod, 'SchedulerError', result.status.reasons.join(', '));
+    return;
+  }
+  assumed.assume(pod, result.nodeName);
+  queue.done(info.key);
+  void bindingCycle(ctx, info, pod, result.nodeName, state);
+}
+
+/** Binds in the background (upstream bindingCycle); on failure forgets the assumption and retries. */
+async function bindingCycle(ctx: CycleContext, info: QueuedPodInfo, pod: Pod, nodeName: string, state: CycleState): Promise<void> {
+  const { namespace, name } = pod.metadata;
+  const status = await ctx.framework.runBind(state, pod, nodeName);
+  if (status.code === 'Success') {
+    ctx.assumed.finishBinding(pod.metadata.uid!);
+    ctx.recorder.event(pod, 'Normal', 'Scheduled', `Successfully assigned ${namespace}/${name} to ${nodeName}`);
+    return;
+  }
+  ctx.assumed.forget(pod.metadata.uid!);
+  ctx.queue.moveAllToActiveOrBackoff('AssignedPodDelete');
+  // Gone, or already bound by someone else: nothing to retry.
+  if (isNotFound(status.cause) || isConflict(status.cause)) return;
+  const message = `Binding rejected: ${status.reasons.join(', ')}`;
+  console.error(`scheduler: binding ${namespace}/${name} to ${nodeName}: ${message}`);
+  const current = ctx.podInformer.lister.get(info.key);
+  if (!current || !needsScheduling(current, ctx.schedulerName)) return;
+  info.pod = current;
+  ctx.queue.addBackoff(info);
+  await recordSchedulingFailure(ctx.client, ctx.recorder, current, 'SchedulerError', message);
 }

@@ -1,54 +1,61 @@
 /**
- * NodeResourcesFit (upstream plugins/noderesources/fit.go): the pod's requests
- * (max of init containers vs sum of app containers, plus overhead) must fit the node's
- * allocatable minus the requests of its pods; also the pod count. Scores by
- * least-allocated.
+ * NodeResourcesFit (upstream plugins/noderesources/fit.go, least_allocated.go):
+ * PreFilter computes the pod's effective requests (max of init containers vs sum of app
+ * containers, plus overhead); Filter requires them to fit node.status.allocatable minus
+ * the requests of the node's non-terminal pods, and one more pod to fit `pods`
+ * (reasons `Too many pods`, `Insufficient <resource>`; Unschedulable, since preemption
+ * could free room). Score is LeastAllocated over cpu and memory (equal weights), with
+ * upstream's defaults (100m, 200Mi) for containers that request nothing.
  */
 import type { Pod } from '../../api/core/v1/pod-types.js';
-import { parseQuantity } from '../../machinery/quantity.js';
-import { success, unschedulable, type FilterPlugin, type NodeInfo, type ScorePlugin } from '../framework/interface.js';
+import type { CycleState } from '../framework/cycle-state.js';
+import { MAX_NODE_SCORE, success, unschedulable, type FilterPlugin, type NodeInfo, type PreFilterPlugin, type ScorePlugin } from '../framework/interface.js';
+import { allocatable, nonZeroRequests, podRequests, type Resources } from '../framework/resources.js';
 
-/** Effective requests of a pod: {cpu (cores), memory (bytes), ...}. */
-export function podRequests(pod: Pod): Record<string, number> {
-  const sum: Record<string, number> = {};
-  for (const c of pod.spec?.containers ?? []) for (const [k, v] of Object.entries(c.resources?.requests ?? {})) sum[k] = (sum[k] ?? 0) + parseQuantity(v);
-  for (const c of pod.spec?.initContainers ?? []) for (const [k, v] of Object.entries(c.resources?.requests ?? {})) sum[k] = Math.max(sum[k] ?? 0, parseQuantity(v));
-  for (const [k, v] of Object.entries(pod.spec?.overhead ?? {})) sum[k] = (sum[k] ?? 0) + parseQuantity(v);
-  return sum;
+export const NODE_RESOURCES_FIT = 'NodeResourcesFit';
+const STATE_KEY = 'PreFilterNodeResourcesFit';
+
+/** Reasons the pod does not fit the node (empty when it fits). Pure. */
+export function insufficientResources(req: Resources, n: NodeInfo): string[] {
+  const alloc = allocatable(n.node);
+  const reasons: string[] = [];
+  if (alloc.pods !== undefined && n.pods.length + 1 > alloc.pods) reasons.push('Too many pods');
+  for (const [k, v] of Object.entries(req)) {
+    if (v <= 0) continue;
+    if ((n.requested[k] ?? 0) + v > (alloc[k] ?? 0) + 1e-9) reasons.push(`Insufficient ${k}`);
+  }
+  return reasons;
 }
 
-const terminal = (p: Pod): boolean => p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed';
-
-function used(n: NodeInfo): Record<string, number> {
-  const u: Record<string, number> = {};
-  for (const p of n.pods) if (!terminal(p)) for (const [k, v] of Object.entries(podRequests(p))) u[k] = (u[k] ?? 0) + v;
-  return u;
+/** Upstream leastRequestedScore: (allocatable - requested) * 100 / allocatable, 0 when over or unknown. */
+export function leastRequestedScore(requested: number, capacity: number): number {
+  if (capacity <= 0 || requested > capacity) return 0;
+  return ((capacity - requested) * MAX_NODE_SCORE) / capacity;
 }
 
-export const nodeResourcesFit = (): FilterPlugin & ScorePlugin => ({
-  name: 'NodeResourcesFit',
-  filter(pod, n) {
-    const alloc = n.node.status?.allocatable ?? {};
-    const active = n.pods.filter((p) => !terminal(p)).length;
-    if (alloc.pods !== undefined && active + 1 > parseQuantity(alloc.pods)) return unschedulable('Too many pods');
-    const req = podRequests(pod);
-    const u = used(n);
-    const reasons: string[] = [];
-    for (const [k, v] of Object.entries(req)) {
-      if (v <= 0) continue;
-      const a = alloc[k] !== undefined ? parseQuantity(alloc[k]) : 0;
-      if ((u[k] ?? 0) + v > a + 1e-9) reasons.push(`Insufficient ${k}`);
-    }
-    return reasons.length ? { code: 'Unschedulable', reasons } : success();
+/** Sum of scoring requests (cpu cores, memory bytes) of the node's pods plus `pod`. */
+export function nonZeroRequestedWith(pod: Pod, n: NodeInfo): { cpu: number; memory: number } {
+  const total = nonZeroRequests(pod);
+  for (const p of n.pods) { const r = nonZeroRequests(p); total.cpu += r.cpu; total.memory += r.memory; }
+  return total;
+}
+
+const requestsOf = (state: CycleState, pod: Pod): Resources => state.read<Resources>(STATE_KEY) ?? podRequests(pod);
+
+/** Factory of the NodeResourcesFit plugin (PreFilter, Filter, Score). */
+export const nodeResourcesFit = (): PreFilterPlugin & FilterPlugin & ScorePlugin => ({
+  name: NODE_RESOURCES_FIT,
+  preFilter(state, pod) {
+    state.write(STATE_KEY, podRequests(pod));
+    return success();
   },
-  score(pod, n) {
-    const alloc = n.node.status?.allocatable ?? {};
-    const u = used(n);
-    const req = podRequests(pod);
-    const frac = (k: string, dflt: number) => {
-      const a = alloc[k] !== undefined ? parseQuantity(alloc[k]) : 0;
-      return a > 0 ? Math.max(0, (a - (u[k] ?? 0) - (req[k] ?? dflt)) / a) : 0;
-    };
-    return Math.round(((frac('cpu', 0.1) + frac('memory', 200 * 2 ** 20)) / 2) * 100);
+  filter(state, pod, n) {
+    const reasons = insufficientResources(requestsOf(state, pod), n);
+    return reasons.length ? unschedulable(reasons) : success();
+  },
+  score(_state, pod, n) {
+    const alloc = allocatable(n.node);
+    const req = nonZeroRequestedWith(pod, n);
+    return Math.floor((leastRequestedScore(req.cpu, alloc.cpu ?? 0) + leastRequestedScore(req.memory, alloc.memory ?? 0)) / 2);
   },
 });

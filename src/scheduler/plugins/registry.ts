@@ -1,13 +1,38 @@
-/** The scheduler's explicit plugin registry: name → factory, in the default profile's order. */
-import type { Plugin } from '../framework/interface.js';
-import { nodeAffinity } from './node-affinity.js';
-import { nodeName } from './node-name.js';
-import { nodeResourcesFit } from './node-resources-fit.js';
-import { nodeUnschedulable } from './node-unschedulable.js';
-import { taintToleration } from './taint-toleration.js';
+/**
+ * The scheduler's explicit plugin registry (upstream plugins/registry.go): name →
+ * factory; nothing registers itself on import. `defaultProfile` lists the plugins of
+ * the default profile in upstream's order with upstream's score weights
+ * (TaintToleration 3, NodeAffinity 2, the resource scorers 1).
+ */
+import type { PluginFactory } from '../framework/interface.js';
+import type { PluginConfig } from '../framework/framework.js';
+import { DEFAULT_BINDER, defaultBinder } from './default-binder.js';
+import { NODE_AFFINITY, nodeAffinity } from './node-affinity.js';
+import { NODE_NAME, nodeName } from './node-name.js';
+import { NODE_PORTS, nodePorts } from './node-ports.js';
+import { NODE_RESOURCES_BALANCED_ALLOCATION, nodeResourcesBalancedAllocation } from './node-resources-balanced-allocation.js';
+import { NODE_RESOURCES_FIT, nodeResourcesFit } from './node-resources-fit.js';
+import { NODE_UNSCHEDULABLE, nodeUnschedulable } from './node-unschedulable.js';
+import { TAINT_TOLERATION, taintToleration } from './taint-toleration.js';
 
-export const pluginFactories: Record<string, () => Plugin> = {
-  NodeUnschedulable: nodeUnschedulable, NodeName: nodeName, TaintToleration: taintToleration,
-  NodeAffinity: nodeAffinity, NodeResourcesFit: nodeResourcesFit,
+export const pluginRegistry: Record<string, PluginFactory> = {
+  [NODE_UNSCHEDULABLE]: nodeUnschedulable,
+  [NODE_NAME]: nodeName,
+  [TAINT_TOLERATION]: taintToleration,
+  [NODE_AFFINITY]: nodeAffinity,
+  [NODE_PORTS]: nodePorts,
+  [NODE_RESOURCES_FIT]: nodeResourcesFit,
+  [NODE_RESOURCES_BALANCED_ALLOCATION]: nodeResourcesBalancedAllocation,
+  [DEFAULT_BINDER]: defaultBinder,
 };
-export const defaultPlugins = Object.keys(pluginFactories);
+
+export const defaultProfile: PluginConfig[] = [
+  { name: NODE_UNSCHEDULABLE },
+  { name: NODE_NAME },
+  { name: TAINT_TOLERATION, weight: 3 },
+  { name: NODE_AFFINITY, weight: 2 },
+  { name: NODE_PORTS },
+  { name: NODE_RESOURCES_FIT, weight: 1 },
+  { name: NODE_RESOURCES_BALANCED_ALLOCATION, weight: 1 },
+  { name: DEFAULT_BINDER },
+];

@@ -1,0 +1,16 @@
+/**
+ * Per-cycle scratch data shared by the plugins of one scheduling attempt (upstream
+ * framework/cycle_state.go): PreFilter computes (e.g. the pod's requests), Filter and
+ * Score read. Also records which plugins' PreFilter returned Skip.
+ */
+export class CycleState {
+  private readonly data = new Map<string, unknown>();
+  /** Plugins whose Filter is skipped this cycle (their PreFilter returned Skip). */
+  readonly skipFilterPlugins = new Set<string>();
+  /** Plugins whose Score is skipped this cycle (their PreScore returned Skip). */
+  readonly skipScorePlugins = new Set<string>();
+
+  write(key: string, value: unknown): void { this.data.set(key, value); }
+  /** The value written under `key`, or undefined. */
+  read<T>(key: string): T | undefined { return this.data.get(key) as T | undefined; }
+}

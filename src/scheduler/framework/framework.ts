@@ -1,0 +1,141 @@
+/**
+ * The framework runtime (upstream pkg/scheduler/framework/runtime/framework.go and
+ * schedule_one.go schedulePod): instantiates a profile's plugins from an explicit
+ * registry and runs the extension points for one pod.
+ *
+ * Filter: plugins run in profile order on each node; the first non-Success status
+ * decides the node (upstream's default). Score: each plugin's scores are normalized,
+ * multiplied by the plugin's weight and summed; the highest total wins, ties broken
+ * at random (upstream selectHost).
+ */
+import type { Pod } from '../../api/core/v1/pod-types.js';
+import { CycleState } from './cycle-state.js';
+import type { FitError } from './fit-error.js';
+import {
+  isBind, isFilter, isPreFilter, isPreScore, isScore, MAX_NODE_SCORE,
+  type BindPlugin, type FilterPlugin, type FrameworkHandle, type Plugin, type PluginFactory,
+  type PreFilterPlugin, type PreScorePlugin, type ScorePlugin,
+} from './interface.js';
+import type { NodeInfo } from './node-info.js';
+import { asError, type Status } from './status.js';
+
+/** One plugin of a profile; `weight` applies to its Score (default 1). */
+export interface PluginConfig { name: string; weight?: number }
+
+/** The outcome of one scheduling attempt. */
+export type ScheduleResult =
+  | { kind: 'scheduled'; nodeName: string; feasibleNodes: number; evaluatedNodes: number }
+  | { kind: 'unschedulable'; fitError: FitError }
+  | { kind: 'error'; status: Status };
+
+export class Framework {
+  readonly preFilters: PreFilterPlugin[];
+  readonly filters: FilterPlugin[];
+  readonly preScores: PreScorePlugin[];
+  readonly scores: Array<{ plugin: ScorePlugin; weight: number }>;
+  readonly binders: BindPlugin[];
+
+  /**
+   * Builds the plugins named in `profile` with `registry` (name → factory).
+   * Throws Error for a name the registry does not know.
+   */
+  constructor(registry: Record<string, PluginFactory>, profile: PluginConfig[], handle: FrameworkHandle = {}, private readonly random: () => number = Math.random) {
+    const plugins: Array<{ plugin: Plugin; weight: number }> = profile.map((c) => {
+      const factory = registry[c.name];
+      if (!factory) throw new Error(`scheduler: unknown plugin ${JSON.stringify(c.name)}`);
+      return { plugin: factory(handle), weight: c.weight ?? 1 };
+    });
+    this.preFilters = plugins.map((p) => p.plugin).filter(isPreFilter);
+    this.filters = plugins.map((p) => p.plugin).filter(isFilter);
+    this.preScores = plugins.map((p) => p.plugin).filter(isPreScore);
+    this.scores = plugins.filter((p) => isScore(p.plugin)).map((p) => ({ plugin: p.plugin as ScorePlugin, weight: p.weight }));
+    this.binders = plugins.map((p) => p.plugin).filter(isBind);
+  }
+
+  /** PreFilter plugins; the first non-Success/Skip status is returned (plugin named). */
+  runPreFilter(state: CycleState, pod: Pod): Status | undefined {
+    for (const p of this.preFilters) {
+      const s = guard(p.name, () => p.preFilter(state, pod));
+      if (s.code === 'Skip') { state.skipFilterPlugins.add(p.name); continue; }
+      if (s.code !== 'Success') return s;
+    }
+    return undefined;
+  }
+
+  /** Filter plugins on one node: Success, or the first rejecting/erroring status. */
+  runFilter(state: CycleState, pod: Pod, node: NodeInfo): Status {
+    for (const p of this.filters) {
+      if (state.skipFilterPlugins.has(p.name)) continue;
+      const s = guard(p.name, () => p.filter(state, pod, node));
+      if (s.code !== 'Success') return s;
+    }
+    return { code: 'Success', reasons: [] };
+  }
+
+  /** Weighted, normalized score totals per node name. Throws on a plugin fault. */
+  runScore(state: CycleState, pod: Pod, nodes: NodeInfo[]): Map<string, number> {
+    for (const p of this.preScores) {
+      const s = guard(p.name, () => p.preScore(state, pod, nodes));
+      if (s.code === 'Skip') state.skipScorePlugins.add(p.name);
+      else if (s.code !== 'Success') throw new Error(`${p.name}: ${s.reasons.join(', ')}`);
+    }
+    const totals = new Map<string, number>(nodes.map((n) => [n.node.metadata.name!, 0]));
+    for (const { plugin, weight } of this.scores) {
+      if (state.skipScorePlugins.has(plugin.name)) continue;
+      const scores = new Map<string, number>(nodes.map((n) => [n.node.metadata.name!, plugin.score(state, pod, n)]));
+      plugin.normalizeScores?.(state, pod, scores);
+      for (const [name, v] of scores) totals.set(name, totals.get(name)! + Math.max(0, Math.min(MAX_NODE_SCORE, v)) * weight);
+    }
+    return totals;
+  }
+
+  /** One scheduling attempt over a snapshot of nodes (upstream schedulePod). */
+  schedule(pod: Pod, nodes: NodeInfo[], state = new CycleState()): ScheduleResult {
+    const nodeStatuses = new Map<string, Status>();
+    if (nodes.length === 0) return { kind: 'unschedulable', fitError: { numAllNodes: 0, nodeStatuses } };
+    const pre = this.runPreFilter(state, pod);
+    if (pre) {
+      if (pre.code === 'Error') return { kind: 'error', status: pre };
+      return { kind: 'unschedulable', fitError: { numAllNodes: nodes.length, nodeStatuses, preFilterStatus: pre } };
+    }
+    const feasible: NodeInfo[] = [];
+    for (const n of nodes) {
+      const s = this.runFilter(state, pod, n);
+      if (s.code === 'Success') feasible.push(n);
+      else if (s.code === 'Error') return { kind: 'error', status: s };
+      else nodeStatuses.set(n.node.metadata.name!, s);
+    }
+    if (feasible.length === 0) return { kind: 'unschedulable', fitError: { numAllNodes: nodes.length, nodeStatuses } };
+    if (feasible.length === 1) return { kind: 'scheduled', nodeName: feasible[0].node.metadata.name!, feasibleNodes: 1, evaluatedNodes: nodes.length };
+    let totals: Map<string, number>;
+    try { totals = this.runScore(state, pod, feasible); } catch (err) { return { kind: 'error', status: asError(err) }; }
+    return { kind: 'scheduled', nodeName: this.selectHost(totals), feasibleNodes: feasible.length, evaluatedNodes: nodes.length };
+  }
+
+  /** Bind plugins in order until one does not Skip; Error status when none binds. */
+  async runBind(state: CycleState, pod: Pod, nodeName: string): Promise<Status> {
+    for (const p of this.binders) {
+      let s: Status;
+      try { s = await p.bind(state, pod, nodeName); } catch (err) { s = asError(err); }
+      if (s.code === 'Skip') continue;
+      return { ...s, plugin: p.name };
+    }
+    return { code: 'Error', reasons: ['no bind plugin bound the pod'] };
+  }
+
+  /** The highest total; ties at random (reservoir sampling, as upstream). */
+  private selectHost(totals: Map<string, number>): string {
+    let best = '';
+    let bestScore = -1;
+    let ties = 0;
+    for (const [name, score] of totals) {
+      if (score > bestScore) { best = name; bestScore = score; ties = 1; }
+      else if (score === bestScore) { ties++; if (Math.floor(this.random() * ties) === 0) best = name; }
+    }
+    return best;
+  }
+}
+
+function guard(plugin: string, fn: () => Status): Status {
+  try { return { ...fn(), plugin }; } catch (err) { return { ...asError(err), plugin }; }
+}

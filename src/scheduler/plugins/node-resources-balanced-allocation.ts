@@ -1,0 +1,33 @@
+/**
+ * NodeResourcesBalancedAllocation (upstream plugins/noderesources/balanced_allocation.go):
+ * prefers nodes whose cpu and memory utilization, with the pod placed, stay close to each
+ * other: score = (1 - standard deviation of the fractions) * 100, fractions capped at 1.
+ */
+import { MAX_NODE_SCORE, type ScorePlugin } from '../framework/interface.js';
+import { allocatable, podRequests } from '../framework/resources.js';
+
+export const NODE_RESOURCES_BALANCED_ALLOCATION = 'NodeResourcesBalancedAllocation';
+
+/** The balanced-allocation score of fractions (each requested/allocatable). Pure. */
+export function balancedScore(fractions: number[]): number {
+  if (fractions.length === 0) return MAX_NODE_SCORE;
+  const f = fractions.map((x) => Math.min(1, x));
+  const mean = f.reduce((a, b) => a + b, 0) / f.length;
+  const std = Math.sqrt(f.reduce((a, b) => a + (b - mean) ** 2, 0) / f.length);
+  return Math.floor((1 - std) * MAX_NODE_SCORE);
+}
+
+/** Factory of the NodeResourcesBalancedAllocation plugin (Score). */
+export const nodeResourcesBalancedAllocation = (): ScorePlugin => ({
+  name: NODE_RESOURCES_BALANCED_ALLOCATION,
+  score(_state, pod, n) {
+    const alloc = allocatable(n.node);
+    const req = podRequests(pod);
+    const fractions: number[] = [];
+    for (const k of ['cpu', 'memory']) {
+      if (!alloc[k]) continue;
+      fractions.push(((n.requested[k] ?? 0) + (req[k] ?? 0)) / alloc[k]);
+    }
+    return balancedScore(fractions);
+  },
+});
