@@ -4,35 +4,53 @@
 // from the gzipped FileDescriptorProtos that a kubectl 1.32 binary registers. Only field
 // facts are kept (no comments, no options). Usage: node scripts/gen-protobuf-descriptors.mjs [/usr/bin/kubectl]
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
-import { gunzipSync } from 'node:zlib';
+import { inflateRawSync } from 'node:zlib';
 import protobuf from 'protobufjs';
 import descriptor from 'protobufjs/ext/descriptor/index.js';
 
+// The GA API groups (v1, plus autoscaling/v2) that kubectl 1.32 embeds; alpha/beta
+// versions are left out on purpose.
+const GA_GROUPS = [
+  'admission', 'admissionregistration', 'apps', 'authentication', 'authorization', 'autoscaling', 'batch',
+  'certificates', 'coordination', 'core', 'discovery', 'events', 'flowcontrol', 'networking', 'node', 'policy',
+  'rbac', 'scheduling', 'storage',
+];
 const WANTED = [
   'k8s.io/apimachinery/pkg/runtime/generated.proto',
   'k8s.io/apimachinery/pkg/runtime/schema/generated.proto',
   'k8s.io/apimachinery/pkg/api/resource/generated.proto',
   'k8s.io/apimachinery/pkg/util/intstr/generated.proto',
   'k8s.io/apimachinery/pkg/apis/meta/v1/generated.proto',
-  'k8s.io/api/core/v1/generated.proto',
-  'k8s.io/api/apps/v1/generated.proto',
-  'k8s.io/api/coordination/v1/generated.proto',
-  'k8s.io/api/autoscaling/v1/generated.proto',
-  'k8s.io/api/policy/v1/generated.proto',
+  ...GA_GROUPS.map((g) => `k8s.io/api/${g}/v1/generated.proto`),
+  'k8s.io/api/autoscaling/v2/generated.proto',
+];
+// Wanted when the binary has them (kubectl does not link the apiextensions or
+// kube-aggregator types); a missing one is logged, not an error.
+const OPTIONAL = [
+  'k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1/generated.proto',
+  'k8s.io/kube-aggregator/pkg/apis/apiregistration/v1/generated.proto',
 ];
 
 const bin = readFileSync(process.argv[2] ?? '/usr/bin/kubectl');
 const files = new Map();
 for (let i = 0; i < bin.length - 3; i++) {
-  if (bin[i] !== 0x1f || bin[i + 1] !== 0x8b || bin[i + 2] !== 0x08) continue;
+  // Go's gzip writer emits a bare 10-byte header (flags 0). Inflate only this member:
+  // gunzip would run on into an adjacent gzip member (e.g. certificates/v1 is followed
+  // by certificates/v1beta1) and the decoder would merge the two descriptors.
+  if (bin[i] !== 0x1f || bin[i + 1] !== 0x8b || bin[i + 2] !== 0x08 || bin[i + 3] !== 0) continue;
   let out;
-  try { out = gunzipSync(bin.subarray(i, i + 2_000_000), { finishFlush: 2 }); } catch { continue; }
+  try { out = inflateRawSync(bin.subarray(i + 10, i + 2_000_000), { finishFlush: 2 }); } catch { continue; }
   let fd;
   try { fd = descriptor.FileDescriptorProto.decode(out); } catch { continue; }
-  if (WANTED.includes(fd.name) && !files.has(fd.name)) files.set(fd.name, fd);
+  if ((WANTED.includes(fd.name) || OPTIONAL.includes(fd.name)) && !files.has(fd.name)) files.set(fd.name, fd);
 }
 const missing = WANTED.filter((w) => !files.has(w));
 if (missing.length) { console.error('not found:', missing); process.exit(1); }
+const absent = OPTIONAL.filter((w) => !files.has(w));
+if (absent.length) console.error('optional, not in this binary (skipped):', absent);
+// Every dependency of a kept file must be kept too (gogo.proto only carries options).
+const unresolved = [...files.values()].flatMap((fd) => (fd.dependency ?? []).filter((d) => !files.has(d) && !d.includes('gogoproto')));
+if (unresolved.length) { console.error('dependencies not kept:', [...new Set(unresolved)]); process.exit(1); }
 // Keep only what the wire needs: names, numbers, labels, types, map entries.
 const strip = (m) => ({
   name: m.name,
