@@ -1,14 +1,17 @@
 /**
- * What the API machinery needs to know about one kind: its names and scope (served by
- * discovery, used for REST paths), its schema (TypeBox; later OpenAPI), defaulting,
- * validation, and field-selector attributes. One {@link KindDefinition} per kind is
- * the single definition from which the TypeScript type (`Static<typeof schema>`),
- * validation and OpenAPI derive. Upstream: APIResource in meta/v1 discovery, and the
- * per-kind defaults/validation in pkg/apis/<group>.
+ * The resource is the unit: one {@link ResourceDefinition} per kind holds everything
+ * the system needs to know about it — names and scope (discovery, REST paths, clients),
+ * the schema (TypeScript type, strategic-merge metadata, OpenAPI), defaulting,
+ * validation, field selectors, the typed strategy hooks of the generic store, the table
+ * printer, the protobuf message and the subresources. A {@link ResourceTable}
+ * (resource-table.ts) of these definitions feeds every other part.
+ * Upstream: meta/v1 APIResource (discovery), pkg/apis/<group> (defaults, validation),
+ * pkg/registry/<group>/<resource>/strategy.go, pkg/printers/internalversion.
  */
 import type { TSchema } from '@sinclair/typebox';
 import type { FieldError } from '../machinery/field-errors.js';
 import type { KubeObject } from './object.js';
+import type { TablePrinter } from './printers/table.js';
 
 /** Names and scope of one resource as discovery publishes them (meta/v1 APIResource). */
 export interface ResourceInfo {
@@ -28,11 +31,51 @@ export interface ResourceInfo {
   subresources?: string[];
 }
 
+/** What strategy hooks may use besides the object: the service CIDR, other objects, the clock. */
+export interface StrategyDeps {
+  /** Service cluster IP range, e.g. '10.96.0.0/12'. */
+  serviceCIDR: string;
+  /** Every stored object of a resource (all namespaces). */
+  listAll(def: ResourceDefinition): Promise<KubeObject[]>;
+  clock: () => Date;
+}
+
+/**
+ * The per-kind steps of the generic store (upstream RESTCreateStrategy,
+ * RESTUpdateStrategy, RESTDeleteStrategy), typed by the kind. All optional: the store's
+ * defaults clear status on create and keep it on update for kinds with a `status`
+ * subresource.
+ */
+export interface StrategyHooks<T extends KubeObject = KubeObject> {
+  /** Whether metadata.generation is kept (1 on create, +1 on each spec change). Default false. */
+  tracksGeneration?: boolean;
+  /** Clears what a client may not set on create (replaces the default status clearing). */
+  prepareForCreate?(obj: T): void;
+  /** Keeps what the main resource may not change (replaces the default status keeping). */
+  prepareForUpdate?(obj: T, old: T): void;
+  /** Create steps after validation that need other objects (e.g. allocate a ClusterIP); throws StatusError. */
+  beforeCreate?(obj: T, deps: StrategyDeps): Promise<void> | void;
+  /** Grace period of a delete request in seconds; 0 (the default) deletes at once. */
+  gracePeriod?(obj: T, opts: { gracePeriodSeconds?: number }): number;
+  /** Called before finalizers are considered; an object returned makes the deletion pending with it. */
+  beforeDelete?(obj: T, deps: StrategyDeps): T | undefined;
+  /** Whether a deleting object with no metadata.finalizers may be removed now (namespaces: spec.finalizers too). */
+  canFinishDeletion?(obj: T): boolean;
+}
+
 /** The full definition of one kind. */
-export interface KindDefinition<T extends KubeObject = KubeObject> {
+export interface ResourceDefinition<T extends KubeObject = KubeObject> {
   info: ResourceInfo;
   /** TypeBox schema of the whole object; carries `x-kubernetes-*` patch metadata. */
   schema: TSchema;
+  /** Fully-qualified protobuf message of the kind ('k8s.io.api.core.v1.Pod'); absent when it has none. */
+  protobufMessage?: string;
+  /**
+   * How the kind is served: 'stored' (generic store, the default), 'virtual' (computed
+   * on read by the registry, e.g. ComponentStatus) or 'request' (only a request body,
+   * e.g. Binding; not listed in discovery).
+   */
+  serving?: 'stored' | 'virtual' | 'request';
   /** Fills defaults in place (upstream SetDefaults_*), on create and on update. */
   applyDefaults(obj: T): void;
   /** Validation of a new object (upstream Validate<Kind>); [] when valid. */
@@ -41,7 +84,19 @@ export interface KindDefinition<T extends KubeObject = KubeObject> {
   validateUpdate?(obj: T, old: T): FieldError[];
   /** Field-selector attributes beyond metadata.name/metadata.namespace, e.g. {'spec.nodeName': ...}. */
   fieldLabels?(obj: T): Record<string, string>;
+  /** Strategy hooks of the generic store. */
+  strategy?: StrategyHooks<T>;
+  /** Server-side table columns (`kubectl get`); the default prints NAME and AGE. */
+  printer?: TablePrinter;
 }
+
+/** Erases a definition's kind type so definitions of every kind share one table. */
+export const untyped = <T extends KubeObject>(def: ResourceDefinition<T>): ResourceDefinition =>
+  def as unknown as ResourceDefinition;
+
+/** The client-side address of a resource: {group:'apps', version:'v1', resource:'deployments'}. */
+export const refOf = (def: ResourceDefinition): { group: string; version: string; resource: string } =>
+  ({ group: def.info.group, version: def.info.version, resource: def.info.plural });
 
 /** `apps/v1` or `v1` for the core group. */
 export function groupVersion(info: Pick<ResourceInfo, 'group' | 'version'>): string {

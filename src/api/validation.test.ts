@@ -1,7 +1,9 @@
 import { it } from 'node:test';
 import assert from 'node:assert/strict';
 import { formatFieldErrors } from '../machinery/field-errors.js';
-import { findKind } from './kinds.js';
+import { builtinResourceTable } from './builtin-resources.js';
+
+const findKind = (group: string, resource: string) => builtinResourceTable().byResource(group, resource);
 
 const pods = findKind('', 'pods')!;
 const deployments = findKind('apps', 'deployments')!;

@@ -3,7 +3,7 @@
  * (APIVersions), /apis (APIGroupList), /apis/{group} (APIGroup) and the
  * APIResourceList of each group/version, built from the registry's ResourceInfo.
  */
-import type { ResourceInfo } from '../api/resource-info.js';
+import type { ResourceInfo } from '../api/resource-definition.js';
 
 export interface DiscoveryDocs {
   api: unknown;

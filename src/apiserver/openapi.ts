@@ -6,16 +6,16 @@
  * generated from their TypeBox definitions.
  */
 import { createHash } from 'node:crypto';
-import type { KindDefinition } from '../api/resource-info.js';
-import { groupVersion } from '../api/resource-info.js';
+import type { ResourceDefinition } from '../api/resource-definition.js';
+import { groupVersion } from '../api/resource-definition.js';
 
 export interface OpenApiDocs { root: unknown; doc(gvPath: string): unknown | undefined }
 
 const strip = (schema: unknown): unknown => JSON.parse(JSON.stringify(schema, (k, v) => (typeof k === 'string' && k.startsWith('$') && k !== '$ref' ? undefined : v)));
 
 /** Builds the documents for `kinds`. */
-export function buildOpenApi(kinds: KindDefinition[]): OpenApiDocs {
-  const byGV = new Map<string, KindDefinition[]>();
+export function buildOpenApi(kinds: ResourceDefinition[]): OpenApiDocs {
+  const byGV = new Map<string, ResourceDefinition[]>();
   for (const k of kinds) {
     const p = k.info.group ? `apis/${k.info.group}/${k.info.version}` : `api/${k.info.version}`;
     byGV.set(p, [...(byGV.get(p) ?? []), k]);
@@ -49,5 +49,5 @@ export function buildOpenApi(kinds: KindDefinition[]): OpenApiDocs {
   return { root, doc: (p) => docs.get(p) };
 }
 
-const schemaName = (k: KindDefinition): string =>
+const schemaName = (k: ResourceDefinition): string =>
   `io.k8s.api.${k.info.group ? k.info.group.split('.')[0] : 'core'}.${k.info.version}.${k.info.kind}`;

@@ -8,7 +8,6 @@ import type { Pki } from '../pki/pki.js';
 import type { Registry } from './registry/rest.js';
 import { X509Authenticator } from './authn/x509.js';
 import { createHandler } from './endpoints/handler.js';
-import { handlePodExecUpgrade } from './endpoints/pod-exec.js';
 
 export interface ApiServerOptions {
   registry: Registry;
@@ -17,8 +16,6 @@ export interface ApiServerOptions {
   port: number;
   /** Default 127.0.0.1. */
   host?: string;
-  /** Client certificate for kubelet APIs (pod logs). */
-  kubeletClient?: { certPem: string; keyPem: string; caPem: string };
   log?: (msg: string) => void;
 }
 
@@ -29,13 +26,12 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
   const host = opts.host ?? '127.0.0.1';
   const log = opts.log ?? ((m: string) => console.error(m));
   const authenticators = [new X509Authenticator()];
-  const kubeletClient = opts.kubeletClient ? { ...opts.kubeletClient, nodes: opts.registry.lookup('', 'v1', 'nodes') } : undefined;
-  const handler = createHandler({ registry: opts.registry, authenticators, serverAddress: `${host}:${opts.port}`, log, kubeletClient });
+  const handler = createHandler({ registry: opts.registry, authenticators, serverAddress: `${host}:${opts.port}`, log });
   const server = https.createServer({
     cert: opts.pki.server.certPem, key: opts.pki.server.keyPem, ca: opts.pki.ca.certPem,
     requestCert: true, rejectUnauthorized: false, keepAliveTimeout: 120_000,
   }, handler);
-  server.on('upgrade', (req, socket, head) => handlePodExecUpgrade(req, socket, head, { registry: opts.registry, authenticators, kubeletClient }));
+  server.on('upgrade', handler.upgrade);
   server.headersTimeout = 0;
   server.requestTimeout = 0;
   const sockets = new Set<{ destroy(): void }>();

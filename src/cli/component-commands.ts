@@ -7,6 +7,7 @@ import { ensurePki } from '../pki/pki.js';
 import { writeKubeconfig } from '../pki/kubeconfig.js';
 import { openSqliteStorage } from '../storage/sqlite/sqlite-storage.js';
 import { createRegistry } from '../apiserver/registry/index.js';
+import { builtinResourceTable } from '../api/builtin-resources.js';
 import { startApiServer } from '../apiserver/server.js';
 import { createClient, loadKubeconfig } from '../client/rest-client.js';
 import { createSharedInformerFactory } from '../client/informers/shared-informer-factory.js';
@@ -28,9 +29,9 @@ function untilSignal(): { signal: AbortSignal; done: Promise<void> } {
 export async function runApiServerCommand(o: { dataDir: string; httpsListenPort: number; bindAddress: string; serviceCidr: string }): Promise<void> {
   const pki = await ensurePki(tlsDir(o.dataDir));
   const storage = await openSqliteStorage({ path: databasePath(o.dataDir) });
-  const registry = createRegistry(storage, { serviceCIDR: o.serviceCidr });
   const kc = await pki.issueCertificate({ commonName: 'kube-apiserver-kubelet-client', organizations: ['system:masters'], usages: 'client' });
-  const server = await startApiServer({ registry, pki, port: o.httpsListenPort, host: o.bindAddress, kubeletClient: { certPem: kc.certPem, keyPem: kc.keyPem, caPem: pki.ca.certPem } });
+  const registry = createRegistry(storage, { table: builtinResourceTable(), serviceCIDR: o.serviceCidr, kubeletClient: { certPem: kc.certPem, keyPem: kc.keyPem, caPem: pki.ca.certPem } });
+  const server = await startApiServer({ registry, pki, port: o.httpsListenPort, host: o.bindAddress });
   const url = `https://${o.bindAddress === '0.0.0.0' ? '127.0.0.1' : o.bindAddress}:${server.port}`;
   writeKubeconfig(kubeconfigPath(o.dataDir), { server: url, caPem: pki.ca.certPem, certPem: pki.admin.certPem, keyPem: pki.admin.keyPem });
   await ensureBootstrapNamespaces(createClient({ server: url, caPem: pki.ca.certPem, certPem: pki.admin.certPem, keyPem: pki.admin.keyPem }));

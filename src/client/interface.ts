@@ -5,6 +5,18 @@
  * server's Status, so `isNotFound(err)` / `isConflict(err)` work on them.
  */
 import type { KubeList, KubeObject } from '../api/object.js';
+import { refOf, untyped } from '../api/resource-definition.js';
+import { configMapDefinition } from '../api/core/v1/config-map.js';
+import { endpointsDefinition } from '../api/core/v1/endpoints.js';
+import { eventDefinition } from '../api/core/v1/event.js';
+import { namespaceDefinition } from '../api/core/v1/namespace.js';
+import { nodeDefinition } from '../api/core/v1/node.js';
+import { podDefinition } from '../api/core/v1/pod.js';
+import { secretDefinition } from '../api/core/v1/secret.js';
+import { serviceAccountDefinition } from '../api/core/v1/service-account.js';
+import { serviceDefinition } from '../api/core/v1/service.js';
+import { deploymentDefinition, replicaSetDefinition } from '../api/apps/v1/kinds.js';
+import { leaseDefinition } from '../api/coordination/v1/lease.js';
 
 /** A resource addressed by group/version/plural: {group:'apps', version:'v1', resource:'deployments'}. */
 export interface ResourceRef { group: string; version: string; resource: string }
@@ -60,18 +72,18 @@ export interface Client {
   request<R = unknown>(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<R>;
 }
 
-/** Refs for the kinds of the core set, so components don't spell them out. */
+/** Refs of the built-in kinds components use, derived from their definitions (so names cannot drift). */
 export const resources = {
-  namespaces: { group: '', version: 'v1', resource: 'namespaces' },
-  pods: { group: '', version: 'v1', resource: 'pods' },
-  nodes: { group: '', version: 'v1', resource: 'nodes' },
-  services: { group: '', version: 'v1', resource: 'services' },
-  endpoints: { group: '', version: 'v1', resource: 'endpoints' },
-  configmaps: { group: '', version: 'v1', resource: 'configmaps' },
-  secrets: { group: '', version: 'v1', resource: 'secrets' },
-  serviceaccounts: { group: '', version: 'v1', resource: 'serviceaccounts' },
-  events: { group: '', version: 'v1', resource: 'events' },
-  leases: { group: 'coordination.k8s.io', version: 'v1', resource: 'leases' },
-  deployments: { group: 'apps', version: 'v1', resource: 'deployments' },
-  replicasets: { group: 'apps', version: 'v1', resource: 'replicasets' },
+  namespaces: refOf(untyped(namespaceDefinition)),
+  pods: refOf(untyped(podDefinition)),
+  nodes: refOf(untyped(nodeDefinition)),
+  services: refOf(untyped(serviceDefinition)),
+  endpoints: refOf(untyped(endpointsDefinition)),
+  configmaps: refOf(untyped(configMapDefinition)),
+  secrets: refOf(untyped(secretDefinition)),
+  serviceaccounts: refOf(untyped(serviceAccountDefinition)),
+  events: refOf(untyped(eventDefinition)),
+  leases: refOf(untyped(leaseDefinition)),
+  deployments: refOf(untyped(deploymentDefinition)),
+  replicasets: refOf(untyped(replicaSetDefinition)),
 } as const satisfies Record<string, ResourceRef>;

@@ -6,6 +6,8 @@
 import type { Client } from '../client/interface.js';
 import type { SharedInformerFactory } from '../client/informers/types.js';
 import { controllerFactories } from './registry.js';
+import type { ResourceTable } from '../api/resource-table.js';
+import { builtinResourceTable } from '../api/builtin-resources.js';
 
 export interface ControllerManagerOptions {
   client: Client;
@@ -15,13 +17,15 @@ export interface ControllerManagerOptions {
   controllers?: string[];
   /** Default 10.244.0.0/16. */
   clusterCIDR?: string;
+  /** The kinds the garbage collector and namespace deletion walk (default: the built-in ones). */
+  table?: ResourceTable;
   /** Workers per controller (default 5). */
   workers?: number;
 }
 
 export async function runControllerManager(opts: ControllerManagerOptions): Promise<void> {
   const names = opts.controllers ?? Object.keys(controllerFactories);
-  const ctx = { client: opts.client, informers: opts.informers, clusterCIDR: opts.clusterCIDR ?? '10.244.0.0/16' };
+  const ctx = { client: opts.client, informers: opts.informers, clusterCIDR: opts.clusterCIDR ?? '10.244.0.0/16', table: opts.table ?? builtinResourceTable() };
   const controllers = names.map((n) => {
     const f = controllerFactories[n];
     if (!f) throw new Error(`unknown controller ${n}`);

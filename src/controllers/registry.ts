@@ -11,13 +11,16 @@ import { NodeIpamController } from './nodeipam/controller.js';
 import { ReplicaSetController } from './replicaset/controller.js';
 import { ServiceAccountController } from './serviceaccount/controller.js';
 
-export interface ControllerContext { client: Client; informers: SharedInformerFactory; clusterCIDR: string }
+import type { ResourceTable } from '../api/resource-table.js';
+
+/** What every controller factory gets; `table` holds the kinds the GC and namespace deletion walk. */
+export interface ControllerContext { client: Client; informers: SharedInformerFactory; clusterCIDR: string; table: ResourceTable }
 
 export const controllerFactories: Record<string, (ctx: ControllerContext) => Controller> = {
   deployment: (c) => new DeploymentController(c.client, c.informers),
   replicaset: (c) => new ReplicaSetController(c.client, c.informers),
-  garbagecollector: (c) => new GarbageCollector(c.client, c.informers),
+  garbagecollector: (c) => new GarbageCollector(c.client, c.informers, c.table),
   serviceaccount: (c) => new ServiceAccountController(c.client, c.informers),
-  namespace: (c) => new NamespaceController(c.client, c.informers),
+  namespace: (c) => new NamespaceController(c.client, c.informers, c.table),
   nodeipam: (c) => new NodeIpamController(c.client, c.informers, c.clusterCIDR),
 };

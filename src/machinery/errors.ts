@@ -107,8 +107,9 @@ export function unauthorized(message = 'Unauthorized'): StatusError {
   return new StatusError({ code: 401, reason: 'Unauthorized', message });
 }
 /** 403 Forbidden. */
-export function forbidden(message: string): StatusError {
-  return new StatusError({ code: 403, reason: 'Forbidden', message });
+export function forbidden(message: string, target?: GroupResource & { name: string }): StatusError {
+  const details = target ? { details: { name: target.name, group: target.group, kind: target.resource } } : {};
+  return new StatusError({ code: 403, reason: 'Forbidden', message, ...details });
 }
 /** 500 InternalError: wraps an unexpected fault; the cause is kept for logs. */
 export function internalError(err: unknown): StatusError {

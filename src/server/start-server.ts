@@ -16,6 +16,7 @@ import { ensurePki } from '../pki/pki.js';
 import { writeKubeconfig } from '../pki/kubeconfig.js';
 import { openSqliteStorage } from '../storage/sqlite/sqlite-storage.js';
 import { createRegistry } from '../apiserver/registry/index.js';
+import { builtinResourceTable } from '../api/builtin-resources.js';
 import { startApiServer } from '../apiserver/server.js';
 import { createClient } from '../client/rest-client.js';
 import { createSharedInformerFactory } from '../client/informers/shared-informer-factory.js';
@@ -94,12 +95,12 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const pki = await ensurePki(tlsDir(dataDir), { extraSANs: [nodeIP, ...(opts.tlsSANs ?? [])] });
   const storage = await openSqliteStorage({ path: databasePath(dataDir) });
   stops.push(() => storage.close());
-  const registry = createRegistry(storage, { serviceCIDR });
   const kubeletClientCert = await pki.issueCertificate({ commonName: 'kube-apiserver-kubelet-client', organizations: ['system:masters'], usages: 'client' });
-  const apiserver = await startApiServer({
-    registry, pki, port: opts.httpsListenPort ?? 6443, host: opts.bindAddress ?? '127.0.0.1',
+  const registry = createRegistry(storage, {
+    table: builtinResourceTable(), serviceCIDR,
     kubeletClient: { certPem: kubeletClientCert.certPem, keyPem: kubeletClientCert.keyPem, caPem: pki.ca.certPem },
   });
+  const apiserver = await startApiServer({ registry, pki, port: opts.httpsListenPort ?? 6443, host: opts.bindAddress ?? '127.0.0.1' });
   stops.unshift(() => apiserver.close());
   const url = `https://${opts.bindAddress && opts.bindAddress !== '0.0.0.0' ? opts.bindAddress : '127.0.0.1'}:${apiserver.port}`;
 

@@ -3,6 +3,7 @@
  * memory, the REST client, informers, the controller manager and the scheduler — the way
  * a TypeScript test embeds k8ts. A fake Node lets the scheduler bind.
  */
+import { builtinResourceTable } from '../../src/api/builtin-resources.js';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -35,7 +36,7 @@ describe('control plane in-process', { timeout: 60_000 }, () => {
     dir = mkdtempSync(join(tmpdir(), 'k8ts-cp-'));
     const pki = await ensurePki(join(dir, 'tls'));
     storage = await openSqliteStorage({ path: ':memory:', compactIntervalMs: 0 });
-    api = await startApiServer({ registry: createRegistry(storage), pki, port: 0 });
+    api = await startApiServer({ registry: createRegistry(storage, { table: builtinResourceTable() }), pki, port: 0 });
     client = createClient({ server: api.url, caPem: pki.ca.certPem, certPem: pki.admin.certPem, keyPem: pki.admin.keyPem });
     await ensureBootstrapNamespaces(client);
     const cm = createSharedInformerFactory(client);

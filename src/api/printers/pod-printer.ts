@@ -3,7 +3,7 @@
  * STATUS computed as upstream's printPod (Completed, Error, CrashLoopBackOff,
  * ContainerCreating, Init:x/y, Terminating, ...).
  */
-import type { Pod } from '../../api/core/v1/pod-types.js';
+import type { Pod } from '../core/v1/pod-types.js';
 import { age, col, humanDuration, type TablePrinter } from './table.js';
 
 /** The STATUS column and counts of a pod. */

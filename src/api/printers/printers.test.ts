@@ -2,8 +2,10 @@ import { it } from 'node:test';
 import assert from 'node:assert/strict';
 import { podStatusSummary } from './pod-printer.js';
 import { humanDuration } from './table.js';
-import { printerFor } from './printers.js';
-import type { Pod } from '../../api/core/v1/pod-types.js';
+import { builtinResourceTable } from '../builtin-resources.js';
+
+const printerFor = (group: string, resource: string) => builtinResourceTable().printerOf(group, resource);
+import type { Pod } from '../core/v1/pod-types.js';
 
 const now = Date.parse('2026-01-01T00:10:00Z');
 const pod = (status: Pod['status'], extra: Partial<Pod['metadata']> = {}): Pod => ({ metadata: { name: 'p', ...extra }, spec: { containers: [{ name: 'c' }] }, status });

@@ -1,21 +1,21 @@
 /**
  * Printers of the resources other than pods, with upstream's columns
- * (pkg/printers/internalversion/printers.go), and {@link printerFor}.
+ * (pkg/printers/internalversion/printers.go). Each kind's ResourceDefinition names its
+ * printer; kinds without one print with `defaultPrinter` (NAME, AGE).
  */
-import type { KubeObject } from '../../api/object.js';
-import type { Node, Service, Endpoints, Event, Secret, ConfigMap, ServiceAccount, Namespace } from '../../api/core/v1/types.js';
-import type { Deployment, ReplicaSet } from '../../api/apps/v1/types.js';
-import type { Lease } from '../../api/coordination/v1/types.js';
+import type { KubeObject } from '../object.js';
+import type { Node, Service, Endpoints, Event, Secret, ConfigMap, ServiceAccount, Namespace } from '../core/v1/types.js';
+import type { Deployment, ReplicaSet } from '../apps/v1/types.js';
+import type { Lease } from '../coordination/v1/types.js';
 import { labelSelectorString } from '../../machinery/labels.js';
 import { age, col, defaultPrinter, humanDuration, type TablePrinter } from './table.js';
-import { podPrinter } from './pod-printer.js';
 
 const name = col('Name', 'string', 0, 'name');
 const ageCol = col('Age', 'string');
 const none = (v: string | undefined): string => v || '<none>';
 const containersOf = (spec: { template?: { spec?: { containers?: Array<{ name: string; image?: string }> } } } | undefined) => spec?.template?.spec?.containers ?? [];
 
-const nodePrinter: TablePrinter = {
+export const nodePrinter: TablePrinter = {
   columns: [name, col('Status'), col('Roles'), ageCol, col('Version'), col('Internal-IP', 'string', 1), col('External-IP', 'string', 1), col('OS-Image', 'string', 1), col('Kernel-Version', 'string', 1), col('Container-Runtime', 'string', 1)],
   cells(obj, now) {
     const n = obj as Node;
@@ -30,7 +30,7 @@ const nodePrinter: TablePrinter = {
   },
 };
 
-const namespacePrinter: TablePrinter = {
+export const namespacePrinter: TablePrinter = {
   columns: [name, col('Status'), ageCol],
   cells: (obj, now) => [obj.metadata.name, (obj as Namespace).status?.phase ?? '', age(obj, now)],
 };
@@ -40,7 +40,7 @@ function servicePorts(svc: Service): string {
   if (!ports.length) return '<none>';
   return ports.map((p) => (p.nodePort ? `${p.port}:${p.nodePort}/${p.protocol ?? 'TCP'}` : `${p.port}/${p.protocol ?? 'TCP'}`)).join(',');
 }
-const servicePrinter: TablePrinter = {
+export const servicePrinter: TablePrinter = {
   columns: [name, col('Type'), col('Cluster-IP'), col('External-IP'), col('Port(s)'), ageCol, col('Selector', 'string', 1)],
   cells(obj, now) {
     const s = obj as Service;
@@ -52,7 +52,7 @@ const servicePrinter: TablePrinter = {
   },
 };
 
-const endpointsPrinter: TablePrinter = {
+export const endpointsPrinter: TablePrinter = {
   columns: [name, col('Endpoints'), ageCol],
   cells(obj, now) {
     const list: string[] = [];
@@ -62,20 +62,20 @@ const endpointsPrinter: TablePrinter = {
   },
 };
 
-const configMapPrinter: TablePrinter = {
+export const configMapPrinter: TablePrinter = {
   columns: [name, col('Data', 'integer'), ageCol],
   cells: (obj, now) => [obj.metadata.name, Object.keys((obj as ConfigMap).data ?? {}).length + Object.keys((obj as ConfigMap).binaryData ?? {}).length, age(obj, now)],
 };
-const secretPrinter: TablePrinter = {
+export const secretPrinter: TablePrinter = {
   columns: [name, col('Type'), col('Data', 'integer'), ageCol],
   cells: (obj, now) => [obj.metadata.name, (obj as Secret).type ?? '', Object.keys((obj as Secret).data ?? {}).length, age(obj, now)],
 };
-const serviceAccountPrinter: TablePrinter = {
+export const serviceAccountPrinter: TablePrinter = {
   columns: [name, col('Secrets', 'integer'), ageCol],
   cells: (obj, now) => [obj.metadata.name, ((obj as ServiceAccount).secrets ?? []).length, age(obj, now)],
 };
 
-const eventPrinter: TablePrinter = {
+export const eventPrinter: TablePrinter = {
   columns: [col('Last Seen'), col('Type'), col('Reason'), col('Object'), col('Subobject', 'string', 1), col('Source', 'string', 1), col('Message'), col('First Seen', 'string', 1), col('Count', 'string', 1), col('Name', 'string', 1)],
   cells(obj, now) {
     const e = obj as Event;
@@ -89,12 +89,12 @@ const eventPrinter: TablePrinter = {
   },
 };
 
-const leasePrinter: TablePrinter = {
+export const leasePrinter: TablePrinter = {
   columns: [name, col('Holder'), ageCol],
   cells: (obj, now) => [obj.metadata.name, (obj as Lease).spec?.holderIdentity ?? '', age(obj, now)],
 };
 
-const deploymentPrinter: TablePrinter = {
+export const deploymentPrinter: TablePrinter = {
   columns: [name, col('Ready'), col('Up-to-date', 'integer'), col('Available', 'integer'), ageCol, col('Containers', 'string', 1), col('Images', 'string', 1), col('Selector', 'string', 1)],
   cells(obj, now) {
     const d = obj as Deployment;
@@ -102,7 +102,7 @@ const deploymentPrinter: TablePrinter = {
     return [d.metadata.name, `${d.status?.readyReplicas ?? 0}/${d.spec?.replicas ?? 0}`, d.status?.updatedReplicas ?? 0, d.status?.availableReplicas ?? 0, age(d, now), cs.map((c) => c.name).join(','), cs.map((c) => c.image).join(','), labelSelectorString(d.spec?.selector)];
   },
 };
-const replicaSetPrinter: TablePrinter = {
+export const replicaSetPrinter: TablePrinter = {
   columns: [name, col('Desired', 'integer'), col('Current', 'integer'), col('Ready', 'integer'), ageCol, col('Containers', 'string', 1), col('Images', 'string', 1), col('Selector', 'string', 1)],
   cells(obj, now) {
     const r = obj as ReplicaSet;
@@ -111,24 +111,10 @@ const replicaSetPrinter: TablePrinter = {
   },
 };
 
-const componentStatusPrinter: TablePrinter = {
+export const componentStatusPrinter: TablePrinter = {
   columns: [name, col('Status'), col('Message'), col('Error')],
   cells(obj) {
     const c = ((obj.conditions ?? []) as Array<{ type: string; status: string; message?: string; error?: string }>).find((x) => x.type === 'Healthy');
     return [obj.metadata.name, c?.status === 'True' ? 'Healthy' : 'Unhealthy', c?.message ?? '', c?.error ?? ''];
   },
 };
-
-const printers: Record<string, TablePrinter> = {
-  '/componentstatuses': componentStatusPrinter,
-  '/pods': podPrinter, '/nodes': nodePrinter, '/namespaces': namespacePrinter, '/services': servicePrinter,
-  '/endpoints': endpointsPrinter, '/configmaps': configMapPrinter, '/secrets': secretPrinter, '/serviceaccounts': serviceAccountPrinter,
-  '/events': eventPrinter, 'coordination.k8s.io/leases': leasePrinter, 'apps/deployments': deploymentPrinter, 'apps/replicasets': replicaSetPrinter,
-};
-
-/** The printer of `group`/`resource`, or the default (NAME, AGE). */
-export function printerFor(group: string, resource: string): TablePrinter {
-  return printers[`${group}/${resource}`] ?? defaultPrinter;
-}
-
-export type { KubeObject };

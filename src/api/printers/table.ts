@@ -3,7 +3,7 @@
  * pkg/printers/internalversion/printers.go): a printer per resource gives column
  * definitions and the cells of one object.
  */
-import type { KubeObject } from '../../api/object.js';
+import type { KubeObject } from '../object.js';
 
 /** meta/v1 TableColumnDefinition. */
 export interface TableColumnDefinition { name: string; type: string; format: string; description: string; priority: number }

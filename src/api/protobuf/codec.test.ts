@@ -3,7 +3,11 @@ import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import protobuf from 'protobufjs';
 import 'protobufjs/ext/descriptor/index.js';
-import { decodeProtobufObject } from './codec.js';
+import { decodeProtobufObject as decodeWith } from './codec.js';
+import { builtinResourceTable } from '../builtin-resources.js';
+
+const table = builtinResourceTable();
+const decodeProtobufObject = (body: Buffer) => decodeWith(body, (apiVersion, kind) => table.byKind(apiVersion, kind)?.protobufMessage);
 
 const root = (protobuf.Root as unknown as { fromDescriptor(d: unknown): protobuf.Root }).fromDescriptor(createRequire(import.meta.url)('./descriptors.json'));
 

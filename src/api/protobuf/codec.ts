@@ -29,12 +29,6 @@ function getRoot(): protobuf.Root {
   return root;
 }
 
-/** Proto package of an API group. */
-const PACKAGES: Record<string, string> = {
-  '': 'k8s.io.api.core', apps: 'k8s.io.api.apps', 'coordination.k8s.io': 'k8s.io.api.coordination',
-  autoscaling: 'k8s.io.api.autoscaling', policy: 'k8s.io.api.policy', 'meta.k8s.io': 'k8s.io.apimachinery.pkg.apis.meta',
-};
-
 export const isProtobufContentType = (ct: string | undefined): boolean => !!ct && ct.toLowerCase().startsWith('application/vnd.kubernetes.protobuf');
 
 const pad = (n: number, w = 2): string => String(n).padStart(w, '0');
@@ -111,19 +105,25 @@ function toJson(msg: protobuf.Message | Record<string, unknown>, type: protobuf.
   return out;
 }
 
-/** Decodes a protobuf request body into an API object (apiVersion/kind from the envelope). */
-export function decodeProtobufObject(body: Buffer): KubeObject {
+/** Gives the fully-qualified protobuf message of a kind (from the resource table), if it has one. */
+export type ProtobufMessageResolver = (apiVersion: string, kind: string) => string | undefined;
+
+/**
+ * Decodes a protobuf request body into an API object (apiVersion/kind from the
+ * envelope). The message comes from `messageOf`; kinds it does not know are looked up
+ * among meta/v1's (DeleteOptions, ...). Throws Error on malformed input or an unknown kind.
+ */
+export function decodeProtobufObject(body: Buffer, messageOf: ProtobufMessageResolver): KubeObject {
   if (body.length < 4 || !body.subarray(0, 4).equals(MAGIC)) throw new Error('protobuf body does not start with the k8s magic number');
   const r = getRoot();
   const Unknown = r.lookupType('k8s.io.apimachinery.pkg.runtime.Unknown');
   const env = Unknown.decode(body.subarray(4)) as unknown as { typeMeta?: { apiVersion?: string; kind?: string }; raw?: Uint8Array };
   const apiVersion = env.typeMeta?.apiVersion ?? '';
   const kind = env.typeMeta?.kind ?? '';
-  const [group, version] = apiVersion.includes('/') ? apiVersion.split('/') : ['', apiVersion];
-  const pkg = PACKAGES[group];
-  if (!pkg || !version || !kind) throw new Error(`no protobuf message known for ${apiVersion}, Kind=${kind}`);
+  if (!kind) throw new Error(`no protobuf message known for ${apiVersion}, Kind=${kind}`);
+  const message = messageOf(apiVersion, kind);
   let type: protobuf.Type;
-  try { type = r.lookupType(`${pkg}.${version}.${kind}`); } catch {
+  try { type = r.lookupType(message ?? `k8s.io.apimachinery.pkg.apis.meta.v1.${kind}`); } catch {
     try { type = r.lookupType(`k8s.io.apimachinery.pkg.apis.meta.v1.${kind}`); } catch { throw new Error(`no protobuf message known for ${apiVersion}, Kind=${kind}`); }
   }
   const msg = type.decode(env.raw ?? new Uint8Array());

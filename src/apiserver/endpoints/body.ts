@@ -5,7 +5,7 @@
 import type { IncomingMessage } from 'node:http';
 import YAML from 'yaml';
 import { badRequest, tooLarge, unsupportedMediaType } from '../../machinery/errors.js';
-import { decodeProtobufObject, isProtobufContentType } from '../../api/protobuf/codec.js';
+import { decodeProtobufObject, isProtobufContentType, type ProtobufMessageResolver } from '../../api/protobuf/codec.js';
 
 export const MAX_BODY_BYTES = 3 * 1024 * 1024;
 
@@ -25,11 +25,15 @@ export function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<
   });
 }
 
-/** Decodes a body by content type (JSON for *json*, YAML for *yaml*). Throws 400 on malformed input. */
-export function decodeBody(raw: Buffer, contentType: string | undefined): unknown {
+/**
+ * Decodes a body by content type (JSON for *json*, YAML for *yaml*, Kubernetes protobuf
+ * with the message `messageOf` names). Throws 400 on malformed input, 415 on an
+ * unsupported type.
+ */
+export function decodeBody(raw: Buffer, contentType: string | undefined, messageOf: ProtobufMessageResolver = () => undefined): unknown {
   const ct = (contentType ?? 'application/json').toLowerCase();
   if (isProtobufContentType(ct)) {
-    try { return decodeProtobufObject(raw); } catch (e) { throw badRequest(`error decoding protobuf body: ${(e as Error).message}`); }
+    try { return decodeProtobufObject(raw, messageOf); } catch (e) { throw badRequest(`error decoding protobuf body: ${(e as Error).message}`); }
   }
   const text = raw.toString('utf8');
   if (!text.trim()) throw badRequest('the request body is empty');

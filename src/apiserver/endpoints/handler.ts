@@ -5,17 +5,18 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { KubeList, KubeObject } from '../../api/object.js';
-import { kinds } from '../../api/kinds.js';
 import { badRequest, internalError, methodNotAllowed, notFoundPath, StatusError, unauthorized, unsupportedMediaType, type Status } from '../../machinery/errors.js';
 import type { Authenticator } from '../authn/authenticator.js';
 import type { DeleteOptions, ListOptions, PatchType, Registry, RequestContext, RestStorage, UserInfo } from '../registry/rest.js';
+import type { Duplex } from 'node:stream';
+import { rejectUpgrade } from '../../machinery/http-upgrade.js';
 import { buildDiscovery, type DiscoveryDocs } from '../discovery.js';
 import { buildOpenApi, type OpenApiDocs } from '../openapi.js';
 import { decodeBody, readBody } from './body.js';
+import { isProtobufContentType, type ProtobufMessageResolver } from '../../api/protobuf/codec.js';
 import { parseRequestInfo, type RequestInfo } from './request-info.js';
 import { toTable, wantsTable } from './table.js';
 import { serveWatch } from './watch.js';
-import { proxyPodLogs, type KubeletClientConfig } from './pod-logs.js';
 import { createApiServerMetrics, type ApiServerMetrics } from '../metrics.js';
 
 export const VERSION_INFO = {
@@ -33,11 +34,12 @@ export interface HandlerOptions {
   metrics?: ApiServerMetrics;
   authenticators: Authenticator[];
   serverAddress: string;
-  kubeletClient?: KubeletClientConfig;
   log?: (msg: string) => void;
 }
 
 export type Handler = (req: IncomingMessage, res: ServerResponse) => void;
+/** Handles an HTTP Upgrade (the server's 'upgrade' event). */
+export type UpgradeHandler = (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
 
 /** Writes `body` as JSON with `code`. */
 export function writeJson(res: ServerResponse, code: number, body: unknown): void {
@@ -54,11 +56,14 @@ function writeError(res: ServerResponse, err: unknown, log?: (m: string) => void
 }
 
 /** Creates the handler. */
-export function createHandler(opts: HandlerOptions): Handler {
-  const discovery: DiscoveryDocs = buildDiscovery(opts.registry.resources(), opts.serverAddress);
-  const openapi: OpenApiDocs = buildOpenApi(kinds);
+export function createHandler(opts: HandlerOptions): Handler & { upgrade: UpgradeHandler } {
+  // Discovery and OpenAPI are derived from the resource table, rebuilt after it changes.
+  let docs: { discovery: DiscoveryDocs; openapi: OpenApiDocs } | undefined;
+  opts.registry.table.onChange(() => { docs = undefined; });
+  const derived = () => (docs ??= { discovery: buildDiscovery(opts.registry.resources(), opts.serverAddress), openapi: buildOpenApi(opts.registry.table.served()) });
   const metrics = opts.metrics ?? createApiServerMetrics();
-  return (req, res) => {
+  const messageOf: ProtobufMessageResolver = (apiVersion, kind) => opts.registry.table.byKind(apiVersion, kind)?.protobufMessage;
+  const handler = (req: IncomingMessage, res: ServerResponse): void => {
     const t0 = performance.now();
     const m: RequestMetrics = {};
     res.on('finish', () => {
@@ -68,12 +73,34 @@ export function createHandler(opts: HandlerOptions): Handler {
     });
     handle(req, res, m).catch((err) => writeError(res, err, opts.log));
   };
+  /** Upgrade requests (exec, attach, portforward): authenticated, routed to the subresource's connecter. */
+  const upgrade: UpgradeHandler = (req, socket, head) => {
+    void (async () => {
+      const user = authenticate(req);
+      if (!user) throw unauthorized();
+      const url = new URL(req.url ?? '/', 'https://apiserver');
+      const info = parseRequestInfo(url.pathname);
+      if (!info?.isResourceRequest || !info.name || !info.subresource) throw notFoundPath();
+      const storage = opts.registry.lookup(info.group, info.version, info.resource, info.subresource);
+      if (!storage?.connect) throw notFoundPath();
+      const ctx: RequestContext = { user, namespace: storage.info.namespaced ? info.namespace : '' };
+      await storage.connect(ctx, info.name, { req, query: url.searchParams, upgrade: { socket, head } });
+    })().catch((err) => {
+      const se = err instanceof StatusError ? err : internalError(err);
+      rejectUpgrade(socket, se.code, se.status);
+    });
+  };
+  return Object.assign(handler, { upgrade });
+
+  function authenticate(req: IncomingMessage): UserInfo | undefined {
+    for (const a of opts.authenticators) { const u = a.authenticate(req); if (u) return u; }
+    return undefined;
+  }
 
   async function handle(req: IncomingMessage, res: ServerResponse, m: RequestMetrics): Promise<void> {
     const url = new URL(req.url ?? '/', 'https://apiserver');
     const path = url.pathname.replace(/\/+$/, '') || '/';
-    let user: UserInfo | undefined;
-    for (const a of opts.authenticators) { user = a.authenticate(req); if (user) break; }
+    let user = authenticate(req);
     if (!user && !PUBLIC_PATHS.has(path)) throw unauthorized();
     user ??= { username: 'system:anonymous', groups: ['system:unauthenticated'] };
 
@@ -89,6 +116,7 @@ export function createHandler(opts: HandlerOptions): Handler {
       res.end(await metrics.registry.metrics());
       return;
     }
+    const { discovery, openapi } = derived();
     if (path === '/openapi/v3') return writeJson(res, 200, openapi.root);
     if (path.startsWith('/openapi/v3/')) {
       const doc = openapi.doc(path.slice('/openapi/v3/'.length));
@@ -127,12 +155,12 @@ export function createHandler(opts: HandlerOptions): Handler {
     const method = req.method ?? 'GET';
     if (storage?.warning) res.setHeader('Warning', `299 - ${JSON.stringify(storage.warning)}`);
 
-    if (info.subresource === 'log' && info.resource === 'pods' && info.group === '') {
-      if (method !== 'GET') throw methodNotAllowed(`the server does not allow this method on the requested resource`);
-      if (!opts.kubeletClient) throw notFoundPath('pod logs are not available: no kubelet client configured');
-      return proxyPodLogs(req, res, main, ctx, info.name, q, opts.kubeletClient);
-    }
     if (!storage) throw notFoundPath();
+    if (storage.connect) {
+      if (!(storage.connectMethods ?? ['GET']).includes(method) || !info.name) throw methodNotAllowed('the server does not allow this method on the requested resource');
+      return storage.connect(ctx, info.name, { req, res, query: q });
+    }
+    const printer = opts.registry.table.printerOf(main.info.group, main.info.plural);
     const listOpts = (): ListOptions => ({
       labelSelector: q.get('labelSelector') ?? undefined, fieldSelector: q.get('fieldSelector') ?? undefined,
       resourceVersion: q.get('resourceVersion') ?? undefined, resourceVersionMatch: (q.get('resourceVersionMatch') as ListOptions['resourceVersionMatch']) ?? undefined,
@@ -146,7 +174,7 @@ export function createHandler(opts: HandlerOptions): Handler {
       return (fn as (...a: unknown[]) => unknown).bind(storage) as NonNullable<RestStorage[K]>;
     };
     const respondObject = (code: number, obj: KubeObject): void => {
-      if (table && !info.subresource) writeJson(res, code, toTable(main.info, [obj], obj.metadata?.resourceVersion, includeObject));
+      if (table && !info.subresource) writeJson(res, code, toTable(printer, [obj], obj.metadata?.resourceVersion, includeObject));
       else writeJson(res, code, obj);
     };
 
@@ -162,22 +190,22 @@ export function createHandler(opts: HandlerOptions): Handler {
           res.on('close', done);
           return serveWatch(req, res, (signal) => w(ctx, { ...wopts, signal }), {
             timeoutSeconds: q.has('timeoutSeconds') ? Number(q.get('timeoutSeconds')) : undefined,
-            transform: table ? (obj, first) => toTable(main.info, [obj], obj.metadata?.resourceVersion, includeObject, !first) : undefined,
+            transform: table ? (obj, first) => toTable(printer, [obj], obj.metadata?.resourceVersion, includeObject, !first) : undefined,
           });
         }
         const list = await need('list')(ctx, listOpts()) as KubeList;
-        if (table) return writeJson(res, 200, toTable(main.info, list.items, list.metadata.resourceVersion, includeObject, false, { continue: list.metadata.continue, remainingItemCount: list.metadata.remainingItemCount }));
+        if (table) return writeJson(res, 200, toTable(printer, list.items, list.metadata.resourceVersion, includeObject, false, { continue: list.metadata.continue, remainingItemCount: list.metadata.remainingItemCount }));
         return writeJson(res, 200, list);
       }
       case 'POST': {
         if (info.name && !info.subresource) throw methodNotAllowed('the server does not allow this method on the requested resource');
-        const body = decodeBody(await readBody(req), req.headers['content-type']) as KubeObject;
+        const body = decodeBody(await readBody(req), req.headers['content-type'], messageOf) as KubeObject;
         const created = await need('create')(ctx, body, info.name || undefined);
         return respondObject((created as unknown as Status).kind === 'Status' ? ((created as unknown as Status).code ?? 201) : 201, created);
       }
       case 'PUT': {
         if (!info.name) throw methodNotAllowed('the server does not allow this method on the requested resource');
-        const body = decodeBody(await readBody(req), req.headers['content-type']) as KubeObject;
+        const body = decodeBody(await readBody(req), req.headers['content-type'], messageOf) as KubeObject;
         const r = await need('update')(ctx, info.name, body);
         return respondObject(r.created ? 201 : 200, r.object);
       }
@@ -195,14 +223,19 @@ export function createHandler(opts: HandlerOptions): Handler {
       case 'DELETE': {
         const raw = await readBody(req);
         let dopts: DeleteOptions = {};
-        if (raw.length && raw.toString().trim()) {
-          const parsed = decodeBody(raw, 'application/json');
-          if (typeof parsed !== 'object' || parsed === null) throw badRequest('DeleteOptions must be a JSON object');
-          dopts = parsed as DeleteOptions;
+        if (raw.length && (isProtobufContentType(req.headers['content-type']) || raw.toString().trim())) {
+          // DeleteOptions in the body: JSON, or protobuf from client-go (kubectl drain).
+          const parsed = decodeBody(raw, req.headers['content-type'] ?? 'application/json', messageOf);
+          if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw badRequest('DeleteOptions must be a JSON object');
+          const { metadata: _m, apiVersion: _a, kind: _k, ...rest } = parsed as Record<string, unknown>;
+          dopts = rest as DeleteOptions;
         }
         if (q.has('gracePeriodSeconds')) dopts.gracePeriodSeconds = Number(q.get('gracePeriodSeconds'));
         if (q.has('propagationPolicy')) dopts.propagationPolicy = q.get('propagationPolicy') as DeleteOptions['propagationPolicy'];
-        if (q.get('dryRun') === 'All') ctx.dryRun = true;
+        if (q.getAll('dryRun').length) dopts.dryRun = q.getAll('dryRun');
+        const dryRun = dopts.dryRun ?? [];
+        if (!Array.isArray(dryRun) || dryRun.some((d) => d !== 'All')) throw badRequest(`Invalid value: ${JSON.stringify(dryRun)}: supported values: "All"`);
+        ctx.dryRun = dryRun.includes('All');
         if (!info.name) return writeJson(res, 200, await need('deleteCollection')(ctx, dopts, listOpts()));
         const r = await need('delete')(ctx, info.name, dopts);
         return writeJson(res, 200, r.object);

@@ -4,8 +4,7 @@
  * watch event's object into a meta.k8s.io/v1 Table of the resource's printer.
  */
 import type { KubeObject } from '../../api/object.js';
-import type { ResourceInfo } from '../../api/resource-info.js';
-import { printerFor } from '../printers/printers.js';
+import type { TablePrinter } from '../../api/printers/table.js';
 
 /** True when the Accept header asks for a Table first. */
 export function wantsTable(accept: string | undefined): boolean {
@@ -14,9 +13,8 @@ export function wantsTable(accept: string | undefined): boolean {
   return !!first && first.includes('g=meta.k8s.io');
 }
 
-/** Builds the Table; `includeObject` None | Metadata (default) | Object. */
-export function toTable(info: ResourceInfo, objects: KubeObject[], resourceVersion: string | undefined, includeObject = 'Metadata', noHeaders = false, extra: { continue?: string; remainingItemCount?: number } = {}): KubeObject {
-  const printer = printerFor(info.group, info.plural);
+/** Builds the Table with `printer`'s columns; `includeObject` None | Metadata (default) | Object. */
+export function toTable(printer: TablePrinter, objects: KubeObject[], resourceVersion: string | undefined, includeObject = 'Metadata', noHeaders = false, extra: { continue?: string; remainingItemCount?: number } = {}): KubeObject {
   const now = Date.now();
   return {
     kind: 'Table', apiVersion: 'meta.k8s.io/v1',

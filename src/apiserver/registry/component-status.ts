@@ -5,7 +5,7 @@
  * while the storage answers.
  */
 import type { KubeObject } from '../../api/object.js';
-import { groupVersion, type KindDefinition } from '../../api/resource-info.js';
+import { groupVersion, type ResourceDefinition } from '../../api/resource-definition.js';
 import type { Lease } from '../../api/coordination/v1/types.js';
 import type { Storage } from '../../storage/interface.js';
 import { notFound } from '../../machinery/errors.js';
@@ -13,7 +13,7 @@ import type { RestStorage } from './rest.js';
 
 const COMPONENTS: Record<string, string | undefined> = { scheduler: 'kube-scheduler', 'controller-manager': 'kube-controller-manager', 'etcd-0': undefined };
 
-export function componentStatusStorage(kind: KindDefinition, storage: Storage, leaseKey: (name: string) => string): RestStorage {
+export function componentStatusStorage(kind: ResourceDefinition, storage: Storage, leaseKey: (name: string) => string): RestStorage {
   const check = async (name: string): Promise<KubeObject> => {
     const lease = COMPONENTS[name];
     let healthy = true;

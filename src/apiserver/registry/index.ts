@@ -1,64 +1,107 @@
 /**
- * Builds the apiserver's registry: one GenericStore per kind with its strategy, plus
- * the subresources, keyed `group/resource[/subresource]`.
+ * Builds the apiserver's registry from the resource table: one GenericStore per stored
+ * kind with its strategy and the admission chain, the subresources each kind declares
+ * (status, scale, binding, finalize, and the connecters log/exec/attach/portforward),
+ * and the virtual kinds' storages. Kinds added to the table later (CRDs) get their
+ * stores when first looked up.
  */
-import type { ResourceInfo } from '../../api/resource-info.js';
-import { kinds, virtualKinds } from '../../api/kinds.js';
-import { componentStatusStorage } from './component-status.js';
+import type { KubeObject } from '../../api/object.js';
+import type { ResourceDefinition, ResourceInfo, StrategyDeps } from '../../api/resource-definition.js';
+import type { ResourceTable } from '../../api/resource-table.js';
 import type { Storage } from '../../storage/interface.js';
-import { defaultStrategy, type Strategy } from './strategy.js';
+import { isStorageError } from '../../storage/errors.js';
+import type { AdmissionChain } from '../admission/chain.js';
+import { defaultAdmissionChain } from '../admission/default-chain.js';
+import { componentStatusStorage } from './component-status.js';
+import { podLogStorage, type KubeletClientConfig } from './connecters/pod-log.js';
+import { podStreamStorage } from './connecters/pod-stream.js';
+import { strategyFor } from './strategy.js';
 import { GenericStore } from './store.js';
 import { bindingStorage, finalizeStorage, scaleStorage, statusStorage } from './subresources.js';
-import { podStrategy } from './strategies/pod.js';
-import { serviceStrategy } from './strategies/service.js';
-import { namespaceStrategy } from './strategies/namespace.js';
-import { deploymentStrategy, replicaSetStrategy } from './strategies/workload.js';
 import type { Registry, RestStorage } from './rest.js';
 
 export interface RegistryOptions {
+  /** The served kinds. */
+  table: ResourceTable;
   /** Service cluster IP range. Default 10.96.0.0/12. */
   serviceCIDR?: string;
   clock?: () => Date;
+  /** Admission chain; default: upstream's order of the plugins k8ts has (default-chain.ts). */
+  admission?: AdmissionChain;
+  /** Client certificate for kubelet APIs; without it the connecters (log, exec...) are not served. */
+  kubeletClient?: Omit<KubeletClientConfig, 'nodes'>;
 }
 
-/** Creates every store over `storage`. */
-export function createRegistry(storage: Storage, opts: RegistryOptions = {}): Registry {
-  const map = new Map<string, RestStorage>();
-  const stores = new Map<string, GenericStore>();
-  let namespaces: GenericStore;
-  const namespaceLookup = async (name: string) => {
-    try { return await storage.get(namespaces.key('', name)); } catch { return undefined; }
-  };
-  const strategies: Record<string, () => Strategy> = {
-    '/pods': podStrategy,
-    '/namespaces': namespaceStrategy,
-    '/services': () => serviceStrategy(opts.serviceCIDR ?? '10.96.0.0/12', async () => (await storage.list(stores.get('/services')!.prefix())).items),
-    'apps/deployments': deploymentStrategy,
-    'apps/replicasets': replicaSetStrategy,
-  };
-  for (const kind of kinds) {
-    const id = `${kind.info.group}/${kind.info.plural}`;
-    const strategy = strategies[id]?.() ?? defaultStrategy(kind);
-    const store = new GenericStore({ storage, strategy, namespaceLookup, clock: opts.clock });
-    stores.set(id, store);
-    map.set(id, store);
-    for (const sub of kind.info.subresources ?? []) {
-      if (sub === 'status') map.set(`${id}/status`, statusStorage(store));
-      if (sub === 'scale') map.set(`${id}/scale`, scaleStorage(store));
+type SubresourceFactory = (main: GenericStore, stores: (def: ResourceDefinition) => GenericStore, kc?: KubeletClientConfig) => RestStorage | undefined;
+
+/** Subresources by name: how each is built over its parent's store. */
+const SUBRESOURCES: Record<string, SubresourceFactory> = {
+  status: (main) => statusStorage(main),
+  scale: (main) => scaleStorage(main),
+  binding: (main) => bindingStorage(main),
+  finalize: (main) => finalizeStorage(main),
+  log: (main, _s, kc) => (kc ? podLogStorage(main, kc) : undefined),
+  exec: (main, _s, kc) => (kc ? podStreamStorage(main, 'exec', kc) : undefined),
+  attach: (main, _s, kc) => (kc ? podStreamStorage(main, 'attach', kc) : undefined),
+  portforward: (main, _s, kc) => (kc ? podStreamStorage(main, 'portforward', kc) : undefined),
+};
+
+/** Creates the registry over `storage` for the kinds of `opts.table`. */
+export function createRegistry(storage: Storage, opts: RegistryOptions): Registry {
+  const { table } = opts;
+  const clock = opts.clock ?? (() => new Date());
+  const stores = new Map<ResourceDefinition, GenericStore>();
+  const storages = new Map<string, RestStorage>();
+  const storeOf = (def: ResourceDefinition): GenericStore => {
+    let s = stores.get(def);
+    if (!s) {
+      s = new GenericStore({ storage, strategy: strategyFor(def, deps), admission, clock });
+      stores.set(def, s);
     }
-  }
-  namespaces = stores.get('/namespaces')!;
-  map.set('/pods/binding', bindingStorage(stores.get('/pods')!));
-  map.set('/namespaces/finalize', finalizeStorage(namespaces));
-  const leases = stores.get('coordination.k8s.io/leases')!;
-  const cs = virtualKinds.find((k) => k.info.plural === 'componentstatuses')!;
-  map.set('/componentstatuses', componentStatusStorage(cs, storage, (name) => leases.key('kube-system', name)));
-  const infos: ResourceInfo[] = [...kinds, ...virtualKinds].map((k) => k.info);
+    return s;
+  };
+  const deps: StrategyDeps = {
+    serviceCIDR: opts.serviceCIDR ?? '10.96.0.0/12',
+    listAll: async (def) => (await storage.list<KubeObject>(storeOf(def).prefix())).items,
+    clock,
+  };
+  const namespaces = table.get('', 'v1', 'namespaces');
+  const admission = opts.admission ?? defaultAdmissionChain(async (name) => {
+    if (!namespaces) return undefined;
+    try { return await storage.get(storeOf(namespaces).key('', name)); } catch (err) { if (isStorageError(err, 'KeyNotFound')) return undefined; throw err; }
+  });
+  const leases = table.get('coordination.k8s.io', 'v1', 'leases');
+  const virtual = (def: ResourceDefinition): RestStorage | undefined =>
+    def.info.group === '' && def.info.plural === 'componentstatuses' && leases
+      ? componentStatusStorage(def, storage, (name) => storeOf(leases).key('kube-system', name))
+      : undefined;
+  const nodes = table.get('', 'v1', 'nodes');
+  const kc = opts.kubeletClient && nodes ? { ...opts.kubeletClient, nodes: storeOf(nodes) } : undefined;
+
+  const build = (def: ResourceDefinition, subresource: string | undefined): RestStorage | undefined => {
+    const serving = def.serving ?? 'stored';
+    if (serving === 'request') return undefined;
+    if (serving === 'virtual') return subresource ? undefined : virtual(def);
+    const main = storeOf(def);
+    if (!subresource) return main;
+    if (!(def.info.subresources ?? []).includes(subresource)) return undefined;
+    return SUBRESOURCES[subresource]?.(main, storeOf, kc);
+  };
+  // Kinds removed from the table lose their storages.
+  table.onChange(() => {
+    storages.clear();
+    for (const def of [...stores.keys()]) if (!table.get(def.info.group, def.info.version, def.info.plural)) stores.delete(def);
+  });
   return {
-    resources: () => infos,
+    resources: (): ResourceInfo[] => table.served().map((d) => d.info),
     lookup: (group, version, resource, subresource) => {
-      const s = map.get(`${group}/${resource}${subresource ? '/' + subresource : ''}`);
-      return s && s.info.version === version ? s : undefined;
+      const id = `${group}/${version}/${resource}/${subresource ?? ''}`;
+      if (storages.has(id)) return storages.get(id);
+      const def = table.get(group, version, resource);
+      const s = def && build(def, subresource);
+      if (s) storages.set(id, s);
+      return s;
     },
+    table,
   };
 }

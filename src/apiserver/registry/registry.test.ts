@@ -1,3 +1,4 @@
+import { builtinResourceTable } from '../../api/builtin-resources.js';
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { KubeObject } from '../../api/object.js';
@@ -5,6 +6,7 @@ import type { Storage } from '../../storage/interface.js';
 import { openSqliteStorage } from '../../storage/sqlite/sqlite-storage.js';
 import { StatusError } from '../../machinery/errors.js';
 import { createRegistry } from './index.js';
+import { widgetDefinition } from '../../api/resource-table.test.js';
 import type { Registry, RequestContext, WatchEvent } from './rest.js';
 
 const ctx = (namespace = 'default'): RequestContext => ({ user: { username: 'admin', groups: ['system:masters'] }, namespace });
@@ -20,7 +22,7 @@ describe('registry over SQLite', () => {
   const pods = () => reg.lookup('', 'v1', 'pods')!;
   before(async () => {
     storage = await openSqliteStorage({ path: ':memory:', compactIntervalMs: 0 });
-    reg = createRegistry(storage);
+    reg = createRegistry(storage, { table: builtinResourceTable() });
     for (const name of ['default', 'other']) await reg.lookup('', 'v1', 'namespaces')!.create!(ctx(''), { metadata: { name } });
   });
   after(() => storage.close());
@@ -145,3 +147,23 @@ describe('registry over SQLite', () => {
     assert.equal((await status(nss.get!(ctx(''), 'tmp'))).code, 404);
   });
 });
+
+describe('registry: kinds added to the table at run time', () => {
+  it('are served once added and gone once removed', async () => {
+    const storage = await openSqliteStorage({ path: ':memory:', compactIntervalMs: 0 });
+    const table = builtinResourceTable();
+    const reg = createRegistry(storage, { table });
+    await reg.lookup('', 'v1', 'namespaces')!.create!(ctx(''), { metadata: { name: 'default' } });
+    assert.equal(reg.lookup('example.com', 'v1', 'widgets'), undefined);
+    table.add(widgetDefinition);
+    const widgets = reg.lookup('example.com', 'v1', 'widgets')!;
+    assert.ok(reg.resources().some((r) => r.plural === 'widgets'));
+    const w = await widgets.create!(ctx(), { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w1' } });
+    assert.equal(w.metadata.namespace, 'default');
+    assert.equal((await widgets.get!(ctx(), 'w1')).kind, 'Widget');
+    table.remove('example.com', 'v1', 'widgets');
+    assert.equal(reg.lookup('example.com', 'v1', 'widgets'), undefined);
+    await storage.close();
+  });
+});
+

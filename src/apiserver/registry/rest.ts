@@ -5,8 +5,11 @@
  * the {@link RestStorage} for `group/resource[/subresource]` and calls it; every
  * failure is thrown as a StatusError (machinery/errors.ts).
  */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { KubeList, KubeObject } from '../../api/object.js';
-import type { ResourceInfo } from '../../api/resource-info.js';
+import type { ResourceInfo } from '../../api/resource-definition.js';
+import type { ResourceTable } from '../../api/resource-table.js';
 
 /** The authenticated user (upstream user.Info). */
 export interface UserInfo { username: string; uid?: string; groups: string[]; extra?: Record<string, string[]> }
@@ -49,6 +52,19 @@ export interface DeleteOptions {
 export type PatchType = 'json' | 'merge' | 'strategic' | 'apply';
 
 /**
+ * One request to a streaming subresource (upstream rest.Connecter): plain HTTP with
+ * `res` to answer on, or an Upgrade (WebSocket/SPDY) with the raw socket.
+ */
+export interface ConnectRequest {
+  req: IncomingMessage;
+  query: URLSearchParams;
+  /** Set for plain HTTP requests. */
+  res?: ServerResponse;
+  /** Set for Upgrade requests. */
+  upgrade?: { socket: Duplex; head: Buffer };
+}
+
+/**
  * One resource or subresource. Methods a resource does not support are absent; the
  * HTTP layer answers 405 MethodNotAllowed for them.
  */
@@ -72,10 +88,16 @@ export interface RestStorage {
   /** `deleted: false` when deletion is pending (grace period, finalizers): HTTP 202 with the object. */
   delete?(ctx: RequestContext, name: string, opts: DeleteOptions): Promise<{ object: KubeObject; deleted: boolean }>;
   deleteCollection?(ctx: RequestContext, opts: DeleteOptions, listOpts: ListOptions): Promise<KubeList>;
+  /** Streaming subresources (log, exec, attach, portforward, proxy): answers the request itself. Throws StatusError before answering. */
+  connect?(ctx: RequestContext, name: string, request: ConnectRequest): Promise<void>;
+  /** HTTP methods `connect` serves, e.g. ['GET'] for log, ['GET', 'POST'] for exec. */
+  readonly connectMethods?: string[];
 }
 
 /** All storages of the apiserver, keyed `group/resource` or `group/resource/subresource` ('' group for core). */
 export interface Registry {
+  /** The served kinds (discovery, OpenAPI and printers read it). */
+  readonly table: ResourceTable;
   /** Every served main resource, for discovery. */
   resources(): ResourceInfo[];
   lookup(group: string, version: string, resource: string, subresource?: string): RestStorage | undefined;

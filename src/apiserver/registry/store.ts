@@ -1,26 +1,30 @@
 /**
  * The generic store (upstream k8s.io/apiserver/pkg/registry/generic/registry/store.go):
  * create/get/list/watch/update/patch/delete for every resource over the Storage
- * interface, with the per-resource differences in a {@link Strategy}. The order of
- * steps lives here only:
- *   create: namespace admission → generateName → prepareForCreate → defaults → admit →
- *           validate → beforeCreate → system fields → storage.create
+ * interface, with the per-resource differences in a {@link Strategy} and the admission
+ * chain run at fixed points. The order of steps lives here only:
+ *   create: generateName → prepareForCreate → defaults → mutating admission →
+ *           validate → validating admission → beforeCreate → system fields → storage.create
  *   update: (inside guaranteedUpdate) resourceVersion check → prepareForUpdate →
- *           defaults → admit → validateUpdate → generation → storage write, or delete
- *           when a deleting object's last finalizer is gone
- *   delete: preconditions → grace period → finalizers (pending) or storage.delete
+ *           defaults → mutating admission → validateUpdate → validating admission →
+ *           generation → storage write, or delete when a deleting object's last
+ *           finalizer is gone
+ *   delete: preconditions → validating admission → grace period → finalizers
+ *           (pending) or storage.delete
  */
 import { randomUUID } from 'node:crypto';
 import type { KubeList, KubeObject } from '../../api/object.js';
-import { groupVersion } from '../../api/resource-info.js';
+import { groupVersion } from '../../api/resource-definition.js';
 import type { Storage } from '../../storage/interface.js';
-import { alreadyExists, badRequest, conflict, forbidden, invalid, notFound, OPTIMISTIC_LOCK_MESSAGE, StatusError, type GroupResource } from '../../machinery/errors.js';
+import { alreadyExists, badRequest, conflict, invalid, notFound, OPTIMISTIC_LOCK_MESSAGE, StatusError, type GroupResource } from '../../machinery/errors.js';
 import { parseSelector, type Selector } from '../../machinery/labels.js';
 import { parseFieldSelector, type FieldSelector } from '../../machinery/fields.js';
 import { applyJsonPatch } from '../../machinery/patch/json-patch.js';
 import { applyMergePatch } from '../../machinery/patch/merge-patch.js';
 import { applyStrategicMergePatch } from '../../machinery/patch/strategic-merge-patch.js';
 import { specOf, type Strategy } from './strategy.js';
+import type { AdmissionChain } from '../admission/chain.js';
+import type { AdmissionAttributes, AdmissionOperation } from '../admission/interface.js';
 import { toStatusError } from './storage-errors.js';
 import type { DeleteOptions, ListOptions, PatchType, RequestContext, RestStorage, WatchEvent, WatchOptions } from './rest.js';
 import { rfc3339 } from '../../machinery/time.js';
@@ -32,13 +36,13 @@ export const now = (clock: () => Date = () => new Date(), plusSeconds = 0): stri
 const ALNUM = 'bcdfghjklmnpqrstvwxz2456789';
 const randomSuffix = (n = 5): string => Array.from({ length: n }, () => ALNUM[Math.floor(Math.random() * ALNUM.length)]).join('');
 
-/** Looks up whether a namespace exists and is active (NamespaceLifecycle admission). */
-export type NamespaceLookup = (name: string) => Promise<KubeObject | undefined>;
-
 export interface StoreOptions {
   storage: Storage;
   strategy: Strategy;
-  namespaceLookup?: NamespaceLookup;
+  /** Admission run on create, update and delete; none when absent. */
+  admission?: AdmissionChain;
+  /** '' for the main resource; the subresource this store serves otherwise ('status'). */
+  subresource?: string;
   clock?: () => Date;
 }
 
@@ -48,7 +52,8 @@ export class GenericStore implements RestStorage {
   readonly storage: Storage;
   readonly strategy: Strategy;
   protected readonly clock: () => Date;
-  private readonly namespaceLookup?: NamespaceLookup;
+  private readonly admission?: AdmissionChain;
+  private readonly subresourceName: string;
 
   constructor(opts: StoreOptions) {
     this.storage = opts.storage;
@@ -56,7 +61,12 @@ export class GenericStore implements RestStorage {
     this.info = opts.strategy.kind.info;
     this.gr = { group: this.info.group, resource: this.info.plural };
     this.clock = opts.clock ?? (() => new Date());
-    this.namespaceLookup = opts.namespaceLookup;
+    this.admission = opts.admission;
+    this.subresourceName = opts.subresource ?? '';
+  }
+
+  private attrs(ctx: RequestContext, operation: AdmissionOperation, name: string, object?: KubeObject, oldObject?: KubeObject): AdmissionAttributes {
+    return { operation, resource: this.info, subresource: this.subresourceName, namespace: this.info.namespaced ? ctx.namespace || (object?.metadata.namespace ?? '') : '', name, object, oldObject, user: ctx.user, dryRun: !!ctx.dryRun };
   }
 
   /** Storage key prefix of the resource (with a trailing '/'), optionally of one namespace. */
@@ -101,18 +111,15 @@ export class GenericStore implements RestStorage {
     this.checkBody(input);
     const obj = structuredClone(input);
     const ns = this.namespaceOf(ctx, obj);
-    if (this.info.namespaced && this.namespaceLookup) {
-      const nsObj = await this.namespaceLookup(ns);
-      if (!nsObj) throw notFound({ group: '', resource: 'namespaces' }, ns);
-      if (nsObj.metadata.deletionTimestamp) throw forbidden(`${this.info.plural} "${obj.metadata.name ?? obj.metadata.generateName}" is forbidden: unable to create new content in namespace ${ns} because it is being terminated`);
-    }
     if (!obj.metadata.name && obj.metadata.generateName) obj.metadata.name = obj.metadata.generateName + randomSuffix();
     const s = this.strategy;
     s.prepareForCreate(obj);
     s.kind.applyDefaults(obj);
-    await s.admit?.(ctx, obj);
+    const attrs = this.attrs({ ...ctx, namespace: ns }, 'CREATE', obj.metadata.name ?? '', obj);
+    await this.admission?.admit(attrs);
     const errs = s.validate(obj);
     if (errs.length) throw invalid(this.info.group, this.info.kind, obj.metadata.name ?? '', errs);
+    await this.admission?.validate(attrs);
     if (s.beforeCreate) {
       // Allocations (e.g. a Service IP) must not be judged for an object that exists.
       const exists = await this.storage.get(this.key(ns, obj.metadata.name!)).then(() => true, () => false);
@@ -177,10 +184,11 @@ export class GenericStore implements RestStorage {
         const rv = obj.metadata.resourceVersion;
         if (rv && rv !== current.metadata.resourceVersion) throw conflict(this.gr, name, OPTIMISTIC_LOCK_MESSAGE);
         this.checkBody(obj);
+        const attrs = this.attrs(ctx, 'UPDATE', name, obj, current);
         if (!internal) {
           s.prepareForUpdate(obj, current);
           s.kind.applyDefaults(obj);
-          await s.admit?.(ctx, obj, current);
+          await this.admission?.admit(attrs);
         }
         // System fields come from the stored object.
         const m = obj.metadata;
@@ -195,6 +203,7 @@ export class GenericStore implements RestStorage {
         // Registry-internal updates (binding, graceful deletion, finalize) are trusted.
         const errs = internal ? [] : s.validateUpdate(obj, current);
         if (errs.length) throw invalid(this.info.group, this.info.kind, name, errs);
+        if (!internal) await this.admission?.validate(attrs);
         if (s.tracksGeneration) m.generation = (o.generation ?? 1) + (specOf(obj) !== specOf(current) ? 1 : 0);
         else if (o.generation !== undefined) m.generation = o.generation;
         obj.apiVersion = groupVersion(this.info);
@@ -216,7 +225,7 @@ export class GenericStore implements RestStorage {
   }
 
   /** Whether an object with deletionTimestamp and no finalizers is removed on update (namespaces also need spec.finalizers empty). */
-  protected canFinishDeletion(obj: KubeObject): boolean { return this.strategy.canFinishDeletion?.(obj) ?? true; }
+  protected canFinishDeletion(obj: KubeObject): boolean { return this.strategy.canFinishDeletion(obj); }
 
   protected allowCreateOnUpdate(): boolean { return false; }
 
@@ -243,10 +252,11 @@ export class GenericStore implements RestStorage {
     if (pre.uid && pre.uid !== current.metadata.uid) throw conflict(this.gr, name, `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${current.metadata.uid}`);
     if (pre.resourceVersion && pre.resourceVersion !== current.metadata.resourceVersion) throw conflict(this.gr, name, `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${current.metadata.resourceVersion}`);
     if (opts.gracePeriodSeconds !== undefined && opts.gracePeriodSeconds < 0) opts = { ...opts, gracePeriodSeconds: 1 };
+    await this.admission?.validate(this.attrs(ctx, 'DELETE', name, undefined, current));
     const s = this.strategy;
-    const grace = s.gracePeriod ? s.gracePeriod(current, opts) : 0;
+    const grace = s.gracePeriod(current, opts);
     const policyFinalizer = opts.propagationPolicy === 'Foreground' ? 'foregroundDeletion' : opts.propagationPolicy === 'Orphan' ? 'orphan' : undefined;
-    const pendingByStrategy = s.beforeDelete?.(current, opts);
+    const pendingByStrategy = s.beforeDelete(current);
     const needsPending = grace > 0 || (current.metadata.finalizers ?? []).length > 0 || !!policyFinalizer || !!pendingByStrategy;
     if (!needsPending) {
       if (ctx.dryRun) return { object: this.decorate(current), deleted: true };

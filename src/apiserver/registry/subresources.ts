@@ -7,7 +7,7 @@
 import type { KubeObject } from '../../api/object.js';
 import type { Pod } from '../../api/core/v1/pod-types.js';
 import type { Namespace } from '../../api/core/v1/types.js';
-import { requestKinds } from '../../api/kinds.js';
+import { bindingDefinition } from '../../api/core/v1/binding.js';
 import { badRequest, conflict, invalid, notFound, OPTIMISTIC_LOCK_MESSAGE } from '../../machinery/errors.js';
 import { invalidValue } from '../../machinery/field-errors.js';
 import { labelSelectorString } from '../../machinery/labels.js';
@@ -81,7 +81,7 @@ export function bindingStorage(pods: GenericStore): RestStorage {
       const podName = binding.metadata?.name || name;
       if (!podName) throw badRequest('name is required for a binding');
       if (name && binding.metadata?.name && binding.metadata.name !== name) throw badRequest(`the name of the object (${binding.metadata.name}) does not match the name on the URL (${name})`);
-      const errs = requestKinds.binding.validate(binding);
+      const errs = bindingDefinition.validate(binding as never);
       if (errs.length) throw invalid('', 'Binding', podName, errs);
       await pods.guaranteedUpdate(ctx, podName, (current) => {
         if (!current) throw notFound(pods.gr, podName);

@@ -1,30 +1,33 @@
 /**
- * Garbage collector (upstream pkg/controller/garbagecollector, simplified to the
- * resources of this cluster): deletes objects all of whose owners are gone
+ * Garbage collector (upstream pkg/controller/garbagecollector): watches every stored
+ * resource of the resource table that can be listed, watched and deleted; deletes objects all of whose owners are gone
  * (background cascading deletion), and finishes `foregroundDeletion` (delete the
  * dependents, then drop the finalizer) and `orphan` (drop the dependents' owner
  * references, then drop the finalizer) on owners being deleted.
  */
 import type { KubeObject } from '../../api/object.js';
 import { isNotFound } from '../../machinery/errors.js';
-import { resources, type Client, type ResourceRef } from '../../client/interface.js';
+import type { Client, ResourceRef } from '../../client/interface.js';
+import { refOf } from '../../api/resource-definition.js';
+import type { ResourceTable } from '../../api/resource-table.js';
 import type { SharedIndexInformer, SharedInformerFactory } from '../../client/informers/types.js';
 import { metaNamespaceKey } from '../../client/informers/types.js';
 import { unwrapTombstone } from '../../client/informers/shared-informer.js';
 import { QueueController } from '../controller.js';
 
-/** Resources whose objects can own or be owned here. */
-const MONITORED: ResourceRef[] = [resources.pods, resources.replicasets, resources.deployments, resources.services, resources.endpoints, resources.configmaps, resources.secrets, resources.serviceaccounts];
-
 export class GarbageCollector extends QueueController {
   private readonly informersByRef = new Map<string, SharedIndexInformer>();
+  private readonly refs = new Map<string, ResourceRef>();
 
-  constructor(private readonly client: Client, informers: SharedInformerFactory) {
+  constructor(private readonly client: Client, informers: SharedInformerFactory, private readonly table: ResourceTable) {
     super('garbagecollector', informers);
-    for (const ref of MONITORED) {
+    const monitored = table.stored().filter((d) => ['list', 'watch', 'delete'].every((v) => d.info.verbs.includes(v)));
+    for (const def of monitored) {
+      const ref = refOf(def);
       const inf = informers.forResource(ref);
       inf.addIndexers({ ownerUID: (o) => (o.metadata.ownerReferences ?? []).map((r) => r.uid), uid: (o) => [o.metadata.uid!] });
-      const id = ref.resource;
+      const id = `${def.info.group}/${def.info.plural}`;
+      this.refs.set(id, ref);
       this.informersByRef.set(id, inf);
       const enqueue = (o: KubeObject): void => this.queue.add(`${id}|${metaNamespaceKey(o)}`);
       inf.addEventHandler({
@@ -51,7 +54,7 @@ export class GarbageCollector extends QueueController {
     }
     return false;
   }
-  private refOf(id: string): ResourceRef { return MONITORED.find((r) => r.resource === id)!; }
+  private refOf(id: string): ResourceRef { return this.refs.get(id)!; }
 
   protected async sync(item: string): Promise<void> {
     const [id, key] = item.split('|');
@@ -78,10 +81,10 @@ export class GarbageCollector extends QueueController {
     if (owners.some((o) => this.ownerExists(o.uid, ns))) return;
     // Confirm with the apiserver before deleting (caches can lag behind).
     for (const o of owners) {
-      const ownerRef = MONITORED.find((r) => r.resource.toLowerCase() === `${o.kind.toLowerCase()}s`);
-      if (!ownerRef) return;
+      const ownerDef = this.table.byKind(o.apiVersion, o.kind);
+      if (!ownerDef) return;
       try {
-        const live = await this.client.resource(ownerRef).get(o.name, { namespace: ns });
+        const live = await this.client.resource(refOf(ownerDef)).get(o.name, { namespace: ns });
         if (live.metadata.uid === o.uid) return;
       } catch (e) { if (!isNotFound(e)) throw e; }
     }

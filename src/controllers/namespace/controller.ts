@@ -1,10 +1,12 @@
 /**
  * Namespace controller (upstream pkg/controller/namespace/deletion): empties a
- * Terminating namespace — deletes every namespaced object of the known resources —
+ * Terminating namespace — deletes every namespaced object of the stored resources of
+ * the resource table —
  * then clears spec.finalizers through `namespaces/{name}/finalize`, which removes it.
  */
 import type { Namespace } from '../../api/core/v1/types.js';
-import { kinds } from '../../api/kinds.js';
+import { refOf } from '../../api/resource-definition.js';
+import type { ResourceTable } from '../../api/resource-table.js';
 import { isNotFound } from '../../machinery/errors.js';
 import { resources, type Client } from '../../client/interface.js';
 import type { SharedIndexInformer, SharedInformerFactory } from '../../client/informers/types.js';
@@ -12,7 +14,7 @@ import { QueueController } from '../controller.js';
 
 export class NamespaceController extends QueueController {
   private readonly ns: SharedIndexInformer<Namespace>;
-  constructor(private readonly client: Client, informers: SharedInformerFactory) {
+  constructor(private readonly client: Client, informers: SharedInformerFactory, private readonly table: ResourceTable) {
     super('namespace', informers);
     this.ns = informers.forResource<Namespace>(resources.namespaces);
     this.ns.addEventHandler({ onAdd: this.enqueue, onUpdate: (_o, n) => this.enqueue(n) });
@@ -21,8 +23,8 @@ export class NamespaceController extends QueueController {
     const ns = this.ns.lister.get(name);
     if (!ns?.metadata.deletionTimestamp) return;
     let remaining = 0;
-    for (const k of kinds.filter((k) => k.info.namespaced)) {
-      const rc = this.client.resource({ group: k.info.group, version: k.info.version, resource: k.info.plural });
+    for (const def of this.table.stored().filter((d) => d.info.namespaced && d.info.verbs.includes('list') && d.info.verbs.includes('delete'))) {
+      const rc = this.client.resource(refOf(def));
       const list = await rc.list({ namespace: name });
       remaining += list.items.length;
       for (const o of list.items) {

@@ -2,7 +2,8 @@
  * apps/v1 Deployment and ReplicaSet: info, defaults (apps/v1/defaults.go) and
  * validation (apps/validation/validation.go).
  */
-import type { KindDefinition, ResourceInfo } from '../../resource-info.js';
+import { deploymentPrinter, replicaSetPrinter } from '../../printers/printers.js';
+import type { ResourceDefinition, ResourceInfo } from '../../resource-definition.js';
 import { type FieldError, invalidValue, notSupported, required } from '../../../machinery/field-errors.js';
 import { selectorFromLabelSelector } from '../../../machinery/labels.js';
 import { validateObjectMeta, validateObjectMetaUpdate } from '../../meta/v1/validate-object-meta.js';
@@ -47,9 +48,12 @@ function defaultTemplate(t: PodTemplateSpec | undefined): void {
 const selectorImmutable = (a: LabelSelector | undefined, b: LabelSelector | undefined): FieldError[] =>
   JSON.stringify(a ?? null) === JSON.stringify(b ?? null) ? [] : [invalidValue('spec.selector', a ?? {}, 'field is immutable')];
 
-export const deploymentDefinition: KindDefinition<Deployment> = {
+export const deploymentDefinition: ResourceDefinition<Deployment> = {
   info: apps({ kind: 'Deployment', plural: 'deployments', singular: 'deployment', shortNames: ['deploy'] }),
   schema: DeploymentSchema,
+  protobufMessage: 'k8s.io.api.apps.v1.Deployment',
+  printer: deploymentPrinter,
+  strategy: { tracksGeneration: true },
   applyDefaults(d) {
     d.spec ??= {};
     const s = d.spec;
@@ -81,9 +85,12 @@ export const deploymentDefinition: KindDefinition<Deployment> = {
 
 const isZero = (v: unknown): boolean => v === 0 || v === '0' || v === '0%';
 
-export const replicaSetDefinition: KindDefinition<ReplicaSet> = {
+export const replicaSetDefinition: ResourceDefinition<ReplicaSet> = {
   info: apps({ kind: 'ReplicaSet', plural: 'replicasets', singular: 'replicaset', shortNames: ['rs'] }),
   schema: ReplicaSetSchema,
+  protobufMessage: 'k8s.io.api.apps.v1.ReplicaSet',
+  printer: replicaSetPrinter,
+  strategy: { tracksGeneration: true },
   applyDefaults(rs) {
     rs.spec ??= {};
     rs.spec.replicas ??= 1;

@@ -3,13 +3,14 @@
  * (pkg/apis/core/validation/validation.go ValidatePodCreate/ValidatePodUpdate), field
  * selector labels (pkg/registry/core/pod/strategy.go ToSelectableFields).
  */
-import type { KindDefinition } from '../../resource-info.js';
+import type { ResourceDefinition } from '../../resource-definition.js';
 import { type FieldError, duplicate, forbiddenField, invalidValue, notSupported, required } from '../../../machinery/field-errors.js';
 import { isDNS1123Label, isDNS1123Subdomain } from '../../../machinery/validation.js';
 import { isQuantity, parseQuantity } from '../../../machinery/quantity.js';
 import { validateObjectMeta, validateObjectMetaUpdate } from '../../meta/v1/validate-object-meta.js';
 import { PodSchema, type Container, type Pod, type PodSpec } from './pod-types.js';
 import { stableJson } from '../../../machinery/stable-json.js';
+import { podPrinter } from '../../printers/pod-printer.js';
 
 /** Image pull policy default: Always for `:latest` or untagged images, else IfNotPresent. */
 export function defaultPullPolicy(image: string | undefined): string {
@@ -126,8 +127,30 @@ export function validatePodSpec(spec: PodSpec | undefined, path: string): FieldE
 
 const MUTABLE_MESSAGE = 'pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)';
 
+/** QoS class (pkg/apis/core/helper/qos): Guaranteed, Burstable or BestEffort. */
+export function qosClass(pod: Pod): string {
+  const cs = [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])];
+  let any = false;
+  let guaranteed = true;
+  for (const c of cs) {
+    const req = c.resources?.requests ?? {};
+    const lim = c.resources?.limits ?? {};
+    if (Object.keys(req).length || Object.keys(lim).length) any = true;
+    for (const r of ['cpu', 'memory']) {
+      if (lim[r] === undefined || (req[r] !== undefined && String(req[r]) !== String(lim[r]))) guaranteed = false;
+    }
+  }
+  if (!any) return 'BestEffort';
+  return guaranteed ? 'Guaranteed' : 'Burstable';
+}
 
-export const podDefinition: KindDefinition<Pod> = {
+/**
+ * Pod strategy (pkg/registry/core/pod/strategy.go): status reset on create (phase
+ * Pending, QoS class), generation tracked, graceful deletion as CheckGracefulDeleteStrategy
+ * (immediate for unscheduled or terminal pods, else the request's grace period or
+ * terminationGracePeriodSeconds, 30 s by default).
+ */
+export const podDefinition: ResourceDefinition<Pod> = {
   info: {
     group: '', version: 'v1', kind: 'Pod', listKind: 'PodList', plural: 'pods', singular: 'pod', namespaced: true,
     shortNames: ['po'], categories: ['all'],
@@ -135,6 +158,17 @@ export const podDefinition: KindDefinition<Pod> = {
     subresources: ['status', 'binding', 'log', 'exec', 'attach', 'portforward'],
   },
   schema: PodSchema,
+  protobufMessage: 'k8s.io.api.core.v1.Pod',
+  printer: podPrinter,
+  strategy: {
+    tracksGeneration: true,
+    prepareForCreate(pod) { pod.status = { phase: 'Pending', qosClass: qosClass(pod) }; },
+    gracePeriod(pod, opts) {
+      if (!pod.spec?.nodeName) return 0;
+      if (pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed') return 0;
+      return Math.max(0, opts.gracePeriodSeconds ?? pod.spec.terminationGracePeriodSeconds ?? 30);
+    },
+  },
   applyDefaults(pod) {
     pod.spec ??= {};
     defaultPodSpec(pod.spec);

@@ -1,15 +1,16 @@
 /**
- * GET pods/{name}/log (upstream pkg/registry/core/pod/rest/log.go): finds the pod's node
- * and proxies the request to that kubelet's `/containerLogs/{ns}/{pod}/{container}`
- * over HTTPS with the apiserver's kubelet-client certificate, streaming the answer.
+ * GET pods/{name}/log (upstream pkg/registry/core/pod/rest/log.go), a connecter: finds
+ * the pod's node and proxies the request to that kubelet's
+ * `/containerLogs/{ns}/{pod}/{container}` over HTTPS with the apiserver's kubelet-client
+ * certificate, streaming the answer. Also the shared lookup of a pod's kubelet.
  */
 import https from 'node:https';
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Pod } from '../../api/core/v1/pod-types.js';
-import type { Node } from '../../api/core/v1/types.js';
-import { badRequest, internalError, StatusError } from '../../machinery/errors.js';
-import type { RequestContext, RestStorage } from '../registry/rest.js';
+import type { Pod } from '../../../api/core/v1/pod-types.js';
+import type { Node } from '../../../api/core/v1/types.js';
+import { badRequest, internalError, StatusError } from '../../../machinery/errors.js';
+import type { ConnectRequest, RequestContext, RestStorage } from '../rest.js';
 
+/** The apiserver's client certificate for kubelet APIs, and the nodes storage to find kubelets with. */
 export interface KubeletClientConfig { certPem: string; keyPem: string; caPem: string; nodes?: RestStorage }
 
 const PASS = ['follow', 'previous', 'tailLines', 'timestamps', 'sinceSeconds', 'sinceTime', 'limitBytes'];
@@ -48,7 +49,15 @@ export async function kubeletTarget(pods: RestStorage, ctx: RequestContext, name
   return { ...t, container: pickContainer(t.pod, q) };
 }
 
-export async function proxyPodLogs(req: IncomingMessage, res: ServerResponse, pods: RestStorage, ctx: RequestContext, name: string, q: URLSearchParams, kc: KubeletClientConfig): Promise<void> {
+/** The `pods/log` connecter over the pods storage. */
+export function podLogStorage(pods: RestStorage, kc: KubeletClientConfig): RestStorage {
+  return {
+    info: pods.info, subresource: 'log', connectMethods: ['GET'],
+    connect: (ctx, name, { req, res, query }) => proxyPodLogs(req, res!, pods, ctx, name, query, kc),
+  };
+}
+
+async function proxyPodLogs(req: ConnectRequest['req'], res: NonNullable<ConnectRequest['res']>, pods: RestStorage, ctx: RequestContext, name: string, q: URLSearchParams, kc: KubeletClientConfig): Promise<void> {
   const { container, ip, port, nodeName } = await kubeletTarget(pods, ctx, name, q, kc);
   const params = new URLSearchParams();
   for (const k of PASS) if (q.has(k)) params.set(k, q.get(k)!);

@@ -1,0 +1,35 @@
+/** core/v1 Secret: discovery info, defaults (core/v1/defaults.go) and validation (core/validation/validation.go). */
+import type { ResourceDefinition } from '../../resource-definition.js';
+import { secretPrinter } from '../../printers/printers.js';
+import { invalidValue } from '../../../machinery/field-errors.js';
+import { validateObjectMeta, validateObjectMetaUpdate } from '../../meta/v1/validate-object-meta.js';
+import { core, validateKeys } from './core-helpers.js';
+import { SecretSchema, type Secret } from './types.js';
+
+export const secretDefinition: ResourceDefinition<Secret> = {
+  info: core({ kind: 'Secret', plural: 'secrets', singular: 'secret', namespaced: true }),
+  schema: SecretSchema,
+  protobufMessage: 'k8s.io.api.core.v1.Secret',
+  printer: secretPrinter,
+  applyDefaults(secret) {
+    secret.type ??= 'Opaque';
+    if (secret.stringData) {
+      secret.data ??= {};
+      for (const [k, v] of Object.entries(secret.stringData)) secret.data[k] = Buffer.from(v).toString('base64');
+      delete secret.stringData;
+    }
+  },
+  validate(secret) {
+    const errs = [...validateObjectMeta(secret.metadata, true), ...validateKeys(secret.data, 'data')];
+    for (const [k, v] of Object.entries(secret.data ?? {})) {
+      if (typeof v !== 'string' || !/^[A-Za-z0-9+/]*={0,2}$/.test(v)) errs.push(invalidValue(`data[${k}]`, '<secret contents redacted>', 'illegal base64 data'));
+    }
+    return errs;
+  },
+  validateUpdate(secret, old) {
+    const errs = [...validateObjectMetaUpdate(secret.metadata, old.metadata), ...secretDefinition.validate(secret)];
+    if (old.type && secret.type !== old.type) errs.push(invalidValue('type', secret.type, 'field is immutable'));
+    return errs;
+  },
+  fieldLabels: (s) => ({ type: s.type ?? '' }),
+};

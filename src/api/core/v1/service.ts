@@ -1,0 +1,64 @@
+/** core/v1 Service: discovery info, defaults (core/v1/defaults.go) and validation (core/validation/validation.go). */
+import { untyped, type ResourceDefinition } from '../../resource-definition.js';
+import { servicePrinter } from '../../printers/printers.js';
+import { allocateClusterIP } from './service-ip-allocation.js';
+import { type FieldError, invalidValue, notSupported, required } from '../../../machinery/field-errors.js';
+import { isDNS1123Label } from '../../../machinery/validation.js';
+import { validateObjectMeta, validateObjectMetaUpdate } from '../../meta/v1/validate-object-meta.js';
+import { core } from './core-helpers.js';
+import { ServiceSchema, type Service } from './types.js';
+
+const SERVICE_TYPES = ['ClusterIP', 'ExternalName', 'LoadBalancer', 'NodePort'];
+
+/**
+ * Service: defaults, validation, and the strategy of pkg/registry/core/service — status
+ * reset on create, the ClusterIP kept across updates, allocation on create
+ * (service-ip-allocation.ts).
+ */
+export const serviceDefinition: ResourceDefinition<Service> = {
+  info: core({ kind: 'Service', plural: 'services', singular: 'service', namespaced: true, shortNames: ['svc'], categories: ['all'], verbs: ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'], subresources: ['status'] }),
+  schema: ServiceSchema,
+  protobufMessage: 'k8s.io.api.core.v1.Service',
+  printer: servicePrinter,
+  strategy: {
+    prepareForCreate(svc) { svc.status = { loadBalancer: {} }; },
+    prepareForUpdate(svc, prev) {
+      svc.status = prev.status;
+      svc.spec ??= {};
+      if (!svc.spec.clusterIP && prev.spec?.clusterIP) { svc.spec.clusterIP = prev.spec.clusterIP; svc.spec.clusterIPs = prev.spec.clusterIPs; }
+      svc.spec.ipFamilies ??= prev.spec?.ipFamilies;
+      svc.spec.ipFamilyPolicy ??= prev.spec?.ipFamilyPolicy;
+    },
+    beforeCreate: (svc, deps) => allocateClusterIP(svc, deps.serviceCIDR, async () => (await deps.listAll(untyped(serviceDefinition))) as Service[]),
+  },
+  applyDefaults(svc) {
+    svc.spec ??= {};
+    const s = svc.spec;
+    s.type ??= 'ClusterIP';
+    s.sessionAffinity ??= 'None';
+    if (s.type !== 'ExternalName') s.internalTrafficPolicy ??= 'Cluster';
+    if (s.type === 'NodePort' || s.type === 'LoadBalancer') s.externalTrafficPolicy ??= 'Cluster';
+    if (s.type === 'LoadBalancer') s.allocateLoadBalancerNodePorts ??= true;
+    for (const p of s.ports ?? []) { p.protocol ??= 'TCP'; p.targetPort ??= p.port; }
+    svc.status ??= { loadBalancer: {} };
+  },
+  validate(svc) {
+    const errs: FieldError[] = validateObjectMeta(svc.metadata, true, isDNS1123Label);
+    const s = svc.spec ?? {};
+    if (s.type && !SERVICE_TYPES.includes(s.type)) errs.push(notSupported('spec.type', s.type, SERVICE_TYPES));
+    if (s.type !== 'ExternalName' && (!s.ports || s.ports.length === 0) && s.clusterIP !== 'None') errs.push(required('spec.ports'));
+    const names = new Set<string>();
+    (s.ports ?? []).forEach((p, i) => {
+      if (!Number.isInteger(p.port) || p.port < 1 || p.port > 65535) errs.push(invalidValue(`spec.ports[${i}].port`, p.port, 'must be between 1 and 65535, inclusive'));
+      if ((s.ports?.length ?? 0) > 1 && !p.name) errs.push(required(`spec.ports[${i}].name`));
+      if (p.name) { if (names.has(p.name)) errs.push({ type: 'FieldValueDuplicate', field: `spec.ports[${i}].name`, badValue: p.name }); names.add(p.name); }
+      if (p.protocol && !['TCP', 'UDP', 'SCTP'].includes(p.protocol)) errs.push(notSupported(`spec.ports[${i}].protocol`, p.protocol, ['SCTP', 'TCP', 'UDP']));
+    });
+    return errs;
+  },
+  validateUpdate(svc, old) {
+    const errs = [...validateObjectMetaUpdate(svc.metadata, old.metadata), ...serviceDefinition.validate(svc)];
+    if (old.spec?.clusterIP && svc.spec?.clusterIP !== undefined && svc.spec.clusterIP !== '' && svc.spec.clusterIP !== old.spec.clusterIP) errs.push(invalidValue('spec.clusterIPs[0]', svc.spec.clusterIP, 'may not change once set'));
+    return errs;
+  },
+};
