@@ -1,3 +1,4 @@
+import https from 'node:https';
 /**
  * The control plane in-process (no node): apiserver on an ephemeral port with SQLite in
  * memory, the REST client, informers, the controller manager and the scheduler — the way
@@ -32,9 +33,24 @@ describe('control plane in-process', { timeout: 60_000 }, () => {
   let client: Client;
   const ac = new AbortController();
 
+  let raw: (method: string, path: string, body?: string | Buffer, contentType?: string) => Promise<{ code: number; body: any; warnings: string[] }>;
+
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'k8ts-cp-'));
     const pki = await ensurePki(join(dir, 'tls'));
+    raw = (method, path, body, contentType = 'application/json') => new Promise((resolve, reject) => {
+      const url = new URL(path, api.url);
+      const req = https.request({ host: url.hostname, port: url.port, path: url.pathname + url.search, method, ca: pki.ca.certPem, cert: pki.admin.certPem, key: pki.admin.keyPem, headers: body ? { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(body) } : {} }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const w = res.headers.warning;
+          resolve({ code: res.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString() || 'null'), warnings: w === undefined ? [] : Array.isArray(w) ? w : [w] });
+        });
+      });
+      req.on('error', reject);
+      req.end(body);
+    });
     storage = await openSqliteStorage({ path: ':memory:', compactIntervalMs: 0 });
     api = await startApiServer({ registry: createRegistry(storage, { table: builtinResourceTable() }), pki, port: 0 });
     client = createClient({ server: api.url, caPem: pki.ca.certPem, certPem: pki.admin.certPem, keyPem: pki.admin.keyPem });
@@ -78,6 +94,43 @@ describe('control plane in-process', { timeout: 60_000 }, () => {
     assert.match(metrics, /apiserver_request_total\{verb="LIST",dry_run="",group="",version="v1",resource="namespaces",subresource="",scope="cluster",component="apiserver",code="200"\} \d+/);
     assert.match(metrics, /apiserver_request_total\{verb="POST",[^}]*resource="configmaps"[^}]*code="413"\} 1/);
     assert.match(await client.request<string>('GET', '/healthz'), /^ok$/);
+  });
+
+  it('bodies are decoded as upstream: Go-worded type errors, int32 bounds, fieldValidation Strict/Warn/Ignore, nothing unknown stored', async () => {
+    const deploy = (spec: Record<string, unknown>, name = 'v') => JSON.stringify({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name }, spec: { selector: { matchLabels: { a: 'b' } }, template: { metadata: { labels: { a: 'b' } }, spec: { containers: [{ name: 'c', image: 'i' }] } }, ...spec } });
+    await raw('POST', '/api/v1/namespaces', JSON.stringify({ metadata: { name: 'decoding' } }));
+    const base = '/apis/apps/v1/namespaces/decoding/deployments';
+    let r = await raw('POST', base, deploy({ replicas: 'abc' }));
+    assert.deepEqual([r.code, r.body.reason, r.body.message], [400, 'BadRequest', 'Deployment in version "v1" cannot be handled as a Deployment: json: cannot unmarshal string into Go struct field DeploymentSpec.spec.replicas of type int32']);
+    r = await raw('POST', base, deploy({ replicas: 1099511627776 }));
+    assert.equal(r.body.message, 'Deployment in version "v1" cannot be handled as a Deployment: json: cannot unmarshal number 1099511627776 into Go struct field DeploymentSpec.spec.replicas of type int32');
+    r = await raw('POST', `${base}?fieldValidation=Strict`, deploy({ replicas: 1, bogus: 1 }).replace('"replicas":1', '"replicas":1,"replicas":2'));
+    assert.deepEqual([r.code, r.body.message], [400, 'Deployment in version "v1" cannot be handled as a Deployment: strict decoding error: duplicate field "spec.replicas", unknown field "spec.bogus"']);
+    r = await raw('POST', base, deploy({ replicas: 0, bogus: 1 }));
+    assert.equal(r.code, 201);
+    assert.deepEqual(r.warnings, ['299 - "unknown field \\"spec.bogus\\""']);
+    assert.equal(r.body.spec.bogus, undefined);
+    r = await raw('POST', `${base}?fieldValidation=Ignore`, deploy({ replicas: 0, bogus: 1 }, 'w'));
+    assert.deepEqual([r.code, r.warnings, r.body.spec.bogus], [201, [], undefined]);
+    assert.equal((await raw('POST', `${base}?fieldValidation=Nope`, deploy({}, 'x'))).code, 400);
+    // A patch may not bring unknown fields in either.
+    r = await raw('PATCH', `${base}/v?fieldValidation=Strict`, JSON.stringify({ spec: { paused: true, zzz: 1 } }), 'application/merge-patch+json');
+    assert.deepEqual([r.code, r.body.message], [400, 'Deployment in version "v1" cannot be handled as a Deployment: strict decoding error: unknown field "spec.zzz"']);
+    r = await raw('PATCH', `${base}/v`, JSON.stringify({ spec: { paused: true, zzz: 1 } }), 'application/merge-patch+json');
+    assert.deepEqual([r.code, r.body.spec.paused, r.body.spec.zzz, r.warnings.length], [200, true, undefined, 1]);
+    // Malformed input is a 400, never a 500: deep nesting, bad UTF-8, wrong root type.
+    assert.equal((await raw('POST', base, '['.repeat(20000) + ']'.repeat(20000))).code, 400);
+    // Invalid UTF-8 reads as U+FFFD (as Go's decoder does): an unknown field, then no name → 422.
+    assert.equal((await raw('POST', base, Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x3a, 0x31, 0x7d]))).code, 422);
+    assert.equal((await raw('POST', base, '[1,2]')).body.message, 'Deployment in version "v1" cannot be handled as a Deployment: json: cannot unmarshal array into Go value of type v1.Deployment');
+    // dryRun in the DeleteOptions body leaves the object.
+    r = await raw('DELETE', `${base}/v`, JSON.stringify({ kind: 'DeleteOptions', apiVersion: 'v1', dryRun: ['All'] }));
+    assert.equal(r.code, 200, r.body.message);
+    assert.equal((await raw('GET', `${base}/v`)).code, 200);
+    assert.equal((await raw('DELETE', `${base}/v?dryRun=Bogus`)).code, 400);
+    assert.equal((await raw('DELETE', `${base}/v`)).code, 200);
+    assert.equal((await raw('GET', `${base}/v`)).code, 404);
+    await raw('DELETE', `${base}/w`);
   });
 
   it('a Deployment becomes a ReplicaSet and bound pods; the default ServiceAccount and kubernetes Service exist', async () => {

@@ -13,6 +13,7 @@ import { rejectUpgrade } from '../../machinery/http-upgrade.js';
 import { buildDiscovery, type DiscoveryDocs } from '../discovery.js';
 import { buildOpenApi, type OpenApiDocs } from '../openapi.js';
 import { decodeBody, readBody } from './body.js';
+import { checkFields, parseFieldValidation } from '../field-validation.js';
 import { isProtobufContentType, type ProtobufMessageResolver } from '../../api/protobuf/codec.js';
 import { parseRequestInfo, type RequestInfo } from './request-info.js';
 import { toTable, wantsTable } from './table.js';
@@ -40,6 +41,10 @@ export interface HandlerOptions {
 export type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 /** Handles an HTTP Upgrade (the server's 'upgrade' event). */
 export type UpgradeHandler = (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
+
+/** A `Warning: 299` header value (RFC 7234 §5.5); the text is quoted and kept to printable ASCII. */
+export const warningHeader = (text: string): string =>
+  `299 - ${JSON.stringify(text).replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)}`;
 
 /** Writes `body` as JSON with `code`. */
 export function writeJson(res: ServerResponse, code: number, body: unknown): void {
@@ -91,6 +96,20 @@ export function createHandler(opts: HandlerOptions): Handler & { upgrade: Upgrad
     });
   };
   return Object.assign(handler, { upgrade });
+
+  /**
+   * Decodes a create/update body: protobuf as is; JSON and YAML checked against the
+   * kind's structural type (field-validation.ts) when it has one.
+   */
+  function decodeObject(raw: Buffer, contentType: string | undefined, message: string | undefined, ctx: RequestContext): unknown {
+    const ct = (contentType ?? 'application/json').toLowerCase();
+    if (!message || isProtobufContentType(ct) || !raw.toString('utf8').trim()) return decodeBody(raw, contentType, messageOf);
+    if (!ct.includes('yaml') && !ct.includes('json')) return decodeBody(raw, contentType, messageOf);
+    const json = ct.includes('yaml') ? JSON.stringify(decodeBody(raw, contentType, messageOf)) : raw;
+    const checked = checkFields(message, json, ctx.fieldValidation ?? 'Warn');
+    ctx.warnings?.push(...checked.warnings);
+    return checked.value;
+  }
 
   function authenticate(req: IncomingMessage): UserInfo | undefined {
     for (const a of opts.authenticators) { const u = a.authenticate(req); if (u) return u; }
@@ -151,9 +170,16 @@ export function createHandler(opts: HandlerOptions): Handler & { upgrade: Upgrad
     const main = info.subresource ? opts.registry.lookup(info.group, info.version, info.resource) : storage;
     if (!main) throw notFoundPath();
     if (!main.info.namespaced && info.namespace && info.resource !== 'namespaces') throw notFoundPath();
-    const ctx: RequestContext = { user, namespace: main.info.namespaced ? info.namespace : '', dryRun: q.get('dryRun') === 'All', fieldManager: q.get('fieldManager') ?? undefined };
+    const warnings: string[] = [];
+    const ctx: RequestContext = { user, namespace: main.info.namespaced ? info.namespace : '', dryRun: q.get('dryRun') === 'All', fieldManager: q.get('fieldManager') ?? undefined, fieldValidation: parseFieldValidation(q.get('fieldValidation')), warnings };
     const method = req.method ?? 'GET';
-    if (storage?.warning) res.setHeader('Warning', `299 - ${JSON.stringify(storage.warning)}`);
+    if (storage?.warning) warnings.push(storage.warning);
+    // Warnings gathered while serving (deprecations, unknown fields) go out as `Warning: 299` headers.
+    const writeHead = res.writeHead.bind(res);
+    res.writeHead = ((...args: Parameters<typeof res.writeHead>) => {
+      if (warnings.length && !res.headersSent) res.setHeader('Warning', warnings.map(warningHeader));
+      return writeHead(...args);
+    }) as typeof res.writeHead;
 
     if (!storage) throw notFoundPath();
     if (storage.connect) {
@@ -161,6 +187,7 @@ export function createHandler(opts: HandlerOptions): Handler & { upgrade: Upgrad
       return storage.connect(ctx, info.name, { req, res, query: q });
     }
     const printer = opts.registry.table.printerOf(main.info.group, main.info.plural);
+    const mainMessage = opts.registry.table.get(info.group, info.version, info.resource)?.protobufMessage;
     const listOpts = (): ListOptions => ({
       labelSelector: q.get('labelSelector') ?? undefined, fieldSelector: q.get('fieldSelector') ?? undefined,
       resourceVersion: q.get('resourceVersion') ?? undefined, resourceVersionMatch: (q.get('resourceVersionMatch') as ListOptions['resourceVersionMatch']) ?? undefined,
@@ -199,13 +226,13 @@ export function createHandler(opts: HandlerOptions): Handler & { upgrade: Upgrad
       }
       case 'POST': {
         if (info.name && !info.subresource) throw methodNotAllowed('the server does not allow this method on the requested resource');
-        const body = decodeBody(await readBody(req), req.headers['content-type'], messageOf) as KubeObject;
+        const body = decodeObject(await readBody(req), req.headers['content-type'], storage.bodyMessage ?? mainMessage, ctx) as KubeObject;
         const created = await need('create')(ctx, body, info.name || undefined);
         return respondObject((created as unknown as Status).kind === 'Status' ? ((created as unknown as Status).code ?? 201) : 201, created);
       }
       case 'PUT': {
         if (!info.name) throw methodNotAllowed('the server does not allow this method on the requested resource');
-        const body = decodeBody(await readBody(req), req.headers['content-type'], messageOf) as KubeObject;
+        const body = decodeObject(await readBody(req), req.headers['content-type'], storage.bodyMessage ?? mainMessage, ctx) as KubeObject;
         const r = await need('update')(ctx, info.name, body);
         return respondObject(r.created ? 201 : 200, r.object);
       }

@@ -10,6 +10,7 @@ import type { Duplex } from 'node:stream';
 import type { KubeList, KubeObject } from '../../api/object.js';
 import type { ResourceInfo } from '../../api/resource-definition.js';
 import type { ResourceTable } from '../../api/resource-table.js';
+import type { FieldValidation } from '../field-validation.js';
 
 /** The authenticated user (upstream user.Info). */
 export interface UserInfo { username: string; uid?: string; groups: string[]; extra?: Record<string, string[]> }
@@ -21,6 +22,10 @@ export interface RequestContext {
   /** `?dryRun=All`: validate and return the result without persisting. */
   dryRun?: boolean;
   fieldManager?: string;
+  /** `?fieldValidation=` for bodies and patch results; absent → Warn. */
+  fieldValidation?: FieldValidation;
+  /** Warnings collected while serving the request (sent as `Warning: 299` headers). */
+  warnings?: string[];
 }
 
 export interface ListOptions {
@@ -77,6 +82,8 @@ export interface RestStorage {
   readonly warning?: string;
   /** Group/version/kind of what this storage returns (e.g. autoscaling/v1 Scale for 'scale'). */
   readonly returnsKind?: { group: string; version: string; kind: string };
+  /** Protobuf message of request bodies when it is not the resource's own (Scale, Binding). */
+  readonly bodyMessage?: string;
   get?(ctx: RequestContext, name: string): Promise<KubeObject>;
   list?(ctx: RequestContext, opts: ListOptions): Promise<KubeList>;
   watch?(ctx: RequestContext, opts: WatchOptions): AsyncIterable<WatchEvent>;

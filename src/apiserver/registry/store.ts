@@ -26,6 +26,7 @@ import { specOf, type Strategy } from './strategy.js';
 import type { AdmissionChain } from '../admission/chain.js';
 import type { AdmissionAttributes, AdmissionOperation } from '../admission/interface.js';
 import { toStatusError } from './storage-errors.js';
+import { checkFields, existingUnknownFields } from '../field-validation.js';
 import type { DeleteOptions, ListOptions, PatchType, RequestContext, RestStorage, WatchEvent, WatchOptions } from './rest.js';
 import { rfc3339 } from '../../machinery/time.js';
 import { stableJson } from '../../machinery/stable-json.js';
@@ -158,6 +159,13 @@ export class GenericStore implements RestStorage {
       else if (type === 'merge') next = applyMergePatch(base, patch);
       else next = applyStrategicMergePatch(base, patch, this.strategy.kind.schema);
       if (!next || typeof next !== 'object' || typeof next.metadata !== 'object' || next.metadata === null) throw badRequest('the patch produced an object without metadata');
+      const message = this.strategy.kind.protobufMessage;
+      if (message) {
+        // The patched object is checked like a body; unknown fields the stored object already had are not the patch's.
+        const checked = checkFields(message, JSON.stringify(next), ctx.fieldValidation ?? 'Warn', existingUnknownFields(message, base));
+        ctx.warnings?.push(...checked.warnings);
+        next = checked.value as KubeObject;
+      }
       if (next.metadata.name !== undefined && next.metadata.name !== name) throw badRequest(`the name of the object (${next.metadata.name}) does not match the name on the URL (${name})`);
       return next;
     }, false);

@@ -65,7 +65,7 @@ export function scaleStorage(main: GenericStore): RestStorage {
     return toScale(r.object);
   };
   return {
-    info: main.info, subresource: 'scale', returnsKind: { group: 'autoscaling', version: 'v1', kind: 'Scale' },
+    info: main.info, subresource: 'scale', returnsKind: { group: 'autoscaling', version: 'v1', kind: 'Scale' }, bodyMessage: 'k8s.io.api.autoscaling.v1.Scale',
     get: async (ctx, name) => toScale(await main.get(ctx, name)),
     update: async (ctx, name, obj) => ({ object: await setReplicas(ctx, name, () => obj), created: false }),
     patch: (ctx, name, type, patch) => setReplicas(ctx, name, (current) => applyPatch(current, type, patch)),
@@ -75,7 +75,7 @@ export function scaleStorage(main: GenericStore): RestStorage {
 /** POST pods/{name}/binding (upstream BindingREST): assigns the pod to a node once. */
 export function bindingStorage(pods: GenericStore): RestStorage {
   return {
-    info: pods.info, subresource: 'binding', returnsKind: { group: '', version: 'v1', kind: 'Binding' },
+    info: pods.info, subresource: 'binding', returnsKind: { group: '', version: 'v1', kind: 'Binding' }, bodyMessage: 'k8s.io.api.core.v1.Binding',
     async create(ctx, obj, name) {
       const binding = obj as KubeObject & { target?: { kind?: string; name?: string } };
       const podName = binding.metadata?.name || name;
