@@ -17,6 +17,41 @@ import { serviceAccountDefinition } from './core/v1/service-account.js';
 import { serviceDefinition } from './core/v1/service.js';
 import { deploymentDefinition, replicaSetDefinition } from './apps/v1/kinds.js';
 import { leaseDefinition } from './coordination/v1/lease.js';
+import { persistentVolumeDefinition } from './core/v1/persistent-volume.js';
+import { persistentVolumeClaimDefinition } from './core/v1/persistent-volume-claim.js';
+import { limitRangeDefinition } from './core/v1/limit-range.js';
+import { resourceQuotaDefinition } from './core/v1/resource-quota.js';
+import { replicationControllerDefinition } from './core/v1/replication-controller.js';
+import { podTemplateDefinition } from './core/v1/pod-template.js';
+import { daemonSetDefinition } from './apps/v1/daemon-set.js';
+import { statefulSetDefinition } from './apps/v1/stateful-set.js';
+import { controllerRevisionDefinition } from './apps/v1/controller-revision.js';
+import { jobDefinition } from './batch/v1/job.js';
+import { cronJobDefinition } from './batch/v1/cron-job.js';
+import { horizontalPodAutoscalerDefinition } from './autoscaling/v2/horizontal-pod-autoscaler.js';
+import { podDisruptionBudgetDefinition } from './policy/v1/pod-disruption-budget.js';
+import { roleDefinition } from './rbac/v1/role.js';
+import { clusterRoleDefinition } from './rbac/v1/cluster-role.js';
+import { roleBindingDefinition } from './rbac/v1/role-binding.js';
+import { clusterRoleBindingDefinition } from './rbac/v1/cluster-role-binding.js';
+import { endpointSliceDefinition } from './discovery/v1/endpoint-slice.js';
+import { ingressDefinition } from './networking/v1/ingress.js';
+import { ingressClassDefinition } from './networking/v1/ingress-class.js';
+import { networkPolicyDefinition } from './networking/v1/network-policy.js';
+import { storageClassDefinition } from './storage/v1/storage-class.js';
+import { cSIDriverDefinition } from './storage/v1/csi-driver.js';
+import { cSINodeDefinition } from './storage/v1/csi-node.js';
+import { volumeAttachmentDefinition } from './storage/v1/volume-attachment.js';
+import { cSIStorageCapacityDefinition } from './storage/v1/csi-storage-capacity.js';
+import { priorityClassDefinition } from './scheduling/v1/priority-class.js';
+import { runtimeClassDefinition } from './node/v1/runtime-class.js';
+import { certificateSigningRequestDefinition } from './certificates/v1/certificate-signing-request.js';
+import { mutatingWebhookConfigurationDefinition } from './admissionregistration/v1/mutating-webhook-configuration.js';
+import { validatingWebhookConfigurationDefinition } from './admissionregistration/v1/validating-webhook-configuration.js';
+import { validatingAdmissionPolicyDefinition } from './admissionregistration/v1/validating-admission-policy.js';
+import { validatingAdmissionPolicyBindingDefinition } from './admissionregistration/v1/validating-admission-policy-binding.js';
+import { flowSchemaDefinition } from './flowcontrol/v1/flow-schema.js';
+import { priorityLevelConfigurationDefinition } from './flowcontrol/v1/priority-level-configuration.js';
 
 /** Every built-in definition (a new array each call). */
 export function builtinResources(): ResourceDefinition[] {
@@ -32,9 +67,44 @@ export function builtinResources(): ResourceDefinition[] {
     untyped(serviceAccountDefinition),
     untyped(eventDefinition),
     untyped(componentStatusDefinition),
+    untyped(persistentVolumeDefinition),
+    untyped(persistentVolumeClaimDefinition),
+    untyped(limitRangeDefinition),
+    untyped(resourceQuotaDefinition),
+    untyped(replicationControllerDefinition),
+    untyped(podTemplateDefinition),
     untyped(deploymentDefinition),
     untyped(replicaSetDefinition),
+    untyped(daemonSetDefinition),
+    untyped(statefulSetDefinition),
+    untyped(controllerRevisionDefinition),
     untyped(leaseDefinition),
+    untyped(jobDefinition),
+    untyped(cronJobDefinition),
+    untyped(horizontalPodAutoscalerDefinition),
+    untyped(podDisruptionBudgetDefinition),
+    untyped(roleDefinition),
+    untyped(clusterRoleDefinition),
+    untyped(roleBindingDefinition),
+    untyped(clusterRoleBindingDefinition),
+    untyped(endpointSliceDefinition),
+    untyped(ingressDefinition),
+    untyped(ingressClassDefinition),
+    untyped(networkPolicyDefinition),
+    untyped(storageClassDefinition),
+    untyped(cSIDriverDefinition),
+    untyped(cSINodeDefinition),
+    untyped(volumeAttachmentDefinition),
+    untyped(cSIStorageCapacityDefinition),
+    untyped(priorityClassDefinition),
+    untyped(runtimeClassDefinition),
+    untyped(certificateSigningRequestDefinition),
+    untyped(mutatingWebhookConfigurationDefinition),
+    untyped(validatingWebhookConfigurationDefinition),
+    untyped(validatingAdmissionPolicyDefinition),
+    untyped(validatingAdmissionPolicyBindingDefinition),
+    untyped(flowSchemaDefinition),
+    untyped(priorityLevelConfigurationDefinition),
   ];
 }
 

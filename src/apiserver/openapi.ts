@@ -3,11 +3,13 @@
  * lists one document per group/version; each document has the resource paths with
  * their operations (and the `fieldValidation` query parameter on PATCH, which is how
  * kubectl decides to rely on server-side field validation) and the kinds' schemas
- * generated from their TypeBox definitions.
+ * generated from the wire contract of their protobuf messages (structural-schema.ts),
+ * or from their TypeBox schemas for kinds without one.
  */
 import { createHash } from 'node:crypto';
 import type { ResourceDefinition } from '../api/resource-definition.js';
 import { groupVersion } from '../api/resource-definition.js';
+import { structuralSchema } from '../api/structural/structural-schema.js';
 
 export interface OpenApiDocs { root: unknown; doc(gvPath: string): unknown | undefined }
 
@@ -39,7 +41,8 @@ export function buildOpenApi(kinds: ResourceDefinition[]): OpenApiDocs {
         patch: op('patch', { parameters: [q('dryRun'), q('fieldManager'), q('fieldValidation'), q('force')] }),
         delete: op('delete'),
       };
-      schemas[schemaName(k)] = { ...(strip(k.schema) as object), description: `${k.info.kind} (${groupVersion(k.info)})`, 'x-kubernetes-group-version-kind': [gvk] };
+      const schema = k.protobufMessage ? structuralSchema(k.protobufMessage, { openApi: true }) : strip(k.schema);
+      schemas[schemaName(k)] = { ...(schema as object), description: `${k.info.kind} (${groupVersion(k.info)})`, 'x-kubernetes-group-version-kind': [gvk] };
     }
     const doc = { openapi: '3.0.0', info: { title: 'Kubernetes', version: 'v1.32.4' }, paths, components: { schemas } };
     docs.set(gvPath, doc);

@@ -1,0 +1,26 @@
+/** ValidatingWebhookConfiguration (admissionregistration.k8s.io/v1): webhooks called by the ValidatingAdmissionWebhook plugin; failurePolicy Fail, 10 s timeout by default. */
+import { defineResource } from '../../define-resource.js';
+import type { KubeObject } from '../../object.js';
+import { required } from '../../../machinery/field-errors.js';
+
+/** admissionregistration.k8s.io/v1 ValidatingWebhookConfiguration as the code here reads it (the full shape is the wire contract's). */
+export type ValidatingWebhookConfiguration = KubeObject & Record<string, any>;
+
+export const validatingWebhookConfigurationDefinition = defineResource<ValidatingWebhookConfiguration>({
+  group: 'admissionregistration.k8s.io', version: 'v1', kind: 'ValidatingWebhookConfiguration', plural: 'validatingwebhookconfigurations', namespaced: false, categories: ['api-extensions'],
+  defaults(c) {
+    for (const w of c.webhooks ?? []) {
+      w.failurePolicy ??= 'Fail';
+      w.matchPolicy ??= 'Equivalent';
+      w.namespaceSelector ??= {};
+      w.objectSelector ??= {};
+      w.timeoutSeconds ??= 10;
+
+      for (const r of w.rules ?? []) r.scope ??= '*';
+    }
+  },
+  validate: (c) => (c.webhooks as Array<Record<string, unknown>> ?? []).flatMap((w, i) => [
+    ...(w.sideEffects ? [] : [required(`webhooks[${i}].sideEffects`)]),
+    ...(((w.admissionReviewVersions ?? []) as unknown[]).length ? [] : [required(`webhooks[${i}].admissionReviewVersions`)]),
+  ]),
+});

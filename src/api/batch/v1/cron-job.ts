@@ -1,0 +1,28 @@
+/** CronJob (batch/v1; pkg/registry/batch/cronjob): Allow concurrency, history limits 3 and 1; the schedule is required. */
+import { defineResource } from '../../define-resource.js';
+import type { KubeObject } from '../../object.js';
+import { notSupported, required } from '../../../machinery/field-errors.js';
+import { defaultPodSpec } from '../../core/v1/pod.js';
+import { validateJobSpec } from './job-validation.js';
+
+/** batch/v1 CronJob as the code here reads it (the full shape is the wire contract's). */
+export type CronJob = KubeObject & Record<string, any>;
+
+export const cronJobDefinition = defineResource<CronJob>({
+  group: 'batch', version: 'v1', kind: 'CronJob', plural: 'cronjobs', namespaced: true, shortNames: ['cj'], categories: ['all'], subresources: ['status'],
+  defaults(cj) {
+    cj.spec ??= {};
+    cj.spec.concurrencyPolicy ??= 'Allow';
+    cj.spec.suspend ??= false;
+    cj.spec.successfulJobsHistoryLimit ??= 3;
+    cj.spec.failedJobsHistoryLimit ??= 1;
+    const js = cj.spec.jobTemplate?.spec;
+    if (js) { js.backoffLimit ??= 6; js.completionMode ??= 'NonIndexed'; js.suspend ??= false; js.podReplacementPolicy ??= 'TerminatingOrFailed'; if (js.template?.spec) defaultPodSpec(js.template.spec); }
+  },
+  validate: (cj) => [
+    ...(cj.spec?.schedule ? [] : [required('spec.schedule')]),
+    ...(cj.spec?.concurrencyPolicy && !['Allow', 'Forbid', 'Replace'].includes(cj.spec.concurrencyPolicy) ? [notSupported('spec.concurrencyPolicy', cj.spec.concurrencyPolicy, ['Allow', 'Forbid', 'Replace'])] : []),
+    ...validateJobSpec(cj.spec?.jobTemplate?.spec, 'spec.jobTemplate.spec'),
+  ],
+  strategy: { tracksGeneration: true },
+});

@@ -1,0 +1,20 @@
+/** PersistentVolume (core/v1; pkg/registry/core/persistentvolume): status starts Pending; the reclaim policy defaults to Retain. */
+import { defineResource } from '../../define-resource.js';
+import type { KubeObject } from '../../object.js';
+import { required } from '../../../machinery/field-errors.js';
+
+/** v1 PersistentVolume as the code here reads it (the full shape is the wire contract's). */
+export type PersistentVolume = KubeObject & Record<string, any>;
+
+export const persistentVolumeDefinition = defineResource<PersistentVolume>({
+  group: '', version: 'v1', kind: 'PersistentVolume', plural: 'persistentvolumes', namespaced: false, shortNames: ['pv'], subresources: ['status'],
+  defaults(pv) {
+    pv.spec ??= {};
+    pv.spec.persistentVolumeReclaimPolicy ??= 'Retain';
+    pv.spec.volumeMode ??= 'Filesystem';
+    pv.status ??= {};
+    pv.status.phase ??= 'Pending';
+  },
+  validate: (pv) => (pv.spec?.capacity?.storage === undefined ? [required('spec.capacity')] : []),
+  strategy: { prepareForCreate(pv) { pv.status = { phase: 'Pending' }; } },
+});

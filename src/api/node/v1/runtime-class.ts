@@ -1,0 +1,13 @@
+/** RuntimeClass (node.k8s.io/v1): a container runtime configuration; the handler is required and immutable. */
+import { defineResource } from '../../define-resource.js';
+import type { KubeObject } from '../../object.js';
+import { invalidValue, required } from '../../../machinery/field-errors.js';
+
+/** node.k8s.io/v1 RuntimeClass as the code here reads it (the full shape is the wire contract's). */
+export type RuntimeClass = KubeObject & Record<string, any>;
+
+export const runtimeClassDefinition = defineResource<RuntimeClass>({
+  group: 'node.k8s.io', version: 'v1', kind: 'RuntimeClass', plural: 'runtimeclasses', namespaced: false,
+  validate: (rc) => (rc.handler ? [] : [required('handler')]),
+  validateUpdate: (rc, old) => (rc.handler !== old.handler ? [invalidValue('handler', rc.handler ?? '', 'field is immutable')] : []),
+});

@@ -1,0 +1,41 @@
+/** RBAC validation (upstream pkg/apis/rbac/validation): names, policy rules, role references and subjects. */
+import { type FieldError, notSupported, required } from '../../../machinery/field-errors.js';
+
+/** RBAC object names may be any path segment: not `.` or `..`, no `/` or `%` (ValidateRBACName). */
+export function isPathSegmentName(name: string): string[] {
+  if (name === '.' || name === '..') return [`may not be '${name}'`];
+  if (name.includes('/')) return [`may not contain '/'`];
+  if (name.includes('%')) return [`may not contain '%'`];
+  return [];
+}
+
+interface PolicyRule { verbs?: string[]; apiGroups?: string[]; resources?: string[]; nonResourceURLs?: string[] }
+
+/** Each rule needs verbs, and either resources with apiGroups or nonResourceURLs. */
+export function validatePolicyRules(rules: PolicyRule[] | undefined): FieldError[] {
+  return (rules ?? []).flatMap((r, i) => {
+    const errs: FieldError[] = [];
+    if (!(r.verbs ?? []).length) errs.push(required(`rules[${i}].verbs`));
+    if ((r.nonResourceURLs ?? []).length === 0) {
+      if ((r.apiGroups ?? []).length === 0) errs.push(required(`rules[${i}].apiGroups`));
+      if ((r.resources ?? []).length === 0) errs.push(required(`rules[${i}].resources`));
+    }
+    return errs;
+  });
+}
+
+interface BindingLike { roleRef?: { apiGroup?: string; kind?: string; name?: string }; subjects?: Array<{ kind?: string; name?: string }> }
+
+/** roleRef to a Role (namespaced bindings only) or ClusterRole; subjects of kind User, Group or ServiceAccount. */
+export function validateBinding(b: BindingLike, namespaced: boolean): FieldError[] {
+  const errs: FieldError[] = [];
+  const kinds = namespaced ? ['ClusterRole', 'Role'] : ['ClusterRole'];
+  if (b.roleRef?.apiGroup !== 'rbac.authorization.k8s.io') errs.push(notSupported('roleRef.apiGroup', b.roleRef?.apiGroup ?? '', ['rbac.authorization.k8s.io']));
+  if (!kinds.includes(b.roleRef?.kind ?? '')) errs.push(notSupported('roleRef.kind', b.roleRef?.kind ?? '', kinds));
+  if (!b.roleRef?.name) errs.push(required('roleRef.name'));
+  (b.subjects ?? []).forEach((s, i) => {
+    if (!['User', 'Group', 'ServiceAccount'].includes(s.kind ?? '')) errs.push(notSupported(`subjects[${i}].kind`, s.kind ?? '', ['Group', 'ServiceAccount', 'User']));
+    if (!s.name) errs.push(required(`subjects[${i}].name`));
+  });
+  return errs;
+}

@@ -1,0 +1,20 @@
+/** CSIDriver (storage.k8s.io/v1): how Kubernetes talks to one CSI driver; defaults as upstream. */
+import { defineResource } from '../../define-resource.js';
+import type { KubeObject } from '../../object.js';
+
+/** storage.k8s.io/v1 CSIDriver as the code here reads it (the full shape is the wire contract's). */
+export type CSIDriver = KubeObject & Record<string, any>;
+
+export const cSIDriverDefinition = defineResource<CSIDriver>({
+  group: 'storage.k8s.io', version: 'v1', kind: 'CSIDriver', plural: 'csidrivers', namespaced: false,
+  defaults(d) {
+    d.spec ??= {};
+    d.spec.attachRequired ??= true;
+    d.spec.podInfoOnMount ??= false;
+    d.spec.storageCapacity ??= false;
+    d.spec.fsGroupPolicy ??= 'ReadWriteOnceWithFSType';
+    d.spec.requiresRepublish ??= false;
+    d.spec.seLinuxMount ??= false;
+    if (!d.spec.volumeLifecycleModes || d.spec.volumeLifecycleModes.length === 0) d.spec.volumeLifecycleModes = ['Persistent'];
+  },
+});
