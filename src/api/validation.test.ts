@@ -48,3 +48,43 @@ it('deployment selector must match template labels; defaults', () => {
   assert.equal(spec.revisionHistoryLimit, 10);
   assert.match(formatFieldErrors(deployments.validate(d)), /spec\.template\.metadata\.labels: Invalid value: .*`selector` does not match template `labels`/);
 });
+
+const errorsOf = (group: string, resource: string, obj: Record<string, unknown>, old?: Record<string, unknown>): string => {
+  const def = findKind(group, resource)!;
+  const o = { metadata: { name: 'x', namespace: 'd' }, ...obj } as never;
+  const errs = old ? def.validateUpdate!(o, { metadata: { name: 'x', namespace: 'd' }, ...old } as never) : def.validate(o);
+  return errs.length ? formatFieldErrors(errs) : '';
+};
+
+it('immutable ConfigMaps and Secrets stay immutable; data is limited to 1 MiB', () => {
+  assert.equal(errorsOf('', 'configmaps', { immutable: false, data: { a: '1' } }, { immutable: true, data: { a: '1' } }), 'immutable: Forbidden: field is immutable when `immutable` is set');
+  assert.equal(errorsOf('', 'configmaps', { immutable: true, data: { a: '2' } }, { immutable: true, data: { a: '1' } }), 'data: Forbidden: field is immutable when `immutable` is set');
+  assert.equal(errorsOf('', 'configmaps', { immutable: true, data: { a: '1' } }, { data: { a: '1' } }), '');
+  assert.equal(errorsOf('', 'secrets', { immutable: true, data: { a: 'Mg==' } }, { immutable: true, data: { a: 'MQ==' } }), 'data: Forbidden: field is immutable when `immutable` is set');
+  assert.equal(errorsOf('', 'configmaps', { data: { a: 'x'.repeat(1024 * 1024) } }), '[]: Too long: must have at most 1048576 bytes');
+  assert.equal(errorsOf('', 'secrets', { data: { a: Buffer.alloc(1024 * 1024 + 1).toString('base64') } }), 'data: Too long: must have at most 1048576 bytes');
+});
+
+it('no finalizer may be added once deletion started; uid is immutable', () => {
+  const deleting = { metadata: { name: 'x', namespace: 'd', deletionTimestamp: '2026-01-01T00:00:00Z', finalizers: ['a'] } };
+  assert.equal(errorsOf('', 'configmaps', { metadata: { ...deleting.metadata, finalizers: ['a', 'b'] } }, deleting),
+    'metadata.finalizers: Forbidden: no new finalizers can be added if the object is being deleted, found new finalizers []string{"b"}');
+  assert.equal(errorsOf('', 'configmaps', { metadata: { name: 'x', namespace: 'd', uid: 'u2' } }, { metadata: { name: 'x', namespace: 'd', uid: 'u1' } }), 'metadata.uid: Invalid value: "u2": field is immutable');
+});
+
+it('Service names are DNS-1035 labels; nodePort only for NodePort and LoadBalancer, in range', () => {
+  assert.match(errorsOf('', 'services', { metadata: { name: '1web', namespace: 'd' }, spec: { ports: [{ port: 80 }] } }), /^metadata\.name: Invalid value: "1web": a DNS-1035 label must consist/);
+  assert.equal(errorsOf('', 'services', { spec: { type: 'ClusterIP', ports: [{ port: 80, nodePort: 30080 }] } }), "spec.ports[0].nodePort: Forbidden: may not be used when `type` is 'ClusterIP'");
+  assert.equal(errorsOf('', 'services', { spec: { type: 'NodePort', ports: [{ port: 80, nodePort: 80 }] } }), 'spec.ports[0].nodePort: Invalid value: 80: provided port is not in the valid range. The range of valid ports is 30000-32767');
+  assert.equal(errorsOf('', 'services', { spec: { type: 'NodePort', ports: [{ port: 80, nodePort: 30080 }] } }), '');
+});
+
+it('new kinds validate as upstream: Job restart policy, RBAC roleRef, PriorityClass limits, StorageClass provisioner', () => {
+  const tpl = (restartPolicy: string) => ({ spec: { template: { spec: { restartPolicy, containers: [{ name: 'c', image: 'i' }] } } } });
+  assert.equal(errorsOf('batch', 'jobs', tpl('Always')), 'spec.template.spec.restartPolicy: Unsupported value: "Always": supported values: "OnFailure", "Never"');
+  assert.equal(errorsOf('batch', 'jobs', tpl('Never')), '');
+  assert.equal(errorsOf('rbac.authorization.k8s.io', 'rolebindings', { roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'b' } }, { roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'a' } }),
+    'roleRef: Invalid value: {"apiGroup":"rbac.authorization.k8s.io","kind":"Role","name":"b"}: cannot change roleRef');
+  assert.equal(errorsOf('scheduling.k8s.io', 'priorityclasses', { metadata: { name: 'x' }, value: 2_000_000_000 }), 'value: Forbidden: maximum allowed value of a user defined priority is 1000000000');
+  assert.equal(errorsOf('storage.k8s.io', 'storageclasses', { metadata: { name: 'x' } }), 'provisioner: Required value');
+});

@@ -43,15 +43,22 @@ export async function runApiServerCommand(o: { dataDir: string; httpsListenPort:
   process.exit(0);
 }
 
+/** The CA bundle of a kubeconfig; the controller manager publishes it (kube-root-ca.crt). */
+function requireCA(caPem: string | undefined): string {
+  if (!caPem) throw new Error('the kubeconfig has no certificate-authority data; the controller manager publishes it as kube-root-ca.crt');
+  return caPem;
+}
+
 /** `k8ts scheduler` and `k8ts controller-manager`. */
 export async function runComponentCommand(name: 'scheduler' | 'controller-manager', o: { kubeconfig: string; clusterCidr: string }): Promise<void> {
-  const client = createClient(loadKubeconfig(o.kubeconfig));
+  const config = loadKubeconfig(o.kubeconfig);
+  const client = createClient(config);
   const { signal, done } = untilSignal();
   const running = runWithLeaderElection({ client, name: name === 'scheduler' ? 'kube-scheduler' : 'kube-controller-manager', signal }, async (leading) => {
     const informers = createSharedInformerFactory(client);
     const p = name === 'scheduler'
       ? runScheduler({ client, informers, signal: leading })
-      : runControllerManager({ client, informers, signal: leading, clusterCIDR: o.clusterCidr });
+      : runControllerManager({ client, informers, signal: leading, clusterCIDR: o.clusterCidr, rootCA: requireCA(config.caPem) });
     informers.start(leading);
     await p;
   });

@@ -19,13 +19,15 @@ export interface ControllerManagerOptions {
   clusterCIDR?: string;
   /** The kinds the garbage collector and namespace deletion walk (default: the built-in ones). */
   table?: ResourceTable;
+  /** The cluster CA bundle (PEM) published as `kube-root-ca.crt` in every namespace. */
+  rootCA: string;
   /** Workers per controller (default 5). */
   workers?: number;
 }
 
 export async function runControllerManager(opts: ControllerManagerOptions): Promise<void> {
   const names = opts.controllers ?? Object.keys(controllerFactories);
-  const ctx = { client: opts.client, informers: opts.informers, clusterCIDR: opts.clusterCIDR ?? '10.244.0.0/16', table: opts.table ?? builtinResourceTable() };
+  const ctx = { client: opts.client, informers: opts.informers, clusterCIDR: opts.clusterCIDR ?? '10.244.0.0/16', table: opts.table ?? builtinResourceTable(), rootCA: opts.rootCA };
   const controllers = names.map((n) => {
     const f = controllerFactories[n];
     if (!f) throw new Error(`unknown controller ${n}`);

@@ -10,11 +10,12 @@ import { NamespaceController } from './namespace/controller.js';
 import { NodeIpamController } from './nodeipam/controller.js';
 import { ReplicaSetController } from './replicaset/controller.js';
 import { ServiceAccountController } from './serviceaccount/controller.js';
+import { RootCACertPublisher } from './rootcacertpublisher/controller.js';
 
 import type { ResourceTable } from '../api/resource-table.js';
 
 /** What every controller factory gets; `table` holds the kinds the GC and namespace deletion walk. */
-export interface ControllerContext { client: Client; informers: SharedInformerFactory; clusterCIDR: string; table: ResourceTable }
+export interface ControllerContext { client: Client; informers: SharedInformerFactory; clusterCIDR: string; table: ResourceTable; rootCA: string }
 
 export const controllerFactories: Record<string, (ctx: ControllerContext) => Controller> = {
   deployment: (c) => new DeploymentController(c.client, c.informers),
@@ -22,5 +23,6 @@ export const controllerFactories: Record<string, (ctx: ControllerContext) => Con
   garbagecollector: (c) => new GarbageCollector(c.client, c.informers, c.table),
   serviceaccount: (c) => new ServiceAccountController(c.client, c.informers),
   namespace: (c) => new NamespaceController(c.client, c.informers, c.table),
+  'root-ca-cert-publisher': (c) => new RootCACertPublisher(c.client, c.informers, c.rootCA),
   nodeipam: (c) => new NodeIpamController(c.client, c.informers, c.clusterCIDR),
 };

@@ -15,6 +15,16 @@ export function isDNS1123Label(v: string): string[] {
   return errs;
 }
 
+const DNS1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+
+/** RFC 1035 label (Service names: must start with a letter). */
+export function isDNS1035Label(v: string): string[] {
+  const errs: string[] = [];
+  if (v.length > 63) errs.push('must be no more than 63 characters');
+  if (!DNS1035_LABEL.test(v)) errs.push(`a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')`);
+  return errs;
+}
+
 /** RFC 1123 subdomain (most object names). */
 export function isDNS1123Subdomain(v: string): string[] {
   const errs: string[] = [];

@@ -130,7 +130,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       await running;
     });
   run('scheduler', elected('kube-scheduler', await clientAs('system:kube-scheduler'), (client, informers, signal) => runScheduler({ client, informers, signal })));
-  run('controller-manager', elected('kube-controller-manager', await clientAs('system:kube-controller-manager'), (client, informers, signal) => runControllerManager({ client, informers, signal, clusterCIDR })));
+  run('controller-manager', elected('kube-controller-manager', await clientAs('system:kube-controller-manager'), (client, informers, signal) => runControllerManager({ client, informers, signal, clusterCIDR, rootCA: pki.ca.certPem })));
 
   // The node.
   let containerd: ContainerdHandle | undefined;

@@ -56,7 +56,7 @@ describe('control plane in-process', { timeout: 60_000 }, () => {
     client = createClient({ server: api.url, caPem: pki.ca.certPem, certPem: pki.admin.certPem, keyPem: pki.admin.keyPem });
     await ensureBootstrapNamespaces(client);
     const cm = createSharedInformerFactory(client);
-    void runControllerManager({ client, informers: cm, signal: ac.signal });
+    void runControllerManager({ client, informers: cm, signal: ac.signal, rootCA: pki.ca.certPem });
     cm.start(ac.signal);
     const sched = createSharedInformerFactory(client);
     void runScheduler({ client, informers: sched, signal: ac.signal });
@@ -131,6 +131,15 @@ describe('control plane in-process', { timeout: 60_000 }, () => {
     assert.equal((await raw('DELETE', `${base}/v`)).code, 200);
     assert.equal((await raw('GET', `${base}/v`)).code, 404);
     await raw('DELETE', `${base}/w`);
+  });
+
+  it('every namespace gets kube-root-ca.crt; the system PriorityClasses exist', async () => {
+    const cm = await eventually('kube-root-ca.crt', async () => (await raw('GET', '/api/v1/namespaces/kube-public/configmaps/kube-root-ca.crt')).body?.data, 10_000);
+    assert.match(cm['ca.crt'], /^-----BEGIN CERTIFICATE-----/);
+    await raw('DELETE', '/api/v1/namespaces/kube-public/configmaps/kube-root-ca.crt');
+    await eventually('kube-root-ca.crt recreated', async () => (await raw('GET', '/api/v1/namespaces/kube-public/configmaps/kube-root-ca.crt')).code === 200 || undefined, 10_000);
+    const pcs = (await raw('GET', '/apis/scheduling.k8s.io/v1/priorityclasses')).body.items.map((p: { metadata: { name: string }; value: number }) => [p.metadata.name, p.value]);
+    assert.deepEqual(pcs, [['system-cluster-critical', 2000000000], ['system-node-critical', 2000001000]]);
   });
 
   it('a Deployment becomes a ReplicaSet and bound pods; the default ServiceAccount and kubernetes Service exist', async () => {

@@ -1,8 +1,9 @@
 /** core/v1 ConfigMap: discovery info, defaults (core/v1/defaults.go) and validation (core/validation/validation.go). */
 import type { ResourceDefinition } from '../../resource-definition.js';
+import { tooLong } from '../../../machinery/field-errors.js';
 import { configMapPrinter } from '../../printers/printers.js';
 import { validateObjectMeta, validateObjectMetaUpdate } from '../../meta/v1/validate-object-meta.js';
-import { core, validateKeys } from './core-helpers.js';
+import { core, validateKeys, dataSize, immutableData, MAX_DATA_SIZE } from './core-helpers.js';
 import { ConfigMapSchema, type ConfigMap } from './types.js';
 
 export const configMapDefinition: ResourceDefinition<ConfigMap> = {
@@ -11,10 +12,12 @@ export const configMapDefinition: ResourceDefinition<ConfigMap> = {
   protobufMessage: 'k8s.io.api.core.v1.ConfigMap',
   printer: configMapPrinter,
   applyDefaults() {},
-  validate: (cm) => [...validateObjectMeta(cm.metadata, true), ...validateKeys(cm.data, 'data'), ...validateKeys(cm.binaryData, 'binaryData')],
+  validate: (cm) => [
+    ...validateObjectMeta(cm.metadata, true), ...validateKeys(cm.data, 'data'), ...validateKeys(cm.binaryData, 'binaryData'),
+    ...(dataSize(cm.data) + dataSize(cm.binaryData, true) > MAX_DATA_SIZE ? [tooLong('[]', MAX_DATA_SIZE)] : []),
+  ],
   validateUpdate(cm, old) {
     const errs = [...validateObjectMetaUpdate(cm.metadata, old.metadata), ...configMapDefinition.validate(cm)];
-    if (old.immutable && JSON.stringify([cm.data, cm.binaryData]) !== JSON.stringify([old.data, old.binaryData])) errs.push({ type: 'FieldValueForbidden', field: 'data', detail: 'field is immutable when `immutable` is set' });
-    return errs;
+    return [...errs, ...immutableData(cm, old, ['data', 'binaryData'])];
   },
 };

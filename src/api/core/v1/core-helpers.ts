@@ -4,7 +4,7 @@
  * (core/validation/validation.go ValidateConfigMap, ValidateSecret).
  */
 import type { ResourceInfo } from '../../resource-definition.js';
-import { type FieldError, invalidValue } from '../../../machinery/field-errors.js';
+import { type FieldError, forbiddenField, invalidValue } from '../../../machinery/field-errors.js';
 import { isConfigMapKey } from '../../../machinery/validation.js';
 import { validateObjectMeta, validateObjectMetaUpdate } from '../../meta/v1/validate-object-meta.js';
 
@@ -18,6 +18,30 @@ export const metaOnly = (namespaced: boolean, nameRule?: (n: string) => string[]
   validate: (o: { metadata: Record<string, unknown> }) => validateObjectMeta(o.metadata, namespaced, nameRule),
   validateUpdate: (o: { metadata: Record<string, unknown> }, old: { metadata: Record<string, unknown> }) => validateObjectMetaUpdate(o.metadata, old.metadata),
 });
+
+/** Each key of a data map must be a valid ConfigMap key. */
+/** Upstream's MaxSecretSize: ConfigMap and Secret data may hold at most 1 MiB in all. */
+export const MAX_DATA_SIZE = 1024 * 1024;
+
+/** Bytes of a data map's keys and values (base64 values count decoded when `base64`). */
+export function dataSize(data: Record<string, unknown> | undefined, base64 = false): number {
+  let n = 0;
+  for (const [k, v] of Object.entries(data ?? {})) n += k.length + (base64 ? Buffer.from(String(v), 'base64').length : Buffer.byteLength(String(v)));
+  return n;
+}
+
+/**
+ * Once `immutable: true` was stored, neither the flag nor the data may change
+ * (ValidateConfigMapUpdate, ValidateSecretUpdate).
+ */
+export function immutableData(obj: { immutable?: boolean } & Record<string, unknown>, old: { immutable?: boolean } & Record<string, unknown>, fields: string[]): FieldError[] {
+  if (!old.immutable) return [];
+  const errs: FieldError[] = [];
+  const msg = 'field is immutable when `immutable` is set';
+  if (!obj.immutable) errs.push(forbiddenField('immutable', msg));
+  for (const f of fields) if (JSON.stringify(obj[f] ?? {}) !== JSON.stringify(old[f] ?? {})) errs.push(forbiddenField(f, msg));
+  return errs;
+}
 
 /** Each key of a data map must be a valid ConfigMap key. */
 export function validateKeys(data: Record<string, unknown> | undefined, field: string): FieldError[] {

@@ -1,9 +1,9 @@
 /** core/v1 Secret: discovery info, defaults (core/v1/defaults.go) and validation (core/validation/validation.go). */
 import type { ResourceDefinition } from '../../resource-definition.js';
 import { secretPrinter } from '../../printers/printers.js';
-import { invalidValue } from '../../../machinery/field-errors.js';
+import { invalidValue, tooLong } from '../../../machinery/field-errors.js';
 import { validateObjectMeta, validateObjectMetaUpdate } from '../../meta/v1/validate-object-meta.js';
-import { core, validateKeys } from './core-helpers.js';
+import { core, validateKeys, dataSize, immutableData, MAX_DATA_SIZE } from './core-helpers.js';
 import { SecretSchema, type Secret } from './types.js';
 
 export const secretDefinition: ResourceDefinition<Secret> = {
@@ -21,6 +21,7 @@ export const secretDefinition: ResourceDefinition<Secret> = {
   },
   validate(secret) {
     const errs = [...validateObjectMeta(secret.metadata, true), ...validateKeys(secret.data, 'data')];
+    if (dataSize(secret.data, true) > MAX_DATA_SIZE) errs.push(tooLong('data', MAX_DATA_SIZE));
     for (const [k, v] of Object.entries(secret.data ?? {})) {
       if (typeof v !== 'string' || !/^[A-Za-z0-9+/]*={0,2}$/.test(v)) errs.push(invalidValue(`data[${k}]`, '<secret contents redacted>', 'illegal base64 data'));
     }
@@ -29,7 +30,7 @@ export const secretDefinition: ResourceDefinition<Secret> = {
   validateUpdate(secret, old) {
     const errs = [...validateObjectMetaUpdate(secret.metadata, old.metadata), ...secretDefinition.validate(secret)];
     if (old.type && secret.type !== old.type) errs.push(invalidValue('type', secret.type, 'field is immutable'));
-    return errs;
+    return [...errs, ...immutableData(secret, old, ['data'])];
   },
   fieldLabels: (s) => ({ type: s.type ?? '' }),
 };

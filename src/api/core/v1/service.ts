@@ -2,8 +2,8 @@
 import { untyped, type ResourceDefinition } from '../../resource-definition.js';
 import { servicePrinter } from '../../printers/printers.js';
 import { allocateClusterIP } from './service-ip-allocation.js';
-import { type FieldError, invalidValue, notSupported, required } from '../../../machinery/field-errors.js';
-import { isDNS1123Label } from '../../../machinery/validation.js';
+import { type FieldError, invalidValue, notSupported, required, forbiddenField } from '../../../machinery/field-errors.js';
+import { isDNS1035Label } from '../../../machinery/validation.js';
 import { validateObjectMeta, validateObjectMetaUpdate } from '../../meta/v1/validate-object-meta.js';
 import { core } from './core-helpers.js';
 import { ServiceSchema, type Service } from './types.js';
@@ -43,7 +43,7 @@ export const serviceDefinition: ResourceDefinition<Service> = {
     svc.status ??= { loadBalancer: {} };
   },
   validate(svc) {
-    const errs: FieldError[] = validateObjectMeta(svc.metadata, true, isDNS1123Label);
+    const errs: FieldError[] = validateObjectMeta(svc.metadata, true, isDNS1035Label);
     const s = svc.spec ?? {};
     if (s.type && !SERVICE_TYPES.includes(s.type)) errs.push(notSupported('spec.type', s.type, SERVICE_TYPES));
     if (s.type !== 'ExternalName' && (!s.ports || s.ports.length === 0) && s.clusterIP !== 'None') errs.push(required('spec.ports'));
@@ -53,6 +53,10 @@ export const serviceDefinition: ResourceDefinition<Service> = {
       if ((s.ports?.length ?? 0) > 1 && !p.name) errs.push(required(`spec.ports[${i}].name`));
       if (p.name) { if (names.has(p.name)) errs.push({ type: 'FieldValueDuplicate', field: `spec.ports[${i}].name`, badValue: p.name }); names.add(p.name); }
       if (p.protocol && !['TCP', 'UDP', 'SCTP'].includes(p.protocol)) errs.push(notSupported(`spec.ports[${i}].protocol`, p.protocol, ['SCTP', 'TCP', 'UDP']));
+      if (p.nodePort) {
+        if (s.type !== 'NodePort' && s.type !== 'LoadBalancer') errs.push(forbiddenField(`spec.ports[${i}].nodePort`, `may not be used when \`type\` is '${s.type ?? 'ClusterIP'}'`));
+        else if (p.nodePort < 30000 || p.nodePort > 32767) errs.push(invalidValue(`spec.ports[${i}].nodePort`, p.nodePort, 'provided port is not in the valid range. The range of valid ports is 30000-32767'));
+      }
     });
     return errs;
   },

@@ -30,12 +30,17 @@ export function validateObjectMeta(meta: ObjectMeta | undefined, namespaced: boo
   return errs;
 }
 
-/** Update rules: name, namespace, uid, creationTimestamp are immutable. */
+/** Update rules: name, namespace, uid, creationTimestamp are immutable; no finalizer may be added once deletion started. */
 export function validateObjectMetaUpdate(meta: ObjectMeta, old: ObjectMeta): FieldError[] {
   const errs: FieldError[] = [];
   for (const f of ['name', 'namespace', 'uid', 'creationTimestamp'] as const) {
     if (old[f] !== undefined && meta[f] !== old[f]) errs.push({ ...invalidValue(`metadata.${f}`, meta[f] ?? '', 'field is immutable') });
   }
   if (old.generateName !== undefined && meta.generateName !== undefined && meta.generateName !== old.generateName) errs.push(forbiddenField('metadata.generateName', 'field is immutable'));
+  if (old.deletionTimestamp) {
+    const had = new Set(old.finalizers ?? []);
+    const added = (meta.finalizers ?? []).filter((f) => !had.has(f));
+    if (added.length) errs.push(forbiddenField('metadata.finalizers', `no new finalizers can be added if the object is being deleted, found new finalizers []string{${added.map((f) => JSON.stringify(f)).join(', ')}}`));
+  }
   return errs;
 }
