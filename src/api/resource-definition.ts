@@ -50,9 +50,9 @@ export interface StrategyHooks<T extends KubeObject = KubeObject> {
   /** Whether metadata.generation is kept (1 on create, +1 on each spec change). Default false. */
   tracksGeneration?: boolean;
   /** Clears what a client may not set on create (replaces the default status clearing). */
-  prepareForCreate?(obj: T): void;
+  prepareForCreate?(obj: T, deps: StrategyDeps): void;
   /** Keeps what the main resource may not change (replaces the default status keeping). */
-  prepareForUpdate?(obj: T, old: T): void;
+  prepareForUpdate?(obj: T, old: T, deps: StrategyDeps): void;
   /** Create steps after validation that need other objects (e.g. allocate a ClusterIP); throws StatusError. */
   beforeCreate?(obj: T, deps: StrategyDeps): Promise<void> | void;
   /** Grace period of a delete request in seconds; 0 (the default) deletes at once. */

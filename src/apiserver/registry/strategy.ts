@@ -36,8 +36,8 @@ export function strategyFor(def: ResourceDefinition, deps: StrategyDeps): Strate
   return {
     kind: def,
     tracksGeneration: hooks.tracksGeneration ?? false,
-    prepareForCreate: hooks.prepareForCreate ?? ((obj) => { if (hasStatus) delete obj.status; }),
-    prepareForUpdate: hooks.prepareForUpdate ?? ((obj, old) => { if (hasStatus) { if (old.status === undefined) delete obj.status; else obj.status = old.status; } }),
+    prepareForCreate: hooks.prepareForCreate ? (obj) => hooks.prepareForCreate!(obj, deps) : (obj) => { if (hasStatus) delete obj.status; },
+    prepareForUpdate: hooks.prepareForUpdate ? (obj, old) => hooks.prepareForUpdate!(obj, old, deps) : (obj, old) => { if (hasStatus) { if (old.status === undefined) delete obj.status; else obj.status = old.status; } },
     validate: (obj) => def.validate(obj),
     validateUpdate: (obj, old) => (def.validateUpdate ? def.validateUpdate(obj, old) : def.validate(obj)),
     beforeCreate: hooks.beforeCreate ? (obj) => hooks.beforeCreate!(obj, deps) : undefined,

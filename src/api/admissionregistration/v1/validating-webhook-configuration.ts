@@ -1,6 +1,7 @@
 /** ValidatingWebhookConfiguration (admissionregistration.k8s.io/v1): webhooks called by the ValidatingAdmissionWebhook plugin; failurePolicy Fail, 10 s timeout by default. */
 import { defineResource } from '../../define-resource.js';
 import type { KubeObject } from '../../object.js';
+import { validatingWebhookConfigurationPrinter } from '../../printers/admissionregistration-printers.js';
 import { required } from '../../../machinery/field-errors.js';
 
 /** admissionregistration.k8s.io/v1 ValidatingWebhookConfiguration as the code here reads it (the full shape is the wire contract's). */
@@ -8,6 +9,7 @@ export type ValidatingWebhookConfiguration = KubeObject & Record<string, any>;
 
 export const validatingWebhookConfigurationDefinition = defineResource<ValidatingWebhookConfiguration>({
   group: 'admissionregistration.k8s.io', version: 'v1', kind: 'ValidatingWebhookConfiguration', plural: 'validatingwebhookconfigurations', namespaced: false, categories: ['api-extensions'],
+  printer: validatingWebhookConfigurationPrinter,
   defaults(c) {
     for (const w of c.webhooks ?? []) {
       w.failurePolicy ??= 'Fail';

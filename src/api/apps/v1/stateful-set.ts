@@ -1,6 +1,7 @@
 /** StatefulSet (apps/v1; pkg/registry/apps/statefulset): OrderedReady, RollingUpdate with partition 0, PVC retention Retain by default. */
 import { defineResource } from '../../define-resource.js';
 import type { KubeObject } from '../../object.js';
+import { statefulSetPrinter } from '../../printers/apps-printers.js';
 import { defaultPodSpec } from '../../core/v1/pod.js';
 import { nonNegative, selectorImmutable, validateWorkloadTemplate } from '../../validation-helpers.js';
 
@@ -9,6 +10,7 @@ export type StatefulSet = KubeObject & Record<string, any>;
 
 export const statefulSetDefinition = defineResource<StatefulSet>({
   group: 'apps', version: 'v1', kind: 'StatefulSet', plural: 'statefulsets', namespaced: true, shortNames: ['sts'], categories: ['all'], subresources: ['status', 'scale'],
+  printer: statefulSetPrinter,
   defaults(sts) {
     sts.spec ??= {};
     sts.spec.replicas ??= 1;

@@ -1,6 +1,7 @@
 /** HorizontalPodAutoscaler (autoscaling/v2; pkg/registry/autoscaling/horizontalpodautoscaler): minReplicas 1 and an 80 % CPU target by default. */
 import { defineResource } from '../../define-resource.js';
 import type { KubeObject } from '../../object.js';
+import { horizontalPodAutoscalerPrinter } from '../../printers/autoscaling-printers.js';
 import { invalidValue, required } from '../../../machinery/field-errors.js';
 
 /** autoscaling/v2 HorizontalPodAutoscaler as the code here reads it (the full shape is the wire contract's). */
@@ -8,6 +9,7 @@ export type HorizontalPodAutoscaler = KubeObject & Record<string, any>;
 
 export const horizontalPodAutoscalerDefinition = defineResource<HorizontalPodAutoscaler>({
   group: 'autoscaling', version: 'v2', kind: 'HorizontalPodAutoscaler', plural: 'horizontalpodautoscalers', namespaced: true, shortNames: ['hpa'], categories: ['all'], subresources: ['status'],
+  printer: horizontalPodAutoscalerPrinter,
   defaults(hpa) {
     hpa.spec ??= {};
     hpa.spec.minReplicas ??= 1;

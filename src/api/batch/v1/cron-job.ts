@@ -1,6 +1,7 @@
 /** CronJob (batch/v1; pkg/registry/batch/cronjob): Allow concurrency, history limits 3 and 1; the schedule is required. */
 import { defineResource } from '../../define-resource.js';
 import type { KubeObject } from '../../object.js';
+import { cronJobPrinter } from '../../printers/batch-printers.js';
 import { notSupported, required } from '../../../machinery/field-errors.js';
 import { defaultPodSpec } from '../../core/v1/pod.js';
 import { validateJobSpec } from './job-validation.js';
@@ -10,6 +11,7 @@ export type CronJob = KubeObject & Record<string, any>;
 
 export const cronJobDefinition = defineResource<CronJob>({
   group: 'batch', version: 'v1', kind: 'CronJob', plural: 'cronjobs', namespaced: true, shortNames: ['cj'], categories: ['all'], subresources: ['status'],
+  printer: cronJobPrinter,
   defaults(cj) {
     cj.spec ??= {};
     cj.spec.concurrencyPolicy ??= 'Allow';

@@ -1,6 +1,7 @@
 /** Job (batch/v1; pkg/registry/batch/job): parallelism 1, backoffLimit 6, NonIndexed; the pod template must restart Never or OnFailure. */
 import { defineResource } from '../../define-resource.js';
 import type { KubeObject } from '../../object.js';
+import { jobPrinter } from '../../printers/batch-printers.js';
 import { defaultPodSpec } from '../../core/v1/pod.js';
 import { validateJobSpec } from './job-validation.js';
 
@@ -9,6 +10,7 @@ export type Job = KubeObject & Record<string, any>;
 
 export const jobDefinition = defineResource<Job>({
   group: 'batch', version: 'v1', kind: 'Job', plural: 'jobs', namespaced: true, categories: ['all'], subresources: ['status'],
+  printer: jobPrinter,
   defaults(job) {
     job.spec ??= {};
     const s = job.spec;

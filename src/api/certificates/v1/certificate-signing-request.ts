@@ -1,6 +1,7 @@
 /** CertificateSigningRequest (certificates.k8s.io/v1; pkg/registry/certificates): request and signerName are required; approval and status are subresources. */
 import { defineResource } from '../../define-resource.js';
 import type { KubeObject } from '../../object.js';
+import { certificateSigningRequestPrinter } from '../../printers/certificates-printers.js';
 import { required } from '../../../machinery/field-errors.js';
 
 /** certificates.k8s.io/v1 CertificateSigningRequest as the code here reads it (the full shape is the wire contract's). */
@@ -8,6 +9,7 @@ export type CertificateSigningRequest = KubeObject & Record<string, any>;
 
 export const certificateSigningRequestDefinition = defineResource<CertificateSigningRequest>({
   group: 'certificates.k8s.io', version: 'v1', kind: 'CertificateSigningRequest', plural: 'certificatesigningrequests', namespaced: false, shortNames: ['csr'], subresources: ['status', 'approval'],
+  printer: certificateSigningRequestPrinter,
   validate: (csr) => [...(csr.spec?.request ? [] : [required('spec.request')]), ...(csr.spec?.signerName ? [] : [required('spec.signerName')])],
   strategy: { prepareForCreate(csr) { delete csr.status; } },
 });

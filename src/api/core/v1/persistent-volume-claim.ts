@@ -1,6 +1,7 @@
 /** PersistentVolumeClaim (core/v1; pkg/registry/core/persistentvolumeclaim): status starts Pending. */
 import { defineResource } from '../../define-resource.js';
 import type { KubeObject } from '../../object.js';
+import { persistentVolumeClaimPrinter } from '../../printers/core-printers.js';
 import { required } from '../../../machinery/field-errors.js';
 
 /** v1 PersistentVolumeClaim as the code here reads it (the full shape is the wire contract's). */
@@ -8,6 +9,7 @@ export type PersistentVolumeClaim = KubeObject & Record<string, any>;
 
 export const persistentVolumeClaimDefinition = defineResource<PersistentVolumeClaim>({
   group: '', version: 'v1', kind: 'PersistentVolumeClaim', plural: 'persistentvolumeclaims', namespaced: true, shortNames: ['pvc'], subresources: ['status'],
+  printer: persistentVolumeClaimPrinter,
   defaults(pvc) {
     pvc.spec ??= {};
     pvc.spec.volumeMode ??= 'Filesystem';

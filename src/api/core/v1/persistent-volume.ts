@@ -1,6 +1,7 @@
 /** PersistentVolume (core/v1; pkg/registry/core/persistentvolume): status starts Pending; the reclaim policy defaults to Retain. */
 import { defineResource } from '../../define-resource.js';
 import type { KubeObject } from '../../object.js';
+import { persistentVolumePrinter } from '../../printers/core-printers.js';
 import { required } from '../../../machinery/field-errors.js';
 
 /** v1 PersistentVolume as the code here reads it (the full shape is the wire contract's). */
@@ -8,6 +9,7 @@ export type PersistentVolume = KubeObject & Record<string, any>;
 
 export const persistentVolumeDefinition = defineResource<PersistentVolume>({
   group: '', version: 'v1', kind: 'PersistentVolume', plural: 'persistentvolumes', namespaced: false, shortNames: ['pv'], subresources: ['status'],
+  printer: persistentVolumePrinter,
   defaults(pv) {
     pv.spec ??= {};
     pv.spec.persistentVolumeReclaimPolicy ??= 'Retain';

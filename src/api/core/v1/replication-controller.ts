@@ -1,6 +1,7 @@
 /** ReplicationController (core/v1; pkg/registry/core/replicationcontroller): the selector and labels default to the template labels; generation tracked. */
 import { defineResource } from '../../define-resource.js';
 import type { KubeObject } from '../../object.js';
+import { replicationControllerPrinter } from '../../printers/core-printers.js';
 import { required } from '../../../machinery/field-errors.js';
 import { defaultPodSpec, validatePodSpec } from './pod.js';
 import { nonNegative } from '../../validation-helpers.js';
@@ -10,6 +11,7 @@ export type ReplicationController = KubeObject & Record<string, any>;
 
 export const replicationControllerDefinition = defineResource<ReplicationController>({
   group: '', version: 'v1', kind: 'ReplicationController', plural: 'replicationcontrollers', namespaced: true, shortNames: ['rc'], categories: ['all'], subresources: ['status', 'scale'],
+  printer: replicationControllerPrinter,
   defaults(rc) {
     rc.spec ??= {};
     rc.spec.replicas ??= 1;

@@ -1,12 +1,14 @@
 /** PriorityLevelConfiguration (flowcontrol.apiserver.k8s.io/v1): the concurrency limits of one priority level. */
 import { defineResource } from '../../define-resource.js';
 import type { KubeObject } from '../../object.js';
+import { priorityLevelConfigurationPrinter } from '../../printers/flowcontrol-printers.js';
 
 /** flowcontrol.apiserver.k8s.io/v1 PriorityLevelConfiguration as the code here reads it (the full shape is the wire contract's). */
 export type PriorityLevelConfiguration = KubeObject & Record<string, any>;
 
 export const priorityLevelConfigurationDefinition = defineResource<PriorityLevelConfiguration>({
   group: 'flowcontrol.apiserver.k8s.io', version: 'v1', kind: 'PriorityLevelConfiguration', plural: 'prioritylevelconfigurations', namespaced: false, subresources: ['status'],
+  printer: priorityLevelConfigurationPrinter,
   defaults(pl) {
     const lim = pl.spec?.limited;
     if (lim) {

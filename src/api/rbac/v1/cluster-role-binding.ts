@@ -1,6 +1,7 @@
 /** ClusterRoleBinding (rbac.authorization.k8s.io/v1): grants a role to subjects; roleRef is immutable. */
 import { defineResource } from '../../define-resource.js';
 import type { KubeObject } from '../../object.js';
+import { clusterRoleBindingPrinter } from '../../printers/rbac-printers.js';
 import { invalidValue } from '../../../machinery/field-errors.js';
 import { isPathSegmentName, validateBinding } from './rbac-validation.js';
 
@@ -9,6 +10,7 @@ export type ClusterRoleBinding = KubeObject & Record<string, any>;
 
 export const clusterRoleBindingDefinition = defineResource<ClusterRoleBinding>({
   group: 'rbac.authorization.k8s.io', version: 'v1', kind: 'ClusterRoleBinding', plural: 'clusterrolebindings', namespaced: false,
+  printer: clusterRoleBindingPrinter,
   nameRule: isPathSegmentName,
   validate: (b) => validateBinding(b as Parameters<typeof validateBinding>[0], false),
   validateUpdate: (b, old) => (JSON.stringify(b.roleRef) !== JSON.stringify(old.roleRef) ? [invalidValue('roleRef', b.roleRef ?? {}, 'cannot change roleRef')] : []),

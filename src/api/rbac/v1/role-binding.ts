@@ -1,6 +1,7 @@
 /** RoleBinding (rbac.authorization.k8s.io/v1): grants a role to subjects; roleRef is immutable. */
 import { defineResource } from '../../define-resource.js';
 import type { KubeObject } from '../../object.js';
+import { roleBindingPrinter } from '../../printers/rbac-printers.js';
 import { invalidValue } from '../../../machinery/field-errors.js';
 import { isPathSegmentName, validateBinding } from './rbac-validation.js';
 
@@ -9,6 +10,7 @@ export type RoleBinding = KubeObject & Record<string, any>;
 
 export const roleBindingDefinition = defineResource<RoleBinding>({
   group: 'rbac.authorization.k8s.io', version: 'v1', kind: 'RoleBinding', plural: 'rolebindings', namespaced: true,
+  printer: roleBindingPrinter,
   nameRule: isPathSegmentName,
   validate: (b) => validateBinding(b as Parameters<typeof validateBinding>[0], true),
   validateUpdate: (b, old) => (JSON.stringify(b.roleRef) !== JSON.stringify(old.roleRef) ? [invalidValue('roleRef', b.roleRef ?? {}, 'cannot change roleRef')] : []),

@@ -1,12 +1,14 @@
 /** CSIDriver (storage.k8s.io/v1): how Kubernetes talks to one CSI driver; defaults as upstream. */
 import { defineResource } from '../../define-resource.js';
 import type { KubeObject } from '../../object.js';
+import { csiDriverPrinter } from '../../printers/storage-printers.js';
 
 /** storage.k8s.io/v1 CSIDriver as the code here reads it (the full shape is the wire contract's). */
 export type CSIDriver = KubeObject & Record<string, any>;
 
 export const cSIDriverDefinition = defineResource<CSIDriver>({
   group: 'storage.k8s.io', version: 'v1', kind: 'CSIDriver', plural: 'csidrivers', namespaced: false,
+  printer: csiDriverPrinter,
   defaults(d) {
     d.spec ??= {};
     d.spec.attachRequired ??= true;

@@ -1,6 +1,7 @@
 /** CSIStorageCapacity (storage.k8s.io/v1): capacity of a storage class in a topology segment. */
 import { defineResource } from '../../define-resource.js';
 import type { KubeObject } from '../../object.js';
+import { csiStorageCapacityPrinter } from '../../printers/storage-printers.js';
 import { required } from '../../../machinery/field-errors.js';
 
 /** storage.k8s.io/v1 CSIStorageCapacity as the code here reads it (the full shape is the wire contract's). */
@@ -8,5 +9,6 @@ export type CSIStorageCapacity = KubeObject & Record<string, any>;
 
 export const cSIStorageCapacityDefinition = defineResource<CSIStorageCapacity>({
   group: 'storage.k8s.io', version: 'v1', kind: 'CSIStorageCapacity', plural: 'csistoragecapacities', namespaced: true,
+  printer: csiStorageCapacityPrinter,
   validate: (c) => (c.storageClassName ? [] : [required('storageClassName')]),
 });

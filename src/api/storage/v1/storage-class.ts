@@ -1,6 +1,7 @@
 /** StorageClass (storage.k8s.io/v1; pkg/registry/storage/storageclass): reclaimPolicy Delete and volumeBindingMode Immediate by default; provisioner and parameters are immutable. */
 import { defineResource } from '../../define-resource.js';
 import type { KubeObject } from '../../object.js';
+import { storageClassPrinter } from '../../printers/storage-printers.js';
 import { forbiddenField, required } from '../../../machinery/field-errors.js';
 
 /** storage.k8s.io/v1 StorageClass as the code here reads it (the full shape is the wire contract's). */
@@ -8,6 +9,7 @@ export type StorageClass = KubeObject & Record<string, any>;
 
 export const storageClassDefinition = defineResource<StorageClass>({
   group: 'storage.k8s.io', version: 'v1', kind: 'StorageClass', plural: 'storageclasses', namespaced: false, shortNames: ['sc'],
+  printer: storageClassPrinter,
   defaults(sc) { sc.reclaimPolicy ??= 'Delete'; sc.volumeBindingMode ??= 'Immediate'; },
   validate: (sc) => (sc.provisioner ? [] : [required('provisioner')]),
   validateUpdate: (sc, old) => [
