@@ -57,6 +57,7 @@ function subresourceDoc(r: ResourceInfo, sub: string): unknown | undefined {
     case 'status': return { ...base, kind: r.kind, verbs: ['get', 'patch', 'update'] };
     case 'scale': return { ...base, group: 'autoscaling', version: 'v1', kind: 'Scale', verbs: ['get', 'patch', 'update'] };
     case 'binding': return { ...base, kind: 'Binding', verbs: ['create'] };
+    case 'eviction': return { ...base, group: 'policy', version: 'v1', kind: 'Eviction', verbs: ['create'] };
     case 'log': return { ...base, kind: 'Pod', verbs: ['get'] };
     case 'exec': return { ...base, kind: 'PodExecOptions', verbs: ['create', 'get'] };
     case 'attach': return { ...base, kind: 'PodAttachOptions', verbs: ['create', 'get'] };

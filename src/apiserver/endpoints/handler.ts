@@ -13,6 +13,8 @@ import { rejectUpgrade } from '../../machinery/http-upgrade.js';
 import { buildDiscovery, type DiscoveryDocs } from '../discovery.js';
 import { buildOpenApi, type OpenApiDocs } from '../openapi.js';
 import { decodeBody, readBody } from './body.js';
+import { parseApiVersion } from '../../api/resource-table.js';
+import { defaultProtobufMessage } from '../../api/define-resource.js';
 import { checkFields, parseFieldValidation } from '../field-validation.js';
 import { isProtobufContentType, type ProtobufMessageResolver } from '../../api/protobuf/codec.js';
 import { parseRequestInfo, type RequestInfo } from './request-info.js';
@@ -67,7 +69,11 @@ export function createHandler(opts: HandlerOptions): Handler & { upgrade: Upgrad
   opts.registry.table.onChange(() => { docs = undefined; });
   const derived = () => (docs ??= { discovery: buildDiscovery(opts.registry.resources(), opts.serverAddress), openapi: buildOpenApi(opts.registry.table.served()) });
   const metrics = opts.metrics ?? createApiServerMetrics();
-  const messageOf: ProtobufMessageResolver = (apiVersion, kind) => opts.registry.table.byKind(apiVersion, kind)?.protobufMessage;
+  // Kinds outside the table (request bodies such as Eviction) have upstream's package name.
+  const messageOf: ProtobufMessageResolver = (apiVersion, kind) => {
+    const { group, version } = parseApiVersion(apiVersion);
+    return opts.registry.table.byKind(apiVersion, kind)?.protobufMessage ?? defaultProtobufMessage(group, version, kind);
+  };
   const handler = (req: IncomingMessage, res: ServerResponse): void => {
     const t0 = performance.now();
     const m: RequestMetrics = {};

@@ -16,6 +16,7 @@ import { componentStatusStorage } from './component-status.js';
 import { podLogStorage, type KubeletClientConfig } from './connecters/pod-log.js';
 import { podStreamStorage } from './connecters/pod-stream.js';
 import { strategyFor } from './strategy.js';
+import { evictionStorage } from './eviction.js';
 import { GenericStore } from './store.js';
 import { bindingStorage, finalizeStorage, scaleStorage, statusStorage } from './subresources.js';
 import type { Registry, RestStorage } from './rest.js';
@@ -32,7 +33,9 @@ export interface RegistryOptions {
   kubeletClient?: Omit<KubeletClientConfig, 'nodes'>;
 }
 
-type SubresourceFactory = (main: GenericStore, stores: (def: ResourceDefinition) => GenericStore, kc?: KubeletClientConfig) => RestStorage | undefined;
+/** What a subresource is built from: its parent's store, the other stores, the table and the kubelet client. */
+interface SubresourceDeps { storeOf: (def: ResourceDefinition) => GenericStore; table: ResourceTable; kc?: KubeletClientConfig; clock: () => Date }
+type SubresourceFactory = (main: GenericStore, deps: SubresourceDeps) => RestStorage | undefined;
 
 /** Subresources by name: how each is built over its parent's store. */
 const SUBRESOURCES: Record<string, SubresourceFactory> = {
@@ -40,10 +43,14 @@ const SUBRESOURCES: Record<string, SubresourceFactory> = {
   scale: (main) => scaleStorage(main),
   binding: (main) => bindingStorage(main),
   finalize: (main) => finalizeStorage(main),
-  log: (main, _s, kc) => (kc ? podLogStorage(main, kc) : undefined),
-  exec: (main, _s, kc) => (kc ? podStreamStorage(main, 'exec', kc) : undefined),
-  attach: (main, _s, kc) => (kc ? podStreamStorage(main, 'attach', kc) : undefined),
-  portforward: (main, _s, kc) => (kc ? podStreamStorage(main, 'portforward', kc) : undefined),
+  eviction: (main, d) => {
+    const budgets = d.table.get('policy', 'v1', 'poddisruptionbudgets');
+    return evictionStorage(main, budgets && d.storeOf(budgets), d.clock);
+  },
+  log: (main, d) => (d.kc ? podLogStorage(main, d.kc) : undefined),
+  exec: (main, d) => (d.kc ? podStreamStorage(main, 'exec', d.kc) : undefined),
+  attach: (main, d) => (d.kc ? podStreamStorage(main, 'attach', d.kc) : undefined),
+  portforward: (main, d) => (d.kc ? podStreamStorage(main, 'portforward', d.kc) : undefined),
 };
 
 /** Creates the registry over `storage` for the kinds of `opts.table`. */
@@ -85,7 +92,7 @@ export function createRegistry(storage: Storage, opts: RegistryOptions): Registr
     const main = storeOf(def);
     if (!subresource) return main;
     if (!(def.info.subresources ?? []).includes(subresource)) return undefined;
-    return SUBRESOURCES[subresource]?.(main, storeOf, kc);
+    return SUBRESOURCES[subresource]?.(main, { storeOf, table, kc, clock });
   };
   // Kinds removed from the table lose their storages.
   table.onChange(() => {

@@ -1,0 +1,65 @@
+/**
+ * POST pods/{name}/eviction (upstream pkg/registry/core/pod/storage/eviction.go): deletes
+ * the pod unless that would break a PodDisruptionBudget. A pod that is terminal, Pending
+ * or already being deleted is removed without consulting budgets; otherwise the one
+ * budget selecting it must allow a disruption (its status, kept by the disruption
+ * controller, says how many), which this request then spends (`disruptionsAllowed` − 1,
+ * the pod recorded in `disruptedPods`). Refusals are 429 TooManyRequests worded as
+ * upstream; more than one matching budget is a 500 as upstream.
+ */
+import type { KubeObject } from '../../api/object.js';
+import type { Pod } from '../../api/core/v1/pod-types.js';
+import { badRequest, StatusError } from '../../machinery/errors.js';
+import { selectorFromLabelSelector } from '../../machinery/labels.js';
+import { rfc3339 } from '../../machinery/time.js';
+import type { LabelSelector } from '../../api/meta/v1/types.js';
+import type { GenericStore } from './store.js';
+import type { DeleteOptions, RequestContext, RestStorage } from './rest.js';
+
+interface Eviction extends KubeObject { deleteOptions?: DeleteOptions }
+interface Budget extends KubeObject {
+  spec?: { selector?: LabelSelector };
+  status?: { observedGeneration?: number; disruptionsAllowed?: number; currentHealthy?: number; desiredHealthy?: number; disruptedPods?: Record<string, string> };
+}
+
+const VIOLATION = "Cannot evict pod as it would violate the pod's disruption budget.";
+const tooManyRequests = (message: string, cause?: string): StatusError =>
+  new StatusError({ code: 429, reason: 'TooManyRequests', message, ...(cause ? { details: { causes: [{ reason: 'DisruptionBudget', message: cause }] } } : {}) });
+
+/** Whether a pod may go without a budget's consent (upstream canIgnorePDB). */
+const canIgnoreBudget = (pod: Pod): boolean =>
+  !!pod.metadata.deletionTimestamp || ['Succeeded', 'Failed', 'Pending'].includes(pod.status?.phase ?? 'Pending');
+
+/** The `pods/eviction` storage; `budgets` is the PodDisruptionBudget store when that kind is served. */
+export function evictionStorage(pods: GenericStore, budgets: GenericStore | undefined, clock: () => Date = () => new Date()): RestStorage {
+  return {
+    info: pods.info, subresource: 'eviction', returnsKind: { group: 'policy', version: 'v1', kind: 'Eviction' }, bodyMessage: 'k8s.io.api.policy.v1.Eviction',
+    async create(ctx: RequestContext, obj: KubeObject, name?: string) {
+      const ev = obj as Eviction;
+      if (!name) throw badRequest('name is required for an eviction');
+      if (ev.metadata?.name && ev.metadata.name !== name) throw badRequest(`name in URL does not match name in Eviction object`);
+      const opts = ev.deleteOptions ?? {};
+      const dryRun = ctx.dryRun || (opts.dryRun ?? []).includes('All');
+      const pod = (await pods.get(ctx, name)) as Pod;
+      if (budgets && !canIgnoreBudget(pod)) {
+        const matching = ((await budgets.list(ctx, {})).items as Budget[])
+          .filter((b) => b.spec?.selector && selectorFromLabelSelector(b.spec.selector).matches(pod.metadata.labels ?? {}));
+        if (matching.length > 1) throw new StatusError({ code: 500, reason: 'InternalError', message: 'This pod has more than one PodDisruptionBudget, which the eviction subresource does not support.' });
+        if (matching.length === 1) {
+          const budget = matching[0];
+          await budgets.guaranteedUpdate(ctx, budget.metadata.name!, (current) => {
+            const b = structuredClone(current ?? budget) as Budget;
+            const s = b.status ?? {};
+            if ((s.observedGeneration ?? 0) < (b.metadata.generation ?? 1)) throw tooManyRequests(VIOLATION, `The disruption budget ${b.metadata.name} is still being processed by the server.`);
+            if ((s.disruptionsAllowed ?? 0) <= 0) throw tooManyRequests(VIOLATION, `The disruption budget ${b.metadata.name} needs ${s.desiredHealthy ?? 0} healthy pods and has ${s.currentHealthy ?? 0} currently`);
+            if (dryRun) return current!;
+            b.status = { ...s, disruptionsAllowed: (s.disruptionsAllowed ?? 0) - 1, disruptedPods: { ...(s.disruptedPods ?? {}), [name]: rfc3339(clock()) } };
+            return b;
+          }, false, true);
+        }
+      }
+      await pods.delete({ ...ctx, dryRun }, name, opts);
+      return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 } as unknown as KubeObject;
+    },
+  };
+}

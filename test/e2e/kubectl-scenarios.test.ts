@@ -1,0 +1,60 @@
+/**
+ * Issue #5 acceptance 1: the kubectl scenario suite (test/scenarios/*.yaml, format in
+ * test/support/scenario.ts) against a live single-node `k8ts server` with real
+ * containers. Each scenario runs with kubectl 1.32 and then with every other kubectl
+ * version it lists (ARCHITECTURE.md §4 binaries); a listed binary that is missing fails.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { eventually, k8ts, KUBECTL, kubectlRaw, REPO, startServerProcess, stopServerProcess, type ServerProcess } from '../support/kubectl.js';
+import { parseScenario, runScenario } from '../support/scenario.js';
+
+const SCENARIOS = join(REPO, 'test/scenarios');
+const versionBinary = (v: string): string => `/usr/lib/google-cloud-sdk/bin/kubectl.${v}`;
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.listen(0, '127.0.0.1', () => { const p = (s.address() as net.AddressInfo).port; s.close(() => resolve(p)); });
+    s.on('error', reject);
+  });
+}
+
+describe('kubectl scenario suite (issue #5)', { timeout: 1_200_000 }, () => {
+  let dataDir: string;
+  let server: ServerProcess;
+
+  before(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'k8ts-scenarios-'));
+    const built = await k8ts(['images', 'build', '--data-dir', dataDir], 300_000);
+    assert.equal(built.code, 0, built.stderr);
+    server = startServerProcess(dataDir, ['--https-listen-port', String(await freePort()), '--kubelet-port', String(await freePort()), '--node-name', 'scenario-node']);
+    await eventually('node Ready', async () => {
+      if (!existsSync(server.kubeconfig)) return undefined;
+      const r = await kubectlRaw(server.kubeconfig, ['get', 'nodes', '--no-headers']);
+      return r.code === 0 && /\sReady\s/.test(r.stdout);
+    }, 30_000);
+  });
+
+  after(async () => {
+    if (server) await stopServerProcess(server);
+    const r = await k8ts(['killall', '--data-dir', dataDir]);
+    if (r.code !== 0) console.error(r.stderr);
+    if (process.env.K8TS_KEEP_E2E !== '1') rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  for (const file of readdirSync(SCENARIOS).filter((f) => f.endsWith('.yaml')).sort()) {
+    const scenario = parseScenario(readFileSync(join(SCENARIOS, file), 'utf8'), file);
+    it(`${file}: ${scenario.name}`, async () => {
+      await runScenario(scenario, KUBECTL, server.kubeconfig);
+      for (const v of scenario.versions ?? []) {
+        assert.ok(existsSync(versionBinary(v)), `kubectl ${v} is missing at ${versionBinary(v)}`);
+        await runScenario(scenario, versionBinary(v), server.kubeconfig);
+      }
+    });
+  }
+});
