@@ -35,6 +35,9 @@ export interface Pki {
   issueCertificate(opts: IssueOptions): Promise<CertKeyPair>;
 }
 
+/** PEM of a certificate with `\n` line ends, as openssl and Go write them (forge writes `\r\n`). */
+const certificatePem = (cert: forge.pki.Certificate): string => forge.pki.certificateToPem(cert).replace(/\r\n/g, '\n');
+
 function newKey(): { keyPem: string; key: forge.pki.rsa.PrivateKey; pub: forge.pki.rsa.PublicKey } {
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const keyPem = privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
@@ -64,7 +67,7 @@ export async function ensurePki(dir: string, opts: { extraSANs?: string[] } = {}
   const p = (n: string): string => join(dir, n);
   let ca: CertKeyPair;
   if (existsSync(p('ca.crt')) && existsSync(p('ca.key'))) {
-    ca = { certPem: readFileSync(p('ca.crt'), 'utf8'), keyPem: readFileSync(p('ca.key'), 'utf8'), certPath: p('ca.crt'), keyPath: p('ca.key') };
+    ca = { certPem: readFileSync(p('ca.crt'), 'utf8').replace(/\r\n/g, '\n'), keyPem: readFileSync(p('ca.key'), 'utf8'), certPath: p('ca.crt'), keyPath: p('ca.key') };
   } else {
     const k = newKey();
     const subject = [{ name: 'commonName', value: `k8ts-ca@${Math.floor(Date.now() / 1000)}` }];
@@ -72,7 +75,7 @@ export async function ensurePki(dir: string, opts: { extraSANs?: string[] } = {}
       { name: 'basicConstraints', cA: true, critical: true },
       { name: 'keyUsage', keyCertSign: true, cRLSign: true, digitalSignature: true, critical: true },
     ], undefined, k.key);
-    const certPem = forge.pki.certificateToPem(cert);
+    const certPem = certificatePem(cert);
     writeFileSync(p('ca.key'), k.keyPem, { mode: 0o600 });
     writeFileSync(p('ca.crt'), certPem);
     ca = { certPem, keyPem: k.keyPem, certPath: p('ca.crt'), keyPath: p('ca.key') };
@@ -87,7 +90,7 @@ export async function ensurePki(dir: string, opts: { extraSANs?: string[] } = {}
     const keyPath = p(`${base}.key`);
     const fingerprint = JSON.stringify([o.organizations ?? [], [...sans].sort()]);
     if (existsSync(certPath) && existsSync(keyPath) && existsSync(`${certPath}.spec`) && readFileSync(`${certPath}.spec`, 'utf8') === fingerprint) {
-      const certPem = readFileSync(certPath, 'utf8');
+      const certPem = readFileSync(certPath, 'utf8').replace(/\r\n/g, '\n');
       if (forge.pki.certificateFromPem(certPem).validity.notAfter.getTime() > Date.now() + 86_400_000) {
         return { certPem, keyPem: readFileSync(keyPath, 'utf8'), certPath, keyPath };
       }
@@ -101,7 +104,7 @@ export async function ensurePki(dir: string, opts: { extraSANs?: string[] } = {}
     ];
     if (sans.length) ext.push({ name: 'subjectAltName', altNames: sans.map((s) => (isIP(s) ? { type: 7, ip: s } : { type: 2, value: s })) });
     const cert = makeCert(subject, k.pub, o.validityDays ?? 365, ext, { cert: caCert, key: caKey });
-    const certPem = forge.pki.certificateToPem(cert);
+    const certPem = certificatePem(cert);
     writeFileSync(keyPath, k.keyPem, { mode: 0o600 });
     writeFileSync(certPath, certPem);
     writeFileSync(`${certPath}.spec`, fingerprint);

@@ -133,6 +133,17 @@ describe('control plane in-process', { timeout: 60_000 }, () => {
     await raw('DELETE', `${base}/w`);
   });
 
+  it('responses are negotiated: PartialObjectMetadata(List), YAML, 406', async () => {
+    const pl = await client.request<{ kind: string; items: Array<{ kind: string; metadata: { name: string }; spec?: unknown }> }>('GET', '/api/v1/namespaces', undefined, { Accept: 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json' });
+    assert.equal(pl.kind, 'PartialObjectMetadataList');
+    assert.ok(pl.items.every((i) => i.kind === 'PartialObjectMetadata' && i.spec === undefined && i.metadata.name));
+    const po = await client.request<{ kind: string }>('GET', '/api/v1/namespaces/default', undefined, { Accept: 'application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1' });
+    assert.equal(po.kind, 'PartialObjectMetadata');
+    const yaml = await client.request<string>('GET', '/api/v1/namespaces/default', undefined, { Accept: 'application/yaml' });
+    assert.match(String(yaml), /^apiVersion: v1\nkind: Namespace\n/);
+    await assert.rejects(client.request('GET', '/api/v1/namespaces/default', undefined, { Accept: 'text/html' }), (e: StatusError) => e.code === 406);
+  });
+
   it('every namespace gets kube-root-ca.crt; the system PriorityClasses exist', async () => {
     const cm = await eventually('kube-root-ca.crt', async () => (await raw('GET', '/api/v1/namespaces/kube-public/configmaps/kube-root-ca.crt')).body?.data, 10_000);
     assert.match(cm['ca.crt'], /^-----BEGIN CERTIFICATE-----/);

@@ -18,7 +18,9 @@ import { defaultProtobufMessage } from '../../api/define-resource.js';
 import { checkFields, parseFieldValidation } from '../field-validation.js';
 import { isProtobufContentType, type ProtobufMessageResolver } from '../../api/protobuf/codec.js';
 import { parseRequestInfo, type RequestInfo } from './request-info.js';
-import { toTable, wantsTable } from './table.js';
+import { toTable } from './table.js';
+import { acceptsOpenApiV2Protobuf, buildOpenApiV2, OPENAPI_V2_PROTOBUF } from '../openapi-v2.js';
+import { negotiate, partialList, partialObject, writeEncoded } from './negotiate.js';
 import { serveWatch } from './watch.js';
 import { createApiServerMetrics, type ApiServerMetrics } from '../metrics.js';
 
@@ -66,7 +68,8 @@ function writeError(res: ServerResponse, err: unknown, log?: (m: string) => void
 export function createHandler(opts: HandlerOptions): Handler & { upgrade: UpgradeHandler } {
   // Discovery and OpenAPI are derived from the resource table, rebuilt after it changes.
   let docs: { discovery: DiscoveryDocs; openapi: OpenApiDocs } | undefined;
-  opts.registry.table.onChange(() => { docs = undefined; });
+  let openapiV2: { json: unknown; protobuf: Buffer } | undefined;
+  opts.registry.table.onChange(() => { docs = undefined; openapiV2 = undefined; });
   const derived = () => (docs ??= { discovery: buildDiscovery(opts.registry.resources(), opts.serverAddress), openapi: buildOpenApi(opts.registry.table.served()) });
   const metrics = opts.metrics ?? createApiServerMetrics();
   // Kinds outside the table (request bodies such as Eviction) have upstream's package name.
@@ -142,6 +145,14 @@ export function createHandler(opts: HandlerOptions): Handler & { upgrade: Upgrad
       return;
     }
     const { discovery, openapi } = derived();
+    if (path === '/openapi/v2') {
+      // Swagger 2.0 as JSON, or as gnostic protobuf for kubectl ≤ 1.28 (apply, explain).
+      const v2 = (openapiV2 ??= buildOpenApiV2(opts.registry.table.served()));
+      if (!acceptsOpenApiV2Protobuf(req.headers.accept)) return writeJson(res, 200, v2.json);
+      res.writeHead(200, { 'Content-Type': OPENAPI_V2_PROTOBUF, 'Content-Length': v2.protobuf.length, 'Cache-Control': 'no-cache, private' });
+      res.end(v2.protobuf);
+      return;
+    }
     if (path === '/openapi/v3') return writeJson(res, 200, openapi.root);
     if (path.startsWith('/openapi/v3/')) {
       const doc = openapi.doc(path.slice('/openapi/v3/'.length));
@@ -199,7 +210,9 @@ export function createHandler(opts: HandlerOptions): Handler & { upgrade: Upgrad
       resourceVersion: q.get('resourceVersion') ?? undefined, resourceVersionMatch: (q.get('resourceVersionMatch') as ListOptions['resourceVersionMatch']) ?? undefined,
       limit: q.has('limit') ? Number(q.get('limit')) : undefined, continue: q.get('continue') ?? undefined,
     });
-    const table = wantsTable(req.headers.accept);
+    const isList = method === 'GET' && !info.name && !(info.legacyWatch || q.get('watch') === 'true' || q.get('watch') === '1');
+    const media = negotiate(req.headers.accept, isList);
+    const table = media.as === 'Table';
     const includeObject = q.get('includeObject') ?? 'Metadata';
     const need = <K extends keyof RestStorage>(k: K): NonNullable<RestStorage[K]> => {
       const fn = storage[k];
@@ -207,8 +220,9 @@ export function createHandler(opts: HandlerOptions): Handler & { upgrade: Upgrad
       return (fn as (...a: unknown[]) => unknown).bind(storage) as NonNullable<RestStorage[K]>;
     };
     const respondObject = (code: number, obj: KubeObject): void => {
-      if (table && !info.subresource) writeJson(res, code, toTable(printer, [obj], obj.metadata?.resourceVersion, includeObject));
-      else writeJson(res, code, obj);
+      if (table && !info.subresource) writeEncoded(res, code, toTable(printer, [obj], obj.metadata?.resourceVersion, includeObject), media.encoding);
+      else if (media.as === 'PartialObjectMetadata' && obj.kind !== 'Status') writeEncoded(res, code, partialObject(obj), media.encoding);
+      else writeEncoded(res, code, obj, media.encoding);
     };
 
     switch (method) {
@@ -223,12 +237,13 @@ export function createHandler(opts: HandlerOptions): Handler & { upgrade: Upgrad
           res.on('close', done);
           return serveWatch(req, res, (signal) => w(ctx, { ...wopts, signal }), {
             timeoutSeconds: q.has('timeoutSeconds') ? Number(q.get('timeoutSeconds')) : undefined,
-            transform: table ? (obj, first) => toTable(printer, [obj], obj.metadata?.resourceVersion, includeObject, !first) : undefined,
+            transform: table ? (obj, first) => toTable(printer, [obj], obj.metadata?.resourceVersion, includeObject, !first)
+              : media.as === 'PartialObjectMetadata' ? (obj) => partialObject(obj) : undefined,
           });
         }
         const list = await need('list')(ctx, listOpts()) as KubeList;
-        if (table) return writeJson(res, 200, toTable(printer, list.items, list.metadata.resourceVersion, includeObject, false, { continue: list.metadata.continue, remainingItemCount: list.metadata.remainingItemCount }));
-        return writeJson(res, 200, list);
+        if (table) return writeEncoded(res, 200, toTable(printer, list.items, list.metadata.resourceVersion, includeObject, false, { continue: list.metadata.continue, remainingItemCount: list.metadata.remainingItemCount }), media.encoding);
+        return writeEncoded(res, 200, media.as === 'PartialObjectMetadataList' ? partialList(list) : list, media.encoding);
       }
       case 'POST': {
         if (info.name && !info.subresource) throw methodNotAllowed('the server does not allow this method on the requested resource');
@@ -269,9 +284,9 @@ export function createHandler(opts: HandlerOptions): Handler & { upgrade: Upgrad
         const dryRun = dopts.dryRun ?? [];
         if (!Array.isArray(dryRun) || dryRun.some((d) => d !== 'All')) throw badRequest(`Invalid value: ${JSON.stringify(dryRun)}: supported values: "All"`);
         ctx.dryRun = dryRun.includes('All');
-        if (!info.name) return writeJson(res, 200, await need('deleteCollection')(ctx, dopts, listOpts()));
+        if (!info.name) return writeEncoded(res, 200, await need('deleteCollection')(ctx, dopts, listOpts()), media.encoding);
         const r = await need('delete')(ctx, info.name, dopts);
-        return writeJson(res, 200, r.object);
+        return respondObject(200, r.object);
       }
       default:
         throw methodNotAllowed(`the server does not allow this method on the requested resource`);

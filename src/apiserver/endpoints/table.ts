@@ -1,17 +1,10 @@
 /**
- * Content negotiation for `kubectl get` (upstream endpoints/handlers/response.go):
- * `Accept: application/json;as=Table;v=v1;g=meta.k8s.io` turns a list, an object or a
- * watch event's object into a meta.k8s.io/v1 Table of the resource's printer.
+ * meta.k8s.io/v1 Table responses (upstream endpoints/handlers/response.go), chosen by
+ * `Accept: application/json;as=Table;v=v1;g=meta.k8s.io` (negotiate.ts): a list, an
+ * object or a watch event's object as rows of the resource's printer.
  */
 import type { KubeObject } from '../../api/object.js';
 import type { TablePrinter } from '../../api/printers/table.js';
-
-/** True when the Accept header asks for a Table first. */
-export function wantsTable(accept: string | undefined): boolean {
-  if (!accept) return false;
-  const first = accept.split(',').find((a) => a.includes('as=Table'));
-  return !!first && first.includes('g=meta.k8s.io');
-}
 
 /** Builds the Table with `printer`'s columns; `includeObject` None | Metadata (default) | Object. */
 export function toTable(printer: TablePrinter, objects: KubeObject[], resourceVersion: string | undefined, includeObject = 'Metadata', noHeaders = false, extra: { continue?: string; remainingItemCount?: number } = {}): KubeObject {
