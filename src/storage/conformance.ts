@@ -244,6 +244,31 @@ export function runStorageConformance(name: string, open: OpenStorage): void {
       assert.deepEqual(evs.map((e) => e.revision), revs);
     }));
 
+    it('progress notifications come in order with the changes and carry the current revision', withStore(async (s) => {
+      const ac = new AbortController();
+      const w = s.watch('/r/cm/ns/', { recursive: true, signal: ac.signal, progressNotifyMs: 30 })[Symbol.asyncIterator]();
+      const a = await s.create('/r/cm/ns/a', obj('a'));
+      await s.create('/r/other/x', obj('x'));
+      const evs = await take(w, 3, 3000);
+      ac.abort();
+      assert.equal(evs[0].type, 'ADDED');
+      const progress = evs.slice(1).filter((e) => e.type === 'PROGRESS');
+      assert.ok(progress.length >= 1, 'a PROGRESS event while idle');
+      assert.ok(progress.every((p) => p.revision >= Number(a.metadata.resourceVersion)));
+      assert.equal(progress[progress.length - 1].revision, await s.currentRevision());
+      assert.equal(progress[0].object.metadata.resourceVersion, String(progress[0].revision));
+    }));
+
+    it('without progressNotifyMs no PROGRESS event is delivered', withStore(async (s) => {
+      const ac = new AbortController();
+      const w = s.watch('/r/cm/ns/', { recursive: true, signal: ac.signal })[Symbol.asyncIterator]();
+      const next = take(w, 1);
+      await new Promise((r) => setTimeout(r, 80));
+      await s.create('/r/cm/ns/b', obj('b'));
+      assert.equal((await next)[0].type, 'ADDED');
+      ac.abort();
+    }));
+
     it('close() ends running watches', withStore(async (s) => {
       const w = s.watch('/r/cm/ns/', { recursive: true })[Symbol.asyncIterator]();
       const pending = w.next();

@@ -35,7 +35,11 @@ export interface ListResult<T extends KubeObject = KubeObject> {
   remainingItemCount?: number;
 }
 
-export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
+/**
+ * PROGRESS (only with WatchOptions.progressNotifyMs; etcd's progress notification): every
+ * change at or below `revision` was delivered; `object` carries only metadata.resourceVersion.
+ */
+export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED' | 'PROGRESS';
 
 export interface StorageWatchEvent<T extends KubeObject = KubeObject> {
   type: WatchEventType;
@@ -54,6 +58,8 @@ export interface WatchOptions {
   recursive?: boolean;
   /** Aborting ends the iteration. */
   signal?: AbortSignal;
+  /** When set, a PROGRESS event with the current revision is delivered this often (ms), in order with the changes. */
+  progressNotifyMs?: number;
 }
 
 export interface Storage {

@@ -33,11 +33,27 @@ describe('control plane in-process', { timeout: 60_000 }, () => {
   let client: Client;
   const ac = new AbortController();
 
+  let watchLines: (path: string, ms: number) => Promise<Array<{ type: string; object: any }>>;
   let raw: (method: string, path: string, body?: string | Buffer, contentType?: string) => Promise<{ code: number; body: any; warnings: string[] }>;
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'k8ts-cp-'));
     const pki = await ensurePki(join(dir, 'tls'));
+    watchLines = (path, ms) => new Promise((resolve, reject) => {
+      const url = new URL(path, api.url);
+      const lines: Array<{ type: string; object: any }> = [];
+      let buf = '';
+      const req = https.request({ host: url.hostname, port: url.port, path: url.pathname + url.search, ca: pki.ca.certPem, cert: pki.admin.certPem, key: pki.admin.keyPem }, (res) => {
+        res.on('data', (c: Buffer) => {
+          buf += c.toString();
+          for (let i = buf.indexOf('\n'); i >= 0; i = buf.indexOf('\n')) { lines.push(JSON.parse(buf.slice(0, i))); buf = buf.slice(i + 1); }
+        });
+        res.on('end', () => resolve(lines));
+      });
+      req.on('error', (e) => (lines.length ? resolve(lines) : reject(e)));
+      setTimeout(() => { req.destroy(); resolve(lines); }, ms);
+      req.end();
+    });
     raw = (method, path, body, contentType = 'application/json') => new Promise((resolve, reject) => {
       const url = new URL(path, api.url);
       const req = https.request({ host: url.hostname, port: url.port, path: url.pathname + url.search, method, ca: pki.ca.certPem, cert: pki.admin.certPem, key: pki.admin.keyPem, headers: body ? { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(body) } : {} }, (res) => {
@@ -52,7 +68,7 @@ describe('control plane in-process', { timeout: 60_000 }, () => {
       req.end(body);
     });
     storage = await openSqliteStorage({ path: ':memory:', compactIntervalMs: 0 });
-    api = await startApiServer({ registry: createRegistry(storage, { table: builtinResourceTable() }), pki, port: 0 });
+    api = await startApiServer({ registry: createRegistry(storage, { table: builtinResourceTable(), bookmarkIntervalMs: 200 }), pki, port: 0 });
     client = createClient({ server: api.url, caPem: pki.ca.certPem, certPem: pki.admin.certPem, keyPem: pki.admin.keyPem });
     await ensureBootstrapNamespaces(client);
     const cm = createSharedInformerFactory(client);
@@ -142,6 +158,38 @@ describe('control plane in-process', { timeout: 60_000 }, () => {
     const yaml = await client.request<string>('GET', '/api/v1/namespaces/default', undefined, { Accept: 'application/yaml' });
     assert.match(String(yaml), /^apiVersion: v1\nkind: Namespace\n/);
     await assert.rejects(client.request('GET', '/api/v1/namespaces/default', undefined, { Accept: 'text/html' }), (e: StatusError) => e.code === 406);
+  });
+
+  it('watch: bookmarks, sendInitialEvents with the initial-events-end bookmark, final bookmark on timeout; list/watch option rules', async () => {
+    await raw('POST', '/api/v1/namespaces', JSON.stringify({ metadata: { name: 'wl' } }));
+    await raw('POST', '/api/v1/namespaces/wl/configmaps', JSON.stringify({ metadata: { name: 'one' } }));
+    const list = (await raw('GET', '/api/v1/namespaces/wl/configmaps')).body;
+    const rv = Number(list.metadata.resourceVersion);
+    const evs = await watchLines(`/api/v1/namespaces/wl/configmaps?watch=true&allowWatchBookmarks=true&resourceVersion=${rv}`, 700);
+    const bms = evs.filter((e) => e.type === 'BOOKMARK');
+    assert.ok(bms.length >= 2, `bookmarks about every 200 ms: ${JSON.stringify(evs)}`);
+    assert.equal(bms[0].object.kind, 'ConfigMap');
+    assert.ok(Number(bms[0].object.metadata.resourceVersion) >= rv);
+    const init = await watchLines('/api/v1/namespaces/wl/configmaps?watch=true&allowWatchBookmarks=true&sendInitialEvents=true&resourceVersionMatch=NotOlderThan', 300);
+    const end = init.findIndex((e) => e.type === 'BOOKMARK');
+    assert.ok(end > 0 && init.slice(0, end).every((e) => e.type === 'ADDED'));
+    assert.ok(init.slice(0, end).some((e) => e.object.metadata.name === 'one'));
+    assert.equal(init[end].object.metadata.annotations['k8s.io/initial-events-end'], 'true');
+    const timed = await watchLines(`/api/v1/namespaces/wl/configmaps?watch=true&allowWatchBookmarks=false&resourceVersion=${rv}&timeoutSeconds=1`, 2000);
+    assert.deepEqual(timed, []);
+    const timedBm = await watchLines(`/api/v1/namespaces/wl/configmaps?watch=true&allowWatchBookmarks=true&resourceVersion=0&timeoutSeconds=1`, 2500);
+    assert.equal(timedBm[timedBm.length - 1].type, 'BOOKMARK');
+    let r = await raw('GET', '/api/v1/namespaces/wl/configmaps?resourceVersionMatch=Exact');
+    assert.deepEqual([r.code, r.body.message], [422, 'ListOptions.meta.k8s.io "" is invalid: resourceVersionMatch: Forbidden: resourceVersionMatch is forbidden unless resourceVersion is provided']);
+    r = await raw('GET', '/api/v1/namespaces/wl/configmaps?resourceVersionMatch=Exact&resourceVersion=0');
+    assert.match(r.body.message, /resourceVersionMatch "exact" is forbidden for resourceVersion "0"/);
+    r = await raw('GET', '/api/v1/namespaces/wl/configmaps?watch=true&sendInitialEvents=true');
+    assert.match(r.body.message, /sendInitialEvents requires setting resourceVersionMatch to NotOlderThan/);
+    const t0 = Date.now();
+    r = await raw('GET', `/api/v1/namespaces/wl/configmaps?resourceVersion=${rv + 1000}`);
+    assert.deepEqual([r.code, r.body.reason, r.body.details?.retryAfterSeconds], [504, 'Timeout', 1]);
+    assert.match(r.body.message, new RegExp(`^Timeout: Too large resource version: ${rv + 1000}, current: \\d+$`));
+    assert.ok(Date.now() - t0 >= 2900, 'waits about 3 s first');
   });
 
   it('every namespace gets kube-root-ca.crt; the system PriorityClasses exist', async () => {

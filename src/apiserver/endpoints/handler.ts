@@ -60,7 +60,7 @@ export function writeJson(res: ServerResponse, code: number, body: unknown): voi
 
 function writeError(res: ServerResponse, err: unknown, log?: (m: string) => void): void {
   const se = err instanceof StatusError ? err : internalError(err);
-  if (se.code >= 500) log?.(`internal error: ${(err as Error)?.stack ?? err}`);
+  if (se.code === 500) log?.(`internal error: ${(err as Error)?.stack ?? err}`);
   writeJson(res, se.code, se.status);
 }
 
@@ -231,11 +231,13 @@ export function createHandler(opts: HandlerOptions): Handler & { upgrade: Upgrad
         if (info.name && !watch) return respondObject(200, await need('get')(ctx, info.name));
         if (watch) {
           const w = need('watch');
-          const wopts = { ...listOpts(), allowWatchBookmarks: q.get('allowWatchBookmarks') === 'true', signal: new AbortController().signal };
+          const bookmarks = q.get('allowWatchBookmarks') === 'true';
+          const wopts = { ...listOpts(), allowWatchBookmarks: bookmarks, sendInitialEvents: q.has('sendInitialEvents') ? q.get('sendInitialEvents') === 'true' : undefined, signal: new AbortController().signal };
           if (info.name) wopts.fieldSelector = [wopts.fieldSelector, `metadata.name=${info.name}`].filter(Boolean).join(',');
           const done = metrics.watchStarted(info);
           res.on('close', done);
           return serveWatch(req, res, (signal) => w(ctx, { ...wopts, signal }), {
+            finalBookmark: bookmarks,
             timeoutSeconds: q.has('timeoutSeconds') ? Number(q.get('timeoutSeconds')) : undefined,
             transform: table ? (obj, first) => toTable(printer, [obj], obj.metadata?.resourceVersion, includeObject, !first)
               : media.as === 'PartialObjectMetadata' ? (obj) => partialObject(obj) : undefined,

@@ -13,22 +13,31 @@ export interface ServeWatchOptions {
   timeoutSeconds?: number;
   /** Converts each event object (e.g. into a Table); `first` is true for the first event. */
   transform?: (obj: KubeObject, first: boolean) => KubeObject;
+  /** On timeout, end with a BOOKMARK at the last resourceVersion sent (allowWatchBookmarks), as upstream does. */
+  finalBookmark?: boolean;
 }
 
 export async function serveWatch(req: IncomingMessage, res: ServerResponse, open: (signal: AbortSignal) => AsyncIterable<WatchEvent>, opts: ServeWatchOptions): Promise<void> {
   const ac = new AbortController();
+  // Opening may throw (bad options, 410, 422): that is answered as a plain Status, before any timer or listener exists.
+  const source = open(ac.signal);
   const timeoutMs = (opts.timeoutSeconds && opts.timeoutSeconds > 0 ? opts.timeoutSeconds : 1800 + Math.random() * 1800) * 1000;
   const timer = setTimeout(() => ac.abort(), timeoutMs);
+  timer.unref();
   const onClose = (): void => ac.abort();
   req.socket.on('close', onClose);
   res.on('close', onClose);
-  const source = open(ac.signal);
   res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked', 'Cache-Control': 'no-cache, private' });
   res.flushHeaders();
   let first = true;
+  let last: KubeObject | undefined;
+  let timedOut = false;
+  const onTimeout = (): void => { timedOut = true; };
+  ac.signal.addEventListener('abort', onTimeout, { once: true });
   try {
     for await (const ev of source) {
       if (ac.signal.aborted) break;
+      if (ev.type !== 'ERROR') last = ev.object;
       const object = opts.transform && ev.type !== 'ERROR' && ev.type !== 'BOOKMARK' ? opts.transform(ev.object, first) : ev.object;
       first = false;
       if (!res.write(JSON.stringify({ type: ev.type, object }) + '\n')) {
@@ -41,8 +50,13 @@ export async function serveWatch(req: IncomingMessage, res: ServerResponse, open
       res.write(JSON.stringify({ type: 'ERROR', object: se.status }) + '\n');
     }
   } finally {
+    const clientGone = res.destroyed || req.socket.destroyed;
+    if (timedOut && !clientGone && opts.finalBookmark && last?.metadata?.resourceVersion) {
+      res.write(JSON.stringify({ type: 'BOOKMARK', object: { apiVersion: last.apiVersion, kind: last.kind, metadata: { resourceVersion: last.metadata.resourceVersion } } }) + '\n');
+    }
     clearTimeout(timer);
     req.socket.off('close', onClose);
+    res.off('close', onClose);
     ac.abort();
     res.end();
   }

@@ -29,6 +29,8 @@ export interface RegistryOptions {
   clock?: () => Date;
   /** Admission chain; default: upstream's order of the plugins k8ts has (default-chain.ts). */
   admission?: AdmissionChain;
+  /** BOOKMARK period of watches with allowWatchBookmarks (ms); default 60000. */
+  bookmarkIntervalMs?: number;
   /** Client certificate for kubelet APIs; without it the connecters (log, exec...) are not served. */
   kubeletClient?: Omit<KubeletClientConfig, 'nodes'>;
 }
@@ -62,7 +64,7 @@ export function createRegistry(storage: Storage, opts: RegistryOptions): Registr
   const storeOf = (def: ResourceDefinition): GenericStore => {
     let s = stores.get(def);
     if (!s) {
-      s = new GenericStore({ storage, strategy: strategyFor(def, deps), admission, clock });
+      s = new GenericStore({ storage, strategy: strategyFor(def, deps), admission, clock, bookmarkIntervalMs: opts.bookmarkIntervalMs });
       stores.set(def, s);
     }
     return s;

@@ -20,6 +20,7 @@ import { alreadyExists, badRequest, conflict, invalid, notFound, OPTIMISTIC_LOCK
 import { parseSelector, type Selector } from '../../machinery/labels.js';
 import { parseFieldSelector, type FieldSelector } from '../../machinery/fields.js';
 import { applyJsonPatch } from '../../machinery/patch/json-patch.js';
+import { type FieldError, forbiddenField, notSupported } from '../../machinery/field-errors.js';
 import { applyMergePatch } from '../../machinery/patch/merge-patch.js';
 import { applyStrategicMergePatch } from '../../machinery/patch/strategic-merge-patch.js';
 import { specOf, type Strategy } from './strategy.js';
@@ -45,6 +46,8 @@ export interface StoreOptions {
   /** '' for the main resource; the subresource this store serves otherwise ('status'). */
   subresource?: string;
   clock?: () => Date;
+  /** How often a watch with allowWatchBookmarks gets a BOOKMARK (ms). Default 60000, as upstream's about once a minute. */
+  bookmarkIntervalMs?: number;
 }
 
 export class GenericStore implements RestStorage {
@@ -55,6 +58,7 @@ export class GenericStore implements RestStorage {
   protected readonly clock: () => Date;
   private readonly admission?: AdmissionChain;
   private readonly subresourceName: string;
+  private readonly bookmarkIntervalMs: number;
 
   constructor(opts: StoreOptions) {
     this.storage = opts.storage;
@@ -64,6 +68,7 @@ export class GenericStore implements RestStorage {
     this.clock = opts.clock ?? (() => new Date());
     this.admission = opts.admission;
     this.subresourceName = opts.subresource ?? '';
+    this.bookmarkIntervalMs = opts.bookmarkIntervalMs ?? 60_000;
   }
 
   private attrs(ctx: RequestContext, operation: AdmissionOperation, name: string, object?: KubeObject, oldObject?: KubeObject): AdmissionAttributes {
@@ -295,6 +300,7 @@ export class GenericStore implements RestStorage {
   }
 
   async list(ctx: RequestContext, opts: ListOptions): Promise<KubeList> {
+    validateListOptions(opts, false);
     const label = parseSelector(opts.labelSelector);
     const field = parseFieldSelector(opts.fieldSelector);
     this.checkFieldSelector(field);
@@ -308,6 +314,10 @@ export class GenericStore implements RestStorage {
     }
     const prefix = this.prefix(ctx.namespace);
     const filtering = !label.empty() || !field.empty();
+    if (!opts.continue && opts.resourceVersion && opts.resourceVersion !== '0') {
+      if (!/^\d+$/.test(opts.resourceVersion)) throw badRequest(`invalid resource version: ${opts.resourceVersion}`);
+      await this.waitForRevision(Number(opts.resourceVersion));
+    }
     try {
       const res = await this.storage.list(prefix, { revision, continueKey: start ? prefix + start : undefined, limit: filtering ? 0 : opts.limit });
       let items = res.items.map((o) => this.decorate(o));
@@ -337,6 +347,25 @@ export class GenericStore implements RestStorage {
     return Buffer.from(JSON.stringify({ rv, start })).toString('base64');
   }
 
+  /**
+   * Waits (up to 3 s, as upstream's watch cache) for the storage to reach `revision`;
+   * throws 504 Timeout "Too large resource version" when it does not.
+   */
+  async waitForRevision(revision: number): Promise<void> {
+    const deadline = Date.now() + 3000;
+    let current = await this.storage.currentRevision();
+    while (current < revision && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 100));
+      current = await this.storage.currentRevision();
+    }
+    if (current < revision) {
+      throw new StatusError({
+        code: 504, reason: 'Timeout', message: `Timeout: Too large resource version: ${revision}, current: ${current}`,
+        details: { causes: [{ reason: 'ResourceVersionTooLarge', message: 'Too large resource version' }], retryAfterSeconds: 1 },
+      });
+    }
+  }
+
   /** Field values for field selectors: metadata.name, metadata.namespace and the kind's own. */
   fieldsOf(obj: KubeObject): Record<string, string> {
     return { 'metadata.name': obj.metadata.name ?? '', 'metadata.namespace': obj.metadata.namespace ?? '', ...(this.strategy.kind.fieldLabels?.(obj) ?? {}) };
@@ -353,6 +382,7 @@ export class GenericStore implements RestStorage {
   }
 
   watch(ctx: RequestContext, opts: WatchOptions): AsyncIterable<WatchEvent> {
+    validateListOptions(opts, true);
     const label = parseSelector(opts.labelSelector);
     const field = parseFieldSelector(opts.fieldSelector);
     this.checkFieldSelector(field);
@@ -364,20 +394,35 @@ export class GenericStore implements RestStorage {
     let source: AsyncIterable<import('../../storage/interface.js').StorageWatchEvent> | undefined;
     let initial: KubeObject[] = [];
     let startRevision = 0;
+    // sendInitialEvents=true (WatchList, KEP-3157): the state as ADDED events, then a
+    // bookmark marking their end; without resourceVersion, a watch starts the same way.
+    const initialEvents = opts.sendInitialEvents ?? (!rv || rv === '0');
+    const bookmark = (revision: number, initialEnd = false): WatchEvent => ({
+      type: 'BOOKMARK',
+      object: { apiVersion: groupVersion(this.info), kind: this.info.kind, metadata: { resourceVersion: String(revision), ...(initialEnd ? { annotations: { 'k8s.io/initial-events-end': 'true' } } : {}) } },
+    });
     const ready = (async () => {
-      if (!rv || rv === '0') {
+      if (initialEvents) {
+        const asked = rv && rv !== '0' ? Number(rv) : 0;
+        const current = await this.storage.currentRevision();
+        if (asked > current) await this.waitForRevision(asked);
         const res = await this.storage.list(prefix);
         initial = res.items;
         startRevision = res.revision;
-      } else startRevision = Number(rv);
-      source = this.storage.watch(prefix, { revision: startRevision, recursive: true, signal: opts.signal });
+      } else {
+        startRevision = Number(rv);
+        if (startRevision > await this.storage.currentRevision()) await this.waitForRevision(startRevision);
+      }
+      source = this.storage.watch(prefix, { revision: startRevision, recursive: true, signal: opts.signal, ...(opts.allowWatchBookmarks ? { progressNotifyMs: this.bookmarkIntervalMs } : {}) });
     })();
     return {
       async *[Symbol.asyncIterator]() {
         try { await ready; } catch (err) { throw toStatusError(err, self.gr, ''); }
         for (const o of initial) if (self.matches(o, label, field)) yield { type: 'ADDED', object: self.decorate(o) };
+        if (opts.sendInitialEvents) yield bookmark(startRevision, true);
         try {
           for await (const ev of source!) {
+            if (ev.type === 'PROGRESS') { yield bookmark(ev.revision); continue; }
             const now = self.matches(ev.object, label, field);
             const before = ev.prevObject ? self.matches(ev.prevObject, label, field) : false;
             const obj = self.decorate(ev.object);
@@ -403,6 +448,32 @@ export class GenericStore implements RestStorage {
     }
     return { ...list, items };
   }
+}
+
+/**
+ * List and watch option rules (upstream apimachinery ValidateListOptions and
+ * validateWatchOptions); violations are 422 Invalid on `ListOptions.meta.k8s.io`.
+ */
+export function validateListOptions(opts: ListOptions & { sendInitialEvents?: boolean }, watch: boolean): void {
+  const errs: FieldError[] = [];
+  const match = opts.resourceVersionMatch as string | undefined;
+  if (watch) {
+    if (opts.sendInitialEvents !== undefined && match !== 'NotOlderThan') errs.push(forbiddenField('resourceVersionMatch', 'sendInitialEvents requires setting resourceVersionMatch to NotOlderThan'));
+    if (match) {
+      if (opts.sendInitialEvents === undefined) errs.push(forbiddenField('resourceVersionMatch', 'resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided'));
+      if (match !== 'NotOlderThan') errs.push(notSupported('resourceVersionMatch', match, ['NotOlderThan']));
+      if (opts.continue) errs.push(forbiddenField('resourceVersionMatch', 'resourceVersionMatch is forbidden when continue is provided'));
+    }
+  } else {
+    if (match) {
+      if (!opts.resourceVersion) errs.push(forbiddenField('resourceVersionMatch', 'resourceVersionMatch is forbidden unless resourceVersion is provided'));
+      if (opts.continue) errs.push(forbiddenField('resourceVersionMatch', 'resourceVersionMatch is forbidden when continue is provided'));
+      if (match !== 'Exact' && match !== 'NotOlderThan') errs.push(notSupported('resourceVersionMatch', match, ['Exact', 'NotOlderThan', '']));
+      if (match === 'Exact' && opts.resourceVersion === '0') errs.push(forbiddenField('resourceVersionMatch', 'resourceVersionMatch "exact" is forbidden for resourceVersion "0"'));
+    }
+    if (opts.sendInitialEvents !== undefined) errs.push(forbiddenField('sendInitialEvents', 'sendInitialEvents is forbidden for list'));
+  }
+  if (errs.length) throw invalid('meta.k8s.io', 'ListOptions', '', errs);
 }
 
 /** Equal but for resourceVersion and key order. */

@@ -9,6 +9,9 @@ import type { StorageWatchEvent } from '../interface.js';
 
 interface Subscriber { matches(name: string): boolean; push(ev: StorageWatchEvent): void; close(): void }
 
+/** A subscription: its iteration, and `progress(revision)` to deliver a PROGRESS event in order. */
+export interface Subscription { iterate(backlog: StorageWatchEvent[], after: number): AsyncIterable<StorageWatchEvent>; progress(revision: number): void }
+
 /** A set of subscribers; `publish` is called by the single writer after each commit. */
 export class WatchHub {
   private readonly subs = new Set<Subscriber>();
@@ -33,7 +36,7 @@ export class WatchHub {
    * with revision > max(after, last backlog revision). Aborting `signal` ends the
    * iteration at once, dropping buffered events.
    */
-  subscribe(matches: (name: string) => boolean, signal?: AbortSignal): { iterate(backlog: StorageWatchEvent[], after: number): AsyncIterable<StorageWatchEvent> } {
+  subscribe(matches: (name: string) => boolean, signal?: AbortSignal): Subscription {
     let queue: StorageWatchEvent[] = [];
     let head = 0;
     let wake: (() => void) | undefined;
@@ -50,6 +53,8 @@ export class WatchHub {
     else signal?.addEventListener('abort', onAbort, { once: true });
     const hub = this;
     return {
+      // Queued behind every change already published, so it never overtakes one.
+      progress: (revision) => sub.push({ type: 'PROGRESS', key: '', revision, object: { metadata: { resourceVersion: String(revision) } } }),
       async *iterate(backlog, after) {
         try {
           let last = after;
@@ -63,7 +68,9 @@ export class WatchHub {
               if (aborted) return;
               const ev = queue[head++];
               if (head > 1024 && head * 2 > queue.length) { queue = queue.slice(head); head = 0; }
-              if (ev.revision <= last) continue;
+              if (ev.type === 'PROGRESS') {
+                if (ev.revision < last) continue;
+              } else if (ev.revision <= last) continue;
               last = ev.revision;
               yield ev;
             }

@@ -3,7 +3,8 @@
  * writer, so committed rows are pushed to subscribers in-process by the hub. A watch
  * from a past revision subscribes first, then replays the rows after that revision
  * from the table, then continues with live events newer than the last replayed one —
- * no gap, no duplicate.
+ * no gap, no duplicate. With `progressNotifyMs`, PROGRESS events carry the current
+ * revision in order with the changes.
  */
 import type { KubeObject } from '../../api/object.js';
 import { StorageError } from '../errors.js';
@@ -31,5 +32,18 @@ export function watchKey<T extends KubeObject>(ctx: LogContext, key: string, opt
     for (const row of ctx.stmts.since.all(from, key, to)) backlog.push(rowToEvent(row));
   }
   // Without a start revision, only events after the current revision are wanted.
-  return sub.iterate(backlog, from || current) as AsyncIterable<StorageWatchEvent<T>>;
+  const events = sub.iterate(backlog, from || current) as AsyncIterable<StorageWatchEvent<T>>;
+  if (!opts.progressNotifyMs) return events;
+  const every = opts.progressNotifyMs;
+  return {
+    async *[Symbol.asyncIterator]() {
+      const timer = setInterval(() => {
+        try { sub.progress(ctx.stmts.currentRevision.get()?.rev ?? 0); } catch { clearInterval(timer); /* the database closed: the watch ends with it */ }
+      }, every);
+      timer.unref();
+      const stop = (): void => clearInterval(timer);
+      opts.signal?.addEventListener('abort', stop, { once: true });
+      try { yield* events; } finally { stop(); opts.signal?.removeEventListener('abort', stop); }
+    },
+  };
 }
