@@ -158,23 +158,34 @@ export class GenericStore implements RestStorage {
     if (type === 'apply') throw new StatusError({ code: 415, reason: 'UnsupportedMediaType', message: 'server-side apply is not supported yet; use client-side kubectl apply' });
     const r = await this.guaranteedUpdate(ctx, name, (current) => {
       if (!current) throw notFound(this.gr, name);
-      const base = this.decorate(structuredClone(current));
-      let next: KubeObject;
-      if (type === 'json') next = applyJsonPatch(base, patch);
-      else if (type === 'merge') next = applyMergePatch(base, patch);
-      else next = applyStrategicMergePatch(base, patch, this.strategy.kind.schema);
-      if (!next || typeof next !== 'object' || typeof next.metadata !== 'object' || next.metadata === null) throw badRequest('the patch produced an object without metadata');
-      const message = this.strategy.kind.protobufMessage;
-      if (message) {
-        // The patched object is checked like a body; unknown fields the stored object already had are not the patch's.
-        const checked = checkFields(message, JSON.stringify(next), ctx.fieldValidation ?? 'Warn', existingUnknownFields(message, base));
-        ctx.warnings?.push(...checked.warnings);
-        next = checked.value as KubeObject;
+      try {
+        return this.applyPatch(ctx, name, current, type, patch);
+      } catch (err) {
+        // Recursion over a patch nested thousands deep exhausts the stack: the patch is refused, not a 500.
+        if (err instanceof RangeError) throw badRequest('the patch is nested too deeply to be applied');
+        throw err;
       }
-      if (next.metadata.name !== undefined && next.metadata.name !== name) throw badRequest(`the name of the object (${next.metadata.name}) does not match the name on the URL (${name})`);
-      return next;
     }, false);
     return r.object;
+  }
+
+  /** The object `patch` of `type` makes of `current`, checked like a request body (field validation). */
+  private applyPatch(ctx: RequestContext, name: string, current: KubeObject, type: PatchType, patch: unknown): KubeObject {
+    const base = this.decorate(structuredClone(current));
+    let next: KubeObject;
+    if (type === 'json') next = applyJsonPatch(base, patch);
+    else if (type === 'merge') next = applyMergePatch(base, patch);
+    else next = applyStrategicMergePatch(base, patch, this.strategy.kind.schema);
+    if (!next || typeof next !== 'object' || typeof next.metadata !== 'object' || next.metadata === null) throw badRequest('the patch produced an object without metadata');
+    const message = this.strategy.kind.protobufMessage;
+    if (message) {
+      // The patched object is checked like a body; unknown fields the stored object already had are not the patch's.
+      const checked = checkFields(message, JSON.stringify(next), ctx.fieldValidation ?? 'Warn', existingUnknownFields(message, base));
+      ctx.warnings?.push(...checked.warnings);
+      next = checked.value as KubeObject;
+    }
+    if (next.metadata.name !== undefined && next.metadata.name !== name) throw badRequest(`the name of the object (${next.metadata.name}) does not match the name on the URL (${name})`);
+    return next;
   }
 
   /**
