@@ -18,6 +18,7 @@ import { openSqliteStorage } from '../storage/sqlite/sqlite-storage.js';
 import { createRegistry } from '../apiserver/registry/index.js';
 import { builtinResourceTable } from '../api/builtin-resources.js';
 import { startApiServer } from '../apiserver/server.js';
+import { VERSION_INFO } from '../apiserver/endpoints/handler.js';
 import { createClient } from '../client/rest-client.js';
 import { createSharedInformerFactory } from '../client/informers/shared-informer-factory.js';
 import type { Client } from '../client/interface.js';
@@ -108,9 +109,10 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   writeKubeconfig(kubeconfig, { server: url, caPem: pki.ca.certPem, certPem: pki.admin.certPem, keyPem: pki.admin.keyPem });
   log(`Wrote kubeconfig ${kubeconfig}`);
 
-  const clientAs = async (commonName: string, organizations: string[] = []): Promise<Client> => {
+  // Each component's User-Agent starts with its program name, as upstream's do: it names the field manager of its writes.
+  const clientAs = async (commonName: string, program: string, organizations: string[] = []): Promise<Client> => {
     const cert = await pki.issueCertificate({ commonName, organizations, usages: 'client' });
-    return createClient({ server: url, caPem: pki.ca.certPem, certPem: cert.certPem, keyPem: cert.keyPem, userAgent: commonName });
+    return createClient({ server: url, caPem: pki.ca.certPem, certPem: cert.certPem, keyPem: cert.keyPem, userAgent: `${program}/${VERSION_INFO.gitVersion} (${VERSION_INFO.platform}) ${commonName}` });
   };
   const admin = createClient({ server: url, caPem: pki.ca.certPem, certPem: pki.admin.certPem, keyPem: pki.admin.keyPem, userAgent: 'k8ts-server' });
 
@@ -129,14 +131,14 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       informers.start(leading);
       await running;
     });
-  run('scheduler', elected('kube-scheduler', await clientAs('system:kube-scheduler'), (client, informers, signal) => runScheduler({ client, informers, signal })));
-  run('controller-manager', elected('kube-controller-manager', await clientAs('system:kube-controller-manager'), (client, informers, signal) => runControllerManager({ client, informers, signal, clusterCIDR, rootCA: pki.ca.certPem })));
+  run('scheduler', elected('kube-scheduler', await clientAs('system:kube-scheduler', 'kube-scheduler'), (client, informers, signal) => runScheduler({ client, informers, signal })));
+  run('controller-manager', elected('kube-controller-manager', await clientAs('system:kube-controller-manager', 'kube-controller-manager'), (client, informers, signal) => runControllerManager({ client, informers, signal, clusterCIDR, rootCA: pki.ca.certPem })));
 
   // The node.
   let containerd: ContainerdHandle | undefined;
   if (!opts.disableAgent) {
     containerd = await containerdReady;
-    const client = await clientAs(`system:node:${nodeName}`, ['system:nodes']);
+    const client = await clientAs(`system:node:${nodeName}`, 'kubelet', ['system:nodes']);
     const serving = await pki.issueCertificate({ commonName: nodeName, dnsNames: [nodeName, 'localhost'], ipAddresses: [nodeIP], usages: 'server' });
     const informers = createSharedInformerFactory(client);
     run('kubelet', runKubelet({

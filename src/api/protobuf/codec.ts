@@ -15,6 +15,7 @@ import { createRequire } from 'node:module';
 import protobuf from 'protobufjs';
 import 'protobufjs/ext/descriptor/index.js';
 import type { KubeObject } from '../object.js';
+import { jsonNameOf } from './json-names.js';
 
 const require = createRequire(import.meta.url);
 const MAGIC = Buffer.from([0x6b, 0x38, 0x73, 0x00]);
@@ -100,7 +101,7 @@ function toJson(msg: protobuf.Message | Record<string, unknown>, type: protobuf.
     else value = conv(v);
     if (typeof value === 'object' && value !== null && 'low' in value) value = num(value);
     const keepZero = ZERO_MEANINGFUL.has(field.name) && (value === 0 || value === false);
-    if (keepZero || !isEmpty(value)) out[field.name] = value;
+    if (keepZero || !isEmpty(value)) out[jsonNameOf(type.fullName, field.name)] = value;
   }
   return out;
 }

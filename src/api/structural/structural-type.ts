@@ -9,6 +9,7 @@
  * flattened here; well-known types (Quantity, IntOrString, Time, Duration, RawExtension,
  * ...) have their custom JSON forms; `ExtraValue`/`Verbs` are Go `[]string` types.
  */
+import { jsonNameOf } from '../protobuf/json-names.js';
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
@@ -125,7 +126,7 @@ export function structuralType(message: string): StructuralType | undefined {
   const hasMeta = (desc.field ?? []).some((f) => f.name === 'metadata' && /\.meta\.v1\.(ObjectMeta|ListMeta)$/.test(f.typeName ?? ''));
   if ((hasMeta && !NO_TYPEMETA.test(name)) || TYPEMETA_NO_METADATA.test(name)) addTypeMeta(obj.fields, []);
   for (const f of desc.field ?? []) {
-    const json = f.jsonName ?? f.name;
+    const json = jsonNameOf(name, f.name);
     if (f.type === 11 && INLINE.has(f.name) && f.typeName) {
       const inner = structuralType(f.typeName);
       if (inner?.kind === 'object') {

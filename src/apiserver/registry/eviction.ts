@@ -55,7 +55,7 @@ export function evictionStorage(pods: GenericStore, budgets: GenericStore | unde
             if (dryRun) return current!;
             b.status = { ...s, disruptionsAllowed: (s.disruptionsAllowed ?? 0) - 1, disruptedPods: { ...(s.disruptedPods ?? {}), [name]: rfc3339(clock()) } };
             return b;
-          }, false, true);
+          }, { allowCreate: false, internal: true });
         }
       }
       await pods.delete({ ...ctx, dryRun }, name, opts);

@@ -24,6 +24,10 @@ export interface RequestContext {
   fieldManager?: string;
   /** `?fieldValidation=` for bodies and patch results; absent → Warn. */
   fieldValidation?: FieldValidation;
+  /** `?force=true` of server-side apply: take over conflicting fields. */
+  force?: boolean;
+  /** The client's User-Agent; its product name is the field manager when none is given. */
+  userAgent?: string;
   /** Warnings collected while serving the request (sent as `Warning: 299` headers). */
   warnings?: string[];
 }

@@ -28,6 +28,8 @@ import type { AdmissionChain } from '../admission/chain.js';
 import type { AdmissionAttributes, AdmissionOperation } from '../admission/interface.js';
 import { toStatusError } from './storage-errors.js';
 import { checkFields, existingUnknownFields } from '../field-validation.js';
+import { apply, ApplyConflict, trackUpdate, type SsaSchema } from '../../machinery/ssa/index.js';
+import { structuralSchema } from '../../api/structural/structural-schema.js';
 import type { DeleteOptions, ListOptions, PatchType, RequestContext, RestStorage, WatchEvent, WatchOptions } from './rest.js';
 import { rfc3339 } from '../../machinery/time.js';
 import { stableJson } from '../../machinery/stable-json.js';
@@ -48,6 +50,16 @@ export interface StoreOptions {
   clock?: () => Date;
   /** How often a watch with allowWatchBookmarks gets a BOOKMARK (ms). Default 60000, as upstream's about once a minute. */
   bookmarkIntervalMs?: number;
+}
+
+/** How guaranteedUpdate treats the object `produce` returns. */
+export interface UpdateOptions {
+  /** A missing object is created (PUT of a new name; server-side apply). Default: the store's rule (false). */
+  allowCreate?: boolean;
+  /** Registry-internal writes (binding, graceful deletion, finalize): trusted, no strategy/admission/ownership steps. */
+  internal?: boolean;
+  /** The object comes from server-side apply and carries its managedFields already. */
+  applied?: boolean;
 }
 
 export class GenericStore implements RestStorage {
@@ -133,6 +145,7 @@ export class GenericStore implements RestStorage {
       await s.beforeCreate(obj);
     }
     const m = obj.metadata;
+    m.managedFields = this.updateManagedFields(ctx, undefined, obj);
     m.uid = randomUUID();
     m.creationTimestamp = now(this.clock);
     delete m.resourceVersion; delete m.deletionTimestamp; delete m.deletionGracePeriodSeconds;
@@ -155,7 +168,7 @@ export class GenericStore implements RestStorage {
   }
 
   async patch(ctx: RequestContext, name: string, type: PatchType, patch: unknown): Promise<KubeObject> {
-    if (type === 'apply') throw new StatusError({ code: 415, reason: 'UnsupportedMediaType', message: 'server-side apply is not supported yet; use client-side kubectl apply' });
+    if (type === 'apply') return this.serverSideApply(ctx, name, patch);
     const r = await this.guaranteedUpdate(ctx, name, (current) => {
       if (!current) throw notFound(this.gr, name);
       try {
@@ -165,7 +178,71 @@ export class GenericStore implements RestStorage {
         if (err instanceof RangeError) throw badRequest('the patch is nested too deeply to be applied');
         throw err;
       }
-    }, false);
+    }, { allowCreate: false });
+    return r.object;
+  }
+
+  /** The kind's schema as server-side apply reads it (list types and map keys). */
+  private ssaSchema(): SsaSchema {
+    const def = this.strategy.kind;
+    return (def.protobufMessage ? structuralSchema(def.protobufMessage, { openApi: true }) : def.schema) as unknown as SsaSchema;
+  }
+
+  /** The field manager of a request: `?fieldManager`, else the user agent's product name (as upstream). */
+  private managerOf(ctx: RequestContext): string {
+    return ctx.fieldManager || (ctx.userAgent ?? '').split('/')[0] || 'unknown';
+  }
+
+  /** managedFields after a non-apply write of `next` over `live` (undefined on create): an Update entry of the request's manager. */
+  private updateManagedFields(ctx: RequestContext, live: KubeObject | undefined, next: KubeObject): KubeObject['metadata']['managedFields'] {
+    const entries = trackUpdate(live, next, {
+      manager: this.managerOf(ctx), operation: 'Update', schema: this.ssaSchema(), apiVersion: groupVersion(this.info),
+      now: now(this.clock), ...(this.subresourceName ? { subresource: this.subresourceName } : {}),
+    });
+    return entries.length ? (entries as KubeObject['metadata']['managedFields']) : undefined;
+  }
+
+  /**
+   * Server-side apply (PATCH application/apply-patch+yaml; KEP-555): merges the applied
+   * configuration into the live object (creating it when missing) with field ownership
+   * in managedFields. A field another manager owns with a different value is a 409
+   * Conflict naming the fields and managers, unless `?force=true` takes them over.
+   */
+  private async serverSideApply(ctx: RequestContext, name: string, patch: unknown): Promise<KubeObject> {
+    if (!ctx.fieldManager) throw badRequest('fieldManager is required for apply requests');
+    if (!patch || typeof patch !== 'object' || Array.isArray(patch)) throw badRequest('the applied configuration must be an object');
+    const config = patch as KubeObject;
+    this.checkBody(config);
+    if (config.metadata.name !== undefined && config.metadata.name !== name) throw badRequest(`the name of the object (${config.metadata.name}) does not match the name on the URL (${name})`);
+    const message = this.strategy.kind.protobufMessage;
+    let applied: KubeObject = config;
+    if (message) {
+      const checked = checkFields(message, JSON.stringify(config), ctx.fieldValidation ?? 'Warn');
+      ctx.warnings?.push(...checked.warnings);
+      applied = checked.value as KubeObject;
+    }
+    const r = await this.guaranteedUpdate(ctx, name, (current) => {
+      try {
+        const base = current ? this.decorate(structuredClone(current)) : undefined;
+        const result = apply(base, applied, {
+          manager: ctx.fieldManager!, force: !!ctx.force, schema: this.ssaSchema(), apiVersion: groupVersion(this.info), now: now(this.clock),
+          ...(this.subresourceName ? { subresource: this.subresourceName } : {}),
+        });
+        const obj = result.object as KubeObject;
+        obj.metadata.name = name;
+        if (this.info.namespaced) obj.metadata.namespace = ctx.namespace;
+        if (current) obj.metadata.resourceVersion = current.metadata.resourceVersion;
+        return obj;
+      } catch (err) {
+        if (err instanceof ApplyConflict) {
+          throw new StatusError({
+            code: 409, reason: 'Conflict', message: err.message,
+            details: { name, group: this.info.group || undefined, kind: this.info.plural, causes: err.conflicts.map((c) => ({ reason: 'FieldManagerConflict', message: c.message, field: c.path })) },
+          });
+        }
+        throw err;
+      }
+    }, { allowCreate: true, applied: true });
     return r.object;
   }
 
@@ -192,7 +269,8 @@ export class GenericStore implements RestStorage {
    * Read-modify-write: `produce(current)` returns the desired object (resourceVersion
    * in it, if any, must match); the strategy's update steps then run on it.
    */
-  async guaranteedUpdate(ctx: RequestContext, name: string, produce: (current: KubeObject | null) => KubeObject, allowCreate = this.allowCreateOnUpdate(), internal = false): Promise<{ object: KubeObject; created: boolean }> {
+  async guaranteedUpdate(ctx: RequestContext, name: string, produce: (current: KubeObject | null) => KubeObject, opts: UpdateOptions = {}): Promise<{ object: KubeObject; created: boolean }> {
+    const { allowCreate = this.allowCreateOnUpdate(), internal = false, applied = false } = opts;
     const key = this.key(ctx.namespace, name);
     let created = false;
     let deleteAfter = false;
@@ -203,7 +281,9 @@ export class GenericStore implements RestStorage {
         if (!current) {
           if (!allowCreate) throw notFound(this.gr, name);
           created = true;
-          return this.createObjectForUpdate(obj);
+          const fresh = await this.createObjectForUpdate(ctx, obj, applied);
+          if (ctx.dryRun) throw new DryRunResult(fresh);
+          return fresh;
         }
         const rv = obj.metadata.resourceVersion;
         if (rv && rv !== current.metadata.resourceVersion) throw conflict(this.gr, name, OPTIMISTIC_LOCK_MESSAGE);
@@ -228,6 +308,8 @@ export class GenericStore implements RestStorage {
         const errs = internal ? [] : s.validateUpdate(obj, current);
         if (errs.length) throw invalid(this.info.group, this.info.kind, name, errs);
         if (!internal) await this.admission?.validate(attrs);
+        // Field ownership: an apply brings its own managedFields; other writes are Update operations.
+        if (!internal && !applied) m.managedFields = this.updateManagedFields(ctx, current, obj);
         if (s.tracksGeneration) m.generation = (o.generation ?? 1) + (specOf(obj) !== specOf(current) ? 1 : 0);
         else if (o.generation !== undefined) m.generation = o.generation;
         obj.apiVersion = groupVersion(this.info);
@@ -253,12 +335,19 @@ export class GenericStore implements RestStorage {
 
   protected allowCreateOnUpdate(): boolean { return false; }
 
-  private createObjectForUpdate(obj: KubeObject): KubeObject {
+  /** A create through PUT or apply: the create steps of {@link create}, admission included. */
+  private async createObjectForUpdate(ctx: RequestContext, obj: KubeObject, applied: boolean): Promise<KubeObject> {
     const s = this.strategy;
+    this.namespaceOf(ctx, obj);
     s.prepareForCreate(obj);
     s.kind.applyDefaults(obj);
+    const attrs = this.attrs(ctx, 'CREATE', obj.metadata.name ?? '', obj);
+    await this.admission?.admit(attrs);
     const errs = s.validate(obj);
     if (errs.length) throw invalid(this.info.group, this.info.kind, obj.metadata.name ?? '', errs);
+    await this.admission?.validate(attrs);
+    if (s.beforeCreate) await s.beforeCreate(obj);
+    if (!applied) obj.metadata.managedFields = this.updateManagedFields(ctx, undefined, obj);
     obj.metadata.uid = randomUUID();
     obj.metadata.creationTimestamp = now(this.clock);
     delete obj.metadata.resourceVersion;
@@ -303,7 +392,7 @@ export class GenericStore implements RestStorage {
       if (requested < existing) { m.deletionTimestamp = now(this.clock, grace); m.deletionGracePeriodSeconds = grace; }
       finished = grace === 0 && fin.size === 0 && !pendingByStrategy;
       return obj;
-    }, false, true);
+    }, { allowCreate: false, internal: true });
     if (finished && !ctx.dryRun) {
       try { return { object: this.decorate(await this.storage.delete(key, { preconditions: { uid: current.metadata.uid } })), deleted: true }; } catch (err) { throw toStatusError(err, this.gr, name); }
     }

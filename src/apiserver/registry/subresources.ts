@@ -21,7 +21,7 @@ import type { PatchType, RequestContext, RestStorage } from './rest.js';
 
 /** The `status` subresource: the same storage with the status strategy. */
 export function statusStorage(main: GenericStore): RestStorage {
-  const store = new GenericStore({ storage: main.storage, strategy: statusStrategy(main.strategy) });
+  const store = new GenericStore({ storage: main.storage, strategy: statusStrategy(main.strategy), subresource: 'status' });
   return {
     info: main.info, subresource: 'status',
     get: (ctx, name) => main.get(ctx, name),
@@ -93,7 +93,7 @@ export function bindingStorage(pods: GenericStore): RestStorage {
         conds.push({ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: now() });
         pod.status = { ...pod.status, conditions: conds };
         return pod;
-      }, false, true);
+      }, { allowCreate: false, internal: true });
       return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 } as unknown as KubeObject;
     },
   };
@@ -110,7 +110,7 @@ export function finalizeStorage(namespaces: GenericStore): RestStorage {
         const ns = structuredClone(current) as Namespace;
         ns.spec = { ...ns.spec, finalizers };
         return ns;
-      }, false, true);
+      }, { allowCreate: false, internal: true });
       return r;
     },
   };
