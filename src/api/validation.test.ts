@@ -84,7 +84,7 @@ it('new kinds validate as upstream: Job restart policy, RBAC roleRef, PriorityCl
   assert.equal(errorsOf('batch', 'jobs', tpl('Always')), 'spec.template.spec.restartPolicy: Unsupported value: "Always": supported values: "OnFailure", "Never"');
   assert.equal(errorsOf('batch', 'jobs', tpl('Never')), '');
   assert.equal(errorsOf('rbac.authorization.k8s.io', 'rolebindings', { roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'b' } }, { roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'a' } }),
-    'roleRef: Invalid value: {"apiGroup":"rbac.authorization.k8s.io","kind":"Role","name":"b"}: cannot change roleRef');
+    'roleRef: Invalid value: rbac.RoleRef{APIGroup:"rbac.authorization.k8s.io", Kind:"Role", Name:"b"}: cannot change roleRef');
   assert.equal(errorsOf('scheduling.k8s.io', 'priorityclasses', { metadata: { name: 'x' }, value: 2_000_000_000 }), 'value: Forbidden: maximum allowed value of a user defined priority is 1000000000');
   assert.equal(errorsOf('storage.k8s.io', 'storageclasses', { metadata: { name: 'x' } }), 'provisioner: Required value');
 });

@@ -30,12 +30,31 @@ export interface FieldError {
 
 const withValue = new Set<FieldErrorType>(['FieldValueInvalid', 'FieldValueNotSupported', 'FieldValueDuplicate', 'FieldValueNotFound', 'FieldValueTypeInvalid']);
 
+/** A bad value already written as Go prints it (e.g. a struct: `rbac.RoleRef{APIGroup:"…", Kind:"Role", Name:"x"}`). */
+export class GoLiteral { constructor(readonly text: string) {} toJSON(): string { return this.text; } }
+
+/**
+ * A bad value as Go's field errors print it: strings quoted, numbers and booleans bare,
+ * string maps as `map[string]string{"k":"v"}` (keys sorted, as %#v prints maps), string
+ * slices as `[]string{"a"}`, anything else as JSON.
+ */
+export function goValue(v: unknown): string {
+  if (v instanceof GoLiteral) return v.text;
+  if (typeof v === 'string') return JSON.stringify(v);
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  if (Array.isArray(v) && v.every((x) => typeof x === 'string')) return `[]string{${v.map((x) => JSON.stringify(x)).join(', ')}}`;
+  if (v && typeof v === 'object' && !Array.isArray(v) && Object.values(v).every((x) => typeof x === 'string')) {
+    return `map[string]string{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${JSON.stringify((v as Record<string, string>)[k])}`).join(', ')}}`;
+  }
+  return JSON.stringify(v);
+}
+
 /** Renders one error the way field.Error.Error() does. */
 export function formatFieldError(e: FieldError): string {
   let s = `${e.field}: ${TYPE_TEXT[e.type]}`;
   if (withValue.has(e.type) && e.badValue !== undefined) {
     const v = e.badValue;
-    s += ': ' + (typeof v === 'string' ? JSON.stringify(v) : typeof v === 'number' || typeof v === 'boolean' ? String(v) : JSON.stringify(v));
+    s += ': ' + goValue(v);
   }
   if (e.detail) s += `: ${e.detail}`;
   return s;

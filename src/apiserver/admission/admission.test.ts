@@ -29,7 +29,7 @@ it('runs every admit in order, then every validate; the first refusal ends the r
 
 it('default chain: NamespaceLifecycle, ServiceAccount, DefaultTolerationSeconds, Priority as upstream', async () => {
   const namespaces: Record<string, KubeObject> = { default: { metadata: { name: 'default' } }, gone: { metadata: { name: 'gone', deletionTimestamp: '2026-01-01T00:00:00Z' } } };
-  const chain = defaultAdmissionChain(async (n) => namespaces[n]);
+  const chain = defaultAdmissionChain({ namespace: async (n) => namespaces[n], priorityClass: async (n) => (n === 'high' ? { metadata: { name: n }, value: 1000 } : undefined) });
   assert.deepEqual(chain.plugins.map((p) => p.name), ['NamespaceLifecycle', 'ServiceAccount', 'DefaultTolerationSeconds', 'Priority']);
   const pod: KubeObject = { metadata: { name: 'p' }, spec: { containers: [{ name: 'c' }], tolerations: [{ key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute' }] } };
   const a = attrs('pods', { object: pod });
@@ -42,6 +42,11 @@ it('default chain: NamespaceLifecycle, ServiceAccount, DefaultTolerationSeconds,
   assert.equal(await code(chain.validate(attrs('configmaps', { namespace: 'gone' }))), 403);
   assert.equal(await code(chain.validate(attrs('namespaces', { operation: 'DELETE', namespace: '', name: 'kube-system' }))), 403);
   assert.equal(await code(chain.validate(attrs('namespaces', { operation: 'DELETE', namespace: '', name: 'team-a' }))), undefined);
+  const withClass: KubeObject = { metadata: { name: 'q' }, spec: { priorityClassName: 'high', containers: [{ name: 'c' }] } };
+  await chain.admit(attrs('pods', { object: withClass, name: 'q' }));
+  assert.equal((withClass.spec as { priority: number }).priority, 1000);
+  const missing: KubeObject = { metadata: { name: 'r' }, spec: { priorityClassName: 'gold', containers: [{ name: 'c' }] } };
+  await assert.rejects(chain.admit(attrs('pods', { object: missing, name: 'r' })), /pods "r" is forbidden: no PriorityClass with name gold was found/);
   // Updates of pods are not mutated by the create-only plugins.
   const upd: KubeObject = { metadata: { name: 'p' }, spec: {} };
   await chain.admit(attrs('pods', { operation: 'UPDATE', object: upd }));

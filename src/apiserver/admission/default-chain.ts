@@ -9,7 +9,12 @@ import { namespaceLifecycle } from './namespace-lifecycle.js';
 import { priorityAdmission } from './priority.js';
 import { serviceAccountAdmission } from './service-account.js';
 
-/** `lookupNamespace(name)` gives the stored Namespace or undefined. */
-export function defaultAdmissionChain(lookupNamespace: (name: string) => Promise<KubeObject | undefined>): AdmissionChain {
-  return new AdmissionChain([namespaceLifecycle(lookupNamespace), serviceAccountAdmission(), defaultTolerationSeconds(), priorityAdmission()]);
+/** What the plugins read: stored objects by resource (plural) and name, undefined when absent. */
+export interface AdmissionLookups {
+  namespace(name: string): Promise<KubeObject | undefined>;
+  priorityClass(name: string): Promise<KubeObject | undefined>;
+}
+
+export function defaultAdmissionChain(lookups: AdmissionLookups): AdmissionChain {
+  return new AdmissionChain([namespaceLifecycle(lookups.namespace), serviceAccountAdmission(), defaultTolerationSeconds(), priorityAdmission(lookups.priorityClass)]);
 }

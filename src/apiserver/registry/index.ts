@@ -75,9 +75,13 @@ export function createRegistry(storage: Storage, opts: RegistryOptions): Registr
     clock,
   };
   const namespaces = table.get('', 'v1', 'namespaces');
-  const admission = opts.admission ?? defaultAdmissionChain(async (name) => {
-    if (!namespaces) return undefined;
-    try { return await storage.get(storeOf(namespaces).key('', name)); } catch (err) { if (isStorageError(err, 'KeyNotFound')) return undefined; throw err; }
+  const lookup = async (def: ResourceDefinition | undefined, name: string): Promise<KubeObject | undefined> => {
+    if (!def) return undefined;
+    try { return await storage.get(storeOf(def).key('', name)); } catch (err) { if (isStorageError(err, 'KeyNotFound')) return undefined; throw err; }
+  };
+  const admission = opts.admission ?? defaultAdmissionChain({
+    namespace: (name) => lookup(namespaces, name),
+    priorityClass: (name) => lookup(table.get('scheduling.k8s.io', 'v1', 'priorityclasses'), name),
   });
   const leases = table.get('coordination.k8s.io', 'v1', 'leases');
   const virtual = (def: ResourceDefinition): RestStorage | undefined =>

@@ -2,7 +2,7 @@
 import { defineResource } from '../../define-resource.js';
 import type { KubeObject } from '../../object.js';
 import { mutatingWebhookConfigurationPrinter } from '../../printers/admissionregistration-printers.js';
-import { required } from '../../../machinery/field-errors.js';
+import { invalidValue, required } from '../../../machinery/field-errors.js';
 
 /** admissionregistration.k8s.io/v1 MutatingWebhookConfiguration as the code here reads it (the full shape is the wire contract's). */
 export type MutatingWebhookConfiguration = KubeObject & Record<string, any>;
@@ -22,7 +22,8 @@ export const mutatingWebhookConfigurationDefinition = defineResource<MutatingWeb
     }
   },
   validate: (c) => (c.webhooks as Array<Record<string, unknown>> ?? []).flatMap((w, i) => [
-    ...(w.sideEffects ? [] : [required(`webhooks[${i}].sideEffects`)]),
-    ...(((w.admissionReviewVersions ?? []) as unknown[]).length ? [] : [required(`webhooks[${i}].admissionReviewVersions`)]),
+    ...(typeof w.name === 'string' && w.name.split('.').length >= 3 ? [] : [invalidValue(`webhooks[${i}].name`, w.name ?? '', 'should be a domain with at least three segments separated by dots')]),
+    ...(w.sideEffects ? [] : [required(`webhooks[${i}].sideEffects`, 'must specify one of None, NoneOnDryRun')]),
+    ...(((w.admissionReviewVersions ?? []) as unknown[]).length ? [] : [required(`webhooks[${i}].admissionReviewVersions`, 'must specify one of v1, v1beta1')]),
   ]),
 });

@@ -10,5 +10,8 @@ export type ValidatingAdmissionPolicyBinding = KubeObject & Record<string, any>;
 export const validatingAdmissionPolicyBindingDefinition = defineResource<ValidatingAdmissionPolicyBinding>({
   group: 'admissionregistration.k8s.io', version: 'v1', kind: 'ValidatingAdmissionPolicyBinding', plural: 'validatingadmissionpolicybindings', namespaced: false, categories: ['api-extensions'],
   printer: validatingAdmissionPolicyBindingPrinter,
-  validate: (b) => (b.spec?.policyName ? [] : [required('spec.policyName')]),
+  validate: (b) => [
+    ...(b.spec?.policyName ? [] : [required('spec.policyName')]),
+    ...((b.spec?.validationActions ?? []).length ? [] : [required('spec.validationActions', 'at least one validation action is required')]),
+  ],
 });

@@ -1,4 +1,5 @@
 /** ValidatingAdmissionPolicy (admissionregistration.k8s.io/v1): CEL validations applied through bindings. */
+import { policyExpressionErrors } from './cel-validation.js';
 import { defineResource } from '../../define-resource.js';
 import type { KubeObject } from '../../object.js';
 import { validatingAdmissionPolicyPrinter } from '../../printers/admissionregistration-printers.js';
@@ -11,6 +12,9 @@ export const validatingAdmissionPolicyDefinition = defineResource<ValidatingAdmi
   group: 'admissionregistration.k8s.io', version: 'v1', kind: 'ValidatingAdmissionPolicy', plural: 'validatingadmissionpolicies', namespaced: false, categories: ['api-extensions'], subresources: ['status'],
   printer: validatingAdmissionPolicyPrinter,
   defaults(p) { p.spec ??= {}; p.spec.failurePolicy ??= 'Fail'; },
-  validate: (p) => ((p.spec?.validations ?? []).length || (p.spec?.auditAnnotations ?? []).length ? [] : [required('spec.validations')]),
+  validate: (p) => [
+    ...((p.spec?.validations ?? []).length || (p.spec?.auditAnnotations ?? []).length ? [] : [required('spec.validations', 'validations or auditAnnotations must contain at least one item')]),
+    ...policyExpressionErrors(p.spec),
+  ],
   strategy: { tracksGeneration: true },
 });

@@ -1,4 +1,5 @@
 /** ControllerRevision (apps/v1): an immutable snapshot of a DaemonSet or StatefulSet template. */
+import { nonNegative } from '../../validation-helpers.js';
 import { defineResource } from '../../define-resource.js';
 import type { KubeObject } from '../../object.js';
 import { controllerRevisionPrinter } from '../../printers/apps-printers.js';
@@ -10,5 +11,6 @@ export type ControllerRevision = KubeObject & Record<string, any>;
 export const controllerRevisionDefinition = defineResource<ControllerRevision>({
   group: 'apps', version: 'v1', kind: 'ControllerRevision', plural: 'controllerrevisions', namespaced: true,
   printer: controllerRevisionPrinter,
+  validate: (cr) => nonNegative('revision', cr.revision),
   validateUpdate: (cr, old) => (JSON.stringify(cr.data ?? null) !== JSON.stringify(old.data ?? null) ? [invalidValue('data', '', 'field is immutable')] : []),
 });

@@ -1,4 +1,5 @@
 /** StatefulSet (apps/v1; pkg/registry/apps/statefulset): OrderedReady, RollingUpdate with partition 0, PVC retention Retain by default. */
+import { invalidValue } from '../../../machinery/field-errors.js';
 import { defineResource } from '../../define-resource.js';
 import type { KubeObject } from '../../object.js';
 import { statefulSetPrinter } from '../../printers/apps-printers.js';
@@ -21,7 +22,12 @@ export const statefulSetDefinition = defineResource<StatefulSet>({
     sts.spec.persistentVolumeClaimRetentionPolicy ??= { whenDeleted: 'Retain', whenScaled: 'Retain' };
     if (sts.spec.template?.spec) defaultPodSpec(sts.spec.template.spec);
   },
-  validate: (sts) => [...nonNegative('spec.replicas', sts.spec?.replicas), ...validateWorkloadTemplate(sts.spec)],
+  validate: (sts) => [
+    ...nonNegative('spec.replicas', sts.spec?.replicas),
+    ...(sts.spec?.podManagementPolicy && !['OrderedReady', 'Parallel'].includes(sts.spec.podManagementPolicy)
+      ? [invalidValue('spec.podManagementPolicy', sts.spec.podManagementPolicy, "must be 'OrderedReady' or 'Parallel'")] : []),
+    ...validateWorkloadTemplate(sts.spec, ((sts.spec?.volumeClaimTemplates ?? []) as Array<{ metadata?: { name?: string } }>).map((t) => t.metadata?.name ?? '')),
+  ],
   validateUpdate: (sts, old) => selectorImmutable(sts.spec?.selector, old.spec?.selector),
   strategy: { tracksGeneration: true },
 });

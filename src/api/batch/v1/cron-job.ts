@@ -2,7 +2,8 @@
 import { defineResource } from '../../define-resource.js';
 import type { KubeObject } from '../../object.js';
 import { cronJobPrinter } from '../../printers/batch-printers.js';
-import { notSupported, required } from '../../../machinery/field-errors.js';
+import { invalidValue, notSupported, required } from '../../../machinery/field-errors.js';
+import { cronScheduleErrors, isTimeZone } from './cron-schedule.js';
 import { defaultPodSpec } from '../../core/v1/pod.js';
 import { validateJobSpec } from './job-validation.js';
 
@@ -22,7 +23,8 @@ export const cronJobDefinition = defineResource<CronJob>({
     if (js) { js.backoffLimit ??= 6; js.completionMode ??= 'NonIndexed'; js.suspend ??= false; js.podReplacementPolicy ??= 'TerminatingOrFailed'; if (js.template?.spec) defaultPodSpec(js.template.spec); }
   },
   validate: (cj) => [
-    ...(cj.spec?.schedule ? [] : [required('spec.schedule')]),
+    ...(cj.spec?.schedule ? cronScheduleErrors(cj.spec.schedule).map((m) => invalidValue('spec.schedule', cj.spec.schedule, m)) : [required('spec.schedule')]),
+    ...(cj.spec?.timeZone !== undefined && !isTimeZone(cj.spec.timeZone) ? [invalidValue('spec.timeZone', cj.spec.timeZone, `unknown time zone ${cj.spec.timeZone}`)] : []),
     ...(cj.spec?.concurrencyPolicy && !['Allow', 'Forbid', 'Replace'].includes(cj.spec.concurrencyPolicy) ? [notSupported('spec.concurrencyPolicy', cj.spec.concurrencyPolicy, ['Allow', 'Forbid', 'Replace'])] : []),
     ...validateJobSpec(cj.spec?.jobTemplate?.spec, 'spec.jobTemplate.spec'),
   ],

@@ -15,7 +15,7 @@ export function validateJobSpec(spec: JobSpecLike | undefined, path: string): Fi
   ];
   if (spec.activeDeadlineSeconds !== undefined && spec.activeDeadlineSeconds <= 0) errs.push(invalidValue(`${path}.activeDeadlineSeconds`, spec.activeDeadlineSeconds, 'must be greater than 0'));
   if (spec.completionMode && !['NonIndexed', 'Indexed'].includes(spec.completionMode)) errs.push(notSupported(`${path}.completionMode`, spec.completionMode, ['Indexed', 'NonIndexed']));
-  if (spec.completionMode === 'Indexed' && spec.completions === undefined) errs.push(required(`${path}.completions`));
+  if (spec.completionMode === 'Indexed' && spec.completions === undefined) errs.push(required(`${path}.completions`, 'when completion mode is Indexed'));
   const policy = spec.template.spec?.restartPolicy;
   if (policy !== 'Never' && policy !== 'OnFailure') errs.push(notSupported(`${path}.template.spec.restartPolicy`, policy ?? '', ['OnFailure', 'Never']));
   return [...errs, ...validatePodSpec(spec.template.spec, `${path}.template.spec`)];

@@ -1,6 +1,6 @@
 /** core/v1 ConfigMap: discovery info, defaults (core/v1/defaults.go) and validation (core/validation/validation.go). */
 import type { ResourceDefinition } from '../../resource-definition.js';
-import { tooLong } from '../../../machinery/field-errors.js';
+import { invalidValue, tooLong } from '../../../machinery/field-errors.js';
 import { configMapPrinter } from '../../printers/printers.js';
 import { validateObjectMeta, validateObjectMetaUpdate } from '../../meta/v1/validate-object-meta.js';
 import { core, validateKeys, dataSize, immutableData, MAX_DATA_SIZE } from './core-helpers.js';
@@ -14,6 +14,7 @@ export const configMapDefinition: ResourceDefinition<ConfigMap> = {
   applyDefaults() {},
   validate: (cm) => [
     ...validateObjectMeta(cm.metadata, true), ...validateKeys(cm.data, 'data'), ...validateKeys(cm.binaryData, 'binaryData'),
+    ...Object.keys(cm.data ?? {}).filter((k) => k in (cm.binaryData ?? {})).map((k) => invalidValue(`data[${k}]`, k, 'duplicate of key present in binaryData')),
     ...(dataSize(cm.data) + dataSize(cm.binaryData, true) > MAX_DATA_SIZE ? [tooLong('[]', MAX_DATA_SIZE)] : []),
   ],
   validateUpdate(cm, old) {

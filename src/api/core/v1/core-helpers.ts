@@ -14,10 +14,14 @@ export const core = (i: Omit<ResourceInfo, 'group' | 'version' | 'verbs' | 'list
   ({ group: '', version: 'v1', verbs: ALL_VERBS, listKind: `${i.kind}List`, ...i });
 
 /** validate/validateUpdate that check metadata only. */
-export const metaOnly = (namespaced: boolean, nameRule?: (n: string) => string[]) => ({
-  validate: (o: { metadata: Record<string, unknown> }) => validateObjectMeta(o.metadata, namespaced, nameRule),
-  validateUpdate: (o: { metadata: Record<string, unknown> }, old: { metadata: Record<string, unknown> }) => validateObjectMetaUpdate(o.metadata, old.metadata),
+export const metaOnly = <T extends { metadata: Record<string, unknown> }>(namespaced: boolean, nameRule?: (n: string) => string[], extra: (o: T) => FieldError[] = () => []) => ({
+  validate: (o: T) => [...validateObjectMeta(o.metadata, namespaced, nameRule), ...extra(o)],
+  validateUpdate: (o: T, old: T) => [...validateObjectMetaUpdate(o.metadata, old.metadata), ...extra(o)],
 });
+
+/** An IPv4 or IPv6 address (ValidateEndpointIP's first check). */
+export const isIP = (s: string): boolean => isIPv4(s) || (s.includes(':') && /^[0-9a-fA-F:.]+$/.test(s));
+const isIPv4 = (s: string): boolean => /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.test(s) && s.split('.').every((p) => Number(p) <= 255 && String(Number(p)) === p);
 
 /** Each key of a data map must be a valid ConfigMap key. */
 /** Upstream's MaxSecretSize: ConfigMap and Secret data may hold at most 1 MiB in all. */

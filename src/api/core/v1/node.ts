@@ -1,4 +1,5 @@
 /** core/v1 Node: discovery info, defaults (core/v1/defaults.go) and validation (core/validation/validation.go). */
+import { notSupported } from '../../../machinery/field-errors.js';
 import type { ResourceDefinition } from '../../resource-definition.js';
 import { nodePrinter } from '../../printers/printers.js';
 import { rfc3339 } from '../../../machinery/time.js';
@@ -36,6 +37,7 @@ export const nodeDefinition: ResourceDefinition<Node> = {
     },
   },
   applyDefaults(node) { node.spec ??= {}; },
-  ...metaOnly(false),
+  ...metaOnly<Node>(false, undefined, (node) => (node.spec?.taints ?? []).flatMap((t, i) =>
+    (['NoSchedule', 'PreferNoSchedule', 'NoExecute'].includes(t.effect) ? [] : [notSupported(`spec.taints[${i}].effect`, t.effect, ['NoSchedule', 'PreferNoSchedule', 'NoExecute'])]))),
   fieldLabels: (node) => ({ 'spec.unschedulable': String(node.spec?.unschedulable ?? false) }),
 };

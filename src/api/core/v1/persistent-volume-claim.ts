@@ -14,6 +14,9 @@ export const persistentVolumeClaimDefinition = defineResource<PersistentVolumeCl
     pvc.spec ??= {};
     pvc.spec.volumeMode ??= 'Filesystem';
   },
-  validate: (pvc) => ((pvc.spec?.accessModes ?? []).length === 0 ? [required('spec.accessModes')] : []),
+  validate: (pvc) => [
+    ...((pvc.spec?.accessModes ?? []).length === 0 ? [required('spec.accessModes', 'at least 1 access mode is required')] : []),
+    ...(pvc.spec?.resources?.requests?.storage === undefined ? [required('spec.resources[storage]')] : []),
+  ],
   strategy: { prepareForCreate(pvc) { pvc.status = { phase: 'Pending' }; } },
 });

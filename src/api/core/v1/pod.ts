@@ -80,6 +80,10 @@ function validateContainers(list: Container[] | undefined, path: string, volumes
       if (port.name) { if (portNames.has(port.name)) errs.push(duplicate(`${pp}.name`, port.name)); portNames.add(port.name); }
     });
     (c.env ?? []).forEach((e, j) => { if (!e.name) errs.push(required(`${p}.env[${j}].name`)); });
+    for (const probe of ['livenessProbe', 'readinessProbe', 'startupProbe'] as const) {
+      const pr = c[probe] as Record<string, unknown> | undefined;
+      if (pr && !['exec', 'httpGet', 'tcpSocket', 'grpc'].some((h) => pr[h])) errs.push(required(`${p}.${probe}`, 'must specify a handler type'));
+    }
     (c.volumeMounts ?? []).forEach((m, j) => {
       if (!m.name) errs.push(required(`${p}.volumeMounts[${j}].name`));
       else if (!volumes.has(m.name)) errs.push({ type: 'FieldValueNotFound', field: `${p}.volumeMounts[${j}].name`, badValue: m.name });
@@ -100,10 +104,11 @@ function validateContainers(list: Container[] | undefined, path: string, volumes
 }
 
 /** Validates a PodSpec at `path` ('spec' for pods, 'spec.template.spec' for templates). */
-export function validatePodSpec(spec: PodSpec | undefined, path: string): FieldError[] {
+export function validatePodSpec(spec: PodSpec | undefined, path: string, extraVolumes: string[] = []): FieldError[] {
   const errs: FieldError[] = [];
   const s = spec ?? {};
-  const volumes = new Set<string>();
+  // Extra volumes: a StatefulSet's volumeClaimTemplates, which its pods mount by name.
+  const volumes = new Set<string>(extraVolumes);
   (s.volumes ?? []).forEach((v, i) => {
     if (!v.name) errs.push(required(`${path}.volumes[${i}].name`));
     else {

@@ -2,7 +2,7 @@
 import { defineResource } from '../../define-resource.js';
 import type { KubeObject } from '../../object.js';
 import { replicationControllerPrinter } from '../../printers/core-printers.js';
-import { required } from '../../../machinery/field-errors.js';
+import { invalidValue, required } from '../../../machinery/field-errors.js';
 import { defaultPodSpec, validatePodSpec } from './pod.js';
 import { nonNegative } from '../../validation-helpers.js';
 
@@ -22,6 +22,8 @@ export const replicationControllerDefinition = defineResource<ReplicationControl
   },
   validate: (rc) => [
     ...nonNegative('spec.replicas', rc.spec?.replicas),
+    ...(rc.spec?.template && Object.entries((rc.spec.selector ?? {}) as Record<string, string>).some(([k, v]) => rc.spec.template.metadata?.labels?.[k] !== v)
+      ? [invalidValue('spec.template.metadata.labels', rc.spec.template.metadata?.labels ?? {}, '`selector` does not match template `labels`')] : []),
     ...(rc.spec?.template ? validatePodSpec(rc.spec.template.spec, 'spec.template.spec') : [required('spec.template')]),
   ],
   strategy: { tracksGeneration: true },

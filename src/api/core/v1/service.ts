@@ -47,6 +47,7 @@ export const serviceDefinition: ResourceDefinition<Service> = {
     const s = svc.spec ?? {};
     if (s.type && !SERVICE_TYPES.includes(s.type)) errs.push(notSupported('spec.type', s.type, SERVICE_TYPES));
     if (s.type !== 'ExternalName' && (!s.ports || s.ports.length === 0) && s.clusterIP !== 'None') errs.push(required('spec.ports'));
+    if (s.type === 'ExternalName' && !s.externalName) errs.push(required('spec.externalName'));
     const names = new Set<string>();
     (s.ports ?? []).forEach((p, i) => {
       if (!Number.isInteger(p.port) || p.port < 1 || p.port > 65535) errs.push(invalidValue(`spec.ports[${i}].port`, p.port, 'must be between 1 and 65535, inclusive'));

@@ -1,4 +1,5 @@
 /** FlowSchema (flowcontrol.apiserver.k8s.io/v1): classifies requests into priority levels (API Priority and Fairness). */
+import { invalidValue } from '../../../machinery/field-errors.js';
 import { defineResource } from '../../define-resource.js';
 import type { KubeObject } from '../../object.js';
 import { flowSchemaPrinter } from '../../printers/flowcontrol-printers.js';
@@ -9,5 +10,9 @@ export type FlowSchema = KubeObject & Record<string, any>;
 export const flowSchemaDefinition = defineResource<FlowSchema>({
   group: 'flowcontrol.apiserver.k8s.io', version: 'v1', kind: 'FlowSchema', plural: 'flowschemas', namespaced: false, subresources: ['status'],
   printer: flowSchemaPrinter,
+  validate: (fs) => {
+    const p = fs.spec?.matchingPrecedence;
+    return p === undefined ? [] : p <= 0 ? [invalidValue('spec.matchingPrecedence', p, 'must be a positive value')] : p > 10000 ? [invalidValue('spec.matchingPrecedence', p, 'must not be greater than 10000')] : [];
+  },
   defaults(fs) { fs.spec ??= {}; fs.spec.matchingPrecedence ??= 1000; },
 });

@@ -1,4 +1,5 @@
 /** PriorityLevelConfiguration (flowcontrol.apiserver.k8s.io/v1): the concurrency limits of one priority level. */
+import { notSupported, required } from '../../../machinery/field-errors.js';
 import { defineResource } from '../../define-resource.js';
 import type { KubeObject } from '../../object.js';
 import { priorityLevelConfigurationPrinter } from '../../printers/flowcontrol-printers.js';
@@ -9,6 +10,10 @@ export type PriorityLevelConfiguration = KubeObject & Record<string, any>;
 export const priorityLevelConfigurationDefinition = defineResource<PriorityLevelConfiguration>({
   group: 'flowcontrol.apiserver.k8s.io', version: 'v1', kind: 'PriorityLevelConfiguration', plural: 'prioritylevelconfigurations', namespaced: false, subresources: ['status'],
   printer: priorityLevelConfigurationPrinter,
+  validate: (pl) => [
+    ...(['Exempt', 'Limited'].includes(pl.spec?.type) ? [] : [notSupported('spec.type', pl.spec?.type ?? '', ['Exempt', 'Limited'])]),
+    ...(pl.spec?.type === 'Limited' && !pl.spec.limited ? [required('spec.limited', 'must not be empty when type is Limited')] : []),
+  ],
   defaults(pl) {
     const lim = pl.spec?.limited;
     if (lim) {

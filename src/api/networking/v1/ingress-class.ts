@@ -10,6 +10,8 @@ export type IngressClass = KubeObject & Record<string, any>;
 export const ingressClassDefinition = defineResource<IngressClass>({
   group: 'networking.k8s.io', version: 'v1', kind: 'IngressClass', plural: 'ingressclasses', namespaced: false,
   printer: ingressClassPrinter,
-  validate: (ic) => (ic.spec?.controller ? [] : [required('spec.controller')]),
+  validate: (ic) => (!ic.spec?.controller ? [required('spec.controller')]
+    : /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/\S+$/.test(ic.spec.controller) ? []
+      : [invalidValue('spec.controller', ic.spec.controller, 'must be a domain-prefixed path (such as "acme.io/foo")')]),
   validateUpdate: (ic, old) => (ic.spec?.controller !== old.spec?.controller ? [invalidValue('spec.controller', ic.spec?.controller ?? '', 'field is immutable')] : []),
 });

@@ -11,5 +11,5 @@ export const roleDefinition = defineResource<Role>({
   group: 'rbac.authorization.k8s.io', version: 'v1', kind: 'Role', plural: 'roles', namespaced: true,
   printer: rolePrinter,
   nameRule: isPathSegmentName,
-  validate: (r) => validatePolicyRules(r.rules),
+  validate: (r) => validatePolicyRules(r.rules, true),
 });

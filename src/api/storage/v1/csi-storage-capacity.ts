@@ -2,7 +2,8 @@
 import { defineResource } from '../../define-resource.js';
 import type { KubeObject } from '../../object.js';
 import { csiStorageCapacityPrinter } from '../../printers/storage-printers.js';
-import { required } from '../../../machinery/field-errors.js';
+import { invalidValue } from '../../../machinery/field-errors.js';
+import { isDNS1123Subdomain } from '../../../machinery/validation.js';
 
 /** storage.k8s.io/v1 CSIStorageCapacity as the code here reads it (the full shape is the wire contract's). */
 export type CSIStorageCapacity = KubeObject & Record<string, any>;
@@ -10,5 +11,5 @@ export type CSIStorageCapacity = KubeObject & Record<string, any>;
 export const cSIStorageCapacityDefinition = defineResource<CSIStorageCapacity>({
   group: 'storage.k8s.io', version: 'v1', kind: 'CSIStorageCapacity', plural: 'csistoragecapacities', namespaced: true,
   printer: csiStorageCapacityPrinter,
-  validate: (c) => (c.storageClassName ? [] : [required('storageClassName')]),
+  validate: (c) => isDNS1123Subdomain(c.storageClassName ?? '').map((m) => invalidValue('storageClassName', c.storageClassName ?? '', m)),
 });
