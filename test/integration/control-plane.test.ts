@@ -26,20 +26,22 @@ import type { KubeObject } from '../../src/api/object.js';
 import type { Storage } from '../../src/storage/interface.js';
 import { eventually } from '../support/kubectl.js';
 
-describe('control plane in-process', { timeout: 60_000 }, () => {
+describe('control plane in-process', { timeout: 240_000 }, () => {
   let dir: string;
   let storage: Storage;
   let api: RunningApiServer;
   let client: Client;
   const ac = new AbortController();
 
-  let watchLines: (path: string, ms: number) => Promise<Array<{ type: string; object: any }>>;
+  /** Watch events of `path` until `done(lines)` holds, the stream ends, or `maxMs` passes. */
+  let watchLines: (path: string, maxMs: number, done?: (lines: Array<{ type: string; object: any }>) => boolean) => Promise<Array<{ type: string; object: any }>>;
   let raw: (method: string, path: string, body?: string | Buffer, contentType?: string) => Promise<{ code: number; body: any; warnings: string[] }>;
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'k8ts-cp-'));
     const pki = await ensurePki(join(dir, 'tls'));
-    watchLines = (path, ms) => new Promise((resolve, reject) => {
+    watchLines = (path, maxMs, done = () => false) => new Promise((resolve, reject) => {
+      let timer: NodeJS.Timeout | undefined;
       const url = new URL(path, api.url);
       const lines: Array<{ type: string; object: any }> = [];
       let buf = '';
@@ -47,11 +49,12 @@ describe('control plane in-process', { timeout: 60_000 }, () => {
         res.on('data', (c: Buffer) => {
           buf += c.toString();
           for (let i = buf.indexOf('\n'); i >= 0; i = buf.indexOf('\n')) { lines.push(JSON.parse(buf.slice(0, i))); buf = buf.slice(i + 1); }
+          if (done(lines)) { clearTimeout(timer); req.destroy(); resolve(lines); }
         });
-        res.on('end', () => resolve(lines));
+        res.on('end', () => { clearTimeout(timer); resolve(lines); });
       });
       req.on('error', (e) => (lines.length ? resolve(lines) : reject(e)));
-      setTimeout(() => { req.destroy(); resolve(lines); }, ms);
+      timer = setTimeout(() => { req.destroy(); resolve(lines); }, maxMs);
       req.end();
     });
     raw = (method, path, body, contentType = 'application/json') => new Promise((resolve, reject) => {
@@ -165,19 +168,19 @@ describe('control plane in-process', { timeout: 60_000 }, () => {
     await raw('POST', '/api/v1/namespaces/wl/configmaps', JSON.stringify({ metadata: { name: 'one' } }));
     const list = (await raw('GET', '/api/v1/namespaces/wl/configmaps')).body;
     const rv = Number(list.metadata.resourceVersion);
-    const evs = await watchLines(`/api/v1/namespaces/wl/configmaps?watch=true&allowWatchBookmarks=true&resourceVersion=${rv}`, 700);
+    const evs = await watchLines(`/api/v1/namespaces/wl/configmaps?watch=true&allowWatchBookmarks=true&resourceVersion=${rv}`, 15_000, (l) => l.filter((e) => e.type === 'BOOKMARK').length >= 2);
     const bms = evs.filter((e) => e.type === 'BOOKMARK');
     assert.ok(bms.length >= 2, `bookmarks about every 200 ms: ${JSON.stringify(evs)}`);
     assert.equal(bms[0].object.kind, 'ConfigMap');
     assert.ok(Number(bms[0].object.metadata.resourceVersion) >= rv);
-    const init = await watchLines('/api/v1/namespaces/wl/configmaps?watch=true&allowWatchBookmarks=true&sendInitialEvents=true&resourceVersionMatch=NotOlderThan', 300);
+    const init = await watchLines('/api/v1/namespaces/wl/configmaps?watch=true&allowWatchBookmarks=true&sendInitialEvents=true&resourceVersionMatch=NotOlderThan', 15_000, (l) => l.some((e) => e.type === 'BOOKMARK'));
     const end = init.findIndex((e) => e.type === 'BOOKMARK');
     assert.ok(end > 0 && init.slice(0, end).every((e) => e.type === 'ADDED'));
     assert.ok(init.slice(0, end).some((e) => e.object.metadata.name === 'one'));
     assert.equal(init[end].object.metadata.annotations['k8s.io/initial-events-end'], 'true');
-    const timed = await watchLines(`/api/v1/namespaces/wl/configmaps?watch=true&allowWatchBookmarks=false&resourceVersion=${rv}&timeoutSeconds=1`, 2000);
+    const timed = await watchLines(`/api/v1/namespaces/wl/configmaps?watch=true&allowWatchBookmarks=false&resourceVersion=${rv}&timeoutSeconds=1`, 15_000);
     assert.deepEqual(timed, []);
-    const timedBm = await watchLines(`/api/v1/namespaces/wl/configmaps?watch=true&allowWatchBookmarks=true&resourceVersion=0&timeoutSeconds=1`, 2500);
+    const timedBm = await watchLines(`/api/v1/namespaces/wl/configmaps?watch=true&allowWatchBookmarks=true&resourceVersion=0&timeoutSeconds=1`, 15_000);
     assert.equal(timedBm[timedBm.length - 1].type, 'BOOKMARK');
     let r = await raw('GET', '/api/v1/namespaces/wl/configmaps?resourceVersionMatch=Exact');
     assert.deepEqual([r.code, r.body.message], [422, 'ListOptions.meta.k8s.io "" is invalid: resourceVersionMatch: Forbidden: resourceVersionMatch is forbidden unless resourceVersion is provided']);
