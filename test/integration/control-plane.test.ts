@@ -195,6 +195,23 @@ describe('control plane in-process', { timeout: 240_000 }, () => {
     assert.ok(Date.now() - t0 >= 2900, 'waits about 3 s first');
   });
 
+  it('a terminating namespace reports what remains and which finalizers hold it, then goes', async () => {
+    await raw('POST', '/api/v1/namespaces', JSON.stringify({ metadata: { name: 'doomed' } }));
+    await raw('POST', '/api/v1/namespaces/doomed/configmaps', JSON.stringify({ metadata: { name: 'held', finalizers: ['example.com/hold'] } }));
+    assert.equal((await raw('DELETE', '/api/v1/namespaces/doomed')).code, 200);
+    const conds = await eventually('deletion conditions', async () => {
+      const c = (await raw('GET', '/api/v1/namespaces/doomed')).body?.status?.conditions as Array<{ type: string; status: string; reason: string; message: string }> | undefined;
+      return c?.find((x) => x.type === 'NamespaceFinalizersRemaining' && x.status === 'True') ? c : undefined;
+    }, 20_000);
+    const byType = Object.fromEntries(conds.map((c) => [c.type, c]));
+    assert.equal(byType.NamespaceFinalizersRemaining.message, 'Some content in the namespace has finalizers remaining: example.com/hold in 1 resource instances');
+    assert.deepEqual([byType.NamespaceContentRemaining.status, byType.NamespaceContentRemaining.reason], ['True', 'SomeResourcesRemain']);
+    assert.match(byType.NamespaceContentRemaining.message, /^Some resources are remaining: configmaps\. has 1 resource instances/);
+    assert.equal((await raw('GET', '/api/v1/namespaces/doomed')).body.status.phase, 'Terminating');
+    await raw('PATCH', '/api/v1/namespaces/doomed/configmaps/held', JSON.stringify({ metadata: { finalizers: null } }), 'application/merge-patch+json');
+    await eventually('namespace gone', async () => (await raw('GET', '/api/v1/namespaces/doomed')).code === 404 || undefined, 20_000);
+  });
+
   it('every namespace gets kube-root-ca.crt; the system PriorityClasses exist', async () => {
     const cm = await eventually('kube-root-ca.crt', async () => (await raw('GET', '/api/v1/namespaces/kube-public/configmaps/kube-root-ca.crt')).body?.data, 10_000);
     assert.match(cm['ca.crt'], /^-----BEGIN CERTIFICATE-----/);
