@@ -31,16 +31,18 @@ export interface CheckedBody { value: unknown; warnings: string[] }
 
 /**
  * Checks a JSON text against proto message `message`. Throws 400 on a syntax error, a
- * type error, or (Strict) unknown/duplicate fields; `ignore` lists unknown-field paths
- * that are tolerated silently (those the stored object already had, for patches).
+ * type error, or (Strict) unknown/duplicate fields; `ignore` gives the strict errors
+ * tolerated silently (those the stored object already had, for patches) and is only
+ * called when there are any.
  */
-export function checkFields(message: string, json: string | Buffer, mode: FieldValidation, ignore: ReadonlySet<string> = new Set()): CheckedBody {
+export function checkFields(message: string, json: string | Buffer, mode: FieldValidation, ignore: () => ReadonlySet<string> = () => new Set()): CheckedBody {
   const { kind, version } = kindOfMessage(message);
   const prefix = `${kind} in version "${version}" cannot be handled as a ${kind}`;
   const r = checkBody(message, json);
   if (r.syntaxError !== undefined) throw badRequest(`couldn't get version/kind; json parse error: ${r.syntaxError}`);
   if (r.typeError !== undefined) throw badRequest(`${prefix}: ${r.typeError}`);
-  const errors = r.strictErrors.filter((m) => !ignore.has(m));
+  const tolerated = r.strictErrors.length ? ignore() : undefined;
+  const errors = tolerated ? r.strictErrors.filter((m) => !tolerated.has(m)) : r.strictErrors;
   if (errors.length && mode === 'Strict') throw badRequest(`${prefix}: strict decoding error: ${errors.join(', ')}`);
   return { value: pruneUnknownFields(message, r.value), warnings: mode === 'Warn' ? errors : [] };
 }

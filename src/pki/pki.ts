@@ -36,7 +36,8 @@ export interface Pki {
 }
 
 /** PEM of a certificate with `\n` line ends, as openssl and Go write them (forge writes `\r\n`). */
-const certificatePem = (cert: forge.pki.Certificate): string => forge.pki.certificateToPem(cert).replace(/\r\n/g, '\n');
+const lf = (pem: string): string => pem.replace(/\r\n/g, '\n');
+const certificatePem = (cert: forge.pki.Certificate): string => lf(forge.pki.certificateToPem(cert));
 
 function newKey(): { keyPem: string; key: forge.pki.rsa.PrivateKey; pub: forge.pki.rsa.PublicKey } {
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
@@ -67,7 +68,7 @@ export async function ensurePki(dir: string, opts: { extraSANs?: string[] } = {}
   const p = (n: string): string => join(dir, n);
   let ca: CertKeyPair;
   if (existsSync(p('ca.crt')) && existsSync(p('ca.key'))) {
-    ca = { certPem: readFileSync(p('ca.crt'), 'utf8').replace(/\r\n/g, '\n'), keyPem: readFileSync(p('ca.key'), 'utf8'), certPath: p('ca.crt'), keyPath: p('ca.key') };
+    ca = { certPem: lf(readFileSync(p('ca.crt'), 'utf8')), keyPem: readFileSync(p('ca.key'), 'utf8'), certPath: p('ca.crt'), keyPath: p('ca.key') };
   } else {
     const k = newKey();
     const subject = [{ name: 'commonName', value: `k8ts-ca@${Math.floor(Date.now() / 1000)}` }];
@@ -90,7 +91,7 @@ export async function ensurePki(dir: string, opts: { extraSANs?: string[] } = {}
     const keyPath = p(`${base}.key`);
     const fingerprint = JSON.stringify([o.organizations ?? [], [...sans].sort()]);
     if (existsSync(certPath) && existsSync(keyPath) && existsSync(`${certPath}.spec`) && readFileSync(`${certPath}.spec`, 'utf8') === fingerprint) {
-      const certPem = readFileSync(certPath, 'utf8').replace(/\r\n/g, '\n');
+      const certPem = lf(readFileSync(certPath, 'utf8'));
       if (forge.pki.certificateFromPem(certPem).validity.notAfter.getTime() > Date.now() + 86_400_000) {
         return { certPem, keyPem: readFileSync(keyPath, 'utf8'), certPath, keyPath };
       }

@@ -128,33 +128,12 @@ export class GenericStore implements RestStorage {
   async create(ctx: RequestContext, input: KubeObject): Promise<KubeObject> {
     this.checkBody(input);
     const obj = structuredClone(input);
-    const ns = this.namespaceOf(ctx, obj);
     if (!obj.metadata.name && obj.metadata.generateName) obj.metadata.name = obj.metadata.generateName + randomSuffix();
-    const s = this.strategy;
-    s.prepareForCreate(obj);
-    s.kind.applyDefaults(obj);
-    const attrs = this.attrs({ ...ctx, namespace: ns }, 'CREATE', obj.metadata.name ?? '', obj);
-    await this.admission?.admit(attrs);
-    const errs = s.validate(obj);
-    if (errs.length) throw invalid(this.info.group, this.info.kind, obj.metadata.name ?? '', errs);
-    await this.admission?.validate(attrs);
-    if (s.beforeCreate) {
-      // Allocations (e.g. a Service IP) must not be judged for an object that exists.
-      const exists = await this.storage.get(this.key(ns, obj.metadata.name!)).then(() => true, () => false);
-      if (exists) throw alreadyExists(this.gr, obj.metadata.name!);
-      await s.beforeCreate(obj);
-    }
-    const m = obj.metadata;
-    m.managedFields = this.updateManagedFields(ctx, undefined, obj);
-    m.uid = randomUUID();
-    m.creationTimestamp = now(this.clock);
-    delete m.resourceVersion; delete m.deletionTimestamp; delete m.deletionGracePeriodSeconds;
-    if (s.tracksGeneration) m.generation = 1; else delete m.generation;
-    obj.apiVersion = groupVersion(this.info);
-    obj.kind = this.info.kind;
+    await this.newObject(ctx, obj, { checkFreeName: true });
     if (ctx.dryRun) return obj;
+    const m = obj.metadata;
     try {
-      return this.decorate(await this.storage.create(this.key(ns, m.name!), obj));
+      return this.decorate(await this.storage.create(this.key(m.namespace ?? '', m.name!), obj));
     } catch (err) { throw toStatusError(err, this.gr, m.name!); }
   }
 
@@ -257,7 +236,7 @@ export class GenericStore implements RestStorage {
     const message = this.strategy.kind.protobufMessage;
     if (message) {
       // The patched object is checked like a body; unknown fields the stored object already had are not the patch's.
-      const checked = checkFields(message, JSON.stringify(next), ctx.fieldValidation ?? 'Warn', existingUnknownFields(message, base));
+      const checked = checkFields(message, JSON.stringify(next), ctx.fieldValidation ?? 'Warn', () => existingUnknownFields(message, base));
       ctx.warnings?.push(...checked.warnings);
       next = checked.value as KubeObject;
     }
@@ -281,7 +260,7 @@ export class GenericStore implements RestStorage {
         if (!current) {
           if (!allowCreate) throw notFound(this.gr, name);
           created = true;
-          const fresh = await this.createObjectForUpdate(ctx, obj, applied);
+          const fresh = await this.newObject(ctx, obj, { applied });
           if (ctx.dryRun) throw new DryRunResult(fresh);
           return fresh;
         }
@@ -335,23 +314,33 @@ export class GenericStore implements RestStorage {
 
   protected allowCreateOnUpdate(): boolean { return false; }
 
-  /** A create through PUT or apply: the create steps of {@link create}, admission included. */
-  private async createObjectForUpdate(ctx: RequestContext, obj: KubeObject, applied: boolean): Promise<KubeObject> {
+  /**
+   * The create steps every way of creating shares (POST, PUT of a new name, apply):
+   * prepareForCreate → defaults → mutating admission → validate → validating admission →
+   * beforeCreate → ownership (unless `applied` brought its own) → system fields. With
+   * `checkFreeName`, an existing name is a 409 before any allocation is made for it.
+   */
+  private async newObject(ctx: RequestContext, obj: KubeObject, opts: { applied?: boolean; checkFreeName?: boolean }): Promise<KubeObject> {
     const s = this.strategy;
-    this.namespaceOf(ctx, obj);
+    const ns = this.namespaceOf(ctx, obj);
     s.prepareForCreate(obj);
     s.kind.applyDefaults(obj);
-    const attrs = this.attrs(ctx, 'CREATE', obj.metadata.name ?? '', obj);
+    const attrs = this.attrs({ ...ctx, namespace: ns }, 'CREATE', obj.metadata.name ?? '', obj);
     await this.admission?.admit(attrs);
     const errs = s.validate(obj);
     if (errs.length) throw invalid(this.info.group, this.info.kind, obj.metadata.name ?? '', errs);
     await this.admission?.validate(attrs);
-    if (s.beforeCreate) await s.beforeCreate(obj);
-    if (!applied) obj.metadata.managedFields = this.updateManagedFields(ctx, undefined, obj);
-    obj.metadata.uid = randomUUID();
-    obj.metadata.creationTimestamp = now(this.clock);
-    delete obj.metadata.resourceVersion;
-    if (s.tracksGeneration) obj.metadata.generation = 1;
+    if (s.beforeCreate) {
+      // Allocations (e.g. a Service IP) must not be judged for an object that exists.
+      if (opts.checkFreeName && await this.storage.get(this.key(ns, obj.metadata.name!)).then(() => true, () => false)) throw alreadyExists(this.gr, obj.metadata.name!);
+      await s.beforeCreate(obj);
+    }
+    const m = obj.metadata;
+    if (!opts.applied) m.managedFields = this.updateManagedFields(ctx, undefined, obj);
+    m.uid = randomUUID();
+    m.creationTimestamp = now(this.clock);
+    delete m.resourceVersion; delete m.deletionTimestamp; delete m.deletionGracePeriodSeconds;
+    if (s.tracksGeneration) m.generation = 1; else delete m.generation;
     obj.apiVersion = groupVersion(this.info);
     obj.kind = this.info.kind;
     return obj;

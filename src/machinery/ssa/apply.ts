@@ -12,26 +12,13 @@ import {
 } from './managed.js';
 import { pathToString } from './path.js';
 import type { SsaSchema } from './schema.js';
-import { compareFiltered, updateManagers } from './update.js';
+import { compareFiltered, updateManagers, type OwnershipOptions } from './update.js';
 import { deepEqual, mergeValues, removePaths } from './value.js';
 
 /** Options of {@link apply}. */
-export interface ApplyOptions {
-  /** Field manager name (required by the API for apply). */
-  manager: string;
+export interface ApplyOptions extends OwnershipOptions {
   /** Take ownership of conflicting fields instead of failing. */
   force: boolean;
-  /** The kind's JSON schema. */
-  schema: SsaSchema;
-  /** apiVersion of the request, e.g. `apps/v1`. */
-  apiVersion: string;
-  /** RFC 3339 time for the entry. */
-  now: string;
-  subresource?: string;
-  /** Fields the applier does not own (reset fields); default {@link defaultIgnoredFields}. */
-  ignoredFields?: FieldSet;
-  /** Stand-in for the object before creation (used for before-first-apply); default {@link zeroObject}. */
-  createBase?: object;
 }
 
 /** One conflicting field. */

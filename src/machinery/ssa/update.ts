@@ -13,11 +13,10 @@ import {
 import type { SsaSchema } from './schema.js';
 import { compareObjects, deepEqual, type Comparison } from './value.js';
 
-/** Options of {@link trackUpdate}. */
-export interface UpdateOptions {
+/** What both ways of gaining field ownership (apply, update) are given. */
+export interface OwnershipOptions {
   /** Field manager name (e.g. `kubectl-client-side-apply`). */
   manager: string;
-  operation: 'Update';
   /** The kind's JSON schema. */
   schema: SsaSchema;
   /** apiVersion of the request, e.g. `apps/v1`. */
@@ -25,10 +24,15 @@ export interface UpdateOptions {
   /** RFC 3339 time for the entry (e.g. `2024-01-01T00:00:00Z`). */
   now: string;
   subresource?: string;
-  /** Fields nobody gains by this write (reset fields); default {@link defaultIgnoredFields}. */
+  /** Fields the writer does not gain (reset fields); default {@link defaultIgnoredFields}. */
   ignoredFields?: FieldSet;
   /** The "before" object of a create; default {@link zeroObject} of the schema. */
   createBase?: object;
+}
+
+/** Options of {@link trackUpdate}. */
+export interface UpdateOptions extends OwnershipOptions {
+  operation: 'Update';
 }
 
 /** metadata.managedFields itself never takes part in comparisons. */

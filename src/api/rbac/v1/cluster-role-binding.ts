@@ -2,8 +2,7 @@
 import { defineResource } from '../../define-resource.js';
 import type { KubeObject } from '../../object.js';
 import { clusterRoleBindingPrinter } from '../../printers/rbac-printers.js';
-import { invalidValue } from '../../../machinery/field-errors.js';
-import { isPathSegmentName, roleRefLiteral, validateBinding } from './rbac-validation.js';
+import { isPathSegmentName, validateBinding, validateBindingUpdate } from './rbac-validation.js';
 
 /** rbac.authorization.k8s.io/v1 ClusterRoleBinding as the code here reads it (the full shape is the wire contract's). */
 export type ClusterRoleBinding = KubeObject & Record<string, any>;
@@ -13,5 +12,5 @@ export const clusterRoleBindingDefinition = defineResource<ClusterRoleBinding>({
   printer: clusterRoleBindingPrinter,
   nameRule: isPathSegmentName,
   validate: (b) => validateBinding(b as Parameters<typeof validateBinding>[0], false),
-  validateUpdate: (b, old) => (JSON.stringify(b.roleRef) !== JSON.stringify(old.roleRef) ? [invalidValue('roleRef', roleRefLiteral(b.roleRef), 'cannot change roleRef')] : []),
+  validateUpdate: validateBindingUpdate,
 });

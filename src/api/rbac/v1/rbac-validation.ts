@@ -32,6 +32,10 @@ export function validatePolicyRules(rules: PolicyRule[] | undefined, namespaced 
 export const roleRefLiteral = (r: { apiGroup?: string; kind?: string; name?: string } | undefined): GoLiteral =>
   new GoLiteral(`rbac.RoleRef{APIGroup:${JSON.stringify(r?.apiGroup ?? '')}, Kind:${JSON.stringify(r?.kind ?? '')}, Name:${JSON.stringify(r?.name ?? '')}}`);
 
+/** A binding's roleRef may not change (ValidateRoleBindingUpdate). */
+export const validateBindingUpdate = (b: Record<string, unknown>, old: Record<string, unknown>): FieldError[] =>
+  (JSON.stringify(b.roleRef) !== JSON.stringify(old.roleRef) ? [invalidValue('roleRef', roleRefLiteral(b.roleRef as BindingLike['roleRef']), 'cannot change roleRef')] : []);
+
 interface BindingLike { roleRef?: { apiGroup?: string; kind?: string; name?: string }; subjects?: Array<{ kind?: string; name?: string }> }
 
 /** roleRef to a Role (namespaced bindings only) or ClusterRole; subjects of kind User, Group or ServiceAccount. */

@@ -2,8 +2,7 @@
 import { defineResource } from '../../define-resource.js';
 import type { KubeObject } from '../../object.js';
 import { roleBindingPrinter } from '../../printers/rbac-printers.js';
-import { invalidValue } from '../../../machinery/field-errors.js';
-import { isPathSegmentName, roleRefLiteral, validateBinding } from './rbac-validation.js';
+import { isPathSegmentName, validateBinding, validateBindingUpdate } from './rbac-validation.js';
 
 /** rbac.authorization.k8s.io/v1 RoleBinding as the code here reads it (the full shape is the wire contract's). */
 export type RoleBinding = KubeObject & Record<string, any>;
@@ -13,5 +12,5 @@ export const roleBindingDefinition = defineResource<RoleBinding>({
   printer: roleBindingPrinter,
   nameRule: isPathSegmentName,
   validate: (b) => validateBinding(b as Parameters<typeof validateBinding>[0], true),
-  validateUpdate: (b, old) => (JSON.stringify(b.roleRef) !== JSON.stringify(old.roleRef) ? [invalidValue('roleRef', roleRefLiteral(b.roleRef), 'cannot change roleRef')] : []),
+  validateUpdate: validateBindingUpdate,
 });
