@@ -4,7 +4,8 @@
  * strings and numbers, unknown and duplicate fields, wrong kind for the path, non-UTF-8,
  * wrong root types) must each get a 4xx Status with a message — zero 5xx, no crash —
  * and a refused create must leave nothing behind. Deterministic (seeded), bounded in
- * count (about 40 bodies per kind).
+ * count (about 40 bodies per kind). Dry-run delete, patch and create are then tried on
+ * every kind that has an object, and must leave storage as it was.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -129,7 +130,7 @@ describe('bad input fuzzing: every kind, zero 5xx', { timeout: 300_000 }, () => 
       // Patches go to an object a valid-enough body created (the 404 of a missing one would hide the decoding).
       let target = 'nope';
       for (const [what, body] of bodies(def, rnd, name)) {
-        const targets = [['POST', base, 'application/json'], ['PATCH', `${base}/${target}`, 'application/merge-patch+json'], ['PATCH', `${base}/${target}`, 'application/strategic-merge-patch+json']] as const;
+        const targets = [['POST', base, 'application/json'], ['PUT', `${base}/${target}`, 'application/json'], ['PATCH', `${base}/${target}`, 'application/merge-patch+json'], ['PATCH', `${base}/${target}`, 'application/strategic-merge-patch+json']] as const;
         for (const [method, path, ct] of targets) {
           requests++;
           const r = await request(method, path, body, ct);
@@ -146,6 +147,28 @@ describe('bad input fuzzing: every kind, zero 5xx', { timeout: 300_000 }, () => 
     }
     console.log(`fuzz: ${requests} requests, status codes ${JSON.stringify(codes)}`);
     assert.deepEqual(failures, [], failures.join('\n'));
+    // Dry runs change nothing, for every kind that has an object to try them on.
+    let dryRuns = 0;
+    for (const def of table.stored().filter((d) => d.info.verbs.includes('create') && d.info.verbs.includes('delete'))) {
+      const base = `/${def.info.group ? `apis/${def.info.group}` : 'api'}/${def.info.version}${def.info.namespaced ? '/namespaces/fuzz' : ''}/${def.info.plural}`;
+      const items = JSON.parse((await request('GET', base)).body).items as Array<{ metadata: { name: string; resourceVersion: string } }>;
+      const obj = items.find((o) => o.metadata.name.startsWith('fz-'));
+      if (!obj) continue;
+      dryRuns++;
+      const path = `${base}/${obj.metadata.name}`;
+      const del = await request('DELETE', `${path}?dryRun=All`);
+      assert.ok(del.code === 200 || del.code === 202, `${def.info.plural}: dry-run delete ${del.code} ${del.body.slice(0, 200)}`);
+      const patched = await request('PATCH', `${path}?dryRun=All`, Buffer.from('{"metadata":{"labels":{"dry":"run"}}}'), 'application/merge-patch+json');
+      assert.equal(patched.code, 200, `${def.info.plural}: dry-run patch ${patched.body.slice(0, 200)}`);
+      const after = JSON.parse((await request('GET', path)).body) as { metadata: { resourceVersion: string; labels?: Record<string, string> } };
+      assert.equal(after.metadata.resourceVersion, obj.metadata.resourceVersion, `${def.info.plural}: a dry run changed the stored object`);
+      assert.equal(after.metadata.labels?.dry, undefined);
+      const copy = { ...JSON.parse((await request('GET', path)).body), metadata: { name: `${obj.metadata.name}-dry` } };
+      const created = await request('POST', `${base}?dryRun=All`, Buffer.from(JSON.stringify(copy)));
+      assert.ok(created.code < 500, `${def.info.plural}: dry-run create ${created.code}`);
+      assert.equal((await request('GET', `${path}-dry`)).code, 404, `${def.info.plural}: a dry-run create stored the object`);
+    }
+    assert.ok(dryRuns >= 10, `dry runs tried on ${dryRuns} kinds`);
     assert.ok(requests > 1500, `bounded but broad: ${requests} requests`);
     // Most bodies are refused; the few valid ones (a wrong value that happens to fit) are created.
     assert.ok((codes[400] ?? 0) + (codes[422] ?? 0) > requests / 2, JSON.stringify(codes));
