@@ -41,7 +41,11 @@ export async function serveWatch(req: IncomingMessage, res: ServerResponse, open
       const object = opts.transform && ev.type !== 'ERROR' && ev.type !== 'BOOKMARK' ? opts.transform(ev.object, first) : ev.object;
       first = false;
       if (!res.write(JSON.stringify({ type: ev.type, object }) + '\n')) {
-        await new Promise<void>((r) => { res.once('drain', r); res.once('close', r); });
+        // Both listeners go once either fires, so long watches do not pile up 'close' listeners.
+        await new Promise<void>((r) => {
+          const done = (): void => { res.off('drain', done); res.off('close', done); r(); };
+          res.on('drain', done); res.on('close', done);
+        });
       }
     }
   } catch (err) {
