@@ -5,7 +5,7 @@
  */
 import { ensurePki } from '../pki/pki.js';
 import { writeKubeconfig } from '../pki/kubeconfig.js';
-import { openSqliteStorage } from '../storage/sqlite/sqlite-storage.js';
+import { openDatastore } from '../storage/open-datastore.js';
 import { createRegistry } from '../apiserver/registry/index.js';
 import { builtinResourceTable } from '../api/builtin-resources.js';
 import { startApiServer } from '../apiserver/server.js';
@@ -28,7 +28,7 @@ function untilSignal(): { signal: AbortSignal; done: Promise<void> } {
 /** `k8ts apiserver`. */
 export async function runApiServerCommand(o: { dataDir: string; httpsListenPort: number; bindAddress: string; serviceCidr: string }): Promise<void> {
   const pki = await ensurePki(tlsDir(o.dataDir));
-  const storage = await openSqliteStorage({ path: databasePath(o.dataDir) });
+  const storage = await openDatastore({ path: databasePath(o.dataDir), log: (m) => console.error(m) });
   const kc = await pki.issueCertificate({ commonName: 'kube-apiserver-kubelet-client', organizations: ['system:masters'], usages: 'client' });
   const registry = createRegistry(storage, { table: builtinResourceTable(), serviceCIDR: o.serviceCidr, kubeletClient: { certPem: kc.certPem, keyPem: kc.keyPem, caPem: pki.ca.certPem } });
   const server = await startApiServer({ registry, pki, port: o.httpsListenPort, host: o.bindAddress });

@@ -14,7 +14,7 @@ import { setMaxListeners } from 'node:events';
 import { hostname } from 'node:os';
 import { ensurePki } from '../pki/pki.js';
 import { writeKubeconfig } from '../pki/kubeconfig.js';
-import { openSqliteStorage } from '../storage/sqlite/sqlite-storage.js';
+import { openDatastore } from '../storage/open-datastore.js';
 import { createRegistry } from '../apiserver/registry/index.js';
 import { builtinResourceTable } from '../api/builtin-resources.js';
 import { startApiServer } from '../apiserver/server.js';
@@ -94,7 +94,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     });
 
   const pki = await ensurePki(tlsDir(dataDir), { extraSANs: [nodeIP, ...(opts.tlsSANs ?? [])] });
-  const storage = await openSqliteStorage({ path: databasePath(dataDir) });
+  const storage = await openDatastore({ path: databasePath(dataDir), log });
   stops.push(() => storage.close());
   const kubeletClientCert = await pki.issueCertificate({ commonName: 'kube-apiserver-kubelet-client', organizations: ['system:masters'], usages: 'client' });
   const registry = createRegistry(storage, {

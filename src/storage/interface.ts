@@ -27,6 +27,8 @@ export interface ListOptions {
 
 export interface ListResult<T extends KubeObject = KubeObject> {
   items: T[];
+  /** The storage key of each item, in the same order (the cacher indexes by them). */
+  keys: string[];
   /** The revision the list was read at (becomes the List's resourceVersion). */
   revision: number;
   /** Set when `limit` cut the result: the last key returned. */

@@ -20,6 +20,7 @@ import { createRegistry } from '../../src/apiserver/registry/index.js';
 import { startApiServer, type RunningApiServer } from '../../src/apiserver/server.js';
 import { ensurePki, type Pki } from '../../src/pki/pki.js';
 import { openSqliteStorage } from '../../src/storage/sqlite/sqlite-storage.js';
+import { newCacher } from '../../src/storage/cacher/cacher.js';
 import type { Storage } from '../../src/storage/interface.js';
 
 /** mulberry32: a small seeded PRNG, so a failure reproduces. */
@@ -111,7 +112,7 @@ describe('bad input fuzzing: every kind, zero 5xx', { timeout: 300_000 }, () => 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'k8ts-fuzz-'));
     pki = await ensurePki(join(dir, 'tls'));
-    storage = await openSqliteStorage({ path: ':memory:', compactIntervalMs: 0 });
+    storage = await newCacher(await openSqliteStorage({ path: ':memory:', compactIntervalMs: 0 }));
     api = await startApiServer({ registry: createRegistry(storage, { table: builtinResourceTable() }), pki, port: 0, log: () => {} });
     await request('POST', '/api/v1/namespaces', Buffer.from('{"metadata":{"name":"fuzz"}}'));
   });

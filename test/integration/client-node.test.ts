@@ -16,6 +16,7 @@ import { createRegistry } from '../../src/apiserver/registry/index.js';
 import { startApiServer, type RunningApiServer } from '../../src/apiserver/server.js';
 import { ensurePki, type Pki } from '../../src/pki/pki.js';
 import { openSqliteStorage } from '../../src/storage/sqlite/sqlite-storage.js';
+import { newCacher } from '../../src/storage/cacher/cacher.js';
 import type { Storage } from '../../src/storage/interface.js';
 import { ensureBootstrapNamespaces } from '../../src/controllers/bootstrap/bootstrap.js';
 import { createClient } from '../../src/client/rest-client.js';
@@ -30,7 +31,7 @@ describe('@kubernetes/client-node 1.x', { timeout: 60_000 }, () => {
   let core: k8s.CoreV1Api;
 
   const start = async (port: number): Promise<void> => {
-    storage = await openSqliteStorage({ path: join(dir, 'state.db'), compactIntervalMs: 0 });
+    storage = await newCacher(await openSqliteStorage({ path: join(dir, 'state.db'), compactIntervalMs: 0 }));
     api = await startApiServer({ registry: createRegistry(storage, { table: builtinResourceTable() }), pki, port });
   };
   const stop = async (): Promise<void> => { await api.close(); await storage.close(); };

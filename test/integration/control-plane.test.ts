@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensurePki } from '../../src/pki/pki.js';
 import { openSqliteStorage } from '../../src/storage/sqlite/sqlite-storage.js';
+import { newCacher } from '../../src/storage/cacher/cacher.js';
 import { createRegistry } from '../../src/apiserver/registry/index.js';
 import { startApiServer, type RunningApiServer } from '../../src/apiserver/server.js';
 import { createClient } from '../../src/client/rest-client.js';
@@ -70,7 +71,7 @@ describe('control plane in-process', { timeout: 240_000 }, () => {
       req.on('error', reject);
       req.end(body);
     });
-    storage = await openSqliteStorage({ path: ':memory:', compactIntervalMs: 0 });
+    storage = await newCacher(await openSqliteStorage({ path: ':memory:', compactIntervalMs: 0 }));
     api = await startApiServer({ registry: createRegistry(storage, { table: builtinResourceTable(), bookmarkIntervalMs: 200 }), pki, port: 0 });
     client = createClient({ server: api.url, caPem: pki.ca.certPem, certPem: pki.admin.certPem, keyPem: pki.admin.keyPem });
     await ensureBootstrapNamespaces(client);

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import type { KubeObject } from '../../api/object.js';
 import type { Storage } from '../../storage/interface.js';
 import { openSqliteStorage } from '../../storage/sqlite/sqlite-storage.js';
+import { newCacher } from '../../storage/cacher/cacher.js';
 import { StatusError } from '../../machinery/errors.js';
 import { createRegistry } from './index.js';
 import { widgetDefinition } from '../../api/resource-table.test.js';
@@ -21,7 +22,7 @@ describe('registry over SQLite', () => {
   let reg: Registry;
   const pods = () => reg.lookup('', 'v1', 'pods')!;
   before(async () => {
-    storage = await openSqliteStorage({ path: ':memory:', compactIntervalMs: 0 });
+    storage = await newCacher(await openSqliteStorage({ path: ':memory:', compactIntervalMs: 0 }));
     reg = createRegistry(storage, { table: builtinResourceTable() });
     for (const name of ['default', 'other']) await reg.lookup('', 'v1', 'namespaces')!.create!(ctx(''), { metadata: { name } });
   });
@@ -150,7 +151,7 @@ describe('registry over SQLite', () => {
 
 describe('registry: kinds added to the table at run time', () => {
   it('are served once added and gone once removed', async () => {
-    const storage = await openSqliteStorage({ path: ':memory:', compactIntervalMs: 0 });
+    const storage = await newCacher(await openSqliteStorage({ path: ':memory:', compactIntervalMs: 0 }));
     const table = builtinResourceTable();
     const reg = createRegistry(storage, { table });
     await reg.lookup('', 'v1', 'namespaces')!.create!(ctx(''), { metadata: { name: 'default' } });

@@ -99,7 +99,11 @@ export class GenericStore implements RestStorage {
 
   /** Sets apiVersion and kind on an object read from storage. */
   decorate<T extends KubeObject>(obj: T): T {
-    obj.apiVersion = groupVersion(this.info);
+    const apiVersion = groupVersion(this.info);
+    if (obj.apiVersion === apiVersion && obj.kind === this.info.kind) return obj;
+    // Objects from the watch cache are frozen and shared: copy rather than change them.
+    if (Object.isFrozen(obj)) return { ...obj, apiVersion, kind: this.info.kind };
+    obj.apiVersion = apiVersion;
     obj.kind = this.info.kind;
     return obj;
   }

@@ -24,7 +24,7 @@ export function listPrefix<T extends KubeObject>(ctx: LogContext, prefix: string
   const rows = ctx.stmts.listAt.all(prefix, prefix + '\uffff', revision, opts.continueKey ?? '');
   const limit = opts.limit && opts.limit > 0 ? opts.limit : rows.length;
   const page = rows.slice(0, limit);
-  const result: ListResult<T> = { items: page.map((r) => decode<T>(r.value!, r.id)), revision };
+  const result: ListResult<T> = { items: page.map((r) => decode<T>(r.value!, r.id)), keys: page.map((r) => r.name), revision };
   if (rows.length > limit) {
     result.continueKey = page[page.length - 1].name;
     result.remainingItemCount = rows.length - limit;

@@ -9,7 +9,7 @@ import type Database from 'better-sqlite3';
 import { StorageError } from '../errors.js';
 import { rowToEvent } from './codec.js';
 import type { Row, Statements } from './schema.js';
-import type { WatchHub } from './watch-hub.js';
+import type { WatchHub } from '../watch-hub.js';
 
 export interface LogContext {
   readonly db: Database.Database;

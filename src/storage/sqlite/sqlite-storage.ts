@@ -23,7 +23,7 @@ import { listPrefix } from './list.js';
 import type { LogContext } from './log-context.js';
 import { prepareStatements } from './schema.js';
 import { guaranteedUpdateKey } from './update.js';
-import { WatchHub } from './watch-hub.js';
+import { WatchHub } from '../watch-hub.js';
 import { watchKey } from './watch.js';
 
 export interface SqliteStorageOptions {

@@ -11,6 +11,7 @@ import { StorageError } from '../errors.js';
 import type { StorageWatchEvent, WatchOptions } from '../interface.js';
 import { rowToEvent } from './codec.js';
 import type { LogContext } from './log-context.js';
+import { withProgressNotify } from '../watch-hub.js';
 
 /**
  * Events for `key` (or every key under it when recursive) with revision > opts.revision
@@ -34,16 +35,5 @@ export function watchKey<T extends KubeObject>(ctx: LogContext, key: string, opt
   // Without a start revision, only events after the current revision are wanted.
   const events = sub.iterate(backlog, from || current) as AsyncIterable<StorageWatchEvent<T>>;
   if (!opts.progressNotifyMs) return events;
-  const every = opts.progressNotifyMs;
-  return {
-    async *[Symbol.asyncIterator]() {
-      const timer = setInterval(() => {
-        try { sub.progress(ctx.stmts.currentRevision.get()?.rev ?? 0); } catch { clearInterval(timer); /* the database closed: the watch ends with it */ }
-      }, every);
-      timer.unref();
-      const stop = (): void => clearInterval(timer);
-      opts.signal?.addEventListener('abort', stop, { once: true });
-      try { yield* events; } finally { stop(); opts.signal?.removeEventListener('abort', stop); }
-    },
-  };
+  return withProgressNotify(events, sub, opts.progressNotifyMs, () => ctx.stmts.currentRevision.get()?.rev ?? 0, opts.signal) as AsyncIterable<StorageWatchEvent<T>>;
 }

@@ -5,7 +5,7 @@
  * replayed backlog's last revision are dropped, so a watch that replays history and
  * then goes live sees every revision exactly once.
  */
-import type { StorageWatchEvent } from '../interface.js';
+import type { StorageWatchEvent } from './interface.js';
 
 interface Subscriber { matches(name: string): boolean; push(ev: StorageWatchEvent): void; close(): void }
 
@@ -85,4 +85,24 @@ export class WatchHub {
       },
     };
   }
+}
+
+/**
+ * Adds etcd-style progress notifications to a subscription's `events`: every `everyMs`
+ * a PROGRESS event carrying `currentRevision()` is queued behind the changes already
+ * published. The timer stops when the iteration ends, the signal aborts, or
+ * `currentRevision` throws (the backend closed).
+ */
+export function withProgressNotify(events: AsyncIterable<StorageWatchEvent>, sub: Subscription, everyMs: number, currentRevision: () => number, signal?: AbortSignal): AsyncIterable<StorageWatchEvent> {
+  return {
+    async *[Symbol.asyncIterator]() {
+      const timer = setInterval(() => {
+        try { sub.progress(currentRevision()); } catch { clearInterval(timer); }
+      }, everyMs);
+      timer.unref();
+      const stop = (): void => clearInterval(timer);
+      signal?.addEventListener('abort', stop, { once: true });
+      try { yield* events; } finally { stop(); signal?.removeEventListener('abort', stop); }
+    },
+  };
 }

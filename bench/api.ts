@@ -1,0 +1,259 @@
+/**
+ * Benchmark of issue #5's Measured section (`npx tsx bench/api.ts [--seconds 60]`; no
+ * root needed): starts `k8ts server --disable-agent` (apiserver with its watch cache,
+ * scheduler and controller manager; no kubelet) on a fresh data dir, then
+ *  1. mixed load, open loop: 200 requests/s for `--seconds` (default 60) over 5,000
+ *     Secrets, one fifth each create / update (PUT) / get / list limit=500 / delete;
+ *     mean and p99 per verb and failures (non-2xx or no answer within 30 s); then the
+ *     capacity: 32 closed-loop workers with the same mix for 15 s, requests/s achieved;
+ *  2. list of 10,000 pods (namespace `bench`), whole and paged by 500 (time to the last
+ *     byte of the whole traversal), 20 times each: p50, p99;
+ *  3. 100 watchers on pods (namespace `watch`) while 2,000 pods are created at 200/s:
+ *     every watcher must see every ADDED; delivery latency = event received − create
+ *     response received (clamped at 0), p50/p99 over all watcher × pod pairs.
+ * Prints a JSON summary and a Markdown table for BENCHMARKS.md; stops the server by PID.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import https from 'node:https';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import net from 'node:net';
+import { loadKubeconfig } from '../src/client/rest-client.js';
+import { eventually, startServerProcess, stopServerProcess } from '../test/support/kubectl.js';
+
+const freePort = (): Promise<number> => new Promise((resolve) => {
+  const s = net.createServer();
+  s.listen(0, '127.0.0.1', () => { const p = (s.address() as net.AddressInfo).port; s.close(() => resolve(p)); });
+});
+const pct = (xs: number[], p: number): number => {
+  if (!xs.length) return NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))];
+};
+const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+const round = (x: number, d = 1): number => Math.round(x * 10 ** d) / 10 ** d;
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+interface Api { request(method: string, path: string, body?: unknown, timeoutMs?: number): Promise<{ status: number; body: string; ms: number }>; stream(path: string, onLine: (line: string) => void): () => void }
+
+function apiFor(kubeconfig: string): Api {
+  const cfg = loadKubeconfig(kubeconfig);
+  const url = new URL(cfg.server);
+  const agent = new https.Agent({ keepAlive: true, maxSockets: 64, ca: cfg.caPem, cert: cfg.certPem, key: cfg.keyPem });
+  const base = { host: url.hostname, port: Number(url.port), agent };
+  return {
+    request(method, path, body, timeoutMs = 30_000) {
+      return new Promise((resolve) => {
+        const t0 = performance.now();
+        const data = body === undefined ? undefined : JSON.stringify(body);
+        const req = https.request({ ...base, method, path, headers: { Accept: 'application/json', ...(data ? { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(data) } : {}) } }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), ms: performance.now() - t0 }));
+          res.on('error', () => resolve({ status: 0, body: '', ms: performance.now() - t0 }));
+        });
+        req.setTimeout(timeoutMs, () => req.destroy(new Error('timeout')));
+        req.on('error', () => resolve({ status: 0, body: '', ms: performance.now() - t0 }));
+        req.end(data);
+      });
+    },
+    stream(path, onLine) {
+      const req = https.request({ ...base, agent: new https.Agent({ ca: cfg.caPem, cert: cfg.certPem, key: cfg.keyPem }), method: 'GET', path }, (res) => {
+        let buf = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => {
+          buf += c;
+          for (let i = buf.indexOf('\n'); i >= 0; i = buf.indexOf('\n')) { onLine(buf.slice(0, i)); buf = buf.slice(i + 1); }
+        });
+        res.on('error', () => undefined);
+      });
+      req.on('error', () => undefined);
+      req.end();
+      return () => req.destroy();
+    },
+  };
+}
+
+const secret = (name: string): unknown => ({ apiVersion: 'v1', kind: 'Secret', metadata: { name, labels: { bench: 'mixed' } }, type: 'Opaque', data: { payload: Buffer.from('x'.repeat(200)).toString('base64') } });
+const pod = (name: string, ns: string): unknown => ({
+  apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: ns, labels: { app: 'bench' } },
+  spec: { nodeName: 'bench-absent-node', containers: [{ name: 'c', image: '127.0.0.1:5000/busybox:latest', command: ['sleep', '3600'], resources: { requests: { cpu: '10m', memory: '16Mi' } } }] },
+});
+
+/** Runs `count` calls of `fn` with at most `concurrency` in flight; throws on a non-2xx. */
+async function fill(count: number, concurrency: number, fn: (i: number) => Promise<{ status: number; body: string }>): Promise<void> {
+  let next = 0;
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    while (next < count) {
+      const i = next++;
+      const r = await fn(i);
+      if (r.status < 200 || r.status > 299) throw new Error(`fill ${i}: ${r.status} ${r.body.slice(0, 200)}`);
+    }
+  }));
+}
+
+type Verb = 'create' | 'update' | 'get' | 'list' | 'delete';
+const VERBS: Verb[] = ['create', 'update', 'get', 'list', 'delete'];
+
+/** One request of the mixed workload over the Secrets `pool` (names present), drawing names at random. */
+function mixedRequest(api: Api, pool: string[], verb: Verb, seq: number): Promise<{ status: number; ms: number }> {
+  const base = '/api/v1/namespaces/mixed/secrets';
+  const pick = (): string => pool[Math.floor(Math.random() * pool.length)];
+  switch (verb) {
+    case 'create': { const name = `n-${process.pid}-${seq}`; return api.request('POST', base, secret(name)).then((r) => { if (r.status === 201) pool.push(name); return r; }); }
+    case 'update': { const name = pick(); return api.request('PUT', `${base}/${name}`, { ...(secret(name) as object), stringData: { seq: String(seq) } }).then((r) => (r.status === 404 ? { ...r, status: 200 } : r)); }
+    case 'get': { const name = pick(); return api.request('GET', `${base}/${name}`).then((r) => (r.status === 404 ? { ...r, status: 200 } : r)); }
+    case 'list': return api.request('GET', `${base}?limit=500`);
+    case 'delete': {
+      const i = Math.floor(Math.random() * pool.length);
+      const name = pool[i];
+      pool[i] = pool[pool.length - 1]; pool.pop();
+      return api.request('DELETE', `${base}/${name}`);
+    }
+  }
+}
+
+async function mixedOpenLoop(api: Api, pool: string[], rate: number, seconds: number) {
+  const lat: Record<Verb, number[]> = { create: [], update: [], get: [], list: [], delete: [] };
+  let failures = 0;
+  const total = rate * seconds;
+  const start = performance.now();
+  const inflight: Promise<void>[] = [];
+  for (let i = 0; i < total; i++) {
+    const due = start + (i * 1000) / rate;
+    const wait = due - performance.now();
+    if (wait > 1) await sleep(wait);
+    const verb = VERBS[i % VERBS.length];
+    inflight.push(mixedRequest(api, pool, verb, i).then((r) => {
+      lat[verb].push(r.ms);
+      if (r.status < 200 || r.status > 299) failures++;
+    }));
+  }
+  await Promise.all(inflight);
+  const all = Object.values(lat).flat();
+  return {
+    rate, seconds, requests: total, failures,
+    meanMs: round(mean(all)), p99Ms: round(pct(all, 99)),
+    perVerb: Object.fromEntries(VERBS.map((v) => [v, { meanMs: round(mean(lat[v])), p99Ms: round(pct(lat[v], 99)) }])),
+    achievedPerSecond: round(total / ((performance.now() - start) / 1000)),
+  };
+}
+
+async function mixedCapacity(api: Api, pool: string[], workers: number, seconds: number) {
+  const end = performance.now() + seconds * 1000;
+  let done = 0;
+  let failures = 0;
+  const lat: number[] = [];
+  let seq = 10_000_000;
+  await Promise.all(Array.from({ length: workers }, async (_, w) => {
+    for (let i = w; performance.now() < end; i++) {
+      const r = await mixedRequest(api, pool, VERBS[i % VERBS.length], seq++);
+      done++; lat.push(r.ms);
+      if (r.status < 200 || r.status > 299) failures++;
+    }
+  }));
+  return { workers, seconds, requestsPerSecond: round(done / seconds), meanMs: round(mean(lat)), failures };
+}
+
+async function listBench(api: Api, iterations: number) {
+  const whole: number[] = [];
+  const paged: number[] = [];
+  let count = 0;
+  for (let i = 0; i < iterations; i++) {
+    const r = await api.request('GET', '/api/v1/namespaces/bench/pods', undefined, 60_000);
+    if (r.status !== 200) throw new Error(`list: ${r.status}`);
+    whole.push(r.ms);
+    count = (JSON.parse(r.body) as { items: unknown[] }).items.length;
+    const t0 = performance.now();
+    let cont = '';
+    let pagedCount = 0;
+    do {
+      const p = await api.request('GET', `/api/v1/namespaces/bench/pods?limit=500${cont ? `&continue=${encodeURIComponent(cont)}` : ''}`, undefined, 60_000);
+      if (p.status !== 200) throw new Error(`page: ${p.status} ${p.body.slice(0, 200)}`);
+      const body = JSON.parse(p.body) as { items: unknown[]; metadata: { continue?: string } };
+      pagedCount += body.items.length;
+      cont = body.metadata.continue ?? '';
+    } while (cont);
+    paged.push(performance.now() - t0);
+    if (pagedCount !== count) throw new Error(`paged list saw ${pagedCount} pods, whole list ${count}`);
+  }
+  return { pods: count, iterations, whole: { p50Ms: round(pct(whole, 50)), p99Ms: round(pct(whole, 99)) }, pagedBy500: { p50Ms: round(pct(paged, 50)), p99Ms: round(pct(paged, 99)) } };
+}
+
+async function watchBench(api: Api, watchers: number, pods: number, rate: number) {
+  const created = new Map<string, number>();
+  const delays: number[] = [];
+  const seen = Array.from({ length: watchers }, () => new Set<string>());
+  const pending: Array<{ w: number; name: string; at: number }> = [];
+  const stops = Array.from({ length: watchers }, (_, w) => api.stream('/api/v1/namespaces/watch/pods?watch=true&resourceVersion=0&allowWatchBookmarks=false', (line) => {
+    const ev = JSON.parse(line) as { type: string; object: { metadata: { name: string } } };
+    if (ev.type !== 'ADDED') return;
+    const at = performance.now();
+    seen[w].add(ev.object.metadata.name);
+    const c = created.get(ev.object.metadata.name);
+    if (c === undefined) pending.push({ w, name: ev.object.metadata.name, at }); else delays.push(Math.max(0, at - c));
+  }));
+  await sleep(2000); // every watch established
+  const start = performance.now();
+  const writes: Promise<void>[] = [];
+  for (let i = 0; i < pods; i++) {
+    const wait = start + (i * 1000) / rate - performance.now();
+    if (wait > 1) await sleep(wait);
+    const name = `w-${i}`;
+    writes.push(api.request('POST', '/api/v1/namespaces/watch/pods', pod(name, 'watch')).then((r) => {
+      if (r.status !== 201) throw new Error(`create ${name}: ${r.status}`);
+      created.set(name, performance.now());
+    }));
+  }
+  await Promise.all(writes);
+  const complete = await eventually('every watcher saw every pod', () => seen.every((s) => s.size >= pods), 60_000, 50).catch(() => false);
+  for (const s of stops) s();
+  for (const p of pending) delays.push(Math.max(0, p.at - created.get(p.name)!));
+  return { watchers, pods, rate, everyWatcherSawEveryEvent: complete, missing: seen.reduce((a, s) => a + (pods - s.size), 0), p50Ms: round(pct(delays, 50)), p99Ms: round(pct(delays, 99)) };
+}
+
+async function main(): Promise<void> {
+  const seconds = Number(process.argv[process.argv.indexOf('--seconds') + 1]) || 60;
+  const dataDir = mkdtempSync(join(tmpdir(), 'k8ts-bench-api-'));
+  const server = startServerProcess(dataDir, ['--disable-agent', '--https-listen-port', String(await freePort()), '--kubelet-port', String(await freePort()), '--node-name', 'bench-node']);
+  try {
+    await eventually('kubeconfig', () => { try { return readFileSync(server.kubeconfig, 'utf8'); } catch { return undefined; } }, 30_000, 20);
+    const api = apiFor(server.kubeconfig);
+    await eventually('apiserver ready', async () => (await api.request('GET', '/api/v1/namespaces/default')).status === 200, 30_000, 50);
+    for (const ns of ['mixed', 'bench', 'watch']) await api.request('POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
+
+    const pool: string[] = [];
+    await fill(5000, 32, (i) => api.request('POST', '/api/v1/namespaces/mixed/secrets', secret(`s-${i}`)).then((r) => { pool.push(`s-${i}`); return r; }));
+    const mixed = await mixedOpenLoop(api, pool, 200, seconds);
+    console.error('mixed', JSON.stringify(mixed));
+    const capacity = await mixedCapacity(api, pool, 32, 15);
+    console.error('capacity', JSON.stringify(capacity));
+
+    await fill(10_000, 32, (i) => api.request('POST', '/api/v1/namespaces/bench/pods', pod(`p-${i}`, 'bench')));
+    const list = await listBench(api, 20);
+    console.error('list', JSON.stringify(list));
+
+    const watch = await watchBench(api, 100, 2000, 200);
+    console.error('watch', JSON.stringify(watch));
+    const rss = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${server.child.pid}/status`, 'utf8'))![1]) / 1024;
+
+    const summary = { date: new Date().toISOString(), cpus: cpus().length, cpu: cpus()[0]?.model, node: process.version, mixed, capacity, list, watch, serverRssMB: round(rss) };
+    console.log(JSON.stringify(summary, null, 2));
+    const ratio = (v: number, goal: number): string => `${round(v / goal, 2)}× goal`;
+    console.log(`
+| figure | value | anchor | ratio |
+| --- | --- | --- | --- |
+| mixed 200 req/s over 5,000 Secrets, ${seconds} s, mean | ${mixed.meanMs} ms | goal ≤ 20 ms; k3s/SQLite 1.4 s, upstream 0.15 s (vcluster load test) | ${ratio(mixed.meanMs, 20)}; ${round(mixed.meanMs / 1400, 3)}× k3s; ${round(mixed.meanMs / 150, 2)}× upstream |
+| mixed, p99 (create ${mixed.perVerb.create.p99Ms} / update ${mixed.perVerb.update.p99Ms} / get ${mixed.perVerb.get.p99Ms} / list ${mixed.perVerb.list.p99Ms} / delete ${mixed.perVerb.delete.p99Ms} ms) | ${mixed.p99Ms} ms | — | — |
+| mixed, failures | ${mixed.failures} of ${mixed.requests} | goal 0 | — |
+| capacity, same mix, 32 closed-loop clients | ${capacity.requestsPerSecond} req/s (mean ${capacity.meanMs} ms) | before: ~114 req/s | ${round(capacity.requestsPerSecond / 114, 2)}× before |
+| list ${list.pods} pods whole, p50 / p99 | ${list.whole.p50Ms} / ${list.whole.p99Ms} ms | goal p99 ≤ 300 ms; before 400–900 ms | ${ratio(list.whole.p99Ms, 300)} |
+| list ${list.pods} pods paged by 500, p50 / p99 | ${list.pagedBy500.p50Ms} / ${list.pagedBy500.p99Ms} ms | goal p99 ≤ 300 ms; before 1.3–4.0 s | ${ratio(list.pagedBy500.p99Ms, 300)} |
+| 100 watchers, 2,000 pods at 200/s: delivery p50 / p99 (all seen: ${watch.everyWatcherSawEveryEvent}) | ${watch.p50Ms} / ${watch.p99Ms} ms | goal p99 ≤ 50 ms; before 97–197 ms | ${ratio(watch.p99Ms, 50)} |`);
+  } finally {
+    await stopServerProcess(server);
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((err) => { console.error(err); process.exitCode = 1; });
