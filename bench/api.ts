@@ -11,6 +11,7 @@
  *  3. 100 watchers on pods (namespace `watch`) while 2,000 pods are created at 200/s:
  *     every watcher must see every ADDED; delivery latency = event received − create
  *     response received (clamped at 0), p50/p99 over all watcher × pod pairs.
+ * BENCH_SERVER_NODE_ARGS adds Node flags to the server (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`).
  * Prints a JSON summary and a Markdown table for BENCHMARKS.md; stops the server by PID.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -186,12 +187,14 @@ async function watchBench(api: Api, watchers: number, pods: number, rate: number
   const seen = Array.from({ length: watchers }, () => new Set<string>());
   const pending: Array<{ w: number; name: string; at: number }> = [];
   const stops = Array.from({ length: watchers }, (_, w) => api.stream('/api/v1/namespaces/watch/pods?watch=true&resourceVersion=0&allowWatchBookmarks=false', (line) => {
-    const ev = JSON.parse(line) as { type: string; object: { metadata: { name: string } } };
-    if (ev.type !== 'ADDED') return;
+    // Only the type and name are read (no JSON.parse of the whole pod), so 100 streams stay cheap for the client.
+    const m = /^\{"type":"(\w+)","object":\{.*?"metadata":\{"name":"([^"]+)"/.exec(line);
+    if (!m) throw new Error(`unexpected watch line: ${line.slice(0, 200)}`);
+    if (m[1] !== 'ADDED') return;
     const at = performance.now();
-    seen[w].add(ev.object.metadata.name);
-    const c = created.get(ev.object.metadata.name);
-    if (c === undefined) pending.push({ w, name: ev.object.metadata.name, at }); else delays.push(Math.max(0, at - c));
+    seen[w].add(m[2]);
+    const c = created.get(m[2]);
+    if (c === undefined) pending.push({ w, name: m[2], at }); else delays.push(Math.max(0, at - c));
   }));
   await sleep(2000); // every watch established
   const start = performance.now();
@@ -214,14 +217,27 @@ async function watchBench(api: Api, watchers: number, pods: number, rate: number
 
 async function main(): Promise<void> {
   const seconds = Number(process.argv[process.argv.indexOf('--seconds') + 1]) || 60;
+  // --only mixed|list|watch runs one part (for profiling); the table needs all three.
+  const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
   const dataDir = mkdtempSync(join(tmpdir(), 'k8ts-bench-api-'));
-  const server = startServerProcess(dataDir, ['--disable-agent', '--https-listen-port', String(await freePort()), '--kubelet-port', String(await freePort()), '--node-name', 'bench-node']);
+  const server = startServerProcess(dataDir, ['--disable-agent', '--https-listen-port', String(await freePort()), '--kubelet-port', String(await freePort()), '--node-name', 'bench-node'], (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean));
   try {
     await eventually('kubeconfig', () => { try { return readFileSync(server.kubeconfig, 'utf8'); } catch { return undefined; } }, 30_000, 20);
     const api = apiFor(server.kubeconfig);
     await eventually('apiserver ready', async () => (await api.request('GET', '/api/v1/namespaces/default')).status === 200, 30_000, 50);
     for (const ns of ['mixed', 'bench', 'watch']) await api.request('POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
 
+    if (only) {
+      if (only === 'mixed') {
+        const pool: string[] = [];
+        await fill(5000, 32, (i) => api.request('POST', '/api/v1/namespaces/mixed/secrets', secret(`s-${i}`)).then((r) => { pool.push(`s-${i}`); return r; }));
+        console.log(JSON.stringify(await mixedOpenLoop(api, pool, 200, seconds)));
+      } else if (only === 'list') {
+        await fill(10_000, 32, (i) => api.request('POST', '/api/v1/namespaces/bench/pods', pod(`p-${i}`, 'bench')));
+        console.log(JSON.stringify(await listBench(api, 10)));
+      } else console.log(JSON.stringify(await watchBench(api, 100, 2000, 200)));
+      return;
+    }
     const pool: string[] = [];
     await fill(5000, 32, (i) => api.request('POST', '/api/v1/namespaces/mixed/secrets', secret(`s-${i}`)).then((r) => { pool.push(`s-${i}`); return r; }));
     const mixed = await mixedOpenLoop(api, pool, 200, seconds);

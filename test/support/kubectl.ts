@@ -69,11 +69,11 @@ export function k8ts(args: string[], timeoutMs = 120_000): Promise<RunResult> {
 export interface ServerProcess { child: ChildProcess; kubeconfig: string; exited: Promise<number | null>; startedAt: number }
 
 /** Starts `k8ts server` with the given flags; output goes to `<dataDir>/server.log`. */
-export function startServerProcess(dataDir: string, flags: string[]): ServerProcess {
+export function startServerProcess(dataDir: string, flags: string[], nodeArgs: string[] = []): ServerProcess {
   const log = createWriteStream(join(dataDir, 'server.log'), { flags: 'a' });
   const startedAt = Date.now();
   // Same V8 setting as bin/k8ts.js's shebang and scripts/start.sh: a small young generation keeps the idle RSS low.
-  const child = spawn(process.execPath, ['--max-semi-space-size=2', join(REPO, 'bin/k8ts.js'), 'server', '--data-dir', dataDir, ...flags], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--max-semi-space-size=2', ...nodeArgs, join(REPO, 'bin/k8ts.js'), 'server', '--data-dir', dataDir, ...flags], { stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout!.pipe(log, { end: false });
   child.stderr!.pipe(log, { end: false });
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));

@@ -10,9 +10,18 @@ import type { UserInfo } from '../registry/rest.js';
 import type { Authenticator } from './authenticator.js';
 
 export class X509Authenticator implements Authenticator {
+  /** The user of each connection: its client certificate cannot change (TLS 1.3 has no renegotiation), so it is read once. */
+  private readonly users = new WeakMap<TLSSocket, UserInfo | null>();
+
   authenticate(req: IncomingMessage): UserInfo | undefined {
     const sock = req.socket as TLSSocket;
     if (!sock.authorized) return undefined;
+    let user = this.users.get(sock);
+    if (user === undefined) { user = this.userOf(sock) ?? null; this.users.set(sock, user); }
+    return user ?? undefined;
+  }
+
+  private userOf(sock: TLSSocket): UserInfo | undefined {
     const cert = sock.getPeerCertificate?.();
     if (!cert || !cert.subject) return undefined;
     const cn = cert.subject.CN;

@@ -11,6 +11,7 @@ import YAML from 'yaml';
 import type { ServerResponse } from 'node:http';
 import type { KubeList, KubeObject } from '../../api/object.js';
 import { StatusError } from '../../machinery/errors.js';
+import { listJsonBuffers, objectJson } from './serialize.js';
 
 export type Conversion = 'none' | 'Table' | 'PartialObjectMetadata' | 'PartialObjectMetadataList';
 export interface MediaChoice { encoding: 'json' | 'yaml'; as: Conversion }
@@ -51,7 +52,14 @@ export const partialList = (list: KubeList): KubeList => ({ kind: 'PartialObject
 /** Writes `body` in the chosen encoding with `code`. */
 export function writeEncoded(res: ServerResponse, code: number, body: unknown, encoding: MediaChoice['encoding']): void {
   if (res.headersSent) { res.end(); return; }
-  const data = encoding === 'yaml' ? YAML.stringify(body) : JSON.stringify(body);
+  if (encoding === 'json' && Array.isArray((body as KubeList)?.items)) {
+    const parts = listJsonBuffers(body as KubeList);
+    res.writeHead(code, { 'Content-Type': 'application/json', 'Content-Length': parts.reduce((n, b) => n + b.length, 0), 'Cache-Control': 'no-cache, private' });
+    for (const b of parts) res.write(b);
+    res.end();
+    return;
+  }
+  const data = encoding === 'yaml' ? YAML.stringify(body) : objectJson(body);
   res.writeHead(code, { 'Content-Type': encoding === 'yaml' ? 'application/yaml' : 'application/json', 'Content-Length': Buffer.byteLength(data), 'Cache-Control': 'no-cache, private' });
   res.end(data);
 }

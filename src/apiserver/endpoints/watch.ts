@@ -8,6 +8,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { KubeObject } from '../../api/object.js';
 import { internalError, StatusError } from '../../machinery/errors.js';
 import type { WatchEvent } from '../registry/rest.js';
+import { watchEventLine } from './serialize.js';
 
 export interface ServeWatchOptions {
   timeoutSeconds?: number;
@@ -30,6 +31,7 @@ export async function serveWatch(req: IncomingMessage, res: ServerResponse, open
   res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked', 'Cache-Control': 'no-cache, private' });
   res.flushHeaders();
   let first = true;
+  let corked = false;
   let last: KubeObject | undefined;
   let timedOut = false;
   const onTimeout = (): void => { timedOut = true; };
@@ -40,7 +42,9 @@ export async function serveWatch(req: IncomingMessage, res: ServerResponse, open
       if (ev.type !== 'ERROR') last = ev.object;
       const object = opts.transform && ev.type !== 'ERROR' && ev.type !== 'BOOKMARK' ? opts.transform(ev.object, first) : ev.object;
       first = false;
-      if (!res.write(JSON.stringify({ type: ev.type, object }) + '\n')) {
+      // Events that arrive in one turn of the event loop go out in one TLS write.
+      if (!corked) { corked = true; res.cork(); setImmediate(() => { corked = false; res.uncork(); }); }
+      if (!res.write(watchEventLine(ev.type, object))) {
         // Both listeners go once either fires, so long watches do not pile up 'close' listeners.
         await new Promise<void>((r) => {
           const done = (): void => { res.off('drain', done); res.off('close', done); r(); };
