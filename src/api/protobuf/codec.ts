@@ -112,7 +112,9 @@ function toJson(msg: protobuf.Message | Record<string, unknown>, type: protobuf.
       if (value && typeof value === 'object') Object.assign(out, value);
       continue;
     }
-    const keepZero = ZERO_MEANINGFUL.has(field.name) && (value === 0 || value === false);
+    // An IntOrString present on the wire is set (0 is a real value: maxUnavailable: 0).
+    const intOrString = field.resolvedType?.fullName.endsWith('.intstr.IntOrString') && value === 0;
+    const keepZero = intOrString || (ZERO_MEANINGFUL.has(field.name) && (value === 0 || value === false));
     if (keepZero || !isEmpty(value)) out[jsonNameOf(type.fullName, field.name)] = value;
   }
   return out;

@@ -11,6 +11,7 @@ import type { DeleteOptions, ListOptions, PatchType, Registry, RequestContext, R
 import type { Duplex } from 'node:stream';
 import { rejectUpgrade } from '../../machinery/http-upgrade.js';
 import { buildDiscovery, type DiscoveryDocs } from '../discovery.js';
+import { serveAggregatedDiscovery } from '../aggregated-discovery.js';
 import { buildOpenApi, type OpenApiDocs } from '../openapi.js';
 import { decodeBody, readBody } from './body.js';
 import { parseApiVersion } from '../../api/resource-table.js';
@@ -168,8 +169,10 @@ export function createHandler(opts: HandlerOptions): Handler & { upgrade: Upgrad
       if (!doc) throw notFoundPath();
       return writeJson(res, 200, doc);
     }
-    if (path === '/api') return writeJson(res, 200, discovery.api);
-    if (path === '/apis') return writeJson(res, 200, discovery.apis);
+    if (path === '/api' || path === '/apis') {
+      if (serveAggregatedDiscovery(req, res, discovery, path === '/api')) return;
+      return writeJson(res, 200, path === '/api' ? discovery.api : discovery.apis);
+    }
 
     const info = parseRequestInfo(path);
     if (!info) throw notFoundPath();
