@@ -20,6 +20,16 @@ import { decodeWatchEventFrames } from '../../src/api/protobuf/encode.js';
 import { responseMessageResolver } from '../../src/apiserver/endpoints/protobuf-response.js';
 import type { Storage } from '../../src/storage/interface.js';
 import { kubectl, kubectlRaw } from '../support/kubectl.js';
+import { Type } from '@sinclair/typebox';
+import type { ResourceDefinition } from '../../src/api/resource-definition.js';
+
+/** A kind without a protobuf message, as custom resources are. */
+const gadgetDefinition: ResourceDefinition = {
+  info: { group: 'example.com', version: 'v1', kind: 'Gadget', listKind: 'GadgetList', plural: 'gadgets', singular: 'gadget', namespaced: true, verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'] },
+  schema: Type.Object({}),
+  applyDefaults() {},
+  validate: () => [],
+};
 
 const PB = 'application/vnd.kubernetes.protobuf';
 const CLIENT_GO = `${PB}, application/json`;
@@ -34,6 +44,7 @@ describe('content types', { timeout: 120_000 }, () => {
   let api: RunningApiServer;
   let kubeconfig: string;
   const table = builtinResourceTable();
+  table.add(gadgetDefinition);
   const messageOf = responseMessageResolver(table);
   const decode = (b: Buffer) => decodeProtobufObject(b, messageOf) as any;
 
@@ -55,7 +66,7 @@ describe('content types', { timeout: 120_000 }, () => {
     dir = mkdtempSync(join(tmpdir(), 'k8ts-ct-'));
     pki = await ensurePki(join(dir, 'tls'));
     storage = await openSqliteStorage({ path: ':memory:', compactIntervalMs: 0 });
-    api = await startApiServer({ registry: createRegistry(storage, { table: builtinResourceTable() }), pki, port: 0 });
+    api = await startApiServer({ registry: createRegistry(storage, { table }), pki, port: 0 });
     kubeconfig = join(dir, 'kubeconfig.yaml');
     writeKubeconfig(kubeconfig, { server: api.url, caPem: pki.ca.certPem, certPem: pki.admin.certPem, keyPem: pki.admin.keyPem });
     const ns = await request('POST', '/api/v1/namespaces', { 'Content-Type': 'application/json' }, JSON.stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'default' } }));
@@ -110,6 +121,20 @@ describe('content types', { timeout: 120_000 }, () => {
     const bad = await request('POST', '/api/v1/namespaces/default/configmaps', { 'Content-Type': 'application/json', Accept: CLIENT_GO }, '{"kind": ');
     assert.equal(bad.code, 400);
     assert.equal(decode(bad.body).reason, 'BadRequest');
+  });
+
+  it('answers kinds without a protobuf message as JSON, or 406 when only protobuf is accepted', async () => {
+    const created = await request('POST', '/apis/example.com/v1/namespaces/default/gadgets', { 'Content-Type': 'application/json', Accept: CLIENT_GO }, JSON.stringify({ apiVersion: 'example.com/v1', kind: 'Gadget', metadata: { name: 'g1' } }));
+    assert.equal(created.code, 201, created.body.toString());
+    assert.equal(created.headers['content-type'], 'application/json');
+    const list = await request('GET', '/apis/example.com/v1/namespaces/default/gadgets', { Accept: CLIENT_GO });
+    assert.equal(JSON.parse(list.body.toString()).items[0].metadata.name, 'g1');
+    const only = await request('GET', '/apis/example.com/v1/namespaces/default/gadgets/g1', { Accept: PB });
+    assert.equal(only.code, 406);
+    assert.equal(JSON.parse(only.body.toString()).reason, 'NotAcceptable');
+    const missing = await request('GET', '/apis/example.com/v1/namespaces/default/gadgets/nope', { Accept: CLIENT_GO });
+    assert.equal(missing.code, 404);
+    assert.equal(JSON.parse(missing.body.toString()).reason, 'NotFound');
   });
 
   it('streams a protobuf watch as length-prefixed WatchEvents', async () => {

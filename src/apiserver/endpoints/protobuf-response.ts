@@ -6,7 +6,7 @@
 import type { KubeObject } from '../../api/object.js';
 import { defaultProtobufMessage } from '../../api/define-resource.js';
 import { parseApiVersion, type ResourceTable } from '../../api/resource-table.js';
-import { encodeProtobufObject, encodeWatchEventFrame, hasProtobufMessage, ProtobufEncodeError } from '../../api/protobuf/encode.js';
+import { encodeProtobufObject, encodeWatchEventFrame, hasProtobufMessage } from '../../api/protobuf/encode.js';
 
 /** The protobuf media type (upstream runtime.ContentTypeProtobuf). */
 export const PROTOBUF = 'application/vnd.kubernetes.protobuf';
@@ -49,9 +49,9 @@ export function encodeResponse(obj: KubeObject, messageOf: ResponseMessageResolv
   if (!message) return undefined;
   try {
     return encodeProtobufObject(obj as unknown as Record<string, unknown>, message);
-  } catch (err) {
-    if (err instanceof ProtobufEncodeError) return undefined;
-    throw err;
+  } catch {
+    // An object that does not fit its message (ProtobufEncodeError, or protobufjs refusing a value) is answered as JSON.
+    return undefined;
   }
 }
 
