@@ -132,6 +132,9 @@ describe('content types', { timeout: 120_000 }, () => {
     const only = await request('GET', '/apis/example.com/v1/namespaces/default/gadgets/g1', { Accept: PB });
     assert.equal(only.code, 406);
     assert.equal(JSON.parse(only.body.toString()).reason, 'NotAcceptable');
+    const partial = await request('GET', '/apis/example.com/v1/namespaces/default/gadgets', { Accept: `${PB};as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json` });
+    assert.equal(partial.headers['content-type'], PB);
+    assert.deepEqual(decode(partial.body).items.map((i: any) => i.metadata.name), ['g1']);
     const missing = await request('GET', '/apis/example.com/v1/namespaces/default/gadgets/nope', { Accept: CLIENT_GO });
     assert.equal(missing.code, 404);
     assert.equal(JSON.parse(missing.body.toString()).reason, 'NotFound');

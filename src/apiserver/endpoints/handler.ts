@@ -116,6 +116,12 @@ export function createHandler(opts: HandlerOptions): Handler & { upgrade: Upgrad
   };
   return Object.assign(handler, { upgrade });
 
+  /** Protobuf watch frames; a metadata-only watch sends its bookmarks as PartialObjectMetadata too (custom resources have no message of their own). */
+  function protobufFrame(media: MediaChoice): (type: string, obj: KubeObject) => Buffer {
+    const frame = protobufWatchFrame(responseMessageOf);
+    return media.as === 'PartialObjectMetadata' ? (type, obj) => frame(type, type === 'BOOKMARK' ? partialObject(obj) : obj) : frame;
+  }
+
   /**
    * Decodes a create/update body: protobuf as is; JSON and YAML checked against the
    * kind's structural type (field-validation.ts) when it has one.
@@ -255,7 +261,7 @@ export function createHandler(opts: HandlerOptions): Handler & { upgrade: Upgrad
             timeoutSeconds: q.has('timeoutSeconds') ? Number(q.get('timeoutSeconds')) : undefined,
             transform: table ? (obj, first) => toTable(printer, [obj], obj.metadata?.resourceVersion, includeObject, !first)
               : media.as === 'PartialObjectMetadata' ? (obj) => partialObject(obj) : undefined,
-            ...(media.encoding === 'protobuf' ? { frame: protobufWatchFrame(responseMessageOf), contentType: PROTOBUF_WATCH } : {}),
+            ...(media.encoding === 'protobuf' ? { frame: protobufFrame(media), contentType: PROTOBUF_WATCH } : {}),
           });
         }
         const list = await need('list')(ctx, listOpts()) as KubeList;

@@ -7,7 +7,8 @@
  * (`application/vnd.kubernetes.protobuf`) for kinds that have a protobuf message, also
  * as PartialObjectMetadata(List) but never as Table (upstream
  * RequestScope.AllowsMediaTypeTransform: Table only as json/yaml); a kind without a
- * message skips it, so a client that also accepts JSON gets JSON. Nothing acceptable →
+ * message skips it (except as PartialObjectMetadata(List), whose messages are meta/v1's),
+ * so a client that also accepts JSON gets JSON. Nothing acceptable →
  * 406 NotAcceptable.
  */
 import YAML from 'yaml';
@@ -35,8 +36,10 @@ export function negotiate(accept: string | undefined, list: boolean, protobufOk 
     const [type, ...paramList] = part.split(';').map((p) => p.trim());
     const params = Object.fromEntries(paramList.map((p) => p.split('=').map((x) => x.trim())));
     const mt = type.toLowerCase();
+    // PartialObjectMetadata(List) has meta/v1 messages, so any kind (custom resources too) can be answered so in protobuf.
+    const partial = params.g === 'meta.k8s.io' && (params.as === 'PartialObjectMetadata' || params.as === 'PartialObjectMetadataList');
     const encoding = mt === 'application/yaml' ? 'yaml' : mt === 'application/json' || mt === '*/*' || mt === 'application/*' ? 'json'
-      : mt === PROTOBUF && protobufOk ? 'protobuf' : undefined;
+      : mt === PROTOBUF && (protobufOk || partial) ? 'protobuf' : undefined;
     if (!encoding) continue;
     if (encoding === 'protobuf' && params.as === 'Table') continue;
     if (!params.as) return { encoding, as: 'none' };
