@@ -1,13 +1,24 @@
 /**
  * Discovery documents (upstream k8s.io/apiserver/pkg/endpoints/discovery): /api
  * (APIVersions), /apis (APIGroupList), /apis/{group} (APIGroup) and the
- * APIResourceList of each group/version, built from the registry's ResourceInfo.
+ * APIResourceList of each group/version, built from the registry's ResourceInfo; and
+ * from the same APIResource entries the aggregated documents of KEP-3352
+ * (discovery/aggregated: apidiscovery.k8s.io/v2 and v2beta1 APIGroupDiscoveryList) that
+ * /api and /apis answer when asked for them (aggregated-discovery.ts).
  */
 import type { ResourceInfo } from '../api/resource-definition.js';
+
+/** meta/v1 APIResource as the legacy APIResourceList carries it. */
+interface ApiResource {
+  name: string; singularName: string; namespaced: boolean; group?: string; version?: string; kind: string; verbs: string[];
+  shortNames?: string[]; categories?: string[]; storageVersionHash?: string;
+}
 
 export interface DiscoveryDocs {
   api: unknown;
   apis: unknown;
+  /** apidiscovery.k8s.io `version` APIGroupDiscoveryList of /api (`legacy`, the core group) or /apis (the named groups). */
+  aggregated(legacy: boolean, version: 'v2' | 'v2beta1'): unknown;
   group(name: string): unknown | undefined;
   resourceList(group: string, version: string): unknown | undefined;
 }
@@ -25,10 +36,10 @@ export function buildDiscovery(resources: ResourceInfo[], serverAddress: string)
     return { name: g, versions, preferredVersion: versions[0] };
   };
   const named = [...groups.keys()].filter((g) => g !== '');
-  const lists = new Map<string, unknown>();
+  const lists = new Map<string, { kind: string; apiVersion: string; groupVersion: string; resources: ApiResource[] }>();
   for (const [g, versions] of groups) {
     for (const v of versions) {
-      const rs: unknown[] = [];
+      const rs: ApiResource[] = [];
       for (const r of resources.filter((x) => x.group === g && x.version === v)) {
         rs.push({
           name: r.plural, singularName: r.singular, namespaced: r.namespaced, kind: r.kind, verbs: r.verbs,
@@ -43,7 +54,15 @@ export function buildDiscovery(resources: ResourceInfo[], serverAddress: string)
       lists.set(gvOf(g, v), { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: gvOf(g, v), resources: rs });
     }
   }
+  const aggregatedGroup = (g: string) => ({
+    metadata: { ...(g ? { name: g } : {}), creationTimestamp: null },
+    versions: [...groups.get(g)!].map((v) => ({ version: v, resources: aggregatedResources(lists.get(gvOf(g, v))!.resources), freshness: 'Current' })),
+  });
   return {
+    aggregated: (legacy, version) => ({
+      kind: 'APIGroupDiscoveryList', apiVersion: `apidiscovery.k8s.io/${version}`, metadata: {},
+      items: legacy ? (groups.has('') ? [aggregatedGroup('')] : []) : named.map(aggregatedGroup),
+    }),
     api: { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress }] },
     apis: { kind: 'APIGroupList', apiVersion: 'v1', groups: named.map(groupDoc) },
     group: (name) => (groups.has(name) && name ? { kind: 'APIGroup', apiVersion: 'v1', ...groupDoc(name) } : undefined),
@@ -51,7 +70,34 @@ export function buildDiscovery(resources: ResourceInfo[], serverAddress: string)
   };
 }
 
-function subresourceDoc(r: ResourceInfo, sub: string): unknown | undefined {
+/**
+ * apidiscovery/v2 APIResourceDiscovery of one version's APIResource entries (upstream
+ * endpoints/installer.go ConvertGroupVersionIntoToDiscovery): each main resource with its
+ * `<resource>/<sub>` entries folded in as subresources; responseKind keeps the
+ * APIResource's group/version (empty when it is the resource's own).
+ */
+function aggregatedResources(list: ApiResource[]): unknown[] {
+  const out: Array<Record<string, unknown> & { subresources?: unknown[] }> = [];
+  const byName = new Map<string, Record<string, unknown> & { subresources?: unknown[] }>();
+  const responseKind = (r: ApiResource) => ({ group: r.group ?? '', version: r.version ?? '', kind: r.kind });
+  for (const r of list) {
+    const [name, sub] = r.name.split('/');
+    if (!sub) {
+      const doc = {
+        resource: name, responseKind: responseKind(r), scope: r.namespaced ? 'Namespaced' : 'Cluster', singularResource: r.singularName, verbs: r.verbs,
+        ...(r.shortNames ? { shortNames: r.shortNames } : {}), ...(r.categories ? { categories: r.categories } : {}),
+      };
+      byName.set(name, doc);
+      out.push(doc);
+      continue;
+    }
+    const parent = byName.get(name);
+    if (parent) (parent.subresources ??= []).push({ subresource: sub, responseKind: responseKind(r), verbs: r.verbs });
+  }
+  return out;
+}
+
+function subresourceDoc(r: ResourceInfo, sub: string): ApiResource | undefined {
   const base = { name: `${r.plural}/${sub}`, singularName: '', namespaced: r.namespaced };
   switch (sub) {
     case 'status': return { ...base, kind: r.kind, verbs: ['get', 'patch', 'update'] };
@@ -63,6 +109,7 @@ function subresourceDoc(r: ResourceInfo, sub: string): unknown | undefined {
     case 'attach': return { ...base, kind: 'PodAttachOptions', verbs: ['create', 'get'] };
     case 'portforward': return { ...base, kind: 'PodPortForwardOptions', verbs: ['create', 'get'] };
     case 'finalize': return { ...base, kind: 'Namespace', verbs: ['update'] };
+    case 'approval': return { ...base, kind: r.kind, verbs: ['get', 'patch', 'update'] };
     default: return undefined;
   }
 }

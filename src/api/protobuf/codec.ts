@@ -16,12 +16,15 @@ import protobuf from 'protobufjs';
 import 'protobufjs/ext/descriptor/index.js';
 import type { KubeObject } from '../object.js';
 import { jsonNameOf } from './json-names.js';
+import { INLINE_FIELDS } from '../structural/structural-type.js';
 
 const require = createRequire(import.meta.url);
-const MAGIC = Buffer.from([0x6b, 0x38, 0x73, 0x00]);
+/** The 4 bytes that start every Kubernetes protobuf body (apimachinery runtime/serializer/protobuf). */
+export const MAGIC = Buffer.from([0x6b, 0x38, 0x73, 0x00]);
 
 let root: protobuf.Root | undefined;
-function getRoot(): protobuf.Root {
+/** The protobuf types of descriptors.json (k8s.io/api and apimachinery generated.proto), loaded once. */
+export function getRoot(): protobuf.Root {
   if (!root) {
     const set = require('./descriptors.json');
     root = (protobuf.Root as unknown as { fromDescriptor(d: unknown): protobuf.Root }).fromDescriptor(set);
@@ -73,6 +76,10 @@ function toJson(msg: protobuf.Message | Record<string, unknown>, type: protobuf.
       const raw = m.raw as Uint8Array | undefined;
       return raw && raw.length ? JSON.parse(Buffer.from(raw).toString('utf8')) : undefined;
     }
+    case 'k8s.io.apimachinery.pkg.apis.meta.v1.FieldsV1': {
+      const raw = m.Raw as Uint8Array | undefined;
+      return raw && raw.length ? JSON.parse(Buffer.from(raw).toString('utf8')) : undefined;
+    }
     case 'k8s.io.apimachinery.pkg.apis.meta.v1.Duration': return num(m.duration) ? `${num(m.duration) / 1e9}s` : undefined;
     default: break;
   }
@@ -100,7 +107,14 @@ function toJson(msg: protobuf.Message | Record<string, unknown>, type: protobuf.
     } else if (field.repeated) value = (v as unknown[]).map(conv);
     else value = conv(v);
     if (typeof value === 'object' && value !== null && 'low' in value) value = num(value);
-    const keepZero = ZERO_MEANINGFUL.has(field.name) && (value === 0 || value === false);
+    // A Go struct embedded with `json:",inline"` (Volume.volumeSource, Probe.handler): its fields are the parent's.
+    if (INLINE_FIELDS.has(field.name) && field.resolvedType instanceof protobuf.Type && !field.repeated) {
+      if (value && typeof value === 'object') Object.assign(out, value);
+      continue;
+    }
+    // An IntOrString present on the wire is set (0 is a real value: maxUnavailable: 0).
+    const intOrString = field.resolvedType?.fullName.endsWith('.intstr.IntOrString') && value === 0;
+    const keepZero = intOrString || (ZERO_MEANINGFUL.has(field.name) && (value === 0 || value === false));
     if (keepZero || !isEmpty(value)) out[jsonNameOf(type.fullName, field.name)] = value;
   }
   return out;

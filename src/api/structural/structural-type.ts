@@ -69,7 +69,7 @@ const STRING_LIST = /\.(ExtraValue|Verbs)$/;
  * Proto field names of Go embedded (`json:",inline"`) structs, as the struct tags in the
  * kubectl 1.32 binary list them; only message-typed fields with these names are inline.
  */
-const INLINE = new Set(['volumeSource', 'handler', 'localObjectReference', 'ingressRuleValue', 'persistentVolumeSource',
+export const INLINE_FIELDS: ReadonlySet<string> = new Set(['volumeSource', 'handler', 'localObjectReference', 'ingressRuleValue', 'persistentVolumeSource',
   'rule', 'ruleWithOperations', 'ephemeralContainerCommon', 'typeMeta', 'deviceConfiguration']);
 /** Kinds without ObjectMeta/ListMeta that still embed TypeMeta. */
 const TYPEMETA_NO_METADATA = /\.(DeleteOptions|CreateOptions|PatchOptions|UpdateOptions|GetOptions|ListOptions|Status|APIGroup|APIGroupList|APIVersions|APIResourceList|PodLogOptions|PodExecOptions|PodAttachOptions|PodProxyOptions|PodPortForwardOptions|NodeProxyOptions|ServiceProxyOptions)$/;
@@ -127,7 +127,7 @@ export function structuralType(message: string): StructuralType | undefined {
   if ((hasMeta && !NO_TYPEMETA.test(name)) || TYPEMETA_NO_METADATA.test(name)) addTypeMeta(obj.fields, []);
   for (const f of desc.field ?? []) {
     const json = jsonNameOf(name, f.name);
-    if (f.type === 11 && INLINE.has(f.name) && f.typeName) {
+    if (f.type === 11 && INLINE_FIELDS.has(f.name) && f.typeName) {
       const inner = structuralType(f.typeName);
       if (inner?.kind === 'object') {
         for (const [k, v] of inner.fields) obj.fields.set(k, { type: v.type, embeddedIn: [inner.structName, ...v.embeddedIn] });

@@ -11,6 +11,7 @@ import type { DeleteOptions, ListOptions, PatchType, Registry, RequestContext, R
 import type { Duplex } from 'node:stream';
 import { rejectUpgrade } from '../../machinery/http-upgrade.js';
 import { buildDiscovery, type DiscoveryDocs } from '../discovery.js';
+import { serveAggregatedDiscovery } from '../aggregated-discovery.js';
 import { buildOpenApi, type OpenApiDocs } from '../openapi.js';
 import { decodeBody, readBody } from './body.js';
 import { parseApiVersion } from '../../api/resource-table.js';
@@ -20,7 +21,9 @@ import { isProtobufContentType, type ProtobufMessageResolver } from '../../api/p
 import { parseRequestInfo, type RequestInfo } from './request-info.js';
 import { toTable } from './table.js';
 import { acceptsOpenApiV2Protobuf, buildOpenApiV2, OPENAPI_V2_PROTOBUF } from '../openapi-v2.js';
-import { negotiate, partialList, partialObject, writeEncoded } from './negotiate.js';
+import { negotiate, partialList, partialObject, writeEncoded, type MediaChoice } from './negotiate.js';
+import { PROTOBUF_WATCH, protobufWatchFrame, responseMessageResolver, type ResponseMessageResolver } from './protobuf-response.js';
+import { hasProtobufMessage } from '../../api/protobuf/encode.js';
 import { serveWatch } from './watch.js';
 import { createApiServerMetrics, type ApiServerMetrics } from '../metrics.js';
 
@@ -32,7 +35,7 @@ export const VERSION_INFO = {
 const PUBLIC_PATHS = new Set(['/healthz', '/livez', '/readyz', '/version', '/version/']);
 
 /** What the metrics of one request are labelled with, filled in while it is routed. */
-interface RequestMetrics { info?: RequestInfo; verb?: string; scope?: string }
+interface RequestMetrics { info?: RequestInfo; verb?: string; scope?: string; media?: MediaChoice }
 
 export interface HandlerOptions {
   registry: Registry;
@@ -58,9 +61,15 @@ export function writeJson(res: ServerResponse, code: number, body: unknown): voi
   res.end(data);
 }
 
-function writeError(res: ServerResponse, err: unknown, log?: (m: string) => void): void {
+/**
+ * Writes an error as a Status (upstream responsewriters.ErrorNegotiated): in the
+ * response encoding negotiated for the request (protobuf meta/v1 Status when the client
+ * prefers it), JSON when negotiation had not happened or failed.
+ */
+function writeError(res: ServerResponse, err: unknown, log?: (m: string) => void, media?: MediaChoice, messageOf?: ResponseMessageResolver): void {
   const se = err instanceof StatusError ? err : internalError(err);
   if (se.code === 500) log?.(`internal error: ${(err as Error)?.stack ?? err}`);
+  if (media?.encoding === 'protobuf' && messageOf) return writeEncoded(res, se.code, se.status, 'protobuf', messageOf);
   writeJson(res, se.code, se.status);
 }
 
@@ -72,6 +81,7 @@ export function createHandler(opts: HandlerOptions): Handler & { upgrade: Upgrad
   opts.registry.table.onChange(() => { docs = undefined; openapiV2 = undefined; });
   const derived = () => (docs ??= { discovery: buildDiscovery(opts.registry.resources(), opts.serverAddress), openapi: buildOpenApi(opts.registry.table.served()) });
   const metrics = opts.metrics ?? createApiServerMetrics();
+  const responseMessageOf = responseMessageResolver(opts.registry.table);
   // Kinds outside the table (request bodies such as Eviction) have upstream's package name.
   const messageOf: ProtobufMessageResolver = (apiVersion, kind) => {
     const { group, version } = parseApiVersion(apiVersion);
@@ -85,7 +95,7 @@ export function createHandler(opts: HandlerOptions): Handler & { upgrade: Upgrad
         metrics.observe({ verb: m.verb, group: m.info.group, version: m.info.version, resource: m.info.resource, subresource: m.info.subresource, scope: m.scope ?? 'resource', code: res.statusCode }, (performance.now() - t0) / 1000);
       }
     });
-    handle(req, res, m).catch((err) => writeError(res, err, opts.log));
+    handle(req, res, m).catch((err) => writeError(res, err, opts.log, m.media, responseMessageOf));
   };
   /** Upgrade requests (exec, attach, portforward): authenticated, routed to the subresource's connecter. */
   const upgrade: UpgradeHandler = (req, socket, head) => {
@@ -105,6 +115,12 @@ export function createHandler(opts: HandlerOptions): Handler & { upgrade: Upgrad
     });
   };
   return Object.assign(handler, { upgrade });
+
+  /** Protobuf watch frames; a metadata-only watch sends its bookmarks as PartialObjectMetadata too (custom resources have no message of their own). */
+  function protobufFrame(media: MediaChoice): (type: string, obj: KubeObject) => Buffer {
+    const frame = protobufWatchFrame(responseMessageOf);
+    return media.as === 'PartialObjectMetadata' ? (type, obj) => frame(type, type === 'BOOKMARK' ? partialObject(obj) : obj) : frame;
+  }
 
   /**
    * Decodes a create/update body: protobuf as is; JSON and YAML checked against the
@@ -159,8 +175,10 @@ export function createHandler(opts: HandlerOptions): Handler & { upgrade: Upgrad
       if (!doc) throw notFoundPath();
       return writeJson(res, 200, doc);
     }
-    if (path === '/api') return writeJson(res, 200, discovery.api);
-    if (path === '/apis') return writeJson(res, 200, discovery.apis);
+    if (path === '/api' || path === '/apis') {
+      if (serveAggregatedDiscovery(req, res, discovery, path === '/api')) return;
+      return writeJson(res, 200, path === '/api' ? discovery.api : discovery.apis);
+    }
 
     const info = parseRequestInfo(path);
     if (!info) throw notFoundPath();
@@ -211,7 +229,9 @@ export function createHandler(opts: HandlerOptions): Handler & { upgrade: Upgrad
       limit: q.has('limit') ? Number(q.get('limit')) : undefined, continue: q.get('continue') ?? undefined,
     });
     const isList = method === 'GET' && !info.name && !(info.legacyWatch || q.get('watch') === 'true' || q.get('watch') === '1');
-    const media = negotiate(req.headers.accept, isList);
+    const media = negotiate(req.headers.accept, isList, hasProtobufMessage(mainMessage));
+    m.media = media;
+    const write = (code: number, body: unknown): void => writeEncoded(res, code, body, media.encoding, responseMessageOf);
     const table = media.as === 'Table';
     const includeObject = q.get('includeObject') ?? 'Metadata';
     const need = <K extends keyof RestStorage>(k: K): NonNullable<RestStorage[K]> => {
@@ -220,9 +240,9 @@ export function createHandler(opts: HandlerOptions): Handler & { upgrade: Upgrad
       return (fn as (...a: unknown[]) => unknown).bind(storage) as NonNullable<RestStorage[K]>;
     };
     const respondObject = (code: number, obj: KubeObject): void => {
-      if (table && !info.subresource) writeEncoded(res, code, toTable(printer, [obj], obj.metadata?.resourceVersion, includeObject), media.encoding);
-      else if (media.as === 'PartialObjectMetadata' && obj.kind !== 'Status') writeEncoded(res, code, partialObject(obj), media.encoding);
-      else writeEncoded(res, code, obj, media.encoding);
+      if (table && !info.subresource) write(code, toTable(printer, [obj], obj.metadata?.resourceVersion, includeObject));
+      else if (media.as === 'PartialObjectMetadata' && obj.kind !== 'Status') write(code, partialObject(obj));
+      else write(code, obj);
     };
 
     switch (method) {
@@ -241,11 +261,12 @@ export function createHandler(opts: HandlerOptions): Handler & { upgrade: Upgrad
             timeoutSeconds: q.has('timeoutSeconds') ? Number(q.get('timeoutSeconds')) : undefined,
             transform: table ? (obj, first) => toTable(printer, [obj], obj.metadata?.resourceVersion, includeObject, !first)
               : media.as === 'PartialObjectMetadata' ? (obj) => partialObject(obj) : undefined,
+            ...(media.encoding === 'protobuf' ? { frame: protobufFrame(media), contentType: PROTOBUF_WATCH } : {}),
           });
         }
         const list = await need('list')(ctx, listOpts()) as KubeList;
-        if (table) return writeEncoded(res, 200, toTable(printer, list.items, list.metadata.resourceVersion, includeObject, false, { continue: list.metadata.continue, remainingItemCount: list.metadata.remainingItemCount }), media.encoding);
-        return writeEncoded(res, 200, media.as === 'PartialObjectMetadataList' ? partialList(list) : list, media.encoding);
+        if (table) return write(200, toTable(printer, list.items, list.metadata.resourceVersion, includeObject, false, { continue: list.metadata.continue, remainingItemCount: list.metadata.remainingItemCount }));
+        return write(200, media.as === 'PartialObjectMetadataList' ? partialList(list) : list);
       }
       case 'POST': {
         if (info.name && !info.subresource) throw methodNotAllowed('the server does not allow this method on the requested resource');
@@ -286,7 +307,7 @@ export function createHandler(opts: HandlerOptions): Handler & { upgrade: Upgrad
         const dryRun = dopts.dryRun ?? [];
         if (!Array.isArray(dryRun) || dryRun.some((d) => d !== 'All')) throw badRequest(`Invalid value: ${JSON.stringify(dryRun)}: supported values: "All"`);
         ctx.dryRun = dryRun.includes('All');
-        if (!info.name) return writeEncoded(res, 200, await need('deleteCollection')(ctx, dopts, listOpts()), media.encoding);
+        if (!info.name) return write(200, await need('deleteCollection')(ctx, dopts, listOpts()));
         const r = await need('delete')(ctx, info.name, dopts);
         return respondObject(200, r.object);
       }

@@ -3,6 +3,8 @@
  * `{"type","object"}` per line, flushed per event; ends on the client's disconnect, on
  * `timeoutSeconds` (default: a random 30–60 min, like --min-request-timeout), or when
  * the source ends. An error after the headers becomes an ERROR event with a Status.
+ * With `frame` (protobuf, protobuf-response.ts) each event is one length-prefixed
+ * WatchEvent frame instead, under Content-Type `application/vnd.kubernetes.protobuf;stream=watch`.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { KubeObject } from '../../api/object.js';
@@ -16,8 +18,13 @@ export interface ServeWatchOptions {
   transform?: (obj: KubeObject, first: boolean) => KubeObject;
   /** On timeout, end with a BOOKMARK at the last resourceVersion sent (allowWatchBookmarks), as upstream does. */
   finalBookmark?: boolean;
+  /** Encodes one event (default: a JSON line); with `contentType` of the stream. */
+  frame?: (type: string, object: KubeObject) => Buffer | string;
+  contentType?: string;
 }
 
+
+/** Serves a watch stream of the events `open` yields (upstream endpoints/handlers/watch.go serveWatch). */
 export async function serveWatch(req: IncomingMessage, res: ServerResponse, open: (signal: AbortSignal) => AsyncIterable<WatchEvent>, opts: ServeWatchOptions): Promise<void> {
   const ac = new AbortController();
   // Opening may throw (bad options, 410, 422): that is answered as a plain Status, before any timer or listener exists.
@@ -28,7 +35,8 @@ export async function serveWatch(req: IncomingMessage, res: ServerResponse, open
   const onClose = (): void => ac.abort();
   req.socket.on('close', onClose);
   res.on('close', onClose);
-  res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked', 'Cache-Control': 'no-cache, private' });
+  const frame = opts.frame ?? ((type: string, object: KubeObject) => watchEventLine(type, object));
+  res.writeHead(200, { 'Content-Type': opts.contentType ?? 'application/json', 'Transfer-Encoding': 'chunked', 'Cache-Control': 'no-cache, private' });
   res.flushHeaders();
   let first = true;
   let corked = false;
@@ -44,7 +52,7 @@ export async function serveWatch(req: IncomingMessage, res: ServerResponse, open
       first = false;
       // Events that arrive in one turn of the event loop go out in one TLS write.
       if (!corked) { corked = true; res.cork(); setImmediate(() => { corked = false; res.uncork(); }); }
-      if (!res.write(watchEventLine(ev.type, object))) {
+      if (!res.write(frame(ev.type, object))) {
         // Both listeners go once either fires, so long watches do not pile up 'close' listeners.
         await new Promise<void>((r) => {
           const done = (): void => { res.off('drain', done); res.off('close', done); r(); };
@@ -55,12 +63,12 @@ export async function serveWatch(req: IncomingMessage, res: ServerResponse, open
   } catch (err) {
     if (!ac.signal.aborted) {
       const se = err instanceof StatusError ? err : internalError(err);
-      res.write(JSON.stringify({ type: 'ERROR', object: se.status }) + '\n');
+      res.write(frame('ERROR', se.status as unknown as KubeObject));
     }
   } finally {
     const clientGone = res.destroyed || req.socket.destroyed;
     if (timedOut && !clientGone && opts.finalBookmark && last?.metadata?.resourceVersion) {
-      res.write(JSON.stringify({ type: 'BOOKMARK', object: { apiVersion: last.apiVersion, kind: last.kind, metadata: { resourceVersion: last.metadata.resourceVersion } } }) + '\n');
+      res.write(frame('BOOKMARK', { apiVersion: last.apiVersion, kind: last.kind, metadata: { resourceVersion: last.metadata.resourceVersion } } as KubeObject));
     }
     clearTimeout(timer);
     req.socket.off('close', onClose);
