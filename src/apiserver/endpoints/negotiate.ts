@@ -16,7 +16,7 @@ import { encodeResponse, PROTOBUF, type ResponseMessageResolver } from './protob
 import type { ServerResponse } from 'node:http';
 import type { KubeList, KubeObject } from '../../api/object.js';
 import { StatusError } from '../../machinery/errors.js';
-import { listJsonBuffers, objectJson } from './serialize.js';
+import { jsonBuffer, listJsonBuffers } from './serialize.js';
 
 export type Conversion = 'none' | 'Table' | 'PartialObjectMetadata' | 'PartialObjectMetadataList';
 export interface MediaChoice { encoding: 'json' | 'yaml' | 'protobuf'; as: Conversion }
@@ -80,7 +80,7 @@ export function writeEncoded(res: ServerResponse, code: number, body: unknown, e
     res.end();
     return;
   }
-  const data = encoding === 'yaml' ? YAML.stringify(body) : objectJson(body);
-  res.writeHead(code, { 'Content-Type': encoding === 'yaml' ? 'application/yaml' : 'application/json', 'Content-Length': Buffer.byteLength(data), 'Cache-Control': 'no-cache, private' });
+  const data = encoding === 'yaml' ? Buffer.from(YAML.stringify(body)) : jsonBuffer(body);
+  res.writeHead(code, { 'Content-Type': encoding === 'yaml' ? 'application/yaml' : 'application/json', 'Content-Length': data.length, 'Cache-Control': 'no-cache, private' });
   res.end(data);
 }
