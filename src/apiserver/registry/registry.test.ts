@@ -135,6 +135,12 @@ describe('registry over SQLite', () => {
     const after = await deps.get!(ctx(), 'd');
     assert.equal((after.spec as { replicas: number }).replicas, 5);
     assert.equal(after.metadata.generation, 2);
+    // The write through /scale is recorded as such in managedFields (upstream: subresource "scale").
+    const entries = after.metadata.managedFields as Array<{ manager: string; operation: string; subresource?: string; fieldsV1?: unknown }>;
+    const scaled = entries.find((e) => e.subresource === 'scale');
+    assert.ok(scaled, JSON.stringify(entries));
+    assert.equal(scaled.operation, 'Update');
+    assert.deepEqual(scaled.fieldsV1, { 'f:spec': { 'f:replicas': {} } });
   });
 
   it('namespace deletion waits for the finalize subresource', async () => {

@@ -72,7 +72,7 @@ export class GenericStore implements RestStorage {
   private readonly subresourceName: string;
   private readonly bookmarkIntervalMs: number;
 
-  constructor(opts: StoreOptions) {
+  constructor(private readonly opts: StoreOptions) {
     this.storage = opts.storage;
     this.strategy = opts.strategy;
     this.info = opts.strategy.kind.info;
@@ -85,6 +85,14 @@ export class GenericStore implements RestStorage {
 
   private attrs(ctx: RequestContext, operation: AdmissionOperation, name: string, object?: KubeObject, oldObject?: KubeObject): AdmissionAttributes {
     return { operation, resource: this.info, subresource: this.subresourceName, namespace: this.info.namespaced ? ctx.namespace || (object?.metadata.namespace ?? '') : '', name, object, oldObject, user: ctx.user, dryRun: !!ctx.dryRun };
+  }
+
+  /**
+   * The same resource written through a subresource (status, scale): same storage,
+   * admission and clock; managedFields entries carry `subresource`.
+   */
+  forSubresource(subresource: string, strategy: Strategy = this.strategy): GenericStore {
+    return new GenericStore({ ...this.opts, strategy, subresource });
   }
 
   /** Storage key prefix of the resource (with a trailing '/'), optionally of one namespace. */

@@ -21,7 +21,7 @@ import type { PatchType, RequestContext, RestStorage } from './rest.js';
 
 /** The `status` subresource: the same storage with the status strategy. */
 export function statusStorage(main: GenericStore): RestStorage {
-  const store = new GenericStore({ storage: main.storage, strategy: statusStrategy(main.strategy), subresource: 'status' });
+  const store = main.forSubresource('status', statusStrategy(main.strategy));
   return {
     info: main.info, subresource: 'status',
     get: (ctx, name) => main.get(ctx, name),
@@ -39,6 +39,7 @@ function applyPatch(doc: KubeObject, type: PatchType, patch: unknown): KubeObjec
 
 /** The `scale` subresource of deployments and replicasets. */
 export function scaleStorage(main: GenericStore): RestStorage {
+  const store = main.forSubresource('scale');
   const toScale = (obj: KubeObject): KubeObject => {
     const spec = (obj.spec ?? {}) as { replicas?: number; selector?: never };
     const status = (obj.status ?? {}) as { replicas?: number };
@@ -50,7 +51,7 @@ export function scaleStorage(main: GenericStore): RestStorage {
     };
   };
   const setReplicas = async (ctx: RequestContext, name: string, makeScale: (current: KubeObject) => KubeObject): Promise<KubeObject> => {
-    const r = await main.guaranteedUpdate(ctx, name, (current) => {
+    const r = await store.guaranteedUpdate(ctx, name, (current) => {
       if (!current) throw notFound(main.gr, name);
       const scale = makeScale(toScale(main.decorate(structuredClone(current))));
       const rv = scale.metadata?.resourceVersion;
