@@ -131,7 +131,11 @@ describe('bad input fuzzing: every kind, zero 5xx', { timeout: 300_000 }, () => 
       // Patches go to an object a valid-enough body created (the 404 of a missing one would hide the decoding).
       let target = 'nope';
       for (const [what, body] of bodies(def, rnd, name)) {
-        const targets = [['POST', base, 'application/json'], ['PUT', `${base}/${target}`, 'application/json'], ['PATCH', `${base}/${target}`, 'application/merge-patch+json'], ['PATCH', `${base}/${target}`, 'application/strategic-merge-patch+json']] as const;
+        const targets: Array<readonly [string, string, string]> = [['POST', base, 'application/json'], ['PUT', `${base}/${target}`, 'application/json'], ['PATCH', `${base}/${target}`, 'application/merge-patch+json'], ['PATCH', `${base}/${target}`, 'application/strategic-merge-patch+json']];
+        // The status and scale subresources decode the same bodies (scale: as autoscaling/v1 Scale).
+        for (const sub of (def.info.subresources ?? []).filter((x) => x === 'status' || x === 'scale')) {
+          if (target !== 'nope') targets.push(['PUT', `${base}/${target}/${sub}`, 'application/json'], ['PATCH', `${base}/${target}/${sub}`, 'application/merge-patch+json'], ['PATCH', `${base}/${target}/${sub}`, 'application/json-patch+json']);
+        }
         for (const [method, path, ct] of targets) {
           requests++;
           const r = await request(method, path, body, ct);
@@ -181,5 +185,29 @@ describe('bad input fuzzing: every kind, zero 5xx', { timeout: 300_000 }, () => 
       for (const o of JSON.parse(r.body).items as Array<{ metadata: { name: string } }>) assert.ok(o.metadata.name, `${def.info.plural} object with a name`);
     }
     assert.equal((await request('GET', '/readyz')).code, 200);
+  });
+
+  it('discovery and OpenAPI endpoints answer odd Accept headers, methods and queries without a 5xx', async () => {
+    const rnd = prng(7);
+    const accepts = ['application/json', 'application/com.github.proto-openapi.spec.v2@v1.0+protobuf', 'application/vnd.kubernetes.protobuf', 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList', 'application/json;g=apidiscovery.k8s.io;v=v9;as=Nope', 'text/html', '*/*', ';;;', 'application/json;as=Table;g=meta.k8s.io;v=v1', '\u00e9'];
+    const paths = ['/openapi/v2', '/openapi/v3', '/openapi/v3/api/v1', '/openapi/v3/apis/apps/v1?hash=zz', '/api', '/apis', '/apis/apps', '/apis/apps/v1', '/api/v1', '/version', '/openapi/v3/nope', '/apis/nope/v1'];
+    const failures: string[] = [];
+    for (let i = 0; i < 120; i++) {
+      const path = paths[Math.floor(rnd() * paths.length)];
+      const accept = accepts[Math.floor(rnd() * accepts.length)];
+      const method = ['GET', 'GET', 'GET', 'POST', 'DELETE', 'PUT'][Math.floor(rnd() * 6)];
+      const r = await new Promise<{ code: number; body: string }>((resolve, reject) => {
+        const url = new URL(path, api.url);
+        const req = https.request({ host: url.hostname, port: url.port, path: url.pathname + url.search, method, agent: false, ca: pki.ca.certPem, cert: pki.admin.certPem, key: pki.admin.keyPem, headers: { Accept: accept } }, (res) => {
+          let data = '';
+          res.on('data', (c) => { data += c; });
+          res.on('end', () => resolve({ code: res.statusCode ?? 0, body: data }));
+        });
+        req.on('error', (err) => reject(new Error(`${method} ${path} (Accept ${accept}): ${err.message}`)));
+        req.end(method === 'GET' ? undefined : '{"x":');
+      });
+      if (r.code >= 500 || r.code < 200) failures.push(`${method} ${path} (Accept ${accept}): ${r.code} ${r.body.slice(0, 200)}`);
+    }
+    assert.deepEqual(failures, [], failures.join('\n'));
   });
 });
