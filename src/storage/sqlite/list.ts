@@ -1,9 +1,9 @@
 /**
  * list (kine pkg/logstructured List): per name under the prefix, the latest row at or
  * below the requested revision, tombstones skipped, ordered by name; paginated by
- * `limit` and `continueKey` (exclusive). A revision below the compaction watermark is
- * ResourceExpired (etcd's ErrCompacted); one above the current revision is
- * InvalidRequest (etcd's ErrFutureRev).
+ * `limit` and `continueKey` (exclusive) in SQL, reading only the page's values. A
+ * revision below the compaction watermark is ResourceExpired (etcd's ErrCompacted); one
+ * above the current revision is InvalidRequest (etcd's ErrFutureRev).
  */
 import type { KubeObject } from '../../api/object.js';
 import { StorageError } from '../errors.js';
@@ -21,13 +21,15 @@ export function listPrefix<T extends KubeObject>(ctx: LogContext, prefix: string
   }
   if (asked > current) throw new StorageError('InvalidRequest', prefix, `revision ${asked} is in the future (current ${current})`);
   const revision = asked || current;
-  const rows = ctx.stmts.listAt.all(prefix, prefix + '\uffff', revision, opts.continueKey ?? '');
-  const limit = opts.limit && opts.limit > 0 ? opts.limit : rows.length;
-  const page = rows.slice(0, limit);
+  const after = opts.continueKey ?? '';
+  const limit = opts.limit && opts.limit > 0 ? opts.limit : 0;
+  // One row past the page tells whether there is more; only then are the rest counted.
+  const rows = ctx.stmts.listAt.all(prefix, prefix + '\uffff', revision, after, limit ? limit + 1 : -1);
+  const page = limit ? rows.slice(0, limit) : rows;
   const result: ListResult<T> = { items: page.map((r) => decode<T>(r.value!, r.id)), keys: page.map((r) => r.name), revision };
-  if (rows.length > limit) {
+  if (limit && rows.length > limit) {
     result.continueKey = page[page.length - 1].name;
-    result.remainingItemCount = rows.length - limit;
+    result.remainingItemCount = ctx.stmts.countAt.get(prefix, prefix + '\uffff', revision, after)!.n - limit;
   }
   return result;
 }

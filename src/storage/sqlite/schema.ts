@@ -42,12 +42,21 @@ export function prepareStatements(db: Database.Database) {
     /** The highest revision ever issued; survives compaction of the newest rows (sqlite_sequence). */
     currentRevision: db.prepare<[], { rev: number | null }>(
       "SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'kine'), 0), COALESCE((SELECT MAX(id) FROM kine), 0)) AS rev"),
-    /** Per name in [from, to) and after `afterName`, the latest row at or below a revision, live only. */
-    listAt: db.prepare<[string, string, number, string], Row>(`
-      SELECT k.* FROM kine k JOIN (
+    /**
+     * Per name in [from, to) and after `afterName`, the latest row at or below a revision,
+     * live only, at most `limit` (-1: all); only the columns a list returns.
+     */
+    listAt: db.prepare<[string, string, number, string, number], Pick<Row, 'id' | 'name' | 'value'>>(`
+      SELECT k.id, k.name, k.value FROM kine k JOIN (
         SELECT name, MAX(id) AS id FROM kine WHERE name >= ? AND name < ? AND id <= ? GROUP BY name
       ) m ON k.id = m.id
-      WHERE k.deleted = 0 AND k.name > ? ORDER BY k.name`),
+      WHERE k.deleted = 0 AND k.name > ? ORDER BY k.name LIMIT ?`),
+    /** How many rows listAt would return without a limit (for remainingItemCount). */
+    countAt: db.prepare<[string, string, number, string], { n: number }>(`
+      SELECT COUNT(*) AS n FROM kine k JOIN (
+        SELECT name, MAX(id) AS id FROM kine WHERE name >= ? AND name < ? AND id <= ? GROUP BY name
+      ) m ON k.id = m.id
+      WHERE k.deleted = 0 AND k.name > ?`),
     /** Rows after a revision with a name in [from, to), in revision order (watch replay). */
     since: db.prepare<[number, string, string], Row>('SELECT * FROM kine WHERE id > ? AND name >= ? AND name < ? ORDER BY id'),
     /** Rows at or below a revision superseded by a later row at or below it, and old tombstones. */
