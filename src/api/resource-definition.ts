@@ -63,6 +63,23 @@ export interface StrategyHooks<T extends KubeObject = KubeObject> {
   canFinishDeletion?(obj: T): boolean;
 }
 
+/**
+ * How a resource served in one group-version is kept in another's storage (upstream:
+ * one storage version per resource, conversion on every read and write). The definition
+ * carrying it is a *served view*: requests are defaulted, validated and printed in its
+ * own version; storage keys, the stored shape and `stored()` are the storage
+ * definition's. Conversions return new objects (the input is not changed), carry
+ * metadata as is (resourceVersion included) and set the target's apiVersion and kind.
+ */
+export interface StorageVersion<T extends KubeObject = KubeObject, S extends KubeObject = KubeObject> {
+  /** The definition whose objects storage holds (events.k8s.io/v1 Event → core/v1 Event). */
+  definition: ResourceDefinition<S>;
+  /** Served version → storage version (on create, update, patch, apply). */
+  toStorage(obj: T): S;
+  /** Storage version → served version (on get, list, watch and every write's response). */
+  fromStorage(obj: S): T;
+}
+
 /** The full definition of one kind. */
 export interface ResourceDefinition<T extends KubeObject = KubeObject> {
   info: ResourceInfo;
@@ -88,7 +105,13 @@ export interface ResourceDefinition<T extends KubeObject = KubeObject> {
   strategy?: StrategyHooks<T>;
   /** Server-side table columns (`kubectl get`); the default prints NAME and AGE. */
   printer?: TablePrinter;
+  /** Set when objects of this version are stored as another definition's (see {@link StorageVersion}). */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  storageVersion?: StorageVersion<T, any>;
 }
+
+/** The definition whose shape and keys storage holds for `def`: its storage version's, else itself. */
+export const storageDefinitionOf = (def: ResourceDefinition): ResourceDefinition => def.storageVersion?.definition ?? def;
 
 /** Erases a definition's kind type so definitions of every kind share one table. */
 export const untyped = <T extends KubeObject>(def: ResourceDefinition<T>): ResourceDefinition =>

@@ -71,7 +71,7 @@ export function createRegistry(storage: Storage, opts: RegistryOptions): Registr
   };
   const deps: StrategyDeps = {
     serviceCIDR: opts.serviceCIDR ?? '10.96.0.0/12',
-    listAll: async (def) => (await storage.list<KubeObject>(storeOf(def).prefix())).items,
+    listAll: async (def) => { const s = storeOf(def); return (await s.storage.list<KubeObject>(s.prefix())).items; },
     clock,
   };
   const namespaces = table.get('', 'v1', 'namespaces');
