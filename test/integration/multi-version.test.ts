@@ -137,7 +137,7 @@ describe('multi-version resources', { timeout: 60_000 }, () => {
     // Server-side apply through events.k8s.io/v1 creates an object core/v1 reads.
     const applied = await client.request<Any>('PATCH', `/apis/events.k8s.io/v1/namespaces/${ns}/events/db.3?fieldManager=test`, { ...ev, metadata: { name: 'db.3' } }, { 'Content-Type': 'application/apply-patch+yaml' });
     assert.equal(applied.apiVersion, 'events.k8s.io/v1');
-    assert.equal(applied.metadata.managedFields[0].apiVersion, 'events.k8s.io/v1');
+    assert.equal(applied.metadata.managedFields?.[0].apiVersion, 'events.k8s.io/v1');
     assert.equal((await coreEvents.get('db.3', { namespace: ns })).message, 'scaled to 3');
     // Both versions list the same objects.
     const names = (l: { items: Any[] }) => l.items.map((i) => i.metadata.name);
