@@ -66,5 +66,8 @@ it('events.k8s.io/v1 field selectors are that version\'s labels; the printer is 
   assert.equal(f.source, 'kubelet');
   assert.equal(f['involvedObject.name'], undefined);
   const cells = eventV1Definition.printer!.cells(v1, Date.parse('2026-11-30T10:10:00Z'));
-  assert.deepEqual(cells.slice(0, 4), ['5m (x3 over 5m)', 'Normal', 'Started', 'pod/web']);
+  // The series' last observation and count (upstream printEvent).
+  assert.deepEqual(cells, ['5m', 'Normal', 'Started', 'pod/web', 'spec.containers{c}', 'kubelet, node-1', 'Started container c', '10m', 3, 'web.1']);
+  const { deprecatedSource: _s, series: _r, ...fresh } = v1;
+  assert.deepEqual(eventV1Definition.printer!.cells(fresh as EventV1, Date.parse('2026-11-30T10:10:00Z')).slice(4, 9), ['spec.containers{c}', 'kubelet, kubelet-node-1', 'Started container c', '10m', 3]);
 });
