@@ -29,6 +29,8 @@ export interface ResourceInfo {
   verbs: string[];
   /** Subresources served: 'status', 'scale', 'binding', 'log', ... */
   subresources?: string[];
+  /** The version objects are stored in, when it is another (discovery's storageVersionHash); set by the registry, not by definitions. */
+  storedAs?: Pick<ResourceInfo, 'group' | 'version' | 'kind'>;
 }
 
 /** What strategy hooks may use besides the object: the service CIDR, other objects, the clock. */

@@ -65,6 +65,14 @@ describe('multi-version resources', { timeout: 60_000 }, () => {
     assert.deepEqual(rl.resources.map((r: any) => r.name).sort(), ['horizontalpodautoscalers', 'horizontalpodautoscalers/status']);
     const el = await client.request<any>('GET', '/apis/events.k8s.io/v1');
     assert.deepEqual(el.resources.map((r: any) => [r.name, r.kind, r.shortNames]), [['events', 'Event', ['ev']]]);
+    // One storage, one storageVersionHash (upstream's: sha256 of the storage version's group/version/kind).
+    const core = (await client.request<any>('GET', '/api/v1')).resources.find((r: any) => r.name === 'events');
+    assert.equal(el.resources[0].storageVersionHash, core.storageVersionHash);
+    assert.equal(core.storageVersionHash, 'r2yiGXH7wu8=');
+    const v2 = (await client.request<any>('GET', '/apis/autoscaling/v2')).resources.find((r: any) => r.name === 'horizontalpodautoscalers');
+    assert.equal(rl.resources.find((r: any) => r.name === 'horizontalpodautoscalers').storageVersionHash, v2.storageVersionHash);
+    const pods = (await client.request<any>('GET', '/api/v1')).resources.find((r: any) => r.name === 'pods');
+    assert.equal(pods.storageVersionHash, 'xPOwRZ+Yhw8=');
   });
 
   it('an Event created through core/v1 is read, listed, watched, patched and deleted through events.k8s.io/v1', async () => {
