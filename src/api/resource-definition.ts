@@ -63,6 +63,13 @@ export interface StrategyHooks<T extends KubeObject = KubeObject> {
   beforeDelete?(obj: T, deps: StrategyDeps): T | undefined;
   /** Whether a deleting object with no metadata.finalizers may be removed now (namespaces: spec.finalizers too). */
   canFinishDeletion?(obj: T): boolean;
+  /**
+   * Annotations that carry status (a served version's round-trip annotations, e.g.
+   * autoscaling/v1's current-metrics and conditions): a create drops them with status,
+   * an update of the main resource keeps the stored ones, an update of the status
+   * subresource takes the request's. Used by the default status handling only.
+   */
+  statusAnnotations?: string[];
 }
 
 /**

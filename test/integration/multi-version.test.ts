@@ -185,6 +185,21 @@ describe('multi-version resources', { timeout: 60_000 }, () => {
     await hpaV2.update({ ...v2, status: { currentReplicas: 2, desiredReplicas: 3, currentMetrics: [{ type: 'Resource', resource: { name: 'cpu', current: { averageUtilization: 90 } } }] } }, { subresource: 'status' });
     const withStatus = await hpaV1.get('web', { namespace: ns });
     assert.deepEqual(withStatus.status, { currentReplicas: 2, desiredReplicas: 3, currentCPUUtilizationPercentage: 90 });
+    // Status written through v1: the request's status and status annotations (conditions dropped when the request has none, as upstream).
+    const cond = [{ type: 'AbleToScale', status: 'True', lastTransitionTime: '2026-11-30T10:00:00Z', reason: 'ReadyForNewScale', message: 'ok' }];
+    await hpaV2.update({ ...(await hpaV2.get('web', { namespace: ns })), status: { currentReplicas: 2, desiredReplicas: 3, conditions: cond, currentMetrics: [{ type: 'Resource', resource: { name: 'cpu', current: { averageUtilization: 90 } } }] } }, { subresource: 'status' });
+    const v1s = await hpaV1.get('web', { namespace: ns });
+    assert.deepEqual(JSON.parse(v1s.metadata.annotations!['autoscaling.alpha.kubernetes.io/conditions']), cond);
+    const { 'autoscaling.alpha.kubernetes.io/current-metrics': _cm, ...keptAnnotations } = v1s.metadata.annotations!;
+    await hpaV1.update({ ...v1s, metadata: { ...v1s.metadata, annotations: keptAnnotations }, status: { ...v1s.status, currentCPUUtilizationPercentage: 55 } }, { subresource: 'status' });
+    let st = (await hpaV2.get('web', { namespace: ns })).status;
+    assert.deepEqual([st.currentMetrics, st.conditions], [[{ type: 'Resource', resource: { name: 'cpu', current: { averageUtilization: 55 } } }], cond]);
+    // An update of the main resource through v1 keeps the stored status, whatever the request's status annotations say.
+    const v1m = await hpaV1.get('web', { namespace: ns });
+    await hpaV1.update({ ...v1m, metadata: { ...v1m.metadata, annotations: { team: 'web' } }, spec: { ...v1m.spec, maxReplicas: 9 }, status: { currentReplicas: 0, desiredReplicas: 0 } });
+    const afterMain = await hpaV2.get('web', { namespace: ns });
+    st = afterMain.status;
+    assert.deepEqual([afterMain.spec.maxReplicas, afterMain.metadata.annotations, st.desiredReplicas, st.conditions, st.currentMetrics?.length], [9, { team: 'web' }, 3, cond, 1]);
     // Merge patch through v1, and a v1 create with upstream's implicit CPU target.
     await hpaV1.patch('web', { spec: { minReplicas: 2 } }, 'application/merge-patch+json', { namespace: ns });
     assert.equal((await hpaV2.get('web', { namespace: ns })).spec.minReplicas, 2);

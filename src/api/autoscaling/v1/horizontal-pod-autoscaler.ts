@@ -181,6 +181,8 @@ export const horizontalPodAutoscalerV1Definition: ResourceDefinition<HorizontalP
   printer: printConverted(horizontalPodAutoscalerPrinter, hpaV1ToV2),
   // SetDefaults_HorizontalPodAutoscaler of autoscaling/v1.
   applyDefaults(hpa) { hpa.spec ??= {}; hpa.spec.minReplicas ??= 1; },
+  // The status annotations are status: kept from storage on updates of the main resource, the request's on status updates (as upstream converts the request first).
+  strategy: { statusAnnotations: [CURRENT_METRICS_ANNOTATION, CONDITIONS_ANNOTATION] },
   validate: (hpa) => v2.validate(hpaV1ToV2(hpa)),
   validateUpdate: (hpa, old) => (v2.validateUpdate ?? v2.validate)(hpaV1ToV2(hpa), hpaV1ToV2(old)),
   storageVersion: { definition: v2, toStorage: hpaV1ToV2, fromStorage: hpaV2ToV1 },
