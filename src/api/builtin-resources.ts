@@ -29,6 +29,8 @@ import { controllerRevisionDefinition } from './apps/v1/controller-revision.js';
 import { jobDefinition } from './batch/v1/job.js';
 import { cronJobDefinition } from './batch/v1/cron-job.js';
 import { horizontalPodAutoscalerDefinition } from './autoscaling/v2/horizontal-pod-autoscaler.js';
+import { horizontalPodAutoscalerV1Definition } from './autoscaling/v1/horizontal-pod-autoscaler.js';
+import { eventV1Definition } from './events/v1/event.js';
 import { podDisruptionBudgetDefinition } from './policy/v1/pod-disruption-budget.js';
 import { roleDefinition } from './rbac/v1/role.js';
 import { clusterRoleDefinition } from './rbac/v1/cluster-role.js';
@@ -82,12 +84,16 @@ export function builtinResources(): ResourceDefinition[] {
     untyped(jobDefinition),
     untyped(cronJobDefinition),
     untyped(horizontalPodAutoscalerDefinition),
+    // Served over autoscaling/v2's storage; after it, so v2 stays the preferred version.
+    untyped(horizontalPodAutoscalerV1Definition),
     untyped(podDisruptionBudgetDefinition),
     untyped(roleDefinition),
     untyped(clusterRoleDefinition),
     untyped(roleBindingDefinition),
     untyped(clusterRoleBindingDefinition),
     untyped(endpointSliceDefinition),
+    // Served over core/v1 Event storage.
+    untyped(eventV1Definition),
     untyped(ingressDefinition),
     untyped(ingressClassDefinition),
     untyped(networkPolicyDefinition),

@@ -29,6 +29,8 @@ export interface ResourceInfo {
   verbs: string[];
   /** Subresources served: 'status', 'scale', 'binding', 'log', ... */
   subresources?: string[];
+  /** The version objects are stored in, when it is another (discovery's storageVersionHash); set by the registry, not by definitions. */
+  storedAs?: Pick<ResourceInfo, 'group' | 'version' | 'kind'>;
 }
 
 /** What strategy hooks may use besides the object: the service CIDR, other objects, the clock. */
@@ -61,6 +63,30 @@ export interface StrategyHooks<T extends KubeObject = KubeObject> {
   beforeDelete?(obj: T, deps: StrategyDeps): T | undefined;
   /** Whether a deleting object with no metadata.finalizers may be removed now (namespaces: spec.finalizers too). */
   canFinishDeletion?(obj: T): boolean;
+  /**
+   * Annotations that carry status (a served version's round-trip annotations, e.g.
+   * autoscaling/v1's current-metrics and conditions): a create drops them with status,
+   * an update of the main resource keeps the stored ones, an update of the status
+   * subresource takes the request's. Used by the default status handling only.
+   */
+  statusAnnotations?: string[];
+}
+
+/**
+ * How a resource served in one group-version is kept in another's storage (upstream:
+ * one storage version per resource, conversion on every read and write). The definition
+ * carrying it is a *served view*: requests are defaulted, validated and printed in its
+ * own version; storage keys, the stored shape and `stored()` are the storage
+ * definition's. Conversions return new objects (the input is not changed), carry
+ * metadata as is (resourceVersion included) and set the target's apiVersion and kind.
+ */
+export interface StorageVersion<T extends KubeObject = KubeObject, S extends KubeObject = KubeObject> {
+  /** The definition whose objects storage holds (events.k8s.io/v1 Event → core/v1 Event). */
+  definition: ResourceDefinition<S>;
+  /** Served version → storage version (on create, update, patch, apply). */
+  toStorage(obj: T): S;
+  /** Storage version → served version (on get, list, watch and every write's response). */
+  fromStorage(obj: S): T;
 }
 
 /** The full definition of one kind. */
@@ -88,7 +114,13 @@ export interface ResourceDefinition<T extends KubeObject = KubeObject> {
   strategy?: StrategyHooks<T>;
   /** Server-side table columns (`kubectl get`); the default prints NAME and AGE. */
   printer?: TablePrinter;
+  /** Set when objects of this version are stored as another definition's (see {@link StorageVersion}). */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  storageVersion?: StorageVersion<T, any>;
 }
+
+/** The definition whose shape and keys storage holds for `def`: its storage version's, else itself. */
+export const storageDefinitionOf = (def: ResourceDefinition): ResourceDefinition => def.storageVersion?.definition ?? def;
 
 /** Erases a definition's kind type so definitions of every kind share one table. */
 export const untyped = <T extends KubeObject>(def: ResourceDefinition<T>): ResourceDefinition =>

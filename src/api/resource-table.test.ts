@@ -47,3 +47,18 @@ it('parseApiVersion splits group and version', () => {
   assert.deepEqual(parseApiVersion('apps/v1'), { group: 'apps', version: 'v1' });
   assert.deepEqual(parseApiVersion('v1'), { group: '', version: 'v1' });
 });
+
+it('a version served over another\'s storage is listed in served() but stored() holds each stored resource once', () => {
+  const table = new ResourceTable(builtinResources());
+  const events = table.get('events.k8s.io', 'v1', 'events')!;
+  const hpaV1 = table.get('autoscaling', 'v1', 'horizontalpodautoscalers')!;
+  assert.equal(events.storageVersion?.definition, table.get('', 'v1', 'events'));
+  assert.equal(hpaV1.storageVersion?.definition, table.get('autoscaling', 'v2', 'horizontalpodautoscalers'));
+  assert.ok(table.served().includes(events) && table.served().includes(hpaV1));
+  assert.ok(!table.stored().includes(events) && !table.stored().includes(hpaV1));
+  // Every storage version a view names is itself stored (so the garbage collector and namespace deletion see its objects).
+  for (const d of table.all()) if (d.storageVersion) assert.ok(table.stored().includes(d.storageVersion.definition), d.info.kind);
+  // The preferred (first) version of autoscaling stays v2.
+  assert.equal(table.byResource('autoscaling', 'horizontalpodautoscalers')?.info.version, 'v2');
+  assert.deepEqual(table.printerOf('events.k8s.io', 'events', 'v1').columns.map((c) => c.name), table.printerOf('', 'events', 'v1').columns.map((c) => c.name));
+});

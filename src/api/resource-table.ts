@@ -54,8 +54,12 @@ export class ResourceTable {
   /** Definitions served as REST resources (stored and virtual; not request-only bodies). */
   served(): ResourceDefinition[] { return this.all().filter((d) => d.serving !== 'request'); }
 
-  /** Definitions kept in storage. */
-  stored(): ResourceDefinition[] { return this.all().filter((d) => (d.serving ?? 'stored') === 'stored'); }
+  /**
+   * Definitions kept in storage, one per stored resource: a version served over another
+   * definition's storage (`storageVersion`) is left out, so the garbage collector and
+   * namespace deletion see each object once.
+   */
+  stored(): ResourceDefinition[] { return this.all().filter((d) => (d.serving ?? 'stored') === 'stored' && !d.storageVersion); }
 
   /** The definition of group/version/resource (plural). */
   get(group: string, version: string, plural: string): ResourceDefinition | undefined {
@@ -74,9 +78,10 @@ export class ResourceTable {
     return this.byGVK.get(`${group}/${version}/${kind}`);
   }
 
-  /** The printer of group/resource: the definition's, else NAME and AGE. */
-  printerOf(group: string, plural: string): TablePrinter {
-    return this.byResource(group, plural)?.printer ?? defaultPrinter;
+  /** The printer of group/resource (of `version` when given, else the preferred one): the definition's, else NAME and AGE. */
+  printerOf(group: string, plural: string, version?: string): TablePrinter {
+    const def = version ? this.get(group, version, plural) : this.byResource(group, plural);
+    return def?.printer ?? defaultPrinter;
   }
 
   /** Calls `listener` after every add or remove; returns the unsubscribe function. */

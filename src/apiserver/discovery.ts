@@ -6,12 +6,22 @@
  * (discovery/aggregated: apidiscovery.k8s.io/v2 and v2beta1 APIGroupDiscoveryList) that
  * /api and /apis answer when asked for them (aggregated-discovery.ts).
  */
+import { createHash } from 'node:crypto';
 import type { ResourceInfo } from '../api/resource-definition.js';
 
 /** meta/v1 APIResource as the legacy APIResourceList carries it. */
 interface ApiResource {
   name: string; singularName: string; namespaced: boolean; group?: string; version?: string; kind: string; verbs: string[];
   shortNames?: string[]; categories?: string[]; storageVersionHash?: string;
+}
+
+/**
+ * Upstream's StorageVersionHash: the first 8 bytes of sha256("group/version/kind") of
+ * the storage version, base64 — equal for every version served over one storage.
+ */
+export function storageVersionHash(r: Pick<ResourceInfo, 'group' | 'version' | 'kind' | 'storedAs'>): string {
+  const s = r.storedAs ?? r;
+  return createHash('sha256').update(`${s.group}/${s.version}/${s.kind}`).digest().subarray(0, 8).toString('base64');
 }
 
 export interface DiscoveryDocs {
@@ -44,7 +54,7 @@ export function buildDiscovery(resources: ResourceInfo[], serverAddress: string)
         rs.push({
           name: r.plural, singularName: r.singular, namespaced: r.namespaced, kind: r.kind, verbs: r.verbs,
           ...(r.shortNames ? { shortNames: r.shortNames } : {}), ...(r.categories ? { categories: r.categories } : {}),
-          storageVersionHash: Buffer.from(`${g}/${v}/${r.kind}`).toString('base64').slice(0, 11),
+          storageVersionHash: storageVersionHash(r),
         });
         for (const sub of r.subresources ?? []) {
           const sr = subresourceDoc(r, sub);

@@ -168,11 +168,11 @@ describe('content types', { timeout: 120_000 }, () => {
     const core = JSON.parse((await request('GET', '/api', { Accept: AGGREGATED })).body.toString());
     assert.deepEqual(core.items.map((g: any) => g.versions.map((v: any) => v.version)), [['v1']]);
 
-    // kubectl api-resources lists what the legacy documents list.
+    // kubectl api-resources lists what the legacy documents list for each group's preferred version.
     const expected = new Set<string>();
-    const groups = [{ name: '', versions: [{ groupVersion: 'v1' }] }, ...JSON.parse(legacy.body.toString()).groups];
+    const groups = [{ name: '', preferredVersion: { groupVersion: 'v1' } }, ...JSON.parse(legacy.body.toString()).groups];
     for (const g of groups) {
-      for (const v of g.versions) {
+      for (const v of [g.preferredVersion]) {
         const path = g.name ? `/apis/${v.groupVersion}` : '/api/v1';
         for (const r of JSON.parse((await request('GET', path)).body.toString()).resources) if (!r.name.includes('/')) expected.add(`${r.name} ${v.groupVersion}`);
       }

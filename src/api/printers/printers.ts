@@ -75,17 +75,29 @@ export const serviceAccountPrinter: TablePrinter = {
   cells: (obj, now) => [obj.metadata.name, ((obj as ServiceAccount).secrets ?? []).length, age(obj, now)],
 };
 
+/**
+ * printEvent: LAST SEEN is lastTimestamp, else the first seen (firstTimestamp, else
+ * eventTime), and a series' lastObservedTime; COUNT is the series' count, else count
+ * (1 when unset); SOURCE falls back to reportingController/reportingInstance.
+ */
 export const eventPrinter: TablePrinter = {
   columns: [col('Last Seen'), col('Type'), col('Reason'), col('Object'), col('Subobject', 'string', 1), col('Source', 'string', 1), col('Message'), col('First Seen', 'string', 1), col('Count', 'string', 1), col('Name', 'string', 1)],
   cells(obj, now) {
     const e = obj as Event;
-    const ts = (v: unknown): number => (typeof v === 'string' ? Date.parse(v) : NaN);
-    const last = ts(e.lastTimestamp) || ts(e.eventTime) || Date.parse(e.metadata.creationTimestamp ?? '');
-    const first = ts(e.firstTimestamp) || ts(e.eventTime) || last;
-    const seen = Number.isNaN(last) ? '<unknown>' : humanDuration(now - last);
+    const since = (v: unknown): string => {
+      const t = typeof v === 'string' && v ? Date.parse(v) : NaN;
+      return Number.isNaN(t) ? '<unknown>' : humanDuration(now - t);
+    };
+    const first = e.firstTimestamp ? since(e.firstTimestamp) : since(e.eventTime);
+    let last = e.lastTimestamp ? since(e.lastTimestamp) : first;
+    const series = e.series as { count?: number; lastObservedTime?: string } | null | undefined;
+    let count = e.count ?? 0;
+    if (series) { last = since(series.lastObservedTime); count = series.count ?? 0; } else if (count === 0) count = 1;
     const io = e.involvedObject ?? {};
-    const count = e.count && e.count > 1 ? ` (x${e.count} over ${humanDuration(last - first)})` : '';
-    return [seen + count, e.type ?? '', e.reason ?? '', `${(io.kind ?? '').toLowerCase()}/${io.name ?? ''}`, io.fieldPath ?? '', [e.source?.component, e.source?.host].filter(Boolean).join(', '), e.message ?? '', Number.isNaN(first) ? '<unknown>' : humanDuration(now - first), String(e.count ?? 1), e.metadata.name];
+    const target = io.name ? `${(io.kind ?? '').toLowerCase()}/${io.name}` : (io.kind ?? '').toLowerCase();
+    const component = e.source?.component || e.reportingComponent || '';
+    const instance = e.source?.host || e.reportingInstance || '';
+    return [last, e.type ?? '', e.reason ?? '', target, io.fieldPath ?? '', instance ? `${component}, ${instance}` : component, (e.message ?? '').trim(), first, count, e.metadata.name];
   },
 };
 

@@ -221,7 +221,7 @@ export function createHandler(opts: HandlerOptions): Handler & { upgrade: Upgrad
       if (!(storage.connectMethods ?? ['GET']).includes(method) || !info.name) throw methodNotAllowed('the server does not allow this method on the requested resource');
       return storage.connect(ctx, info.name, { req, res, query: q });
     }
-    const printer = opts.registry.table.printerOf(main.info.group, main.info.plural);
+    const printer = opts.registry.table.printerOf(main.info.group, main.info.plural, main.info.version);
     const mainMessage = opts.registry.table.get(info.group, info.version, info.resource)?.protobufMessage;
     const listOpts = (): ListOptions => ({
       labelSelector: q.get('labelSelector') ?? undefined, fieldSelector: q.get('fieldSelector') ?? undefined,

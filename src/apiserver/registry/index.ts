@@ -71,7 +71,7 @@ export function createRegistry(storage: Storage, opts: RegistryOptions): Registr
   };
   const deps: StrategyDeps = {
     serviceCIDR: opts.serviceCIDR ?? '10.96.0.0/12',
-    listAll: async (def) => (await storage.list<KubeObject>(storeOf(def).prefix())).items,
+    listAll: async (def) => { const s = storeOf(def); return (await s.storage.list<KubeObject>(s.prefix())).items; },
     clock,
   };
   const namespaces = table.get('', 'v1', 'namespaces');
@@ -106,7 +106,10 @@ export function createRegistry(storage: Storage, opts: RegistryOptions): Registr
     for (const def of [...stores.keys()]) if (!table.get(def.info.group, def.info.version, def.info.plural)) stores.delete(def);
   });
   return {
-    resources: (): ResourceInfo[] => table.served().map((d) => d.info),
+    resources: (): ResourceInfo[] => table.served().map((d) => {
+      const stored = d.storageVersion?.definition.info;
+      return stored ? { ...d.info, storedAs: { group: stored.group, version: stored.version, kind: stored.kind } } : d.info;
+    }),
     lookup: (group, version, resource, subresource) => {
       const id = `${group}/${version}/${resource}/${subresource ?? ''}`;
       if (storages.has(id)) return storages.get(id);

@@ -14,7 +14,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { KubeList, KubeObject } from '../../api/object.js';
-import { groupVersion } from '../../api/resource-definition.js';
+import { groupVersion, storageDefinitionOf, type ResourceInfo } from '../../api/resource-definition.js';
 import type { Storage } from '../../storage/interface.js';
 import { alreadyExists, badRequest, conflict, invalid, notFound, OPTIMISTIC_LOCK_MESSAGE, StatusError, type GroupResource } from '../../machinery/errors.js';
 import { parseSelector, type Selector } from '../../machinery/labels.js';
@@ -33,6 +33,7 @@ import { structuralSchema } from '../../api/structural/structural-schema.js';
 import type { DeleteOptions, ListOptions, PatchType, RequestContext, RestStorage, WatchEvent, WatchOptions } from './rest.js';
 import { rfc3339 } from '../../machinery/time.js';
 import { stableJson } from '../../machinery/stable-json.js';
+import { storageFor } from './conversion.js';
 
 /** Seconds-precision RFC 3339 timestamp, as metav1.Time serializes. */
 export const now = (clock: () => Date = () => new Date(), plusSeconds = 0): string => rfc3339(clock(), plusSeconds);
@@ -64,6 +65,8 @@ export interface UpdateOptions {
 
 export class GenericStore implements RestStorage {
   readonly info;
+  /** Names of the storage version's resource (its keys); `info` unless the kind has a storage version. */
+  private readonly storedInfo: ResourceInfo;
   readonly gr: GroupResource;
   readonly storage: Storage;
   readonly strategy: Strategy;
@@ -73,9 +76,11 @@ export class GenericStore implements RestStorage {
   private readonly bookmarkIntervalMs: number;
 
   constructor(private readonly opts: StoreOptions) {
-    this.storage = opts.storage;
+    // A version stored as another (ResourceDefinition.storageVersion) converts at this boundary; every step below sees the served version.
+    this.storage = storageFor(opts.storage, opts.strategy.kind);
     this.strategy = opts.strategy;
     this.info = opts.strategy.kind.info;
+    this.storedInfo = storageDefinitionOf(opts.strategy.kind).info;
     this.gr = { group: this.info.group, resource: this.info.plural };
     this.clock = opts.clock ?? (() => new Date());
     this.admission = opts.admission;
@@ -97,7 +102,7 @@ export class GenericStore implements RestStorage {
 
   /** Storage key prefix of the resource (with a trailing '/'), optionally of one namespace. */
   prefix(namespace?: string): string {
-    const base = `/registry/${this.info.group ? this.info.group + '/' : ''}${this.info.plural}/`;
+    const base = `/registry/${this.storedInfo.group ? this.storedInfo.group + '/' : ''}${this.storedInfo.plural}/`;
     return this.info.namespaced && namespace ? `${base}${namespace}/` : base;
   }
   key(namespace: string, name: string): string {

@@ -36,8 +36,16 @@ export function strategyFor(def: ResourceDefinition, deps: StrategyDeps): Strate
   return {
     kind: def,
     tracksGeneration: hooks.tracksGeneration ?? false,
-    prepareForCreate: hooks.prepareForCreate ? (obj) => hooks.prepareForCreate!(obj, deps) : (obj) => { if (hasStatus) delete obj.status; },
-    prepareForUpdate: hooks.prepareForUpdate ? (obj, old) => hooks.prepareForUpdate!(obj, old, deps) : (obj, old) => { if (hasStatus) { if (old.status === undefined) delete obj.status; else obj.status = old.status; } },
+    prepareForCreate: hooks.prepareForCreate ? (obj) => hooks.prepareForCreate!(obj, deps) : (obj) => {
+      if (!hasStatus) return;
+      delete obj.status;
+      copyAnnotations(hooks.statusAnnotations, { metadata: {} }, obj);
+    },
+    prepareForUpdate: hooks.prepareForUpdate ? (obj, old) => hooks.prepareForUpdate!(obj, old, deps) : (obj, old) => {
+      if (!hasStatus) return;
+      if (old.status === undefined) delete obj.status; else obj.status = old.status;
+      copyAnnotations(hooks.statusAnnotations, old, obj);
+    },
     validate: (obj) => def.validate(obj),
     validateUpdate: (obj, old) => (def.validateUpdate ? def.validateUpdate(obj, old) : def.validate(obj)),
     beforeCreate: hooks.beforeCreate ? (obj) => hooks.beforeCreate!(obj, deps) : undefined,
@@ -45,6 +53,17 @@ export function strategyFor(def: ResourceDefinition, deps: StrategyDeps): Strate
     beforeDelete: (obj) => hooks.beforeDelete?.(obj, deps),
     canFinishDeletion: (obj) => hooks.canFinishDeletion?.(obj) ?? true,
   };
+}
+
+/** Sets (or removes) `keys` of `to`'s annotations as `from` has them; an empty annotations map goes. */
+function copyAnnotations(keys: string[] | undefined, from: Pick<KubeObject, 'metadata'>, to: KubeObject): void {
+  if (!keys?.length) return;
+  const a: Record<string, string> = { ...(to.metadata.annotations ?? {}) };
+  for (const k of keys) {
+    const v = from.metadata.annotations?.[k];
+    if (v === undefined) delete a[k]; else a[k] = v;
+  }
+  if (Object.keys(a).length) to.metadata.annotations = a; else delete to.metadata.annotations;
 }
 
 /** Fields of an object other than metadata and status: what a spec change means for generation. */
@@ -63,7 +82,9 @@ export function statusStrategy(main: Strategy): Strategy {
       for (const key of Object.keys(obj)) if (key !== 'status' && key !== 'metadata' && key !== 'apiVersion' && key !== 'kind') delete obj[key];
       for (const key of Object.keys(old)) if (key !== 'status' && key !== 'metadata') obj[key] = old[key];
       const rv = obj.metadata.resourceVersion;
+      const requested = { metadata: obj.metadata };
       obj.metadata = { ...old.metadata, resourceVersion: rv };
+      copyAnnotations(main.kind.strategy?.statusAnnotations, requested, obj);
     },
     validateUpdate: (obj, old) => main.kind.validateUpdate?.(obj, old) ?? [],
   };
