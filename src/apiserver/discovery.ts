@@ -119,6 +119,7 @@ function subresourceDoc(r: ResourceInfo, sub: string): ApiResource | undefined {
     case 'attach': return { ...base, kind: 'PodAttachOptions', verbs: ['create', 'get'] };
     case 'portforward': return { ...base, kind: 'PodPortForwardOptions', verbs: ['create', 'get'] };
     case 'finalize': return { ...base, kind: 'Namespace', verbs: ['update'] };
+    case 'ephemeralcontainers': return { ...base, kind: 'Pod', verbs: ['get', 'patch', 'update'] };
     case 'approval': return { ...base, kind: r.kind, verbs: ['get', 'patch', 'update'] };
     default: return undefined;
   }

@@ -117,6 +117,10 @@ export function computePodStatus(pod: Pod, view: PodRuntimeView): PodStatus {
     containerStatuses: app,
     ...(init.length ? { initContainerStatuses: init } : {}),
   };
+  // Ephemeral containers are never ready and never restarted (upstream convertToAPIContainerStatuses).
+  const ephemeral = (pod.spec?.ephemeralContainers ?? []).map((c) => containerStatus(c.name, c.image ?? '', view.containers.get(c.name), view.waiting.get(c.name), false));
+  for (const s of ephemeral) { s.ready = false; delete s.started; }
+  if (ephemeral.length) status.ephemeralContainerStatuses = ephemeral;
   if (podIP) { status.podIP = podIP; status.podIPs = [{ ip: podIP }]; }
   return status;
 }

@@ -6,7 +6,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Container, Pod } from '../api/core/v1/pod-types.js';
+import type { Container, EphemeralContainer, Pod } from '../api/core/v1/pod-types.js';
 import { isNotFound } from '../machinery/errors.js';
 import { stableJson } from '../machinery/stable-json.js';
 import { milliValue, parseQuantity } from '../machinery/quantity.js';
@@ -141,6 +141,16 @@ export class PodSyncer {
           const r = await this.ensureContainer(pod, c, latest, sandbox.id, sbConfig, sources, podIP, view, false, volumesFn);
           requeue = minDefined(requeue, r);
         }
+        // Ephemeral containers (kubectl debug) start once and are never restarted; with
+        // targetContainerName they share that container's process namespace.
+        for (const c of (pod.spec?.ephemeralContainers ?? []) as EphemeralContainer[]) {
+          const latest = view.containers.get(c.name)?.[0];
+          if (latest && latest.state !== 'CONTAINER_CREATED') continue;
+          const target = c.targetContainerName ? view.containers.get(c.targetContainerName)?.[0] : undefined;
+          if (c.targetContainerName && target?.state !== 'CONTAINER_RUNNING') continue;
+          const r = await this.ensureContainer(pod, c, latest, sandbox.id, sbConfig, sources, podIP, view, false, volumesFn, { ephemeral: true, pidTarget: target?.id });
+          requeue = minDefined(requeue, r);
+        }
       }
     }
     if (this.ctx.prober) {
@@ -155,9 +165,10 @@ export class PodSyncer {
 
   /** Creates/starts (or restarts after back-off) one container. Returns a requeue delay when waiting. */
   private async ensureContainer(pod: Pod, c: Container, latest: CriContainerStatus | undefined, sandboxId: string, sbConfig: PodSandboxConfig,
-    sources: SourceCache, podIP: string, view: PodRuntimeView, isInit: boolean, volumesFn: () => Promise<Map<string, string>>): Promise<number | undefined> {
+    sources: SourceCache, podIP: string, view: PodRuntimeView, isInit: boolean, volumesFn: () => Promise<Map<string, string>>,
+    opts: { ephemeral?: boolean; pidTarget?: string } = {}): Promise<number | undefined> {
     const { cri, recorder } = this.ctx;
-    const fieldPath = `spec.${isInit ? 'initContainers' : 'containers'}{${c.name}}`;
+    const fieldPath = `spec.${isInit ? 'initContainers' : opts.ephemeral ? 'ephemeralContainers' : 'containers'}{${c.name}}`;
     if (latest?.state === 'CONTAINER_CREATED') {
       await cri.startContainer(latest.id);
       recorder.event(pod, 'Normal', 'Started', `Started container ${c.name}`, fieldPath);
@@ -235,7 +246,8 @@ export class PodSyncer {
       linux: {
         resources: linuxResources,
         securityContext: {
-          privileged: !!sc.privileged, namespaceOptions: sbConfig.linux?.securityContext?.namespaceOptions,
+          privileged: !!sc.privileged,
+          namespaceOptions: opts.pidTarget ? { ...sbConfig.linux?.securityContext?.namespaceOptions, pid: 'TARGET', targetId: opts.pidTarget } : sbConfig.linux?.securityContext?.namespaceOptions,
           ...(sc.runAsUser !== undefined ? { runAsUser: { value: sc.runAsUser } } : {}),
           ...(sc.runAsGroup !== undefined ? { runAsGroup: { value: sc.runAsGroup } } : {}),
           readonlyRootfs: !!sc.readOnlyRootFilesystem,
@@ -275,7 +287,8 @@ export class PodSyncer {
       const running = list.filter((c) => c.state === 'CONTAINER_RUNNING' || c.state === 'CONTAINER_CREATED');
       if (!running.length) return;
       const isInit = (pod.spec?.initContainers ?? []).some((c) => c.name === name);
-      recorder.event(pod, 'Normal', 'Killing', `Stopping container ${name}`, `spec.${isInit ? 'initContainers' : 'containers'}{${name}}`);
+      const isEphemeral = (pod.spec?.ephemeralContainers ?? []).some((c) => c.name === name);
+      recorder.event(pod, 'Normal', 'Killing', `Stopping container ${name}`, `spec.${isInit ? 'initContainers' : isEphemeral ? 'ephemeralContainers' : 'containers'}{${name}}`);
       for (const c of running) await cri.stopContainer(c.id, grace).catch(() => undefined);
     }));
     await this.removeAll(pod.metadata.uid!, view);

@@ -18,7 +18,7 @@ import { podStreamStorage } from './connecters/pod-stream.js';
 import { strategyFor } from './strategy.js';
 import { evictionStorage } from './eviction.js';
 import { GenericStore } from './store.js';
-import { bindingStorage, finalizeStorage, scaleStorage, statusStorage } from './subresources.js';
+import { bindingStorage, ephemeralContainersStorage, finalizeStorage, scaleStorage, statusStorage } from './subresources.js';
 import type { Registry, RestStorage } from './rest.js';
 
 export interface RegistryOptions {
@@ -45,6 +45,7 @@ const SUBRESOURCES: Record<string, SubresourceFactory> = {
   scale: (main) => scaleStorage(main),
   binding: (main) => bindingStorage(main),
   finalize: (main) => finalizeStorage(main),
+  ephemeralcontainers: (main) => ephemeralContainersStorage(main),
   eviction: (main, d) => {
     const budgets = d.table.get('policy', 'v1', 'poddisruptionbudgets');
     return evictionStorage(main, budgets && d.storeOf(budgets), d.clock);

@@ -143,6 +143,35 @@ describe('registry over SQLite', () => {
     assert.deepEqual(scaled.fieldsV1, { 'f:spec': { 'f:replicas': {} } });
   });
 
+  it('ephemeral containers: only through their subresource, only added, without pod-service fields', async () => {
+    const onCreate = await status(pods().create!(ctx(), pod('eph', { ephemeralContainers: [{ name: 'dbg', image: 'busybox' }] })));
+    assert.deepEqual([onCreate.code, onCreate.message], [422, 'Pod "eph" is invalid: spec.ephemeralContainers: Forbidden: cannot be set on create']);
+    await pods().create!(ctx(), pod('eph'));
+    const eph = reg.lookup('', 'v1', 'pods', 'ephemeralcontainers')!;
+    const added = await eph.patch!(ctx(), 'eph', 'strategic', { spec: { ephemeralContainers: [{ name: 'dbg', image: 'busybox', targetContainerName: 'c', stdin: true, tty: true }] } });
+    const ec = (added.spec as { ephemeralContainers: Array<Record<string, unknown>> }).ephemeralContainers;
+    assert.deepEqual([ec.length, ec[0].name, ec[0].targetContainerName, ec[0].terminationMessagePolicy], [1, 'dbg', 'c', 'File']);
+    // Other fields sent to the subresource are ignored; the pod's labels stay.
+    const other = await eph.patch!(ctx(), 'eph', 'merge', { metadata: { labels: { x: 'y' } }, spec: { ephemeralContainers: [...ec, { name: 'dbg2', image: 'busybox' }] } });
+    assert.deepEqual(other.metadata.labels, { app: 'web' });
+    const changed = await status(eph.patch!(ctx(), 'eph', 'merge', { spec: { ephemeralContainers: [{ ...ec[0], image: 'other' }] } }));
+    assert.equal(changed.code, 422);
+    assert.match(changed.message!, /existing ephemeral containers "dbg" may not be changed/);
+    assert.match(changed.message!, /existing ephemeral containers "dbg2" may not be removed/);
+    const forbidden = await status(eph.patch!(ctx(), 'eph', 'strategic', { spec: { ephemeralContainers: [{ name: 'dbg3', image: 'b', ports: [{ containerPort: 80 }], targetContainerName: 'nope' }] } }));
+    assert.match(forbidden.message!, /spec\.ephemeralContainers\[2\]\.ports: Forbidden: cannot be set for an Ephemeral Container/);
+    assert.match(forbidden.message!, /spec\.ephemeralContainers\[2\]\.targetContainerName: Not found: "nope"/);
+    const dup = await status(eph.patch!(ctx(), 'eph', 'strategic', { spec: { ephemeralContainers: [{ name: 'c', image: 'b' }] } }));
+    assert.match(dup.message!, /spec\.ephemeralContainers\[2\]\.name: Duplicate value: "c"/);
+    // The main resource cannot change them.
+    const main = await pods().get!(ctx(), 'eph');
+    const viaMain = await status(pods().update!(ctx(), 'eph', { ...main, spec: { ...(main.spec as object), ephemeralContainers: [] } }).then(() => undefined));
+    assert.equal(viaMain.code, 422);
+    // Templates may not carry them.
+    const tmpl = await status(reg.lookup('apps', 'v1', 'deployments')!.create!(ctx(), { metadata: { name: 'e' }, spec: { selector: { matchLabels: { a: 'b' } }, template: { metadata: { labels: { a: 'b' } }, spec: { containers: [{ name: 'c', image: 'i' }], ephemeralContainers: [{ name: 'd', image: 'i' }] } } } }));
+    assert.match(tmpl.message!, /spec\.template\.spec\.ephemeralContainers: Forbidden: ephemeral containers not allowed in pod template/);
+  });
+
   it('namespace deletion waits for the finalize subresource', async () => {
     const nss = reg.lookup('', 'v1', 'namespaces')!;
     await nss.create!(ctx(''), { metadata: { name: 'tmp' } });

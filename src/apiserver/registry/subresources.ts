@@ -16,6 +16,7 @@ import { applyMergePatch } from '../../machinery/patch/merge-patch.js';
 import { applyStrategicMergePatch } from '../../machinery/patch/strategic-merge-patch.js';
 import { ScaleSchema } from '../../api/apps/v1/types.js';
 import { GenericStore, now } from './store.js';
+import { validateEphemeralContainersUpdate } from '../../api/core/v1/pod.js';
 import { statusStrategy } from './strategy.js';
 import type { PatchType, RequestContext, RestStorage } from './rest.js';
 
@@ -114,5 +115,35 @@ export function finalizeStorage(namespaces: GenericStore): RestStorage {
       }, { allowCreate: false, internal: true });
       return r;
     },
+  };
+}
+
+/**
+ * pods/{name}/ephemeralcontainers (upstream EphemeralContainersREST and its strategy): GET
+ * returns the Pod; PUT and PATCH change only `spec.ephemeralContainers` — everything else
+ * is kept from the stored pod — and existing ephemeral containers may be neither removed
+ * nor changed. `kubectl debug` adds its container with a strategic merge patch here.
+ */
+export function ephemeralContainersStorage(main: GenericStore): RestStorage {
+  const store = main.forSubresource('ephemeralcontainers', {
+    ...main.strategy,
+    tracksGeneration: false,
+    prepareForCreate() {},
+    prepareForUpdate(obj, old) {
+      const ephemeral = (obj.spec as { ephemeralContainers?: unknown } | undefined)?.ephemeralContainers;
+      const rv = obj.metadata.resourceVersion;
+      for (const key of Object.keys(obj)) if (key !== 'apiVersion' && key !== 'kind') delete obj[key];
+      Object.assign(obj, structuredClone(old));
+      obj.metadata.resourceVersion = rv;
+      const spec = obj.spec as { ephemeralContainers?: unknown };
+      if (ephemeral === undefined) delete spec.ephemeralContainers; else spec.ephemeralContainers = ephemeral;
+    },
+    validateUpdate: (obj, old) => validateEphemeralContainersUpdate(obj as Pod, old as Pod),
+  });
+  return {
+    info: main.info, subresource: 'ephemeralcontainers',
+    get: (ctx, name) => main.get(ctx, name),
+    update: (ctx, name, obj) => store.update(ctx, name, obj),
+    patch: (ctx, name, type, patch) => store.patch(ctx, name, type, patch),
   };
 }

@@ -2,7 +2,7 @@
 export interface VersionResponse { version: string; runtimeName: string; runtimeVersion: string; runtimeApiVersion: string }
 export interface PodSandboxMetadata { name: string; uid: string; namespace: string; attempt: number }
 export interface PortMapping { protocol: 'TCP' | 'UDP' | 'SCTP'; containerPort: number; hostPort: number; hostIp?: string }
-export interface NamespaceOption { network?: NamespaceMode; pid?: NamespaceMode; ipc?: NamespaceMode }
+export interface NamespaceOption { network?: NamespaceMode; pid?: NamespaceMode; ipc?: NamespaceMode; /** The container whose namespace TARGET means. */ targetId?: string }
 export type NamespaceMode = 'POD' | 'CONTAINER' | 'NODE' | 'TARGET';
 export interface PodSandboxConfig {
   metadata: PodSandboxMetadata; hostname?: string; logDirectory?: string;

@@ -76,7 +76,7 @@ export const PodSpecSchema = Obj({
   volumes: MergeList(VolumeSchema, 'name'),
   initContainers: MergeList(ContainerSchema, 'name'),
   containers: MergeList(ContainerSchema, 'name'),
-  ephemeralContainers: MergeList(Any(), 'name'),
+  ephemeralContainers: MergeList(Type.Composite([ContainerSchema, Obj({ targetContainerName: Str() })]), 'name'),
   restartPolicy: Str(), terminationGracePeriodSeconds: Int(), activeDeadlineSeconds: Int(),
   dnsPolicy: Str(), nodeSelector: StringMap(), serviceAccountName: Str(), serviceAccount: Str(),
   automountServiceAccountToken: Bool(), nodeName: Str(), hostNetwork: Bool(), hostPID: Bool(), hostIPC: Bool(),
@@ -120,6 +120,8 @@ export type Volume = Static<typeof VolumeSchema>;
 export type Probe = Static<typeof ProbeSchema>;
 export type Toleration = Static<typeof TolerationSchema>;
 export type PodSpec = Static<typeof PodSpecSchema>;
+/** core/v1 EphemeralContainer: a Container's fields plus targetContainerName. */
+export type EphemeralContainer = Container & { targetContainerName?: string };
 export type PodStatus = Static<typeof PodStatusSchema>;
 export type PodCondition = Static<typeof PodConditionSchema>;
 export type ContainerStatus = Static<typeof ContainerStatusSchema>;

@@ -8,7 +8,7 @@ import { type FieldError, duplicate, forbiddenField, invalidValue, notSupported,
 import { isDNS1123Label, isDNS1123Subdomain } from '../../../machinery/validation.js';
 import { isQuantity, parseQuantity } from '../../../machinery/quantity.js';
 import { validateObjectMeta, validateObjectMetaUpdate } from '../../meta/v1/validate-object-meta.js';
-import { PodSchema, type Container, type Pod, type PodSpec } from './pod-types.js';
+import { PodSchema, type Container, type EphemeralContainer, type Pod, type PodSpec } from './pod-types.js';
 import { stableJson } from '../../../machinery/stable-json.js';
 import { podPrinter } from '../../printers/pod-printer.js';
 
@@ -47,6 +47,7 @@ export function defaultPodSpec(spec: PodSpec): void {
   spec.enableServiceLinks ??= true;
   for (const c of spec.containers ?? []) defaultContainer(c);
   for (const c of spec.initContainers ?? []) defaultContainer(c);
+  for (const c of spec.ephemeralContainers ?? []) defaultContainer(c);
   for (const v of spec.volumes ?? []) {
     if (v.configMap) v.configMap.defaultMode ??= 0o644;
     if (v.secret) v.secret.defaultMode ??= 0o644;
@@ -121,12 +122,58 @@ export function validatePodSpec(spec: PodSpec | undefined, path: string, extraVo
   const names = new Set<string>();
   errs.push(...validateContainers(s.initContainers, `${path}.initContainers`, volumes, names));
   errs.push(...validateContainers(s.containers, `${path}.containers`, volumes, names));
+  errs.push(...validateEphemeralContainers(s, `${path}.ephemeralContainers`, volumes, names));
+  // Only a Pod's own spec has path 'spec'; every other caller validates a template.
+  if (path !== 'spec' && s.ephemeralContainers?.length) errs.push(forbiddenField(`${path}.ephemeralContainers`, 'ephemeral containers not allowed in pod template'));
   if (s.restartPolicy && !RESTART_POLICIES.includes(s.restartPolicy)) errs.push(notSupported(`${path}.restartPolicy`, s.restartPolicy, RESTART_POLICIES));
   if (s.dnsPolicy && !DNS_POLICIES.includes(s.dnsPolicy)) errs.push(notSupported(`${path}.dnsPolicy`, s.dnsPolicy, DNS_POLICIES));
   if (s.terminationGracePeriodSeconds !== undefined && s.terminationGracePeriodSeconds < 0) errs.push(invalidValue(`${path}.terminationGracePeriodSeconds`, s.terminationGracePeriodSeconds, 'must be greater than or equal to 0'));
   if (s.activeDeadlineSeconds !== undefined && s.activeDeadlineSeconds <= 0) errs.push(invalidValue(`${path}.activeDeadlineSeconds`, s.activeDeadlineSeconds, 'must be between 1 and 2147483647, inclusive'));
   if (s.serviceAccountName) for (const m of isDNS1123Subdomain(s.serviceAccountName)) errs.push(invalidValue(`${path}.serviceAccountName`, s.serviceAccountName, m));
   if (s.nodeName) for (const m of isDNS1123Subdomain(s.nodeName)) errs.push(invalidValue(`${path}.nodeName`, s.nodeName, m));
+  return errs;
+}
+
+/** Container fields an ephemeral container may not set (upstream's allow list, inverted). */
+const EPHEMERAL_FORBIDDEN = ['ports', 'resources', 'resizePolicy', 'restartPolicy', 'lifecycle', 'livenessProbe', 'readinessProbe', 'startupProbe'] as const;
+
+/**
+ * Ephemeral containers (validateEphemeralContainers): the container rules, names unique
+ * across every container of the pod, an existing non-ephemeral `targetContainerName`,
+ * and none of the fields pod services rely on (ports, resources, probes, lifecycle…).
+ */
+function validateEphemeralContainers(spec: PodSpec, path: string, volumes: Set<string>, names: Set<string>): FieldError[] {
+  const list = (spec.ephemeralContainers ?? []) as EphemeralContainer[];
+  if (!list.length) return [];
+  const targets = new Set([...(spec.containers ?? []), ...(spec.initContainers ?? [])].map((c) => c.name));
+  const errs = validateContainers(list, path, volumes, names);
+  list.forEach((c, i) => {
+    const p = `${path}[${i}]`;
+    if (c.targetContainerName && !targets.has(c.targetContainerName)) errs.push({ type: 'FieldValueNotFound', field: `${p}.targetContainerName`, badValue: c.targetContainerName });
+    for (const f of EPHEMERAL_FORBIDDEN) {
+      const v = (c as Record<string, unknown>)[f];
+      const empty = v === undefined || v === null || (typeof v === 'object' && Object.values(v as object).every((x) => x === undefined || (typeof x === 'object' && x !== null && !Object.keys(x).length)));
+      if (!empty) errs.push(forbiddenField(`${p}.${f}`, 'cannot be set for an Ephemeral Container'));
+    }
+    (c.volumeMounts ?? []).forEach((m, j) => {
+      for (const f of ['subPath', 'subPathExpr'] as const) if ((m as Record<string, unknown>)[f]) errs.push(forbiddenField(`${p}.volumeMounts[${j}].${f}`, 'cannot be set for an Ephemeral Container'));
+    });
+  });
+  return errs;
+}
+
+/**
+ * An update through pods/{name}/ephemeralcontainers (ValidatePodEphemeralContainersUpdate):
+ * the pod as a whole, and existing ephemeral containers neither removed nor changed.
+ */
+export function validateEphemeralContainersUpdate(pod: Pod, old: Pod): FieldError[] {
+  const errs = [...validateObjectMetaUpdate(pod.metadata, old.metadata), ...validatePodSpec(pod.spec, 'spec')];
+  const now = new Map(((pod.spec?.ephemeralContainers ?? []) as EphemeralContainer[]).map((c) => [c.name, c]));
+  for (const before of (old.spec?.ephemeralContainers ?? []) as EphemeralContainer[]) {
+    const after = now.get(before.name);
+    if (!after) errs.push(forbiddenField('spec.ephemeralContainers', `existing ephemeral containers ${JSON.stringify(before.name)} may not be removed`));
+    else if (stableJson(after) !== stableJson(before)) errs.push(forbiddenField('spec.ephemeralContainers', `existing ephemeral containers ${JSON.stringify(before.name)} may not be changed`));
+  }
   return errs;
 }
 
@@ -160,7 +207,7 @@ export const podDefinition: ResourceDefinition<Pod> = {
     group: '', version: 'v1', kind: 'Pod', listKind: 'PodList', plural: 'pods', singular: 'pod', namespaced: true,
     shortNames: ['po'], categories: ['all'],
     verbs: ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'],
-    subresources: ['status', 'binding', 'eviction', 'log', 'exec', 'attach', 'portforward'],
+    subresources: ['status', 'binding', 'eviction', 'log', 'exec', 'attach', 'portforward', 'ephemeralcontainers'],
   },
   schema: PodSchema,
   protobufMessage: 'k8s.io.api.core.v1.Pod',
@@ -179,7 +226,10 @@ export const podDefinition: ResourceDefinition<Pod> = {
     defaultPodSpec(pod.spec);
   },
   validate(pod) {
-    return [...validateObjectMeta(pod.metadata, true), ...validatePodSpec(pod.spec, 'spec')];
+    const errs = [...validateObjectMeta(pod.metadata, true), ...validatePodSpec(pod.spec, 'spec')];
+    // Ephemeral containers are only added to running pods, through their subresource.
+    if (pod.spec?.ephemeralContainers?.length) errs.push(forbiddenField('spec.ephemeralContainers', 'cannot be set on create'));
+    return errs;
   },
   validateUpdate(pod, old) {
     const errs = [...validateObjectMetaUpdate(pod.metadata, old.metadata), ...validatePodSpec(pod.spec, 'spec')];

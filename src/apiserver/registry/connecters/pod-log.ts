@@ -31,7 +31,7 @@ export async function podKubelet(pods: RestStorage, ctx: RequestContext, name: s
 export function pickContainer(pod: Pod, q: URLSearchParams): string {
   const name = pod.metadata.name;
   const containers = (pod.spec?.containers ?? []).map((c) => c.name);
-  const all = [...(pod.spec?.initContainers ?? []).map((c) => c.name), ...containers];
+  const all = [...(pod.spec?.initContainers ?? []).map((c) => c.name), ...containers, ...(pod.spec?.ephemeralContainers ?? []).map((c) => c.name)];
   let container = q.get('container') ?? '';
   if (!container) {
     const annotated = pod.metadata.annotations?.['kubectl.kubernetes.io/default-container'];
