@@ -12,7 +12,9 @@
  *       stderr: 'configmaps "nope" not found'
  *
  * Step fields: `kubectl` (arguments, split like a shell: quotes group, no expansion),
- * `stdin`, `exit` (default 0), `stdout` / `stderr` (a regular expression or a list that
+ * `stdin`, `stdinOpen` (seconds to keep stdin open after writing it, for attached
+ * sessions: containerd detaches an attach whose stdin ends unless the container has
+ * stdinOnce), `exit` (default 0), `stdout` / `stderr` (a regular expression or a list that
  * must all match; multiline), `notStdout` (must not match), `eventually` (seconds to
  * retry until the step passes), `env` (extra environment, e.g. KUBE_EDITOR), `timeout`
  * (seconds, default 60). `{{file:NAME}}` in arguments is replaced by the path of a
@@ -30,6 +32,7 @@ import YAML from 'yaml';
 export interface ScenarioStep {
   kubectl: string;
   stdin?: string;
+  stdinOpen?: number;
   exit?: number;
   stdout?: string | string[];
   stderr?: string | string[];
@@ -72,7 +75,11 @@ function exec(bin: string, args: string[], step: ScenarioStep, kubeconfig: strin
   return new Promise((resolve) => {
     const child = execFile(bin, args, { env: { ...process.env, KUBECONFIG: kubeconfig, ...step.env }, timeout: (step.timeout ?? 60) * 1000, maxBuffer: 64 << 20 },
       (err, stdout, stderr) => resolve({ code: err ? (typeof (err as NodeJS.ErrnoException).code === 'number' ? Number((err as NodeJS.ErrnoException).code) : 1) : 0, stdout, stderr }));
-    child.stdin!.end(step.stdin ?? '');
+    if (!step.stdinOpen) { child.stdin!.end(step.stdin ?? ''); return; }
+    child.stdin!.write(step.stdin ?? '');
+    const timer = setTimeout(() => child.stdin!.end(), step.stdinOpen * 1000);
+    child.on('exit', () => clearTimeout(timer));
+    child.stdin!.on('error', () => undefined);
   });
 }
 
