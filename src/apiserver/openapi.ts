@@ -10,6 +10,7 @@ import { createHash } from 'node:crypto';
 import type { ResourceDefinition } from '../api/resource-definition.js';
 import { groupVersion } from '../api/resource-definition.js';
 import { structuralSchema } from '../api/structural/structural-schema.js';
+import { definitionName } from './openapi-v2.js';
 
 export interface OpenApiDocs { root: unknown; doc(gvPath: string): unknown | undefined }
 
@@ -52,5 +53,5 @@ export function buildOpenApi(kinds: ResourceDefinition[]): OpenApiDocs {
   return { root, doc: (p) => docs.get(p) };
 }
 
-const schemaName = (k: ResourceDefinition): string =>
-  `io.k8s.api.${k.info.group ? k.info.group.split('.')[0] : 'core'}.${k.info.version}.${k.info.kind}`;
+/** Upstream's definition name, as in /openapi/v2 (`io.k8s.api.apps.v1.Deployment`, `io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinition`). */
+const schemaName = (k: ResourceDefinition): string => definitionName(k);

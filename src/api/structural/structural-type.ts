@@ -10,9 +10,7 @@
  * ...) have their custom JSON forms; `ExtraValue`/`Verbs` are Go `[]string` types.
  */
 import { jsonNameOf } from '../protobuf/json-names.js';
-import { createRequire } from 'node:module';
-
-const require = createRequire(import.meta.url);
+import { descriptorSet } from '../protobuf/descriptor-set.js';
 
 /** Scalar proto kinds and the Go type each decodes into. */
 export type ScalarKind = 'string' | 'bool' | 'int32' | 'int64' | 'uint32' | 'uint64' | 'double' | 'float' | 'bytes';
@@ -85,7 +83,7 @@ const SCALARS: Record<number, [ScalarKind, string]> = {
 let messages: Map<string, MessageDesc> | undefined;
 function allMessages(): Map<string, MessageDesc> {
   if (!messages) {
-    const set = require('../protobuf/descriptors.json') as { file: FileDesc[] };
+    const set = descriptorSet() as unknown as { file: FileDesc[] };
     messages = new Map();
     const add = (prefix: string, m: MessageDesc): void => {
       messages!.set(`${prefix}.${m.name}`, m);
