@@ -217,14 +217,51 @@ describe('apiextensions.k8s.io and apiregistration.k8s.io', { timeout: 60_000 },
     assert.match(r.body.message, /spec\.versions\[0\]\.schema\.openAPIV3Schema\.properties\[spec\]\.properties\[pair\]\.items: Forbidden: items must be a schema object and not an array/);
   });
 
+  it('odd schema shapes never give a 5xx, and whatever is stored reads back as protobuf', async () => {
+    const odd: unknown[] = [
+      { type: 'object', properties: [] }, { type: 'object', properties: { a: null } }, { type: 'object', properties: { a: 'x' } },
+      { type: 'object', items: 'x' }, { type: 'array', items: [] }, { type: 'array', items: [{}] }, { type: 'object', additionalProperties: 3 },
+      { type: 'object', additionalProperties: true }, { type: 'object', dependencies: { a: ['b'], c: { type: 'string' }, d: 4 } },
+      { type: 'object', enum: 'x' }, { type: 'object', default: { a: [1, null] } }, { type: 'object', 'x-kubernetes-list-map-keys': 'k' },
+      { type: 'object', anyOf: 'x' }, { type: 'object', allOf: [null, 1] }, { type: 'object', not: 'x' }, { type: 'object', pattern: '(' },
+      { type: 'object', properties: { metadata: { type: 'object', default: {} } } }, { type: 'object', 'x-kubernetes-validations': 'x' },
+      { type: 'object', $ref: 5 }, { type: 'object', maximum: 'x' }, { type: 'object', minLength: -1.5 }, null, 'x', [],
+    ];
+    let i = 0;
+    for (const schema of odd) {
+      const name = `odd${i++}`;
+      const c: any = crontabs();
+      c.metadata.name = `${name}s.odd.example.com`;
+      c.spec.group = 'odd.example.com';
+      c.spec.names = { plural: `${name}s`, kind: `Odd${i}` };
+      c.spec.versions[0].schema = { openAPIV3Schema: schema };
+      delete c.spec.versions[0].subresources;
+      const r = await req('POST', CRDS, c);
+      assert.ok(r.code < 500, `${JSON.stringify(schema)}: ${r.code} ${JSON.stringify(r.body)}`);
+      assert.ok(r.code === 201 || r.body?.kind === 'Status', `${JSON.stringify(schema)}: ${r.code}`);
+      if (r.code === 201) {
+        const pb = await req('GET', `${CRDS}/${c.metadata.name}`, undefined, { Accept: 'application/vnd.kubernetes.protobuf' });
+        assert.equal(pb.code, 200, `${JSON.stringify(schema)}: protobuf read-back ${pb.raw.toString()}`);
+      }
+    }
+  });
+
   it('OpenAPI v3 describes the CRD schema for kubectl explain', async () => {
     const r = await req('GET', '/openapi/v3/apis/apiextensions.k8s.io/v1');
     assert.equal(r.code, 200);
     const schemas = r.body.components.schemas;
     const v = schemas['io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinition'];
     assert.ok(v, Object.keys(schemas).join(','));
-    const text = JSON.stringify(r.body);
-    assert.match(text, /openAPIV3Schema/);
-    assert.match(text, /x-kubernetes-preserve-unknown-fields/);
+    const props = v.properties.spec.properties.versions.items.properties.schema.properties.openAPIV3Schema.properties;
+    assert.deepEqual(props.properties, { type: 'object', additionalProperties: { $ref: '#/components/schemas/io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSONSchemaProps' } });
+    assert.equal(props['x-kubernetes-preserve-unknown-fields'].type, 'boolean');
+    const recursive = schemas['io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSONSchemaProps'];
+    assert.ok(recursive?.properties?.$ref, 'the recursive definition is in the document');
+    // Swagger 2.0 refers to #/definitions/.
+    const v2 = await req('GET', '/openapi/v2');
+    const defs = v2.body.definitions;
+    assert.ok(defs['io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSONSchemaProps']);
+    assert.ok(defs['io.k8s.kube-aggregator.pkg.apis.apiregistration.v1.APIService']);
+    assert.match(JSON.stringify(defs['io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinition']), /"\$ref":"#\/definitions\/io\.k8s\.apiextensions-apiserver\.pkg\.apis\.apiextensions\.v1\.JSONSchemaProps"/);
   });
 });

@@ -31,6 +31,8 @@ function prune(value: unknown, t: StructuralType): void {
   for (const [k, v] of Object.entries(obj)) {
     const f = t.fields.get(k);
     if (!f) delete obj[k];
+    // JSONSchemaPropsOrArray/OrStringArray ignore what is neither an object nor a list (Go leaves them nil).
+    else if (f.type.kind === 'any' && f.type.schemaOr && f.type.schemaOr.list !== 'none' && v !== null && typeof v !== 'object') delete obj[k];
     else prune(v, f.type);
   }
 }

@@ -154,6 +154,14 @@ describe('CustomResourceDefinition wire contract', () => {
     assert.deepEqual(props.c.additionalProperties, { type: 'string' });
     assert.equal(props.b.additionalProperties, false);
     assert.equal(props.d.bogus, undefined);
+    const schemaBody = (s: unknown) => JSON.stringify({ spec: { versions: [{ schema: { openAPIV3Schema: s } }] } });
+    assert.equal(checkBody(CRD_MESSAGE, schemaBody({ additionalProperties: 'x' })).typeError, 'boolean or JSON schema expected');
+    assert.match(checkBody(CRD_MESSAGE, schemaBody({ items: { type: 5 } })).typeError ?? '', /^json: cannot unmarshal number into Go struct field .*type of type string$/);
+    assert.match(checkBody(CRD_MESSAGE, schemaBody({ items: ['x'] })).typeError ?? '', /^json: cannot unmarshal string into .* of type v1\.JSONSchemaProps$/);
+    const scalarItems = checkBody(CRD_MESSAGE, schemaBody({ type: 'array', items: 'x', dependencies: { a: 1 } }));
+    assert.equal(scalarItems.typeError, undefined);
+    const prunedScalar = pruneUnknownFields(CRD_MESSAGE, scalarItems.value) as any;
+    assert.deepEqual(prunedScalar.spec.versions[0].schema.openAPIV3Schema, { type: 'array', dependencies: { a: 1 } });
     assert.equal(checkBody(CRD_MESSAGE, '{"spec":{"versions":[{"served":"yes"}]}}').typeError,
       'json: cannot unmarshal string into Go struct field CustomResourceDefinitionVersion.spec.versions.served of type bool');
   });
