@@ -29,6 +29,8 @@ export const LIST_METADATA: Record<string, ListMetadata> = {
   'PodDisruptionBudgetStatus.conditions': conditions, 'HorizontalPodAutoscalerStatus.conditions': { listType: 'atomic' },
   'CertificateSigningRequestStatus.conditions': { listType: 'map', mapKeys: ['type'] },
   'CustomResourceDefinitionStatus.conditions': { listType: 'map', mapKeys: ['type'] },
+  'APIServiceStatus.conditions': conditions,
+  'JSONSchemaProps.x-kubernetes-validations': mapList('rule'),
   'ServiceSpec.ports': { mergeKey: 'port', strategy: 'merge', listType: 'map', mapKeys: ['port', 'protocol'] },
   'NodeSpec.taints': { listType: 'atomic' },
   'PersistentVolumeClaimSpec.accessModes': { listType: 'atomic' },
