@@ -52,6 +52,8 @@ import { mutatingWebhookConfigurationDefinition } from './admissionregistration/
 import { validatingWebhookConfigurationDefinition } from './admissionregistration/v1/validating-webhook-configuration.js';
 import { validatingAdmissionPolicyDefinition } from './admissionregistration/v1/validating-admission-policy.js';
 import { validatingAdmissionPolicyBindingDefinition } from './admissionregistration/v1/validating-admission-policy-binding.js';
+import { customResourceDefinitionDefinition } from './apiextensions/v1/custom-resource-definition.js';
+import { apiServiceDefinition } from './apiregistration/v1/api-service.js';
 import { flowSchemaDefinition } from './flowcontrol/v1/flow-schema.js';
 import { priorityLevelConfigurationDefinition } from './flowcontrol/v1/priority-level-configuration.js';
 
@@ -111,6 +113,8 @@ export function builtinResources(): ResourceDefinition[] {
     untyped(validatingAdmissionPolicyBindingDefinition),
     untyped(flowSchemaDefinition),
     untyped(priorityLevelConfigurationDefinition),
+    untyped(customResourceDefinitionDefinition),
+    untyped(apiServiceDefinition),
   ];
 }
 

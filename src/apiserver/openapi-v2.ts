@@ -20,7 +20,7 @@ import 'protobufjs/ext/descriptor/index.js';
 import YAML from 'yaml';
 import type { ResourceDefinition } from '../api/resource-definition.js';
 import { groupVersion } from '../api/resource-definition.js';
-import { structuralSchema } from '../api/structural/structural-schema.js';
+import { openApiRefs, openApiRefTarget, structuralSchema } from '../api/structural/structural-schema.js';
 
 const require = createRequire(import.meta.url);
 
@@ -119,7 +119,11 @@ export function toSwaggerSchema(input: unknown): Json {
       case 'maxProperties': case 'minProperties':
         if (typeof v === 'number' && out[k] === undefined) out[k] = v;
         break;
-      case '$ref': case 'format': case 'title': case 'description': case 'pattern': case 'discriminator':
+      case '$ref':
+        // The JSON-Schema documents refer to `#/components/schemas/X` (OpenAPI v3); Swagger 2.0 to `#/definitions/X`.
+        if (typeof v === 'string') out[k] = v.replace(/^#\/components\/schemas\//, '#/definitions/');
+        break;
+      case 'format': case 'title': case 'description': case 'pattern': case 'discriminator':
         if (typeof v === 'string') out[k] = v;
         break;
       default: if (v !== undefined) out[k] = v; // default, example
@@ -261,6 +265,16 @@ export function buildSwagger(defs: ResourceDefinition[]): Json {
   }
   // Served kinds win over the helper definitions of the same name.
   for (const [n, s] of Object.entries(helpers)) definitions[n] ??= s;
+  // Definitions that recursive schemas refer to (apiextensions' JSONSchemaProps).
+  for (let added = true; added;) {
+    added = false;
+    for (const n of openApiRefs(definitions, new Set(), '#/definitions/')) {
+      const message = openApiRefTarget(n);
+      if (definitions[n] || !message) continue;
+      definitions[n] = toSwaggerSchema(structuralSchema(message, { openApi: true }));
+      added = true;
+    }
+  }
   const sorted = <T>(o: Record<string, T>): Record<string, T> => Object.fromEntries(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
   return {
     swagger: '2.0',

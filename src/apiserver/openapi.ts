@@ -9,7 +9,8 @@
 import { createHash } from 'node:crypto';
 import type { ResourceDefinition } from '../api/resource-definition.js';
 import { groupVersion } from '../api/resource-definition.js';
-import { structuralSchema } from '../api/structural/structural-schema.js';
+import { openApiRefs, openApiRefTarget, structuralSchema } from '../api/structural/structural-schema.js';
+import { definitionName } from './openapi-v2.js';
 
 export interface OpenApiDocs { root: unknown; doc(gvPath: string): unknown | undefined }
 
@@ -44,6 +45,16 @@ export function buildOpenApi(kinds: ResourceDefinition[]): OpenApiDocs {
       const schema = k.protobufMessage ? structuralSchema(k.protobufMessage, { openApi: true }) : strip(k.schema);
       schemas[schemaName(k)] = { ...(schema as object), description: `${k.info.kind} (${groupVersion(k.info)})`, 'x-kubernetes-group-version-kind': [gvk] };
     }
+    // Definitions that recursive schemas refer to (JSONSchemaProps), themselves possibly referring to more.
+    for (let added = true; added;) {
+      added = false;
+      for (const name of openApiRefs(schemas)) {
+        const message = openApiRefTarget(name);
+        if (schemas[name] || !message) continue;
+        schemas[name] = structuralSchema(message, { openApi: true });
+        added = true;
+      }
+    }
     const doc = { openapi: '3.0.0', info: { title: 'Kubernetes', version: 'v1.32.4' }, paths, components: { schemas } };
     docs.set(gvPath, doc);
     const hash = createHash('sha512').update(JSON.stringify(doc)).digest('hex').slice(0, 64).toUpperCase();
@@ -52,5 +63,5 @@ export function buildOpenApi(kinds: ResourceDefinition[]): OpenApiDocs {
   return { root, doc: (p) => docs.get(p) };
 }
 
-const schemaName = (k: ResourceDefinition): string =>
-  `io.k8s.api.${k.info.group ? k.info.group.split('.')[0] : 'core'}.${k.info.version}.${k.info.kind}`;
+/** Upstream's definition name, as in /openapi/v2 (`io.k8s.api.apps.v1.Deployment`, `io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinition`). */
+const schemaName = (k: ResourceDefinition): string => definitionName(k);

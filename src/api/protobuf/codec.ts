@@ -11,22 +11,21 @@
  * for non-pointer fields are dropped, as `omitempty` drops them in JSON.
  * Throws Error with a message on malformed input.
  */
-import { createRequire } from 'node:module';
 import protobuf from 'protobufjs';
 import 'protobufjs/ext/descriptor/index.js';
 import type { KubeObject } from '../object.js';
 import { jsonNameOf } from './json-names.js';
+import { descriptorSet } from './descriptor-set.js';
 import { INLINE_FIELDS } from '../structural/structural-type.js';
 
-const require = createRequire(import.meta.url);
 /** The 4 bytes that start every Kubernetes protobuf body (apimachinery runtime/serializer/protobuf). */
 export const MAGIC = Buffer.from([0x6b, 0x38, 0x73, 0x00]);
 
 let root: protobuf.Root | undefined;
-/** The protobuf types of descriptors.json (k8s.io/api and apimachinery generated.proto), loaded once. */
+/** The protobuf types of descriptors.json and extension-descriptors.json (descriptor-set.ts), loaded once. */
 export function getRoot(): protobuf.Root {
   if (!root) {
-    const set = require('./descriptors.json');
+    const set = descriptorSet();
     root = (protobuf.Root as unknown as { fromDescriptor(d: unknown): protobuf.Root }).fromDescriptor(set);
     root.resolveAll();
   }
@@ -58,6 +57,20 @@ const ZERO_MEANINGFUL = new Set([
   'orphanDependents', 'blockOwnerDeletion', 'controller', 'leaseDurationSeconds', 'leaseTransitions', 'priority', 'expirationSeconds',
 ]);
 
+const APIEXT = 'k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1';
+/** Per message: pointer or non-omitempty fields of these Go types whose zero value is kept. */
+const ZERO_MEANINGFUL_IN: Record<string, ReadonlySet<string>> = {
+  [`${APIEXT}.JSONSchemaProps`]: new Set(['maximum', 'minimum', 'maxLength', 'minLength', 'maxItems', 'minItems', 'multipleOf', 'maxProperties', 'minProperties']),
+  [`${APIEXT}.CustomResourceDefinitionVersion`]: new Set(['served', 'storage']),
+  'k8s.io.kube_aggregator.pkg.apis.apiregistration.v1.APIServiceSpec': new Set(['groupPriorityMinimum', 'versionPriority']),
+};
+/** Messages whose decoded value is kept even when it is a zero (`default: false`, `additionalProperties: false`). */
+const KEEP_ANY_VALUE: ReadonlySet<string> = new Set([`${APIEXT}.JSON`, `${APIEXT}.JSONSchemaPropsOrBool`]);
+
+/** Pointer-to-struct fields whose empty value `{}` is a real choice (`subresources: {status: {}}`). */
+const KEEP_EMPTY: ReadonlySet<string> = new Set(['CustomResourceSubresourceStatus', 'CustomResourceSubresources', 'CustomResourceSubresourceScale',
+  'CustomResourceValidation', 'JSONSchemaProps'].map((m) => `${APIEXT}.${m}`));
+
 const num = (v: unknown): number => (typeof v === 'object' && v !== null ? Number((v as { toString(): string }).toString()) : Number(v ?? 0));
 
 /** A repeated `XEntry {key=1, value=2}` message: a proto map as gogo writes it. */
@@ -81,6 +94,24 @@ function toJson(msg: protobuf.Message | Record<string, unknown>, type: protobuf.
       return raw && raw.length ? JSON.parse(Buffer.from(raw).toString('utf8')) : undefined;
     }
     case 'k8s.io.apimachinery.pkg.apis.meta.v1.Duration': return num(m.duration) ? `${num(m.duration) / 1e9}s` : undefined;
+    // apiextensions/v1's custom JSON forms (types_jsonschema.go MarshalJSON).
+    case `${APIEXT}.JSON`: {
+      const raw = m.raw as Uint8Array | undefined;
+      return raw && raw.length ? JSON.parse(Buffer.from(raw).toString('utf8')) : undefined;
+    }
+    case `${APIEXT}.JSONSchemaPropsOrBool`:
+      return m.schema ? toJson(m.schema as protobuf.Message, type.fields.schema.resolvedType as protobuf.Type) ?? {} : Boolean(m.allows);
+    case `${APIEXT}.JSONSchemaPropsOrArray`: {
+      const t = type.fields.schema.resolvedType as protobuf.Type;
+      const list = m.jSONSchemas as protobuf.Message[] | undefined;
+      if (list?.length) return list.map((x) => toJson(x, t) ?? {});
+      return m.schema ? toJson(m.schema as protobuf.Message, t) ?? {} : undefined;
+    }
+    case `${APIEXT}.JSONSchemaPropsOrStringArray`: {
+      const property = m.property as string[] | undefined;
+      if (property?.length) return [...property];
+      return m.schema ? toJson(m.schema as protobuf.Message, type.fields.schema.resolvedType as protobuf.Type) ?? {} : undefined;
+    }
     default: break;
   }
   const out: Record<string, unknown> = {};
@@ -114,8 +145,10 @@ function toJson(msg: protobuf.Message | Record<string, unknown>, type: protobuf.
     }
     // An IntOrString present on the wire is set (0 is a real value: maxUnavailable: 0).
     const intOrString = field.resolvedType?.fullName.endsWith('.intstr.IntOrString') && value === 0;
-    const keepZero = intOrString || (ZERO_MEANINGFUL.has(field.name) && (value === 0 || value === false));
-    if (keepZero || !isEmpty(value)) out[jsonNameOf(type.fullName, field.name)] = value;
+    const keepZero = intOrString || ((ZERO_MEANINGFUL.has(field.name) || ZERO_MEANINGFUL_IN[full]?.has(field.name)) && (value === 0 || value === false))
+      || (value !== undefined && !field.repeated && KEEP_ANY_VALUE.has(field.resolvedType?.fullName.replace(/^\./, '') ?? ''));
+    const keepEmpty = !field.repeated && value !== undefined && KEEP_EMPTY.has(field.resolvedType?.fullName.replace(/^\./, '') ?? '');
+    if (keepZero || keepEmpty || !isEmpty(value)) out[jsonNameOf(type.fullName, field.name)] = value;
   }
   return out;
 }

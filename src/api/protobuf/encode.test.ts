@@ -18,6 +18,7 @@ const messageOf = (apiVersion: string, kind: string): string | undefined => {
 const roundTrip = (obj: KubeObject, message: string): KubeObject => decodeProtobufObject(encodeProtobufObject(obj as never, message), messageOf);
 
 const META = 'k8s.io.apimachinery.pkg.apis.meta.v1';
+const APIEXT = 'k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1';
 const isMapEntry = (t: protobuf.Type): boolean => t.name.endsWith('Entry') && !!t.fields.key && !!t.fields.value && t.fieldsArray.length === 2;
 
 /**
@@ -33,6 +34,10 @@ function sample(type: protobuf.Type, depth: number, seen: string[] = []): unknow
     case `${META}.MicroTime`: return '2026-01-02T03:04:05.123456Z';
     case 'k8s.io.apimachinery.pkg.runtime.RawExtension': return { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'embedded' }, data: { a: 'b' } };
     case `${META}.FieldsV1`: return { 'f:metadata': { 'f:labels': { 'f:app': {} } } };
+    case `${APIEXT}.JSON`: return depth % 2 ? { a: [1, 'b', false] } : 0;
+    case `${APIEXT}.JSONSchemaPropsOrBool`: return depth % 2 ? false : { type: 'string', minLength: 0 };
+    case `${APIEXT}.JSONSchemaPropsOrArray`: return depth % 2 ? [{ type: 'string' }, { type: 'integer' }] : { type: 'object', 'x-kubernetes-preserve-unknown-fields': true };
+    case `${APIEXT}.JSONSchemaPropsOrStringArray`: return depth % 2 ? ['a', 'b'] : { required: ['c'] };
     default: break;
   }
   if (depth <= 0 || seen.includes(full)) return undefined;

@@ -18,6 +18,14 @@ import { INLINE_FIELDS } from '../structural/structural-type.js';
 export class ProtobufEncodeError extends Error {}
 
 const META = 'k8s.io.apimachinery.pkg.apis.meta.v1';
+const APIEXT = 'k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1';
+
+/** The JSONSchemaProps message of a JSONSchemaPropsOr* wrapper (its `schema` field). */
+function schemaOf(wrapper: protobuf.Type): protobuf.Type {
+  const f = wrapper.fields.schema;
+  f.resolve();
+  return f.resolvedType as protobuf.Type;
+}
 
 /** Seconds and nanos of an RFC 3339 time (upstream meta/v1 time_proto.go / micro_time_proto.go). */
 function timestamp(v: unknown): { seconds: number; nanos: number } | undefined {
@@ -79,6 +87,14 @@ function fromJson(v: unknown, type: protobuf.Type): Record<string, unknown> | un
     case 'k8s.io.apimachinery.pkg.runtime.RawExtension': return { raw: Buffer.from(JSON.stringify(v)) };
     case `${META}.FieldsV1`: return { Raw: Buffer.from(JSON.stringify(v)) };
     case `${META}.Duration`: return { duration: goDuration(v) };
+    // apiextensions/v1's custom JSON forms (types_jsonschema.go UnmarshalJSON).
+    case `${APIEXT}.JSON`: return { raw: Buffer.from(JSON.stringify(v)) };
+    case `${APIEXT}.JSONSchemaPropsOrBool`:
+      return typeof v === 'boolean' ? { allows: v } : { allows: true, schema: fromJson(v, schemaOf(type)) ?? {} };
+    case `${APIEXT}.JSONSchemaPropsOrArray`:
+      return Array.isArray(v) ? { jSONSchemas: v.map((x) => fromJson(x, schemaOf(type)) ?? {}) } : { schema: fromJson(v, schemaOf(type)) ?? {} };
+    case `${APIEXT}.JSONSchemaPropsOrStringArray`:
+      return Array.isArray(v) ? { property: v.map(String) } : { schema: fromJson(v, schemaOf(type)) ?? {} };
     default: break;
   }
   if (typeof v !== 'object' || Array.isArray(v)) throw new ProtobufEncodeError(`${full}: expected an object, got ${JSON.stringify(v)?.slice(0, 60)}`);

@@ -43,7 +43,8 @@ export interface BodyCheck {
 
 class Fatal extends Error {}
 
-type Ctx = { struct?: string; fieldStack: string[]; strictPath: string };
+/** `lenient`: inside a custom UnmarshalJSON that decodes with the non-strict decoder (no unknown/duplicate field errors). */
+type Ctx = { struct?: string; fieldStack: string[]; strictPath: string; lenient?: boolean };
 
 const kindOf = (n: JsonNode): string => (n.t === 'bool' ? 'bool' : n.t);
 const joinKey = (path: string, key: string): string => (path ? `${path}.${key}` : key);
@@ -80,7 +81,23 @@ export function checkBody(message: string, raw: Buffer | string, opts: CheckOpti
   const walk = (node: JsonNode, t: StructuralType, ctx: Ctx): void => {
     if (node.t === 'null') return;
     switch (t.kind) {
-      case 'any': return;
+      case 'any': {
+        const or = t.schemaOr;
+        if (!or) return;
+        // apiextensions' JSONSchemaPropsOr* UnmarshalJSON (types_jsonschema.go): a schema
+        // object, or a bool / list of schemas / list of strings; decoded non-strictly.
+        const schema = or.schema();
+        const inner: Ctx = { ...ctx, lenient: true };
+        if (node.t === 'object') { if (schema) walk(node, schema, inner); return; }
+        if (or.list === 'none') {
+          if (node.t === 'bool') return;
+          throw new Fatal('boolean or JSON schema expected');
+        }
+        if (node.t !== 'array') return;
+        if (or.list === 'schemas' && schema) node.items.forEach((item, i) => walk(item, schema, { ...inner, strictPath: `${ctx.strictPath}[${i}]` }));
+        if (or.list === 'strings') node.items.forEach((item) => { if (item.t !== 'string' && item.t !== 'null') save(typeErr(ctx, kindOf(item), 'string')); });
+        return;
+      }
       case 'quantity': {
         const text = node.t === 'string' ? node.v : node.t === 'number' ? node.raw : node.t === 'bool' ? String(node.v) : '{';
         const err = quantityError(text);
@@ -129,7 +146,7 @@ export function checkBody(message: string, raw: Buffer | string, opts: CheckOpti
         if (node.t !== 'object') return save(typeErr(ctx, kindOf(node), t.goType));
         const keys = new Set<string>();
         for (const [k, v] of node.entries) {
-          if (keys.has(k)) strict('duplicate', joinKey(ctx.strictPath, k));
+          if (keys.has(k) && !ctx.lenient) strict('duplicate', joinKey(ctx.strictPath, k));
           keys.add(k);
           walk(v, t.values, { ...ctx, strictPath: joinKey(ctx.strictPath, k) });
         }
@@ -140,11 +157,11 @@ export function checkBody(message: string, raw: Buffer | string, opts: CheckOpti
         const keys = new Set<string>();
         for (const [k, v] of node.entries) {
           const f = t.fields.get(k);
-          if (!f) { strict('unknown', joinKey(ctx.strictPath, k)); continue; }
-          if (keys.has(k)) strict('duplicate', joinKey(ctx.strictPath, k));
+          if (!f) { if (!ctx.lenient) strict('unknown', joinKey(ctx.strictPath, k)); continue; }
+          if (keys.has(k) && !ctx.lenient) strict('duplicate', joinKey(ctx.strictPath, k));
           keys.add(k);
           const via = opts.embeddedFieldNames ? f.embeddedIn : [];
-          walk(v, f.type, { struct: t.structName, fieldStack: [...ctx.fieldStack, ...via, k], strictPath: joinKey(ctx.strictPath, k) });
+          walk(v, f.type, { struct: t.structName, fieldStack: [...ctx.fieldStack, ...via, k], strictPath: joinKey(ctx.strictPath, k), lenient: ctx.lenient });
         }
       }
     }

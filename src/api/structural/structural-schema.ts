@@ -29,6 +29,8 @@ export const LIST_METADATA: Record<string, ListMetadata> = {
   'PodDisruptionBudgetStatus.conditions': conditions, 'HorizontalPodAutoscalerStatus.conditions': { listType: 'atomic' },
   'CertificateSigningRequestStatus.conditions': { listType: 'map', mapKeys: ['type'] },
   'CustomResourceDefinitionStatus.conditions': { listType: 'map', mapKeys: ['type'] },
+  'APIServiceStatus.conditions': conditions,
+  'JSONSchemaProps.x-kubernetes-validations': mapList('rule'),
   'ServiceSpec.ports': { mergeKey: 'port', strategy: 'merge', listType: 'map', mapKeys: ['port', 'protocol'] },
   'NodeSpec.taints': { listType: 'atomic' },
   'PersistentVolumeClaimSpec.accessModes': { listType: 'atomic' },
@@ -67,12 +69,31 @@ const HAND_WRITTEN: Record<string, TSchema> = {
 };
 
 const cache = new Map<string, TSchema>();
+
+/** Upstream's OpenAPI definition name of a proto message: `io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSONSchemaProps`. */
+export const openApiDefinitionName = (message: string): string => `io.k8s.${message.replace(/^\.?k8s\.io\./, '').replace(/_/g, '-')}`;
+/** Messages a recursive OpenAPI schema refers to by `$ref: '#/components/schemas/<name>'`, by definition name. */
+const refTargets = new Map<string, string>();
+/** The message behind a `$ref` definition name that {@link structuralSchema} emitted (openApi form), if any. */
+export const openApiRefTarget = (definition: string): string | undefined => refTargets.get(definition);
+/** Definition names of every `<prefix>...` reference inside `schema` (`#/components/schemas/` by default). */
+export function openApiRefs(schema: unknown, out = new Set<string>(), prefix = '#/components/schemas/'): Set<string> {
+  if (Array.isArray(schema)) for (const x of schema) openApiRefs(x, out, prefix);
+  else if (schema && typeof schema === 'object') {
+    for (const [k, v] of Object.entries(schema)) {
+      if (k === '$ref' && typeof v === 'string' && v.startsWith(prefix)) out.add(v.slice(prefix.length));
+      else openApiRefs(v, out, prefix);
+    }
+  }
+  return out;
+}
 /** A plain JSON Schema object as a TSchema (TypeBox schemas are JSON Schema too). */
 const js = (o: object): TSchema => o as unknown as TSchema;
 
 /**
  * The schema of proto message `message` (e.g. `k8s.io.api.batch.v1.Job`). Throws Error
- * when descriptors.json has no such message. Cached; recursive references become `{}`.
+ * when descriptors.json has no such message. Cached; recursive references become `{}`
+ * (openApi form: a `$ref` to `#/components/schemas/<definition>`, see {@link openApiRefs}).
  * `openApi`: the form OpenAPI documents publish — every subtree from the wire contract
  * (no hand-written parts), int-or-string as `type: string, format: int-or-string`,
  * quantities as strings, free-form JSON as objects preserving unknown fields.
@@ -117,7 +138,13 @@ function toSchema(t: StructuralType, list: ListMetadata | undefined, visiting: S
     case 'object': {
       const hand = openApi ? undefined : HAND_WRITTEN[t.message];
       if (hand) return hand;
-      if (visiting.has(t.message)) return js({});
+      if (visiting.has(t.message)) {
+        if (!openApi) return js({});
+        // A recursive type (apiextensions' JSONSchemaProps) refers to its own definition, as upstream's documents do.
+        const name = openApiDefinitionName(t.message);
+        refTargets.set(name, t.message);
+        return js({ $ref: `#/components/schemas/${name}` });
+      }
       visiting.add(t.message);
       const properties: Record<string, TSchema> = {};
       for (const [name, f] of t.fields) properties[name] = toSchema(f.type, LIST_METADATA[`${t.structName}.${name}`], visiting, openApi);

@@ -10,9 +10,7 @@
  * ...) have their custom JSON forms; `ExtraValue`/`Verbs` are Go `[]string` types.
  */
 import { jsonNameOf } from '../protobuf/json-names.js';
-import { createRequire } from 'node:module';
-
-const require = createRequire(import.meta.url);
+import { descriptorSet } from '../protobuf/descriptor-set.js';
 
 /** Scalar proto kinds and the Go type each decodes into. */
 export type ScalarKind = 'string' | 'bool' | 'int32' | 'int64' | 'uint32' | 'uint64' | 'double' | 'float' | 'bytes';
@@ -21,10 +19,18 @@ export type SpecialKind = 'quantity' | 'int-or-string' | 'time' | 'duration' | '
 
 export type StructuralType =
   | { kind: 'scalar'; scalar: ScalarKind; goType: string }
-  | { kind: SpecialKind; goType: string }
+  | { kind: SpecialKind; goType: string; schemaOr?: SchemaOr }
   | { kind: 'array'; items: StructuralType; goType: string }
   | { kind: 'map'; values: StructuralType; goType: string }
   | ObjectType;
+
+/**
+ * apiextensions' JSONSchemaPropsOrArray/OrBool/OrStringArray: custom JSON holding a
+ * JSONSchemaProps (an object), or a list of them / a bool / a string list. Their Go
+ * UnmarshalJSON decodes non-strictly, so they are `any` to the strict checker, but the
+ * schema inside is still pruned of unknown fields.
+ */
+export interface SchemaOr { list: 'schemas' | 'strings' | 'none'; schema(): StructuralType | undefined }
 
 /** A Go struct: `fields` maps JSON name → field (inline structs already flattened). */
 export interface ObjectType {
@@ -56,6 +62,10 @@ const ANY_JSON = new Set([
   'k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.JSONSchemaPropsOrArray',
   'k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.JSONSchemaPropsOrStringArray',
 ]);
+const APIEXT = 'k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1';
+const SCHEMA_OR: Record<string, SchemaOr['list']> = {
+  [`${APIEXT}.JSONSchemaPropsOrArray`]: 'schemas', [`${APIEXT}.JSONSchemaPropsOrBool`]: 'none', [`${APIEXT}.JSONSchemaPropsOrStringArray`]: 'strings',
+};
 const SPECIAL: Record<string, SpecialKind> = {
   'k8s.io.apimachinery.pkg.api.resource.Quantity': 'quantity',
   'k8s.io.apimachinery.pkg.util.intstr.IntOrString': 'int-or-string',
@@ -85,7 +95,7 @@ const SCALARS: Record<number, [ScalarKind, string]> = {
 let messages: Map<string, MessageDesc> | undefined;
 function allMessages(): Map<string, MessageDesc> {
   if (!messages) {
-    const set = require('../protobuf/descriptors.json') as { file: FileDesc[] };
+    const set = descriptorSet() as unknown as { file: FileDesc[] };
     messages = new Map();
     const add = (prefix: string, m: MessageDesc): void => {
       messages!.set(`${prefix}.${m.name}`, m);
@@ -115,6 +125,8 @@ export function structuralType(message: string): StructuralType | undefined {
   if (hit) return hit;
   const special = SPECIAL[name];
   if (special) return remember(name, { kind: special, goType: goTypeName(name) });
+  const or = SCHEMA_OR[name];
+  if (or) return remember(name, { kind: 'any', goType: goTypeName(name), schemaOr: { list: or, schema: () => structuralType(`${APIEXT}.JSONSchemaProps`) } });
   if (ANY_JSON.has(name)) return remember(name, { kind: 'any', goType: goTypeName(name) });
   const desc = allMessages().get(name);
   if (!desc) return undefined;
