@@ -44,7 +44,7 @@ export function buildDiscovery(resources: ResourceInfo[], serverAddress: string)
         rs.push({
           name: r.plural, singularName: r.singular, namespaced: r.namespaced, kind: r.kind, verbs: r.verbs,
           ...(r.shortNames ? { shortNames: r.shortNames } : {}), ...(r.categories ? { categories: r.categories } : {}),
-          storageVersionHash: Buffer.from(`${g}/${v}/${r.kind}`).toString('base64').slice(0, 11),
+          ...(r.notStored ? {} : { storageVersionHash: Buffer.from(`${g}/${v}/${r.kind}`).toString('base64').slice(0, 11) }),
         });
         for (const sub of r.subresources ?? []) {
           const sr = subresourceDoc(r, sub);
