@@ -133,6 +133,7 @@ describe('authentication and authorization reviews', { timeout: 120_000 }, () =>
     assert.equal(bad.body.reason, 'Invalid');
     assert.equal(bad.body.message, '.authorization.k8s.io "" is invalid: [spec.resourceAttributes: Invalid value: "null": exactly one of nonResourceAttributes or resourceAttributes must be specified, spec.user: Invalid value: "": at least one of user or group must be specified]');
     assert.deepEqual(bad.body.details.causes.map((c: any) => c.field), ['spec.resourceAttributes', 'spec.user']);
+    assert.deepEqual([bad.body.details.name, bad.body.details.group, bad.body.details.kind], [undefined, 'authorization.k8s.io', undefined]);
     const both = await post('/apis/authorization.k8s.io/v1/selfsubjectaccessreviews', { apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview', spec: { resourceAttributes: { verb: 'get' }, nonResourceAttributes: { path: '/x', verb: 'get' } } });
     assert.equal(both.code, 422);
     assert.equal(both.body.message, '.authorization.k8s.io "" is invalid: spec.nonResourceAttributes: Invalid value: authorization.NonResourceAttributes{Path:"/x", Verb:"get"}: cannot be specified in combination with resourceAttributes');
