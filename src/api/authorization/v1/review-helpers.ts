@@ -9,7 +9,8 @@ import type { KubeObject } from '../../object.js';
 import type { ResourceDefinition } from '../../resource-definition.js';
 import { defaultProtobufMessage } from '../../define-resource.js';
 import { structuralSchema } from '../../structural/structural-schema.js';
-import { GoLiteral, invalidValue, required, type FieldError } from '../../../machinery/field-errors.js';
+import { forbiddenField, GoLiteral, invalidValue, required, type FieldError } from '../../../machinery/field-errors.js';
+import { isQualifiedName } from '../../../machinery/validation.js';
 
 /** A review object as the code here reads it (the full shape is the wire contract's). */
 export type Review = KubeObject & { spec?: Record<string, any>; status?: Record<string, any> };
@@ -66,15 +67,33 @@ export const metadataIsEmpty = (m: object | undefined, except: string[] = []): b
 /** A nil pointer as field.Error prints it: the string "null". */
 const NULL = 'null';
 
+/**
+ * One selector requirement (metav1 validation ValidateFieldSelectorRequirement /
+ * ValidateLabelSelectorRequirement with AllowUnknownOperatorInRequirement and, for
+ * labels, AllowInvalidLabelValueInSelector, as the access reviews use them).
+ */
+function validateRequirement(r: Record<string, any>, path: string, label: boolean): FieldError[] {
+  const errs: FieldError[] = [];
+  const values: unknown[] = Array.isArray(r.values) ? r.values : [];
+  if (!label && !r.key) errs.push(required(`${path}.key`, 'must be specified'));
+  if (r.operator === 'In' || r.operator === 'NotIn') {
+    if (!values.length) errs.push(required(`${path}.values`, "must be specified when `operator` is 'In' or 'NotIn'"));
+  } else if (r.operator === 'Exists' || r.operator === 'DoesNotExist') {
+    if (values.length) errs.push(forbiddenField(`${path}.values`, "may not be specified when `operator` is 'Exists' or 'DoesNotExist'"));
+  }
+  if (label) for (const msg of isQualifiedName(r.key ?? '')) errs.push(invalidValue(`${path}.key`, r.key ?? '', msg));
+  return errs;
+}
+
 /** The `spec.resourceAttributes.{field,label}Selector` checks (authorization validation, AuthorizeWithSelectors). */
-function validateSelector(sel: Record<string, any> | undefined, path: string): FieldError[] {
+function validateSelector(sel: Record<string, any> | undefined, path: string, label: boolean): FieldError[] {
   if (!sel) return [];
   const errs: FieldError[] = [];
   const raw = sel.rawSelector ?? '';
   const reqs: Array<Record<string, any>> = Array.isArray(sel.requirements) ? sel.requirements : [];
   if (raw && reqs.length) errs.push(invalidValue(`${path}.rawSelector`, raw, 'may not specified at the same time as requirements'));
   if (!raw && !reqs.length) errs.push(required(`${path}.requirements`, `when ${path} is specified, requirements or rawSelector is required`));
-  reqs.forEach((r, i) => { if (!r.key) errs.push(required(`${path}.requirements[${i}].key`)); });
+  reqs.forEach((r, i) => errs.push(...validateRequirement(r ?? {}, `${path}.requirements[${i}]`, label)));
   return errs;
 }
 
@@ -86,7 +105,7 @@ export function validateAccessReviewSpec(spec: Record<string, any> = {}, self = 
   if (ra && nra) errs.push(invalidValue('spec.nonResourceAttributes', goNonResourceAttributes(nra), 'cannot be specified in combination with resourceAttributes'));
   if (!ra && !nra) errs.push(invalidValue('spec.resourceAttributes', NULL, 'exactly one of nonResourceAttributes or resourceAttributes must be specified'));
   if (!self && !spec.user && !(Array.isArray(spec.groups) && spec.groups.length)) errs.push(invalidValue('spec.user', spec.user ?? '', 'at least one of user or group must be specified'));
-  if (ra) errs.push(...validateSelector(ra.fieldSelector, 'spec.resourceAttributes.fieldSelector'), ...validateSelector(ra.labelSelector, 'spec.resourceAttributes.labelSelector'));
+  if (ra) errs.push(...validateSelector(ra.fieldSelector, 'spec.resourceAttributes.fieldSelector', false), ...validateSelector(ra.labelSelector, 'spec.resourceAttributes.labelSelector', true));
   return errs;
 }
 

@@ -52,6 +52,17 @@ describe('access review validation', () => {
       'spec.resourceAttributes.labelSelector.requirements: Required value: when spec.resourceAttributes.labelSelector is specified, requirements or rawSelector is required');
   });
 
+  it('selector requirements: key, values by operator; unknown operators pass (skewed clients)', () => {
+    const ra = (fieldSelector: unknown, labelSelector?: unknown) => subjectAccessReviewDefinition.validate(sar({ user: 'bob', resourceAttributes: { fieldSelector, ...(labelSelector ? { labelSelector } : {}) } }));
+    assert.equal(msg(ra({ requirements: [{ operator: 'In' }, { key: 'a', operator: 'Exists', values: ['x'] }, { key: 'b', operator: 'Matches' }] })), [
+      '[spec.resourceAttributes.fieldSelector.requirements[0].key: Required value: must be specified',
+      "spec.resourceAttributes.fieldSelector.requirements[0].values: Required value: must be specified when `operator` is 'In' or 'NotIn'",
+      "spec.resourceAttributes.fieldSelector.requirements[1].values: Forbidden: may not be specified when `operator` is 'Exists' or 'DoesNotExist']",
+    ].join(', '));
+    assert.match(msg(ra({ rawSelector: 'a=b' }, { requirements: [{ key: 'bad key', operator: 'Exists' }] })), /^spec\.resourceAttributes\.labelSelector\.requirements\[0\]\.key: Invalid value: "bad key": name part must consist of/);
+    assert.deepEqual(ra({ requirements: [{ key: 'spec.nodeName', operator: 'In', values: ['n1'] }] }, { requirements: [{ key: 'app', operator: 'NotIn', values: ['x'] }] }), []);
+  });
+
   it('SelfSubjectRulesReview has no validation', () => {
     assert.deepEqual(selfSubjectRulesReviewDefinition.validate(sar({})), []);
   });
