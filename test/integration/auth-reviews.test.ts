@@ -8,7 +8,7 @@
 import https from 'node:https';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { builtinResourceTable } from '../../src/api/builtin-resources.js';
@@ -40,7 +40,7 @@ describe('authentication and authorization reviews', { timeout: 120_000 }, () =>
   const post = (path: string, body: unknown, headers: Record<string, string> = {}): Promise<{ code: number; body: any }> => new Promise((resolve, reject) => {
     const url = new URL(path, api.url);
     const data = JSON.stringify(body);
-    const req = https.request({ host: url.hostname, port: url.port, path: url.pathname, method: 'POST', ca: pki.ca.certPem, cert: pki.admin.certPem, key: pki.admin.keyPem,
+    const req = https.request({ host: url.hostname, port: url.port, path: url.pathname + url.search, method: 'POST', ca: pki.ca.certPem, cert: pki.admin.certPem, key: pki.admin.keyPem,
       headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(data), ...headers } }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
@@ -113,17 +113,43 @@ describe('authentication and authorization reviews', { timeout: 120_000 }, () =>
 
   it('raw POSTs: answers as upstream prints them', async () => {
     const sar = { apiVersion: 'authorization.k8s.io/v1', kind: 'SubjectAccessReview', spec: { user: 'jane', groups: ['g1'], resourceAttributes: { namespace: 'ns', verb: 'get', resource: 'pods' } } };
-    assert.deepEqual(await post('/apis/authorization.k8s.io/v1/subjectaccessreviews', sar), {
-      code: 201, body: { kind: 'SubjectAccessReview', apiVersion: 'authorization.k8s.io/v1', metadata: { creationTimestamp: null }, spec: sar.spec, status: { allowed: true } },
+    // The field manager's entry (`?fieldManager`, else the user agent) is checked apart: its time varies.
+    const withoutTimes = (r: { code: number; body: any }) => ({ ...r, body: { ...r.body, metadata: { ...r.body.metadata, managedFields: r.body.metadata.managedFields?.map(({ time: _t, ...m }: any) => m) } } });
+    assert.deepEqual(withoutTimes(await post('/apis/authorization.k8s.io/v1/subjectaccessreviews?fieldManager=raw', sar)), {
+      code: 201, body: {
+        kind: 'SubjectAccessReview', apiVersion: 'authorization.k8s.io/v1',
+        metadata: { creationTimestamp: null, managedFields: [{ manager: 'raw', operation: 'Update', apiVersion: 'authorization.k8s.io/v1', fieldsType: 'FieldsV1',
+          fieldsV1: { 'f:spec': { 'f:groups': {}, 'f:resourceAttributes': { '.': {}, 'f:namespace': {}, 'f:resource': {}, 'f:verb': {} }, 'f:user': {} } } }] },
+        spec: sar.spec, status: { allowed: true },
+      },
     });
     const local = await post('/apis/authorization.k8s.io/v1/namespaces/ns/localsubjectaccessreviews', { ...sar, kind: 'LocalSubjectAccessReview' });
     assert.equal(local.code, 201);
-    assert.deepEqual(local.body.metadata, { namespace: 'ns', creationTimestamp: null });
-    const tr = await post('/apis/authentication.k8s.io/v1/tokenreviews', { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenReview', spec: { token: 'abc.def' } });
-    assert.deepEqual(tr, { code: 201, body: { kind: 'TokenReview', apiVersion: 'authentication.k8s.io/v1', metadata: { creationTimestamp: null }, spec: { token: 'abc.def' }, status: { user: {} } } });
+    assert.deepEqual([local.body.metadata.namespace, local.body.metadata.creationTimestamp, local.body.status], ['ns', null, { allowed: true }]);
+    const tr = await post('/apis/authentication.k8s.io/v1/tokenreviews?fieldManager=raw', { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenReview', spec: { token: 'abc.def' } });
+    assert.deepEqual(withoutTimes(tr), { code: 201, body: { kind: 'TokenReview', apiVersion: 'authentication.k8s.io/v1',
+      metadata: { creationTimestamp: null, managedFields: [{ manager: 'raw', operation: 'Update', apiVersion: 'authentication.k8s.io/v1', fieldsType: 'FieldsV1', fieldsV1: { 'f:spec': { 'f:token': {} } } }] },
+      spec: { token: 'abc.def' }, status: { user: {} } } });
     const rules = await post('/apis/authorization.k8s.io/v1/selfsubjectrulesreviews', { apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectRulesReview', spec: { namespace: 'default' } });
     assert.equal(rules.code, 201);
     assert.deepEqual(rules.body.status, { resourceRules: [{ verbs: ['*'], apiGroups: ['*'], resources: ['*'] }], nonResourceRules: [{ verbs: ['*'], nonResourceURLs: ['*'] }], incomplete: false });
+  });
+
+  it('kubectl create -f of a SubjectAccessReview prints the answer; an invalid one is "The request is invalid"', async () => {
+    const file = join(dir, 'sar.yaml');
+    writeFileSync(file, 'apiVersion: authorization.k8s.io/v1\nkind: SubjectAccessReview\nspec:\n  user: jane\n  resourceAttributes:\n    verb: get\n    resource: pods\n');
+    assert.equal(await kubectl(kubeconfig, ['create', '-f', file, ...cache()]), 'subjectaccessreview.authorization.k8s.io/<unknown> created\n');
+    assert.equal(await kubectl(kubeconfig, ['create', '-f', file, '-o', 'yaml', ...cache()]), [
+      'apiVersion: authorization.k8s.io/v1', 'kind: SubjectAccessReview', 'metadata:', '  creationTimestamp: null',
+      'spec:', '  resourceAttributes:', '    resource: pods', '    verb: get', '  user: jane', 'status:', '  allowed: true', '',
+    ].join('\n'));
+    const managed = await kubectl(kubeconfig, ['create', '-f', file, '-o', 'yaml', '--show-managed-fields', ...cache()]);
+    assert.match(managed, /^apiVersion: authorization\.k8s\.io\/v1\nkind: SubjectAccessReview\nmetadata:\n {2}creationTimestamp: null\n {2}managedFields:\n {2}- apiVersion: authorization\.k8s\.io\/v1\n/);
+    assert.match(managed, /\n {4}manager: kubectl-create\n {4}operation: Update\n/);
+    writeFileSync(file, 'apiVersion: authorization.k8s.io/v1\nkind: SubjectAccessReview\nspec:\n  resourceAttributes:\n    verb: get\n');
+    const bad = await kubectlRaw(kubeconfig, ['create', '-f', file, ...cache()]);
+    assert.equal(bad.code, 1);
+    assert.equal(bad.stderr, 'The request is invalid: spec.user: Invalid value: "": at least one of user or group must be specified\n');
   });
 
   it('raw POSTs of invalid reviews: 422 and 400 Status with upstream messages', async () => {

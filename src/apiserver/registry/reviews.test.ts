@@ -43,8 +43,11 @@ describe('review storages', () => {
     const authz = new FakeAuthorizer((a) => a.verb === 'get');
     const s = storageOf('subjectaccessreviews', { authorizer: authz });
     const body = { apiVersion: 'authorization.k8s.io/v1', kind: 'SubjectAccessReview', metadata: {}, spec: { user: 'bob', groups: ['dev'], resourceAttributes: { namespace: 'ns', verb: 'list', resource: 'pods' } } };
-    assert.deepEqual(await s.create!(ctx(), body as never), {
-      kind: 'SubjectAccessReview', apiVersion: 'authorization.k8s.io/v1', metadata: { creationTimestamp: null },
+    assert.deepEqual(await s.create!({ ...ctx(), userAgent: 'kubectl/v1.32.4 (linux/amd64)' }, body as never), {
+      kind: 'SubjectAccessReview', apiVersion: 'authorization.k8s.io/v1',
+      // upstream's field manager runs on every create: the fields the request set, owned by the user agent's program.
+      metadata: { creationTimestamp: null, managedFields: [{ manager: 'kubectl', operation: 'Update', apiVersion: 'authorization.k8s.io/v1', time: '2026-01-02T03:04:05Z', fieldsType: 'FieldsV1',
+        fieldsV1: { 'f:spec': { 'f:groups': {}, 'f:resourceAttributes': { '.': {}, 'f:namespace': {}, 'f:resource': {}, 'f:verb': {} }, 'f:user': {} } } }] },
       spec: body.spec, status: { allowed: false, denied: true, reason: 'nope' },
     });
     assert.deepEqual(authz.asked[0], { user: { username: 'bob', groups: ['dev'] }, verb: 'list', resourceRequest: true, namespace: 'ns', apiGroup: '', apiVersion: '*', resource: 'pods', subresource: '', name: '' });
@@ -62,7 +65,7 @@ describe('review storages', () => {
   it('LocalSubjectAccessReview takes the namespace of the path; a different one is a 400', async () => {
     const s = storageOf('localsubjectaccessreviews');
     const r = await s.create!(ctx('ns1'), { metadata: {}, spec: { user: 'bob', resourceAttributes: { namespace: 'ns1', verb: 'get' } } } as never) as any;
-    assert.deepEqual(r.metadata, { namespace: 'ns1', creationTimestamp: null });
+    assert.deepEqual({ ...r.metadata, managedFields: r.metadata.managedFields.map((m: any) => m.manager) }, { namespace: 'ns1', creationTimestamp: null, managedFields: ['unknown'] });
     assert.deepEqual(r.status, { allowed: true });
     await rejects(s.create!(ctx('ns1'), { metadata: { namespace: 'ns2' }, spec: { user: 'bob', resourceAttributes: { namespace: 'ns2' } } } as never), 400,
       'the namespace of the provided object does not match the namespace sent on the request');
@@ -84,7 +87,10 @@ describe('review storages', () => {
   it('TokenReview: unknown token, known token, refused token, audiences, missing token', async () => {
     const s = storageOf('tokenreviews');
     const review = (spec: Record<string, unknown>) => s.create!(ctx(), { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenReview', metadata: {}, spec } as never) as Promise<any>;
-    assert.deepEqual(await review({ token: 'unknown' }), { kind: 'TokenReview', apiVersion: 'authentication.k8s.io/v1', metadata: { creationTimestamp: null }, spec: { token: 'unknown' }, status: { user: {} } });
+    const unknown = await review({ token: 'unknown' });
+    assert.deepEqual(unknown.metadata.managedFields.map((m: any) => m.fieldsV1), [{ 'f:spec': { 'f:token': {} } }]);
+    delete unknown.metadata.managedFields;
+    assert.deepEqual(unknown, { kind: 'TokenReview', apiVersion: 'authentication.k8s.io/v1', metadata: { creationTimestamp: null }, spec: { token: 'unknown' }, status: { user: {} } });
     assert.deepEqual((await review({ token: 'good' })).status, { authenticated: true, user: { username: 'sa', uid: 'u1', groups: ['g'] }, audiences: ['api'] });
     assert.deepEqual((await review({ token: 'bad' })).status, { user: {}, error: 'invalid bearer token' });
     await rejects(review({ token: 'good', audiences: ['other'] }), 500, 'Internal error occurred: error validating audiences');

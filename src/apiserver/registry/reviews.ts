@@ -13,6 +13,9 @@ import { badRequest, invalid, internalError } from '../../machinery/errors.js';
 import { authenticateToken, type Authenticator } from '../authn/authenticator.js';
 import type { Attributes, Authorizer, AuthorizationResult } from '../authz/authorizer.js';
 import type { RequestContext, RestStorage, UserInfo } from './rest.js';
+import { structuralSchema } from '../../api/structural/structural-schema.js';
+import { defaultIgnoredFields, trackUpdate, type SsaSchema } from '../../machinery/ssa/index.js';
+import { now } from './store.js';
 
 export interface ReviewDeps {
   authorizer: Authorizer;
@@ -78,11 +81,23 @@ export function reviewStorage(def: ResourceDefinition, deps: ReviewDeps): RestSt
     else if (ns !== ctx.namespace) throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
     return obj;
   };
-  /** The request echoed with its status: metadata as upstream prints an unstored object. */
-  const answer = (obj: Obj, status: Obj): KubeObject => {
-    const { name, namespace, creationTimestamp, ...rest } = obj.metadata as Obj;
-    const metadata = { ...(name ? { name } : {}), ...(namespace ? { namespace } : {}), creationTimestamp: creationTimestamp || null, ...pruneEmpty(rest) as Obj };
-    return { kind, apiVersion, metadata, spec: pruneEmpty(obj.spec ?? {}), status } as unknown as KubeObject;
+  /**
+   * The request echoed with its status: metadata as upstream prints an unstored object,
+   * with the managedFields upstream's field manager adds to every create (an Update entry
+   * of `?fieldManager` or the user agent owning the fields the request set; a status sent
+   * in the request is the zero one and owns nothing).
+   */
+  const answer = (ctx: RequestContext, obj: Obj, status: Obj): KubeObject => {
+    const { name, namespace, creationTimestamp, managedFields: _m, ...rest } = obj.metadata as Obj;
+    const metadata: Obj = { ...(name ? { name } : {}), ...(namespace ? { namespace } : {}), creationTimestamp: creationTimestamp || null, ...pruneEmpty(rest) as Obj };
+    const spec = pruneEmpty(obj.spec ?? {});
+    const request = { apiVersion, kind, metadata: { ...metadata, ...(creationTimestamp ? {} : { creationTimestamp: undefined }) }, spec };
+    const managedFields = trackUpdate(undefined, JSON.parse(JSON.stringify(request)), {
+      manager: ctx.fieldManager || (ctx.userAgent ?? '').split('/')[0] || 'unknown', operation: 'Update',
+      schema: structuralSchema(def.protobufMessage!, { openApi: true }) as unknown as SsaSchema, apiVersion, now: now(deps.clock), ignoredFields: defaultIgnoredFields(),
+    });
+    if (managedFields.length) metadata.managedFields = managedFields;
+    return { kind, apiVersion, metadata, spec, status } as unknown as KubeObject;
   };
   const validated = (obj: Obj): void => {
     const errs = def.validate(obj as KubeObject);
@@ -94,7 +109,7 @@ export function reviewStorage(def: ResourceDefinition, deps: ReviewDeps): RestSt
 
   switch (`${group}/${def.info.plural}`) {
     case 'authentication.k8s.io/tokenreviews':
-      return storage(async (_ctx, obj) => {
+      return storage(async (ctx, obj) => {
         const spec: Obj = obj.spec ?? {};
         if (!spec.token) throw badRequest('token is required for TokenReview in authentication');
         const audiences: string[] = Array.isArray(spec.audiences) && spec.audiences.length ? spec.audiences : deps.apiAudiences;
@@ -107,25 +122,25 @@ export function reviewStorage(def: ResourceDefinition, deps: ReviewDeps): RestSt
           if (result.audiences?.length) status.audiences = result.audiences;
         }
         if (error) status.error = error;
-        return answer(obj, status);
+        return answer(ctx, obj, status);
       });
     case 'authentication.k8s.io/selfsubjectreviews':
       return storage(async (ctx) => {
         const u = ctx.user;
         const userInfo = { username: u.username, ...(u.uid ? { uid: u.uid } : {}), ...(u.groups.length ? { groups: u.groups } : {}), ...(u.extra && Object.keys(u.extra).length ? { extra: u.extra } : {}) };
-        return { kind, apiVersion, metadata: { creationTimestamp: deps.clock().toISOString().replace(/\.\d+Z$/, 'Z') }, status: { userInfo } } as unknown as KubeObject;
+        return { kind, apiVersion, metadata: { creationTimestamp: now(deps.clock) }, status: { userInfo } } as unknown as KubeObject;
       });
     case 'authorization.k8s.io/subjectaccessreviews':
     case 'authorization.k8s.io/localsubjectaccessreviews':
-      return storage(async (_ctx, obj) => {
+      return storage(async (ctx, obj) => {
         validated(obj);
         const spec: Obj = obj.spec ?? {};
-        return answer(obj, accessStatus(await deps.authorizer.authorize(attributesOf(specUser(spec), spec))));
+        return answer(ctx, obj, accessStatus(await deps.authorizer.authorize(attributesOf(specUser(spec), spec))));
       });
     case 'authorization.k8s.io/selfsubjectaccessreviews':
       return storage(async (ctx, obj) => {
         validated(obj);
-        return answer(obj, accessStatus(await deps.authorizer.authorize(attributesOf(ctx.user, obj.spec ?? {}))));
+        return answer(ctx, obj, accessStatus(await deps.authorizer.authorize(attributesOf(ctx.user, obj.spec ?? {}))));
       });
     case 'authorization.k8s.io/selfsubjectrulesreviews':
       return storage(async (ctx, obj) => {
