@@ -16,6 +16,12 @@ import { secretDefinition } from './core/v1/secret.js';
 import { serviceAccountDefinition } from './core/v1/service-account.js';
 import { serviceDefinition } from './core/v1/service.js';
 import { deploymentDefinition, replicaSetDefinition } from './apps/v1/kinds.js';
+import { selfSubjectReviewDefinition } from './authentication/v1/self-subject-review.js';
+import { tokenReviewDefinition } from './authentication/v1/token-review.js';
+import { localSubjectAccessReviewDefinition } from './authorization/v1/local-subject-access-review.js';
+import { selfSubjectAccessReviewDefinition } from './authorization/v1/self-subject-access-review.js';
+import { selfSubjectRulesReviewDefinition } from './authorization/v1/self-subject-rules-review.js';
+import { subjectAccessReviewDefinition } from './authorization/v1/subject-access-review.js';
 import { leaseDefinition } from './coordination/v1/lease.js';
 import { persistentVolumeDefinition } from './core/v1/persistent-volume.js';
 import { persistentVolumeClaimDefinition } from './core/v1/persistent-volume-claim.js';
@@ -82,6 +88,12 @@ export function builtinResources(): ResourceDefinition[] {
     untyped(daemonSetDefinition),
     untyped(statefulSetDefinition),
     untyped(controllerRevisionDefinition),
+    untyped(selfSubjectReviewDefinition),
+    untyped(tokenReviewDefinition),
+    untyped(localSubjectAccessReviewDefinition),
+    untyped(selfSubjectAccessReviewDefinition),
+    untyped(selfSubjectRulesReviewDefinition),
+    untyped(subjectAccessReviewDefinition),
     untyped(leaseDefinition),
     untyped(jobDefinition),
     untyped(cronJobDefinition),

@@ -31,6 +31,8 @@ export interface ResourceInfo {
   subresources?: string[];
   /** The version objects are stored in, when it is another (discovery's storageVersionHash); set by the registry, not by definitions. */
   storedAs?: Pick<ResourceInfo, 'group' | 'version' | 'kind'>;
+  /** Set by the registry for kinds not kept in storage (virtual, reviews): discovery gives them no storageVersionHash. */
+  notStored?: boolean;
 }
 
 /** What strategy hooks may use besides the object: the service CIDR, other objects, the clock. */
@@ -97,9 +99,10 @@ export interface ResourceDefinition<T extends KubeObject = KubeObject> {
   /** Fully-qualified protobuf message of the kind ('k8s.io.api.core.v1.Pod'); absent when it has none. */
   protobufMessage?: string;
   /**
-   * How the kind is served: 'stored' (generic store, the default), 'virtual' (computed
-   * on read by the registry, e.g. ComponentStatus) or 'request' (only a request body,
-   * e.g. Binding; not listed in discovery).
+   * How the kind is served: 'stored' (generic store, the default), 'virtual' (never
+   * stored, listed in discovery, served by a registry storage of its own: computed on
+   * read, e.g. ComponentStatus, or create-only reviews, e.g. SubjectAccessReview) or
+   * 'request' (only a request body, e.g. Binding; not listed in discovery).
    */
   serving?: 'stored' | 'virtual' | 'request';
   /** Fills defaults in place (upstream SetDefaults_*), on create and on update. */

@@ -54,7 +54,7 @@ export function buildDiscovery(resources: ResourceInfo[], serverAddress: string)
         rs.push({
           name: r.plural, singularName: r.singular, namespaced: r.namespaced, kind: r.kind, verbs: r.verbs,
           ...(r.shortNames ? { shortNames: r.shortNames } : {}), ...(r.categories ? { categories: r.categories } : {}),
-          storageVersionHash: storageVersionHash(r),
+          ...(r.notStored ? {} : { storageVersionHash: storageVersionHash(r) }),
         });
         for (const sub of r.subresources ?? []) {
           const sr = subresourceDoc(r, sub);

@@ -6,7 +6,6 @@ import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Pki } from '../pki/pki.js';
 import type { Registry } from './registry/rest.js';
-import { X509Authenticator } from './authn/x509.js';
 import { createHandler } from './endpoints/handler.js';
 
 export interface ApiServerOptions {
@@ -25,8 +24,8 @@ export interface RunningApiServer { url: string; port: number; close(): Promise<
 export async function startApiServer(opts: ApiServerOptions): Promise<RunningApiServer> {
   const host = opts.host ?? '127.0.0.1';
   const log = opts.log ?? ((m: string) => console.error(m));
-  const authenticators = [new X509Authenticator()];
-  const handler = createHandler({ registry: opts.registry, authenticators, serverAddress: `${host}:${opts.port}`, log });
+  // The registry holds the authentication chain (x509 by default) so that TokenReview uses the same one.
+  const handler = createHandler({ registry: opts.registry, authenticators: opts.registry.authenticators, serverAddress: `${host}:${opts.port}`, log });
   const server = https.createServer({
     cert: opts.pki.server.certPem, key: opts.pki.server.keyPem, ca: opts.pki.ca.certPem,
     requestCert: true, rejectUnauthorized: false, keepAliveTimeout: 120_000,

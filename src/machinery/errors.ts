@@ -79,7 +79,8 @@ export function invalid(group: string, kind: string, name: string, errs: FieldEr
   return new StatusError({
     code: 422, reason: 'Invalid',
     message: `${kind}${group ? '.' + group : ''} "${name}" is invalid: ${formatFieldErrors(errs)}`,
-    details: { name, group: group || undefined, kind, causes: causesOf(errs) },
+    // StatusDetails' name and kind are omitempty (a review's error has neither).
+    details: { name: name || undefined, group: group || undefined, kind: kind || undefined, causes: causesOf(errs) },
   });
 }
 /** 400 BadRequest. */
@@ -108,7 +109,7 @@ export function unauthorized(message = 'Unauthorized'): StatusError {
 }
 /** 403 Forbidden. */
 export function forbidden(message: string, target?: GroupResource & { name: string }): StatusError {
-  const details = target ? { details: { name: target.name, group: target.group, kind: target.resource } } : {};
+  const details = target ? { details: { name: target.name, group: target.group || undefined, kind: target.resource } } : {};
   return new StatusError({ code: 403, reason: 'Forbidden', message, ...details });
 }
 /** 500 InternalError: wraps an unexpected fault; the cause is kept for logs. */

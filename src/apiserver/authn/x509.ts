@@ -21,6 +21,9 @@ export class X509Authenticator implements Authenticator {
     return user ?? undefined;
   }
 
+  /** Client certificates are not bearer tokens. */
+  authenticateToken(): undefined { return undefined; }
+
   private userOf(sock: TLSSocket): UserInfo | undefined {
     const cert = sock.getPeerCertificate?.();
     if (!cert || !cert.subject) return undefined;

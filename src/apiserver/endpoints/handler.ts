@@ -7,6 +7,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { KubeList, KubeObject } from '../../api/object.js';
 import { badRequest, internalError, methodNotAllowed, notFoundPath, StatusError, unauthorized, unsupportedMediaType, type Status } from '../../machinery/errors.js';
 import type { Authenticator } from '../authn/authenticator.js';
+import { hasImpersonation, impersonate } from './impersonation.js';
 import type { DeleteOptions, ListOptions, PatchType, Registry, RequestContext, RestStorage, UserInfo } from '../registry/rest.js';
 import type { Duplex } from 'node:stream';
 import { rejectUpgrade } from '../../machinery/http-upgrade.js';
@@ -100,8 +101,9 @@ export function createHandler(opts: HandlerOptions): Handler & { upgrade: Upgrad
   /** Upgrade requests (exec, attach, portforward): authenticated, routed to the subresource's connecter. */
   const upgrade: UpgradeHandler = (req, socket, head) => {
     void (async () => {
-      const user = authenticate(req);
-      if (!user) throw unauthorized();
+      const requestor = authenticate(req);
+      if (!requestor) throw unauthorized();
+      const user = await impersonate(req.headers, requestor, opts.registry.authorizer);
       const url = new URL(req.url ?? '/', 'https://apiserver');
       const info = parseRequestInfo(url.pathname);
       if (!info?.isResourceRequest || !info.name || !info.subresource) throw notFoundPath();
@@ -147,6 +149,8 @@ export function createHandler(opts: HandlerOptions): Handler & { upgrade: Upgrad
     let user = authenticate(req);
     if (!user && !PUBLIC_PATHS.has(path)) throw unauthorized();
     user ??= { username: 'system:anonymous', groups: ['system:unauthenticated'] };
+    // Impersonate-* headers: act as the requested user once the authorizer allows it (impersonation.ts).
+    if (hasImpersonation(req.headers)) user = await impersonate(req.headers, user, opts.registry.authorizer);
 
     if (path === '/version') return writeJson(res, 200, VERSION_INFO);
     if (path === '/healthz' || path === '/livez' || path === '/readyz' || /^\/(healthz|livez|readyz)\//.test(path)) {

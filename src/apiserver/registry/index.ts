@@ -2,7 +2,8 @@
  * Builds the apiserver's registry from the resource table: one GenericStore per stored
  * kind with its strategy and the admission chain, the subresources each kind declares
  * (status, scale, binding, finalize, and the connecters log/exec/attach/portforward),
- * and the virtual kinds' storages. Kinds added to the table later (CRDs) get their
+ * and the virtual kinds' storages (ComponentStatus; the review kinds, reviews.ts, over
+ * the authorizer and the authentication chain). Kinds added to the table later (CRDs) get their
  * stores when first looked up.
  */
 import type { KubeObject } from '../../api/object.js';
@@ -12,7 +13,12 @@ import type { Storage } from '../../storage/interface.js';
 import { isStorageError } from '../../storage/errors.js';
 import type { AdmissionChain } from '../admission/chain.js';
 import { defaultAdmissionChain } from '../admission/default-chain.js';
+import type { Authenticator } from '../authn/authenticator.js';
+import { X509Authenticator } from '../authn/x509.js';
+import type { Authorizer } from '../authz/authorizer.js';
+import { AlwaysAllowAuthorizer } from '../authz/always-allow.js';
 import { componentStatusStorage } from './component-status.js';
+import { reviewStorage } from './reviews.js';
 import { podLogStorage, type KubeletClientConfig } from './connecters/pod-log.js';
 import { podStreamStorage } from './connecters/pod-stream.js';
 import { strategyFor } from './strategy.js';
@@ -33,7 +39,16 @@ export interface RegistryOptions {
   bookmarkIntervalMs?: number;
   /** Client certificate for kubelet APIs; without it the connecters (log, exec...) are not served. */
   kubeletClient?: Omit<KubeletClientConfig, 'nodes'>;
+  /** The authorizer the review kinds (and impersonation) ask; default AlwaysAllow. Nothing enforces it on requests yet. */
+  authorizer?: Authorizer;
+  /** The authentication chain of the apiserver (requests, TokenReview); default x509 client certificates. */
+  authenticators?: Authenticator[];
+  /** Audiences of a TokenReview that names none (upstream --api-audiences); default the service account issuer's. */
+  apiAudiences?: string[];
 }
+
+/** Upstream's default --api-audiences: the --service-account-issuer kubeadm sets. */
+export const DEFAULT_API_AUDIENCES = ['https://kubernetes.default.svc.cluster.local'];
 
 /** What a subresource is built from: its parent's store, the other stores, the table and the kubelet client. */
 interface SubresourceDeps { storeOf: (def: ResourceDefinition) => GenericStore; table: ResourceTable; kc?: KubeletClientConfig; clock: () => Date }
@@ -85,10 +100,13 @@ export function createRegistry(storage: Storage, opts: RegistryOptions): Registr
     priorityClass: (name) => lookup(table.get('scheduling.k8s.io', 'v1', 'priorityclasses'), name),
   });
   const leases = table.get('coordination.k8s.io', 'v1', 'leases');
+  const authorizer = opts.authorizer ?? new AlwaysAllowAuthorizer();
+  const authenticators = opts.authenticators ?? [new X509Authenticator()];
+  const reviewDeps = { authorizer, authenticators, apiAudiences: opts.apiAudiences ?? DEFAULT_API_AUDIENCES, clock };
   const virtual = (def: ResourceDefinition): RestStorage | undefined =>
     def.info.group === '' && def.info.plural === 'componentstatuses' && leases
       ? componentStatusStorage(def, storage, (name) => storeOf(leases).key('kube-system', name))
-      : undefined;
+      : reviewStorage(def, reviewDeps);
   const nodes = table.get('', 'v1', 'nodes');
   const kc = opts.kubeletClient && nodes ? { ...opts.kubeletClient, nodes: storeOf(nodes) } : undefined;
 
@@ -108,9 +126,12 @@ export function createRegistry(storage: Storage, opts: RegistryOptions): Registr
   });
   return {
     resources: (): ResourceInfo[] => table.served().map((d) => {
+      if ((d.serving ?? 'stored') !== 'stored') return { ...d.info, notStored: true };
       const stored = d.storageVersion?.definition.info;
       return stored ? { ...d.info, storedAs: { group: stored.group, version: stored.version, kind: stored.kind } } : d.info;
     }),
+    authorizer,
+    authenticators,
     lookup: (group, version, resource, subresource) => {
       const id = `${group}/${version}/${resource}/${subresource ?? ''}`;
       if (storages.has(id)) return storages.get(id);

@@ -11,6 +11,8 @@ import type { KubeList, KubeObject } from '../../api/object.js';
 import type { ResourceInfo } from '../../api/resource-definition.js';
 import type { ResourceTable } from '../../api/resource-table.js';
 import type { FieldValidation } from '../field-validation.js';
+import type { Authenticator } from '../authn/authenticator.js';
+import type { Authorizer } from '../authz/authorizer.js';
 
 /** The authenticated user (upstream user.Info). */
 export interface UserInfo { username: string; uid?: string; groups: string[]; extra?: Record<string, string[]> }
@@ -112,4 +114,8 @@ export interface Registry {
   /** Every served main resource, for discovery. */
   resources(): ResourceInfo[];
   lookup(group: string, version: string, resource: string, subresource?: string): RestStorage | undefined;
+  /** The authorizer (review kinds, impersonation); not enforced on requests yet. */
+  readonly authorizer: Authorizer;
+  /** The authentication chain requests and TokenReview go through. */
+  readonly authenticators: Authenticator[];
 }
