@@ -1,7 +1,7 @@
 /**
  * Builds the apiserver's registry from the resource table: one GenericStore per stored
  * kind with its strategy and the admission chain, the subresources each kind declares
- * (status, scale, binding, finalize, and the connecters log/exec/attach/portforward),
+ * (status, scale, binding, finalize, and the connecters log/exec/attach/portforward/proxy),
  * and the virtual kinds' storages. Kinds added to the table later (CRDs) get their
  * stores when first looked up.
  */
@@ -15,6 +15,7 @@ import { defaultAdmissionChain } from '../admission/default-chain.js';
 import { componentStatusStorage } from './component-status.js';
 import { podLogStorage, type KubeletClientConfig } from './connecters/pod-log.js';
 import { podStreamStorage } from './connecters/pod-stream.js';
+import { nodeProxyStorage, podProxyStorage, serviceProxyStorage, type ProxyOptions } from './connecters/proxy.js';
 import { strategyFor } from './strategy.js';
 import { evictionStorage } from './eviction.js';
 import { GenericStore } from './store.js';
@@ -33,10 +34,12 @@ export interface RegistryOptions {
   bookmarkIntervalMs?: number;
   /** Client certificate for kubelet APIs; without it the connecters (log, exec...) are not served. */
   kubeletClient?: Omit<KubeletClientConfig, 'nodes'>;
+  /** pods/nodes/services proxy: e.g. whether loopback targets are allowed (upstream: no). */
+  proxy?: ProxyOptions;
 }
 
 /** What a subresource is built from: its parent's store, the other stores, the table and the kubelet client. */
-interface SubresourceDeps { storeOf: (def: ResourceDefinition) => GenericStore; table: ResourceTable; kc?: KubeletClientConfig; clock: () => Date }
+interface SubresourceDeps { storeOf: (def: ResourceDefinition) => GenericStore; table: ResourceTable; kc?: KubeletClientConfig; clock: () => Date; proxy: ProxyOptions }
 type SubresourceFactory = (main: GenericStore, deps: SubresourceDeps) => RestStorage | undefined;
 
 /** Subresources by name: how each is built over its parent's store. */
@@ -53,6 +56,18 @@ const SUBRESOURCES: Record<string, SubresourceFactory> = {
   exec: (main, d) => (d.kc ? podStreamStorage(main, 'exec', d.kc) : undefined),
   attach: (main, d) => (d.kc ? podStreamStorage(main, 'attach', d.kc) : undefined),
   portforward: (main, d) => (d.kc ? podStreamStorage(main, 'portforward', d.kc) : undefined),
+  proxy: (main, d) => {
+    const store = (group: string, plural: string) => { const def = d.table.get(group, 'v1', plural); return def && d.storeOf(def); };
+    switch (main.info.plural) {
+      case 'pods': return podProxyStorage(main, d.proxy);
+      case 'nodes': return d.kc ? nodeProxyStorage(main, d.kc, d.proxy) : undefined;
+      case 'services': {
+        const pods = store('', 'pods');
+        return pods && serviceProxyStorage(main, { pods, endpointSlices: store('discovery.k8s.io', 'endpointslices'), endpoints: store('', 'endpoints') });
+      }
+      default: return undefined;
+    }
+  },
 };
 
 /** Creates the registry over `storage` for the kinds of `opts.table`. */
@@ -98,7 +113,7 @@ export function createRegistry(storage: Storage, opts: RegistryOptions): Registr
     const main = storeOf(def);
     if (!subresource) return main;
     if (!(def.info.subresources ?? []).includes(subresource)) return undefined;
-    return SUBRESOURCES[subresource]?.(main, { storeOf, table, kc, clock });
+    return SUBRESOURCES[subresource]?.(main, { storeOf, table, kc, clock, proxy: opts.proxy ?? {} });
   };
   // Kinds removed from the table lose their storages.
   table.onChange(() => {
