@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
+import zlib from 'node:zlib';
 import type { TLSSocket } from 'node:tls';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -23,7 +24,7 @@ import { startApiServer, type RunningApiServer } from '../../src/apiserver/serve
 import type { Storage } from '../../src/storage/interface.js';
 import { kubectl, kubectlRaw } from '../support/kubectl.js';
 
-interface Reply { code: number; headers: http.IncomingHttpHeaders; text: string; json: any }
+interface Reply { code: number; headers: http.IncomingHttpHeaders; raw: Buffer; text: string; json: any }
 interface Seen { method: string; url: string; headers: http.IncomingHttpHeaders; body: string }
 
 describe('proxy connecters (pods, nodes, services)', { timeout: 120_000 }, () => {
@@ -46,10 +47,11 @@ describe('proxy connecters (pods, nodes, services)', { timeout: 120_000 }, () =>
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {
-        const text = Buffer.concat(chunks).toString();
+        const raw = Buffer.concat(chunks);
+        const text = raw.toString();
         let json: unknown;
         try { json = JSON.parse(text); } catch { json = undefined; }
-        resolve({ code: res.statusCode ?? 0, headers: res.headers, text, json });
+        resolve({ code: res.statusCode ?? 0, headers: res.headers, raw, text, json });
       });
     });
     req.on('error', reject);
@@ -78,6 +80,14 @@ describe('proxy connecters (pods, nodes, services)', { timeout: 120_000 }, () =>
         if (req.url?.startsWith('/redirect')) {
           res.writeHead(302, { Location: `http://127.0.0.1:${cport}/target/?x=1` });
           return res.end();
+        }
+        if (req.url?.startsWith('/page')) {
+          const html = `<html><head><link rel="stylesheet" href="/static/a.css"><script src='/app.js'>var s = "<a href='/not/me'>";</script></head>`
+            + `<body><!-- <a href="/comment"> --><a href="http://127.0.0.1:${cport}/abs?x=1&amp;y=2">abs</a> <a href=rel/x>rel</a> <img src=/img.png alt="/alt"> <a href="https://example.invalid/y">ext</a></body></html>`;
+          const gz = req.url.includes('gz');
+          const body = gz ? zlib.gzipSync(html) : Buffer.from(html);
+          res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Content-Length': String(body.length), ...(gz ? { 'Content-Encoding': 'gzip' } : {}) });
+          return res.end(body);
         }
         if (req.url?.startsWith('/elsewhere')) {
           res.writeHead(302, { Location: 'http://example.invalid/away' });
@@ -191,6 +201,18 @@ describe('proxy connecters (pods, nodes, services)', { timeout: 120_000 }, () =>
     assert.deepEqual([r.code, r.headers.location], [302, `/api/v1/namespaces/ns/pods/p:${cport}/proxy/target/?x=1`]);
     r = await request('GET', `${podBase()}/elsewhere`);
     assert.deepEqual([r.code, r.headers.location], [302, 'http://example.invalid/away']);
+  });
+
+  it('links in HTML pages are rewritten under the proxy path (also gzip-encoded ones)', async () => {
+    const p = `/api/v1/namespaces/ns/pods/p:${cport}/proxy`;
+    const expected = `<html><head><link rel="stylesheet" href="${p}/static/a.css"><script src='${p}/app.js'>var s = "<a href='/not/me'>";</script></head>`
+      + `<body><!-- <a href="/comment"> --><a href="${p}/abs?x=1&amp;y=2">abs</a> <a href=rel/x>rel</a> <img src=${p}/img.png alt="/alt"> <a href="https://example.invalid/y">ext</a></body></html>`;
+    let r = await request('GET', `${podBase()}/page`);
+    assert.deepEqual([r.code, r.text], [200, expected]);
+    r = await request('GET', `${podBase()}/page-gz`, { 'Accept-Encoding': 'gzip' });
+    assert.equal(r.headers['content-encoding'], 'gzip');
+    // The test client does not decode: the body is still gzip.
+    assert.equal(zlib.gunzipSync(r.raw).toString(), expected);
   });
 
   it('errors are upstream Status objects', async () => {

@@ -8,14 +8,15 @@
  * end-to-end headers (hop-by-hop ones and the client's Authorization dropped,
  * X-Forwarded-For/-Uri added), the answer streamed back with hop-by-hop and CORS headers
  * dropped and same-host redirects rewritten to go through the proxy path again; Upgrade
- * requests (WebSocket) are forwarded byte for byte. Not done: upstream's rewriting of
- * links inside text/html bodies.
+ * requests (WebSocket) are forwarded byte for byte; link attributes of text/html pages
+ * are rewritten like redirects.
  */
 import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
 import tls from 'node:tls';
 import { posix } from 'node:path';
+import zlib from 'node:zlib';
 import type { Pod } from '../../../api/core/v1/pod-types.js';
 import type { Node } from '../../../api/core/v1/types.js';
 import type { KubeObject } from '../../../api/object.js';
@@ -293,6 +294,55 @@ function rewriteLocation(location: string, loc: ProxyLocation, requestHost: stri
   return `${p}${tail}`;
 }
 
+/** Link attributes per element that upstream's transport rewrites in HTML. */
+const LINK_ATTRS: Record<string, string[]> = {
+  a: ['href'], applet: ['codebase'], area: ['href'], audio: ['src'], base: ['href'], blockquote: ['cite'], body: ['background'],
+  button: ['formaction'], command: ['icon'], del: ['cite'], embed: ['src'], form: ['action'], frame: ['longdesc', 'src'],
+  head: ['profile'], html: ['manifest'], iframe: ['longdesc', 'src'], img: ['longdesc', 'src', 'usemap'],
+  input: ['src', 'usemap', 'formaction'], ins: ['cite'], link: ['href'], object: ['classid', 'codebase', 'data', 'usemap'],
+  q: ['cite'], script: ['src'], source: ['src'], video: ['poster', 'src'],
+};
+/** Elements whose content is raw text (no tags inside). */
+const RAW_TEXT = new Set(['script', 'style', 'textarea', 'title', 'xmp', 'iframe', 'noembed', 'noframes', 'plaintext']);
+
+/** Rewrites the link attributes of an HTML document's start tags; comments and raw-text content are left alone. */
+export function rewriteHtml(html: string, rewrite: (url: string) => string): string {
+  const token = /<!--[\s\S]*?(?:-->|$)|<([a-zA-Z][a-zA-Z0-9-]*)((?:[^>"']|"[^"]*"|'[^']*')*)>/g;
+  let out = '';
+  let last = 0;
+  for (let m = token.exec(html); m; m = token.exec(html)) {
+    if (!m[1]) continue;
+    const tag = m[1].toLowerCase();
+    const attrs = LINK_ATTRS[tag];
+    if (attrs && m[2]) {
+      const rewritten = m[2].replace(/(\s)([^\s"'>\/=]+)(\s*=\s*)("[^"]*"|'[^']*'|[^\s"'=<>`]+)/g, (whole, sp: string, name: string, eq: string, value: string) => {
+        if (!attrs.includes(name.toLowerCase())) return whole;
+        const quote = value[0] === '"' || value[0] === "'" ? value[0] : '';
+        const v = quote ? value.slice(1, -1) : value;
+        return `${sp}${name}${eq}${quote}${rewrite(v)}${quote}`;
+      });
+      out += html.slice(last, m.index + 1 + m[1].length) + rewritten + '>';
+      last = m.index + m[0].length;
+    }
+    if (RAW_TEXT.has(tag)) {
+      const close = html.toLowerCase().indexOf(`</${tag}`, token.lastIndex);
+      token.lastIndex = close < 0 ? html.length : close;
+    }
+  }
+  return out + html.slice(last);
+}
+
+/** Decodes a gzip/deflate (or plain) body, edits it as text, encodes it back; undecodable bodies pass unchanged. */
+function recode(body: Buffer, encoding: string, edit: (text: string) => string): Buffer {
+  try {
+    if (encoding === 'gzip') return zlib.gzipSync(edit(zlib.gunzipSync(body).toString('utf8')));
+    if (encoding === 'deflate') {
+      try { return zlib.deflateSync(edit(zlib.inflateSync(body).toString('utf8'))); } catch { return zlib.deflateRawSync(edit(zlib.inflateRawSync(body).toString('utf8'))); }
+    }
+    return Buffer.from(edit(body.toString('utf8')));
+  } catch { return body; }
+}
+
 /**
  * Proxies one connect request to `loc` (upstream UpgradeAwareHandler with its rewriting
  * transport). Throws StatusError before anything was answered: 503 `error trying to reach
@@ -360,10 +410,24 @@ export async function proxyHttp(loc: ProxyLocation, cr: ConnectRequest): Promise
     const up = (loc.scheme === 'https' ? https : http).request(options, (ur) => {
       const out = endToEnd(ur.rawHeaders, [...HOP_BY_HOP, ...CORS]).map(([k, v]): [string, string] =>
         k.toLowerCase() === 'location' ? [k, rewriteLocation(v, loc, req.headers.host, prefix)] : [k, v]);
+      ur.on('error', () => { res.destroy(); resolve(); });
+      // HTML pages (without a redirect) get their links rewritten, as upstream's transport does.
+      const mediaType = String(ur.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+      const encoding = String(ur.headers['content-encoding'] ?? '').trim().toLowerCase();
+      if (mediaType === 'text/html' && !ur.headers.location && ['', 'gzip', 'deflate'].includes(encoding) && req.method !== 'HEAD') {
+        const chunks: Buffer[] = [];
+        ur.on('data', (c: Buffer) => chunks.push(c));
+        ur.on('end', () => {
+          const body = recode(Buffer.concat(chunks), encoding, (html) => rewriteHtml(html, (u) => rewriteLocation(u, loc, req.headers.host, prefix)));
+          res.writeHead(ur.statusCode ?? 502, ur.statusMessage, { ...headerObject(out.filter(([k]) => k.toLowerCase() !== 'content-length')), 'content-length': String(body.length) });
+          res.end(body);
+          resolve();
+        });
+        return;
+      }
       res.writeHead(ur.statusCode ?? 502, ur.statusMessage, headerObject(out));
       ur.pipe(res);
       ur.on('end', resolve);
-      ur.on('error', () => { res.destroy(); resolve(); });
     });
     up.on('error', (err: NodeJS.ErrnoException) => {
       if (!res.headersSent) reject(unreachable(err, loc));
