@@ -118,6 +118,7 @@ function subresourceDoc(r: ResourceInfo, sub: string): ApiResource | undefined {
     case 'exec': return { ...base, kind: 'PodExecOptions', verbs: ['create', 'get'] };
     case 'attach': return { ...base, kind: 'PodAttachOptions', verbs: ['create', 'get'] };
     case 'portforward': return { ...base, kind: 'PodPortForwardOptions', verbs: ['create', 'get'] };
+    case 'proxy': return { ...base, kind: `${r.kind}ProxyOptions`, verbs: ['create', 'delete', 'get', 'patch', 'update'] };
     case 'finalize': return { ...base, kind: 'Namespace', verbs: ['update'] };
     case 'ephemeralcontainers': return { ...base, kind: 'Pod', verbs: ['get', 'patch', 'update'] };
     case 'approval': return { ...base, kind: r.kind, verbs: ['get', 'patch', 'update'] };

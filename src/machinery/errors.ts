@@ -112,6 +112,10 @@ export function forbidden(message: string, target?: GroupResource & { name: stri
   const details = target ? { details: { name: target.name, group: target.group || undefined, kind: target.resource } } : {};
   return new StatusError({ code: 403, reason: 'Forbidden', message, ...details });
 }
+/** 503 ServiceUnavailable (upstream NewServiceUnavailable). */
+export function serviceUnavailable(message: string): StatusError {
+  return new StatusError({ code: 503, reason: 'ServiceUnavailable', message });
+}
 /** 500 InternalError: wraps an unexpected fault; the cause is kept for logs. */
 export function internalError(err: unknown): StatusError {
   const msg = err instanceof Error ? err.message : String(err);

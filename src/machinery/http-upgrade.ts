@@ -4,7 +4,7 @@
  * client and the final server (e.g. containerd's streaming server for `kubectl exec`)
  * negotiate the protocol end to end.
  */
-import type { IncomingMessage } from 'node:http';
+import { STATUS_CODES, type IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 
 const FORWARDED = /^(upgrade|connection|sec-websocket-.*|x-stream-protocol-version|origin)$/i;
@@ -27,5 +27,5 @@ export function forwardUpgrade(req: IncomingMessage, client: Duplex, head: Buffe
 /** Writes a plain HTTP error on a socket that has not been upgraded. */
 export function rejectUpgrade(socket: Duplex, code: number, body: unknown): void {
   const text = JSON.stringify(body);
-  socket.end(`HTTP/1.1 ${code} ${code === 404 ? 'Not Found' : code === 401 ? 'Unauthorized' : code === 400 ? 'Bad Request' : 'Error'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(text)}\r\nConnection: close\r\n\r\n${text}`);
+  socket.end(`HTTP/1.1 ${code} ${STATUS_CODES[code] ?? 'Error'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(text)}\r\nConnection: close\r\n\r\n${text}`);
 }

@@ -100,6 +100,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const registry = createRegistry(storage, {
     table: builtinResourceTable(), serviceCIDR,
     kubeletClient: { certPem: kubeletClientCert.certPem, keyPem: kubeletClientCert.keyPem, caPem: pki.ca.certPem },
+    // The node's InternalIP is 127.0.0.1 by default: nodes/proxy (and hostNetwork pods' proxy) must reach it.
+    proxy: { allowLoopback: /^127\.|^::1$/.test(nodeIP) },
   });
   const apiserver = await startApiServer({ registry, pki, port: opts.httpsListenPort ?? 6443, host: opts.bindAddress ?? '127.0.0.1' });
   stops.unshift(() => apiserver.close());

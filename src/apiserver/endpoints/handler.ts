@@ -74,6 +74,9 @@ function writeError(res: ServerResponse, err: unknown, log?: (m: string) => void
   writeJson(res, se.code, se.status);
 }
 
+/** A path below `{name}/{subresource}/` reaches only connecters that take one (proxy); a bare trailing slash is ignored elsewhere. */
+const subpathServed = (storage: RestStorage, info: RequestInfo): boolean => !info.subpath || info.subpath === '/' || !!storage.connectSubpath;
+
 /** Creates the handler. */
 export function createHandler(opts: HandlerOptions): Handler & { upgrade: UpgradeHandler } {
   // Discovery and OpenAPI are derived from the resource table, rebuilt after it changes.
@@ -108,9 +111,9 @@ export function createHandler(opts: HandlerOptions): Handler & { upgrade: Upgrad
       const info = parseRequestInfo(url.pathname);
       if (!info?.isResourceRequest || !info.name || !info.subresource) throw notFoundPath();
       const storage = opts.registry.lookup(info.group, info.version, info.resource, info.subresource);
-      if (!storage?.connect) throw notFoundPath();
+      if (!storage?.connect || !subpathServed(storage, info)) throw notFoundPath();
       const ctx: RequestContext = { user, namespace: storage.info.namespaced ? info.namespace : '' };
-      await storage.connect(ctx, info.name, { req, query: url.searchParams, upgrade: { socket, head } });
+      await storage.connect(ctx, info.name, { req, query: url.searchParams, subpath: info.subpath, path: url.pathname, upgrade: { socket, head } });
     })().catch((err) => {
       const se = err instanceof StatusError ? err : internalError(err);
       rejectUpgrade(socket, se.code, se.status);
@@ -220,10 +223,10 @@ export function createHandler(opts: HandlerOptions): Handler & { upgrade: Upgrad
       return writeHead(...args);
     }) as typeof res.writeHead;
 
-    if (!storage) throw notFoundPath();
+    if (!storage || !subpathServed(storage, info)) throw notFoundPath();
     if (storage.connect) {
       if (!(storage.connectMethods ?? ['GET']).includes(method) || !info.name) throw methodNotAllowed('the server does not allow this method on the requested resource');
-      return storage.connect(ctx, info.name, { req, res, query: q });
+      return storage.connect(ctx, info.name, { req, res, query: q, subpath: info.subpath, path: url.pathname });
     }
     const printer = opts.registry.table.printerOf(main.info.group, main.info.plural, main.info.version);
     const mainMessage = opts.registry.table.get(info.group, info.version, info.resource)?.protobufMessage;

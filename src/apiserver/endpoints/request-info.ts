@@ -13,6 +13,12 @@ export interface RequestInfo {
   resource: string;
   name: string;
   subresource: string;
+  /**
+   * The path after `{name}/{subresource}`, still percent-encoded, with a leading slash and
+   * the request's trailing slash ('' when there is none): what connecters that take a
+   * subpath (`pods/{name}/proxy/{path}`) get, as upstream's `{path:*}` connect option.
+   */
+  subpath: string;
   /** true for /watch/ paths. */
   legacyWatch: boolean;
   /** Path segments after the prefix (for discovery paths). */
@@ -22,7 +28,7 @@ export interface RequestInfo {
 /** Returns undefined for non-API paths. */
 export function parseRequestInfo(path: string): RequestInfo | undefined {
   const segs = path.split('/').filter(Boolean).map(decodeURIComponent);
-  const info: RequestInfo = { isResourceRequest: false, path, group: '', version: '', namespace: '', resource: '', name: '', subresource: '', legacyWatch: false, parts: segs };
+  const info: RequestInfo = { isResourceRequest: false, path, group: '', version: '', namespace: '', resource: '', name: '', subresource: '', subpath: '', legacyWatch: false, parts: segs };
   let rest: string[];
   if (segs[0] === 'api') {
     if (segs.length < 2) return info;
@@ -46,6 +52,11 @@ export function parseRequestInfo(path: string): RequestInfo | undefined {
   info.name = rest[1] ?? '';
   info.subresource = rest[2] ?? '';
   if (info.resource === 'namespaces') info.namespace = '';
-  if (rest.length > 3) info.subresource = rest.slice(2).join('/');
+  if (rest.length > 3 || (rest.length === 3 && path.endsWith('/'))) {
+    // The raw segments after the subresource keep their encoding.
+    const raw = path.split('/').filter(Boolean);
+    const tail = raw.slice(raw.length - (rest.length - 3));
+    info.subpath = (tail.length ? `/${tail.join('/')}` : '') + (path.endsWith('/') ? '/' : '');
+  }
   return info;
 }

@@ -1,7 +1,7 @@
 /**
  * Builds the apiserver's registry from the resource table: one GenericStore per stored
  * kind with its strategy and the admission chain, the subresources each kind declares
- * (status, scale, binding, finalize, and the connecters log/exec/attach/portforward),
+ * (status, scale, binding, finalize, and the connecters log/exec/attach/portforward/proxy),
  * and the virtual kinds' storages (ComponentStatus; the review kinds, reviews.ts, over
  * the authorizer and the authentication chain). Kinds added to the table later (CRDs) get their
  * stores when first looked up.
@@ -21,6 +21,7 @@ import { componentStatusStorage } from './component-status.js';
 import { reviewStorage } from './reviews.js';
 import { podLogStorage, type KubeletClientConfig } from './connecters/pod-log.js';
 import { podStreamStorage } from './connecters/pod-stream.js';
+import { nodeProxyStorage, podProxyStorage, serviceProxyStorage, type ProxyOptions } from './connecters/proxy.js';
 import { strategyFor } from './strategy.js';
 import { evictionStorage } from './eviction.js';
 import { GenericStore } from './store.js';
@@ -45,13 +46,15 @@ export interface RegistryOptions {
   authenticators?: Authenticator[];
   /** Audiences of a TokenReview that names none (upstream --api-audiences); default the service account issuer's. */
   apiAudiences?: string[];
+  /** pods/nodes/services proxy: e.g. whether loopback targets are allowed (upstream: no). */
+  proxy?: ProxyOptions;
 }
 
 /** Upstream's default --api-audiences: the --service-account-issuer kubeadm sets. */
 export const DEFAULT_API_AUDIENCES = ['https://kubernetes.default.svc.cluster.local'];
 
 /** What a subresource is built from: its parent's store, the other stores, the table and the kubelet client. */
-interface SubresourceDeps { storeOf: (def: ResourceDefinition) => GenericStore; table: ResourceTable; kc?: KubeletClientConfig; clock: () => Date }
+interface SubresourceDeps { storeOf: (def: ResourceDefinition) => GenericStore; table: ResourceTable; kc?: KubeletClientConfig; clock: () => Date; proxy: ProxyOptions }
 type SubresourceFactory = (main: GenericStore, deps: SubresourceDeps) => RestStorage | undefined;
 
 /** Subresources by name: how each is built over its parent's store. */
@@ -69,6 +72,18 @@ const SUBRESOURCES: Record<string, SubresourceFactory> = {
   exec: (main, d) => (d.kc ? podStreamStorage(main, 'exec', d.kc) : undefined),
   attach: (main, d) => (d.kc ? podStreamStorage(main, 'attach', d.kc) : undefined),
   portforward: (main, d) => (d.kc ? podStreamStorage(main, 'portforward', d.kc) : undefined),
+  proxy: (main, d) => {
+    const store = (group: string, plural: string) => { const def = d.table.get(group, 'v1', plural); return def && d.storeOf(def); };
+    switch (main.info.plural) {
+      case 'pods': return podProxyStorage(main, d.proxy);
+      case 'nodes': return d.kc ? nodeProxyStorage(main, d.kc, d.proxy) : undefined;
+      case 'services': {
+        const pods = store('', 'pods');
+        return pods && serviceProxyStorage(main, { pods, endpointSlices: store('discovery.k8s.io', 'endpointslices'), endpoints: store('', 'endpoints') });
+      }
+      default: return undefined;
+    }
+  },
 };
 
 /** Creates the registry over `storage` for the kinds of `opts.table`. */
@@ -117,7 +132,7 @@ export function createRegistry(storage: Storage, opts: RegistryOptions): Registr
     const main = storeOf(def);
     if (!subresource) return main;
     if (!(def.info.subresources ?? []).includes(subresource)) return undefined;
-    return SUBRESOURCES[subresource]?.(main, { storeOf, table, kc, clock });
+    return SUBRESOURCES[subresource]?.(main, { storeOf, table, kc, clock, proxy: opts.proxy ?? {} });
   };
   // Kinds removed from the table lose their storages.
   table.onChange(() => {

@@ -69,6 +69,13 @@ export type PatchType = 'json' | 'merge' | 'strategic' | 'apply';
 export interface ConnectRequest {
   req: IncomingMessage;
   query: URLSearchParams;
+  /**
+   * For connecters with `connectSubpath`: the request path after `{name}/{subresource}`,
+   * percent-encoded, with a leading slash and the request's trailing slash ('' when none).
+   */
+  subpath?: string;
+  /** The request's whole path, percent-encoded (proxies rewrite redirects with it). */
+  path?: string;
   /** Set for plain HTTP requests. */
   res?: ServerResponse;
   /** Set for Upgrade requests. */
@@ -105,6 +112,8 @@ export interface RestStorage {
   connect?(ctx: RequestContext, name: string, request: ConnectRequest): Promise<void>;
   /** HTTP methods `connect` serves, e.g. ['GET'] for log, ['GET', 'POST'] for exec. */
   readonly connectMethods?: string[];
+  /** The connecter takes a path below it (`pods/{name}/proxy/{path}`, upstream's connect subpath). */
+  readonly connectSubpath?: boolean;
 }
 
 /** All storages of the apiserver, keyed `group/resource` or `group/resource/subresource` ('' group for core). */

@@ -25,7 +25,7 @@ function syncUnschedulableTaint(node: Node, now: string): void {
  * controller adds — here it is kept in step on every write.
  */
 export const nodeDefinition: ResourceDefinition<Node> = {
-  info: core({ kind: 'Node', plural: 'nodes', singular: 'node', namespaced: false, shortNames: ['no'], subresources: ['status'] }),
+  info: core({ kind: 'Node', plural: 'nodes', singular: 'node', namespaced: false, shortNames: ['no'], subresources: ['proxy', 'status'] }),
   schema: NodeSchema,
   protobufMessage: 'k8s.io.api.core.v1.Node',
   printer: nodePrinter,

@@ -16,7 +16,7 @@ const SERVICE_TYPES = ['ClusterIP', 'ExternalName', 'LoadBalancer', 'NodePort'];
  * (service-ip-allocation.ts).
  */
 export const serviceDefinition: ResourceDefinition<Service> = {
-  info: core({ kind: 'Service', plural: 'services', singular: 'service', namespaced: true, shortNames: ['svc'], categories: ['all'], verbs: ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'], subresources: ['status'] }),
+  info: core({ kind: 'Service', plural: 'services', singular: 'service', namespaced: true, shortNames: ['svc'], categories: ['all'], verbs: ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'], subresources: ['proxy', 'status'] }),
   schema: ServiceSchema,
   protobufMessage: 'k8s.io.api.core.v1.Service',
   printer: servicePrinter,
