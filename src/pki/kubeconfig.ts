@@ -2,7 +2,7 @@
  * Writes a kubeconfig (clientcmd v1 Config) with embedded certificate data; cluster,
  * user and context are named `default` as k3s names them.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import YAML from 'yaml';
 
@@ -22,5 +22,7 @@ export function writeKubeconfig(path: string, p: KubeconfigParams): void {
     'current-context': name,
   };
   mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, YAML.stringify(doc), { mode: 0o600 });
+  // Written aside then renamed: a client that polls for the file never reads half of it.
+  writeFileSync(`${path}.tmp`, YAML.stringify(doc), { mode: 0o600 });
+  renameSync(`${path}.tmp`, path);
 }

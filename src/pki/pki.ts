@@ -46,10 +46,22 @@ function newKey(): { keyPem: string; key: forge.pki.rsa.PrivateKey; pub: forge.p
   return { keyPem, key, pub: forge.pki.setRsaPublicKey(key.n, key.e) };
 }
 
+/**
+ * A certificate serial number (RFC 5280 §4.1.2.2: a positive INTEGER) as forge wants it:
+ * hex of its minimal DER content octets. forge writes the bytes as given, and OpenSSL 3
+ * refuses a certificate whose INTEGER has a superfluous leading zero ("illegal
+ * padding"), so the first byte is made 0x40–0x7f: non-zero and positive.
+ */
+export function serialNumberHex(random: Buffer): string {
+  const b = Buffer.from(random);
+  b[0] = (b[0] & 0x3f) | 0x40;
+  return b.toString('hex');
+}
+
 function makeCert(subject: forge.pki.CertificateField[], pub: forge.pki.PublicKey, validityDays: number, extensions: object[], issuer?: { cert: forge.pki.Certificate; key: forge.pki.PrivateKey }, signKey?: forge.pki.PrivateKey): forge.pki.Certificate {
   const cert = forge.pki.createCertificate();
   cert.publicKey = pub;
-  cert.serialNumber = '0' + randomBytes(16).toString('hex');
+  cert.serialNumber = serialNumberHex(randomBytes(16));
   cert.validity.notBefore = new Date(Date.now() - 60_000);
   cert.validity.notAfter = new Date(Date.now() + validityDays * 86_400_000);
   const utf8 = subject.map((f) => ({ ...f, valueTagClass: forge.asn1.Type.UTF8 as unknown as forge.asn1.Class }));
