@@ -6,15 +6,10 @@
 import https from 'node:https';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { builtinResourceTable } from '../../src/api/builtin-resources.js';
-import { ensurePki, type Pki } from '../../src/pki/pki.js';
-import { openSqliteStorage } from '../../src/storage/sqlite/sqlite-storage.js';
-import { newCacher } from '../../src/storage/cacher/cacher.js';
-import { createRegistry } from '../../src/apiserver/registry/index.js';
-import { startApiServer, type RunningApiServer } from '../../src/apiserver/server.js';
+import { type Pki } from '../../src/pki/pki.js';
+import { startTestApiServer, type TestApiServer } from '../support/apiserver.js';
+import { type RunningApiServer } from '../../src/apiserver/server.js';
 import { decodeProtobufObject } from '../../src/api/protobuf/codec.js';
 import type { Storage } from '../../src/storage/interface.js';
 
@@ -93,13 +88,9 @@ describe('apiextensions.k8s.io and apiregistration.k8s.io', { timeout: 60_000 },
     r.end(data);
   });
 
-  before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'k8ts-apiext-'));
-    pki = await ensurePki(join(dir, 'tls'));
-    storage = await newCacher(await openSqliteStorage({ path: ':memory:', compactIntervalMs: 0 }));
-    api = await startApiServer({ registry: createRegistry(storage, { table: builtinResourceTable() }), pki, port: 0, log: () => {} });
-  });
-  after(async () => { await api.close(); await storage.close(); rmSync(dir, { recursive: true, force: true }); });
+  let server: TestApiServer;
+  before(async () => { server = await startTestApiServer('apiext'); ({ dir, pki, storage, api } = server); });
+  after(() => server.close());
 
   it('discovery lists both groups with upstream names, short names and categories', async () => {
     const crd = await req('GET', '/apis/apiextensions.k8s.io/v1');

@@ -8,14 +8,12 @@
 import https from 'node:https';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { builtinResourceTable } from '../../src/api/builtin-resources.js';
-import { ensurePki, type Pki } from '../../src/pki/pki.js';
+import { type Pki } from '../../src/pki/pki.js';
 import { writeKubeconfig } from '../../src/pki/kubeconfig.js';
-import { openSqliteStorage } from '../../src/storage/sqlite/sqlite-storage.js';
-import { newCacher } from '../../src/storage/cacher/cacher.js';
+import { startTestApiServer, type TestApiServer } from '../support/apiserver.js';
 import { createRegistry } from '../../src/apiserver/registry/index.js';
 import { startApiServer, type RunningApiServer } from '../../src/apiserver/server.js';
 import type { Authorizer } from '../../src/apiserver/authz/authorizer.js';
@@ -33,6 +31,7 @@ describe('authentication and authorization reviews', { timeout: 120_000 }, () =>
   let pki: Pki;
   let storage: Storage;
   let api: RunningApiServer;
+  let server: TestApiServer;
   let strict: RunningApiServer;
   let kubeconfig: string;
   let strictKubeconfig: string;
@@ -52,17 +51,15 @@ describe('authentication and authorization reviews', { timeout: 120_000 }, () =>
   });
 
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'k8ts-authz-'));
-    pki = await ensurePki(join(dir, 'tls'));
-    storage = await newCacher(await openSqliteStorage({ path: ':memory:', compactIntervalMs: 0 }));
-    api = await startApiServer({ registry: createRegistry(storage, { table: builtinResourceTable() }), pki, port: 0 });
+    server = await startTestApiServer('authz', { log: (m) => console.error(m) });
+    ({ dir, pki, storage, api } = server);
     strict = await startApiServer({ registry: createRegistry(storage, { table: builtinResourceTable(), authorizer: noImpersonation }), pki, port: 0 });
     kubeconfig = join(dir, 'kubeconfig.yaml');
     strictKubeconfig = join(dir, 'strict.yaml');
     writeKubeconfig(kubeconfig, { server: api.url, caPem: pki.ca.certPem, certPem: pki.admin.certPem, keyPem: pki.admin.keyPem });
     writeKubeconfig(strictKubeconfig, { server: strict.url, caPem: pki.ca.certPem, certPem: pki.admin.certPem, keyPem: pki.admin.keyPem });
   });
-  after(async () => { await api.close(); await strict.close(); await storage.close(); rmSync(dir, { recursive: true, force: true }); });
+  after(async () => { await strict.close(); await server.close(); });
 
   it('kubectl auth whoami prints the admin user and its groups', async () => {
     const out = await kubectl(kubeconfig, ['auth', 'whoami', ...cache()]);

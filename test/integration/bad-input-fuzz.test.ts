@@ -10,17 +10,13 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import https from 'node:https';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { builtinResourceTable } from '../../src/api/builtin-resources.js';
 import { groupVersion, type ResourceDefinition } from '../../src/api/resource-definition.js';
 import { structuralType, type StructuralType } from '../../src/api/structural/structural-type.js';
-import { createRegistry } from '../../src/apiserver/registry/index.js';
-import { startApiServer, type RunningApiServer } from '../../src/apiserver/server.js';
-import { ensurePki, type Pki } from '../../src/pki/pki.js';
-import { openSqliteStorage } from '../../src/storage/sqlite/sqlite-storage.js';
-import { newCacher } from '../../src/storage/cacher/cacher.js';
+import { type RunningApiServer } from '../../src/apiserver/server.js';
+import { type Pki } from '../../src/pki/pki.js';
+import { startTestApiServer, type TestApiServer } from '../support/apiserver.js';
 import type { Storage } from '../../src/storage/interface.js';
 
 /** mulberry32: a small seeded PRNG, so a failure reproduces. */
@@ -109,14 +105,13 @@ describe('bad input fuzzing: every kind, zero 5xx', { timeout: 300_000 }, () => 
     req.end(body);
   });
 
+  let server: TestApiServer;
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'k8ts-fuzz-'));
-    pki = await ensurePki(join(dir, 'tls'));
-    storage = await newCacher(await openSqliteStorage({ path: ':memory:', compactIntervalMs: 0 }));
-    api = await startApiServer({ registry: createRegistry(storage, { table: builtinResourceTable() }), pki, port: 0, log: () => {} });
+    server = await startTestApiServer('fuzz');
+    ({ dir, pki, storage, api } = server);
     await request('POST', '/api/v1/namespaces', Buffer.from('{"metadata":{"name":"fuzz"}}'));
   });
-  after(async () => { await api.close(); await storage.close(); rmSync(dir, { recursive: true, force: true }); });
+  after(() => server.close());
 
   it('creates and patches with malformed bodies get 4xx Status answers and store nothing', async () => {
     const rnd = prng(20261130);

@@ -1,0 +1,33 @@
+/**
+ * An in-process apiserver for integration tests: a fresh PKI in a temp dir, an
+ * in-memory SQLite store behind the watch cache (as `k8ts server` runs it), the
+ * built-in resource table, and an HTTPS listener on a free loopback port.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { builtinResourceTable } from '../../src/api/builtin-resources.js';
+import { createRegistry, type RegistryOptions } from '../../src/apiserver/registry/index.js';
+import { startApiServer, type RunningApiServer } from '../../src/apiserver/server.js';
+import { ensurePki, type Pki } from '../../src/pki/pki.js';
+import { newCacher } from '../../src/storage/cacher/cacher.js';
+import type { Storage } from '../../src/storage/interface.js';
+import { openSqliteStorage } from '../../src/storage/sqlite/sqlite-storage.js';
+
+export interface TestApiServer { dir: string; pki: Pki; storage: Storage; api: RunningApiServer; close(): Promise<void> }
+
+/**
+ * Starts the server; `registry` adds registry options (the table defaults to the
+ * built-in one), `log` receives server logs (default: dropped). `close()` stops the
+ * listener, closes the store and removes the temp dir.
+ */
+export async function startTestApiServer(name: string, opts: { registry?: Partial<RegistryOptions>; log?: (m: string) => void } = {}): Promise<TestApiServer> {
+  const dir = mkdtempSync(join(tmpdir(), `k8ts-${name}-`));
+  const pki = await ensurePki(join(dir, 'tls'));
+  const storage = await newCacher(await openSqliteStorage({ path: ':memory:', compactIntervalMs: 0 }));
+  const api = await startApiServer({ registry: createRegistry(storage, { table: builtinResourceTable(), ...opts.registry }), pki, port: 0, log: opts.log ?? (() => {}) });
+  return {
+    dir, pki, storage, api,
+    close: async () => { await api.close(); await storage.close(); rmSync(dir, { recursive: true, force: true }); },
+  };
+}
