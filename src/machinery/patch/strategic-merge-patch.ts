@@ -240,7 +240,7 @@ function extractKey(s: string, prefix: string): string {
   if (i < 0 || s.slice(0, i) !== prefix) {
     if (prefix === DELETE_FROM_PRIMITIVE_LIST_PREFIX) throw badRequest(ERR_BAD_PATCH_FORMAT_FOR_PRIMITIVE_LIST);
     if (prefix === SET_ELEMENT_ORDER_PREFIX) throw badRequest(ERR_BAD_PATCH_FORMAT_FOR_SET_ELEMENT_ORDER_LIST);
-    throw errUnknown(`fail to find unknown prefix "${prefix}" in ${s}`);
+    throw errUnknown(`fail to find unknown prefix "${prefix}" in ${s}\n`);
   }
   return s.slice(i + 1);
 }
@@ -313,7 +313,7 @@ function validatePatchWithSetOrderList(patchList: unknown[], setOrderList: unkno
     o++;
   }
   if (p < nonDelete.length && o >= setOrderList.length) {
-    throw errUnknown(`the order in patch list:\n${goV(patchList)}\n doesn't match ${SET_ELEMENT_ORDER_PREFIX} list:\n${goV(setOrderList)}`);
+    throw errUnknown(`The order in patch list:\n${goV(patchList)}\n doesn't match ${SET_ELEMENT_ORDER_PREFIX} list:\n${goV(setOrderList)}\n`);
   }
 }
 
@@ -475,7 +475,7 @@ function deleteFromSlice(current: unknown[], toDelete: unknown[]): unknown[] {
 function findMapInSliceBasedOnKeyValue(m: unknown[], key: string, value: unknown): [Obj | undefined, number, boolean] {
   for (let k = 0; k < m.length; k++) {
     const v = m[k];
-    if (!isObject(v)) throw errUnknown(`value for key ${k} is not a map`);
+    if (!isObject(v)) throw errUnknown(`value for key ${k} is not a map.`);
     if (hasOwn(v, key) && v[key] === value) return [v, k, true];
   }
   return [undefined, 0, false];
