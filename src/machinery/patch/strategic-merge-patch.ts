@@ -28,6 +28,11 @@
  * (missing merge key, unknown patch type, order mismatch, ...) reaches the client as a
  * 500 with no reason and the Go error text, as ErrorToAPIStatus writes a non-Status error.
  * Go's `%v`/`%s` renderings of the offending values are reproduced.
+ *
+ * Known differences: a field the schema does not describe merges as a plain map / is
+ * replaced as a list, where upstream's struct lookup fails ("unable to find api field in
+ * struct ..."), since k8ts schemas admit additional properties; where Go would panic
+ * (maps compared as merge-key values or set members) values are simply unequal here.
  */
 import type { TSchema } from '@sinclair/typebox';
 import { badRequest, StatusError } from '../errors.js';
@@ -97,7 +102,7 @@ function goInt(n: number): string {
   return Math.abs(n) >= 1e21 ? BigInt(n).toString() : String(n);
 }
 /** Go's `%v` of a decoded JSON value (maps print `map[k:v ...]` with sorted keys). */
-export function goV(v: unknown): string {
+function goV(v: unknown): string {
   switch (goKind(v)) {
     case 'nil': return '<nil>';
     case 'slice': return `[${(v as unknown[]).map(goV).join(' ')}]`;
