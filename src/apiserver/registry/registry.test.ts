@@ -159,10 +159,11 @@ describe('registry over SQLite', () => {
     assert.match(changed.message!, /existing ephemeral containers "dbg" may not be changed/);
     assert.match(changed.message!, /existing ephemeral containers "dbg2" may not be removed/);
     const forbidden = await status(eph.patch!(ctx(), 'eph', 'strategic', { spec: { ephemeralContainers: [{ name: 'dbg3', image: 'b', ports: [{ containerPort: 80 }], targetContainerName: 'nope' }] } }));
-    assert.match(forbidden.message!, /spec\.ephemeralContainers\[2\]\.ports: Forbidden: cannot be set for an Ephemeral Container/);
-    assert.match(forbidden.message!, /spec\.ephemeralContainers\[2\]\.targetContainerName: Not found: "nope"/);
+    // A strategic merge patch without $setElementOrder puts the new element before the live ones (upstream's mergeSortedSlice).
+    assert.match(forbidden.message!, /spec\.ephemeralContainers\[0\]\.ports: Forbidden: cannot be set for an Ephemeral Container/);
+    assert.match(forbidden.message!, /spec\.ephemeralContainers\[0\]\.targetContainerName: Not found: "nope"/);
     const dup = await status(eph.patch!(ctx(), 'eph', 'strategic', { spec: { ephemeralContainers: [{ name: 'c', image: 'b' }] } }));
-    assert.match(dup.message!, /spec\.ephemeralContainers\[2\]\.name: Duplicate value: "c"/);
+    assert.match(dup.message!, /spec\.ephemeralContainers\[0\]\.name: Duplicate value: "c"/);
     // The main resource cannot change them.
     const main = await pods().get!(ctx(), 'eph');
     const viaMain = await status(pods().update!(ctx(), 'eph', { ...main, spec: { ...(main.spec as object), ephemeralContainers: [] } }).then(() => undefined));

@@ -45,7 +45,8 @@ it('strategic merge patch directives as kubectl apply sends them', () => {
   delete (patch.spec as Record<string, unknown>).$setElementOrder;
   const r = applyStrategicMergePatch(pod(), patch, PodSchema);
   assert.deepEqual(r.metadata.labels, { b: '2' });
-  assert.deepEqual(r.metadata.finalizers, ['x', 'y']);
+  // A new scalar precedes the server-only ones (upstream's mergeSortedSlice); kubectl sends $setElementOrder to pin it.
+  assert.deepEqual(r.metadata.finalizers, ['y', 'x']);
   assert.deepEqual(r.spec.containers.map((c: { name: string }) => c.name), ['c2', 'c1']);
   assert.deepEqual(r.spec.containers[1].env, [{ name: 'B', value: '2' }]);
   const replaced = applyStrategicMergePatch(pod(), { spec: { containers: [{ name: 'z', image: 'i' }, { $patch: 'replace' }] } }, PodSchema);

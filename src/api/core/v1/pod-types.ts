@@ -42,6 +42,7 @@ export const ContainerSchema = Type.Object({
   envFrom: Type.Optional(AtomicList(EnvFromSourceSchema)),
   resources: Type.Optional(ResourceRequirementsSchema),
   volumeMounts: Type.Optional(MergeList(VolumeMountSchema, 'mountPath')),
+  volumeDevices: Type.Optional(MergeList(Obj({ name: Str(), devicePath: Str() }), 'devicePath')),
   livenessProbe: Type.Optional(ProbeSchema), readinessProbe: Type.Optional(ProbeSchema), startupProbe: Type.Optional(ProbeSchema),
   lifecycle: Type.Optional(Any()),
   terminationMessagePath: Type.Optional(Str()), terminationMessagePolicy: Type.Optional(Str()),
@@ -73,7 +74,8 @@ export const VolumeSchema = Type.Object({
 }, { additionalProperties: true });
 
 export const PodSpecSchema = Obj({
-  volumes: MergeList(VolumeSchema, 'name'),
+  // Upstream: patchStrategy "merge,retainKeys" (kubectl apply sends $retainKeys for a volume's source).
+  volumes: Type.Array(VolumeSchema, { 'x-kubernetes-patch-merge-key': 'name', 'x-kubernetes-patch-strategy': 'merge,retainKeys', 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': ['name'] }),
   initContainers: MergeList(ContainerSchema, 'name'),
   containers: MergeList(ContainerSchema, 'name'),
   ephemeralContainers: MergeList(Type.Composite([ContainerSchema, Obj({ targetContainerName: Str() })]), 'name'),
@@ -85,7 +87,10 @@ export const PodSpecSchema = Obj({
   tolerations: AtomicList(TolerationSchema), hostAliases: MergeList(Obj({ ip: Str(), hostnames: AtomicList(Str()) }), 'ip'),
   priorityClassName: Str(), priority: Int(), dnsConfig: Any(), readinessGates: AtomicList(Obj({ conditionType: Str() })),
   runtimeClassName: Str(), enableServiceLinks: Bool(), preemptionPolicy: Str(), overhead: Type.Record(Type.String(), Quantity()),
-  topologySpreadConstraints: AtomicList(Any()), setHostnameAsFQDN: Bool(), os: Obj({ name: Str() }),
+  topologySpreadConstraints: Type.Array(Any(), { 'x-kubernetes-patch-merge-key': 'topologyKey', 'x-kubernetes-patch-strategy': 'merge', 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': ['topologyKey', 'whenUnsatisfiable'] }),
+  setHostnameAsFQDN: Bool(), os: Obj({ name: Str() }),
+  schedulingGates: MergeList(Obj({ name: Str() }), 'name'),
+  resourceClaims: Type.Array(Obj({ name: Str(), resourceClaimName: Str(), resourceClaimTemplateName: Str() }), { 'x-kubernetes-patch-merge-key': 'name', 'x-kubernetes-patch-strategy': 'merge,retainKeys', 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': ['name'] }),
 });
 
 export const ContainerStateSchema = Obj({
