@@ -24,9 +24,10 @@
  *
  * Errors are Status objects as upstream's handler answers them: the sentinel format
  * errors of k8s.io/apimachinery/pkg/util/mergepatch/errors.go are 400 BadRequest,
- * "lists of lists are not supported" is the generic 422 Invalid, every other error
- * (missing merge key, unknown patch type, order mismatch, ...) reaches the client as a
- * 500 with no reason and the Go error text, as ErrorToAPIStatus writes a non-Status error.
+ * "lists of lists are not supported" is the generic 422 Invalid. Every other error
+ * (missing merge key, unknown patch type, order mismatch, ...) carries upstream's Go
+ * error text; upstream answers those with a 500, but they are the client's malformed
+ * patch and k8ts never answers bad input with a 5xx, so they are 400 BadRequest.
  * Go's `%v`/`%s` renderings of the offending values are reproduced.
  *
  * Known differences: a field the schema does not describe merges as a plain map / is
@@ -61,9 +62,9 @@ const ERR_BAD_PATCH_FORMAT_FOR_SET_ELEMENT_ORDER_LIST = 'invalid patch format of
 function errNoListOfLists(): StatusError {
   return new StatusError({ code: 422, reason: 'Invalid', message: 'the server rejected our request due to an error in our request', details: {} });
 }
-/** Any other error: not a Status, so ErrorToAPIStatus answers 500 with reason Unknown and the error text. */
+/** Any other error of the patch: upstream's text, as a 400 (upstream: a 500 with reason Unknown). */
 function errUnknown(message: string): StatusError {
-  return new StatusError({ code: 500, message });
+  return badRequest(message);
 }
 /** mergepatch.ErrNoMergeKey. */
 const errNoMergeKey = (m: unknown, key: string): StatusError => errUnknown(`map: ${goV(m)} does not contain declared merge key: ${key}`);
