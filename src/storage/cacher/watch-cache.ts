@@ -79,7 +79,10 @@ export class WatchCache {
       if (!before) this.keys.splice(lowerBound(this.keys, ev.key), 0, ev.key);
       this.objects.set(ev.key, object);
     }
-    const cached: CachedEvent = { type: ev.type as CachedEvent['type'], key: ev.key, object, prevObject: ev.prevObject ? deepFreeze(ev.prevObject) : before, revision: ev.revision, before };
+    // The cache's own previous object is the same state as the backend's prevObject: keeping it
+    // (and dropping the backend's copy) halves what the window holds.
+    const prevObject = ev.type === 'ADDED' ? undefined : before ?? (ev.prevObject && deepFreeze(ev.prevObject));
+    const cached: CachedEvent = { type: ev.type as CachedEvent['type'], key: ev.key, object, prevObject, revision: ev.revision, before };
     this.window.push(cached);
     if (this.window.length - this.head > this.capacity) {
       this.floor = this.window[this.head++].revision;
