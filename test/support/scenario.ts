@@ -23,7 +23,7 @@
  * `cleanup` commands run before and after each run whatever their outcome (e.g.
  * `delete namespace x --ignore-not-found`).
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFile } from 'node:child_process';
@@ -109,6 +109,7 @@ export async function runScenario(s: Scenario, bin: string, kubeconfig: string):
     await runSteps(s, bin, kubeconfig, dir);
   } finally {
     await cleanup();
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 
