@@ -10,6 +10,7 @@
  */
 import type { TSchema } from '@sinclair/typebox';
 import type { FieldError } from '../machinery/field-errors.js';
+import type { AllocationLedger } from '../machinery/allocation-ledger.js';
 import type { KubeObject } from './object.js';
 import type { TablePrinter } from './printers/table.js';
 
@@ -42,6 +43,8 @@ export interface StrategyDeps {
   /** Every stored object of a resource (all namespaces). */
   listAll(def: ResourceDefinition): Promise<KubeObject[]>;
   clock: () => Date;
+  /** Values (ClusterIPs, NodePorts) held by creates in progress, one ledger per registry. */
+  allocations: AllocationLedger;
 }
 
 /**
@@ -59,6 +62,8 @@ export interface StrategyHooks<T extends KubeObject = KubeObject> {
   prepareForUpdate?(obj: T, old: T, deps: StrategyDeps): void;
   /** Create steps after validation that need other objects (e.g. allocate a ClusterIP); throws StatusError. */
   beforeCreate?(obj: T, deps: StrategyDeps): Promise<void> | void;
+  /** Called once a create attempt is over (stored, refused or dry run): releases what beforeCreate held. */
+  afterCreate?(obj: T, deps: StrategyDeps): void;
   /** Grace period of a delete request in seconds; 0 (the default) deletes at once. */
   gracePeriod?(obj: T, opts: { gracePeriodSeconds?: number }): number;
   /** Called before finalizers are considered; an object returned makes the deletion pending with it. */

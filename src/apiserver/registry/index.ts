@@ -10,6 +10,7 @@ import type { KubeObject } from '../../api/object.js';
 import type { ResourceDefinition, ResourceInfo, StrategyDeps } from '../../api/resource-definition.js';
 import type { ResourceTable } from '../../api/resource-table.js';
 import type { Storage } from '../../storage/interface.js';
+import { AllocationLedger } from '../../machinery/allocation-ledger.js';
 import { isStorageError } from '../../storage/errors.js';
 import type { AdmissionChain } from '../admission/chain.js';
 import { defaultAdmissionChain } from '../admission/default-chain.js';
@@ -104,6 +105,7 @@ export function createRegistry(storage: Storage, opts: RegistryOptions): Registr
     serviceCIDR: opts.serviceCIDR ?? '10.96.0.0/12',
     listAll: async (def) => { const s = storeOf(def); return (await s.storage.list<KubeObject>(s.prefix())).items; },
     clock,
+    allocations: new AllocationLedger(),
   };
   const namespaces = table.get('', 'v1', 'namespaces');
   const lookup = async (def: ResourceDefinition | undefined, name: string): Promise<KubeObject | undefined> => {

@@ -124,6 +124,33 @@ describe('registry over SQLite', () => {
     assert.equal((await status(svcs.create!(ctx(), { metadata: { name: 's3' }, spec: { clusterIP: '192.168.1.1', ports: [{ port: 80 }] } }))).code, 422);
   });
 
+  it('service addresses: random ClusterIPs from the upper band, never twice under concurrent creates; NodePorts allocated; a static IP is free again at once after its Service goes', async () => {
+    const svcs = reg.lookup('', 'v1', 'services')!;
+    const created = await Promise.all(Array.from({ length: 30 }, (_, i) => svcs.create!(ctx(), { metadata: { name: `c${i}` }, spec: { ports: [{ port: 80 }] } })));
+    const ips = created.map((o) => (o.spec as { clusterIP: string }).clusterIP);
+    assert.equal(new Set(ips).size, 30, 'distinct');
+    const offset = (ip: string) => ip.split('.').map(Number).reduce((a, b) => a * 256 + b, 0) - (10 * 2 ** 24 + 96 * 2 ** 16);
+    assert.ok(ips.every((ip) => offset(ip) > 256), `dynamic IPs come from above the static band: ${ips.slice(0, 5)}`);
+    assert.ok(!ips.every((ip, i) => i === 0 || offset(ip) === offset(ips[i - 1]) + 1), 'not handed out in order');
+    // NodePort: every port gets one from 30000-32767, above the static band (30086); a taken one is refused.
+    const np = await svcs.create!(ctx(), { metadata: { name: 'np' }, spec: { type: 'NodePort', ports: [{ name: 'a', port: 80 }, { name: 'b', port: 81, nodePort: 30007 }] } });
+    const ports = (np.spec as { ports: Array<{ nodePort: number }> }).ports.map((p) => p.nodePort);
+    assert.ok(ports[0] >= 30086 && ports[0] <= 32767, String(ports[0]));
+    assert.equal(ports[1], 30007);
+    const taken = await status(svcs.create!(ctx(), { metadata: { name: 'np2' }, spec: { type: 'NodePort', ports: [{ port: 80, nodePort: 30007 }] } }));
+    assert.deepEqual([taken.code, taken.message], [422, 'Service "np2" is invalid: spec.ports[0].nodePort: Invalid value: 30007: provided port is already allocated']);
+    const lb = await svcs.create!(ctx(), { metadata: { name: 'lb' }, spec: { type: 'LoadBalancer', allocateLoadBalancerNodePorts: false, ports: [{ port: 80 }] } });
+    assert.equal((lb.spec as { ports: Array<{ nodePort?: number }> }).ports[0].nodePort, undefined);
+    // Delete then recreate with the same static address (kubectl replace --force).
+    const fixed = await svcs.create!(ctx(), { metadata: { name: 'fixed' }, spec: { clusterIP: '10.96.0.50', ports: [{ port: 80 }] } });
+    assert.equal((fixed.spec as { clusterIP: string }).clusterIP, '10.96.0.50');
+    await svcs.delete!(ctx(), 'fixed', {});
+    const again = await svcs.create!(ctx(), { metadata: { name: 'fixed2' }, spec: { clusterIP: '10.96.0.50', ports: [{ port: 80 }] } });
+    assert.equal((again.spec as { clusterIP: string }).clusterIP, '10.96.0.50');
+    // The first address is the kubernetes Service's: asked for explicitly it is allowed, never given out dynamically.
+    assert.ok(!ips.includes('10.96.0.1'));
+  });
+
   it('scale subresource reads and writes spec.replicas; generation tracks spec changes', async () => {
     const deps = reg.lookup('apps', 'v1', 'deployments')!;
     const d = await deps.create!(ctx(), { metadata: { name: 'd' }, spec: { replicas: 2, selector: { matchLabels: { app: 'd' } }, template: { metadata: { labels: { app: 'd' } }, spec: { containers: [{ name: 'c', image: 'i' }] } } } });

@@ -146,12 +146,14 @@ export class GenericStore implements RestStorage {
     this.checkBody(input);
     const obj = structuredClone(input);
     if (!obj.metadata.name && obj.metadata.generateName) obj.metadata.name = obj.metadata.generateName + randomSuffix();
-    await this.newObject(ctx, obj, { checkFreeName: true });
-    if (ctx.dryRun) return obj;
-    const m = obj.metadata;
     try {
-      return this.decorate(await this.storage.create(this.key(m.namespace ?? '', m.name!), obj));
-    } catch (err) { throw toStatusError(err, this.gr, m.name!); }
+      await this.newObject(ctx, obj, { checkFreeName: true });
+      if (ctx.dryRun) return obj;
+      const m = obj.metadata;
+      try {
+        return this.decorate(await this.storage.create(this.key(m.namespace ?? '', m.name!), obj));
+      } catch (err) { throw toStatusError(err, this.gr, m.name!); }
+    } finally { this.strategy.afterCreate?.(obj); }
   }
 
   async update(ctx: RequestContext, name: string, input: KubeObject): Promise<{ object: KubeObject; created: boolean }> {
@@ -269,6 +271,7 @@ export class GenericStore implements RestStorage {
     const { allowCreate = this.allowCreateOnUpdate(), internal = false, applied = false } = opts;
     const key = this.key(ctx.namespace, name);
     let created = false;
+    let createdAttempt: KubeObject | undefined;
     let deleteAfter = false;
     const s = this.strategy;
     try {
@@ -277,6 +280,7 @@ export class GenericStore implements RestStorage {
         if (!current) {
           if (!allowCreate) throw notFound(this.gr, name);
           created = true;
+          createdAttempt = obj;
           const fresh = await this.newObject(ctx, obj, { applied });
           if (ctx.dryRun) throw new DryRunResult(fresh);
           return fresh;
@@ -323,6 +327,8 @@ export class GenericStore implements RestStorage {
     } catch (err) {
       if (err instanceof DryRunResult) return { object: err.object, created };
       throw toStatusError(err, this.gr, name);
+    } finally {
+      if (createdAttempt) s.afterCreate?.(createdAttempt);
     }
   }
 

@@ -21,6 +21,8 @@ export interface Strategy {
   validateUpdate(obj: KubeObject, old: KubeObject): FieldError[];
   /** Extra create steps that need other objects (e.g. allocate a service IP). */
   beforeCreate?(obj: KubeObject): Promise<void> | void;
+  /** After a create attempt, whatever its outcome: releases what beforeCreate held. */
+  afterCreate?(obj: KubeObject): void;
   /** Grace period of a delete request (seconds); 0 = immediately. */
   gracePeriod(obj: KubeObject, opts: DeleteOptions): number;
   /** Called on delete before finalizers are considered; returning an object makes deletion pending with it. */
@@ -49,6 +51,7 @@ export function strategyFor(def: ResourceDefinition, deps: StrategyDeps): Strate
     validate: (obj) => def.validate(obj),
     validateUpdate: (obj, old) => (def.validateUpdate ? def.validateUpdate(obj, old) : def.validate(obj)),
     beforeCreate: hooks.beforeCreate ? (obj) => hooks.beforeCreate!(obj, deps) : undefined,
+    afterCreate: hooks.afterCreate ? (obj) => hooks.afterCreate!(obj, deps) : undefined,
     gracePeriod: (obj, opts) => hooks.gracePeriod?.(obj, opts) ?? 0,
     beforeDelete: (obj) => hooks.beforeDelete?.(obj, deps),
     canFinishDeletion: (obj) => hooks.canFinishDeletion?.(obj) ?? true,

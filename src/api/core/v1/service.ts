@@ -1,7 +1,7 @@
 /** core/v1 Service: discovery info, defaults (core/v1/defaults.go) and validation (core/validation/validation.go). */
 import { untyped, type ResourceDefinition } from '../../resource-definition.js';
 import { servicePrinter } from '../../printers/printers.js';
-import { allocateClusterIP } from './service-ip-allocation.js';
+import { allocateServiceAddresses, serviceOwner } from './service-allocation.js';
 import { type FieldError, invalidValue, notSupported, required, forbiddenField } from '../../../machinery/field-errors.js';
 import { isDNS1035Label } from '../../../machinery/validation.js';
 import { validateObjectMeta, validateObjectMetaUpdate } from '../../meta/v1/validate-object-meta.js';
@@ -29,7 +29,8 @@ export const serviceDefinition: ResourceDefinition<Service> = {
       svc.spec.ipFamilies ??= prev.spec?.ipFamilies;
       svc.spec.ipFamilyPolicy ??= prev.spec?.ipFamilyPolicy;
     },
-    beforeCreate: (svc, deps) => allocateClusterIP(svc, deps.serviceCIDR, async () => (await deps.listAll(untyped(serviceDefinition))) as Service[]),
+    beforeCreate: (svc, deps) => allocateServiceAddresses(svc, deps.serviceCIDR, async () => (await deps.listAll(untyped(serviceDefinition))) as Service[], deps.allocations),
+    afterCreate: (svc, deps) => deps.allocations.release(serviceOwner(svc)),
   },
   applyDefaults(svc) {
     svc.spec ??= {};
