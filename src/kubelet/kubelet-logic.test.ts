@@ -44,3 +44,25 @@ it('pod phase and container states follow upstream getPhase', () => {
   const pending = computePodStatus(pod('Always'), view([]));
   assert.deepEqual([pending.phase, pending.containerStatuses![0].state!.waiting!.reason], ['Pending', 'ContainerCreating']);
 });
+
+it('a sandbox the runtime cannot create is a FailedCreatePodSandBox event, and the error reaches the worker', async () => {
+  const { PodSyncer } = await import('./pod-sync.js');
+  const { mkdtempSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const dir = mkdtempSync(join(tmpdir(), 'k8ts-podsync-'));
+  const events: string[] = [];
+  const cri = {
+    listPodSandbox: async () => [], listContainers: async () => [],
+    runPodSandbox: async () => { throw new Error('rpc error: code = Unknown desc = failed to setup network for sandbox'); },
+  };
+  try {
+    const syncer = new PodSyncer({
+      client: {} as never, cri: cri as never, nodeName: 'n', nodeIP: '127.0.0.1', rootDir: dir, clusterDNS: '10.96.0.10', clusterDomain: 'cluster.local',
+      recorder: { event: (_o: unknown, type: string, reason: string, message: string) => events.push(`${type} ${reason} ${message}`) } as never,
+    });
+    const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'default', uid: 'u1' }, spec: { containers: [{ name: 'c', image: 'busybox' }] }, status: { phase: 'Pending' } };
+    await assert.rejects(syncer.sync(pod as never), /failed to setup network/);
+    assert.deepEqual(events, ['Warning FailedCreatePodSandBox Failed to create pod sandbox: rpc error: code = Unknown desc = failed to setup network for sandbox']);
+  } finally { rmSync(dir, { recursive: true, force: true }); }
+});

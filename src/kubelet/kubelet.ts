@@ -146,6 +146,8 @@ export async function runKubelet(opts: KubeletOptions): Promise<void> {
   // Wait for the network before starting pods.
   while (!ready && !signal.aborted) await sleep(50, signal);
 
+  // The last error logged per pod, shared by the workers (a retry may land on another one).
+  const lastError = new Map<string, string>();
   const worker = async (): Promise<void> => {
     for (;;) {
       const item = await queue.get();
@@ -163,9 +165,14 @@ export async function runKubelet(opts: KubeletOptions): Promise<void> {
         }
         queue.forget(key);
       } catch (err) {
-        if (!signal.aborted) log(`sync ${key}: ${(err as Error).message}`);
+        // One log line per change of a pod's error, not one per retry.
+        const msg = (err as Error).message;
+        if (!signal.aborted && lastError.get(key) !== msg) log(`sync ${key}: ${msg}`);
+        lastError.set(key, msg);
         queue.addRateLimited(key);
+        continue;
       } finally { queue.done(key); }
+      lastError.delete(key);
     }
   };
 

@@ -108,7 +108,14 @@ export class PodSyncer {
       // A new sandbox means new containers: stale ones of the old sandbox are removed.
       for (const sb of view.sandboxes) { await this.ctx.cri.stopPodSandbox(sb.id).catch(() => undefined); }
       mkdirSync(sbConfig.logDirectory!, { recursive: true });
-      const id = await this.ctx.cri.runPodSandbox(sbConfig);
+      let id: string;
+      try {
+        id = await this.ctx.cri.runPodSandbox(sbConfig);
+      } catch (err) {
+        // Upstream kubelet's event; the pod worker retries with back-off.
+        this.ctx.recorder.event(pod, 'Warning', 'FailedCreatePodSandBox', `Failed to create pod sandbox: ${(err as Error).message}`);
+        throw err;
+      }
       sandbox = await this.ctx.cri.podSandboxStatus(id);
       view.sandboxes.unshift(sandbox);
       for (const [name, list] of view.containers) view.containers.set(name, list.filter((c) => c.state !== 'CONTAINER_RUNNING'));
