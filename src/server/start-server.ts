@@ -28,7 +28,7 @@ import { runScheduler } from '../scheduler/scheduler.js';
 import { runControllerManager } from '../controllers/manager.js';
 import { ensureBootstrapNamespaces } from '../controllers/bootstrap/bootstrap.js';
 import { startContainerd, type ContainerdHandle } from '../runtime/containerd.js';
-import { importImages } from '../runtime/images.js';
+import { buildImages, importImages } from '../runtime/images.js';
 import { ensureNodeNetwork } from '../runtime/network.js';
 import { runKubelet } from '../kubelet/kubelet.js';
 import { databasePath, imagesDir, kubeconfigPath, kubeletDir, tlsDir } from './data-dir.js';
@@ -89,6 +89,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const containerdReady: Promise<ContainerdHandle | undefined> = opts.disableAgent
     ? Promise.resolve(undefined)
     : startContainerd({ dataDir, log }).then(async (handle) => {
+      // A fresh data dir has no offline images yet: build them (once; ~2 s), then import.
+      await buildImages({ outDir: imagesDir(dataDir), log }).catch((err) => log(`offline images could not be built (pods will need a registry): ${(err as Error).message}`));
       await importImages({ address: handle.address, dir: imagesDir(dataDir) });
       return handle;
     });
