@@ -32,7 +32,8 @@ const expand = (s: string, env: Map<string, string>): string => s.replace(/\$\((
 export const expandAll = (list: string[] | undefined, env: Array<{ key: string; value: string }>): string[] | undefined =>
   list?.map((s) => expand(s, new Map(env.map((e) => [e.key, e.value]))));
 
-function fieldValue(pod: Pod, path: string, hostIP: string, podIP: string): string {
+/** The value of a downward-API `fieldPath` of `pod` (env and volume items). Throws ConfigError for a path the kubelet does not serve. */
+export function fieldValue(pod: Pod, path: string, hostIP: string, podIP: string): string {
   const m = /^metadata\.(labels|annotations)\['(.+)'\]$/.exec(path);
   if (m) return (pod.metadata[m[1] as 'labels'] ?? {})[m[2]] ?? '';
   switch (path) {

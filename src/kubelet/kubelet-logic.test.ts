@@ -66,3 +66,12 @@ it('a sandbox the runtime cannot create is a FailedCreatePodSandBox event, and t
     assert.deepEqual(events, ['Warning FailedCreatePodSandBox Failed to create pod sandbox: rpc error: code = Unknown desc = failed to setup network for sandbox']);
   } finally { rmSync(dir, { recursive: true, force: true }); }
 });
+
+it('downward-API files: labels and annotations as sorted key="value" lines, other fields as values', async () => {
+  const { downwardApiFile } = await import('./volumes.js');
+  const pod = { metadata: { name: 'p', namespace: 'ns', uid: 'u', labels: { zone: 'a', app: 'web "x"' }, annotations: { 'k8s.io/a': 'v' } } };
+  assert.equal(downwardApiFile(pod as never, 'metadata.labels'), 'app="web \\"x\\""\nzone="a"');
+  assert.equal(downwardApiFile(pod as never, 'metadata.annotations'), 'k8s.io/a="v"');
+  assert.equal(downwardApiFile(pod as never, "metadata.labels['zone']"), 'a');
+  assert.equal(downwardApiFile(pod as never, 'metadata.namespace'), 'ns');
+});

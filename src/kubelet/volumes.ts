@@ -1,13 +1,13 @@
 /**
  * Pod volumes as bind mounts (upstream pkg/volume: emptydir, configmap, secret,
- * hostpath): a folder per volume under `<kubelet dir>/pods/<uid>/volumes/<name>`,
- * filled with the ConfigMap/Secret keys for those kinds.
+ * hostpath, downwardapi): a folder per volume under `<kubelet dir>/pods/<uid>/volumes/<name>`,
+ * filled with the ConfigMap/Secret keys or the downward-API items for those kinds.
  */
 import { mkdirSync, writeFileSync, chmodSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Container, Pod } from '../api/core/v1/pod-types.js';
 import type { Mount } from './cri/types.js';
-import { ConfigError, type SourceCache } from './env.js';
+import { ConfigError, fieldValue, type SourceCache } from './env.js';
 
 /** Prepares every volume of `pod`; returns name → host path. */
 export async function prepareVolumes(pod: Pod, podDir: string, sources: SourceCache): Promise<Map<string, string>> {
@@ -37,10 +37,34 @@ export async function prepareVolumes(pod: Pod, podDir: string, sources: SourceCa
       const s = await sources.secret(v.secret.secretName ?? '');
       if (!s && !v.secret.optional) throw new ConfigError(`secret "${v.secret.secretName}" not found`);
       writeItems(s?.data ?? {}, v.secret.items as never, v.secret.defaultMode ?? 0o644, true);
+    } else if (v.downwardAPI) {
+      const d = v.downwardAPI as { items?: DownwardApiItem[]; defaultMode?: number };
+      for (const item of d.items ?? []) {
+        if (item.resourceFieldRef) throw new ConfigError(`downwardAPI volume ${v.name}: resourceFieldRef items are not supported yet`);
+        const f = join(dir, item.path);
+        mkdirSync(dirname(f), { recursive: true });
+        writeFileSync(f, downwardApiFile(pod, item.fieldRef?.fieldPath ?? ''));
+        chmodSync(f, item.mode ?? d.defaultMode ?? 0o644);
+      }
     }
     out.set(v.name, dir);
   }
   return out;
+}
+
+interface DownwardApiItem { path: string; mode?: number; fieldRef?: { fieldPath?: string }; resourceFieldRef?: unknown }
+
+/**
+ * The content of one downward-API file (upstream pkg/volume/downwardapi and
+ * fieldpath.FormatMap): `metadata.labels` / `metadata.annotations` as `key="value"` lines
+ * sorted by key (Go %q quoting, no trailing newline); any other path as its value.
+ */
+export function downwardApiFile(pod: Pod, fieldPath: string): string {
+  if (fieldPath === 'metadata.labels' || fieldPath === 'metadata.annotations') {
+    const m = (fieldPath === 'metadata.labels' ? pod.metadata.labels : pod.metadata.annotations) ?? {};
+    return Object.keys(m).sort().map((k) => `${k}=${JSON.stringify(m[k])}`).join('\n');
+  }
+  return fieldValue(pod, fieldPath, '', '');
 }
 
 /** CRI mounts of a container. */
