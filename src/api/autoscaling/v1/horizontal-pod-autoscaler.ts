@@ -38,17 +38,24 @@ function defined(o: Obj): Obj {
 }
 const has = (v: unknown): boolean => v !== undefined && v !== null;
 
-/** v2 MetricSpec → v1 (annotation) MetricSpec. */
-function metricSpecToV1(m: Obj): Obj {
+/**
+ * v2 MetricSpec (`side` 'target') or MetricStatus ('current') → the v1 annotation form:
+ * the same shape with `target…`/`current…` field names.
+ */
+function metricToV1(m: Obj, side: 'target' | 'current'): Obj {
   const out: Obj = { type: m.type };
-  const t = (src: Obj | undefined): Obj => src?.target ?? {};
-  if (m.resource) out.resource = defined({ name: m.resource.name, targetAverageUtilization: t(m.resource).averageUtilization, targetAverageValue: t(m.resource).averageValue });
-  if (m.containerResource) out.containerResource = defined({ name: m.containerResource.name, targetAverageUtilization: t(m.containerResource).averageUtilization, targetAverageValue: t(m.containerResource).averageValue, container: m.containerResource.container });
-  if (m.pods) out.pods = defined({ metricName: m.pods.metric?.name, targetAverageValue: t(m.pods).averageValue, selector: m.pods.metric?.selector });
-  if (m.object) out.object = defined({ target: m.object.describedObject, metricName: m.object.metric?.name, targetValue: t(m.object).value, selector: m.object.metric?.selector, averageValue: t(m.object).averageValue });
-  if (m.external) out.external = defined({ metricName: m.external.metric?.name, metricSelector: m.external.metric?.selector, targetValue: t(m.external).value, targetAverageValue: t(m.external).averageValue });
+  const v = (src: Obj | undefined): Obj => src?.[side] ?? {};
+  const f = (name: string): string => side + name;
+  if (m.resource) out.resource = defined({ name: m.resource.name, [f('AverageUtilization')]: v(m.resource).averageUtilization, [f('AverageValue')]: v(m.resource).averageValue });
+  if (m.containerResource) out.containerResource = defined({ name: m.containerResource.name, [f('AverageUtilization')]: v(m.containerResource).averageUtilization, [f('AverageValue')]: v(m.containerResource).averageValue, container: m.containerResource.container });
+  if (m.pods) out.pods = defined({ metricName: m.pods.metric?.name, [f('AverageValue')]: v(m.pods).averageValue, selector: m.pods.metric?.selector });
+  if (m.object) out.object = defined({ target: m.object.describedObject, metricName: m.object.metric?.name, [f('Value')]: v(m.object).value, selector: m.object.metric?.selector, averageValue: v(m.object).averageValue });
+  if (m.external) out.external = defined({ metricName: m.external.metric?.name, metricSelector: m.external.metric?.selector, [f('Value')]: v(m.external).value, [f('AverageValue')]: v(m.external).averageValue });
   return out;
 }
+
+const metricToV1Spec = (m: Obj): Obj => metricToV1(m, 'target');
+const metricToV1Status = (m: Obj): Obj => metricToV1(m, 'current');
 
 /** v1 (annotation) MetricSpec → v2 MetricSpec. */
 function metricSpecFromV1(m: Obj): Obj {
@@ -60,18 +67,6 @@ function metricSpecFromV1(m: Obj): Obj {
   if (m.pods) out.pods = { metric: metric(m.pods.metricName, m.pods.selector), target: defined({ type: 'AverageValue', averageValue: m.pods.targetAverageValue }) };
   if (m.object) out.object = { describedObject: m.object.target, metric: metric(m.object.metricName, m.object.selector), target: defined({ type: has(m.object.averageValue) ? 'AverageValue' : 'Value', value: m.object.targetValue ?? undefined, averageValue: m.object.averageValue ?? undefined }) };
   if (m.external) out.external = { metric: metric(m.external.metricName, m.external.metricSelector), target: defined({ type: has(m.external.targetValue) ? 'Value' : 'AverageValue', value: m.external.targetValue ?? undefined, averageValue: m.external.targetAverageValue ?? undefined }) };
-  return out;
-}
-
-/** v2 MetricStatus → v1 (annotation) MetricStatus. */
-function metricStatusToV1(m: Obj): Obj {
-  const out: Obj = { type: m.type };
-  const c = (src: Obj | undefined): Obj => src?.current ?? {};
-  if (m.resource) out.resource = defined({ name: m.resource.name, currentAverageUtilization: c(m.resource).averageUtilization, currentAverageValue: c(m.resource).averageValue });
-  if (m.containerResource) out.containerResource = defined({ name: m.containerResource.name, currentAverageUtilization: c(m.containerResource).averageUtilization, currentAverageValue: c(m.containerResource).averageValue, container: m.containerResource.container });
-  if (m.pods) out.pods = defined({ metricName: m.pods.metric?.name, currentAverageValue: c(m.pods).averageValue, selector: m.pods.metric?.selector });
-  if (m.object) out.object = defined({ target: m.object.describedObject, metricName: m.object.metric?.name, currentValue: c(m.object).value, selector: m.object.metric?.selector, averageValue: c(m.object).averageValue });
-  if (m.external) out.external = defined({ metricName: m.external.metric?.name, metricSelector: m.external.metric?.selector, currentValue: c(m.external).value, currentAverageValue: c(m.external).averageValue });
   return out;
 }
 
@@ -130,14 +125,14 @@ export function hpaV2ToV1(input: HorizontalPodAutoscaler): HorizontalPodAutoscal
     const cpu = (metrics ?? []).find(isCpuUtilization);
     out.spec = defined({ ...s, targetCPUUtilizationPercentage: cpu?.resource.target.averageUtilization });
     const others = (metrics ?? []).filter((m: Obj) => !isCpuUtilization(m));
-    if (others.length) annotations[METRICS_ANNOTATION] = JSON.stringify(others.map(metricSpecToV1));
+    if (others.length) annotations[METRICS_ANNOTATION] = JSON.stringify(others.map(metricToV1Spec));
     if (behavior) annotations[BEHAVIOR_ANNOTATION] = behaviorToAnnotation(behavior);
   }
   if (status) {
     const { currentMetrics, conditions, ...st } = status as Obj;
     const cpu = (currentMetrics ?? []).find((m: Obj) => m.type === 'Resource' && m.resource?.name === 'cpu' && has(m.resource?.current?.averageUtilization));
     out.status = defined({ ...st, currentCPUUtilizationPercentage: cpu?.resource.current.averageUtilization });
-    if (currentMetrics?.length) annotations[CURRENT_METRICS_ANNOTATION] = JSON.stringify(currentMetrics.map(metricStatusToV1));
+    if (currentMetrics?.length) annotations[CURRENT_METRICS_ANNOTATION] = JSON.stringify(currentMetrics.map(metricToV1Status));
     if (conditions?.length) annotations[CONDITIONS_ANNOTATION] = JSON.stringify(conditions);
   }
   if (Object.keys(annotations).length) out.metadata = { ...metadata, annotations };
