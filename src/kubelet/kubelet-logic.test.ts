@@ -75,3 +75,31 @@ it('downward-API files: labels and annotations as sorted key="value" lines, othe
   assert.equal(downwardApiFile(pod as never, "metadata.labels['zone']"), 'a');
   assert.equal(downwardApiFile(pod as never, 'metadata.namespace'), 'ns');
 });
+
+it('projected volumes: ConfigMap, Secret and downward-API sources in one folder; an unserved source is refused', async () => {
+  const { prepareVolumes } = await import('./volumes.js');
+  const { mkdtempSync, readFileSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const dir = mkdtempSync(join(tmpdir(), 'k8ts-vol-'));
+  const sources = {
+    configMap: async (n: string) => (n === 'cm' ? { data: { 'a.conf': 'x=1' } } : undefined),
+    secret: async (n: string) => (n === 's' ? { data: { token: Buffer.from('t0k').toString('base64') } } : undefined),
+  };
+  try {
+    const pod = {
+      metadata: { name: 'p', namespace: 'ns', uid: 'u', labels: { app: 'web' } },
+      spec: { containers: [], volumes: [{ name: 'all', projected: { sources: [
+        { configMap: { name: 'cm' } }, { secret: { name: 's', items: [{ key: 'token', path: 'creds/token' }] } },
+        { downwardAPI: { items: [{ path: 'labels', fieldRef: { fieldPath: 'metadata.labels' } }] } },
+      ] } }] },
+    };
+    const vols = await prepareVolumes(pod as never, dir, sources as never);
+    const root = vols.get('all')!;
+    assert.equal(readFileSync(join(root, 'a.conf'), 'utf8'), 'x=1');
+    assert.equal(readFileSync(join(root, 'creds/token'), 'utf8'), 't0k');
+    assert.equal(readFileSync(join(root, 'labels'), 'utf8'), 'app="web"');
+    const token = { ...pod, spec: { containers: [], volumes: [{ name: 'sa', projected: { sources: [{ serviceAccountToken: { path: 'token' } }] } }] } };
+    await assert.rejects(prepareVolumes(token as never, dir, sources as never), /source serviceAccountToken is not supported yet/);
+  } finally { rmSync(dir, { recursive: true, force: true }); }
+});

@@ -39,12 +39,26 @@ export async function prepareVolumes(pod: Pod, podDir: string, sources: SourceCa
       writeItems(s?.data ?? {}, v.secret.items as never, v.secret.defaultMode ?? 0o644, true);
     } else if (v.downwardAPI) {
       const d = v.downwardAPI as { items?: DownwardApiItem[]; defaultMode?: number };
-      for (const item of d.items ?? []) {
-        if (item.resourceFieldRef) throw new ConfigError(`downwardAPI volume ${v.name}: resourceFieldRef items are not supported yet`);
-        const f = join(dir, item.path);
-        mkdirSync(dirname(f), { recursive: true });
-        writeFileSync(f, downwardApiFile(pod, item.fieldRef?.fieldPath ?? ''));
-        chmodSync(f, item.mode ?? d.defaultMode ?? 0o644);
+      writeDownwardApi(pod, v.name, dir, d.items, d.defaultMode ?? 0o644);
+    } else if (v.projected) {
+      // One folder from several sources (upstream pkg/volume/projected).
+      const p = v.projected as { sources?: ProjectedSource[]; defaultMode?: number };
+      const mode = p.defaultMode ?? 0o644;
+      for (const src of p.sources ?? []) {
+        if (src.configMap) {
+          const cm = await sources.configMap(src.configMap.name ?? '');
+          if (!cm && !src.configMap.optional) throw new ConfigError(`configmap "${src.configMap.name}" not found`);
+          writeItems(cm?.data ?? {}, src.configMap.items, mode, false);
+        } else if (src.secret) {
+          const sec = await sources.secret(src.secret.name ?? '');
+          if (!sec && !src.secret.optional) throw new ConfigError(`secret "${src.secret.name}" not found`);
+          writeItems(sec?.data ?? {}, src.secret.items, mode, true);
+        } else if (src.downwardAPI) {
+          writeDownwardApi(pod, v.name, dir, src.downwardAPI.items, mode);
+        } else {
+          // serviceAccountToken needs the TokenRequest API, clusterTrustBundle its kind: refused, never an empty file.
+          throw new ConfigError(`projected volume ${v.name}: source ${Object.keys(src).join(',')} is not supported yet`);
+        }
       }
     }
     out.set(v.name, dir);
@@ -53,6 +67,24 @@ export async function prepareVolumes(pod: Pod, podDir: string, sources: SourceCa
 }
 
 interface DownwardApiItem { path: string; mode?: number; fieldRef?: { fieldPath?: string }; resourceFieldRef?: unknown }
+type KeyItems = Array<{ key?: string; path?: string; mode?: number }>;
+interface ProjectedSource {
+  configMap?: { name?: string; items?: KeyItems; optional?: boolean };
+  secret?: { name?: string; items?: KeyItems; optional?: boolean };
+  downwardAPI?: { items?: DownwardApiItem[] };
+  [other: string]: unknown;
+}
+
+/** Writes downward-API items under `dir`; resourceFieldRef items are refused (not served yet). */
+function writeDownwardApi(pod: Pod, volume: string, dir: string, items: DownwardApiItem[] | undefined, mode: number): void {
+  for (const item of items ?? []) {
+    if (item.resourceFieldRef) throw new ConfigError(`downwardAPI volume ${volume}: resourceFieldRef items are not supported yet`);
+    const f = join(dir, item.path);
+    mkdirSync(dirname(f), { recursive: true });
+    writeFileSync(f, downwardApiFile(pod, item.fieldRef?.fieldPath ?? ''));
+    chmodSync(f, item.mode ?? mode);
+  }
+}
 
 /**
  * The content of one downward-API file (upstream pkg/volume/downwardapi and
