@@ -14,6 +14,11 @@ export function forwardUpgrade(req: IncomingMessage, client: Duplex, head: Buffe
   const lines = [`GET ${path} HTTP/1.1`, `Host: ${host}`];
   for (let i = 0; i < req.rawHeaders.length; i += 2) if (FORWARDED.test(req.rawHeaders[i])) lines.push(`${req.rawHeaders[i]}: ${req.rawHeaders[i + 1]}`);
   upstream.write(lines.join('\r\n') + '\r\n\r\n');
+  pipeUpgraded(client, head, upstream);
+}
+
+/** Writes the client's early bytes (`head`) upstream, then pipes both ways; either side's end or error closes both. */
+export function pipeUpgraded(client: Duplex, head: Buffer, upstream: Duplex): void {
   if (head.length) upstream.write(head);
   upstream.pipe(client);
   client.pipe(upstream);

@@ -21,7 +21,7 @@ import type { Pod } from '../../../api/core/v1/pod-types.js';
 import type { Node } from '../../../api/core/v1/types.js';
 import type { KubeObject } from '../../../api/object.js';
 import { badRequest, internalError, serviceUnavailable, StatusError } from '../../../machinery/errors.js';
-import { rejectUpgrade } from '../../../machinery/http-upgrade.js';
+import { pipeUpgraded, rejectUpgrade } from '../../../machinery/http-upgrade.js';
 import type { ConnectRequest, RequestContext, RestStorage } from '../rest.js';
 import type { KubeletClientConfig } from './pod-log.js';
 
@@ -369,13 +369,7 @@ export async function proxyHttp(loc: ProxyLocation, cr: ConnectRequest): Promise
         connected = true;
         const lines = [`${req.method ?? 'GET'} ${path || '/'}${rawQuery} HTTP/1.1`, ...pairs.map(([k, v]) => `${k}: ${v}`)];
         up.write(`${lines.join('\r\n')}\r\n\r\n`);
-        if (head.length) up.write(head);
-        up.pipe(socket);
-        socket.pipe(up);
-        const close = (): void => { socket.destroy(); up.destroy(); };
-        up.on('close', close);
-        socket.on('close', close);
-        socket.on('error', close);
+        pipeUpgraded(socket, head, up);
         resolve();
       };
       const up: net.Socket = loc.scheme === 'https'
