@@ -27,8 +27,12 @@ export function encode(obj: KubeObject): string {
  * its own revision).
  */
 export function rowToEvent(row: Row): StorageWatchEvent {
-  const prevObject = row.old_value && row.prev_revision ? decode(row.old_value, row.prev_revision) : undefined;
-  if (row.deleted) return { type: 'DELETED', key: row.name, object: decode(row.value!, row.id), prevObject, revision: row.id };
-  if (row.created) return { type: 'ADDED', key: row.name, object: decode(row.value!, row.id), revision: row.id };
-  return { type: 'MODIFIED', key: row.name, object: decode(row.value!, row.id), prevObject, revision: row.id };
+  if (row.created && !row.deleted) return { type: 'ADDED', key: row.name, object: decode(row.value!, row.id), revision: row.id };
+  const ev: StorageWatchEvent = { type: row.deleted ? 'DELETED' : 'MODIFIED', key: row.name, object: decode(row.value!, row.id), revision: row.id };
+  // prevObject is parsed only when read: the watch cache has the previous state already.
+  if (row.old_value && row.prev_revision) {
+    let prev: StorageWatchEvent['prevObject'];
+    Object.defineProperty(ev, 'prevObject', { enumerable: true, configurable: true, get: () => (prev ??= decode(row.old_value!, row.prev_revision)) });
+  }
+  return ev;
 }
