@@ -6,15 +6,8 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { builtinResourceTable } from '../../src/api/builtin-resources.js';
-import { ensurePki } from '../../src/pki/pki.js';
-import { openSqliteStorage } from '../../src/storage/sqlite/sqlite-storage.js';
-import { newCacher } from '../../src/storage/cacher/cacher.js';
-import { createRegistry } from '../../src/apiserver/registry/index.js';
-import { startApiServer, type RunningApiServer } from '../../src/apiserver/server.js';
+import { startTestApiServer, type TestApiServer } from '../support/apiserver.js';
+import { type RunningApiServer } from '../../src/apiserver/server.js';
 import { createClient } from '../../src/client/rest-client.js';
 import type { Client, ResourceClient, WatchEvent } from '../../src/client/interface.js';
 import type { KubeObject } from '../../src/api/object.js';
@@ -35,11 +28,11 @@ describe('multi-version resources', { timeout: 60_000 }, () => {
   let hpaV2: ResourceClient<Any>;
   const ns = 'mv';
 
+  let server: TestApiServer;
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'k8ts-mv-'));
-    const pki = await ensurePki(join(dir, 'tls'));
-    storage = await newCacher(await openSqliteStorage({ path: ':memory:', compactIntervalMs: 0 }));
-    api = await startApiServer({ registry: createRegistry(storage, { table: builtinResourceTable() }), pki, port: 0, log: () => {} });
+    server = await startTestApiServer('mv');
+    ({ dir, storage, api } = server);
+    const { pki } = server;
     client = createClient({ server: api.url, caPem: pki.ca.certPem, certPem: pki.admin.certPem, keyPem: pki.admin.keyPem });
     await client.request('POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
     coreEvents = client.resource({ group: '', version: 'v1', resource: 'events' });
@@ -47,7 +40,7 @@ describe('multi-version resources', { timeout: 60_000 }, () => {
     hpaV1 = client.resource({ group: 'autoscaling', version: 'v1', resource: 'horizontalpodautoscalers' });
     hpaV2 = client.resource({ group: 'autoscaling', version: 'v2', resource: 'horizontalpodautoscalers' });
   });
-  after(async () => { await api.close(); await storage.close(); rmSync(dir, { recursive: true, force: true }); });
+  after(() => server.close());
 
   /** Collects watch events until `n` arrived. */
   const collect = (rc: ResourceClient<Any>, n: number, signal: AbortSignal, opts: Record<string, string> = {}): Promise<Array<WatchEvent<Any>>> => (async () => {
