@@ -121,14 +121,16 @@ describe('bad input fuzzing: every kind, zero 5xx', { timeout: 300_000 }, () => 
     let requests = 0;
     const codes: Record<number, number> = {};
     const table = builtinResourceTable();
-    for (const def of table.stored().filter((d) => d.info.verbs.includes('create'))) {
+    // Stored kinds, and the create-only review kinds (never stored, but their bodies are decoded the same way).
+    const creatable = [...table.stored(), ...table.served().filter((d) => d.serving === 'virtual')].filter((d) => d.info.verbs.includes('create'));
+    for (const def of creatable) {
       const base = `/${def.info.group ? `apis/${def.info.group}` : 'api'}/${def.info.version}${def.info.namespaced ? '/namespaces/fuzz' : ''}/${def.info.plural}`;
       // Patches go to an object a valid-enough body created (the 404 of a missing one would hide the decoding).
       let target = 'nope';
       for (const [what, body] of bodies(def, rnd, name)) {
         const targets: Array<readonly [string, string, string]> = [['POST', base, 'application/json'], ['PUT', `${base}/${target}`, 'application/json'], ['PATCH', `${base}/${target}`, 'application/merge-patch+json'], ['PATCH', `${base}/${target}`, 'application/strategic-merge-patch+json']];
-        // The status and scale subresources decode the same bodies (scale: as autoscaling/v1 Scale).
-        for (const sub of (def.info.subresources ?? []).filter((x) => x === 'status' || x === 'scale')) {
+        // The status, scale and ephemeralcontainers subresources decode the same bodies (scale: as autoscaling/v1 Scale).
+        for (const sub of (def.info.subresources ?? []).filter((x) => x === 'status' || x === 'scale' || x === 'ephemeralcontainers')) {
           if (target !== 'nope') targets.push(['PUT', `${base}/${target}/${sub}`, 'application/json'], ['PATCH', `${base}/${target}/${sub}`, 'application/merge-patch+json'], ['PATCH', `${base}/${target}/${sub}`, 'application/json-patch+json']);
         }
         for (const [method, path, ct] of targets) {
