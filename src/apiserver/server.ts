@@ -18,7 +18,12 @@ export interface ApiServerOptions {
   log?: (msg: string) => void;
 }
 
-export interface RunningApiServer { url: string; port: number; close(): Promise<void> }
+/**
+ * A listening apiserver. `listenAlso(host)` serves the same handler on `host` and the
+ * same port (e.g. the node's own address, where pods reach the apiserver through the
+ * `kubernetes` Service); idempotent per host; rejects when the address cannot be bound.
+ */
+export interface RunningApiServer { url: string; port: number; listenAlso(host: string): Promise<void>; close(): Promise<void> }
 
 /** Starts listening; resolves once bound. */
 export async function startApiServer(opts: ApiServerOptions): Promise<RunningApiServer> {
@@ -26,19 +31,34 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
   const log = opts.log ?? ((m: string) => console.error(m));
   // The registry holds the authentication chain (x509 by default) so that TokenReview uses the same one.
   const handler = createHandler({ registry: opts.registry, authenticators: opts.registry.authenticators, serverAddress: `${host}:${opts.port}`, log });
-  const server = https.createServer({
-    cert: opts.pki.server.certPem, key: opts.pki.server.keyPem, ca: opts.pki.ca.certPem,
-    requestCert: true, rejectUnauthorized: false, keepAliveTimeout: 120_000,
-  }, handler);
-  server.on('upgrade', handler.upgrade);
-  server.headersTimeout = 0;
-  server.requestTimeout = 0;
   const sockets = new Set<{ destroy(): void }>();
-  server.on('connection', (s) => { sockets.add(s); s.on('close', () => sockets.delete(s)); });
-  await new Promise<void>((resolve, reject) => { server.once('error', reject); server.listen(opts.port, host, () => resolve()); });
-  const port = (server.address() as AddressInfo).port;
+  const servers = new Map<string, https.Server>();
+  const listen = async (h: string, port: number): Promise<number> => {
+    const server = https.createServer({
+      cert: opts.pki.server.certPem, key: opts.pki.server.keyPem, ca: opts.pki.ca.certPem,
+      requestCert: true, rejectUnauthorized: false, keepAliveTimeout: 120_000,
+      // A TLS 1.2 client that sends no signature_algorithms (busybox's wget in a pod)
+      // gets an RSA/SHA-1 handshake signature, as Go's crypto/tls (upstream's
+      // apiserver) gives it; OpenSSL 3 refuses SHA-1 there above security level 0.
+      // Client certificates are still checked against the cluster CA by the handler.
+      ciphers: 'DEFAULT:@SECLEVEL=0',
+    }, handler);
+    server.on('upgrade', handler.upgrade);
+    server.headersTimeout = 0;
+    server.requestTimeout = 0;
+    server.on('connection', (s) => { sockets.add(s); s.on('close', () => sockets.delete(s)); });
+    await new Promise<void>((resolve, reject) => { server.once('error', reject); server.listen(port, h, () => resolve()); });
+    servers.set(h, server);
+    return (server.address() as AddressInfo).port;
+  };
+  const port = await listen(host, opts.port);
   return {
     url: `https://${host}:${port}`, port,
-    close: () => new Promise<void>((resolve) => { server.close(() => resolve()); for (const s of sockets) s.destroy(); }),
+    listenAlso: async (h) => { if (!servers.has(h)) await listen(h, port); },
+    close: async () => {
+      const closing = [...servers.values()].map((server) => new Promise<void>((resolve) => server.close(() => resolve())));
+      for (const s of sockets) s.destroy();
+      await Promise.all(closing);
+    },
   };
 }

@@ -19,7 +19,7 @@ export async function main(argv: string[]): Promise<void> {
     .option('--https-listen-port <port>', 'apiserver HTTPS port', (v) => Number(v), 6443)
     .option('--bind-address <ip>', 'address the apiserver listens on', '127.0.0.1')
     .option('--node-name <name>', 'name of this node (default: the hostname)')
-    .option('--node-ip <ip>', 'InternalIP of this node; the kubelet API listens on it', '127.0.0.1')
+    .option('--node-ip <ip>', 'InternalIP of this node; the kubelet API listens on it (default: the pod bridge gateway)')
     .option('--kubelet-port <port>', 'kubelet API HTTPS port', (v) => Number(v), 10250)
     .option('--cluster-cidr <cidr>', 'pod network; one /24 per node', '10.244.0.0/16')
     .option('--service-cidr <cidr>', 'service cluster IP range', '10.96.0.0/12')

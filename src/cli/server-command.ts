@@ -5,7 +5,7 @@
 import { startServer } from '../server/start-server.js';
 
 export interface ServerCommandOptions {
-  dataDir: string; httpsListenPort: number; bindAddress: string; nodeName?: string; nodeIp: string;
+  dataDir: string; httpsListenPort: number; bindAddress: string; nodeName?: string; nodeIp?: string;
   kubeletPort: number; clusterCidr: string; serviceCidr: string; tlsSan: string[]; disableAgent: boolean; bridge: string;
 }
 

@@ -17,6 +17,7 @@ import { serviceAccountDefinition } from '../api/core/v1/service-account.js';
 import { serviceDefinition } from '../api/core/v1/service.js';
 import { deploymentDefinition, replicaSetDefinition } from '../api/apps/v1/kinds.js';
 import { leaseDefinition } from '../api/coordination/v1/lease.js';
+import { endpointSliceDefinition } from '../api/discovery/v1/endpoint-slice.js';
 
 /** A resource addressed by group/version/plural: {group:'apps', version:'v1', resource:'deployments'}. */
 export interface ResourceRef { group: string; version: string; resource: string }
@@ -79,6 +80,7 @@ export const resources = {
   nodes: refOf(untyped(nodeDefinition)),
   services: refOf(untyped(serviceDefinition)),
   endpoints: refOf(untyped(endpointsDefinition)),
+  endpointslices: refOf(untyped(endpointSliceDefinition)),
   configmaps: refOf(untyped(configMapDefinition)),
   secrets: refOf(untyped(secretDefinition)),
   serviceaccounts: refOf(untyped(serviceAccountDefinition)),

@@ -27,14 +27,22 @@ export interface KubeletOptions {
   client: Client;
   informers: SharedInformerFactory;
   nodeName: string;
-  nodeIP: string;
+  /**
+   * The node's InternalIP; the kubelet API listens there. Default: the gateway address of
+   * the node's pod bridge, known once the podCIDR is (ARCHITECTURE.md §4: an address of
+   * the project's own network that pods reach too).
+   */
+  nodeIP?: string;
   criAddress: string;
   /** Kubelet root dir (pod volumes, container logs). */
   dataDir: string;
   port: number;
-  tls: { certPem: string; keyPem: string; caPem: string };
-  /** Sets up the pod network for the node's podCIDR (bridge, routes, CNI config). */
-  network: { ensure(podCIDR: string): Promise<void> };
+  /** The cluster CA (client certificates are checked against it) and the serving certificate for the node's address. */
+  tls: { caPem: string; serving(nodeIP: string): Promise<{ certPem: string; keyPem: string }> };
+  /** Sets up the pod network for the node's podCIDR (bridge, routes, CNI config); resolves to the bridge's gateway address. */
+  network: { ensure(podCIDR: string): Promise<{ gateway: string }> };
+  /** Called once the node's InternalIP is known (before the node reports Ready). */
+  onNodeIP?(nodeIP: string): Promise<void>;
   labels?: Record<string, string>;
   clusterDNS?: string;
   clusterDomain?: string;
@@ -64,6 +72,7 @@ export async function runKubelet(opts: KubeletOptions): Promise<void> {
 
   // Registration.
   const base = { nodeName, nodeIP: opts.nodeIP, port: opts.port, dataDir: opts.dataDir, runtimeVersion };
+  let nodeIP = opts.nodeIP;
   let node: Node;
   try {
     node = await nodes.create<Node>({ apiVersion: 'v1', kind: 'Node', metadata: { name: nodeName, labels: nodeLabels(nodeName, opts.labels), annotations: { 'node.alpha.kubernetes.io/ttl': '0' } }, spec: {} });
@@ -74,21 +83,23 @@ export async function runKubelet(opts: KubeletOptions): Promise<void> {
   }
   let ready = false;
   const reportStatus = async (): Promise<void> => {
-    const status = nodeStatus({ ...base, ready, previous: node.status?.conditions });
+    const status = nodeStatus({ ...base, nodeIP, ready, previous: node.status?.conditions });
     node = await nodes.patch(nodeName, { status }, 'application/merge-patch+json', { subresource: 'status' });
   };
   await reportStatus();
 
-  // Log server.
-  const server = await startLogServer({ address: opts.nodeIP, port: opts.port, tls: opts.tls, cri });
-
-  // Network: wait for the podCIDR (node IPAM), then bridge/routes/CNI, then Ready.
+  // Network: wait for the podCIDR (node IPAM), then bridge/routes/CNI and the node's
+  // address, then the kubelet API on it, then Ready.
+  let server: { close(): Promise<void> } | undefined;
   void (async () => {
     while (!signal.aborted && !ready) {
       try {
         const n = await nodes.get(nodeName);
         if (n.spec?.podCIDR) {
-          await opts.network.ensure(n.spec.podCIDR);
+          const { gateway } = await opts.network.ensure(n.spec.podCIDR);
+          nodeIP ??= gateway;
+          await opts.onNodeIP?.(nodeIP);
+          server ??= await startLogServer({ address: nodeIP, port: opts.port, tls: { ...(await opts.tls.serving(nodeIP)), caPem: opts.tls.caPem }, cri });
           ready = true;
           node = n;
           await reportStatus();
@@ -129,11 +140,6 @@ export async function runKubelet(opts: KubeletOptions): Promise<void> {
     },
   });
   signal.addEventListener('abort', () => prober.stopAll(), { once: true });
-  const syncer = new PodSyncer({
-    client, cri, recorder, nodeName, nodeIP: opts.nodeIP, rootDir: opts.dataDir, prober,
-    clusterDNS: opts.clusterDNS ?? '10.96.0.10', clusterDomain: opts.clusterDomain ?? 'cluster.local',
-    kubernetesService: { host: '10.96.0.1', port: 443 },
-  });
   const informer = opts.informers.forResource<Pod>(resources.pods, { fieldSelector: `spec.nodeName=${nodeName}` });
   const uids = new Map<string, string>();
   informer.addEventHandler({
@@ -143,8 +149,13 @@ export async function runKubelet(opts: KubeletOptions): Promise<void> {
   });
   signal.addEventListener('abort', () => queue.shutDown(), { once: true });
   try { await opts.informers.waitForCacheSync(signal); } catch { /* aborted */ }
-  // Wait for the network before starting pods.
+  // Wait for the network (and so the node's address) before starting pods.
   while (!ready && !signal.aborted) await sleep(50, signal);
+  const syncer = new PodSyncer({
+    client, cri, recorder, nodeName, nodeIP: nodeIP ?? '', rootDir: opts.dataDir, prober,
+    clusterDNS: opts.clusterDNS ?? '10.96.0.10', clusterDomain: opts.clusterDomain ?? 'cluster.local',
+    kubernetesService: { host: '10.96.0.1', port: 443 },
+  });
 
   // The last error logged per pod, shared by the workers (a retry may land on another one).
   const lastError = new Map<string, string>();
@@ -212,6 +223,6 @@ export async function runKubelet(opts: KubeletOptions): Promise<void> {
   };
 
   await Promise.all([...Array.from({ length: opts.workers ?? 8 }, worker), pleg(), resync()]);
-  await server.close();
+  await server?.close();
   cri.close();
 }

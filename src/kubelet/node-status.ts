@@ -25,7 +25,8 @@ function osImage(): string {
   return /PRETTY_NAME="?([^"\n]*)"?/.exec(readOr('/etc/os-release', ''))?.[1] ?? 'Linux';
 }
 
-export interface NodeStatusInput { nodeName: string; nodeIP: string; port: number; dataDir: string; runtimeVersion: string; ready: boolean; notReadyMessage?: string; previous?: Condition[] }
+/** `nodeIP` is unknown (undefined) until the pod network is set up: the Node then has only its Hostname address. */
+export interface NodeStatusInput { nodeName: string; nodeIP?: string; port: number; dataDir: string; runtimeVersion: string; ready: boolean; notReadyMessage?: string; previous?: Condition[] }
 
 
 /** The Node's status as the kubelet reports it. */
@@ -45,7 +46,7 @@ export function nodeStatus(i: NodeStatusInput): NonNullable<Node['status']> {
       i.ready ? cond('Ready', 'True', 'KubeletReady', 'kubelet is posting ready status')
         : cond('Ready', 'False', 'KubeletNotReady', i.notReadyMessage ?? 'container runtime network not ready: NetworkReady=false reason:NetworkPluginNotReady message:Network plugin returns error: cni plugin not initialized'),
     ],
-    addresses: [{ type: 'InternalIP', address: i.nodeIP }, { type: 'Hostname', address: i.nodeName }],
+    addresses: [...(i.nodeIP ? [{ type: 'InternalIP', address: i.nodeIP }] : []), { type: 'Hostname', address: i.nodeName }],
     daemonEndpoints: { kubeletEndpoint: { Port: i.port } },
     nodeInfo: {
       machineID: readOr('/etc/machine-id', ''), systemUUID: readOr('/sys/class/dmi/id/product_uuid', ''), bootID: readOr('/proc/sys/kernel/random/boot_id', ''),

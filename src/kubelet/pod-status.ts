@@ -109,7 +109,8 @@ export function computePodStatus(pod: Pod, view: PodRuntimeView): PodStatus {
   ];
   const notReady = app.filter((s) => !s.ready).map((s) => s.name);
   for (const c of conditions) if ((c.type === 'Ready' || c.type === 'ContainersReady') && c.status === 'False' && !terminal) c.message = `containers with unready status: [${notReady.join(' ')}]`;
-  const podIP = sandbox?.network?.ip || old.podIP;
+  // A host-network pod has the node's address (upstream kubelet_pods.go).
+  const podIP = (pod.spec?.hostNetwork ? view.hostIP : sandbox?.network?.ip) || old.podIP;
   const status: PodStatus = {
     ...old,
     phase, conditions, hostIP: view.hostIP, hostIPs: [{ ip: view.hostIP }],

@@ -124,7 +124,7 @@ export class PodSyncer {
       const sources = new SourceCache(this.ctx.client, pod.metadata.namespace!);
       let volumes: Map<string, string> | undefined;
       const volumesFn = async (): Promise<Map<string, string>> => (volumes ??= await prepareVolumes(pod, this.podDir(pod.metadata.uid!), sources));
-      const podIP = sandbox.network?.ip ?? '';
+      const podIP = pod.spec?.hostNetwork ? this.ctx.nodeIP : sandbox.network?.ip ?? '';
       // Init containers run one at a time, in order, each to success.
       let initDone = true;
       for (const c of pod.spec?.initContainers ?? []) {

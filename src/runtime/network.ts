@@ -16,8 +16,8 @@ const run = promisify(execFile);
 
 export interface NodeNetworkOptions { dataDir: string; podCIDR: string; bridge?: string; clusterCIDR?: string; serviceCIDR?: string }
 
-/** Idempotent: bridge, gateway address, safety routes, then the conflist. */
-export async function ensureNodeNetwork(opts: NodeNetworkOptions): Promise<void> {
+/** Idempotent: bridge, gateway address, safety routes, then the conflist. Resolves to the gateway address (the node's own address on its pod network). */
+export async function ensureNodeNetwork(opts: NodeNetworkOptions): Promise<{ gateway: string }> {
   const bridge = opts.bridge ?? 'k8ts0';
   const { base, prefix } = parseCIDR(opts.podCIDR);
   const gateway = intToIp(base + 1);
@@ -43,4 +43,5 @@ export async function ensureNodeNetwork(opts: NodeNetworkOptions): Promise<void>
     ],
   };
   writeFileSync(join(p.cniConfDir, '10-k8ts.conflist'), JSON.stringify(conf, null, 2));
+  return { gateway };
 }

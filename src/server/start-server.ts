@@ -27,10 +27,12 @@ import { runWithLeaderElection } from '../client/leader-election.js';
 import { runScheduler } from '../scheduler/scheduler.js';
 import { runControllerManager } from '../controllers/manager.js';
 import { ensureBootstrapNamespaces } from '../controllers/bootstrap/bootstrap.js';
+import { runKubernetesEndpointsReconciler } from '../controllers/bootstrap/kubernetes-endpoints.js';
 import { startContainerd, type ContainerdHandle } from '../runtime/containerd.js';
 import { buildImages, importImages } from '../runtime/images.js';
 import { ensureNodeNetwork } from '../runtime/network.js';
 import { runKubelet } from '../kubelet/kubelet.js';
+import { runProxier } from '../proxy/proxier.js';
 import { databasePath, imagesDir, kubeconfigPath, kubeletDir, tlsDir } from './data-dir.js';
 
 /** Options of {@link startServer}; every field has the CLI's default. */
@@ -43,7 +45,11 @@ export interface ServerOptions {
   bindAddress?: string;
   /** Default: the hostname (lower-cased). */
   nodeName?: string;
-  /** Node InternalIP; the kubelet API listens there. Default 127.0.0.1. */
+  /**
+   * Node InternalIP; the kubelet API listens there. Default: the gateway address of the
+   * node's pod bridge (ARCHITECTURE.md §4), where the apiserver also listens so that
+   * pods reach it through the `kubernetes` Service.
+   */
   nodeIP?: string;
   /** kubelet API port. Default 10250. */
   kubeletPort?: number;
@@ -74,7 +80,6 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const log = opts.log ?? ((m: string) => console.log(m));
   const dataDir = opts.dataDir;
   const nodeName = (opts.nodeName ?? hostname()).toLowerCase();
-  const nodeIP = opts.nodeIP ?? '127.0.0.1';
   const clusterCIDR = opts.clusterCIDR ?? '10.244.0.0/16';
   const serviceCIDR = opts.serviceCIDR ?? '10.96.0.0/12';
   const bridge = opts.bridge ?? 'k8ts0';
@@ -95,17 +100,18 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       return handle;
     });
 
-  const pki = await ensurePki(tlsDir(dataDir), { extraSANs: [nodeIP, ...(opts.tlsSANs ?? [])] });
+  const pki = await ensurePki(tlsDir(dataDir), { extraSANs: [...(opts.nodeIP ? [opts.nodeIP] : []), ...(opts.tlsSANs ?? [])] });
   const storage = await openDatastore({ path: databasePath(dataDir), log });
   stops.push(() => storage.close());
   const kubeletClientCert = await pki.issueCertificate({ commonName: 'kube-apiserver-kubelet-client', organizations: ['system:masters'], usages: 'client' });
   const registry = createRegistry(storage, {
     table: builtinResourceTable(), serviceCIDR,
     kubeletClient: { certPem: kubeletClientCert.certPem, keyPem: kubeletClientCert.keyPem, caPem: pki.ca.certPem },
-    // The node's InternalIP is 127.0.0.1 by default: nodes/proxy (and hostNetwork pods' proxy) must reach it.
-    proxy: { allowLoopback: /^127\.|^::1$/.test(nodeIP) },
+    // A node given a loopback InternalIP: nodes/proxy (and hostNetwork pods' proxy) must reach it.
+    proxy: { allowLoopback: /^127\.|^::1$/.test(opts.nodeIP ?? '') },
   });
-  const apiserver = await startApiServer({ registry, pki, port: opts.httpsListenPort ?? 6443, host: opts.bindAddress ?? '127.0.0.1' });
+  const bindAddress = opts.bindAddress ?? '127.0.0.1';
+  const apiserver = await startApiServer({ registry, pki, port: opts.httpsListenPort ?? 6443, host: bindAddress });
   stops.unshift(() => apiserver.close());
   const url = `https://${opts.bindAddress && opts.bindAddress !== '0.0.0.0' ? opts.bindAddress : '127.0.0.1'}:${apiserver.port}`;
 
@@ -120,7 +126,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   };
   const admin = createClient({ server: url, caPem: pki.ca.certPem, certPem: pki.admin.certPem, keyPem: pki.admin.keyPem, userAgent: 'k8ts-server' });
 
-  await ensureBootstrapNamespaces(admin);
+  await ensureBootstrapNamespaces(admin, { apiserverPort: apiserver.port });
 
   const background: Promise<unknown>[] = [];
   const run = (name: string, p: Promise<unknown>): void => {
@@ -143,13 +149,25 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   if (!opts.disableAgent) {
     containerd = await containerdReady;
     const client = await clientAs(`system:node:${nodeName}`, 'kubelet', ['system:nodes']);
-    const serving = await pki.issueCertificate({ commonName: nodeName, dnsNames: [nodeName, 'localhost'], ipAddresses: [nodeIP], usages: 'server' });
     const informers = createSharedInformerFactory(client);
+    let nodeAnnounced = false;
     run('kubelet', runKubelet({
-      client, informers, nodeName, nodeIP, criAddress: containerd!.address,
+      client, informers, nodeName, nodeIP: opts.nodeIP, criAddress: containerd!.address,
       dataDir: kubeletDir(dataDir), port: opts.kubeletPort ?? 10250,
-      tls: { certPem: serving.certPem, keyPem: serving.keyPem, caPem: pki.ca.certPem },
+      tls: { caPem: pki.ca.certPem, serving: (ip) => pki.issueCertificate({ commonName: nodeName, dnsNames: [nodeName, 'localhost'], ipAddresses: [ip], usages: 'server' }) },
       network: { ensure: (podCIDR: string) => ensureNodeNetwork({ dataDir, podCIDR, bridge, clusterCIDR, serviceCIDR }) },
+      // The apiserver listens on the node's address too and advertises it as the `kubernetes` Service's endpoint.
+      onNodeIP: async (ip) => {
+        if (nodeAnnounced) return;
+        if (bindAddress !== '0.0.0.0' && ip !== bindAddress && !ip.startsWith('127.')) await apiserver.listenAlso(ip);
+        nodeAnnounced = true;
+        run('kubernetes-endpoints', runKubernetesEndpointsReconciler(admin, { addresses: [ip], port: apiserver.port }, abort.signal, { log }));
+        // kube-proxy (embedded, as k3s runs it), once the safety routes and the node's address exist.
+        const proxyClient = await clientAs('system:kube-proxy', 'kube-proxy');
+        const proxyInformers = createSharedInformerFactory(proxyClient);
+        run('kube-proxy', runProxier({ client: proxyClient, informers: proxyInformers, nodeName, nodeIP: ip, clusterCIDR, signal: abort.signal, log: (m) => log(`kube-proxy: ${m}`) }));
+        proxyInformers.start(abort.signal);
+      },
       labels: { 'node-role.kubernetes.io/control-plane': 'true' },
       signal: abort.signal,
     }));
