@@ -103,3 +103,12 @@ it('tracker: own writes are not resyncs; stale cache detected', () => {
   assert.equal(t.handleDeletion(s), true);
   assert.equal(t.staleSlices('ns/s', []), false);
 });
+
+it('headless without ports: label change on a stored placeholder (endpoints null) plus new pods → one update', () => {
+  const s = svc({ clusterIP: 'None', ports: [] });
+  const ph = { ...stored(planSlices(s, [], [], nodeOf).create[0]), endpoints: null, ports: null } as unknown as EndpointSlice;
+  const p = planSlices(svc({ clusterIP: 'None', ports: [] }, { team: 'new' }), [pod('a', ['10.0.0.1'], true)], [ph], nodeOf);
+  assert.deepEqual([p.create.length, p.update.length, p.delete.length], [0, 1, 0]);
+  assert.equal(p.update[0].metadata.labels?.team, 'new');
+  assert.deepEqual(ips(p.update[0]), ['10.0.0.1']);
+});

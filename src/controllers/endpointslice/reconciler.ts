@@ -146,7 +146,7 @@ function planPortGroup(svc: Service, existing: EndpointSlice[], desired: Map<str
     if (changed || kept.length !== (s.endpoints ?? []).length) {
       if (kept.length === 0) toDelete.add(name);
       else { byName.set(name, { ...s, metadata: { ...s.metadata, labels }, endpoints: kept }); toUpdate.add(name); }
-    } else if (labelsChanged) { byName.set(name, { ...s, metadata: { ...s.metadata, labels } }); toUpdate.add(name); }
+    } else if (labelsChanged) { byName.set(name, { ...s, metadata: { ...s.metadata, labels }, endpoints: [...(s.endpoints ?? [])] }); toUpdate.add(name); }
     else unchanged.add(name);
   }
   const left = [...desired.values()];
