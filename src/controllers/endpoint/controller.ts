@@ -8,7 +8,7 @@
  */
 import type { Pod } from '../../api/core/v1/pod-types.js';
 import type { Endpoints, Service } from '../../api/core/v1/types.js';
-import { isNotFound } from '../../machinery/errors.js';
+import { conflict, isAlreadyExists, isNotFound } from '../../machinery/errors.js';
 import { resources, type Client } from '../../client/interface.js';
 import { type SharedInformerFactory, type SharedIndexInformer, splitMetaNamespaceKey, metaNamespaceKey } from '../../client/informers/types.js';
 import { unwrapTombstone } from '../../client/informers/shared-informer.js';
@@ -74,6 +74,8 @@ export class EndpointsController extends QueueController {
       try { await eps.create(want, { namespace }); } catch (e) {
         // A terminating namespace refuses creates (403): nothing to do, as upstream.
         if ((e as { code?: number }).code === 403) return;
+        // Our cache has not seen it yet: retry quietly, as for a conflict.
+        if (isAlreadyExists(e)) throw conflict({ group: '', resource: 'endpoints' }, name, 'the Endpoints informer cache is out of date');
         throw e;
       }
     }

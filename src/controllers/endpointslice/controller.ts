@@ -12,7 +12,7 @@ import type { Pod } from '../../api/core/v1/pod-types.js';
 import type { Node, Service } from '../../api/core/v1/types.js';
 import { endpointSliceDefinition, type EndpointSlice } from '../../api/discovery/v1/endpoint-slice.js';
 import { refOf, untyped } from '../../api/resource-definition.js';
-import { isNotFound } from '../../machinery/errors.js';
+import { conflict, isNotFound } from '../../machinery/errors.js';
 import { selectorFromLabelSelector } from '../../machinery/labels.js';
 import { resources, type Client } from '../../client/interface.js';
 import { type SharedInformerFactory, type SharedIndexInformer, splitMetaNamespaceKey } from '../../client/informers/types.js';
@@ -83,7 +83,8 @@ export class EndpointSliceController extends QueueController {
     const selector = selectorFromLabelSelector({ matchLabels: svc.spec!.selector });
     const pods = this.pods.lister.list({ namespace }).filter((p) => selector.matches(p.metadata.labels ?? {}));
     const existing = this.slices.lister.byIndex('serviceKey', key).filter((s) => managedByUs(s) && !s.metadata.deletionTimestamp);
-    if (this.tracker.staleSlices(key, existing)) throw new Error('EndpointSlice informer cache is out of date');
+    // The cache is behind our own writes: retry (quietly, as a conflict) once it caught up.
+    if (this.tracker.staleSlices(key, existing)) throw conflict({ group: 'discovery.k8s.io', resource: 'endpointslices' }, key, 'EndpointSlice informer cache is out of date');
     const trigger = this.triggerTimes.compute(key, svc, pods);
     const plan = planSlices(svc, pods, existing, (n) => this.nodes.lister.get(n), this.maxPerSlice);
     const rc = this.client.resource<EndpointSlice>(endpointSlicesResource);

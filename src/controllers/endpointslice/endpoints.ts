@@ -6,7 +6,7 @@
 import type { Pod } from '../../api/core/v1/pod-types.js';
 import type { Node, Service } from '../../api/core/v1/types.js';
 import { findPort } from '../util/service-ports.js';
-import { isIPv6, podIPs, shouldPodBeInEndpoints, shouldSetHostname } from '../util/endpoints-util.js';
+import { canonicalIP, isIPv6, podIPs, shouldPodBeInEndpoints, shouldSetHostname } from '../util/endpoints-util.js';
 import { isPodReady } from '../pod-util.js';
 
 export type AddressType = 'IPv4' | 'IPv6';
@@ -66,7 +66,7 @@ export function endpointsEqualBeyondKey(a: SliceEndpoint, b: SliceEndpoint): boo
 }
 
 /**
- * Upstream podToEndpoint: the pod's IP(s) of `addressType`; serving = pod Ready,
+ * Upstream podToEndpoint: the pod's IP(s) of `addressType` (IPv6 in canonical form); serving = pod Ready,
  * terminating = deletionTimestamp set, ready = publishNotReadyAddresses || (serving &&
  * !terminating); nodeName, zone from the node's topology label, hostname as for Endpoints.
  */
@@ -75,7 +75,7 @@ export function podToEndpoint(pod: Pod, node: Node | undefined, svc: Service, ad
   const terminating = !!pod.metadata.deletionTimestamp;
   const ready = !!svc.spec?.publishNotReadyAddresses || (serving && !terminating);
   const ep: SliceEndpoint = {
-    addresses: podIPs(pod).filter((ip) => isIPv6(ip) === (addressType === 'IPv6')),
+    addresses: podIPs(pod).filter((ip) => isIPv6(ip) === (addressType === 'IPv6')).map(canonicalIP),
     conditions: { ready, serving, terminating },
     targetRef: { kind: 'Pod', namespace: pod.metadata.namespace, name: pod.metadata.name, uid: pod.metadata.uid },
   };

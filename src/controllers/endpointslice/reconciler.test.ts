@@ -33,6 +33,7 @@ it('endpoint conditions: ready/serving/terminating; publishNotReadyAddresses; zo
   const e = podToEndpoint(pod('a', ['10.0.0.1'], true, { deleting: true }), nodes.n1, svc(), 'IPv4');
   assert.deepEqual(e, { addresses: ['10.0.0.1'], conditions: { ready: false, serving: true, terminating: true }, targetRef: { kind: 'Pod', namespace: 'ns', name: 'a', uid: 'u-a' }, nodeName: 'n1', zone: 'z1' });
   assert.equal(podToEndpoint(pod('b', ['10.0.0.2'], false), undefined, svc({ publishNotReadyAddresses: true }), 'IPv4').conditions.ready, true);
+  assert.deepEqual(podToEndpoint(pod('c', ['10.0.0.3', 'FD00:0:0::0001'], true), nodes.n1, svc(), 'IPv6').addresses, ['fd00::1']);
 });
 
 it('labels and owner of a new slice', () => {

@@ -71,3 +71,9 @@ export const isServiceIPSet = (svc: Service): boolean => !!svc.spec?.clusterIP &
 
 /** Whether `ip` is an IPv6 address. */
 export const isIPv6 = (ip: string): boolean => ip.includes(':');
+
+/** Canonical text of an IP (IPv6 lower-case and compressed, as Go's net.IP String); IPv4 and unparsable text unchanged. */
+export function canonicalIP(ip: string): string {
+  if (!isIPv6(ip)) return ip;
+  try { return new URL(`http://[${ip}]/`).hostname.slice(1, -1); } catch { return ip; }
+}
