@@ -88,3 +88,17 @@ it('trigger time: earliest changed Ready transition or service creation; undefin
   const later = pod('a', '10.0.0.1', false); later.status!.conditions![0].lastTransitionTime = '2026-01-01T00:01:00Z';
   assert.equal(t.compute('ns/s', s, [later]), Date.parse('2026-01-01T00:01:00Z'));
 });
+
+it('pod events enqueue the services selecting the old or new labels, only on relevant changes', async () => {
+  const { podServiceKeys, servicesForPodUpdate } = await import('../util/endpoints-util.js');
+  const services = [svc(), { ...svc({ selector: { app: 'b' } }), metadata: { name: 't', namespace: 'ns' } }, { ...svc({ selector: undefined }), metadata: { name: 'manual', namespace: 'ns' } }, { ...svc({ type: 'ExternalName' }), metadata: { name: 'ext', namespace: 'ns' } }];
+  const lister = { list: ({ namespace }: { namespace?: string } = {}) => services.filter((s) => s.metadata.namespace === namespace), get: () => undefined, byIndex: () => [] };
+  const a = { ...pod('a', '10.0.0.1', true), metadata: { ...pod('a', '10.0.0.1', true).metadata, resourceVersion: '1' } };
+  assert.deepEqual(podServiceKeys(lister as never, a), ['ns/s']);
+  const relabelled = { ...a, metadata: { ...a.metadata, resourceVersion: '2', labels: { app: 'b' } } };
+  assert.deepEqual(servicesForPodUpdate(lister as never, a, relabelled).sort(), ['ns/s', 'ns/t']);
+  const annotated = { ...a, metadata: { ...a.metadata, resourceVersion: '2', annotations: { x: 'y' } } };
+  assert.deepEqual(servicesForPodUpdate(lister as never, a, annotated), []);
+  const unready = { ...pod('a', '10.0.0.1', false), metadata: { ...a.metadata, resourceVersion: '3' } };
+  assert.deepEqual(servicesForPodUpdate(lister as never, a, unready), ['ns/s']);
+});
