@@ -35,6 +35,8 @@ describe('endpoint controller', { timeout: 60_000 }, () => {
     server = await startTestApiServer('endpoints');
     client = createClient({ server: server.api.url, caPem: server.pki.ca.certPem, certPem: server.pki.admin.certPem, keyPem: server.pki.admin.keyPem });
     await client.resource(resources.namespaces).create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
+    // Left over from a Service deleted while no controller ran: cleaned up at start.
+    await client.resource(resources.endpoints).create({ apiVersion: 'v1', kind: 'Endpoints', metadata: { name: 'orphan', namespace: ns } });
     const informers = createSharedInformerFactory(client);
     void runControllerManager({ client, informers, signal: ac.signal, rootCA: server.pki.ca.certPem, controllers: ['endpoint'], workers: 2 });
     informers.start(ac.signal);
@@ -90,11 +92,17 @@ describe('endpoint controller', { timeout: 60_000 }, () => {
     assert.equal(ep.metadata.labels?.['service.kubernetes.io/headless'], '');
   });
 
-  it('leaves selector-less services alone', async () => {
+  it('cleans up Endpoints without a Service at start', async () => {
+    await until('orphan deleted', async () => (await getEp('orphan')) === undefined);
+  });
+
+  it('leaves selector-less services alone; none for ExternalName', async () => {
+    await createSvc('ext', { type: 'ExternalName', externalName: 'example.com', selector: { app: 'web' } });
     await createSvc('manual', { ports: [{ port: 80 }] });
     await client.resource(resources.endpoints).create({ apiVersion: 'v1', kind: 'Endpoints', metadata: { name: 'manual', namespace: ns }, subsets: [{ addresses: [{ ip: '192.0.2.1' }], ports: [{ port: 80 }] }] });
     await createSvc('probe2', { selector: { app: 'none' }, ports: [{ port: 1 }] });
     await until('probe2 endpoints', () => getEp('probe2'));
     assert.equal(ips(await getEp('manual'), 'addresses'), '192.0.2.1');
+    assert.equal(await getEp('ext'), undefined);
   });
 });
