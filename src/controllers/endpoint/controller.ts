@@ -21,6 +21,7 @@ import { desiredEndpoints } from './subsets.js';
 /** Endpoints of leader-election records carry this annotation and are never cleaned up. */
 const LEADER_ANNOTATION = 'control-plane.alpha.kubernetes.io/leader';
 
+/** Registered as 'endpoint'; keys are Service keys `ns/name`. */
 export class EndpointsController extends QueueController {
   private readonly services: SharedIndexInformer<Service>;
   private readonly pods: SharedIndexInformer<Pod>;

@@ -36,6 +36,7 @@ const serviceKeyOf = (s: EndpointSlice) => {
 
 export interface EndpointSliceControllerOptions { /** Most endpoints per slice (default 100, upstream --max-endpoints-per-slice). */ maxEndpointsPerSlice?: number }
 
+/** Registered as 'endpointslice'; keys are Service keys `ns/name`. */
 export class EndpointSliceController extends QueueController {
   private readonly services: SharedIndexInformer<Service>;
   private readonly pods: SharedIndexInformer<Pod>;
