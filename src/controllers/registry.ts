@@ -11,6 +11,8 @@ import { NodeIpamController } from './nodeipam/controller.js';
 import { ReplicaSetController } from './replicaset/controller.js';
 import { ServiceAccountController } from './serviceaccount/controller.js';
 import { RootCACertPublisher } from './rootcacertpublisher/controller.js';
+import { EndpointsController } from './endpoint/controller.js';
+import { EndpointSliceController } from './endpointslice/controller.js';
 
 import type { ResourceTable } from '../api/resource-table.js';
 
@@ -25,4 +27,6 @@ export const controllerFactories: Record<string, (ctx: ControllerContext) => Con
   namespace: (c) => new NamespaceController(c.client, c.informers, c.table),
   'root-ca-cert-publisher': (c) => new RootCACertPublisher(c.client, c.informers, c.rootCA),
   nodeipam: (c) => new NodeIpamController(c.client, c.informers, c.clusterCIDR),
+  endpoint: (c) => new EndpointsController(c.client, c.informers),
+  endpointslice: (c) => new EndpointSliceController(c.client, c.informers),
 };
