@@ -24,6 +24,8 @@ export async function main(argv: string[]): Promise<void> {
     .option('--cluster-cidr <cidr>', 'pod network; one /24 per node', '10.244.0.0/16')
     .option('--service-cidr <cidr>', 'service cluster IP range', '10.96.0.0/12')
     .option('--tls-san <name...>', 'extra names and IPs for the serving certificate', [])
+    .option('--service-lb-pool <cidr>', 'addresses for LoadBalancer Services, one each (inside the service or cluster CIDR, or 127.0.0.0/8); default: the node address')
+    .option('--disable-dns', 'do not deploy the cluster DNS add-on', false)
     .option('--disable-agent', 'run only the control plane, no kubelet or containerd', false)
     .addOption(new Option('--bridge <name>', 'pod network bridge').default('k8ts0').hideHelp())
     .action(async (opts) => {
@@ -64,13 +66,15 @@ export async function main(argv: string[]): Promise<void> {
 
   const images = program.command('images').description('offline container images');
   images.command('build')
-    .description('build busybox and pause images from Debian\'s busybox-static into <data-dir>/agent/images (imported by the server at start)')
+    .description('build busybox and pause images from Debian\'s busybox-static, and the cluster DNS image from this Node.js runtime, into <data-dir>/agent/images (imported by the server at start)')
     .option('--data-dir <dir>', 'folder of all state', DEFAULT_DATA_DIR)
     .action(async (opts) => {
       const { buildImages } = await import('../runtime/images.js');
       const { imagesDir } = await import('../server/data-dir.js');
+      const { buildDnsImage } = await import('../runtime/dns-image.js');
       const files = await buildImages({ outDir: imagesDir(opts.dataDir), log: (m: string) => console.log(m) });
       for (const f of files) console.log(f);
+      console.log(await buildDnsImage({ outDir: imagesDir(opts.dataDir), log: (m: string) => console.log(m) }));
     });
 
   await program.parseAsync(argv, { from: 'user' });

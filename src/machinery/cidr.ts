@@ -11,3 +11,10 @@ export function parseCIDR(cidr: string): { base: number; size: number; prefix: n
   const size = 2 ** (32 - prefix);
   return { base: ipToInt(m[1]) - (ipToInt(m[1]) % size), size, prefix };
 }
+
+/** Whether CIDR `inner` lies wholly inside CIDR `outer`. Throws Error on bad syntax. */
+export function cidrContains(outer: string, inner: string): boolean {
+  const o = parseCIDR(outer);
+  const i = parseCIDR(inner);
+  return i.base >= o.base && i.base + i.size <= o.base + o.size;
+}

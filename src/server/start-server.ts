@@ -30,9 +30,13 @@ import { ensureBootstrapNamespaces } from '../controllers/bootstrap/bootstrap.js
 import { runKubernetesEndpointsReconciler } from '../controllers/bootstrap/kubernetes-endpoints.js';
 import { startContainerd, type ContainerdHandle } from '../runtime/containerd.js';
 import { buildImages, importImages } from '../runtime/images.js';
+import { buildDnsImage } from '../runtime/dns-image.js';
+import { ensureClusterDns } from './addons/cluster-dns.js';
 import { ensureNodeNetwork } from '../runtime/network.js';
 import { runKubelet } from '../kubelet/kubelet.js';
 import { runProxier } from '../proxy/proxier.js';
+import { ServiceLBController } from '../cloud/service-lb.js';
+import { cidrContains } from '../machinery/cidr.js';
 import { databasePath, imagesDir, kubeconfigPath, kubeletDir, tlsDir } from './data-dir.js';
 
 /** Options of {@link startServer}; every field has the CLI's default. */
@@ -55,10 +59,18 @@ export interface ServerOptions {
   kubeletPort?: number;
   clusterCIDR?: string;
   serviceCIDR?: string;
+  /**
+   * Addresses for LoadBalancer Services, one per Service (MetalLB-like). Must lie in the
+   * service or cluster CIDR or 127.0.0.0/8, which are routed to the node (ARCHITECTURE.md §4).
+   * Default: none; a LoadBalancer Service gets the node's address (ServiceLB-like).
+   */
+  loadBalancerPool?: string;
   /** Pod network bridge. Default k8ts0. */
   bridge?: string;
   /** Extra SANs for the serving certificate. */
   tlsSANs?: string[];
+  /** No cluster DNS add-on (as k3s's `--disable coredns`). */
+  disableDns?: boolean;
   /** Control plane only. */
   disableAgent?: boolean;
   log?: (msg: string) => void;
@@ -83,6 +95,10 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const clusterCIDR = opts.clusterCIDR ?? '10.244.0.0/16';
   const serviceCIDR = opts.serviceCIDR ?? '10.96.0.0/12';
   const bridge = opts.bridge ?? 'k8ts0';
+  const loadBalancerPool = opts.loadBalancerPool;
+  if (loadBalancerPool && ![serviceCIDR, clusterCIDR, '127.0.0.0/8'].some((c) => cidrContains(c, loadBalancerPool))) {
+    throw new Error(`load-balancer pool ${loadBalancerPool} must lie inside the service CIDR ${serviceCIDR}, the cluster CIDR ${clusterCIDR} or 127.0.0.0/8 (addresses routed to this node only)`);
+  }
   mkdirSync(dataDir, { recursive: true });
 
   const abort = new AbortController();
@@ -96,9 +112,16 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     : startContainerd({ dataDir, log }).then(async (handle) => {
       // A fresh data dir has no offline images yet: build them (once; ~2 s), then import.
       await buildImages({ outDir: imagesDir(dataDir), log }).catch((err) => log(`offline images could not be built (pods will need a registry): ${(err as Error).message}`));
-      await importImages({ address: handle.address, dir: imagesDir(dataDir) });
       return handle;
     });
+  // The cluster DNS image (Node.js runtime + the bundled DNS server), then every import.
+  const dnsImage: Promise<string | undefined> = opts.disableAgent || opts.disableDns ? Promise.resolve(undefined)
+    : buildDnsImage({ outDir: imagesDir(dataDir), log }).catch((err) => { log(`cluster DNS image could not be built: ${(err as Error).message}`); return undefined; });
+  const imported = containerdReady.then(async (handle) => {
+    if (!handle) return;
+    await dnsImage;
+    await importImages({ address: handle.address, dir: imagesDir(dataDir) });
+  });
 
   const pki = await ensurePki(tlsDir(dataDir), { extraSANs: [...(opts.nodeIP ? [opts.nodeIP] : []), ...(opts.tlsSANs ?? [])] });
   const storage = await openDatastore({ path: databasePath(dataDir), log });
@@ -142,12 +165,19 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       await running;
     });
   run('scheduler', elected('kube-scheduler', await clientAs('system:kube-scheduler', 'kube-scheduler'), (client, informers, signal) => runScheduler({ client, informers, signal })));
+  run('cluster-dns', dnsImage.then(async (image) => { if (image) await ensureClusterDns(admin, pki, { image, reverseCidrs: [serviceCIDR, clusterCIDR] }); }));
+
+  // The cloud controller manager: LoadBalancer Services through the local provider (ServiceLB, or a pool).
+  run('cloud-controller-manager', elected('cloud-controller-manager', await clientAs('system:cloud-controller-manager', 'cloud-controller-manager'), async (client, informers, signal) => {
+    await new ServiceLBController(client, informers, { pool: loadBalancerPool }).run(signal, 2);
+  }));
   run('controller-manager', elected('kube-controller-manager', await clientAs('system:kube-controller-manager', 'kube-controller-manager'), (client, informers, signal) => runControllerManager({ client, informers, signal, clusterCIDR, rootCA: pki.ca.certPem })));
 
   // The node.
   let containerd: ContainerdHandle | undefined;
   if (!opts.disableAgent) {
     containerd = await containerdReady;
+    await imported;
     const client = await clientAs(`system:node:${nodeName}`, 'kubelet', ['system:nodes']);
     const informers = createSharedInformerFactory(client);
     let nodeAnnounced = false;
