@@ -44,7 +44,7 @@ describe('dns resolver', () => {
     assert.equal(r.flag_rd, true);
     assert.equal(r.id, 4242);
     assert.deepEqual(data(r), ['10.96.0.10']);
-    assert.equal(r.answers![0].ttl, 5);
+    assert.equal((r.answers![0] as { ttl: number }).ttl, 5);
   });
 
   it('AAAA of a dual-stack service; AAAA of an IPv4-only service is NODATA with the SOA', () => {

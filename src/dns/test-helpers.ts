@@ -2,6 +2,7 @@
  * Fixtures shared by the DNS tests and the bench: Service / EndpointSlice objects in
  * the shapes the informers deliver, and query encoding/decoding via dns-packet.
  */
+import dgram from 'node:dgram';
 import dnsPacket from 'dns-packet';
 import type { Service } from '../api/core/v1/types.js';
 import type { EndpointSlice } from '../api/discovery/v1/endpoint-slice.js';
@@ -28,3 +29,14 @@ export function query(name: string, type: string, id = 4242, edns = false): Buff
 /** Decoded reply with the rcode string dns-packet adds. */
 export type Reply = dnsPacket.DecodedPacket & { rcode: string };
 export const decode = (b: Buffer): Reply => dnsPacket.decode(b) as Reply;
+
+/** One UDP query to 127.0.0.1:port; resolves to the decoded reply or rejects after `ms`. */
+export function udpAsk(port: number, msg: Buffer, ms = 2000): Promise<Reply> {
+  return new Promise((resolve, reject) => {
+    const s = dgram.createSocket('udp4');
+    const t = setTimeout(() => { s.close(); reject(new Error('udp timeout')); }, ms);
+    s.on('message', (m) => { clearTimeout(t); s.close(); resolve(decode(m)); });
+    s.send(msg, port, '127.0.0.1');
+  });
+}
+
