@@ -7,6 +7,7 @@
  * Nothing thrown by a handler or a malformed message escapes a socket callback.
  */
 import dgram from 'node:dgram';
+import dns from 'node:dns';
 import net from 'node:net';
 import type { QueryHandler, Transport } from './handler.js';
 import { flagsText, parseQuery, qtypeName, RCODE_NAMES } from './wire.js';
@@ -24,12 +25,23 @@ export interface DnsServerOptions {
 /** A running server: the bound address and `close()` (stops both listeners and open TCP connections). */
 export interface DnsServer { host: string; port: number; close(): Promise<void> }
 
+/**
+ * Replies go to the IP literal a query came from: answering the lookup synchronously
+ * spares dgram's default (dns.lookup, one deferred callback per datagram sent).
+ */
+const literalLookup = ((address: string, opts: unknown, cb: (err: Error | null, address: string, family: number) => void): void => {
+  const callback = typeof opts === 'function' ? opts as typeof cb : cb;
+  const family = net.isIP(address);
+  if (family) callback(null, address, family);
+  else dns.lookup(address, (err, a, f) => callback(err, a, f));
+}) as unknown as dgram.SocketOptions['lookup'];
+
 /** Starts UDP and TCP listeners; rejects if the port cannot be bound. */
 export async function startDnsServer(opts: DnsServerOptions): Promise<DnsServer> {
   const host = opts.host ?? '0.0.0.0';
   const family = net.isIPv6(host) ? 'udp6' : 'udp4';
   for (let attempt = 0; ; attempt++) {
-    const udp = dgram.createSocket({ type: family, reuseAddr: false });
+    const udp = dgram.createSocket({ type: family, reuseAddr: false, lookup: literalLookup });
     await new Promise<void>((resolve, reject) => { udp.once('error', reject); udp.bind(opts.port ?? 53, host, () => { udp.off('error', reject); resolve(); }); });
     const port = udp.address().port;
     const tcp = net.createServer();
@@ -65,16 +77,20 @@ function serve(udp: dgram.Socket, tcp: net.Server, host: string, port: number, o
   };
 
   udp.on('message', (msg, rinfo) => {
-    const start = log ? process.hrtime.bigint() : 0n;
-    const send = (reply: Buffer | undefined): void => {
-      if (!reply) return;
-      udp.send(reply, rinfo.port, rinfo.address, () => { /* errors: the client retries */ });
-      logLine(msg, reply, rinfo.address, rinfo.port, 'udp', start);
-    };
     try {
+      const start = log ? process.hrtime.bigint() : 0n;
       const r = handler.handle(msg, 'udp');
-      if (r instanceof Promise) r.then(send, () => {}); else send(r);
-    } catch { /* the handler never throws; belt and braces */ }
+      if (r instanceof Promise) {
+        r.then((reply) => {
+          if (!reply) return;
+          udp.send(reply, rinfo.port, rinfo.address);
+          logLine(msg, reply, rinfo.address, rinfo.port, 'udp', start);
+        }, () => {});
+      } else if (r) {
+        udp.send(r, rinfo.port, rinfo.address); // send errors surface as 'error' events, handled below
+        if (log) logLine(msg, r, rinfo.address, rinfo.port, 'udp', start);
+      }
+    } catch { /* the handler never throws; a closed socket may */ }
   });
   udp.on('error', () => { /* keep serving */ });
 
