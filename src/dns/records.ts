@@ -9,7 +9,7 @@
  *  - ClusterIP: `<svc>.<ns>.svc.<zone>` A/AAAA → clusterIPs; SRV `_<port>._<proto>.<svc>…`
  *    → `<svc>.<ns>.svc.<zone>`; PTR of every clusterIP → the service name.
  *  - Headless (clusterIP None): A/AAAA → ready endpoint addresses (all of them when
- *    publishNotReadyAddresses); `<hostname>.<svc>…` (or `<dashed-ip>.<svc>…` without a
+ *    publishNotReadyAddresses; no name at all, so NXDOMAIN, without any); `<hostname>.<svc>…` (or `<dashed-ip>.<svc>…` without a
  *    hostname, as CoreDNS does) → the endpoint's address; SRV per named port with one
  *    target per endpoint; PTR of each endpoint address → its endpoint name.
  *  - ExternalName: `<svc>.<ns>.svc.<zone>` CNAME → spec.externalName.
@@ -81,8 +81,11 @@ export function expandIPv6(ip: string): number[] | undefined {
 /** `10.1.2.3` → `10-1-2-3`; IPv6 `::` kept as `--` (the form CoreDNS uses in endpoint and pod names). */
 export const dashedIP = (ip: string): string => ip.replace(/[.:]/g, '-').toLowerCase();
 
-/** Options of the index: the cluster domain (zone), default `cluster.local`. */
-export interface DnsRecordsOptions { domain?: string }
+/**
+ * Options of the index: the cluster domain (zone), default `cluster.local`; `synced`
+ * false while the informers have not listed yet (default true, for hand-fed indexes).
+ */
+export interface DnsRecordsOptions { domain?: string; synced?: boolean }
 
 /**
  * The in-memory index. Feed it with {@link DnsRecords.upsertService} / deleteService /
@@ -92,6 +95,8 @@ export interface DnsRecordsOptions { domain?: string }
  */
 export class DnsRecords {
   readonly domain: string;
+  /** False until the feeding informers synced: a name not found may just not be listed yet (SERVFAIL, as CoreDNS). */
+  synced: boolean;
   /** Seconds since the epoch of the last change; the SOA serial (as CoreDNS). */
   serial = Math.floor(Date.now() / 1000);
   private readonly names = new Map<string, Map<string, OwnedRecords>>();
@@ -104,6 +109,13 @@ export class DnsRecords {
 
   constructor(opts: DnsRecordsOptions = {}) {
     this.domain = (opts.domain ?? 'cluster.local').toLowerCase().replace(/\.$/, '');
+    this.synced = opts.synced ?? true;
+  }
+
+  /** Marks the index complete (informers synced); listeners run. */
+  markSynced(): void {
+    this.synced = true;
+    for (const fn of this.listeners) fn();
   }
 
   /** Registers a listener called after each change of the index. */
@@ -250,7 +262,7 @@ export class DnsRecords {
       }
       return out;
     }
-    get(svcName); // a headless service exists (NODATA) even with no endpoints
+    // A headless service without ready endpoints has no records: NXDOMAIN (spec §2.4.1).
     const publishNotReady = spec.publishNotReadyAddresses === true;
     for (const sliceKey of this.slicesBySvc.get(key) ?? []) {
       const slice = this.slices.get(sliceKey)!.slice;

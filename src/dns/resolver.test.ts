@@ -106,9 +106,7 @@ describe('dns resolver', () => {
     records.upsertService(service('db', 'pg', { clusterIP: 'None', publishNotReadyAddresses: true }));
     assert.deepEqual(data(ask('pg-2.pg.db.svc.cluster.local', 'A')), ['10.244.1.7']);
     records.deleteEndpointSlice(endpointSlice('db', 'pg-abc', 'pg', 'IPv4', []));
-    const r = ask('pg.db.svc.cluster.local', 'A');
-    assert.equal(r.rcode, 'NOERROR');
-    assert.equal(r.answers!.length, 0);
+    assert.equal(ask('pg.db.svc.cluster.local', 'A').rcode, 'NXDOMAIN'); // spec §2.4.1: no ready endpoints
     assert.equal(ask('pg-0.pg.db.svc.cluster.local', 'A').rcode, 'NXDOMAIN');
   });
 
@@ -202,6 +200,20 @@ describe('dns resolver', () => {
     records.deleteService(service('default', 'web', {}));
     assert.equal(ask('web.default.svc.cluster.local', 'A').rcode, 'NXDOMAIN');
     assert.equal(ask('default.svc.cluster.local', 'A').rcode, 'NOERROR'); // other services remain in default
+  });
+
+  it('before the informers synced, unknown names are SERVFAIL, not NXDOMAIN', () => {
+    const records = new DnsRecords({ synced: false });
+    const handler = new QueryHandler({ resolver: new Resolver(records) });
+    records.onChange(() => handler.invalidate());
+    assert.equal(decode(handler.handle(query('web.default.svc.cluster.local', 'A'), 'udp') as Buffer).rcode, 'SERVFAIL');
+    records.markSynced();
+    assert.equal(decode(handler.handle(query('web.default.svc.cluster.local', 'A'), 'udp') as Buffer).rcode, 'NXDOMAIN');
+  });
+
+  it('zone transfers are refused', () => {
+    const { ask } = setup();
+    assert.equal(ask('cluster.local', 'AXFR').rcode, 'REFUSED');
   });
 
   it('helpers: reverse names and dashed IPs round-trip', () => {

@@ -87,11 +87,14 @@ export class Resolver {
     return { kind: 'answer', rcode: RCODE.NOERROR, authoritative: true, answers, authorities: [], additionals };
   }
   private negative(rcode: number, zone = this.domain): Resolution {
+    // Before the informers synced, "no such name" may be wrong: SERVFAIL so clients retry (CoreDNS kubernetes handler).
+    if (rcode === RCODE.NXDOMAIN && !this.records.synced) rcode = RCODE.SERVFAIL;
     return { kind: 'answer', rcode, authoritative: true, answers: [], authorities: [this.soa(zone)], additionals: [] };
   }
 
   private resolveZone(name: string, qtype: number): Resolution {
     const ttl = this.ttl;
+    if (qtype === QTYPE.AXFR || qtype === QTYPE.IXFR) return { kind: 'answer', rcode: RCODE.REFUSED, authoritative: false, answers: [], authorities: [], additionals: [] };
     if (name === this.domain) {
       if (qtype === QTYPE.SOA) return this.answer([this.soa()]);
       if (qtype === QTYPE.NS) return this.answer([{ name, type: 'NS', ttl, class: 'IN', data: `ns.dns.${this.domain}` }]);

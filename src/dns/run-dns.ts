@@ -72,7 +72,7 @@ export interface ClusterDns {
 export async function startClusterDns(opts: DnsServerRunOptions): Promise<ClusterDns> {
   const log = opts.log === true ? (l: string) => process.stdout.write(l + '\n') : typeof opts.log === 'function' ? opts.log : undefined;
   const host = opts.host ?? '0.0.0.0';
-  const records = new DnsRecords({ domain: opts.domain });
+  const records = new DnsRecords({ domain: opts.domain, synced: false });
   const resolver = new Resolver(records, { ttl: opts.ttl, pods: opts.pods, reverseCidrs: opts.reverseCidrs });
   const upstreams = opts.upstreams ?? defaultUpstreams([host]);
   const forwarder = new Forwarder({ upstreams, timeoutMs: opts.forwardTimeoutMs });
@@ -97,7 +97,7 @@ export async function startClusterDns(opts: DnsServerRunOptions): Promise<Cluste
   });
   if (!opts.informers) informers.start(stop.signal);
   let synced = false;
-  informers.waitForCacheSync(stop.signal).then(() => { synced = true; log?.(`[INFO] k8ts-dns: informers synced (${records.size} names)`); }, () => {});
+  informers.waitForCacheSync(stop.signal).then(() => { synced = true; records.markSynced(); log?.(`[INFO] k8ts-dns: informers synced (${records.size} names)`); }, () => {});
 
   let health: Awaited<ReturnType<typeof startHealthServers>> | undefined;
   let server: Awaited<ReturnType<typeof startDnsServer>> | undefined;

@@ -9,7 +9,7 @@ export const RCODE = { NOERROR: 0, FORMERR: 1, SERVFAIL: 2, NXDOMAIN: 3, NOTIMP:
 export const RCODE_NAMES = ['NOERROR', 'FORMERR', 'SERVFAIL', 'NXDOMAIN', 'NOTIMP', 'REFUSED'];
 
 /** QTYPE numbers used here (RFC 1035 §3.2.2, RFC 3596, RFC 2782, RFC 6891). */
-export const QTYPE: Record<string, number> = { A: 1, NS: 2, CNAME: 5, SOA: 6, PTR: 12, TXT: 16, AAAA: 28, SRV: 33, OPT: 41, ANY: 255 };
+export const QTYPE: Record<string, number> = { A: 1, NS: 2, CNAME: 5, SOA: 6, PTR: 12, TXT: 16, AAAA: 28, SRV: 33, OPT: 41, IXFR: 251, AXFR: 252, ANY: 255 };
 const QTYPE_NAMES = new Map(Object.entries(QTYPE).map(([k, v]) => [v, k]));
 /** `1` → `A`; unknown numbers → `TYPE<n>` (RFC 3597 §5). */
 export const qtypeName = (n: number): string => QTYPE_NAMES.get(n) ?? `TYPE${n}`;
