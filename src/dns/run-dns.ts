@@ -25,7 +25,7 @@ export const K8TS_DNS_VERSION = '0.1.0';
 /** The EndpointSlice resource (discovery.k8s.io/v1 endpointslices). */
 export const endpointSlicesRef = refOf(untyped(endpointSliceDefinition));
 
-/** Options of {@link startClusterDns} / {@link runDnsServer}. Ports: 0 = pick a free one; undefined health/ready ports = not served. */
+/** Options of {@link startClusterDns} / {@link runDnsServer}. Ports: 0 = pick a free one. */
 export interface DnsServerRunOptions {
   client: Client;
   /** Cluster domain (default `cluster.local`). */
@@ -33,9 +33,9 @@ export interface DnsServerRunOptions {
   /** Listen address (default 0.0.0.0) and port (default 53). */
   host?: string;
   port?: number;
-  /** `/health` port (CoreDNS 8080) and `/ready` port (CoreDNS 8181); undefined → not started. */
-  healthPort?: number;
-  readyPort?: number;
+  /** `/health` port (default 8080, as CoreDNS) and `/ready` port (default 8181); false → not served; 0 → a free port. */
+  healthPort?: number | false;
+  readyPort?: number | false;
   /** Upstream resolvers (`ip`, `ip:port`, `[ip6]:port`); default: /etc/resolv.conf nameservers other than this server's address. */
   upstreams?: string[];
   /** Forwarding timeout per upstream attempt, ms (default 2000). */
@@ -103,7 +103,12 @@ export async function startClusterDns(opts: DnsServerRunOptions): Promise<Cluste
   let server: Awaited<ReturnType<typeof startDnsServer>> | undefined;
   try {
     server = await startDnsServer({ host, port: opts.port ?? 53, handler, log });
-    health = await startHealthServers({ host, healthPort: opts.healthPort, readyPort: opts.readyPort, ready: () => synced });
+    health = await startHealthServers({
+      host,
+      healthPort: opts.healthPort === false ? undefined : opts.healthPort ?? 8080,
+      readyPort: opts.readyPort === false ? undefined : opts.readyPort ?? 8181,
+      ready: () => synced,
+    });
   } catch (err) {
     stop.abort();
     forwarder.close();
@@ -111,7 +116,8 @@ export async function startClusterDns(opts: DnsServerRunOptions): Promise<Cluste
     throw err;
   }
   log?.(`[INFO] k8ts-dns v${K8TS_DNS_VERSION} listening on ${host}:${server.port} (udp, tcp) for ${records.domain}, forwarding to ${upstreams.join(', ') || '(no upstreams)'}`);
-  if (health.healthPort !== undefined) log?.(`[INFO] k8ts-dns health on :${health.healthPort}/health, ready on :${health.readyPort}/ready`);
+  if (health.healthPort !== undefined) log?.(`[INFO] k8ts-dns health on ${host}:${health.healthPort}/health`);
+  if (health.readyPort !== undefined) log?.(`[INFO] k8ts-dns ready on ${host}:${health.readyPort}/ready`);
   const srv = server;
   const hs = health;
   let closed: Promise<void> | undefined;

@@ -83,7 +83,7 @@ function serve(udp: dgram.Socket, tcp: net.Server, host: string, port: number, o
       if (r instanceof Promise) {
         r.then((reply) => {
           if (!reply) return;
-          udp.send(reply, rinfo.port, rinfo.address);
+          try { udp.send(reply, rinfo.port, rinfo.address); } catch { return; } // closed meanwhile
           logLine(msg, reply, rinfo.address, rinfo.port, 'udp', start);
         }, () => {});
       } else if (r) {
@@ -113,7 +113,7 @@ function serve(udp: dgram.Socket, tcp: net.Server, host: string, port: number, o
           if (!reply || sock.destroyed) return;
           const prefix = Buffer.allocUnsafe(2);
           prefix.writeUInt16BE(reply.length, 0);
-          sock.write(Buffer.concat([prefix, reply]));
+          try { sock.write(Buffer.concat([prefix, reply])); } catch { return; }
           logLine(msg, reply, sock.remoteAddress ?? '', sock.remotePort ?? 0, 'tcp', start);
         };
         try {
