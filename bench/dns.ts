@@ -7,6 +7,7 @@
  * 70% A of a ClusterIP service, 10% SRV, 10% A of a headless service, 5% AAAA (NODATA),
  * 5% NXDOMAIN, names in random letter case. A query unanswered for 1 s counts as lost
  * and frees its slot. Prints queries/s, p50/p99/max latency (ms), lost, and rcodes.
+ * BENCH_SERVER_NODE_ARGS adds Node flags to the server (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`).
  */
 import { spawn } from 'node:child_process';
 import dgram from 'node:dgram';
@@ -133,7 +134,7 @@ async function drive(port: number): Promise<void> {
 if (process.argv.includes('--serve')) {
   await serve();
 } else {
-  const child = spawn(process.execPath, [...process.execArgv, process.argv[1], '--serve', '--services', String(SERVICES)], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...(process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? []), ...process.execArgv, process.argv[1], '--serve', '--services', String(SERVICES)], { stdio: ['pipe', 'pipe', 'inherit'] });
   const rl = createInterface({ input: child.stdout! });
   const port = await new Promise<number>((resolve, reject) => {
     rl.on('line', (l) => { const m = /^PORT (\d+) NAMES (\d+)/.exec(l); if (m) { process.stderr.write(`server: ${m[2]} names indexed\n`); resolve(Number(m[1])); } });
