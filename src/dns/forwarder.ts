@@ -1,7 +1,8 @@
 /**
  * Forwarding of names outside the cluster domain (CoreDNS `forward . /etc/resolv.conf`):
- * the client's query is relayed as-is over UDP to the upstreams in order, under a fresh
- * message id; the first answer is returned with the client's id restored. An attempt
+ * the client's query is relayed as-is to the upstreams in order, over the client's
+ * transport (UDP under a fresh message id; TCP on a connection of its own); the first
+ * answer is returned with the client's id. An attempt
  * times out after `timeoutMs`; when every upstream failed the caller answers SERVFAIL.
  */
 import dgram from 'node:dgram';
@@ -62,14 +63,38 @@ export class Forwarder {
     this.timeoutMs = opts.timeoutMs ?? 2000;
   }
 
-  /** Sends `query` to each upstream in turn; resolves to the first reply (client id restored) or undefined. Never rejects. */
-  async forward(query: Buffer): Promise<Buffer | undefined> {
+  /**
+   * Sends `query` to each upstream in turn; resolves to the first reply (client id
+   * restored) or undefined. Over UDP unless `tcp` (the client asked over TCP: CoreDNS
+   * `forward` follows the client's transport, so a truncated UDP reply reaches the client,
+   * which retries over TCP, RFC 7766 §5). Never rejects.
+   */
+  async forward(query: Buffer, opts: { tcp?: boolean } = {}): Promise<Buffer | undefined> {
     for (const up of this.upstreams) {
       if (this.closed) return undefined;
-      const reply = await this.attempt(query, up);
+      const reply = opts.tcp ? await this.attemptTcp(query, up) : await this.attempt(query, up);
       if (reply) return reply;
     }
     return undefined;
+  }
+
+  /** One query over a fresh TCP connection (two-byte length prefix, RFC 1035 §4.2.2); undefined on error or timeout. */
+  private attemptTcp(query: Buffer, upstream: Upstream): Promise<Buffer | undefined> {
+    return new Promise((resolve) => {
+      const sock = net.connect(upstream.port, upstream.host);
+      let buf = Buffer.alloc(0);
+      const done = (b: Buffer | undefined): void => { clearTimeout(timer); sock.destroy(); resolve(b); };
+      const timer = setTimeout(() => done(undefined), this.timeoutMs);
+      sock.on('error', () => done(undefined));
+      sock.on('close', () => done(undefined));
+      sock.on('data', (c: Buffer) => {
+        buf = Buffer.concat([buf, c]);
+        if (buf.length >= 2 && buf.length >= 2 + buf.readUInt16BE(0)) done(buf.subarray(2, 2 + buf.readUInt16BE(0)));
+      });
+      const prefix = Buffer.allocUnsafe(2);
+      prefix.writeUInt16BE(query.length, 0);
+      sock.write(Buffer.concat([prefix, query]));
+    });
   }
 
   private socket(family: 'udp4' | 'udp6'): dgram.Socket {

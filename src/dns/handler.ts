@@ -53,7 +53,7 @@ export class QueryHandler {
         if (hit) return replyFromTemplate(hit, query, q, maxSize);
       }
       const res = this.resolver.resolve(q.name, q.qtype);
-      if (res.kind === 'forward') return this.forward(query, q);
+      if (res.kind === 'forward') return this.forward(query, q, transport);
       if (q.qclass !== CLASS_IN && q.qclass !== CLASS_ANY) return errorReply(query, RCODE.REFUSED, q);
       if (res.chase) return this.chase(query, q, res, maxSize);
       const template = this.template(query, q, res);
@@ -87,8 +87,8 @@ export class QueryHandler {
     return out;
   }
 
-  private async forward(query: Buffer, q: ParsedQuery): Promise<Buffer | undefined> {
-    const reply = this.forwarder ? await this.forwarder.forward(query) : undefined;
+  private async forward(query: Buffer, q: ParsedQuery, transport: Transport): Promise<Buffer | undefined> {
+    const reply = this.forwarder ? await this.forwarder.forward(query, { tcp: transport === 'tcp' }) : undefined;
     return reply ?? errorReply(query, RCODE.SERVFAIL, q);
   }
 

@@ -74,7 +74,7 @@ describe('dns server with the apiserver', { timeout: 60_000 }, () => {
 
   it('runDnsServer returns once its signal aborts', async () => {
     const ac = new AbortController();
-    const done = runDnsServer({ client, host: '127.0.0.1', port: 0, healthPort: false, readyPort: false, upstreams: [], signal: ac.signal });
+    const done = runDnsServer({ client, host: '127.0.0.1', port: 0, healthPort: false, readyPort: false, upstreams: [], log: () => {}, signal: ac.signal });
     ac.abort();
     await done;
   });

@@ -40,7 +40,10 @@ export interface DnsServerRunOptions {
   upstreams?: string[];
   /** Forwarding timeout per upstream attempt, ms (default 2000). */
   forwardTimeoutMs?: number;
-  /** `true` logs to stdout, a function receives the lines; query lines only then, start lines always go there when set. */
+  /**
+   * Query log (CoreDNS `log` plugin lines): `true` → stdout; a function receives them.
+   * Start/sync lines go to the function when one is given, else to stdout (always).
+   */
   log?: boolean | ((line: string) => void);
   /** Answer TTL in seconds (default 5). */
   ttl?: number;
@@ -70,7 +73,9 @@ export interface ClusterDns {
  * listening (before the informers sync: `/ready` says when). Rejects if a port cannot be bound.
  */
 export async function startClusterDns(opts: DnsServerRunOptions): Promise<ClusterDns> {
-  const log = opts.log === true ? (l: string) => process.stdout.write(l + '\n') : typeof opts.log === 'function' ? opts.log : undefined;
+  const stdout = (l: string): void => { process.stdout.write(l + '\n'); };
+  const info = typeof opts.log === 'function' ? opts.log : stdout;
+  const log = opts.log === true ? stdout : typeof opts.log === 'function' ? opts.log : undefined;
   const host = opts.host ?? '0.0.0.0';
   const records = new DnsRecords({ domain: opts.domain, synced: false });
   const resolver = new Resolver(records, { ttl: opts.ttl, pods: opts.pods, reverseCidrs: opts.reverseCidrs });
@@ -97,7 +102,7 @@ export async function startClusterDns(opts: DnsServerRunOptions): Promise<Cluste
   });
   if (!opts.informers) informers.start(stop.signal);
   let synced = false;
-  informers.waitForCacheSync(stop.signal).then(() => { synced = true; records.markSynced(); log?.(`[INFO] k8ts-dns: informers synced (${records.size} names)`); }, () => {});
+  informers.waitForCacheSync(stop.signal).then(() => { synced = true; records.markSynced(); info(`[INFO] k8ts-dns: informers synced (${records.size} names)`); }, () => {});
 
   let health: Awaited<ReturnType<typeof startHealthServers>> | undefined;
   let server: Awaited<ReturnType<typeof startDnsServer>> | undefined;
@@ -115,9 +120,9 @@ export async function startClusterDns(opts: DnsServerRunOptions): Promise<Cluste
     await server?.close();
     throw err;
   }
-  log?.(`[INFO] k8ts-dns v${K8TS_DNS_VERSION} listening on ${host}:${server.port} (udp, tcp) for ${records.domain}, forwarding to ${upstreams.join(', ') || '(no upstreams)'}`);
-  if (health.healthPort !== undefined) log?.(`[INFO] k8ts-dns health on ${host}:${health.healthPort}/health`);
-  if (health.readyPort !== undefined) log?.(`[INFO] k8ts-dns ready on ${host}:${health.readyPort}/ready`);
+  info(`[INFO] k8ts-dns v${K8TS_DNS_VERSION} listening on ${host}:${server.port} (udp, tcp) for ${records.domain}, forwarding to ${upstreams.join(', ') || '(no upstreams)'}`);
+  if (health.healthPort !== undefined) info(`[INFO] k8ts-dns health on ${host}:${health.healthPort}/health`);
+  if (health.readyPort !== undefined) info(`[INFO] k8ts-dns ready on ${host}:${health.readyPort}/ready`);
   const srv = server;
   const hs = health;
   let closed: Promise<void> | undefined;

@@ -6,6 +6,9 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import dgram from 'node:dgram';
 import net from 'node:net';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import dnsPacket from 'dns-packet';
 import { DnsRecords } from './records.js';
 import { Resolver } from './resolver.js';
@@ -51,7 +54,22 @@ async function fakeUpstream(silent = false): Promise<{ port: number; seen: strin
       answers: q.questions![0].type === 'A' ? [{ name, type: 'A', ttl: 60, class: 'IN', data: '192.0.2.1' }] : [] }), r.port, r.address);
   });
   await new Promise<void>((r) => s.bind(0, '127.0.0.1', () => r()));
-  return { port: s.address().port, seen, close: () => s.close() };
+  // The same answers over TCP on the same port number (best effort: the port may be taken).
+  const tcp = net.createServer((c) => {
+    let buf = Buffer.alloc(0);
+    c.on('error', () => {});
+    c.on('data', (d) => {
+      buf = Buffer.concat([buf, d]);
+      if (buf.length < 2 || buf.length < 2 + buf.readUInt16BE(0)) return;
+      const q = dnsPacket.decode(buf.subarray(2, 2 + buf.readUInt16BE(0)));
+      seen.push(`tcp:${q.questions![0].name}`);
+      if (silent) return;
+      c.end(dnsPacket.streamEncode({ type: 'response', id: q.id, flags: dnsPacket.RECURSION_AVAILABLE, questions: q.questions,
+        answers: [{ name: q.questions![0].name, type: 'A', ttl: 60, class: 'IN', data: '192.0.2.2' }] }));
+    });
+  });
+  await new Promise<void>((r) => { tcp.once('error', () => r()); tcp.listen(s.address().port, '127.0.0.1', () => r()); });
+  return { port: s.address().port, seen, close: () => { s.close(); tcp.close(); } };
 }
 
 describe('dns server', () => {
@@ -120,6 +138,13 @@ describe('dns server', () => {
     assert.ok(upstream.seen.includes('www.example.com'));
   });
 
+  it('forwards over TCP for a TCP client', async () => {
+    const [r] = await tcpAsk(server.port, [query('big.example.com', 'A', 4321)]);
+    assert.equal(r.id, 4321);
+    assert.deepEqual(r.answers!.map((a) => (a as { data: unknown }).data), ['192.0.2.2']);
+    assert.ok(upstream.seen.includes('tcp:big.example.com'));
+  });
+
   it('forwards reverse names outside the indexed addresses', async () => {
     const r = await udpAsk(server.port, query('1.2.0.192.in-addr.arpa', 'PTR', 5));
     assert.equal(r.rcode, 'NOERROR');
@@ -163,5 +188,11 @@ describe('dns server', () => {
     assert.deepEqual(parseUpstream('fd00::1'), { host: 'fd00::1', port: 53 });
     assert.throws(() => parseUpstream('dns.example'));
     assert.deepEqual(defaultUpstreams([], '/nonexistent/resolv.conf'), []);
+    const dir = mkdtempSync(join(tmpdir(), 'k8ts-dns-'));
+    try {
+      const path = join(dir, 'resolv.conf');
+      writeFileSync(path, 'search default.svc.cluster.local\nnameserver 10.96.0.10\nnameserver 192.0.2.53\n# nameserver 1.1.1.1\nnameserver fd00::53\noptions ndots:5\n');
+      assert.deepEqual(defaultUpstreams(['10.96.0.10'], path), ['192.0.2.53', 'fd00::53']);
+    } finally { rmSync(dir, { recursive: true, force: true }); }
   });
 });

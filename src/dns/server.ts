@@ -44,6 +44,7 @@ export async function startDnsServer(opts: DnsServerOptions): Promise<DnsServer>
     const udp = dgram.createSocket({ type: family, reuseAddr: false, lookup: literalLookup });
     await new Promise<void>((resolve, reject) => { udp.once('error', reject); udp.bind(opts.port ?? 53, host, () => { udp.off('error', reject); resolve(); }); });
     const port = udp.address().port;
+    try { udp.setRecvBufferSize(4 << 20); udp.setSendBufferSize(4 << 20); } catch { /* capped by the kernel: keep its default */ }
     const tcp = net.createServer();
     try {
       await new Promise<void>((resolve, reject) => { tcp.once('error', reject); tcp.listen(port, host, () => { tcp.off('error', reject); resolve(); }); });
