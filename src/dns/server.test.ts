@@ -5,6 +5,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import dgram from 'node:dgram';
+import dns from 'node:dns';
 import net from 'node:net';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -114,6 +115,17 @@ describe('dns server', () => {
     assert.equal((byId.get(3)!.answers![0] as { data: string }).data, '10.244.0.5');
     assert.equal(byId.get(4)!.rcode, 'NXDOMAIN');
     assert.ok(lines.some((l) => / tcp \d+ false 65535" NXDOMAIN /.test(l)));
+  });
+
+  it('answers a real stub resolver (c-ares, node:dns)', async () => {
+    const r = new dns.promises.Resolver({ timeout: 1000, tries: 1 });
+    r.setServers([`127.0.0.1:${server.port}`]);
+    assert.deepEqual(await r.resolve4('web.default.svc.cluster.local'), ['10.96.0.10']);
+    assert.deepEqual(await r.resolveSrv('_http._tcp.web.default.svc.cluster.local'), [{ name: 'web.default.svc.cluster.local', port: 80, priority: 0, weight: 100 }]);
+    assert.deepEqual(await r.reverse('10.244.0.5'), ['pg-0.pg.db.svc.cluster.local']);
+    assert.deepEqual(await r.resolveCname('ext.default.svc.cluster.local'), ['www.example.org']);
+    await assert.rejects(r.resolve4('nope.default.svc.cluster.local'), { code: 'ENOTFOUND' });
+    await assert.rejects(r.resolve6('web.default.svc.cluster.local'), { code: 'ENODATA' });
   });
 
   it('survives malformed datagrams and keeps serving', async () => {
