@@ -18,6 +18,7 @@
  */
 import type { Service } from '../api/core/v1/types.js';
 import type { EndpointSlice } from '../api/discovery/v1/endpoint-slice.js';
+import type { Pod } from '../api/core/v1/pod-types.js';
 
 /** One SRV target (RFC 2782): port number and target name (no trailing dot). */
 export interface SrvTarget { port: number; target: string }
@@ -106,6 +107,8 @@ export class DnsRecords {
   private readonly slices = new Map<string, { svcKey: string; slice: EndpointSlice }>();
   private readonly slicesBySvc = new Map<string, Set<string>>();
   private readonly listeners: Array<() => void> = [];
+  private readonly podNames = new Map<string, Set<string>>();
+  private readonly podNamesByKey = new Map<string, string[]>();
 
   constructor(opts: DnsRecordsOptions = {}) {
     this.domain = (opts.domain ?? 'cluster.local').toLowerCase().replace(/\.$/, '');
@@ -145,6 +148,47 @@ export class DnsRecords {
 
   /** Number of names that own records (for tests and the bench). */
   get size(): number { return this.names.size; }
+
+  /**
+   * Adds or replaces a Pod (core/v1) for `pods verified`: its status.podIPs become
+   * `<dashed-ip>.<ns>.pod.<zone>` names. Pods without IPs are dropped.
+   */
+  upsertPod(pod: Pod): void {
+    const key = `${pod.metadata.namespace}/${pod.metadata.name}`;
+    const ns = (pod.metadata.namespace ?? 'default').toLowerCase();
+    const ips = pod.status?.podIPs?.length ? pod.status.podIPs.map((p) => p.ip!).filter(Boolean) : pod.status?.podIP ? [pod.status.podIP] : [];
+    const names = ips.map((ip) => `${dashedIP(ip)}.${ns}.pod.${this.domain}`);
+    const prev = this.podNamesByKey.get(key) ?? [];
+    if (prev.length === names.length && prev.every((n, i) => n === names[i])) return;
+    this.removePodNames(key, prev);
+    if (names.length) {
+      this.podNamesByKey.set(key, names);
+      for (const n of names) { let set = this.podNames.get(n); if (!set) this.podNames.set(n, (set = new Set())); set.add(key); }
+    }
+    this.changed();
+  }
+
+  /** Removes a Pod's names. */
+  deletePod(pod: Pod): void {
+    const key = `${pod.metadata.namespace}/${pod.metadata.name}`;
+    const prev = this.podNamesByKey.get(key);
+    if (!prev) return;
+    this.removePodNames(key, prev);
+    this.changed();
+  }
+
+  /** True if a Pod indexed by {@link upsertPod} has the IP spelt in `fqdn` (`<dashed-ip>.<ns>.pod.<zone>`) in that namespace. */
+  hasPodName(fqdn: string): boolean { return this.podNames.has(fqdn); }
+
+  private removePodNames(key: string, names: string[]): void {
+    for (const n of names) { const set = this.podNames.get(n); set?.delete(key); if (set && !set.size) this.podNames.delete(n); }
+    this.podNamesByKey.delete(key);
+  }
+
+  private changed(): void {
+    this.serial = Math.floor(Date.now() / 1000);
+    for (const fn of this.listeners) fn();
+  }
 
   /** Adds or replaces a Service (core/v1) and recomputes its names. */
   upsertService(svc: Service): void {
@@ -201,8 +245,7 @@ export class DnsRecords {
       this.owned.set(key, next);
       for (const [name, rec] of next) this.add(name, key, rec);
     } else this.owned.delete(key);
-    this.serial = Math.floor(Date.now() / 1000);
-    for (const fn of this.listeners) fn();
+    this.changed();
   }
 
   private add(name: string, owner: string, rec: OwnedRecords): void {

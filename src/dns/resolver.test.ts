@@ -142,6 +142,20 @@ describe('dns resolver', () => {
     assert.equal(ask('not-an-ip.default.pod.cluster.local', 'A').rcode, 'NXDOMAIN');
   });
 
+  it('pod records in verified mode: only IPs of Pods in that namespace', () => {
+    const records = new DnsRecords();
+    const handler = new QueryHandler({ resolver: new Resolver(records, { pods: 'verified' }) });
+    records.onChange(() => handler.invalidate());
+    const ask = (n: string): Reply => decode(handler.handle(query(n, 'A'), 'udp') as Buffer);
+    const pod = { metadata: { namespace: 'default', name: 'p' }, status: { podIP: '10.244.1.9', podIPs: [{ ip: '10.244.1.9' }] } } as never;
+    assert.equal(ask('10-244-1-9.default.pod.cluster.local').rcode, 'NXDOMAIN');
+    records.upsertPod(pod);
+    assert.deepEqual(data(ask('10-244-1-9.default.pod.cluster.local')), ['10.244.1.9']);
+    assert.equal(ask('10-244-1-9.other.pod.cluster.local').rcode, 'NXDOMAIN');
+    records.deletePod(pod);
+    assert.equal(ask('10-244-1-9.default.pod.cluster.local').rcode, 'NXDOMAIN');
+  });
+
   it('dns-version TXT', () => {
     const { ask } = setup();
     const r = ask('dns-version.cluster.local', 'TXT');

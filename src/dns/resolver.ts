@@ -35,18 +35,25 @@ export type Resolution =
 /** Resolver options. `ttl` is in seconds (default 5, as CoreDNS's kubernetes plugin). */
 export interface ResolverOptions {
   ttl?: number;
-  /** Pod records: 'insecure' answers any well-formed `<dashed-ip>.<ns>.pod.<zone>`; 'disabled' answers NXDOMAIN. Default 'insecure'. */
-  pods?: 'insecure' | 'disabled';
+  /**
+   * Pod records: 'insecure' answers any well-formed `<dashed-ip>.<ns>.pod.<zone>`;
+   * 'verified' only when a Pod with that IP exists in that namespace (the index must be
+   * fed Pods); 'disabled' answers NXDOMAIN. Default 'insecure' (CoreDNS `pods` option).
+   */
+  pods?: PodsMode;
   /** CIDRs (service and pod ranges) whose reverse names this server is authoritative for. */
   reverseCidrs?: string[];
 }
+
+/** CoreDNS `pods` modes. */
+export type PodsMode = 'insecure' | 'verified' | 'disabled';
 
 /** Resolves questions against an index. Stateless apart from the index; safe to share. */
 export class Resolver {
   readonly domain: string;
   private readonly suffix: string;
   private readonly ttl: number;
-  private readonly pods: 'insecure' | 'disabled';
+  private readonly pods: PodsMode;
   private readonly reverse = new net.BlockList();
 
   constructor(private readonly records: DnsRecords, opts: ResolverOptions = {}) {
@@ -151,13 +158,13 @@ export class Resolver {
     return this.answer(t && !t.cname ? [cname, ...this.rrs(target, t, qtype)] : [cname]);
   }
 
-  /** `<dashed-ip>.<ns>` under pod.<zone> (CoreDNS `pods insecure`): A or AAAA of the IP spelt in the name. */
+  /** `<dashed-ip>.<ns>` under pod.<zone> (spec §2.6; CoreDNS `pods insecure|verified`): A or AAAA of the IP spelt in the name. */
   private resolvePod(name: string, rel: string, qtype: number): Resolution {
     const dot = rel.indexOf('.');
     if (dot < 0) return this.pods === 'disabled' ? this.negative(RCODE.NXDOMAIN) : this.negative(RCODE.NOERROR); // `<ns>.pod.<zone>`
     if (this.pods === 'disabled' || rel.indexOf('.', dot + 1) >= 0) return this.negative(RCODE.NXDOMAIN);
     const ip = podIP(rel.slice(0, dot));
-    if (!ip) return this.negative(RCODE.NXDOMAIN);
+    if (!ip || (this.pods === 'verified' && !this.records.hasPodName(name))) return this.negative(RCODE.NXDOMAIN);
     const v6 = ip.includes(':');
     if (qtype === (v6 ? QTYPE.AAAA : QTYPE.A) || qtype === QTYPE.ANY) return this.answer([{ name, type: v6 ? 'AAAA' : 'A', ttl: this.ttl, class: 'IN', data: ip }]);
     return this.negative(RCODE.NOERROR);

@@ -12,8 +12,9 @@ import type { SharedInformerFactory } from '../client/informers/types.js';
 import { refOf, untyped } from '../api/resource-definition.js';
 import { endpointSliceDefinition, type EndpointSlice } from '../api/discovery/v1/endpoint-slice.js';
 import type { Service } from '../api/core/v1/types.js';
+import type { Pod } from '../api/core/v1/pod-types.js';
 import { DnsRecords } from './records.js';
-import { Resolver } from './resolver.js';
+import { Resolver, type PodsMode } from './resolver.js';
 import { Forwarder, defaultUpstreams } from './forwarder.js';
 import { QueryHandler } from './handler.js';
 import { startDnsServer } from './server.js';
@@ -47,8 +48,8 @@ export interface DnsServerRunOptions {
   log?: boolean | ((line: string) => void);
   /** Answer TTL in seconds (default 5). */
   ttl?: number;
-  /** Pod records mode (default 'insecure'). */
-  pods?: 'insecure' | 'disabled';
+  /** Pod records mode (default 'insecure'); 'verified' also watches Pods. */
+  pods?: PodsMode;
   /** Service/pod CIDRs this server answers NXDOMAIN for under in-addr.arpa/ip6.arpa when nothing is indexed. */
   reverseCidrs?: string[];
   /** Informer factory to share (default: a new one over `client`, started here). */
@@ -100,6 +101,13 @@ export async function startClusterDns(opts: DnsServerRunOptions): Promise<Cluste
     onUpdate: (_o, s) => records.upsertEndpointSlice(s),
     onDelete: (s) => records.deleteEndpointSlice(unwrapTombstone(s)),
   });
+  if (opts.pods === 'verified') {
+    informers.forResource<Pod>(resources.pods).addEventHandler({
+      onAdd: (p) => records.upsertPod(p),
+      onUpdate: (_o, p) => records.upsertPod(p),
+      onDelete: (p) => records.deletePod(unwrapTombstone(p)),
+    });
+  }
   if (!opts.informers) informers.start(stop.signal);
   let synced = false;
   informers.waitForCacheSync(stop.signal).then(() => { synced = true; records.markSynced(); info(`[INFO] k8ts-dns: informers synced (${records.size} names)`); }, () => {});
