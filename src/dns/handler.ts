@@ -8,14 +8,15 @@
 import dnsPacket from 'dns-packet';
 import type { Answer } from 'dns-packet';
 import type { Forwarder } from './forwarder.js';
+import type { ForwardCache } from './forward-cache.js';
 import type { Resolution, Resolver } from './resolver.js';
 import { errorReply, FLAG, parseQuery, qtypeName, RCODE, replyFromTemplate, type ParsedQuery } from './wire.js';
 
 const CLASS_IN = 1;
 const CLASS_ANY = 255;
 
-/** Handler options: the resolver, an optional forwarder, and the template cache bound (entries, default 100,000). */
-export interface QueryHandlerOptions { resolver: Resolver; forwarder?: Forwarder; cacheSize?: number }
+/** Handler options: the resolver, an optional forwarder and cache of forwarded replies, and the template cache bound (entries, default 100,000). */
+export interface QueryHandlerOptions { resolver: Resolver; forwarder?: Forwarder; forwardCache?: ForwardCache; cacheSize?: number }
 
 /** Transport of a query: UDP replies are bounded by 512 bytes or the client's EDNS size (RFC 6891 §6.2.5); TCP by 65535. */
 export type Transport = 'udp' | 'tcp';
@@ -24,6 +25,7 @@ export type Transport = 'udp' | 'tcp';
 export class QueryHandler {
   private readonly resolver: Resolver;
   private readonly forwarder?: Forwarder;
+  private readonly forwardCache?: ForwardCache;
   private readonly cacheSize: number;
   private cache = new Map<number, Map<string, Buffer>>();
   private cached = 0;
@@ -31,6 +33,7 @@ export class QueryHandler {
   constructor(opts: QueryHandlerOptions) {
     this.resolver = opts.resolver;
     this.forwarder = opts.forwarder;
+    this.forwardCache = opts.forwardCache;
     this.cacheSize = opts.cacheSize ?? 100_000;
   }
 
@@ -53,7 +56,7 @@ export class QueryHandler {
         if (hit) return replyFromTemplate(hit, query, q, maxSize);
       }
       const res = this.resolver.resolve(q.name, q.qtype);
-      if (res.kind === 'forward') return this.forward(query, q, transport);
+      if (res.kind === 'forward') return this.forwardCache?.get(query, q, maxSize) ?? this.forward(query, q, transport);
       if (q.qclass !== CLASS_IN && q.qclass !== CLASS_ANY) return errorReply(query, RCODE.REFUSED, q);
       if (res.chase) return this.chase(query, q, res, maxSize);
       const template = this.template(query, q, res);
@@ -89,6 +92,7 @@ export class QueryHandler {
 
   private async forward(query: Buffer, q: ParsedQuery, transport: Transport): Promise<Buffer | undefined> {
     const reply = this.forwarder ? await this.forwarder.forward(query, { tcp: transport === 'tcp' }) : undefined;
+    if (reply) { try { this.forwardCache?.put(q, reply); } catch { /* uncacheable */ } }
     return reply ?? errorReply(query, RCODE.SERVFAIL, q);
   }
 

@@ -17,6 +17,7 @@ import { DnsRecords } from './records.js';
 import { Resolver, type PodsMode } from './resolver.js';
 import { Forwarder, defaultUpstreams } from './forwarder.js';
 import { QueryHandler } from './handler.js';
+import { ForwardCache } from './forward-cache.js';
 import { startDnsServer } from './server.js';
 import { startHealthServers } from './health.js';
 
@@ -39,6 +40,8 @@ export interface DnsServerRunOptions {
   readyPort?: number | false;
   /** Upstream resolvers (`ip`, `ip:port`, `[ip6]:port`); default: /etc/resolv.conf nameservers other than this server's address. */
   upstreams?: string[];
+  /** Cache of forwarded replies: TTL cap in seconds (default 30, as CoreDNS `cache 30`); false → none. */
+  cache?: number | false;
   /** Forwarding timeout per upstream attempt, ms (default 2000). */
   forwardTimeoutMs?: number;
   /**
@@ -82,7 +85,8 @@ export async function startClusterDns(opts: DnsServerRunOptions): Promise<Cluste
   const resolver = new Resolver(records, { ttl: opts.ttl, pods: opts.pods, reverseCidrs: opts.reverseCidrs });
   const upstreams = opts.upstreams ?? defaultUpstreams([host]);
   const forwarder = new Forwarder({ upstreams, timeoutMs: opts.forwardTimeoutMs });
-  const handler = new QueryHandler({ resolver, forwarder });
+  const forwardCache = opts.cache === false ? undefined : new ForwardCache({ maxTtl: opts.cache ?? 30 });
+  const handler = new QueryHandler({ resolver, forwarder, forwardCache });
   records.onChange(() => handler.invalidate());
 
   const stop = new AbortController();
