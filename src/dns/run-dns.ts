@@ -74,7 +74,8 @@ export interface ClusterDns {
 
 /**
  * Starts informers, the index, the listeners and the health endpoints; resolves once
- * listening (before the informers sync: `/ready` says when). Rejects if a port cannot be bound.
+ * listening (before the informers sync: `/ready` says when). Rejects if a port cannot be
+ * bound. `signal` stops the informers it started; the listeners stop with `close()`.
  */
 export async function startClusterDns(opts: DnsServerRunOptions): Promise<ClusterDns> {
   const stdout = (l: string): void => { process.stdout.write(l + '\n'); };
@@ -91,7 +92,7 @@ export async function startClusterDns(opts: DnsServerRunOptions): Promise<Cluste
 
   const stop = new AbortController();
   const onAbort = (): void => stop.abort();
-  opts.signal?.addEventListener('abort', onAbort, { once: true });
+  if (opts.signal?.aborted) stop.abort(); else opts.signal?.addEventListener('abort', onAbort, { once: true });
   const informers = opts.informers ?? createSharedInformerFactory(opts.client);
   const svcInformer = informers.forResource<Service>(resources.services);
   const sliceInformer = informers.forResource<EndpointSlice>(endpointSlicesRef);
