@@ -216,6 +216,23 @@ describe('dns resolver', () => {
     assert.equal(ask('default.svc.cluster.local', 'A').rcode, 'NOERROR'); // other services remain in default
   });
 
+  it('an EndpointSlice seen before its Service, and one relabelled to another Service', () => {
+    const records = new DnsRecords();
+    const r = new Resolver(records);
+    const a = (n: string): unknown[] => { const x = r.resolve(n, 1); return x.kind === 'answer' ? x.answers.map((y) => (y as { data: unknown }).data) : []; };
+    records.upsertEndpointSlice(endpointSlice('ns', 's1', 'one', 'IPv4', [{ addresses: ['10.244.0.1'] }]));
+    assert.deepEqual(a('one.ns.svc.cluster.local'), []);
+    records.upsertService(service('ns', 'one', { clusterIP: 'None' }));
+    records.upsertService(service('ns', 'two', { clusterIP: 'None' }));
+    assert.deepEqual(a('one.ns.svc.cluster.local'), ['10.244.0.1']);
+    records.upsertEndpointSlice(endpointSlice('ns', 's1', 'two', 'IPv4', [{ addresses: ['10.244.0.1'] }]));
+    assert.deepEqual(a('one.ns.svc.cluster.local'), []);
+    assert.deepEqual(a('two.ns.svc.cluster.local'), ['10.244.0.1']);
+    records.upsertService(service('ns', 'two', { clusterIP: '10.96.0.2', clusterIPs: ['10.96.0.2'] }));
+    assert.deepEqual(a('two.ns.svc.cluster.local'), ['10.96.0.2']);
+    assert.deepEqual(a('10-244-0-1.two.ns.svc.cluster.local'), []);
+  });
+
   it('before the informers synced, unknown names are SERVFAIL, not NXDOMAIN', () => {
     const records = new DnsRecords({ synced: false });
     const handler = new QueryHandler({ resolver: new Resolver(records) });
