@@ -5,12 +5,11 @@
  * shared informers on Services and EndpointSlices feed a {@link DnsRecords} index; the
  * UDP/TCP listeners answer from it and forward the rest; `/health` and `/ready` report.
  */
-import { resources, type Client } from '../client/interface.js';
+import type { Client, ResourceRef } from '../client/interface.js';
 import { createSharedInformerFactory } from '../client/informers/shared-informer-factory.js';
 import { unwrapTombstone } from '../client/informers/shared-informer.js';
 import type { SharedInformerFactory } from '../client/informers/types.js';
-import { refOf, untyped } from '../api/resource-definition.js';
-import { endpointSliceDefinition, type EndpointSlice } from '../api/discovery/v1/endpoint-slice.js';
+import type { EndpointSlice } from '../api/discovery/v1/endpoint-slice.js';
 import type { Service } from '../api/core/v1/types.js';
 import type { Pod } from '../api/core/v1/pod-types.js';
 import { DnsRecords } from './records.js';
@@ -25,7 +24,13 @@ import { startHealthServers } from './health.js';
 export const K8TS_DNS_VERSION = '0.1.0';
 
 /** The EndpointSlice resource (discovery.k8s.io/v1 endpointslices). */
-export const endpointSlicesRef = refOf(untyped(endpointSliceDefinition));
+export const endpointSlicesRef: ResourceRef = { group: 'discovery.k8s.io', version: 'v1', resource: 'endpointslices' };
+/**
+ * Plain refs rather than the resource table's: the DNS image bundles this module, and
+ * the definitions would bring the whole API machinery (schemas, descriptors) with them.
+ */
+const servicesRef: ResourceRef = { group: '', version: 'v1', resource: 'services' };
+const podsRef: ResourceRef = { group: '', version: 'v1', resource: 'pods' };
 
 /** Options of {@link startClusterDns} / {@link runDnsServer}. Ports: 0 = pick a free one. */
 export interface DnsServerRunOptions {
@@ -94,7 +99,7 @@ export async function startClusterDns(opts: DnsServerRunOptions): Promise<Cluste
   const onAbort = (): void => stop.abort();
   if (opts.signal?.aborted) stop.abort(); else opts.signal?.addEventListener('abort', onAbort, { once: true });
   const informers = opts.informers ?? createSharedInformerFactory(opts.client);
-  const svcInformer = informers.forResource<Service>(resources.services);
+  const svcInformer = informers.forResource<Service>(servicesRef);
   const sliceInformer = informers.forResource<EndpointSlice>(endpointSlicesRef);
   svcInformer.addEventHandler({
     onAdd: (s) => records.upsertService(s),
@@ -107,7 +112,7 @@ export async function startClusterDns(opts: DnsServerRunOptions): Promise<Cluste
     onDelete: (s) => records.deleteEndpointSlice(unwrapTombstone(s)),
   });
   if (opts.pods === 'verified') {
-    informers.forResource<Pod>(resources.pods).addEventHandler({
+    informers.forResource<Pod>(podsRef).addEventHandler({
       onAdd: (p) => records.upsertPod(p),
       onUpdate: (_o, p) => records.upsertPod(p),
       onDelete: (p) => records.deletePod(unwrapTombstone(p)),

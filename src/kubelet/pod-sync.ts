@@ -4,6 +4,7 @@
  * restarts with CrashLoopBackOff, graceful termination, and the status the API shows.
  * Idempotent: existing sandboxes and containers found by their labels are adopted.
  */
+import { hostDnsConfig, podDnsConfig, type DnsConfig } from './dns-config.js';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Container, EphemeralContainer, Pod } from '../api/core/v1/pod-types.js';
@@ -43,6 +44,8 @@ export interface SyncResult { requeueAfterMs?: number }
 export class PodSyncer {
   /** Container key (uid/name) → images pulled or confirmed present during this kubelet's life. */
   private readonly pulled = new Set<string>();
+  /** The node's resolv.conf, read once (pods with dnsPolicy Default get it). */
+  private hostDns?: DnsConfig;
   constructor(private readonly ctx: PodSyncContext) {}
 
   logDir(pod: Pod): string { return join(this.ctx.rootDir, 'logs', `${pod.metadata.namespace}_${pod.metadata.name}_${pod.metadata.uid}`); }
@@ -68,12 +71,8 @@ export class PodSyncer {
   private sandboxConfig(pod: Pod, attempt: number): PodSandboxConfig {
     const ns = pod.metadata.namespace!;
     const hostPorts = (pod.spec?.containers ?? []).flatMap((c) => c.ports ?? []).filter((p) => p.hostPort);
-    const dnsPolicy = pod.spec?.dnsPolicy ?? 'ClusterFirst';
     const hostNetwork = !!pod.spec?.hostNetwork;
-    const useCluster = dnsPolicy === 'ClusterFirst' || (dnsPolicy === 'ClusterFirstWithHostNet');
-    const dnsConfig = useCluster && !(hostNetwork && dnsPolicy === 'ClusterFirst')
-      ? { servers: [this.ctx.clusterDNS], searches: [`${ns}.svc.${this.ctx.clusterDomain}`, `svc.${this.ctx.clusterDomain}`, this.ctx.clusterDomain], options: ['ndots:5'] }
-      : { servers: [this.ctx.clusterDNS], searches: [], options: [] };
+    const dnsConfig = podDnsConfig(pod, { clusterDNS: this.ctx.clusterDNS, clusterDomain: this.ctx.clusterDomain, host: this.hostDns ??= hostDnsConfig() });
     return {
       metadata: { name: pod.metadata.name!, uid: pod.metadata.uid!, namespace: ns, attempt },
       hostname: (pod.spec?.hostname || pod.metadata.name!).slice(0, 63),

@@ -26,7 +26,9 @@ const cacheDir = (): string => process.env.K8TS_IMAGE_CACHE ?? '/var/cache/k8ts/
 /** Bundles the DNS entry point into one CommonJS file (no native modules). Throws esbuild's errors. */
 async function bundle(): Promise<string> {
   const esbuild = await import('esbuild');
-  const r = await esbuild.build({ entryPoints: [ENTRY], bundle: true, platform: 'node', format: 'cjs', target: 'node20', write: false, minify: false, legalComments: 'none', logLevel: 'silent' });
+  const r = await esbuild.build({ entryPoints: [ENTRY], bundle: true, platform: 'node', format: 'cjs', target: 'node20', write: false,
+    // Modules reading import.meta.url (createRequire) get the bundle's own URL.
+    define: { 'import.meta.url': '__k8tsImportMetaUrl' }, banner: { js: 'const __k8tsImportMetaUrl = require("node:url").pathToFileURL(__filename).href;' }, minify: false, legalComments: 'none', logLevel: 'silent' });
   return r.outputFiles[0].text;
 }
 
