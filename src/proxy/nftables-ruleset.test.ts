@@ -38,12 +38,13 @@ test('a change of one endpoint rewrites only that service port\'s chains and ele
     ['default/web/tcp/http', renderServicePort(sp(), [ep('10.244.0.2'), ep('10.244.0.3')], cfg)],
     ['default/db/tcp/', renderServicePort(other, [ep('10.244.0.9')], cfg)],
   ]), cfg, true);
-  assert.match(first.script, /numgen random mod 2 vmap/);
+  assert.match(first.script, /dnat ip to numgen random mod 2 map \{ 0 : 10\.244\.0\.2 \. 8080, 1 : 10\.244\.0\.3 \. 8080 \}/);
   const second = planSync(first.state, new Map([['default/web/tcp/http', renderServicePort(sp(), [ep('10.244.0.2')], cfg)]]), cfg);
   assert.doesNotMatch(second.script, /db/);
   assert.doesNotMatch(second.script, /delete table/);
   assert.match(second.script, new RegExp(`flush chain ip k8ts-proxy ${serviceChainName('default/web/tcp/http').replace(/[/]/g, '\\/')}`));
-  assert.match(second.script, /delete chain ip k8ts-proxy endpoint-\w+-default\/web\/tcp\/http__10\.244\.0\.3\/8080/);
+  assert.match(second.script, /add rule ip k8ts-proxy service-\S+ meta l4proto tcp dnat ip to 10\.244\.0\.2:8080/);
+  assert.match(second.script, /delete element ip k8ts-proxy hairpin-endpoints \{ 10\.244\.0\.3 \. 10\.244\.0\.3 \}/);
   // Nothing changed: nothing to do.
   assert.equal(planSync(second.state, new Map([['default/web/tcp/http', renderServicePort(sp(), [ep('10.244.0.2')], cfg)]]), cfg).script, '');
   // No endpoints: the cluster IP moves to the reject map; the cluster-ips element stays.
@@ -68,19 +69,21 @@ test('the transactions apply with the real nft, incrementally, in a network name
     let table = await listTable('k8ts-proxy', { netns: ns });
     assert.match(table, /10\.96\.5\.5 \. tcp \. 80 : goto service-/);
     assert.match(table, /tcp \. 30080 : goto external-/);
-    assert.match(table, /dnat to 10\.244\.0\.3:8080/);
+    assert.match(table, /dnat (ip )?to 10\.244\.0\.3:8080/);
     assert.match(table, /flags dynamic,timeout/);
+    assert.match(table, /10\.244\.0\.2 \. 10\.244\.0\.2/);
     for (const eps of [[ep('10.244.0.2')], [], [ep('10.244.0.4'), ep('10.244.0.5', { ready: false })]]) {
       plan = planSync(plan.state, new Map([[web.key, renderServicePort(web, eps, cfg)]]), cfg);
       await runNft(plan.script, { netns: ns });
     }
     table = await listTable('k8ts-proxy', { netns: ns });
-    assert.match(table, /dnat to 10\.244\.0\.4:8080/);
+    assert.match(table, /dnat (ip )?to 10\.244\.0\.4:8080/);
     assert.doesNotMatch(table, /10\.244\.0\.5:8080|10\.244\.0\.3:8080|reject-chain \}/);
     plan = planSync(plan.state, new Map([[web.key, undefined]]), cfg);
     await runNft(plan.script, { netns: ns });
     table = await listTable('k8ts-proxy', { netns: ns });
     assert.doesNotMatch(table, /chain (service|endpoint|external)-/);
+    assert.doesNotMatch(table, /10\.244\.0\.[2-5]\b/);
     assert.doesNotMatch(table, /10\.96\.5\.5/);
   } finally {
     execFileSync('ip', ['netns', 'del', ns]);

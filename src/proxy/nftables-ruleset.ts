@@ -6,11 +6,17 @@
  *   the same keys for service ports without usable endpoints (`no-endpoint-*`, which the
  *   filter hooks consult before DNAT: reject, or drop when only other nodes have
  *   endpoints under a Local policy);
- * - per service port a `service-…` chain (masquerade off-cluster clients, ClientIP
- *   affinity, then `numgen random` over endpoint chains) and, with a nodePort or
- *   external/load-balancer addresses, an `external-…` chain (masquerade, or the Local
- *   policy's own endpoints);
- * - per endpoint an `endpoint-…` chain: mark hairpin traffic for masquerade, DNAT.
+ * - per service port a `service-…` chain: masquerade off-cluster clients, then one
+ *   `dnat … numgen random mod N map { i : address . port }` rule over the endpoints
+ *   and, with a nodePort or external/load-balancer addresses, an `external-…` chain
+ *   (masquerade, or the Local policy's own endpoints);
+ * - only for ClientIP affinity, per endpoint an `endpoint-…` chain (affinity set
+ *   update, DNAT) that the service chain picks from;
+ * - hairpin traffic (an endpoint reaching itself through its Service) masqueraded by a
+ *   lookup of `source . destination` in the `hairpin-endpoints` set.
+ *
+ * The ruleset is kept small on purpose: the nft CLI reads the whole ruleset before
+ * each transaction, so its cost grows with the rule count, not with the change.
  *
  * Rules are rendered per service port into a {@link Chunk}; {@link planSync} turns the
  * chunks that changed into one transaction, so a change touches only its own chains and
@@ -55,6 +61,7 @@ export function baseRuleset(cfg: RulesetConfig): string[] {
     `add table ${T}`,
     `add set ${T} cluster-ips { type ipv4_addr; comment "Active ClusterIPs"; }`,
     `add set ${T} nodeport-ips { type ipv4_addr; comment "IPs that accept NodePort traffic"; }`,
+    `add set ${T} hairpin-endpoints { type ipv4_addr . ipv4_addr; comment "endpoint . endpoint: a pod reaching itself through a Service"; }`,
     `add map ${T} service-ips { type ipv4_addr . inet_proto . inet_service : verdict; comment "ClusterIP, ExternalIP and LoadBalancer IP traffic"; }`,
     `add map ${T} service-nodeports { type inet_proto . inet_service : verdict; comment "NodePort traffic"; }`,
     `add map ${T} no-endpoint-services { type ipv4_addr . inet_proto . inet_service : verdict; comment "vmap to drop or reject packets to services with no endpoints"; }`,
@@ -64,6 +71,7 @@ export function baseRuleset(cfg: RulesetConfig): string[] {
     `add chain ${T} mark-for-masquerade`,
     `add rule ${T} mark-for-masquerade meta mark set meta mark or ${MASQUERADE_MARK}`,
     `add chain ${T} masquerading`,
+    `add rule ${T} masquerading ip saddr . ip daddr @hairpin-endpoints masquerade fully-random`,
     `add rule ${T} masquerading meta mark & ${MASQUERADE_MARK} == 0 return`,
     `add rule ${T} masquerading meta mark set meta mark xor ${MASQUERADE_MARK}`,
     `add rule ${T} masquerading masquerade fully-random`,
@@ -104,21 +112,24 @@ export function renderServicePort(sp: ServicePortInfo, eps: EndpointInfo[], cfg:
   const sets = new Map<string, string>();
   const elements: Chunk['elements'] = [];
   const key = sp.key;
+  const hairpin = new Set<string>();
   const endpointChain = (e: EndpointInfo): string => {
     const name = endpointChainName(key, e);
     if (!chains.has(name)) {
-      const rules = [`ip saddr ${e.ip} jump mark-for-masquerade`];
-      if (sp.affinitySeconds) {
-        const set = affinitySetName(key, e);
-        sets.set(set, `{ type ipv4_addr; flags dynamic,timeout; timeout ${sp.affinitySeconds}s; }`);
-        rules.push(`update @${set} { ip saddr }`);
-      }
-      rules.push(`meta l4proto ${sp.protocol} dnat to ${e.ip}:${e.port}`);
-      chains.set(name, rules);
+      const set = affinitySetName(key, e);
+      sets.set(set, `{ type ipv4_addr; flags dynamic,timeout; timeout ${sp.affinitySeconds}s; }`);
+      chains.set(name, [`update @${set} { ip saddr }`, `meta l4proto ${sp.protocol} dnat ip to ${e.ip}:${e.port}`]);
     }
     return name;
   };
-  const affinity = (list: EndpointInfo[]): string[] => (sp.affinitySeconds ? list.map((e) => `ip saddr @${affinitySetName(key, e)} goto ${endpointChain(e)}`) : []);
+  /** Rules sending a connection to one of `list`: a DNAT map, or affinity then endpoint chains. */
+  const select = (list: EndpointInfo[]): string[] => {
+    for (const e of list) hairpin.add(`${e.ip} . ${e.ip}`);
+    if (sp.affinitySeconds) return [...list.map((e) => `ip saddr @${affinitySetName(key, e)} goto ${endpointChain(e)}`), ...balance(list.map(endpointChain))];
+    if (list.length === 0) return [];
+    if (list.length === 1) return [`meta l4proto ${sp.protocol} dnat ip to ${list[0].ip}:${list[0].port}`];
+    return [`meta l4proto ${sp.protocol} dnat ip to numgen random mod ${list.length} map { ${list.map((e, i) => `${i} : ${e.ip} . ${e.port}`).join(', ')} }`];
+  };
   const all = eps;
   const internal = usableEndpoints(all, sp.internalPolicyLocal, cfg.nodeName);
   const clusterEps = usableEndpoints(all, false, cfg.nodeName);
@@ -130,7 +141,7 @@ export function renderServicePort(sp: ServicePortInfo, eps: EndpointInfo[], cfg:
   if (internal.length) {
     const rules: string[] = [];
     if (cfg.clusterCIDR) for (const ip of sp.clusterIPs) rules.push(`ip daddr ${ip} ip saddr != ${cfg.clusterCIDR} jump mark-for-masquerade`);
-    rules.push(...affinity(internal), ...balance(internal.map(endpointChain)));
+    rules.push(...select(internal));
     chains.set(svcChain, rules);
   }
   for (const ip of sp.clusterIPs) {
@@ -147,7 +158,7 @@ export function renderServicePort(sp: ServicePortInfo, eps: EndpointInfo[], cfg:
       usable = clusterEps.length > 0;
       // Cluster policy: same endpoints as the cluster IP (or all of them when the internal policy is Local).
       const target = internal.length && !sp.internalPolicyLocal ? svcChain : undefined;
-      if (usable) chains.set(extChain, ['jump mark-for-masquerade', ...(target ? [`goto ${target}`] : [...affinity(clusterEps), ...balance(clusterEps.map(endpointChain))])]);
+      if (usable) chains.set(extChain, ['jump mark-for-masquerade', ...(target ? [`goto ${target}`] : select(clusterEps))]);
     } else {
       const local = usableEndpoints(all, true, cfg.nodeName);
       usable = local.length > 0;
@@ -155,7 +166,7 @@ export function renderServicePort(sp: ServicePortInfo, eps: EndpointInfo[], cfg:
       // Traffic from the node itself is cluster traffic (upstream: "short-circuit pods/node to external IPs").
       if (internal.length && !sp.internalPolicyLocal) rules.push('fib saddr type local jump mark-for-masquerade', `fib saddr type local goto ${svcChain}`);
       else rules.push('ip saddr 127.0.0.0/8 jump mark-for-masquerade');
-      rules.push(...affinity(local), ...balance(local.map(endpointChain)));
+      rules.push(...select(local));
       if (usable) chains.set(extChain, rules);
     }
     const verdict = usable ? `goto ${extChain}` : noEndpoints(all.filter((e) => e.ready || e.serving));
@@ -166,6 +177,7 @@ export function renderServicePort(sp: ServicePortInfo, eps: EndpointInfo[], cfg:
       elements.push(usable ? { map: 'service-nodeports', key: `${proto} . ${sp.nodePort}`, value: verdict } : { map: 'no-endpoint-nodeports', key: `${proto} . ${sp.nodePort}`, value: verdict });
     }
   }
+  for (const h of hairpin) elements.push({ map: 'hairpin-endpoints', key: h });
   return { chains, sets, elements };
 }
 

@@ -31,8 +31,8 @@ export interface ProxierOptions {
   /** Run nft inside this network namespace (tests). */
   netns?: string;
   log?: (m: string) => void;
-  /** Called after each applied transaction with its duration (ms) and the number of service ports it rendered. */
-  onSync?(info: { ms: number; servicePorts: number; full: boolean }): void;
+  /** Called after each applied transaction with its duration (ms), the service ports it rendered and the Services (`ns/name`) it covered. */
+  onSync?(info: { ms: number; servicePorts: number; full: boolean; services: Set<string> }): void;
 }
 
 const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
@@ -135,7 +135,7 @@ export async function runProxier(opts: ProxierOptions): Promise<void> {
       state = plan.state;
       needFull = false;
       lastError = '';
-      opts.onSync?.({ ms: performance.now() - t0, servicePorts: next.size, full });
+      opts.onSync?.({ ms: performance.now() - t0, servicePorts: next.size, full, services: keys });
     } catch (err) {
       const msg = (err as Error).message;
       if (msg !== lastError) log(`sync failed, rewriting the whole table next: ${msg}`);

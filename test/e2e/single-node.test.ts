@@ -261,5 +261,6 @@ describe('single-node cluster (issue #2)', { timeout: 900_000 }, () => {
     assert.equal(sh('ip netns list'), netnsBefore, 'no network namespace left');
     assert.doesNotMatch(sh('mount'), new RegExp(dataDir), 'no mounts left');
     assert.doesNotMatch(sh('iptables-save -t nat'), /name: \\"k8ts\\"|CNI-HOSTPORT-/, 'no CNI nat rules of ours left');
+    assert.doesNotMatch(sh('nft list tables'), /k8ts/, 'no nft table of ours left');
   });
 });
