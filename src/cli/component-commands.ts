@@ -3,6 +3,8 @@
  * `k8ts scheduler` / `k8ts controller-manager` against any apiserver given by a
  * kubeconfig (ARCHITECTURE.md §1: every component also runs as its own process).
  */
+import { runProxier } from '../proxy/proxier.js';
+import { ServiceLBController } from '../cloud/service-lb.js';
 import { ensurePki } from '../pki/pki.js';
 import { writeKubeconfig } from '../pki/kubeconfig.js';
 import { openDatastore } from '../storage/open-datastore.js';
@@ -63,6 +65,39 @@ export async function runComponentCommand(name: 'scheduler' | 'controller-manage
     await p;
   });
   console.log(`${name} running (leader election on kube-system/${name === 'scheduler' ? 'kube-scheduler' : 'kube-controller-manager'})`);
+  await done;
+  await running;
+  process.exit(0);
+}
+
+/**
+ * `k8ts kube-proxy`: the nftables proxier against an apiserver, for a node whose address
+ * is `--node-ip` (node ports answer there and on 127.0.0.1). Not leader-elected: one
+ * per node, as upstream's DaemonSet.
+ */
+export async function runKubeProxyCommand(o: { kubeconfig: string; nodeName: string; nodeIp: string; clusterCidr: string }): Promise<void> {
+  const client = createClient(loadKubeconfig(o.kubeconfig));
+  const { signal, done } = untilSignal();
+  const informers = createSharedInformerFactory(client);
+  const running = runProxier({ client, informers, nodeName: o.nodeName, nodeIP: o.nodeIp, clusterCIDR: o.clusterCidr, signal });
+  informers.start(signal);
+  console.log(`kube-proxy running (nftables table ip k8ts-proxy, node ${o.nodeName} ${o.nodeIp})`);
+  await done;
+  await running;
+  process.exit(0);
+}
+
+/** `k8ts cloud-controller-manager`: the LoadBalancer controller (ServiceLB, or `--service-lb-pool`), leader-elected. */
+export async function runCloudControllerManagerCommand(o: { kubeconfig: string; serviceLbPool?: string }): Promise<void> {
+  const client = createClient(loadKubeconfig(o.kubeconfig));
+  const { signal, done } = untilSignal();
+  const running = runWithLeaderElection({ client, name: 'cloud-controller-manager', signal }, async (leading) => {
+    const informers = createSharedInformerFactory(client);
+    const p = new ServiceLBController(client, informers, { pool: o.serviceLbPool }).run(leading, 2);
+    informers.start(leading);
+    await p;
+  });
+  console.log('cloud-controller-manager running (leader election on kube-system/cloud-controller-manager)');
   await done;
   await running;
   process.exit(0);

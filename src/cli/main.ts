@@ -5,6 +5,7 @@
  * `killall` tears the node down; `images build` makes the offline images.
  */
 import { Command, Option } from 'commander';
+import { hostname } from 'node:os';
 import { DEFAULT_DATA_DIR } from '../server/data-dir.js';
 
 /** Parses `argv` (without node and script) and runs the chosen command. */
@@ -54,6 +55,26 @@ export async function main(argv: string[]): Promise<void> {
         await runComponentCommand(name, opts);
       });
   }
+
+  program.command('kube-proxy')
+    .description('run only kube-proxy (nftables) for this node against an apiserver')
+    .requiredOption('--kubeconfig <path>', 'kubeconfig of the apiserver to use')
+    .requiredOption('--node-ip <ip>', 'this node\'s InternalIP (node ports answer there and on 127.0.0.1)')
+    .option('--node-name <name>', 'this node (Local traffic policies keep its endpoints)', hostname().toLowerCase())
+    .option('--cluster-cidr <cidr>', 'pod network; other clients are masqueraded on cluster IPs', '10.244.0.0/16')
+    .action(async (opts) => {
+      const { runKubeProxyCommand } = await import('./component-commands.js');
+      await runKubeProxyCommand(opts);
+    });
+
+  program.command('cloud-controller-manager')
+    .description('run only the cloud controller manager (LoadBalancer Services) against an apiserver')
+    .requiredOption('--kubeconfig <path>', 'kubeconfig of the apiserver to use')
+    .option('--service-lb-pool <cidr>', 'addresses for LoadBalancer Services (default: the nodes\' InternalIPs)')
+    .action(async (opts) => {
+      const { runCloudControllerManagerCommand } = await import('./component-commands.js');
+      await runCloudControllerManagerCommand(opts);
+    });
 
   program.command('killall')
     .description('stop every pod, shim and containerd of this node; remove its bridge, routes, nft tables, mounts and netns')
