@@ -21,6 +21,8 @@ import { nodeLabels, nodeStatus } from './node-status.js';
 import { PodSyncer } from './pod-sync.js';
 import { ProbeManager } from './prober.js';
 import { startLogServer } from './server/log-server.js';
+import { SummaryProvider } from './stats/summary.js';
+import { createKubeletMetrics } from './metrics.js';
 import { microTime } from '../machinery/time.js';
 
 export interface KubeletOptions {
@@ -68,6 +70,10 @@ export async function runKubelet(opts: KubeletOptions): Promise<void> {
   const version = await cri.version();
   const runtimeVersion = `${version.runtimeName}://${version.runtimeVersion.replace(/~.*$/, '')}`;
   const recorder = createEventRecorder(client, { component: 'kubelet', host: nodeName });
+  const metrics = createKubeletMetrics({ nodeName, cri });
+  const summary = new SummaryProvider({ cri, nodeName, rootDir: opts.dataDir });
+  // The pods the kubelet runs, for `GET /pods` (set once the pod informer exists).
+  let runningPods: () => Pod[] = () => [];
   const nodes = client.resource<Node>(resources.nodes);
 
   // Registration.
@@ -99,7 +105,10 @@ export async function runKubelet(opts: KubeletOptions): Promise<void> {
           const { gateway } = await opts.network.ensure(n.spec.podCIDR);
           nodeIP ??= gateway;
           await opts.onNodeIP?.(nodeIP);
-          server ??= await startLogServer({ address: nodeIP, port: opts.port, tls: { ...(await opts.tls.serving(nodeIP)), caPem: opts.tls.caPem }, cri });
+          server ??= await startLogServer({
+            address: nodeIP, port: opts.port, tls: { ...(await opts.tls.serving(nodeIP)), caPem: opts.tls.caPem }, cri,
+            summary: () => summary.get(), metrics, pods: () => runningPods(),
+          });
           ready = true;
           node = n;
           await reportStatus();
@@ -143,10 +152,11 @@ export async function runKubelet(opts: KubeletOptions): Promise<void> {
   const informer = opts.informers.forResource<Pod>(resources.pods, { fieldSelector: `spec.nodeName=${nodeName}` });
   const uids = new Map<string, string>();
   informer.addEventHandler({
-    onAdd: (p) => queue.add(metaNamespaceKey(p)),
-    onUpdate: (_o, p) => queue.add(metaNamespaceKey(p)),
-    onDelete: (o) => { const p = unwrapTombstone(o); queue.add(`${metaNamespaceKey(p)}`); },
+    onAdd: (p) => { if (!p.status?.phase || p.status.phase === 'Pending') metrics.podSeen(p.metadata.uid!); queue.add(metaNamespaceKey(p)); },
+    onUpdate: (_o, p) => { if (p.status?.phase === 'Running') metrics.podRunning(p.metadata.uid!); queue.add(metaNamespaceKey(p)); },
+    onDelete: (o) => { const p = unwrapTombstone(o); metrics.podGone(p.metadata.uid!); queue.add(`${metaNamespaceKey(p)}`); },
   });
+  runningPods = () => informer.lister.list();
   signal.addEventListener('abort', () => queue.shutDown(), { once: true });
   try { await opts.informers.waitForCacheSync(signal); } catch { /* aborted */ }
   // Wait for the network (and so the node's address) before starting pods.
@@ -192,6 +202,7 @@ export async function runKubelet(opts: KubeletOptions): Promise<void> {
     let seen = new Map<string, string>();
     let housekeeping = 0;
     while (!signal.aborted) {
+      const relistStart = performance.now();
       try {
         const now = new Map<string, string>();
         for (const c of await cri.listContainers({})) {
@@ -201,6 +212,7 @@ export async function runKubelet(opts: KubeletOptions): Promise<void> {
         }
         for (const [id, v] of seen) if (!now.has(id)) queue.add(v.split('|')[1]);
         seen = now;
+        metrics.observeRelist((performance.now() - relistStart) / 1000);
         if (++housekeeping % 2 === 0 && informer.hasSynced()) {
           // Sandboxes of pods the API no longer has (deleted while we were away, or force-deleted).
           const known = new Set(informer.lister.list().map((p) => p.metadata.uid));
