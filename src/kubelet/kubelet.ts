@@ -17,7 +17,9 @@ import { createEventRecorder } from '../client/events.js';
 import { unwrapTombstone } from '../client/informers/shared-informer.js';
 import { createCriClient } from './cri/cri-client.js';
 import { POD_NAME, POD_NAMESPACE, POD_UID } from './labels.js';
-import { nodeLabels, nodeStatus } from './node-status.js';
+import { nodeImages, nodeLabels, nodeStatus } from './node-status.js';
+import { observe, pressure, thresholdsMet, type Pressure } from './eviction.js';
+import { fsUsage, readMachine } from './stats/machine.js';
 import { PodSyncer } from './pod-sync.js';
 import { ProbeManager } from './prober.js';
 import { startLogServer } from './server/log-server.js';
@@ -88,8 +90,16 @@ export async function runKubelet(opts: KubeletOptions): Promise<void> {
     node = await nodes.get(nodeName);
   }
   let ready = false;
+  // Pressure conditions from the default hard eviction thresholds (eviction.ts).
+  const observePressure = async (): Promise<Pressure> => {
+    const mount = (await cri.imageFsInfo().catch(() => undefined))?.imageFilesystems[0]?.fsId?.mountpoint;
+    return pressure(thresholdsMet(observe(readMachine(), fsUsage(opts.dataDir), mount ? fsUsage(mount) : undefined)));
+  };
+  let lastPressure: Pressure | undefined;
   const reportStatus = async (): Promise<void> => {
-    const status = nodeStatus({ ...base, nodeIP, ready, previous: node.status?.conditions });
+    const [images, p] = await Promise.all([cri.listImages().then(nodeImages, () => undefined), observePressure()]);
+    lastPressure = p;
+    const status = nodeStatus({ ...base, nodeIP, ready, previous: node.status?.conditions, images, pressure: p });
     node = await nodes.patch(nodeName, { status }, 'application/merge-patch+json', { subresource: 'status' });
   };
   await reportStatus();
@@ -133,7 +143,10 @@ export async function runKubelet(opts: KubeletOptions): Promise<void> {
           await leases.create({ apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name: nodeName, namespace: 'kube-node-lease', ownerReferences: [{ apiVersion: 'v1', kind: 'Node', name: nodeName, uid: node.metadata.uid! }] }, spec }).catch((e) => log(`lease: ${(e as Error).message}`));
         } else log(`lease: ${(err as Error).message}`);
       }
-      if (Date.now() - last > 60_000 && ready) { last = Date.now(); await reportStatus().catch((e) => log(`node status: ${(e as Error).message}`)); }
+      // The status every 60 s, or at once when a pressure condition changes.
+      const p = ready ? await observePressure().catch(() => lastPressure) : undefined;
+      const changed = p && lastPressure && JSON.stringify(p) !== JSON.stringify(lastPressure);
+      if ((Date.now() - last > 60_000 || changed) && ready) { last = Date.now(); await reportStatus().catch((e) => log(`node status: ${(e as Error).message}`)); }
       await sleep(10_000, signal);
     }
   })();
