@@ -6,6 +6,7 @@
  * the API no longer has. Stopping leaves containers running: the next start adopts them.
  */
 import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { Pod } from '../api/core/v1/pod-types.js';
 import type { Node } from '../api/core/v1/types.js';
 import type { Lease } from '../api/coordination/v1/types.js';
@@ -24,6 +25,8 @@ import { PodSyncer } from './pod-sync.js';
 import { ProbeManager } from './prober.js';
 import { startLogServer } from './server/log-server.js';
 import { SummaryProvider } from './stats/summary.js';
+import { StaticPodSource, isMirrorPod } from './static-pods.js';
+import { syncStaticKey, type StaticPodSyncContext } from './static-pod-sync.js';
 import { createKubeletMetrics } from './metrics.js';
 import { microTime } from '../machinery/time.js';
 
@@ -51,6 +54,11 @@ export interface KubeletOptions {
   clusterDNS?: string;
   clusterDomain?: string;
   signal: AbortSignal;
+  /**
+   * Folder of static pod manifests (static-pods.ts); `false` turns static pods off.
+   * Default: `pod-manifests` beside the kubelet dir (`<dataDir>/../pod-manifests`).
+   */
+  staticPodPath?: string | false;
   /** Pods synced in parallel (default 8). */
   workers?: number;
   log?: (msg: string) => void;
@@ -169,7 +177,13 @@ export async function runKubelet(opts: KubeletOptions): Promise<void> {
     onUpdate: (_o, p) => { if (p.status?.phase === 'Running') metrics.podRunning(p.metadata.uid!); queue.add(metaNamespaceKey(p)); },
     onDelete: (o) => { const p = unwrapTombstone(o); metrics.podGone(p.metadata.uid!); queue.add(`${metaNamespaceKey(p)}`); },
   });
-  runningPods = () => informer.lister.list();
+  // Static pods: a file source feeding the same queue (keys `namespace/<name>-<node>`).
+  const staticPodPath = opts.staticPodPath === false ? undefined : (opts.staticPodPath ?? join(dirname(opts.dataDir), 'pod-manifests'));
+  const staticPods = staticPodPath ? new StaticPodSource({ dir: staticPodPath, nodeName, onChange: (k) => queue.add(k), log }) : undefined;
+  // The version of each static pod that runs (to stop it when its file changes or goes).
+  const staticRunning = new Map<string, Pod>();
+  const podsApi = client.resource<Pod>(resources.pods);
+  runningPods = () => [...informer.lister.list().filter((p) => !isMirrorPod(p)), ...(staticPods?.list() ?? [])];
   signal.addEventListener('abort', () => queue.shutDown(), { once: true });
   try { await opts.informers.waitForCacheSync(signal); } catch { /* aborted */ }
   // Wait for the network (and so the node's address) before starting pods.
@@ -180,6 +194,9 @@ export async function runKubelet(opts: KubeletOptions): Promise<void> {
     kubernetesService: { host: '10.96.0.1', port: 443 },
   });
 
+  const staticCtx: StaticPodSyncContext = { syncer, pods: podsApi, node: () => ({ name: nodeName, uid: node.metadata.uid! }), running: staticRunning };
+  if (staticPodPath) { mkdirSync(staticPodPath, { recursive: true }); staticPods!.start(signal); }
+
   // The last error logged per pod, shared by the workers (a retry may land on another one).
   const lastError = new Map<string, string>();
   const worker = async (): Promise<void> => {
@@ -189,7 +206,10 @@ export async function runKubelet(opts: KubeletOptions): Promise<void> {
       const key = item.key;
       try {
         const pod = informer.lister.get(key);
-        if (!pod) {
+        const st = await syncStaticKey(key, pod, staticPods?.get(key), staticCtx);
+        if (st.handled) {
+          if (st.requeueAfterMs !== undefined) queue.addAfter(key, st.requeueAfterMs);
+        } else if (!pod) {
           const uid = uids.get(key);
           if (uid) { await syncer.removeAll(uid); uids.delete(key); }
         } else {
@@ -228,7 +248,7 @@ export async function runKubelet(opts: KubeletOptions): Promise<void> {
         metrics.observeRelist((performance.now() - relistStart) / 1000);
         if (++housekeeping % 2 === 0 && informer.hasSynced()) {
           // Sandboxes of pods the API no longer has (deleted while we were away, or force-deleted).
-          const known = new Set(informer.lister.list().map((p) => p.metadata.uid));
+          const known = new Set([...informer.lister.list(), ...(staticPods?.list() ?? [])].map((p) => p.metadata.uid));
           for (const sb of await cri.listPodSandbox({})) {
             const uid = sb.labels?.[POD_UID];
             if (uid && !known.has(uid)) { log(`removing orphaned pod sandbox ${sb.metadata.namespace}/${sb.metadata.name}`); await syncer.removeAll(uid); }
@@ -244,6 +264,7 @@ export async function runKubelet(opts: KubeletOptions): Promise<void> {
     while (!signal.aborted) {
       await sleep(10_000, signal);
       for (const p of informer.lister.list()) queue.add(metaNamespaceKey(p));
+      for (const k of staticPods?.keys() ?? []) queue.add(k);
     }
   };
 
