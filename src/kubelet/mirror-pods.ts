@@ -11,7 +11,7 @@
 import type { Pod } from '../api/core/v1/pod-types.js';
 import type { ResourceClient } from '../client/interface.js';
 import { isAlreadyExists, isNotFound } from '../machinery/errors.js';
-import { CONFIG_HASH, CONFIG_MIRROR } from './static-pods.js';
+import { CONFIG_HASH, CONFIG_MIRROR, isMirrorPod } from './static-pods.js';
 
 /** The Node owning the mirror pods. */
 export interface NodeRef { name: string; uid: string }
@@ -43,11 +43,13 @@ export async function deleteMirrorPod(pods: ResourceClient<Pod>, mirror: Pod): P
 
 /**
  * Brings the API's mirror of `staticPod` in line: nothing when `current` is it; else
- * deletes `current` (outdated, or being deleted by a user) and creates the mirror.
- * Resolves to what it did. Errors (e.g. a missing namespace) propagate.
+ * deletes `current` when it is a mirror (outdated, or being deleted by a user) and
+ * creates the mirror. Resolves to what it did. Errors (e.g. a missing namespace, or an
+ * ordinary pod holding the name — left alone, as upstream does) propagate.
  */
 export async function syncMirrorPod(pods: ResourceClient<Pod>, staticPod: Pod, current: Pod | undefined, node: NodeRef): Promise<'unchanged' | 'created' | 'recreated'> {
   if (isMirrorOf(current, staticPod)) return 'unchanged';
+  if (current && !isMirrorPod(current)) throw new Error(`cannot create the mirror pod of static pod ${staticPod.metadata.namespace}/${staticPod.metadata.name}: a pod that is not a mirror pod has its name`);
   if (current) await deleteMirrorPod(pods, current);
   try {
     await pods.create(mirrorPodFor(staticPod, node), { namespace: staticPod.metadata.namespace });

@@ -4,7 +4,9 @@
  * 1. the static pod version that runs under `key` differs from the file's (edited or
  *    removed) → terminate it gracefully (PodSyncer.terminate);
  * 2. a static pod → ensure its mirror (mirror-pods.ts), then sync the file's pod with
- *    the mirror's status (so the syncer writes status only on change);
+ *    the mirror's status (so the syncer writes status only on change); the pod runs even
+ *    when the mirror cannot be created (e.g. no such namespace): that error is thrown
+ *    after the sync, so the worker retries with back-off;
  * 3. a mirror pod without a static pod → delete it;
  * otherwise the key is an ordinary API pod: `handled` false, the caller syncs it.
  */
@@ -32,9 +34,11 @@ export async function syncStaticKey(key: string, apiPod: Pod | undefined, static
     ctx.running.delete(key);
   }
   if (staticPod) {
-    await syncMirrorPod(ctx.pods, staticPod, apiPod, ctx.node());
+    let mirrorError: Error | undefined;
+    await syncMirrorPod(ctx.pods, staticPod, apiPod, ctx.node()).catch((err: Error) => { mirrorError = err; });
     ctx.running.set(key, staticPod);
     const r = await ctx.syncer.sync({ ...staticPod, status: isMirrorOf(apiPod, staticPod) ? apiPod!.status : staticPod.status });
+    if (mirrorError) throw mirrorError;
     return { handled: true, ...r };
   }
   if (apiPod && isMirrorPod(apiPod)) {

@@ -127,6 +127,13 @@ it('static pod worker: creates the mirror, recreates a deleted one, restarts on 
   assert.deepEqual(await syncStaticKey(key, store.get('web-n1'), undefined, ctx), { handled: true });
   assert.deepEqual(terminated.map((p) => p.metadata.uid), [v1.metadata.uid, v2.metadata.uid]);
   assert.equal(store.size, 0);
+  // A pod that is not a mirror holding the name is left alone; the static pod still runs.
+  const n = synced.length;
+  const callCount = calls.length;
+  await assert.rejects(syncStaticKey(key, { metadata: { name: 'web-n1', namespace: 'kube-system', uid: 'user' } }, v2, ctx), /not a mirror pod/);
+  assert.equal(synced.length, n + 1);
+  assert.equal(calls.length, callCount);
+  await syncStaticKey(key, undefined, undefined, ctx);
   // Afterwards (and for ordinary pods) the key is not a static one.
   assert.deepEqual(await syncStaticKey(key, undefined, undefined, ctx), { handled: false });
   assert.deepEqual(await syncStaticKey('default/x', { metadata: { name: 'x', namespace: 'default' } }, undefined, ctx), { handled: false });
