@@ -37,6 +37,8 @@ function setup(): { state: FakeCriState; provider: SummaryProvider; root: string
   const root = mkdtempSync(join(tmpdir(), 'kubelet-stats-'));
   mkdirSync(join(root, 'logs', 'default_web_uid-1', 'app'), { recursive: true });
   writeFileSync(join(root, 'logs', 'default_web_uid-1', 'app', '0.log'), 'x'.repeat(300));
+  mkdirSync(join(root, 'pods', 'uid-1', 'volumes', 'cache'), { recursive: true });
+  writeFileSync(join(root, 'pods', 'uid-1', 'volumes', 'cache', 'f'), 'y'.repeat(50));
   const now = { t: 1_700_000_100_000 };
   const provider = new SummaryProvider({
     cri: fakeStatsCri(state), nodeName: 'n1', rootDir: root, now: () => now.t,
@@ -64,7 +66,8 @@ it('the Summary has the node and one entry per ready sandbox with its running co
   assert.equal(p.containers[0].logs?.usedBytes, 300);
   assert.equal(p.containers[0].rootfs?.usedBytes, 4096);
   assert.equal(p.memory?.workingSetBytes, 1500); // summed from the containers (no sandbox stats)
-  assert.equal(p['ephemeral-storage']?.usedBytes, 4096 * 2 + 300);
+  assert.deepEqual(p.volume?.map((v) => [v.name, v.usedBytes, v.capacityBytes]), [['cache', 50, 1e9]]);
+  assert.equal(p['ephemeral-storage']?.usedBytes, 4096 * 2 + 300 + 50);
 
   // Second sample, 2 s later: app used 1 more core-second → 0.5 cores.
   now.t += 2000;

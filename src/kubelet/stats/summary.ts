@@ -6,7 +6,9 @@
  *   ListContainerStats for usage); pod cpu/memory from the sandbox stats, else the sum of
  *   its containers; `startTime` is the sandbox's creation;
  * - container `logs` from the sizes of the files under the pod's log directory, `rootfs`
- *   from the writable layer; pod `ephemeral-storage` = Σ rootfs + logs;
+ *   from the writable layer; pod `volume` = the bytes under each of the pod's volume dirs
+ *   (`pods/<uid>/volumes/<name>`: emptyDir, configMap, secret, downwardAPI, projected);
+ *   pod `ephemeral-storage` = Σ rootfs + logs + volumes;
  * - node: /proc (see machine.ts), `fs` = statfs of the kubelet dir, `runtime.imageFs` =
  *   statfs of the runtime's image filesystem with the runtime's used bytes (ImageFsInfo).
  * `usageNanoCores` comes from the runtime when it reports it, otherwise from two samples
@@ -19,7 +21,7 @@ import { join } from 'node:path';
 import type { CriClient } from '../cri/cri-client.js';
 import type { CpuUsage, MemoryUsage, FilesystemUsage, ContainerStats as CriContainerStats } from '../cri/types.js';
 import { fsUsage, readMachine, type MachineSample, type FsUsage } from './machine.js';
-import type { CPUStats, ContainerStats, FsStats, MemoryStats, PodStats, Summary } from './types.js';
+import type { CPUStats, ContainerStats, FsStats, MemoryStats, PodStats, Summary, VolumeStats } from './types.js';
 
 const iso = (ns: number): string => new Date(Math.floor(ns / 1e6)).toISOString().replace(/\.\d+Z$/, 'Z');
 
@@ -149,6 +151,14 @@ export class SummaryProvider {
           logs: this.fsStats(nowNs, logsUsed, nodeFs),
         });
       }
+      const volDir = join(rootDir, 'pods', uid, 'volumes');
+      let volNames: string[] = [];
+      try { volNames = readdirSync(volDir).sort(); } catch { /* no volumes */ }
+      const volume: VolumeStats[] = volNames.map((v) => {
+        const used = dirBytes(join(volDir, v));
+        ephemeral += used;
+        return { ...this.fsStats(nowNs, used, nodeFs), name: v };
+      });
       const linux = sbById.get(sb.id)?.linux;
       let cpu = this.cpuStats(`pod:${sb.id}`, linux?.cpu);
       let memory = SummaryProvider.memStats(linux?.memory);
@@ -169,6 +179,7 @@ export class SummaryProvider {
       pods.push({
         podRef: { name, namespace, uid }, startTime: iso(sb.createdAt), containers: cs,
         ...(cpu ? { cpu } : {}), ...(memory ? { memory } : {}),
+        ...(volume.length ? { volume } : {}),
         'ephemeral-storage': this.fsStats(nowNs, ephemeral, nodeFs),
         ...(procs !== undefined ? { process_stats: { process_count: procs } } : {}),
       });
