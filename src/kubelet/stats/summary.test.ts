@@ -54,6 +54,8 @@ it('the Summary has the node and one entry per ready sandbox with its running co
   assert.equal(s1.node.nodeName, 'n1');
   assert.equal(s1.node.startTime, new Date(1_690_000_000_000).toISOString().replace('.000Z', 'Z'));
   assert.equal(s1.node.memory?.workingSetBytes, 614400);
+  assert.equal(s1.node.systemContainers?.[0].name, 'kubelet');
+  assert.ok(s1.node.systemContainers![0].memory!.workingSetBytes! > 0);
   assert.equal(s1.node.fs?.availableBytes, 4e8);
   assert.equal(s1.node.runtime?.imageFs?.usedBytes, 1000);
   assert.deepEqual(s1.node.rlimit && { maxpid: s1.node.rlimit.maxpid, curproc: s1.node.rlimit.curproc }, { maxpid: 4096, curproc: 100 });

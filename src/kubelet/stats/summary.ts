@@ -10,7 +10,10 @@
  *   (`pods/<uid>/volumes/<name>`: emptyDir, configMap, secret, downwardAPI, projected);
  *   pod `ephemeral-storage` = Σ rootfs + logs + volumes;
  * - node: /proc (see machine.ts), `fs` = statfs of the kubelet dir, `runtime.imageFs` =
- *   statfs of the runtime's image filesystem with the runtime's used bytes (ImageFsInfo).
+ *   statfs of the runtime's image filesystem with the runtime's used bytes (ImageFsInfo);
+ *   `systemContainers`: `kubelet` = this Node.js process (k8ts runs the kubelet inside
+ *   the server process, so it counts the whole server): cpu from process.cpuUsage(),
+ *   memory from process.memoryUsage().rss.
  * `usageNanoCores` comes from the runtime when it reports it, otherwise from two samples
  * of cumulative cpu: Δ core-ns / Δ ns × 1e9, the previous sample kept per container id
  * (pods: sandbox id; the node: "node"), like upstream's cpuUsageCache.
@@ -186,11 +189,18 @@ export class SummaryProvider {
     }
 
     const m = (this.opts.machine ?? readMachine)();
+    const pu = process.cpuUsage();
+    const rss = process.memoryUsage().rss;
+    const selfCpu = this.cpuStats('kubelet', { timestamp: nowNs, usageCoreNanoSeconds: { value: (pu.user + pu.system) * 1000 } });
     const nodeCpu = m.cpuCoreNanoSeconds !== undefined ? this.cpuStats('node', { timestamp: nowNs, usageCoreNanoSeconds: { value: m.cpuCoreNanoSeconds } }) : undefined;
     this.cpu.prune();
     return {
       node: {
         nodeName: this.opts.nodeName,
+        systemContainers: [{
+          name: 'kubelet', startTime: iso((Date.now() - process.uptime() * 1000) * 1e6),
+          ...(selfCpu ? { cpu: selfCpu } : {}), memory: { time: iso(nowNs), usageBytes: rss, workingSetBytes: rss, rssBytes: rss },
+        }],
         startTime: iso((m.bootTimeMs ?? 0) * 1e6),
         ...(nodeCpu ? { cpu: nodeCpu } : {}),
         memory: {
