@@ -138,3 +138,17 @@ it('static pod worker: creates the mirror, recreates a deleted one, restarts on 
   assert.deepEqual(await syncStaticKey(key, undefined, undefined, ctx), { handled: false });
   assert.deepEqual(await syncStaticKey('default/x', { metadata: { name: 'x', namespace: 'default' } }, undefined, ctx), { handled: false });
 });
+
+it('the source polls the folder until the signal aborts', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'static-pods-poll-'));
+  const changes: string[] = [];
+  const ac = new AbortController();
+  new StaticPodSource({ dir, nodeName: 'n1', onChange: (k) => changes.push(k), pollMs: 20 }).start(ac.signal);
+  writeFileSync(join(dir, 'web.json'), JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web' }, spec: { containers: [{ name: 'c', image: 'busybox' }] } }));
+  for (let i = 0; i < 50 && !changes.length; i++) await new Promise((r) => setTimeout(r, 20));
+  assert.deepEqual(changes, ['default/web-n1']);
+  ac.abort();
+  rmSync(join(dir, 'web.json'));
+  await new Promise((r) => setTimeout(r, 80));
+  assert.equal(changes.length, 1);
+});
