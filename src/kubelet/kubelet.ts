@@ -6,6 +6,7 @@
  * the API no longer has. Stopping leaves containers running: the next start adopts them.
  */
 import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { Pod } from '../api/core/v1/pod-types.js';
 import type { Node } from '../api/core/v1/types.js';
 import type { Lease } from '../api/coordination/v1/types.js';
@@ -17,10 +18,16 @@ import { createEventRecorder } from '../client/events.js';
 import { unwrapTombstone } from '../client/informers/shared-informer.js';
 import { createCriClient } from './cri/cri-client.js';
 import { POD_NAME, POD_NAMESPACE, POD_UID } from './labels.js';
-import { nodeLabels, nodeStatus } from './node-status.js';
+import { nodeImages, nodeLabels, nodeStatus } from './node-status.js';
+import { observe, pressure, thresholdsMet, type Pressure } from './eviction.js';
+import { fsUsage, readMachine } from './stats/machine.js';
 import { PodSyncer } from './pod-sync.js';
 import { ProbeManager } from './prober.js';
 import { startLogServer } from './server/log-server.js';
+import { SummaryProvider } from './stats/summary.js';
+import { StaticPodSource, isMirrorPod } from './static-pods.js';
+import { syncStaticKey, type StaticPodSyncContext } from './static-pod-sync.js';
+import { createKubeletMetrics } from './metrics.js';
 import { microTime } from '../machinery/time.js';
 
 export interface KubeletOptions {
@@ -47,6 +54,11 @@ export interface KubeletOptions {
   clusterDNS?: string;
   clusterDomain?: string;
   signal: AbortSignal;
+  /**
+   * Folder of static pod manifests (static-pods.ts); `false` turns static pods off.
+   * Default: `pod-manifests` beside the kubelet dir (`<dataDir>/../pod-manifests`).
+   */
+  staticPodPath?: string | false;
   /** Pods synced in parallel (default 8). */
   workers?: number;
   log?: (msg: string) => void;
@@ -68,6 +80,10 @@ export async function runKubelet(opts: KubeletOptions): Promise<void> {
   const version = await cri.version();
   const runtimeVersion = `${version.runtimeName}://${version.runtimeVersion.replace(/~.*$/, '')}`;
   const recorder = createEventRecorder(client, { component: 'kubelet', host: nodeName });
+  const metrics = createKubeletMetrics({ nodeName, cri });
+  const summary = new SummaryProvider({ cri, nodeName, rootDir: opts.dataDir });
+  // The pods the kubelet runs, for `GET /pods` (set once the pod informer exists).
+  let runningPods: () => Pod[] = () => [];
   const nodes = client.resource<Node>(resources.nodes);
 
   // Registration.
@@ -82,8 +98,16 @@ export async function runKubelet(opts: KubeletOptions): Promise<void> {
     node = await nodes.get(nodeName);
   }
   let ready = false;
+  // Pressure conditions from the default hard eviction thresholds (eviction.ts).
+  const observePressure = async (): Promise<Pressure> => {
+    const mount = (await cri.imageFsInfo().catch(() => undefined))?.imageFilesystems[0]?.fsId?.mountpoint;
+    return pressure(thresholdsMet(observe(readMachine(), fsUsage(opts.dataDir), mount ? fsUsage(mount) : undefined)));
+  };
+  let lastPressure: Pressure | undefined;
   const reportStatus = async (): Promise<void> => {
-    const status = nodeStatus({ ...base, nodeIP, ready, previous: node.status?.conditions });
+    const [images, p] = await Promise.all([cri.listImages().then(nodeImages, () => undefined), observePressure()]);
+    lastPressure = p;
+    const status = nodeStatus({ ...base, nodeIP, ready, previous: node.status?.conditions, images, pressure: p });
     node = await nodes.patch(nodeName, { status }, 'application/merge-patch+json', { subresource: 'status' });
   };
   await reportStatus();
@@ -99,7 +123,10 @@ export async function runKubelet(opts: KubeletOptions): Promise<void> {
           const { gateway } = await opts.network.ensure(n.spec.podCIDR);
           nodeIP ??= gateway;
           await opts.onNodeIP?.(nodeIP);
-          server ??= await startLogServer({ address: nodeIP, port: opts.port, tls: { ...(await opts.tls.serving(nodeIP)), caPem: opts.tls.caPem }, cri });
+          server ??= await startLogServer({
+            address: nodeIP, port: opts.port, tls: { ...(await opts.tls.serving(nodeIP)), caPem: opts.tls.caPem }, cri,
+            summary: () => summary.get(), metrics, pods: () => runningPods(),
+          });
           ready = true;
           node = n;
           await reportStatus();
@@ -124,7 +151,10 @@ export async function runKubelet(opts: KubeletOptions): Promise<void> {
           await leases.create({ apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name: nodeName, namespace: 'kube-node-lease', ownerReferences: [{ apiVersion: 'v1', kind: 'Node', name: nodeName, uid: node.metadata.uid! }] }, spec }).catch((e) => log(`lease: ${(e as Error).message}`));
         } else log(`lease: ${(err as Error).message}`);
       }
-      if (Date.now() - last > 60_000 && ready) { last = Date.now(); await reportStatus().catch((e) => log(`node status: ${(e as Error).message}`)); }
+      // The status every 60 s, or at once when a pressure condition changes.
+      const p = ready ? await observePressure().catch(() => lastPressure) : undefined;
+      const changed = p && lastPressure && JSON.stringify(p) !== JSON.stringify(lastPressure);
+      if ((Date.now() - last > 60_000 || changed) && ready) { last = Date.now(); await reportStatus().catch((e) => log(`node status: ${(e as Error).message}`)); }
       await sleep(10_000, signal);
     }
   })();
@@ -143,10 +173,17 @@ export async function runKubelet(opts: KubeletOptions): Promise<void> {
   const informer = opts.informers.forResource<Pod>(resources.pods, { fieldSelector: `spec.nodeName=${nodeName}` });
   const uids = new Map<string, string>();
   informer.addEventHandler({
-    onAdd: (p) => queue.add(metaNamespaceKey(p)),
-    onUpdate: (_o, p) => queue.add(metaNamespaceKey(p)),
-    onDelete: (o) => { const p = unwrapTombstone(o); queue.add(`${metaNamespaceKey(p)}`); },
+    onAdd: (p) => { if (!p.status?.phase || p.status.phase === 'Pending') metrics.podSeen(p.metadata.uid!); queue.add(metaNamespaceKey(p)); },
+    onUpdate: (_o, p) => { if (p.status?.phase === 'Running') metrics.podRunning(p.metadata.uid!); queue.add(metaNamespaceKey(p)); },
+    onDelete: (o) => { const p = unwrapTombstone(o); metrics.podGone(p.metadata.uid!); queue.add(`${metaNamespaceKey(p)}`); },
   });
+  // Static pods: a file source feeding the same queue (keys `namespace/<name>-<node>`).
+  const staticPodPath = opts.staticPodPath === false ? undefined : (opts.staticPodPath ?? join(dirname(opts.dataDir), 'pod-manifests'));
+  const staticPods = staticPodPath ? new StaticPodSource({ dir: staticPodPath, nodeName, onChange: (k) => queue.add(k), log }) : undefined;
+  // The version of each static pod that runs (to stop it when its file changes or goes).
+  const staticRunning = new Map<string, Pod>();
+  const podsApi = client.resource<Pod>(resources.pods);
+  runningPods = () => [...informer.lister.list().filter((p) => !isMirrorPod(p)), ...(staticPods?.list() ?? [])];
   signal.addEventListener('abort', () => queue.shutDown(), { once: true });
   try { await opts.informers.waitForCacheSync(signal); } catch { /* aborted */ }
   // Wait for the network (and so the node's address) before starting pods.
@@ -157,6 +194,9 @@ export async function runKubelet(opts: KubeletOptions): Promise<void> {
     kubernetesService: { host: '10.96.0.1', port: 443 },
   });
 
+  const staticCtx: StaticPodSyncContext = { syncer, pods: podsApi, node: () => ({ name: nodeName, uid: node.metadata.uid! }), running: staticRunning };
+  if (staticPodPath) { mkdirSync(staticPodPath, { recursive: true }); staticPods!.start(signal); }
+
   // The last error logged per pod, shared by the workers (a retry may land on another one).
   const lastError = new Map<string, string>();
   const worker = async (): Promise<void> => {
@@ -166,7 +206,10 @@ export async function runKubelet(opts: KubeletOptions): Promise<void> {
       const key = item.key;
       try {
         const pod = informer.lister.get(key);
-        if (!pod) {
+        const st = await syncStaticKey(key, pod, staticPods?.get(key), staticCtx);
+        if (st.handled) {
+          if (st.requeueAfterMs !== undefined) queue.addAfter(key, st.requeueAfterMs);
+        } else if (!pod) {
           const uid = uids.get(key);
           if (uid) { await syncer.removeAll(uid); uids.delete(key); }
         } else {
@@ -192,6 +235,7 @@ export async function runKubelet(opts: KubeletOptions): Promise<void> {
     let seen = new Map<string, string>();
     let housekeeping = 0;
     while (!signal.aborted) {
+      const relistStart = performance.now();
       try {
         const now = new Map<string, string>();
         for (const c of await cri.listContainers({})) {
@@ -201,9 +245,10 @@ export async function runKubelet(opts: KubeletOptions): Promise<void> {
         }
         for (const [id, v] of seen) if (!now.has(id)) queue.add(v.split('|')[1]);
         seen = now;
+        metrics.observeRelist((performance.now() - relistStart) / 1000);
         if (++housekeeping % 2 === 0 && informer.hasSynced()) {
           // Sandboxes of pods the API no longer has (deleted while we were away, or force-deleted).
-          const known = new Set(informer.lister.list().map((p) => p.metadata.uid));
+          const known = new Set([...informer.lister.list(), ...(staticPods?.list() ?? [])].map((p) => p.metadata.uid));
           for (const sb of await cri.listPodSandbox({})) {
             const uid = sb.labels?.[POD_UID];
             if (uid && !known.has(uid)) { log(`removing orphaned pod sandbox ${sb.metadata.namespace}/${sb.metadata.name}`); await syncer.removeAll(uid); }
@@ -219,6 +264,7 @@ export async function runKubelet(opts: KubeletOptions): Promise<void> {
     while (!signal.aborted) {
       await sleep(10_000, signal);
       for (const p of informer.lister.list()) queue.add(metaNamespaceKey(p));
+      for (const k of staticPods?.keys() ?? []) queue.add(k);
     }
   };
 

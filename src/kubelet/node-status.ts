@@ -8,6 +8,8 @@ import { cpus, hostname, release, arch } from 'node:os';
 import type { Node } from '../api/core/v1/types.js';
 import type { Condition } from '../api/meta/v1/types.js';
 import { rfc3339 } from '../machinery/time.js';
+import type { Image } from './cri/types.js';
+import { allocatable, type Pressure } from './eviction.js';
 
 export const KUBELET_VERSION = 'v1.32.4-k8ts';
 
@@ -25,8 +27,26 @@ function osImage(): string {
   return /PRETTY_NAME="?([^"\n]*)"?/.exec(readOr('/etc/os-release', ''))?.[1] ?? 'Linux';
 }
 
-/** `nodeIP` is unknown (undefined) until the pod network is set up: the Node then has only its Hostname address. */
-export interface NodeStatusInput { nodeName: string; nodeIP?: string; port: number; dataDir: string; runtimeVersion: string; ready: boolean; notReadyMessage?: string; previous?: Condition[] }
+/**
+ * `nodeIP` is unknown (undefined) until the pod network is set up: the Node then has only
+ * its Hostname address. `images`: `status.images` (see nodeImages); `pressure`: the
+ * eviction manager's view (eviction.ts), all False when unknown.
+ */
+export interface NodeStatusInput {
+  nodeName: string; nodeIP?: string; port: number; dataDir: string; runtimeVersion: string; ready: boolean; notReadyMessage?: string; previous?: Condition[];
+  images?: Array<{ names: string[]; sizeBytes: number }>; pressure?: Pressure;
+}
+
+/** Upstream's limits (nodestatus/setters.go): the 50 largest images, 5 names each. */
+export const MAX_IMAGES_IN_NODE_STATUS = 50;
+export const MAX_NAMES_PER_IMAGE = 5;
+
+/** `status.images` from CRI ListImages: largest first, names = repoDigests then repoTags. */
+export function nodeImages(images: Image[]): Array<{ names: string[]; sizeBytes: number }> {
+  return [...images].sort((a, b) => Number(b.size) - Number(a.size)).slice(0, MAX_IMAGES_IN_NODE_STATUS)
+    .map((img) => ({ names: [...(img.repoDigests ?? []), ...(img.repoTags ?? [])].slice(0, MAX_NAMES_PER_IMAGE), sizeBytes: Number(img.size) }))
+    .filter((img) => img.names.length > 0);
+}
 
 
 /** The Node's status as the kubelet reports it. */
@@ -38,16 +58,20 @@ export function nodeStatus(i: NodeStatusInput): NonNullable<Node['status']> {
     return { type, status, lastHeartbeatTime: t, lastTransitionTime: prev && prev.status === status ? prev.lastTransitionTime : t, reason, message };
   };
   return {
-    capacity: cap, allocatable: cap,
+    capacity: cap, allocatable: allocatable(cap),
     conditions: [
-      cond('MemoryPressure', 'False', 'KubeletHasSufficientMemory', 'kubelet has sufficient memory available'),
-      cond('DiskPressure', 'False', 'KubeletHasNoDiskPressure', 'kubelet has no disk pressure'),
-      cond('PIDPressure', 'False', 'KubeletHasSufficientPID', 'kubelet has sufficient PID available'),
+      i.pressure?.memory ? cond('MemoryPressure', 'True', 'KubeletHasInsufficientMemory', 'kubelet has insufficient memory available')
+        : cond('MemoryPressure', 'False', 'KubeletHasSufficientMemory', 'kubelet has sufficient memory available'),
+      i.pressure?.disk ? cond('DiskPressure', 'True', 'KubeletHasDiskPressure', 'kubelet has disk pressure')
+        : cond('DiskPressure', 'False', 'KubeletHasNoDiskPressure', 'kubelet has no disk pressure'),
+      i.pressure?.pid ? cond('PIDPressure', 'True', 'KubeletHasInsufficientPID', 'kubelet has insufficient PID available')
+        : cond('PIDPressure', 'False', 'KubeletHasSufficientPID', 'kubelet has sufficient PID available'),
       i.ready ? cond('Ready', 'True', 'KubeletReady', 'kubelet is posting ready status')
         : cond('Ready', 'False', 'KubeletNotReady', i.notReadyMessage ?? 'container runtime network not ready: NetworkReady=false reason:NetworkPluginNotReady message:Network plugin returns error: cni plugin not initialized'),
     ],
     addresses: [...(i.nodeIP ? [{ type: 'InternalIP', address: i.nodeIP }] : []), { type: 'Hostname', address: i.nodeName }],
     daemonEndpoints: { kubeletEndpoint: { Port: i.port } },
+    ...(i.images ? { images: i.images } : {}),
     nodeInfo: {
       machineID: readOr('/etc/machine-id', ''), systemUUID: readOr('/sys/class/dmi/id/product_uuid', ''), bootID: readOr('/proc/sys/kernel/random/boot_id', ''),
       kernelVersion: release(), osImage: osImage(), containerRuntimeVersion: i.runtimeVersion, kubeletVersion: KUBELET_VERSION,

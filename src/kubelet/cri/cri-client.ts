@@ -38,6 +38,14 @@ export interface CriClient {
   attach(req: { containerId: string; stdin: boolean; tty: boolean; stdout: boolean; stderr: boolean }): Promise<string>;
   /** Prepares port forwarding into a sandbox; returns the runtime's streaming URL. */
   portForward(req: { podSandboxId: string; port: number[] }): Promise<string>;
+  /** Resource usage of containers (CRI ListContainerStats). */
+  listContainerStats(filter?: T.ContainerStatsFilter): Promise<T.ContainerStats[]>;
+  /** Resource usage of sandboxes with their containers (CRI ListPodSandboxStats). */
+  listPodSandboxStats(filter?: T.PodSandboxStatsFilter): Promise<T.PodSandboxStats[]>;
+  /** Usage of the filesystems holding images and writable layers (CRI ImageFsInfo). */
+  imageFsInfo(): Promise<T.ImageFsInfo>;
+  /** Every image the runtime has (CRI ListImages). */
+  listImages(): Promise<T.Image[]>;
   imageStatus(image: string): Promise<T.Image | undefined>;
   pullImage(image: string): Promise<string>;
   close(): void;
@@ -71,6 +79,13 @@ export function createCriClient(address: string): CriClient {
     exec: async (req) => (await call<{ url: string }>(rt, 'Exec', req)).url,
     attach: async (req) => (await call<{ url: string }>(rt, 'Attach', req)).url,
     portForward: async (req) => (await call<{ url: string }>(rt, 'PortForward', req)).url,
+    listContainerStats: async (filter) => (await call<{ stats: T.ContainerStats[] }>(rt, 'ListContainerStats', { filter }, 30_000)).stats ?? [],
+    listPodSandboxStats: async (filter) => (await call<{ stats: T.PodSandboxStats[] }>(rt, 'ListPodSandboxStats', { filter }, 30_000)).stats ?? [],
+    imageFsInfo: async () => {
+      const r = await call<Partial<T.ImageFsInfo>>(img, 'ImageFsInfo', {}, 30_000);
+      return { imageFilesystems: r.imageFilesystems ?? [], containerFilesystems: r.containerFilesystems ?? [] };
+    },
+    listImages: async () => (await call<{ images: T.Image[] }>(img, 'ListImages', {}, 30_000)).images ?? [],
     imageStatus: async (image) => (await call<{ image?: T.Image }>(img, 'ImageStatus', { image: { image } })).image ?? undefined,
     pullImage: async (image) => (await call<{ imageRef: string }>(img, 'PullImage', { image: { image } }, 600_000)).imageRef,
     close: () => { rt.close(); img.close(); },

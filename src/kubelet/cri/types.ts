@@ -32,3 +32,30 @@ export interface ContainerStatus {
   exitCode: number; image: { image: string }; imageRef: string; reason: string; message: string; labels: Record<string, string>; annotations: Record<string, string>; logPath: string;
 }
 export interface Image { id: string; repoTags: string[]; repoDigests: string[]; size: number }
+
+/** A CRI UInt64Value: absent when the runtime does not know the value. */
+export interface UInt64Value { value: number }
+/** Filesystem usage; `timestamp` in ns since the epoch; bytes and inodes. */
+export interface FilesystemUsage { timestamp: number; fsId?: { mountpoint: string }; usedBytes?: UInt64Value; inodesUsed?: UInt64Value }
+/** CPU usage; `timestamp` in ns since the epoch; `usageCoreNanoSeconds` cumulative; `usageNanoCores` (containerd computes it, often absent). */
+export interface CpuUsage { timestamp: number; usageCoreNanoSeconds?: UInt64Value; usageNanoCores?: UInt64Value }
+/** Memory usage in bytes; `timestamp` in ns since the epoch. */
+export interface MemoryUsage {
+  timestamp: number; workingSetBytes?: UInt64Value; availableBytes?: UInt64Value; usageBytes?: UInt64Value;
+  rssBytes?: UInt64Value; pageFaults?: UInt64Value; majorPageFaults?: UInt64Value;
+}
+export interface ContainerAttributes { id: string; metadata: { name: string; attempt: number }; labels: Record<string, string>; annotations: Record<string, string> }
+export interface ContainerStats { attributes: ContainerAttributes; cpu?: CpuUsage; memory?: MemoryUsage; writableLayer?: FilesystemUsage }
+export interface ContainerStatsFilter { id?: string; podSandboxId?: string; labelSelector?: Record<string, string> }
+export interface NetworkInterfaceUsage { name: string; rxBytes?: UInt64Value; rxErrors?: UInt64Value; txBytes?: UInt64Value; txErrors?: UInt64Value }
+export interface PodSandboxStats {
+  attributes: { id: string; metadata: PodSandboxMetadata; labels: Record<string, string>; annotations: Record<string, string> };
+  linux?: {
+    cpu?: CpuUsage; memory?: MemoryUsage;
+    network?: { timestamp: number; defaultInterface?: NetworkInterfaceUsage; interfaces?: NetworkInterfaceUsage[] };
+    process?: { timestamp: number; processCount?: UInt64Value };
+    containers?: ContainerStats[];
+  };
+}
+export interface PodSandboxStatsFilter { id?: string; labelSelector?: Record<string, string> }
+export interface ImageFsInfo { imageFilesystems: FilesystemUsage[]; containerFilesystems: FilesystemUsage[] }

@@ -3,6 +3,7 @@
  * `GET /containerLogs/{namespace}/{pod}/{container}` (follow, tailLines, timestamps,
  * previous, sinceSeconds, sinceTime, limitBytes) read from the CRI log files. Clients
  * must present a certificate signed by the cluster CA (the apiserver's kubelet client).
+ * `/stats/summary`, `/metrics`, `/metrics/resource` and `/pods`: see api-routes.ts.
  */
 import https from 'node:https';
 import net from 'node:net';
@@ -15,8 +16,9 @@ import type { TLSSocket } from 'node:tls';
 import type { CriClient } from '../cri/cri-client.js';
 import { CONTAINER_NAME, POD_NAME, POD_NAMESPACE } from '../labels.js';
 import { parseCriLines, parseCriLog, renderLines } from '../cri-log.js';
+import { handleApiRoute, type ApiRouteOptions } from './api-routes.js';
 
-export interface LogServerOptions { address: string; port: number; tls: { certPem: string; keyPem: string; caPem: string }; cri: CriClient }
+export interface LogServerOptions extends ApiRouteOptions { address: string; port: number; tls: { certPem: string; keyPem: string; caPem: string }; cri: CriClient }
 
 function status(res: import('node:http').ServerResponse, code: number, message: string): void {
   res.writeHead(code, { 'Content-Type': 'application/json' });
@@ -29,6 +31,7 @@ export async function startLogServer(opts: LogServerOptions): Promise<{ port: nu
       if (!(req.socket as TLSSocket).authorized) return status(res, 401, 'Unauthorized');
       const url = new URL(req.url ?? '/', 'https://kubelet');
       if (url.pathname === '/healthz') { res.end('ok'); return; }
+      if (await handleApiRoute(req, res, url, opts)) return;
       const m = /^\/containerLogs\/([^/]+)\/([^/]+)\/([^/]+)$/.exec(url.pathname);
       if (!m || req.method !== 'GET') return status(res, 404, 'not found');
       const [ns, pod, container] = m.slice(1).map(decodeURIComponent);
