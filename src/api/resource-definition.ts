@@ -64,6 +64,10 @@ export interface StrategyHooks<T extends KubeObject = KubeObject> {
   beforeCreate?(obj: T, deps: StrategyDeps): Promise<void> | void;
   /** Called once a create attempt is over (stored, refused or dry run): releases what beforeCreate held. */
   afterCreate?(obj: T, deps: StrategyDeps): void;
+  /** Update steps after defaults that need other objects (e.g. nodePorts for a Service turned NodePort); throws StatusError. */
+  beforeUpdate?(obj: T, old: T, deps: StrategyDeps): Promise<void> | void;
+  /** Called once an update attempt is over: releases what beforeUpdate held. */
+  afterUpdate?(obj: T, deps: StrategyDeps): void;
   /** Grace period of a delete request in seconds; 0 (the default) deletes at once. */
   gracePeriod?(obj: T, opts: { gracePeriodSeconds?: number }): number;
   /** Called before finalizers are considered; an object returned makes the deletion pending with it. */

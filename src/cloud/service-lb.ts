@@ -92,7 +92,7 @@ export class ServiceLBController extends QueueController {
       if (!hasFinalizer) return;
       this.recorder.event(svc, 'Normal', 'DeletingLoadBalancer', 'Deleting load balancer');
       if (svc.status?.loadBalancer?.ingress?.length && !svc.metadata.deletionTimestamp) {
-        await rc.patch(svc.metadata.name!, { status: { loadBalancer: {} } }, 'application/merge-patch+json', { namespace: svc.metadata.namespace, subresource: 'status' });
+        await rc.patch(svc.metadata.name!, { status: { loadBalancer: { ingress: null } } }, 'application/merge-patch+json', { namespace: svc.metadata.namespace, subresource: 'status' });
       }
       await this.setFinalizers(svc, (svc.metadata.finalizers ?? []).filter((f) => f !== LB_CLEANUP_FINALIZER));
       this.recorder.event(svc, 'Normal', 'DeletedLoadBalancer', 'Deleted load balancer');

@@ -6,7 +6,7 @@
  *   create: generateName → prepareForCreate → defaults → mutating admission →
  *           validate → validating admission → beforeCreate → system fields → storage.create
  *   update: (inside guaranteedUpdate) resourceVersion check → prepareForUpdate →
- *           defaults → mutating admission → validateUpdate → validating admission →
+ *           defaults → mutating admission → beforeUpdate → validateUpdate → validating admission →
  *           generation → storage write, or delete when a deleting object's last
  *           finalizer is gone
  *   delete: preconditions → validating admission → grace period → finalizers
@@ -272,6 +272,7 @@ export class GenericStore implements RestStorage {
     const key = this.key(ctx.namespace, name);
     let created = false;
     let createdAttempt: KubeObject | undefined;
+    let updateAttempt: KubeObject | undefined;
     let deleteAfter = false;
     const s = this.strategy;
     try {
@@ -293,6 +294,11 @@ export class GenericStore implements RestStorage {
           s.prepareForUpdate(obj, current);
           s.kind.applyDefaults(obj);
           await this.admission?.admit(attrs);
+          if (s.beforeUpdate) {
+            if (updateAttempt) s.afterUpdate?.(updateAttempt);
+            updateAttempt = obj;
+            await s.beforeUpdate(obj, current);
+          }
         }
         // System fields come from the stored object.
         const m = obj.metadata;
@@ -329,6 +335,7 @@ export class GenericStore implements RestStorage {
       throw toStatusError(err, this.gr, name);
     } finally {
       if (createdAttempt) s.afterCreate?.(createdAttempt);
+      if (updateAttempt) s.afterUpdate?.(updateAttempt);
     }
   }
 

@@ -23,6 +23,10 @@ export interface Strategy {
   beforeCreate?(obj: KubeObject): Promise<void> | void;
   /** After a create attempt, whatever its outcome: releases what beforeCreate held. */
   afterCreate?(obj: KubeObject): void;
+  /** Extra update steps that need other objects (main resource only, not status). */
+  beforeUpdate?(obj: KubeObject, old: KubeObject): Promise<void> | void;
+  /** After an update attempt, whatever its outcome: releases what beforeUpdate held. */
+  afterUpdate?(obj: KubeObject): void;
   /** Grace period of a delete request (seconds); 0 = immediately. */
   gracePeriod(obj: KubeObject, opts: DeleteOptions): number;
   /** Called on delete before finalizers are considered; returning an object makes deletion pending with it. */
@@ -52,6 +56,8 @@ export function strategyFor(def: ResourceDefinition, deps: StrategyDeps): Strate
     validateUpdate: (obj, old) => (def.validateUpdate ? def.validateUpdate(obj, old) : def.validate(obj)),
     beforeCreate: hooks.beforeCreate ? (obj) => hooks.beforeCreate!(obj, deps) : undefined,
     afterCreate: hooks.afterCreate ? (obj) => hooks.afterCreate!(obj, deps) : undefined,
+    beforeUpdate: hooks.beforeUpdate ? (obj, old) => hooks.beforeUpdate!(obj, old, deps) : undefined,
+    afterUpdate: hooks.afterUpdate ? (obj) => hooks.afterUpdate!(obj, deps) : undefined,
     gracePeriod: (obj, opts) => hooks.gracePeriod?.(obj, opts) ?? 0,
     beforeDelete: (obj) => hooks.beforeDelete?.(obj, deps),
     canFinishDeletion: (obj) => hooks.canFinishDeletion?.(obj) ?? true,
@@ -81,6 +87,8 @@ export function statusStrategy(main: Strategy): Strategy {
     ...main,
     tracksGeneration: false,
     prepareForCreate() {},
+    beforeUpdate: undefined,
+    afterUpdate: undefined,
     prepareForUpdate(obj, old) {
       for (const key of Object.keys(obj)) if (key !== 'status' && key !== 'metadata' && key !== 'apiVersion' && key !== 'kind') delete obj[key];
       for (const key of Object.keys(old)) if (key !== 'status' && key !== 'metadata') obj[key] = old[key];

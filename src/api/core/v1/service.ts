@@ -9,6 +9,43 @@ import { core } from './core-helpers.js';
 import { ServiceSchema, type Service } from './types.js';
 
 const SERVICE_TYPES = ['ClusterIP', 'ExternalName', 'LoadBalancer', 'NodePort'];
+const usesNodePorts = (s: Service['spec']): boolean => s?.type === 'NodePort' || s?.type === 'LoadBalancer';
+
+/**
+ * On a type change, fields the new type does not use are cleared when the request kept
+ * the old values (upstream pkg/registry/core/service/storage dropTypeDependentFields):
+ * nodePorts and externalTrafficPolicy leaving NodePort/LoadBalancer, the cluster IPs
+ * becoming ExternalName, loadBalancer-only fields leaving LoadBalancer.
+ */
+function dropTypeDependentFields(svc: Service, prev: Service): void {
+  const s = svc.spec!;
+  const o = prev.spec ?? {};
+  if (s.type === o.type) return;
+  if (usesNodePorts(o) && !usesNodePorts(s)) {
+    for (const p of s.ports ?? []) {
+      const old = (o.ports ?? []).find((q) => (q.name ?? '') === (p.name ?? '') && (q.protocol ?? 'TCP') === (p.protocol ?? 'TCP'));
+      if (p.nodePort && old?.nodePort === p.nodePort) delete p.nodePort;
+    }
+    if (s.externalTrafficPolicy === o.externalTrafficPolicy) delete s.externalTrafficPolicy;
+    if (s.healthCheckNodePort === o.healthCheckNodePort) delete s.healthCheckNodePort;
+  }
+  if (o.type === 'LoadBalancer' && s.type !== 'LoadBalancer') {
+    if (s.allocateLoadBalancerNodePorts === o.allocateLoadBalancerNodePorts) delete s.allocateLoadBalancerNodePorts;
+    if (s.loadBalancerClass === o.loadBalancerClass) delete s.loadBalancerClass;
+  }
+  if (s.type === 'ExternalName') {
+    if (s.clusterIP === o.clusterIP) delete s.clusterIP;
+    if (JSON.stringify(s.clusterIPs) === JSON.stringify(o.clusterIPs)) delete s.clusterIPs;
+    delete s.ipFamilies; delete s.ipFamilyPolicy;
+  }
+}
+
+/** Whether an updated Service lacks an address its type needs (a ClusterIP, or nodePorts). */
+function needsAllocation(svc: Service): boolean {
+  const s = svc.spec ?? {};
+  if (s.type !== 'ExternalName' && !s.clusterIP) return true;
+  return (s.type === 'NodePort' || (s.type === 'LoadBalancer' && s.allocateLoadBalancerNodePorts !== false)) && (s.ports ?? []).some((p) => !p.nodePort);
+}
 
 /**
  * Service: defaults, validation, and the strategy of pkg/registry/core/service — status
@@ -28,9 +65,14 @@ export const serviceDefinition: ResourceDefinition<Service> = {
       if (!svc.spec.clusterIP && prev.spec?.clusterIP) { svc.spec.clusterIP = prev.spec.clusterIP; svc.spec.clusterIPs = prev.spec.clusterIPs; }
       svc.spec.ipFamilies ??= prev.spec?.ipFamilies;
       svc.spec.ipFamilyPolicy ??= prev.spec?.ipFamilyPolicy;
+      dropTypeDependentFields(svc, prev);
     },
     beforeCreate: (svc, deps) => allocateServiceAddresses(svc, deps.serviceCIDR, async () => (await deps.listAll(untyped(serviceDefinition))) as Service[], deps.allocations),
     afterCreate: (svc, deps) => deps.allocations.release(serviceOwner(svc)),
+    // A type change may need nodePorts or a ClusterIP the Service did not have.
+    beforeUpdate: (svc, prev, deps) => (needsAllocation(svc) ? allocateServiceAddresses(svc, deps.serviceCIDR,
+      async () => ((await deps.listAll(untyped(serviceDefinition))) as Service[]).filter((s) => s.metadata.uid !== prev.metadata.uid), deps.allocations) : undefined),
+    afterUpdate: (svc, deps) => deps.allocations.release(serviceOwner(svc)),
   },
   applyDefaults(svc) {
     svc.spec ??= {};
