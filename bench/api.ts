@@ -20,15 +20,10 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import https from 'node:https';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import net from 'node:net';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { loadKubeconfig } from '../src/client/rest-client.js';
-import { eventually, startServerProcess, stopServerProcess } from '../test/support/kubectl.js';
+import { freePort, eventually, startServerProcess, stopServerProcess } from '../test/support/kubectl.js';
 
-const freePort = (): Promise<number> => new Promise((resolve) => {
-  const s = net.createServer();
-  s.listen(0, '127.0.0.1', () => { const p = (s.address() as net.AddressInfo).port; s.close(() => resolve(p)); });
-});
 const pct = (xs: number[], p: number): number => {
   if (!xs.length) return NaN;
   const s = [...xs].sort((a, b) => a - b);

@@ -9,14 +9,10 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir, cpus } from 'node:os';
 import { join } from 'node:path';
-import net from 'node:net';
 import { createClient, loadKubeconfig } from '../src/client/rest-client.js';
 import { resources, type Client } from '../src/client/interface.js';
-import { k8ts, startServerProcess, stopServerProcess, eventually } from '../test/support/kubectl.js';
+import { freePort, k8ts, startServerProcess, stopServerProcess, eventually } from '../test/support/kubectl.js';
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => { const s = net.createServer(); s.listen(0, '127.0.0.1', () => { const p = (s.address() as net.AddressInfo).port; s.close(() => resolve(p)); }); });
-}
 const pct = (xs: number[], p: number): number => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]; };
 const rssMB = (pid: number): number => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
 

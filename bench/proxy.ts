@@ -15,7 +15,6 @@ import { execFileSync, execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { cpus } from 'node:os';
 import { startTestApiServer } from '../test/support/apiserver.js';
-import { createClient } from '../src/client/rest-client.js';
 import { resources } from '../src/client/interface.js';
 import { createSharedInformerFactory } from '../src/client/informers/shared-informer-factory.js';
 import { runProxier } from '../src/proxy/proxier.js';
@@ -40,7 +39,7 @@ async function main(): Promise<void> {
   const server = await startTestApiServer('bench-proxy');
   const abort = new AbortController();
   try {
-    const client = createClient({ server: server.api.url, caPem: server.pki.ca.certPem, certPem: server.pki.admin.certPem, keyPem: server.pki.admin.keyPem });
+    const client = server.adminClient();
     await client.resource(resources.namespaces).create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'bench' } });
     const t0 = performance.now();
     let nextIP = 0;

@@ -1,7 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestApiServer, type TestApiServer } from '../../test/support/apiserver.js';
-import { createClient } from '../client/rest-client.js';
 import { createSharedInformerFactory } from '../client/informers/shared-informer-factory.js';
 import { resources, type Client } from '../client/interface.js';
 import type { Service } from '../api/core/v1/types.js';
@@ -34,7 +33,7 @@ for (const mode of ['node addresses (ServiceLB)', 'a pool (MetalLB-like)'] as co
 
     before(async () => {
       server = await startTestApiServer('service-lb');
-      client = createClient({ server: server.api.url, caPem: server.pki.ca.certPem, certPem: server.pki.admin.certPem, keyPem: server.pki.admin.keyPem });
+      client = server.adminClient();
       await client.resource(resources.namespaces).create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'default' } });
       const node = await client.resource(resources.nodes).create({ apiVersion: 'v1', kind: 'Node', metadata: { name: 'n1' } });
       await client.resource(resources.nodes).patch('n1', { status: { addresses: [{ type: 'InternalIP', address: '10.244.0.1' }], conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady' }] } }, 'application/merge-patch+json', { subresource: 'status' });

@@ -7,22 +7,14 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { eventually, k8ts, KUBECTL, kubectlRaw, REPO, startServerProcess, stopServerProcess, type ServerProcess } from '../support/kubectl.js';
+import { freePort, eventually, k8ts, KUBECTL, kubectlRaw, REPO, startServerProcess, stopServerProcess, type ServerProcess } from '../support/kubectl.js';
 import { parseScenario, runScenario } from '../support/scenario.js';
 
 const SCENARIOS = join(REPO, 'test/scenarios');
 const versionBinary = (v: string): string => `/usr/lib/google-cloud-sdk/bin/kubectl.${v}`;
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => { const p = (s.address() as net.AddressInfo).port; s.close(() => resolve(p)); });
-    s.on('error', reject);
-  });
-}
 
 describe('kubectl scenario suite (issue #5)', { timeout: 1_200_000 }, () => {
   let dataDir: string;

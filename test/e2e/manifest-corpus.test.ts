@@ -8,24 +8,16 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import YAML from 'yaml';
-import { eventually, kubectl, kubectlRaw, REPO, startServerProcess, stopServerProcess, type ServerProcess } from '../support/kubectl.js';
+import { freePort, eventually, kubectl, kubectlRaw, REPO, startServerProcess, stopServerProcess, type ServerProcess } from '../support/kubectl.js';
 
 const CORPUS = join(REPO, 'test/fixtures/manifests');
 /** Resources that cannot be created as stand-alone objects with `kubectl apply`. */
 const NOT_APPLIABLE = new Set(['componentstatuses', 'bindings', 'evictions', 'tokenreviews', 'selfsubjectreviews',
   'localsubjectaccessreviews', 'selfsubjectaccessreviews', 'selfsubjectrulesreviews', 'subjectaccessreviews']);
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => { const p = (s.address() as net.AddressInfo).port; s.close(() => resolve(p)); });
-    s.on('error', reject);
-  });
-}
 
 type Expectation = { ok: true } | { ok: false; re: RegExp };
 interface Fixture { file: string; rel: string; expect: Expectation; kinds: string[] }

@@ -9,18 +9,10 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { eventually, httpGet, k8ts, KUBECTL, kubectl, kubectlRaw, startServerProcess, stopServerProcess, type ServerProcess } from '../support/kubectl.js';
+import { freePort, eventually, httpGet, k8ts, KUBECTL, kubectl, kubectlRaw, startServerProcess, stopServerProcess, type ServerProcess } from '../support/kubectl.js';
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => { const p = (s.address() as net.AddressInfo).port; s.close(() => resolve(p)); });
-    s.on('error', reject);
-  });
-}
 
 // https://kubernetes.io/docs/tasks/configure-pod-container/configure-pod-initialization/ (image: busybox)
 const INIT_CONTAINER = `

@@ -12,9 +12,12 @@ import { startApiServer, type RunningApiServer } from '../../src/apiserver/serve
 import { ensurePki, type Pki } from '../../src/pki/pki.js';
 import { newCacher } from '../../src/storage/cacher/cacher.js';
 import type { Storage } from '../../src/storage/interface.js';
+import { createClient } from '../../src/client/rest-client.js';
+import type { Client } from '../../src/client/interface.js';
 import { openSqliteStorage } from '../../src/storage/sqlite/sqlite-storage.js';
 
-export interface TestApiServer { dir: string; pki: Pki; storage: Storage; api: RunningApiServer; close(): Promise<void> }
+/** `adminClient()`: a client with the admin certificate (system:masters). */
+export interface TestApiServer { dir: string; pki: Pki; storage: Storage; api: RunningApiServer; adminClient(): Client; close(): Promise<void> }
 
 /**
  * Starts the server; `registry` adds registry options (the table defaults to the
@@ -28,6 +31,7 @@ export async function startTestApiServer(name: string, opts: { registry?: Partia
   const api = await startApiServer({ registry: createRegistry(storage, { table: builtinResourceTable(), ...opts.registry }), pki, port: 0, log: opts.log ?? (() => {}) });
   return {
     dir, pki, storage, api,
+    adminClient: () => createClient({ server: api.url, caPem: pki.ca.certPem, certPem: pki.admin.certPem, keyPem: pki.admin.keyPem }),
     close: async () => { await api.close(); await storage.close(); rmSync(dir, { recursive: true, force: true }); },
   };
 }

@@ -2,6 +2,7 @@
  * Helpers for end-to-end tests: run the real `/usr/bin/kubectl` against a kubeconfig,
  * poll with a deadline, fetch over HTTP, and start/stop `k8ts server` as a child process.
  */
+import net from 'node:net';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, existsSync } from 'node:fs';
 import http from 'node:http';
@@ -91,3 +92,12 @@ export async function stopServerProcess(p: ServerProcess, timeoutMs = 20_000): P
 }
 
 export const kubeconfigReady = (p: ServerProcess): boolean => existsSync(p.kubeconfig);
+
+/** A TCP port free on 127.0.0.1 right now (for a server's --https-listen-port and the like). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.listen(0, '127.0.0.1', () => { const p = (s.address() as net.AddressInfo).port; s.close(() => resolve(p)); });
+    s.on('error', reject);
+  });
+}

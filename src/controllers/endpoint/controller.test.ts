@@ -6,7 +6,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestApiServer, type TestApiServer } from '../../../test/support/apiserver.js';
-import { createClient } from '../../client/rest-client.js';
 import { resources, type Client } from '../../client/interface.js';
 import { createSharedInformerFactory } from '../../client/informers/shared-informer-factory.js';
 import { runControllerManager } from '../manager.js';
@@ -33,7 +32,7 @@ describe('endpoint controller', { timeout: 60_000 }, () => {
 
   before(async () => {
     server = await startTestApiServer('endpoints');
-    client = createClient({ server: server.api.url, caPem: server.pki.ca.certPem, certPem: server.pki.admin.certPem, keyPem: server.pki.admin.keyPem });
+    client = server.adminClient();
     await client.resource(resources.namespaces).create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
     // Left over from a Service deleted while no controller ran: cleaned up at start.
     await client.resource(resources.endpoints).create({ apiVersion: 'v1', kind: 'Endpoints', metadata: { name: 'orphan', namespace: ns } });

@@ -7,7 +7,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestApiServer, type TestApiServer } from '../../../test/support/apiserver.js';
-import { createClient } from '../../client/rest-client.js';
 import { resources, type Client } from '../../client/interface.js';
 import { createSharedInformerFactory } from '../../client/informers/shared-informer-factory.js';
 import { runControllerManager } from '../manager.js';
@@ -37,7 +36,7 @@ describe('endpointslice controller', { timeout: 60_000 }, () => {
 
   before(async () => {
     server = await startTestApiServer('endpointslices');
-    client = createClient({ server: server.api.url, caPem: server.pki.ca.certPem, certPem: server.pki.admin.certPem, keyPem: server.pki.admin.keyPem });
+    client = server.adminClient();
     await client.resource(resources.namespaces).create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
     await client.resource(resources.nodes).create({ apiVersion: 'v1', kind: 'Node', metadata: { name: 'n1', labels: { 'topology.kubernetes.io/zone': 'zone-a' } } });
     const informers = createSharedInformerFactory(client);
