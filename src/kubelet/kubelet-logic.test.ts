@@ -103,3 +103,29 @@ it('projected volumes: ConfigMap, Secret and downward-API sources in one folder;
     await assert.rejects(prepareVolumes(token as never, dir, sources as never), /source serviceAccountToken is not supported yet/);
   } finally { rmSync(dir, { recursive: true, force: true }); }
 });
+
+it('readiness gates: Ready needs every gate condition True, with upstream messages; foreign conditions are kept', () => {
+  const gated = (conditions: object[]): Pod => ({ ...pod('Always'), spec: { ...pod('Always').spec!, readinessGates: [{ conditionType: 'example.com/lb' }] }, status: { phase: 'Running', conditions: [{ type: 'PodScheduled', status: 'True' }, ...conditions] as never } });
+  const missing = computePodStatus(gated([]), view([cri('a', 'CONTAINER_RUNNING')]));
+  const ready = missing.conditions!.find((c) => c.type === 'Ready')!;
+  assert.deepEqual([ready.status, ready.reason, ready.message], ['False', 'ReadinessGatesNotReady', 'corresponding condition of pod readiness gate "example.com/lb" does not exist.']);
+  assert.equal(missing.conditions!.find((c) => c.type === 'ContainersReady')!.status, 'True');
+  const falseGate = computePodStatus(gated([{ type: 'example.com/lb', status: 'False' }]), view([cri('a', 'CONTAINER_RUNNING')]));
+  assert.equal(falseGate.conditions!.find((c) => c.type === 'Ready')!.message, 'the status of pod readiness gate "example.com/lb" is not "True", but False');
+  assert.equal(falseGate.conditions!.find((c) => c.type === 'example.com/lb')!.status, 'False');
+  const ok = computePodStatus(gated([{ type: 'example.com/lb', status: 'True' }]), view([cri('a', 'CONTAINER_RUNNING')]));
+  assert.equal(ok.conditions!.find((c) => c.type === 'Ready')!.status, 'True');
+  const unready = computePodStatus(gated([]), view([cri('a', 'CONTAINER_EXITED', 1)], new Map([['c', { reason: 'CrashLoopBackOff' }]])));
+  assert.deepEqual([unready.conditions!.find((c) => c.type === 'Ready')!.reason, unready.conditions!.find((c) => c.type === 'Ready')!.message], ['ContainersNotReady', 'containers with unready status: [c]']);
+});
+
+it('status: qosClass, OOMKilled from the runtime, lastState.terminated of the previous attempt', () => {
+  const p = pod('Always');
+  p.spec!.containers[0].resources = { limits: { cpu: '1', memory: '64Mi' } };
+  const oom = { ...cri('a', 'CONTAINER_EXITED', 137, 0), reason: 'OOMKilled' };
+  const st = computePodStatus(p, view([cri('b', 'CONTAINER_RUNNING', 0, 1), oom]));
+  assert.equal(st.qosClass, 'Guaranteed');
+  assert.deepEqual([st.containerStatuses![0].lastState!.terminated!.reason, st.containerStatuses![0].lastState!.terminated!.exitCode], ['OOMKilled', 137]);
+  const now = computePodStatus(pod('Never'), view([oom]));
+  assert.deepEqual([now.containerStatuses![0].state!.terminated!.reason, now.phase, now.qosClass], ['OOMKilled', 'Failed', 'BestEffort']);
+});
