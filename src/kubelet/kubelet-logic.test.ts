@@ -121,7 +121,7 @@ it('readiness gates: Ready needs every gate condition True, with upstream messag
 
 it('status: qosClass, OOMKilled from the runtime, lastState.terminated of the previous attempt', () => {
   const p = pod('Always');
-  p.spec!.containers[0].resources = { limits: { cpu: '1', memory: '64Mi' } };
+  p.spec!.containers![0].resources = { limits: { cpu: '1', memory: '64Mi' } };
   const oom = { ...cri('a', 'CONTAINER_EXITED', 137, 0), reason: 'OOMKilled' };
   const st = computePodStatus(p, view([cri('b', 'CONTAINER_RUNNING', 0, 1), oom]));
   assert.equal(st.qosClass, 'Guaranteed');

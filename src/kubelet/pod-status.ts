@@ -121,7 +121,7 @@ export function computePodStatus(pod: Pod, view: PodRuntimeView): PodStatus {
     return { type, status, lastProbeTime: null, lastTransitionTime: prev?.status === status ? prev.lastTransitionTime : t, ...(reason && !ok ? { reason } : {}) };
   };
   const notReadyReason = terminal ? 'PodCompleted' : 'ContainersNotReady';
-  const foreign = (old.conditions ?? []).filter((c) => !KUBELET_CONDITIONS.has(c.type));
+  const foreign = (old.conditions ?? []).filter((c) => !KUBELET_CONDITIONS.has(c.type ?? ''));
   const gates = allReady ? readinessGatesMessage(pod, foreign) : '';
   const ready = cond('Ready', allReady && !gates, allReady ? 'ReadinessGatesNotReady' : notReadyReason);
   if (gates) ready.message = gates;
