@@ -20,6 +20,9 @@ import { ConfigError, containerEnv, expandAll, SourceCache } from './env.js';
 import { containerMounts, prepareVolumes, removePodDir } from './volumes.js';
 import { computePodStatus, type PodRuntimeView } from './pod-status.js';
 import type { ProbeManager } from './prober.js';
+import type { Allocatable } from './resource-field.js';
+import { ensureHostsFile } from './etc-hosts.js';
+import { machineCapacity } from './node-status.js';
 
 export interface PodSyncContext {
   client: Client;
@@ -33,6 +36,8 @@ export interface PodSyncContext {
   clusterDomain: string;
   kubernetesService?: { host: string; port: number };
   prober?: ProbeManager;
+  /** Node allocatable (resourceFieldRef defaults, Memory emptyDir size); default: the machine's capacity. */
+  allocatable?: Allocatable;
 }
 
 const BACKOFF_BASE_MS = 10_000;
@@ -46,7 +51,10 @@ export class PodSyncer {
   private readonly pulled = new Set<string>();
   /** The node's resolv.conf, read once (pods with dnsPolicy Default get it). */
   private hostDns?: DnsConfig;
-  constructor(private readonly ctx: PodSyncContext) {}
+  private readonly allocatable: Allocatable;
+  constructor(private readonly ctx: PodSyncContext) {
+    this.allocatable = ctx.allocatable ?? machineCapacity(ctx.rootDir);
+  }
 
   logDir(pod: Pod): string { return join(this.ctx.rootDir, 'logs', `${pod.metadata.namespace}_${pod.metadata.name}_${pod.metadata.uid}`); }
   podDir(uid: string): string { return join(this.ctx.rootDir, 'pods', uid); }
@@ -122,7 +130,7 @@ export class PodSyncer {
     if (sandbox) {
       const sources = new SourceCache(this.ctx.client, pod.metadata.namespace!);
       let volumes: Map<string, string> | undefined;
-      const volumesFn = async (): Promise<Map<string, string>> => (volumes ??= await prepareVolumes(pod, this.podDir(pod.metadata.uid!), sources));
+      const volumesFn = async (): Promise<Map<string, string>> => (volumes ??= await prepareVolumes(pod, this.podDir(pod.metadata.uid!), sources, { allocatable: this.allocatable }));
       const podIP = pod.spec?.hostNetwork ? this.ctx.nodeIP : sandbox.network?.ip ?? '';
       // Init containers run one at a time, in order, each to success.
       let initDone = true;
@@ -157,6 +165,12 @@ export class PodSyncer {
           const r = await this.ensureContainer(pod, c, latest, sandbox.id, sbConfig, sources, podIP, view, false, volumesFn, { ephemeral: true, pidTarget: target?.id });
           requeue = minDefined(requeue, r);
         }
+      }
+      // ConfigMap/Secret/downward-API volumes of running containers follow their sources
+      // (upstream remounts periodically; here every sync, i.e. at least every 10 s). A
+      // source that vanished keeps the last content.
+      if ([...view.containers.values()].some((l) => l[0]?.state === 'CONTAINER_RUNNING') && (pod.spec?.volumes ?? []).some((v) => v.configMap || v.secret || v.downwardAPI || v.projected)) {
+        await volumesFn().catch(() => undefined);
       }
     }
     if (this.ctx.prober) {
@@ -228,8 +242,8 @@ export class PodSyncer {
     let envs: Array<{ key: string; value: string }>;
     let mounts;
     try {
-      envs = await containerEnv(pod, c, sources, { hostIP: this.ctx.nodeIP, podIP }, this.ctx.kubernetesService);
-      mounts = containerMounts(c, await volumesFn());
+      envs = await containerEnv(pod, c, sources, { hostIP: this.ctx.nodeIP, podIP }, this.ctx.kubernetesService, this.allocatable);
+      mounts = containerMounts(c, await volumesFn(), ensureHostsFile(this.podDir(pod.metadata.uid!), pod, podIP, this.ctx.clusterDomain));
     } catch (err) {
       if (!(err instanceof ConfigError)) throw err;
       view.waiting.set(c.name, { reason: 'CreateContainerConfigError', message: err.message });
