@@ -129,3 +129,52 @@ it('status: qosClass, OOMKilled from the runtime, lastState.terminated of the pr
   const now = computePodStatus(pod('Never'), view([oom]));
   assert.deepEqual([now.containerStatuses![0].state!.terminated!.reason, now.phase, now.qosClass], ['OOMKilled', 'Failed', 'BestEffort']);
 });
+
+it('a failing postStart hook kills the container: FailedPostStartHook, Killing, waiting PostStartHookError; preStop runs on deletion', async () => {
+  const { PodSyncer } = await import('./pod-sync.js');
+  const { mkdtempSync, rmSync, readFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const dir = mkdtempSync(join(tmpdir(), 'k8ts-hooks-'));
+  const events: string[] = [];
+  const calls: string[] = [];
+  let state: ContainerStatus['state'] = 'CONTAINER_RUNNING';
+  let created: { mounts?: Array<{ containerPath: string; hostPath: string }> } = {};
+  const sandbox = { id: 'sb', metadata: { name: 'p', uid: 'u1', namespace: 'default', attempt: 0 }, state: 'SANDBOX_READY', createdAt: 1, labels: {}, annotations: {}, network: { ip: '10.244.0.7' } };
+  let sandboxes: unknown[] = [];
+  let containers: unknown[] = [];
+  const fake = {
+    listPodSandbox: async () => sandboxes, podSandboxStatus: async () => sandbox,
+    runPodSandbox: async () => { sandboxes = [sandbox]; return 'sb'; },
+    listContainers: async () => containers, imageStatus: async () => ({ id: 'img' }),
+    createContainer: async (_sb: string, cfg: typeof created) => { created = cfg; containers = [{ id: 'c1', labels: { 'io.kubernetes.container.name': 'c' } }]; calls.push('create'); return 'c1'; },
+    startContainer: async () => { calls.push('start'); },
+    containerStatus: async () => ({ ...cri('c1', state, state === 'CONTAINER_EXITED' ? 137 : 0), id: 'c1' }),
+    execSync: async (_id: string, cmd: string[]) => { calls.push(`exec ${cmd.join(' ')}`); return { stdout: Buffer.alloc(0), stderr: Buffer.from('nope'), exitCode: cmd[0] === 'false' ? 1 : 0 }; },
+    stopContainer: async (_id: string, grace: number) => { calls.push(`stop ${grace}`); state = 'CONTAINER_EXITED'; },
+    removeContainer: async () => undefined, stopPodSandbox: async () => undefined, removePodSandbox: async () => undefined,
+  };
+  let status: Record<string, unknown> = {};
+  const client = { resource: () => ({ patch: async (_n: string, body: { status: Record<string, unknown> }) => { status = body.status; }, delete: async () => undefined }) };
+  try {
+    const syncer = new PodSyncer({
+      client: client as never, cri: fake as never, nodeName: 'n', nodeIP: '127.0.0.1', rootDir: dir, clusterDNS: '10.96.0.10', clusterDomain: 'cluster.local', allocatable: { cpu: '2', memory: '1Gi' },
+      recorder: { event: (_o: unknown, type: string, reason: string, message: string) => events.push(`${type} ${reason} ${message}`) } as never,
+    });
+    const p = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'default', uid: 'u1' }, spec: { terminationGracePeriodSeconds: 20, containers: [{ name: 'c', image: 'busybox', lifecycle: { postStart: { exec: { command: ['false'] } }, preStop: { exec: { command: ['true'] } } } }] }, status: { phase: 'Pending' } };
+    await syncer.sync(p as never);
+    assert.deepEqual(calls, ['create', 'start', 'exec false', 'exec true', 'stop 20']);
+    assert.ok(events.includes('Warning FailedPostStartHook PostStartHook failed'));
+    assert.ok(events.includes('Normal Killing FailedPostStartHook'));
+    const cs = (status.containerStatuses as Array<{ state: { waiting: { reason: string; message: string } } }>)[0];
+    assert.equal(cs.state.waiting.reason, 'PostStartHookError');
+    assert.match(cs.state.waiting.message, /^Exec lifecycle hook \(\[false\]\) for Container "c" in Pod "p_default\(u1\)" failed/);
+    // The managed /etc/hosts is mounted.
+    const hosts = created.mounts!.find((m) => m.containerPath === '/etc/hosts')!;
+    assert.match(readFileSync(hosts.hostPath, 'utf8'), /\n10\.244\.0\.7\tp\n$/);
+    // Deletion: preStop, then StopContainer with the rest of the grace period.
+    state = 'CONTAINER_RUNNING'; calls.length = 0;
+    await syncer.terminate({ ...p, metadata: { ...p.metadata, deletionTimestamp: 'x', deletionGracePeriodSeconds: 10 }, status: { podIP: '10.244.0.7' } } as never);
+    assert.deepEqual(calls.slice(0, 2), ['exec true', 'stop 10']);
+  } finally { rmSync(dir, { recursive: true, force: true }); }
+});

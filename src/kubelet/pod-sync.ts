@@ -23,6 +23,7 @@ import type { ProbeManager } from './prober.js';
 import type { Allocatable } from './resource-field.js';
 import { ensureHostsFile } from './etc-hosts.js';
 import { machineCapacity } from './node-status.js';
+import { runPostStart, runPreStop } from './lifecycle-hooks.js';
 
 export interface PodSyncContext {
   client: Client;
@@ -192,7 +193,7 @@ export class PodSyncer {
     if (latest?.state === 'CONTAINER_CREATED') {
       await cri.startContainer(latest.id);
       recorder.event(pod, 'Normal', 'Started', `Started container ${c.name}`, fieldPath);
-      return undefined;
+      return this.postStart(pod, c, latest.id, podIP, view, fieldPath);
     }
     const attempt = latest ? latest.metadata.attempt + 1 : 0;
     if (latest?.state === 'CONTAINER_EXITED') {
@@ -282,7 +283,47 @@ export class PodSyncer {
     for (const old of (view.containers.get(c.name) ?? []).slice(1)) await cri.removeContainer(old.id).catch(() => undefined);
     const st = await cri.containerStatus(id);
     view.containers.set(c.name, [st, ...(view.containers.get(c.name) ?? []).slice(0, 1)]);
-    return undefined;
+    return this.postStart(pod, c, id, podIP, view, fieldPath);
+  }
+
+  /**
+   * Runs the postStart hook of a just-started container (lifecycle-hooks.ts). On failure:
+   * Warning FailedPostStartHook, the container is killed (preStop included; Killing
+   * "FailedPostStartHook") and waits with reason PostStartHookError; the pod worker then
+   * restarts it per restartPolicy with back-off. Returns a requeue delay on failure.
+   */
+  private async postStart(pod: Pod, c: Container, id: string, podIP: string, view: PodRuntimeView, fieldPath: string): Promise<number | undefined> {
+    if (!(c.lifecycle as { postStart?: unknown } | undefined)?.postStart) return undefined;
+    const msg = await runPostStart({ cri: this.ctx.cri, pod, container: c, containerId: id, podIP });
+    if (!msg) return undefined;
+    this.ctx.recorder.event(pod, 'Warning', 'FailedPostStartHook', 'PostStartHook failed', fieldPath);
+    await this.killContainer(pod, c.name, id, 'FailedPostStartHook', podIP);
+    view.waiting.set(c.name, { reason: 'PostStartHookError', message: msg });
+    const st = await this.ctx.cri.containerStatus(id).catch(() => undefined);
+    if (st) view.containers.set(c.name, [st, ...(view.containers.get(c.name) ?? []).slice(1)]);
+    return 1000;
+  }
+
+  /**
+   * Kills one container as upstream's killContainer: event Killing (`message`, default
+   * "Stopping container <name>"), the preStop hook within the grace period, then
+   * StopContainer with what is left of it (≥ 2 s). Grace: `graceSeconds`, else the pod's
+   * deletionGracePeriodSeconds or terminationGracePeriodSeconds (30). Errors of
+   * StopContainer are swallowed (the container may be gone). Meant for the prober's kill
+   * too (kubelet.ts), so a liveness failure runs preStop like upstream.
+   */
+  async killContainer(pod: Pod, name: string, id: string, message?: string, podIP?: string, graceSeconds?: number): Promise<void> {
+    const spec = [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? []), ...((pod.spec?.ephemeralContainers ?? []) as Container[])].find((x) => x.name === name);
+    const kind = (pod.spec?.initContainers ?? []).some((x) => x.name === name) ? 'initContainers' : (pod.spec?.ephemeralContainers ?? []).some((x) => x.name === name) ? 'ephemeralContainers' : 'containers';
+    const fieldPath = `spec.${kind}{${name}}`;
+    this.ctx.recorder.event(pod, 'Normal', 'Killing', message || `Stopping container ${name}`, fieldPath);
+    let grace = Math.max(0, graceSeconds ?? pod.metadata.deletionGracePeriodSeconds ?? pod.spec?.terminationGracePeriodSeconds ?? 30);
+    if (spec && grace > 0) {
+      const ip = podIP ?? (pod.spec?.hostNetwork ? this.ctx.nodeIP : pod.status?.podIP ?? '');
+      grace = await runPreStop({ cri: this.ctx.cri, pod, container: spec, containerId: id, podIP: ip }, grace,
+        (type, reason, msg) => this.ctx.recorder.event(pod, type as 'Warning', reason, msg, fieldPath)).catch(() => grace);
+    }
+    await this.ctx.cri.stopContainer(id, grace).catch(() => undefined);
   }
 
   private async writeStatus(pod: Pod, view: PodRuntimeView): Promise<void> {
@@ -306,10 +347,8 @@ export class PodSyncer {
     await Promise.all([...view.containers].map(async ([name, list]) => {
       const running = list.filter((c) => c.state === 'CONTAINER_RUNNING' || c.state === 'CONTAINER_CREATED');
       if (!running.length) return;
-      const isInit = (pod.spec?.initContainers ?? []).some((c) => c.name === name);
-      const isEphemeral = (pod.spec?.ephemeralContainers ?? []).some((c) => c.name === name);
-      recorder.event(pod, 'Normal', 'Killing', `Stopping container ${name}`, `spec.${isInit ? 'initContainers' : isEphemeral ? 'ephemeralContainers' : 'containers'}{${name}}`);
-      for (const c of running) await cri.stopContainer(c.id, grace).catch(() => undefined);
+      // preStop hooks run in parallel across containers, each within the grace period.
+      for (const c of running) await this.killContainer(pod, name, c.id, undefined, undefined, grace);
     }));
     await this.removeAll(pod.metadata.uid!, view);
     try {
