@@ -178,3 +178,36 @@ it('a failing postStart hook kills the container: FailedPostStartHook, Killing, 
     assert.deepEqual(calls.slice(0, 2), ['exec true', 'stop 10']);
   } finally { rmSync(dir, { recursive: true, force: true }); }
 });
+
+it('a disk emptyDir over its sizeLimit evicts the pod: Evicted event, containers stopped, phase Failed', async () => {
+  const { PodSyncer } = await import('./pod-sync.js');
+  const { mkdtempSync, rmSync, mkdirSync, writeFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const dir = mkdtempSync(join(tmpdir(), 'k8ts-evict-'));
+  const events: string[] = [];
+  let state: ContainerStatus['state'] = 'CONTAINER_RUNNING';
+  const sandbox = { id: 'sb', metadata: { name: 'p', uid: 'u2', namespace: 'default', attempt: 0 }, state: 'SANDBOX_READY', createdAt: 1, labels: {}, annotations: {}, network: { ip: '10.244.0.8' } };
+  const fake = {
+    listPodSandbox: async () => [sandbox], podSandboxStatus: async () => sandbox,
+    listContainers: async () => [{ id: 'c1', labels: { 'io.kubernetes.container.name': 'c' } }],
+    containerStatus: async () => ({ ...cri('c1', state, state === 'CONTAINER_EXITED' ? 137 : 0) }),
+    stopContainer: async (_id: string, grace: number) => { events.push(`stop ${grace}`); state = 'CONTAINER_EXITED'; },
+  };
+  let status: Record<string, unknown> = {};
+  const client = { resource: () => ({ patch: async (_n: string, body: { status: Record<string, unknown> }) => { status = body.status; } }) };
+  try {
+    const syncer = new PodSyncer({
+      client: client as never, cri: fake as never, nodeName: 'n', nodeIP: '127.0.0.1', rootDir: dir, clusterDNS: '10.96.0.10', clusterDomain: 'cluster.local', allocatable: {},
+      recorder: { event: (_o: unknown, type: string, reason: string, message: string) => events.push(`${type} ${reason} ${message}`) } as never,
+    });
+    mkdirSync(join(dir, 'pods', 'u2', 'volumes', 'scratch'), { recursive: true });
+    writeFileSync(join(dir, 'pods', 'u2', 'volumes', 'scratch', 'f'), Buffer.alloc(64 * 1024, 1));
+    const p = { metadata: { name: 'p', namespace: 'default', uid: 'u2' }, spec: { containers: [{ name: 'c', image: 'busybox' }], volumes: [{ name: 'scratch', emptyDir: { sizeLimit: '10Ki' } }] }, status: { phase: 'Running' } };
+    await syncer.sync(p as never);
+    const msg = 'Usage of EmptyDir volume "scratch" exceeds the limit "10Ki". ';
+    assert.deepEqual(events, [`Warning Evicted ${msg}`, 'Normal Killing Stopping container c', 'stop 0']);
+    assert.deepEqual([status.phase, status.reason, status.message], ['Failed', 'Evicted', msg]);
+    assert.equal((status.conditions as Array<{ type: string; reason?: string }>).find((c) => c.type === 'DisruptionTarget')!.reason, 'TerminationByKubelet');
+  } finally { rmSync(dir, { recursive: true, force: true }); }
+});

@@ -7,7 +7,8 @@
 import { hostDnsConfig, podDnsConfig, type DnsConfig } from './dns-config.js';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Container, EphemeralContainer, Pod } from '../api/core/v1/pod-types.js';
+import type { Container, EphemeralContainer, Pod, PodStatus } from '../api/core/v1/pod-types.js';
+import { rfc3339 } from '../machinery/time.js';
 import { isNotFound } from '../machinery/errors.js';
 import { stableJson } from '../machinery/stable-json.js';
 import { milliValue, parseQuantity } from '../machinery/quantity.js';
@@ -24,6 +25,7 @@ import type { Allocatable } from './resource-field.js';
 import { ensureHostsFile } from './etc-hosts.js';
 import { machineCapacity } from './node-status.js';
 import { runPostStart, runPreStop } from './lifecycle-hooks.js';
+import { emptyDirLimitExceeded } from './emptydir-limit.js';
 
 export interface PodSyncContext {
   client: Client;
@@ -53,6 +55,8 @@ export class PodSyncer {
   /** The node's resolv.conf, read once (pods with dnsPolicy Default get it). */
   private hostDns?: DnsConfig;
   private readonly allocatable: Allocatable;
+  /** Uids this kubelet evicted: terminal even before the informer shows phase Failed. */
+  private readonly evicted = new Set<string>();
   constructor(private readonly ctx: PodSyncContext) {
     this.allocatable = ctx.allocatable ?? machineCapacity(ctx.rootDir);
   }
@@ -99,7 +103,7 @@ export class PodSyncer {
     if (pod.metadata.deletionTimestamp) { await this.terminate(pod); return {}; }
     const view = await this.view(pod.metadata.uid!);
     const phase = pod.status?.phase;
-    if (phase === 'Succeeded' || phase === 'Failed') {
+    if (phase === 'Succeeded' || phase === 'Failed' || this.evicted.has(pod.metadata.uid!)) {
       // Terminal: containers stay for their logs; the sandbox's resources are released.
       for (const sb of view.sandboxes) if (sb.state === 'SANDBOX_READY') await this.ctx.cri.stopPodSandbox(sb.id).catch(() => undefined);
       return {};
@@ -173,6 +177,9 @@ export class PodSyncer {
       if ([...view.containers.values()].some((l) => l[0]?.state === 'CONTAINER_RUNNING') && (pod.spec?.volumes ?? []).some((v) => v.configMap || v.secret || v.downwardAPI || v.projected)) {
         await volumesFn().catch(() => undefined);
       }
+      // Disk emptyDirs over their sizeLimit evict the pod (upstream emptyDirLimitEviction).
+      const evictMessage = [...view.containers.values()].some((l) => l[0]?.state === 'CONTAINER_RUNNING') ? emptyDirLimitExceeded(pod, this.podDir(pod.metadata.uid!)) : undefined;
+      if (evictMessage) { await this.evict(pod, view, evictMessage); return {}; }
     }
     if (this.ctx.prober) {
       const running = new Map<string, { id: string; startedAtMs: number }>();
@@ -326,8 +333,32 @@ export class PodSyncer {
     await this.ctx.cri.stopContainer(id, grace).catch(() => undefined);
   }
 
-  private async writeStatus(pod: Pod, view: PodRuntimeView): Promise<void> {
+  /**
+   * Evicts `pod` (upstream eviction manager evictPod, grace period 0): Warning Evicted
+   * event, every running container stopped, then phase Failed with reason Evicted, the
+   * message and a DisruptionTarget condition (reason TerminationByKubelet).
+   */
+  private async evict(pod: Pod, view: PodRuntimeView, message: string): Promise<void> {
+    this.evicted.add(pod.metadata.uid!);
+    this.ctx.recorder.event(pod, 'Warning', 'Evicted', message);
+    for (const [name, list] of view.containers) {
+      const running = list[0];
+      if (running?.state !== 'CONTAINER_RUNNING') continue;
+      await this.killContainer(pod, name, running.id, undefined, undefined, 0);
+      const st = await this.ctx.cri.containerStatus(running.id).catch(() => undefined);
+      if (st) list[0] = st;
+    }
+    this.ctx.prober?.stopPod(pod.metadata.uid!);
+    await this.writeStatus(pod, view, (st) => {
+      st.phase = 'Failed'; st.reason = 'Evicted'; st.message = message;
+      st.conditions = [...(st.conditions ?? []).filter((c) => c.type !== 'DisruptionTarget'),
+        { type: 'DisruptionTarget', status: 'True', reason: 'TerminationByKubelet', message, lastProbeTime: null, lastTransitionTime: rfc3339() }];
+    });
+  }
+
+  private async writeStatus(pod: Pod, view: PodRuntimeView, amend?: (s: PodStatus) => void): Promise<void> {
     const status = computePodStatus(pod, view);
+    amend?.(status);
     if (stableJson(status) === stableJson(pod.status)) return;
     try {
       await this.ctx.client.resource(resources.pods).patch(pod.metadata.name!, { status }, 'application/merge-patch+json', { namespace: pod.metadata.namespace, subresource: 'status' });
@@ -358,6 +389,7 @@ export class PodSyncer {
 
   /** Stops and removes every sandbox and container of `uid` (and its volumes). */
   async removeAll(uid: string, view?: PodRuntimeView): Promise<void> {
+    this.evicted.delete(uid);
     this.ctx.prober?.stopPod(uid);
     const v = view ?? await this.view(uid);
     for (const list of v.containers.values()) for (const c of list) {
