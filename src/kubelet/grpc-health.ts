@@ -35,10 +35,14 @@ export function healthClient(): grpc.ServiceClientConstructor {
 /** One health check of `service` ('' = the server overall) at host:port within `timeoutSeconds`. */
 export async function grpcHealthCheck(host: string, port: number, service: string, timeoutSeconds: number): Promise<{ ok: boolean; message: string }> {
   const addr = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
-  const Client = healthClient();
-  const client = new Client(addr, grpc.credentials.createInsecure(), { 'grpc.primary_user_agent': 'kube-probe/1.32' });
   const deadline = Date.now() + timeoutSeconds * 1000;
   const t = `${timeoutSeconds}s`;
+  let client: grpc.Client;
+  try {
+    client = new (healthClient())(addr, grpc.credentials.createInsecure(), { 'grpc.primary_user_agent': 'kube-probe/1.32' });
+  } catch (err) {
+    return { ok: false, message: `error: failed to connect service at ${JSON.stringify(addr)}: ${(err as Error).message}` };
+  }
   try {
     const connectErr = await new Promise<Error | undefined>((r) => client.waitForReady(deadline, (e) => r(e ?? undefined)));
     if (connectErr) return { ok: false, message: `timeout: failed to connect service ${JSON.stringify(addr)} within ${t}: ${connectErr.message}` };
