@@ -63,3 +63,20 @@ it('downwardAPI volume resourceFieldRef items; /etc/hosts mount unless the conta
     assert.deepEqual(own.map((x) => x.containerPath), ['/etc/hosts']);
   } finally { rmSync(dir, { recursive: true, force: true }); }
 });
+
+it('medium Memory for real (root only): a tmpfs of the size, gone after removePodDir', { skip: process.getuid?.() !== 0 }, async () => {
+  const { mountPoints } = await import('./volumes.js');
+  const { realpathSync } = await import('node:fs');
+  const dir = tmp();
+  const pod = { metadata: { name: 'p', namespace: 'ns', uid: 'u' }, spec: { containers: [{ name: 'c' }], volumes: [{ name: 'mem', emptyDir: { medium: 'Memory', sizeLimit: '4Mi' } }] } };
+  try {
+    try { await prepareVolumes(pod as never, dir, {} as never, { allocatable: { memory: '1Gi' } }); } catch (err) { if (/permission|not permitted/i.test(String(err))) return; throw err; }
+    const target = realpathSync(join(dir, 'volumes', 'mem'));
+    const line = readFileSync('/proc/self/mounts', 'utf8').split('\n').find((l) => l.split(' ')[1] === target)!;
+    assert.match(line, /^tmpfs \S+ tmpfs .*size=4096k/);
+    await prepareVolumes(pod as never, dir, {} as never, { allocatable: { memory: '1Gi' } });
+    assert.equal(mountPoints().filter((m) => m === target).length, 1);
+    removePodDir(dir);
+    assert.equal(mountPoints().includes(target), false);
+  } finally { for (const m of mountPoints().filter((x) => x.startsWith(dir))) { try { (await import('node:child_process')).execFileSync('umount', ['-l', m]); } catch { /* */ } } rmSync(dir, { recursive: true, force: true }); }
+});

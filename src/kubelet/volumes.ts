@@ -12,7 +12,7 @@
  * - hostPath: the host's path (created for DirectoryOrCreate).
  * removePodDir unmounts whatever is mounted under the pod dir before removing it.
  */
-import { mkdirSync, chmodSync, rmSync, readFileSync } from 'node:fs';
+import { mkdirSync, chmodSync, rmSync, readFileSync, realpathSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import type { Container, Pod } from '../api/core/v1/pod-types.js';
@@ -67,7 +67,7 @@ export async function prepareVolumes(pod: Pod, podDir: string, sources: SourceCa
     mkdirSync(dir, { recursive: true });
     if (v.emptyDir || !(v.configMap || v.secret || v.downwardAPI || v.projected)) {
       const ed = (v.emptyDir ?? {}) as { medium?: string; sizeLimit?: string | number };
-      if (ed.medium === 'Memory' && !(opts.isMounted ?? ((d: string) => mountPoints().includes(d)))(dir)) {
+      if (ed.medium === 'Memory' && !(opts.isMounted ?? ((d: string) => mountPoints().includes(realpathSync(d))))(dir)) {
         (opts.mountTmpfs ?? defaultMountTmpfs)(dir, memoryEmptyDirSize(pod, ed.sizeLimit, allocatable));
       }
       chmodSync(dir, 0o777);
@@ -162,9 +162,12 @@ export function containerMounts(c: Container, volumes: Map<string, string>, host
 
 /**
  * Removes a pod's dir, first unmounting (lazily, deepest first) whatever is mounted under
- * it — Memory emptyDirs — so no tmpfs outlives its pod and rm never crosses a mount.
+ * it (or under its real path) — Memory emptyDirs — so no tmpfs outlives its pod and rm
+ * never crosses a mount. `unmount` and `mounted` are replaceable for tests.
  */
 export function removePodDir(podDir: string, unmount: (dir: string) => void = (d) => { try { execFileSync('umount', ['-l', d], { stdio: 'pipe' }); } catch { /* gone */ } }, mounted: () => string[] = mountPoints): void {
-  for (const m of mounted().filter((x) => x.startsWith(podDir + '/')).sort((a, b) => b.length - a.length)) unmount(m);
+  let real = podDir;
+  try { real = realpathSync(podDir); } catch { /* gone */ }
+  for (const m of mounted().filter((x) => x.startsWith(podDir + '/') || x.startsWith(real + '/')).sort((a, b) => b.length - a.length)) unmount(m);
   rmSync(podDir, { recursive: true, force: true });
 }
