@@ -80,3 +80,16 @@ it('medium Memory for real (root only): a tmpfs of the size, gone after removePo
     assert.equal(mountPoints().includes(target), false);
   } finally { for (const m of mountPoints().filter((x) => x.startsWith(dir))) { try { (await import('node:child_process')).execFileSync('umount', ['-l', m]); } catch { /* */ } } rmSync(dir, { recursive: true, force: true }); }
 });
+
+it('configMap volumes: binaryData keys as bytes; an item naming a missing key fails unless optional', async () => {
+  const dir = tmp();
+  const sources = { configMap: async () => ({ data: { a: 'x' }, binaryData: { bin: Buffer.from([0, 1, 2]).toString('base64') } }), secret: async () => undefined };
+  const pod = (configMap: object) => ({ metadata: { name: 'p', namespace: 'ns', uid: 'u' }, spec: { containers: [], volumes: [{ name: 'cfg', configMap }] } }) as never;
+  try {
+    const root = (await prepareVolumes(pod({ name: 'cm' }), dir, sources as never)).get('cfg')!;
+    assert.deepEqual([...readFileSync(join(root, 'bin'))], [0, 1, 2]);
+    await assert.rejects(prepareVolumes(pod({ name: 'cm', items: [{ key: 'nope', path: 'n' }] }), dir, sources as never), /configmap references non-existent config key: nope/);
+    await prepareVolumes(pod({ name: 'cm', optional: true, items: [{ key: 'nope', path: 'n' }, { key: 'a', path: 'sub/a' }] }), dir, sources as never);
+    assert.equal(readFileSync(join(root, 'sub/a'), 'utf8'), 'x');
+  } finally { rmSync(dir, { recursive: true, force: true }); }
+});

@@ -75,9 +75,21 @@ export async function prepareVolumes(pod: Pod, podDir: string, sources: SourceCa
       continue;
     }
     const payload: Payload = new Map();
-    const writeItems = (data: Record<string, string>, items: Array<{ key?: string; path?: string; mode?: number }> | undefined, mode: number, decode: boolean) => {
-      const entries = items?.length ? items.map((i) => [i.path ?? i.key ?? '', data[i.key ?? ''] ?? '', i.mode ?? mode] as const) : Object.entries(data).map(([k, val]) => [k, val, mode] as const);
-      for (const [path, value, m] of entries) payload.set(path, { data: decode ? Buffer.from(value, 'base64') : value, mode: m });
+    /**
+     * Keys (or `items`) of a ConfigMap / Secret into the payload (upstream configmap.go /
+     * secret.go MakePayload): values are Buffers; an item naming a missing key is an error
+     * unless the source is optional.
+     */
+    const writeItems = (data: Record<string, Buffer>, items: Array<{ key?: string; path?: string; mode?: number }> | undefined, mode: number, kind: 'configmap' | 'secret', optional: boolean | undefined) => {
+      if (!items?.length) { for (const [k, val] of Object.entries(data)) payload.set(k, { data: val, mode }); return; }
+      for (const i of items) {
+        const val = data[i.key ?? ''];
+        if (val === undefined) {
+          if (optional) continue;
+          throw new ConfigError(kind === 'configmap' ? `configmap references non-existent config key: ${i.key}` : `references non-existent secret key: ${i.key}`);
+        }
+        payload.set(i.path ?? i.key ?? '', { data: val, mode: i.mode ?? mode });
+      }
     };
     const writeDownwardApi = (items: DownwardApiItem[] | undefined, mode: number) => {
       for (const item of items ?? []) payload.set(item.path, { data: downwardApiItem(pod, item, allocatable), mode: item.mode ?? mode });
@@ -85,11 +97,11 @@ export async function prepareVolumes(pod: Pod, podDir: string, sources: SourceCa
     if (v.configMap) {
       const cm = await sources.configMap(v.configMap.name ?? '');
       if (!cm && !v.configMap.optional) throw new ConfigError(`configmap "${v.configMap.name}" not found`);
-      writeItems(cm?.data ?? {}, v.configMap.items as never, v.configMap.defaultMode ?? 0o644, false);
+      writeItems(configMapData(cm), v.configMap.items as never, v.configMap.defaultMode ?? 0o644, 'configmap', v.configMap.optional);
     } else if (v.secret) {
       const s = await sources.secret(v.secret.secretName ?? '');
       if (!s && !v.secret.optional) throw new ConfigError(`secret "${v.secret.secretName}" not found`);
-      writeItems(s?.data ?? {}, v.secret.items as never, v.secret.defaultMode ?? 0o644, true);
+      writeItems(secretData(s), v.secret.items as never, v.secret.defaultMode ?? 0o644, 'secret', v.secret.optional);
     } else if (v.downwardAPI) {
       const d = v.downwardAPI as { items?: DownwardApiItem[]; defaultMode?: number };
       writeDownwardApi(d.items, d.defaultMode ?? 0o644);
@@ -101,11 +113,11 @@ export async function prepareVolumes(pod: Pod, podDir: string, sources: SourceCa
         if (src.configMap) {
           const cm = await sources.configMap(src.configMap.name ?? '');
           if (!cm && !src.configMap.optional) throw new ConfigError(`configmap "${src.configMap.name}" not found`);
-          writeItems(cm?.data ?? {}, src.configMap.items, mode, false);
+          writeItems(configMapData(cm), src.configMap.items, mode, 'configmap', src.configMap.optional);
         } else if (src.secret) {
           const sec = await sources.secret(src.secret.name ?? '');
           if (!sec && !src.secret.optional) throw new ConfigError(`secret "${src.secret.name}" not found`);
-          writeItems(sec?.data ?? {}, src.secret.items, mode, true);
+          writeItems(secretData(sec), src.secret.items, mode, 'secret', src.secret.optional);
         } else if (src.downwardAPI) {
           writeDownwardApi(src.downwardAPI.items, mode);
         } else {
@@ -118,6 +130,19 @@ export async function prepareVolumes(pod: Pod, podDir: string, sources: SourceCa
     out.set(v.name, dir);
   }
   return out;
+}
+
+/** A ConfigMap's `data` (UTF-8) and `binaryData` (base64) keys as bytes. */
+function configMapData(cm: { data?: Record<string, string>; binaryData?: Record<string, string> } | undefined): Record<string, Buffer> {
+  const out: Record<string, Buffer> = {};
+  for (const [k, v] of Object.entries(cm?.data ?? {})) out[k] = Buffer.from(v, 'utf8');
+  for (const [k, v] of Object.entries(cm?.binaryData ?? {})) out[k] = Buffer.from(v, 'base64');
+  return out;
+}
+
+/** A Secret's `data` keys (base64 in the API) as bytes. */
+function secretData(s: { data?: Record<string, string> } | undefined): Record<string, Buffer> {
+  return Object.fromEntries(Object.entries(s?.data ?? {}).map(([k, v]) => [k, Buffer.from(v, 'base64')]));
 }
 
 interface DownwardApiItem { path: string; mode?: number; fieldRef?: { fieldPath?: string }; resourceFieldRef?: { containerName?: string; resource?: string; divisor?: string } }
