@@ -316,16 +316,17 @@ export class PodSyncer {
    * "Stopping container <name>"), the preStop hook within the grace period, then
    * StopContainer with what is left of it (≥ 2 s). Grace: `graceSeconds`, else the pod's
    * deletionGracePeriodSeconds or terminationGracePeriodSeconds (30). Errors of
-   * StopContainer are swallowed (the container may be gone). Meant for the prober's kill
+   * StopContainer are swallowed (the container may be gone); `runHook` false skips preStop
+   * (a container that never started). Meant for the prober's kill
    * too (kubelet.ts), so a liveness failure runs preStop like upstream.
    */
-  async killContainer(pod: Pod, name: string, id: string, message?: string, podIP?: string, graceSeconds?: number): Promise<void> {
+  async killContainer(pod: Pod, name: string, id: string, message?: string, podIP?: string, graceSeconds?: number, runHook = true): Promise<void> {
     const spec = [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? []), ...((pod.spec?.ephemeralContainers ?? []) as Container[])].find((x) => x.name === name);
     const kind = (pod.spec?.initContainers ?? []).some((x) => x.name === name) ? 'initContainers' : (pod.spec?.ephemeralContainers ?? []).some((x) => x.name === name) ? 'ephemeralContainers' : 'containers';
     const fieldPath = `spec.${kind}{${name}}`;
     this.ctx.recorder.event(pod, 'Normal', 'Killing', message || `Stopping container ${name}`, fieldPath);
     let grace = Math.max(0, graceSeconds ?? pod.metadata.deletionGracePeriodSeconds ?? pod.spec?.terminationGracePeriodSeconds ?? 30);
-    if (spec && grace > 0) {
+    if (spec && grace > 0 && runHook) {
       const ip = podIP ?? (pod.spec?.hostNetwork ? this.ctx.nodeIP : pod.status?.podIP ?? '');
       grace = await runPreStop({ cri: this.ctx.cri, pod, container: spec, containerId: id, podIP: ip }, grace,
         (type, reason, msg) => this.ctx.recorder.event(pod, type as 'Warning', reason, msg, fieldPath)).catch(() => grace);
@@ -366,20 +367,20 @@ export class PodSyncer {
   }
 
   /**
-   * Graceful termination: SIGTERM every running container, SIGKILL after the grace
-   * period, stop and remove the sandbox, then remove the Pod object (grace 0, uid
+   * Graceful termination: every running container's preStop hook, SIGTERM, SIGKILL after
+   * the grace period (killContainer), stop and remove the sandbox, then remove the Pod object (grace 0, uid
    * precondition) — the last step of a graceful delete.
    */
   async terminate(pod: Pod): Promise<void> {
-    const { cri, recorder } = this.ctx;
     const view = await this.view(pod.metadata.uid!);
     // As upstream's killPod: the grace period the deletion asked for (not what is left of it).
     const grace = Math.max(0, pod.metadata.deletionGracePeriodSeconds ?? pod.spec?.terminationGracePeriodSeconds ?? 30);
     await Promise.all([...view.containers].map(async ([name, list]) => {
       const running = list.filter((c) => c.state === 'CONTAINER_RUNNING' || c.state === 'CONTAINER_CREATED');
       if (!running.length) return;
-      // preStop hooks run in parallel across containers, each within the grace period.
-      for (const c of running) await this.killContainer(pod, name, c.id, undefined, undefined, grace);
+      // preStop hooks run in parallel across containers, each within the grace period
+      // (only in running containers: a created one has no process to run them in).
+      for (const c of running) await this.killContainer(pod, name, c.id, undefined, undefined, grace, c.state === 'CONTAINER_RUNNING');
     }));
     await this.removeAll(pod.metadata.uid!, view);
     try {
