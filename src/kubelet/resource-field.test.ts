@@ -22,3 +22,15 @@ it('resourceFieldRef: divisor, cpu rounded up, node allocatable when no limit', 
   assert.throws(() => resourceFieldValue(pod, c, { resource: 'limits.gpu' }, alloc), /unsupported container resource : limits.gpu/);
   assert.throws(() => resourceFieldValue(pod, undefined, { containerName: 'nope', resource: 'limits.cpu' }, alloc), /container nope not found/);
 });
+
+it('env resourceFieldRef: the container own resources, node allocatable for a missing limit', async () => {
+  const { containerEnv } = await import('./env.js');
+  const container = { name: 'c', resources: { limits: { memory: '64Mi' } }, env: [
+    { name: 'MEM', valueFrom: { resourceFieldRef: { resource: 'limits.memory', divisor: '1Mi' } } },
+    { name: 'CPU', valueFrom: { resourceFieldRef: { resource: 'limits.cpu' } } },
+    { name: 'OTHER_MEM', valueFrom: { resourceFieldRef: { containerName: 'free', resource: 'limits.memory', divisor: '1Gi' } } },
+  ] };
+  const p = { metadata: { name: 'p', namespace: 'ns' }, spec: { enableServiceLinks: false, containers: [container, { name: 'free' }] } };
+  const env = await containerEnv(p as never, container as never, {} as never, { hostIP: '', podIP: '' }, undefined, alloc);
+  assert.deepEqual(env, [{ key: 'MEM', value: '64' }, { key: 'CPU', value: '8' }, { key: 'OTHER_MEM', value: '16' }]);
+});
