@@ -55,8 +55,8 @@ export class PodSyncer {
   /** The node's resolv.conf, read once (pods with dnsPolicy Default get it). */
   private hostDns?: DnsConfig;
   private readonly allocatable: Allocatable;
-  /** Uids this kubelet evicted: terminal even before the informer shows phase Failed. */
-  private readonly evicted = new Set<string>();
+  /** Uids this kubelet evicted → the message: terminal even before the informer shows phase Failed. */
+  private readonly evicted = new Map<string, string>();
   constructor(private readonly ctx: PodSyncContext) {
     this.allocatable = ctx.allocatable ?? machineCapacity(ctx.rootDir);
   }
@@ -103,7 +103,9 @@ export class PodSyncer {
     if (pod.metadata.deletionTimestamp) { await this.terminate(pod); return {}; }
     const view = await this.view(pod.metadata.uid!);
     const phase = pod.status?.phase;
-    if (phase === 'Succeeded' || phase === 'Failed' || this.evicted.has(pod.metadata.uid!)) {
+    const evicted = this.evicted.get(pod.metadata.uid!);
+    if (evicted !== undefined && phase !== 'Failed') { await this.evict(pod, view, evicted); return {}; }
+    if (phase === 'Succeeded' || phase === 'Failed') {
       // Terminal: containers stay for their logs; the sandbox's resources are released.
       for (const sb of view.sandboxes) if (sb.state === 'SANDBOX_READY') await this.ctx.cri.stopPodSandbox(sb.id).catch(() => undefined);
       return {};
@@ -337,11 +339,12 @@ export class PodSyncer {
   /**
    * Evicts `pod` (upstream eviction manager evictPod, grace period 0): Warning Evicted
    * event, every running container stopped, then phase Failed with reason Evicted, the
-   * message and a DisruptionTarget condition (reason TerminationByKubelet).
+   * message and a DisruptionTarget condition (reason TerminationByKubelet). Called again
+   * by later syncs until the API shows phase Failed (a status write lost to a conflict).
    */
   private async evict(pod: Pod, view: PodRuntimeView, message: string): Promise<void> {
-    this.evicted.add(pod.metadata.uid!);
-    this.ctx.recorder.event(pod, 'Warning', 'Evicted', message);
+    if (!this.evicted.has(pod.metadata.uid!)) this.ctx.recorder.event(pod, 'Warning', 'Evicted', message);
+    this.evicted.set(pod.metadata.uid!, message);
     for (const [name, list] of view.containers) {
       const running = list[0];
       if (running?.state !== 'CONTAINER_RUNNING') continue;
@@ -361,9 +364,13 @@ export class PodSyncer {
     const status = computePodStatus(pod, view);
     amend?.(status);
     if (stableJson(status) === stableJson(pod.status)) return;
+    // The resourceVersion makes the write conditional: the status carries conditions others
+    // own (readiness gates) as this copy of the pod had them, and a merge patch replaces the
+    // whole list. On a conflict the pod changed: its update event syncs it again.
+    const metadata = pod.metadata.resourceVersion ? { resourceVersion: pod.metadata.resourceVersion } : undefined;
     try {
-      await this.ctx.client.resource(resources.pods).patch(pod.metadata.name!, { status }, 'application/merge-patch+json', { namespace: pod.metadata.namespace, subresource: 'status' });
-    } catch (err) { if (!isNotFound(err)) throw err; }
+      await this.ctx.client.resource(resources.pods).patch(pod.metadata.name!, { ...(metadata ? { metadata } : {}), status }, 'application/merge-patch+json', { namespace: pod.metadata.namespace, subresource: 'status' });
+    } catch (err) { if (!isNotFound(err) && (err as { code?: number }).code !== 409) throw err; }
   }
 
   /**
