@@ -186,7 +186,8 @@ export class PodSyncer {
     if (this.ctx.prober) {
       const running = new Map<string, { id: string; startedAtMs: number }>();
       for (const [name, list] of view.containers) if (list[0]?.state === 'CONTAINER_RUNNING') running.set(name, { id: list[0].id, startedAtMs: list[0].startedAt / 1e6 });
-      this.ctx.prober.sync(pod, running, sandbox?.network?.ip ?? '');
+      // Probes go to the pod IP; a host-network pod's is the node's (upstream).
+      this.ctx.prober.sync(pod, running, pod.spec?.hostNetwork ? this.ctx.nodeIP : sandbox?.network?.ip ?? '');
       view.probes = this.ctx.prober;
     }
     await this.writeStatus(pod, view);
