@@ -211,3 +211,17 @@ it('a disk emptyDir over its sizeLimit evicts the pod: Evicted event, containers
     assert.equal((status.conditions as Array<{ type: string; reason?: string }>).find((c) => c.type === 'DisruptionTarget')!.reason, 'TerminationByKubelet');
   } finally { rmSync(dir, { recursive: true, force: true }); }
 });
+
+it('orphaned pod dirs (uids the API no longer has) are removed', async () => {
+  const { PodSyncer } = await import('./pod-sync.js');
+  const { mkdtempSync, rmSync, mkdirSync, readdirSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const dir = mkdtempSync(join(tmpdir(), 'k8ts-orphans-'));
+  try {
+    for (const uid of ['keep', 'gone']) mkdirSync(join(dir, 'pods', uid, 'volumes', 'x'), { recursive: true });
+    const syncer = new PodSyncer({ client: {} as never, cri: {} as never, recorder: {} as never, nodeName: 'n', nodeIP: '', rootDir: dir, clusterDNS: '', clusterDomain: 'cluster.local', allocatable: {} });
+    assert.deepEqual(syncer.cleanupOrphanedPodDirs(new Set(['keep'])), ['gone']);
+    assert.deepEqual(readdirSync(join(dir, 'pods')), ['keep']);
+  } finally { rmSync(dir, { recursive: true, force: true }); }
+});

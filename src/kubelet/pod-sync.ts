@@ -5,7 +5,7 @@
  * Idempotent: existing sandboxes and containers found by their labels are adopted.
  */
 import { hostDnsConfig, podDnsConfig, type DnsConfig } from './dns-config.js';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Container, EphemeralContainer, Pod, PodStatus } from '../api/core/v1/pod-types.js';
 import { rfc3339 } from '../machinery/time.js';
@@ -394,6 +394,23 @@ export class PodSyncer {
     try {
       await this.ctx.client.resource(resources.pods).delete(pod.metadata.name!, { namespace: pod.metadata.namespace, gracePeriodSeconds: 0, preconditions: { uid: pod.metadata.uid } });
     } catch (err) { if (!isNotFound(err) && (err as { code?: number }).code !== 409) throw err; }
+  }
+
+  /**
+   * Removes the dirs under `<root>/pods` of uids not in `known` (unmounting Memory
+   * emptyDirs first; upstream cleanupOrphanedPodDirs), e.g. pods deleted while the
+   * kubelet was down whose sandboxes were already gone. Returns the uids removed. For
+   * kubelet.ts's housekeeping, with the informer's uids.
+   */
+  cleanupOrphanedPodDirs(known: Set<string>): string[] {
+    let uids: string[] = [];
+    try { uids = readdirSync(join(this.ctx.rootDir, 'pods')); } catch { return []; }
+    const removed: string[] = [];
+    for (const uid of uids) {
+      if (known.has(uid)) continue;
+      try { removePodDir(this.podDir(uid)); removed.push(uid); } catch { /* retried next time */ }
+    }
+    return removed;
   }
 
   /** Stops and removes every sandbox and container of `uid` (and its volumes). */
