@@ -1,13 +1,15 @@
 /**
  * Container environment (upstream pkg/kubelet/kubelet_pods.go makeEnvironmentVariables):
  * the `kubernetes` Service variables, envFrom ConfigMaps/Secrets, then env entries with
- * value, `$(VAR)` expansion, and valueFrom configMapKeyRef / secretKeyRef / fieldRef.
+ * value, `$(VAR)` expansion, and valueFrom configMapKeyRef / secretKeyRef / fieldRef /
+ * resourceFieldRef (resource-field.ts; limits default to `allocatable`, the node's).
  * Throws Error (reason CreateContainerConfigError) when a required source is missing.
  */
 import type { Container, Pod } from '../api/core/v1/pod-types.js';
 import type { ConfigMap, Secret } from '../api/core/v1/types.js';
 import { isNotFound } from '../machinery/errors.js';
 import { resources, type Client } from '../client/interface.js';
+import { resourceFieldValue, type Allocatable } from './resource-field.js';
 
 export class ConfigError extends Error {}
 
@@ -48,7 +50,7 @@ export function fieldValue(pod: Pod, path: string, hostIP: string, podIP: string
   }
 }
 
-export async function containerEnv(pod: Pod, c: Container, sources: SourceCache, ips: { hostIP: string; podIP: string }, kubernetesService?: { host: string; port: number }): Promise<Array<{ key: string; value: string }>> {
+export async function containerEnv(pod: Pod, c: Container, sources: SourceCache, ips: { hostIP: string; podIP: string }, kubernetesService?: { host: string; port: number }, allocatable: Allocatable = {}): Promise<Array<{ key: string; value: string }>> {
   const env = new Map<string, string>();
   if (pod.spec?.enableServiceLinks !== false && kubernetesService) {
     const { host, port } = kubernetesService;
@@ -89,6 +91,8 @@ export async function containerEnv(pod: Pod, c: Container, sources: SourceCache,
       env.set(e.name, Buffer.from(v, 'base64').toString('utf8'));
     } else if (vf.fieldRef) {
       env.set(e.name, fieldValue(pod, vf.fieldRef.fieldPath ?? '', ips.hostIP, ips.podIP));
+    } else if (vf.resourceFieldRef) {
+      env.set(e.name, resourceFieldValue(pod, c, vf.resourceFieldRef as never, allocatable));
     } else env.set(e.name, '');
   }
   return [...env].map(([key, value]) => ({ key, value }));

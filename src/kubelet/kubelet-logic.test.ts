@@ -103,3 +103,125 @@ it('projected volumes: ConfigMap, Secret and downward-API sources in one folder;
     await assert.rejects(prepareVolumes(token as never, dir, sources as never), /source serviceAccountToken is not supported yet/);
   } finally { rmSync(dir, { recursive: true, force: true }); }
 });
+
+it('readiness gates: Ready needs every gate condition True, with upstream messages; foreign conditions are kept', () => {
+  const gated = (conditions: object[]): Pod => ({ ...pod('Always'), spec: { ...pod('Always').spec!, readinessGates: [{ conditionType: 'example.com/lb' }] }, status: { phase: 'Running', conditions: [{ type: 'PodScheduled', status: 'True' }, ...conditions] as never } });
+  const missing = computePodStatus(gated([]), view([cri('a', 'CONTAINER_RUNNING')]));
+  const ready = missing.conditions!.find((c) => c.type === 'Ready')!;
+  assert.deepEqual([ready.status, ready.reason, ready.message], ['False', 'ReadinessGatesNotReady', 'corresponding condition of pod readiness gate "example.com/lb" does not exist.']);
+  assert.equal(missing.conditions!.find((c) => c.type === 'ContainersReady')!.status, 'True');
+  const falseGate = computePodStatus(gated([{ type: 'example.com/lb', status: 'False' }]), view([cri('a', 'CONTAINER_RUNNING')]));
+  assert.equal(falseGate.conditions!.find((c) => c.type === 'Ready')!.message, 'the status of pod readiness gate "example.com/lb" is not "True", but False');
+  assert.equal(falseGate.conditions!.find((c) => c.type === 'example.com/lb')!.status, 'False');
+  const ok = computePodStatus(gated([{ type: 'example.com/lb', status: 'True' }]), view([cri('a', 'CONTAINER_RUNNING')]));
+  assert.equal(ok.conditions!.find((c) => c.type === 'Ready')!.status, 'True');
+  const unready = computePodStatus(gated([]), view([cri('a', 'CONTAINER_EXITED', 1)], new Map([['c', { reason: 'CrashLoopBackOff' }]])));
+  assert.deepEqual([unready.conditions!.find((c) => c.type === 'Ready')!.reason, unready.conditions!.find((c) => c.type === 'Ready')!.message], ['ContainersNotReady', 'containers with unready status: [c]']);
+});
+
+it('status: qosClass, OOMKilled from the runtime, lastState.terminated of the previous attempt', () => {
+  const p = pod('Always');
+  p.spec!.containers![0].resources = { limits: { cpu: '1', memory: '64Mi' } };
+  const oom = { ...cri('a', 'CONTAINER_EXITED', 137, 0), reason: 'OOMKilled' };
+  const st = computePodStatus(p, view([cri('b', 'CONTAINER_RUNNING', 0, 1), oom]));
+  assert.equal(st.qosClass, 'Guaranteed');
+  assert.deepEqual([st.containerStatuses![0].lastState!.terminated!.reason, st.containerStatuses![0].lastState!.terminated!.exitCode], ['OOMKilled', 137]);
+  const now = computePodStatus(pod('Never'), view([oom]));
+  assert.deepEqual([now.containerStatuses![0].state!.terminated!.reason, now.phase, now.qosClass], ['OOMKilled', 'Failed', 'BestEffort']);
+});
+
+it('a failing postStart hook kills the container: FailedPostStartHook, Killing, waiting PostStartHookError; preStop runs on deletion', async () => {
+  const { PodSyncer } = await import('./pod-sync.js');
+  const { mkdtempSync, rmSync, readFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const dir = mkdtempSync(join(tmpdir(), 'k8ts-hooks-'));
+  const events: string[] = [];
+  const calls: string[] = [];
+  let state: ContainerStatus['state'] = 'CONTAINER_RUNNING';
+  let created: { mounts?: Array<{ containerPath: string; hostPath: string }> } = {};
+  const sandbox = { id: 'sb', metadata: { name: 'p', uid: 'u1', namespace: 'default', attempt: 0 }, state: 'SANDBOX_READY', createdAt: 1, labels: {}, annotations: {}, network: { ip: '10.244.0.7' } };
+  let sandboxes: unknown[] = [];
+  let containers: unknown[] = [];
+  const fake = {
+    listPodSandbox: async () => sandboxes, podSandboxStatus: async () => sandbox,
+    runPodSandbox: async () => { sandboxes = [sandbox]; return 'sb'; },
+    listContainers: async () => containers, imageStatus: async () => ({ id: 'img' }),
+    createContainer: async (_sb: string, cfg: typeof created) => { created = cfg; containers = [{ id: 'c1', labels: { 'io.kubernetes.container.name': 'c' } }]; calls.push('create'); return 'c1'; },
+    startContainer: async () => { calls.push('start'); },
+    containerStatus: async () => ({ ...cri('c1', state, state === 'CONTAINER_EXITED' ? 137 : 0), id: 'c1' }),
+    execSync: async (_id: string, cmd: string[]) => { calls.push(`exec ${cmd.join(' ')}`); return { stdout: Buffer.alloc(0), stderr: Buffer.from('nope'), exitCode: cmd[0] === 'false' ? 1 : 0 }; },
+    stopContainer: async (_id: string, grace: number) => { calls.push(`stop ${grace}`); state = 'CONTAINER_EXITED'; },
+    removeContainer: async () => undefined, stopPodSandbox: async () => undefined, removePodSandbox: async () => undefined,
+  };
+  let status: Record<string, unknown> = {};
+  const client = { resource: () => ({ patch: async (_n: string, body: { status: Record<string, unknown> }) => { status = body.status; }, delete: async () => undefined }) };
+  try {
+    const syncer = new PodSyncer({
+      client: client as never, cri: fake as never, nodeName: 'n', nodeIP: '127.0.0.1', rootDir: dir, clusterDNS: '10.96.0.10', clusterDomain: 'cluster.local', allocatable: { cpu: '2', memory: '1Gi' },
+      recorder: { event: (_o: unknown, type: string, reason: string, message: string) => events.push(`${type} ${reason} ${message}`) } as never,
+    });
+    const p = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'default', uid: 'u1' }, spec: { terminationGracePeriodSeconds: 20, containers: [{ name: 'c', image: 'busybox', lifecycle: { postStart: { exec: { command: ['false'] } }, preStop: { exec: { command: ['true'] } } } }] }, status: { phase: 'Pending' } };
+    await syncer.sync(p as never);
+    assert.deepEqual(calls, ['create', 'start', 'exec false', 'exec true', 'stop 20']);
+    assert.ok(events.includes('Warning FailedPostStartHook PostStartHook failed'));
+    assert.ok(events.includes('Normal Killing FailedPostStartHook'));
+    const cs = (status.containerStatuses as Array<{ state: { waiting: { reason: string; message: string } } }>)[0];
+    assert.equal(cs.state.waiting.reason, 'PostStartHookError');
+    assert.match(cs.state.waiting.message, /^Exec lifecycle hook \(\[false\]\) for Container "c" in Pod "p_default\(u1\)" failed/);
+    // The managed /etc/hosts is mounted.
+    const hosts = created.mounts!.find((m) => m.containerPath === '/etc/hosts')!;
+    assert.match(readFileSync(hosts.hostPath, 'utf8'), /\n10\.244\.0\.7\tp\n$/);
+    // Deletion: preStop, then StopContainer with the rest of the grace period.
+    state = 'CONTAINER_RUNNING'; calls.length = 0;
+    await syncer.terminate({ ...p, metadata: { ...p.metadata, deletionTimestamp: 'x', deletionGracePeriodSeconds: 10 }, status: { podIP: '10.244.0.7' } } as never);
+    assert.deepEqual(calls.slice(0, 2), ['exec true', 'stop 10']);
+  } finally { rmSync(dir, { recursive: true, force: true }); }
+});
+
+it('a disk emptyDir over its sizeLimit evicts the pod: Evicted event, containers stopped, phase Failed', async () => {
+  const { PodSyncer } = await import('./pod-sync.js');
+  const { mkdtempSync, rmSync, mkdirSync, writeFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const dir = mkdtempSync(join(tmpdir(), 'k8ts-evict-'));
+  const events: string[] = [];
+  let state: ContainerStatus['state'] = 'CONTAINER_RUNNING';
+  const sandbox = { id: 'sb', metadata: { name: 'p', uid: 'u2', namespace: 'default', attempt: 0 }, state: 'SANDBOX_READY', createdAt: 1, labels: {}, annotations: {}, network: { ip: '10.244.0.8' } };
+  const fake = {
+    listPodSandbox: async () => [sandbox], podSandboxStatus: async () => sandbox,
+    listContainers: async () => [{ id: 'c1', labels: { 'io.kubernetes.container.name': 'c' } }],
+    containerStatus: async () => ({ ...cri('c1', state, state === 'CONTAINER_EXITED' ? 137 : 0) }),
+    stopContainer: async (_id: string, grace: number) => { events.push(`stop ${grace}`); state = 'CONTAINER_EXITED'; },
+  };
+  let status: Record<string, unknown> = {};
+  const client = { resource: () => ({ patch: async (_n: string, body: { status: Record<string, unknown> }) => { status = body.status; } }) };
+  try {
+    const syncer = new PodSyncer({
+      client: client as never, cri: fake as never, nodeName: 'n', nodeIP: '127.0.0.1', rootDir: dir, clusterDNS: '10.96.0.10', clusterDomain: 'cluster.local', allocatable: {},
+      recorder: { event: (_o: unknown, type: string, reason: string, message: string) => events.push(`${type} ${reason} ${message}`) } as never,
+    });
+    mkdirSync(join(dir, 'pods', 'u2', 'volumes', 'scratch'), { recursive: true });
+    writeFileSync(join(dir, 'pods', 'u2', 'volumes', 'scratch', 'f'), Buffer.alloc(64 * 1024, 1));
+    const p = { metadata: { name: 'p', namespace: 'default', uid: 'u2' }, spec: { containers: [{ name: 'c', image: 'busybox' }], volumes: [{ name: 'scratch', emptyDir: { sizeLimit: '10Ki' } }] }, status: { phase: 'Running' } };
+    await syncer.sync(p as never);
+    const msg = 'Usage of EmptyDir volume "scratch" exceeds the limit "10Ki". ';
+    assert.deepEqual(events, [`Warning Evicted ${msg}`, 'Normal Killing Stopping container c', 'stop 0']);
+    assert.deepEqual([status.phase, status.reason, status.message], ['Failed', 'Evicted', msg]);
+    assert.equal((status.conditions as Array<{ type: string; reason?: string }>).find((c) => c.type === 'DisruptionTarget')!.reason, 'TerminationByKubelet');
+  } finally { rmSync(dir, { recursive: true, force: true }); }
+});
+
+it('orphaned pod dirs (uids the API no longer has) are removed', async () => {
+  const { PodSyncer } = await import('./pod-sync.js');
+  const { mkdtempSync, rmSync, mkdirSync, readdirSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const dir = mkdtempSync(join(tmpdir(), 'k8ts-orphans-'));
+  try {
+    for (const uid of ['keep', 'gone']) mkdirSync(join(dir, 'pods', uid, 'volumes', 'x'), { recursive: true });
+    const syncer = new PodSyncer({ client: {} as never, cri: {} as never, recorder: {} as never, nodeName: 'n', nodeIP: '', rootDir: dir, clusterDNS: '', clusterDomain: 'cluster.local', allocatable: {} });
+    assert.deepEqual(syncer.cleanupOrphanedPodDirs(new Set(['keep'])), ['gone']);
+    assert.deepEqual(readdirSync(join(dir, 'pods')), ['keep']);
+  } finally { rmSync(dir, { recursive: true, force: true }); }
+});

@@ -2,11 +2,32 @@
  * Pod status from the runtime's view (upstream pkg/kubelet/kubelet_pods.go
  * generateAPIPodStatus, getPhase, and status/generate.go): container states, restart
  * counts, phase, and the conditions PodReadyToStartContainers, Initialized,
- * ContainersReady, Ready (PodScheduled is kept as the scheduler set it).
+ * ContainersReady, Ready (PodScheduled is kept as the scheduler set it; conditions the
+ * kubelet does not own — readiness gates' — are kept as others set them). Ready also
+ * needs every `spec.readinessGates` condition True (upstream status/generate.go
+ * GeneratePodReadyCondition, reason ReadinessGatesNotReady). `qosClass` per qos.ts.
  */
 import type { ContainerState, ContainerStatus, Pod, PodCondition, PodStatus } from '../api/core/v1/pod-types.js';
 import type { ContainerStatus as CriContainerStatus, PodSandboxStatus } from './cri/types.js';
 import { rfc3339 } from '../machinery/time.js';
+import { podQosClass } from './qos.js';
+
+/** Pod condition types the kubelet owns (upstream kubetypes.PodConditionsByKubelet). */
+const KUBELET_CONDITIONS = new Set(['PodScheduled', 'Ready', 'Initialized', 'ContainersReady', 'PodReadyToStartContainers']);
+
+/**
+ * Why the readiness gates keep a pod unready: upstream's messages joined by ", "; '' when
+ * every gate's condition (looked up in `conditions`) is True.
+ */
+export function readinessGatesMessage(pod: Pod, conditions: PodCondition[]): string {
+  const out: string[] = [];
+  for (const g of pod.spec?.readinessGates ?? []) {
+    const c = conditions.find((x) => x.type === g.conditionType);
+    if (!c) out.push(`corresponding condition of pod readiness gate ${JSON.stringify(g.conditionType)} does not exist.`);
+    else if (c.status !== 'True') out.push(`the status of pod readiness gate ${JSON.stringify(g.conditionType)} is not "True", but ${c.status}`);
+  }
+  return out.join(', ');
+}
 
 /** What the kubelet knows about one pod at one moment. */
 export interface PodRuntimeView {
@@ -100,15 +121,20 @@ export function computePodStatus(pod: Pod, view: PodRuntimeView): PodStatus {
     return { type, status, lastProbeTime: null, lastTransitionTime: prev?.status === status ? prev.lastTransitionTime : t, ...(reason && !ok ? { reason } : {}) };
   };
   const notReadyReason = terminal ? 'PodCompleted' : 'ContainersNotReady';
+  const foreign = (old.conditions ?? []).filter((c) => !KUBELET_CONDITIONS.has(c.type ?? ''));
+  const gates = allReady ? readinessGatesMessage(pod, foreign) : '';
+  const ready = cond('Ready', allReady && !gates, allReady ? 'ReadinessGatesNotReady' : notReadyReason);
+  if (gates) ready.message = gates;
   const conditions: PodCondition[] = [
     cond('PodReadyToStartContainers', sandboxReady),
     cond('Initialized', initDone, terminal ? 'PodCompleted' : 'ContainersNotInitialized'),
-    cond('Ready', allReady, notReadyReason),
+    ready,
     cond('ContainersReady', allReady, notReadyReason),
     ...(old.conditions ?? []).filter((c) => c.type === 'PodScheduled'),
+    ...foreign,
   ];
   const notReady = app.filter((s) => !s.ready).map((s) => s.name);
-  for (const c of conditions) if ((c.type === 'Ready' || c.type === 'ContainersReady') && c.status === 'False' && !terminal) c.message = `containers with unready status: [${notReady.join(' ')}]`;
+  for (const c of conditions) if ((c.type === 'Ready' || c.type === 'ContainersReady') && c.status === 'False' && !terminal && !allReady) c.message = `containers with unready status: [${notReady.join(' ')}]`;
   // A host-network pod has the node's address (upstream kubelet_pods.go).
   const podIP = (pod.spec?.hostNetwork ? view.hostIP : sandbox?.network?.ip) || old.podIP;
   const status: PodStatus = {
@@ -117,6 +143,7 @@ export function computePodStatus(pod: Pod, view: PodRuntimeView): PodStatus {
     startTime: old.startTime ?? t,
     containerStatuses: app,
     ...(init.length ? { initContainerStatuses: init } : {}),
+    qosClass: podQosClass(pod),
   };
   // Ephemeral containers are never ready and never restarted (upstream convertToAPIContainerStatuses).
   const ephemeral = (pod.spec?.ephemeralContainers ?? []).map((c) => containerStatus(c.name, c.image ?? '', view.containers.get(c.name), view.waiting.get(c.name), false));

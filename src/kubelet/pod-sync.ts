@@ -5,9 +5,10 @@
  * Idempotent: existing sandboxes and containers found by their labels are adopted.
  */
 import { hostDnsConfig, podDnsConfig, type DnsConfig } from './dns-config.js';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Container, EphemeralContainer, Pod } from '../api/core/v1/pod-types.js';
+import type { Container, EphemeralContainer, Pod, PodStatus } from '../api/core/v1/pod-types.js';
+import { rfc3339 } from '../machinery/time.js';
 import { isNotFound } from '../machinery/errors.js';
 import { stableJson } from '../machinery/stable-json.js';
 import { milliValue, parseQuantity } from '../machinery/quantity.js';
@@ -20,6 +21,11 @@ import { ConfigError, containerEnv, expandAll, SourceCache } from './env.js';
 import { containerMounts, prepareVolumes, removePodDir } from './volumes.js';
 import { computePodStatus, type PodRuntimeView } from './pod-status.js';
 import type { ProbeManager } from './prober.js';
+import type { Allocatable } from './resource-field.js';
+import { ensureHostsFile } from './etc-hosts.js';
+import { machineCapacity } from './node-status.js';
+import { runPostStart, runPreStop } from './lifecycle-hooks.js';
+import { emptyDirLimitExceeded } from './emptydir-limit.js';
 
 export interface PodSyncContext {
   client: Client;
@@ -33,6 +39,8 @@ export interface PodSyncContext {
   clusterDomain: string;
   kubernetesService?: { host: string; port: number };
   prober?: ProbeManager;
+  /** Node allocatable (resourceFieldRef defaults, Memory emptyDir size); default: the machine's capacity. */
+  allocatable?: Allocatable;
 }
 
 const BACKOFF_BASE_MS = 10_000;
@@ -46,7 +54,12 @@ export class PodSyncer {
   private readonly pulled = new Set<string>();
   /** The node's resolv.conf, read once (pods with dnsPolicy Default get it). */
   private hostDns?: DnsConfig;
-  constructor(private readonly ctx: PodSyncContext) {}
+  private readonly allocatable: Allocatable;
+  /** Uids this kubelet evicted → the message: terminal even before the informer shows phase Failed. */
+  private readonly evicted = new Map<string, string>();
+  constructor(private readonly ctx: PodSyncContext) {
+    this.allocatable = ctx.allocatable ?? machineCapacity(ctx.rootDir);
+  }
 
   logDir(pod: Pod): string { return join(this.ctx.rootDir, 'logs', `${pod.metadata.namespace}_${pod.metadata.name}_${pod.metadata.uid}`); }
   podDir(uid: string): string { return join(this.ctx.rootDir, 'pods', uid); }
@@ -90,6 +103,8 @@ export class PodSyncer {
     if (pod.metadata.deletionTimestamp) { await this.terminate(pod); return {}; }
     const view = await this.view(pod.metadata.uid!);
     const phase = pod.status?.phase;
+    const evicted = this.evicted.get(pod.metadata.uid!);
+    if (evicted !== undefined && phase !== 'Failed') { await this.evict(pod, view, evicted); return {}; }
     if (phase === 'Succeeded' || phase === 'Failed') {
       // Terminal: containers stay for their logs; the sandbox's resources are released.
       for (const sb of view.sandboxes) if (sb.state === 'SANDBOX_READY') await this.ctx.cri.stopPodSandbox(sb.id).catch(() => undefined);
@@ -122,7 +137,7 @@ export class PodSyncer {
     if (sandbox) {
       const sources = new SourceCache(this.ctx.client, pod.metadata.namespace!);
       let volumes: Map<string, string> | undefined;
-      const volumesFn = async (): Promise<Map<string, string>> => (volumes ??= await prepareVolumes(pod, this.podDir(pod.metadata.uid!), sources));
+      const volumesFn = async (): Promise<Map<string, string>> => (volumes ??= await prepareVolumes(pod, this.podDir(pod.metadata.uid!), sources, { allocatable: this.allocatable }));
       const podIP = pod.spec?.hostNetwork ? this.ctx.nodeIP : sandbox.network?.ip ?? '';
       // Init containers run one at a time, in order, each to success.
       let initDone = true;
@@ -158,11 +173,21 @@ export class PodSyncer {
           requeue = minDefined(requeue, r);
         }
       }
+      // ConfigMap/Secret/downward-API volumes of running containers follow their sources
+      // (upstream remounts periodically; here every sync, i.e. at least every 10 s). A
+      // source that vanished keeps the last content.
+      if ([...view.containers.values()].some((l) => l[0]?.state === 'CONTAINER_RUNNING') && (pod.spec?.volumes ?? []).some((v) => v.configMap || v.secret || v.downwardAPI || v.projected)) {
+        await volumesFn().catch(() => undefined);
+      }
+      // Disk emptyDirs over their sizeLimit evict the pod (upstream emptyDirLimitEviction).
+      const evictMessage = [...view.containers.values()].some((l) => l[0]?.state === 'CONTAINER_RUNNING') ? emptyDirLimitExceeded(pod, this.podDir(pod.metadata.uid!)) : undefined;
+      if (evictMessage) { await this.evict(pod, view, evictMessage); return {}; }
     }
     if (this.ctx.prober) {
       const running = new Map<string, { id: string; startedAtMs: number }>();
       for (const [name, list] of view.containers) if (list[0]?.state === 'CONTAINER_RUNNING') running.set(name, { id: list[0].id, startedAtMs: list[0].startedAt / 1e6 });
-      this.ctx.prober.sync(pod, running, sandbox?.network?.ip ?? '');
+      // Probes go to the pod IP; a host-network pod's is the node's (upstream).
+      this.ctx.prober.sync(pod, running, pod.spec?.hostNetwork ? this.ctx.nodeIP : sandbox?.network?.ip ?? '');
       view.probes = this.ctx.prober;
     }
     await this.writeStatus(pod, view);
@@ -178,7 +203,7 @@ export class PodSyncer {
     if (latest?.state === 'CONTAINER_CREATED') {
       await cri.startContainer(latest.id);
       recorder.event(pod, 'Normal', 'Started', `Started container ${c.name}`, fieldPath);
-      return undefined;
+      return this.postStart(pod, c, latest.id, podIP, view, fieldPath);
     }
     const attempt = latest ? latest.metadata.attempt + 1 : 0;
     if (latest?.state === 'CONTAINER_EXITED') {
@@ -228,8 +253,8 @@ export class PodSyncer {
     let envs: Array<{ key: string; value: string }>;
     let mounts;
     try {
-      envs = await containerEnv(pod, c, sources, { hostIP: this.ctx.nodeIP, podIP }, this.ctx.kubernetesService);
-      mounts = containerMounts(c, await volumesFn());
+      envs = await containerEnv(pod, c, sources, { hostIP: this.ctx.nodeIP, podIP }, this.ctx.kubernetesService, this.allocatable);
+      mounts = containerMounts(c, await volumesFn(), ensureHostsFile(this.podDir(pod.metadata.uid!), pod, podIP, this.ctx.clusterDomain));
     } catch (err) {
       if (!(err instanceof ConfigError)) throw err;
       view.waiting.set(c.name, { reason: 'CreateContainerConfigError', message: err.message });
@@ -268,34 +293,102 @@ export class PodSyncer {
     for (const old of (view.containers.get(c.name) ?? []).slice(1)) await cri.removeContainer(old.id).catch(() => undefined);
     const st = await cri.containerStatus(id);
     view.containers.set(c.name, [st, ...(view.containers.get(c.name) ?? []).slice(0, 1)]);
-    return undefined;
-  }
-
-  private async writeStatus(pod: Pod, view: PodRuntimeView): Promise<void> {
-    const status = computePodStatus(pod, view);
-    if (stableJson(status) === stableJson(pod.status)) return;
-    try {
-      await this.ctx.client.resource(resources.pods).patch(pod.metadata.name!, { status }, 'application/merge-patch+json', { namespace: pod.metadata.namespace, subresource: 'status' });
-    } catch (err) { if (!isNotFound(err)) throw err; }
+    return this.postStart(pod, c, id, podIP, view, fieldPath);
   }
 
   /**
-   * Graceful termination: SIGTERM every running container, SIGKILL after the grace
-   * period, stop and remove the sandbox, then remove the Pod object (grace 0, uid
+   * Runs the postStart hook of a just-started container (lifecycle-hooks.ts). On failure:
+   * Warning FailedPostStartHook, the container is killed (preStop included; Killing
+   * "FailedPostStartHook") and waits with reason PostStartHookError; the pod worker then
+   * restarts it per restartPolicy with back-off. Returns a requeue delay on failure.
+   */
+  private async postStart(pod: Pod, c: Container, id: string, podIP: string, view: PodRuntimeView, fieldPath: string): Promise<number | undefined> {
+    if (!(c.lifecycle as { postStart?: unknown } | undefined)?.postStart) return undefined;
+    const msg = await runPostStart({ cri: this.ctx.cri, pod, container: c, containerId: id, podIP });
+    if (!msg) return undefined;
+    this.ctx.recorder.event(pod, 'Warning', 'FailedPostStartHook', 'PostStartHook failed', fieldPath);
+    await this.killContainer(pod, c.name, id, 'FailedPostStartHook', podIP);
+    view.waiting.set(c.name, { reason: 'PostStartHookError', message: msg });
+    const st = await this.ctx.cri.containerStatus(id).catch(() => undefined);
+    if (st) view.containers.set(c.name, [st, ...(view.containers.get(c.name) ?? []).slice(1)]);
+    return 1000;
+  }
+
+  /**
+   * Kills one container as upstream's killContainer: event Killing (`message`, default
+   * "Stopping container <name>"), the preStop hook within the grace period, then
+   * StopContainer with what is left of it (≥ 2 s). Grace: `graceSeconds`, else the pod's
+   * deletionGracePeriodSeconds or terminationGracePeriodSeconds (30). Errors of
+   * StopContainer are swallowed (the container may be gone); `runHook` false skips preStop
+   * (a container that never started). Meant for the prober's kill
+   * too (kubelet.ts), so a liveness failure runs preStop like upstream.
+   */
+  async killContainer(pod: Pod, name: string, id: string, message?: string, podIP?: string, graceSeconds?: number, runHook = true): Promise<void> {
+    const spec = [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? []), ...((pod.spec?.ephemeralContainers ?? []) as Container[])].find((x) => x.name === name);
+    const kind = (pod.spec?.initContainers ?? []).some((x) => x.name === name) ? 'initContainers' : (pod.spec?.ephemeralContainers ?? []).some((x) => x.name === name) ? 'ephemeralContainers' : 'containers';
+    const fieldPath = `spec.${kind}{${name}}`;
+    this.ctx.recorder.event(pod, 'Normal', 'Killing', message || `Stopping container ${name}`, fieldPath);
+    let grace = Math.max(0, graceSeconds ?? pod.metadata.deletionGracePeriodSeconds ?? pod.spec?.terminationGracePeriodSeconds ?? 30);
+    if (spec && grace > 0 && runHook) {
+      const ip = podIP ?? (pod.spec?.hostNetwork ? this.ctx.nodeIP : pod.status?.podIP ?? '');
+      grace = await runPreStop({ cri: this.ctx.cri, pod, container: spec, containerId: id, podIP: ip }, grace,
+        (type, reason, msg) => this.ctx.recorder.event(pod, type as 'Warning', reason, msg, fieldPath)).catch(() => grace);
+    }
+    await this.ctx.cri.stopContainer(id, grace).catch(() => undefined);
+  }
+
+  /**
+   * Evicts `pod` (upstream eviction manager evictPod, grace period 0): Warning Evicted
+   * event, every running container stopped, then phase Failed with reason Evicted, the
+   * message and a DisruptionTarget condition (reason TerminationByKubelet). Called again
+   * by later syncs until the API shows phase Failed (a status write lost to a conflict).
+   */
+  private async evict(pod: Pod, view: PodRuntimeView, message: string): Promise<void> {
+    if (!this.evicted.has(pod.metadata.uid!)) this.ctx.recorder.event(pod, 'Warning', 'Evicted', message);
+    this.evicted.set(pod.metadata.uid!, message);
+    for (const [name, list] of view.containers) {
+      const running = list[0];
+      if (running?.state !== 'CONTAINER_RUNNING') continue;
+      await this.killContainer(pod, name, running.id, undefined, undefined, 0);
+      const st = await this.ctx.cri.containerStatus(running.id).catch(() => undefined);
+      if (st) list[0] = st;
+    }
+    this.ctx.prober?.stopPod(pod.metadata.uid!);
+    await this.writeStatus(pod, view, (st) => {
+      st.phase = 'Failed'; st.reason = 'Evicted'; st.message = message;
+      st.conditions = [...(st.conditions ?? []).filter((c) => c.type !== 'DisruptionTarget'),
+        { type: 'DisruptionTarget', status: 'True', reason: 'TerminationByKubelet', message, lastProbeTime: null, lastTransitionTime: rfc3339() }];
+    });
+  }
+
+  private async writeStatus(pod: Pod, view: PodRuntimeView, amend?: (s: PodStatus) => void): Promise<void> {
+    const status = computePodStatus(pod, view);
+    amend?.(status);
+    if (stableJson(status) === stableJson(pod.status)) return;
+    // The resourceVersion makes the write conditional: the status carries conditions others
+    // own (readiness gates) as this copy of the pod had them, and a merge patch replaces the
+    // whole list. On a conflict the pod changed: its update event syncs it again.
+    const metadata = pod.metadata.resourceVersion ? { resourceVersion: pod.metadata.resourceVersion } : undefined;
+    try {
+      await this.ctx.client.resource(resources.pods).patch(pod.metadata.name!, { ...(metadata ? { metadata } : {}), status }, 'application/merge-patch+json', { namespace: pod.metadata.namespace, subresource: 'status' });
+    } catch (err) { if (!isNotFound(err) && (err as { code?: number }).code !== 409) throw err; }
+  }
+
+  /**
+   * Graceful termination: every running container's preStop hook, SIGTERM, SIGKILL after
+   * the grace period (killContainer), stop and remove the sandbox, then remove the Pod object (grace 0, uid
    * precondition) — the last step of a graceful delete.
    */
   async terminate(pod: Pod): Promise<void> {
-    const { cri, recorder } = this.ctx;
     const view = await this.view(pod.metadata.uid!);
     // As upstream's killPod: the grace period the deletion asked for (not what is left of it).
     const grace = Math.max(0, pod.metadata.deletionGracePeriodSeconds ?? pod.spec?.terminationGracePeriodSeconds ?? 30);
     await Promise.all([...view.containers].map(async ([name, list]) => {
       const running = list.filter((c) => c.state === 'CONTAINER_RUNNING' || c.state === 'CONTAINER_CREATED');
       if (!running.length) return;
-      const isInit = (pod.spec?.initContainers ?? []).some((c) => c.name === name);
-      const isEphemeral = (pod.spec?.ephemeralContainers ?? []).some((c) => c.name === name);
-      recorder.event(pod, 'Normal', 'Killing', `Stopping container ${name}`, `spec.${isInit ? 'initContainers' : isEphemeral ? 'ephemeralContainers' : 'containers'}{${name}}`);
-      for (const c of running) await cri.stopContainer(c.id, grace).catch(() => undefined);
+      // preStop hooks run in parallel across containers, each within the grace period
+      // (only in running containers: a created one has no process to run them in).
+      for (const c of running) await this.killContainer(pod, name, c.id, undefined, undefined, grace, c.state === 'CONTAINER_RUNNING');
     }));
     await this.removeAll(pod.metadata.uid!, view);
     try {
@@ -303,8 +396,26 @@ export class PodSyncer {
     } catch (err) { if (!isNotFound(err) && (err as { code?: number }).code !== 409) throw err; }
   }
 
+  /**
+   * Removes the dirs under `<root>/pods` of uids not in `known` (unmounting Memory
+   * emptyDirs first; upstream cleanupOrphanedPodDirs), e.g. pods deleted while the
+   * kubelet was down whose sandboxes were already gone. Returns the uids removed. For
+   * kubelet.ts's housekeeping, with the informer's uids.
+   */
+  cleanupOrphanedPodDirs(known: Set<string>): string[] {
+    let uids: string[] = [];
+    try { uids = readdirSync(join(this.ctx.rootDir, 'pods')); } catch { return []; }
+    const removed: string[] = [];
+    for (const uid of uids) {
+      if (known.has(uid)) continue;
+      try { removePodDir(this.podDir(uid)); removed.push(uid); } catch { /* retried next time */ }
+    }
+    return removed;
+  }
+
   /** Stops and removes every sandbox and container of `uid` (and its volumes). */
   async removeAll(uid: string, view?: PodRuntimeView): Promise<void> {
+    this.evicted.delete(uid);
     this.ctx.prober?.stopPod(uid);
     const v = view ?? await this.view(uid);
     for (const list of v.containers.values()) for (const c of list) {

@@ -2,7 +2,8 @@
  * Container probes (upstream pkg/kubelet/prober): readiness, liveness and startup
  * probes of running containers, each run by its own timer every `periodSeconds` after
  * `initialDelaySeconds`, with `timeoutSeconds` and success/failure thresholds. Handlers:
- * exec (CRI ExecSync), httpGet (to the pod IP), tcpSocket. Readiness results feed the
+ * exec (CRI ExecSync), httpGet (to the pod IP), tcpSocket, grpc (grpc.health.v1 Check to
+ * the pod IP, grpc-health.ts). Readiness results feed the
  * pod's Ready condition; a failed liveness or startup probe kills the container (the pod
  * worker then restarts it per restartPolicy).
  */
@@ -11,6 +12,7 @@ import https from 'node:https';
 import net from 'node:net';
 import type { Container, Pod, Probe } from '../api/core/v1/pod-types.js';
 import type { CriClient } from './cri/cri-client.js';
+import { grpcHealthCheck } from './grpc-health.js';
 
 export type ProbeKind = 'readiness' | 'liveness' | 'startup';
 
@@ -59,6 +61,7 @@ export async function runProbe(probe: Probe, c: Container, podIP: string, contai
       });
       return { ok: true, message: '' };
     }
+    if (probe.grpc) return await grpcHealthCheck(podIP, probe.grpc.port ?? 0, probe.grpc.service ?? '', timeout / 1000);
     return { ok: true, message: 'no probe handler k8ts knows; treated as success' };
   } catch (err) {
     return { ok: false, message: (err as Error).message };
