@@ -160,13 +160,18 @@ export async function runKubelet(opts: KubeletOptions): Promise<void> {
   })();
 
   // Pods.
+  let syncer: PodSyncer | undefined;
   const queue = createRateLimitingQueue<string>({ baseDelayMs: 200, maxDelayMs: 10_000 });
   const prober = new ProbeManager(cri, {
     changed: (pod) => queue.add(metaNamespaceKey(pod)),
     unhealthy: (pod, c, _kind, message) => recorder.event(pod, 'Warning', 'Unhealthy', message, `spec.containers{${c.name}}`),
-    kill: (pod, c, id, _kind, message) => {
-      recorder.event(pod, 'Normal', 'Killing', message, `spec.containers{${c.name}}`);
-      void cri.stopContainer(id, pod.spec?.terminationGracePeriodSeconds ?? 30).catch((e: Error) => log(`stop ${id}: ${e.message}`)).then(() => queue.add(metaNamespaceKey(pod)));
+    // A failed liveness/startup probe kills as upstream does: event Killing, preStop, then
+    // StopContainer with the probe's grace period, else the pod's (the syncer exists by then: probes start with containers).
+    kill: (pod, c, id, kind, message) => {
+      const probe = kind === 'startup' ? c.startupProbe : c.livenessProbe;
+      const grace = (probe as { terminationGracePeriodSeconds?: number } | undefined)?.terminationGracePeriodSeconds ?? pod.spec?.terminationGracePeriodSeconds ?? 30;
+      void (syncer ? syncer.killContainer(pod, c.name, id, message, undefined, grace) : cri.stopContainer(id, grace))
+        .catch((e: Error) => log(`stop ${id}: ${e.message}`)).then(() => queue.add(metaNamespaceKey(pod)));
     },
   });
   signal.addEventListener('abort', () => prober.stopAll(), { once: true });
@@ -188,7 +193,7 @@ export async function runKubelet(opts: KubeletOptions): Promise<void> {
   try { await opts.informers.waitForCacheSync(signal); } catch { /* aborted */ }
   // Wait for the network (and so the node's address) before starting pods.
   while (!ready && !signal.aborted) await sleep(50, signal);
-  const syncer = new PodSyncer({
+  syncer = new PodSyncer({
     client, cri, recorder, nodeName, nodeIP: nodeIP ?? '', rootDir: opts.dataDir, prober,
     clusterDNS: opts.clusterDNS ?? '10.96.0.10', clusterDomain: opts.clusterDomain ?? 'cluster.local',
     kubernetesService: { host: '10.96.0.1', port: 443 },

@@ -31,5 +31,5 @@ it('tcpSocket and exec probes', async () => {
   assert.equal((await runProbe({ exec: { command: ['true'] } }, container, '', 'id', fakeCri(0))).ok, true);
   const failed = await runProbe({ exec: { command: ['cat', '/x'] } }, container, '', 'id', fakeCri(1));
   assert.equal(failed.ok, false);
-  assert.match(failed.message, /command "cat \/x" exited with 1/);
+  assert.doesNotMatch(failed.message, /exited with/);
 });

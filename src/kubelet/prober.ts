@@ -38,7 +38,8 @@ export async function runProbe(probe: Probe, c: Container, podIP: string, contai
   try {
     if (probe.exec?.command) {
       const r = await cri.execSync(containerId, probe.exec.command, Math.ceil(timeout / 1000));
-      return { ok: r.exitCode === 0, message: `command ${JSON.stringify(probe.exec.command.join(' '))} exited with ${r.exitCode}: ${Buffer.from(r.stdout).toString()}${Buffer.from(r.stderr).toString()}`.trim() };
+      // The event carries the command's output, as upstream's exec prober reports it.
+      return { ok: r.exitCode === 0, message: `${Buffer.from(r.stdout).toString()}${Buffer.from(r.stderr).toString()}` };
     }
     if (probe.httpGet) {
       const g = probe.httpGet;
