@@ -10,7 +10,7 @@
 import type { ContainerState, ContainerStatus, Pod, PodCondition, PodStatus } from '../api/core/v1/pod-types.js';
 import type { ContainerStatus as CriContainerStatus, PodSandboxStatus } from './cri/types.js';
 import { rfc3339 } from '../machinery/time.js';
-import { podQosClass } from './qos.js';
+import { podQosClass } from '../api/core/v1/qos.js';
 
 /** Pod condition types the kubelet owns (upstream kubetypes.PodConditionsByKubelet). */
 const KUBELET_CONDITIONS = new Set(['PodScheduled', 'Ready', 'Initialized', 'ContainersReady', 'PodReadyToStartContainers']);

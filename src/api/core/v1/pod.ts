@@ -3,6 +3,7 @@
  * (pkg/apis/core/validation/validation.go ValidatePodCreate/ValidatePodUpdate), field
  * selector labels (pkg/registry/core/pod/strategy.go ToSelectableFields).
  */
+import { podQosClass } from './qos.js';
 import type { ResourceDefinition } from '../../resource-definition.js';
 import { type FieldError, duplicate, forbiddenField, invalidValue, notSupported, required } from '../../../machinery/field-errors.js';
 import { isDNS1123Label, isDNS1123Subdomain } from '../../../machinery/validation.js';
@@ -179,23 +180,6 @@ export function validateEphemeralContainersUpdate(pod: Pod, old: Pod): FieldErro
 
 const MUTABLE_MESSAGE = 'pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)';
 
-/** QoS class (pkg/apis/core/helper/qos): Guaranteed, Burstable or BestEffort. */
-export function qosClass(pod: Pod): string {
-  const cs = [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])];
-  let any = false;
-  let guaranteed = true;
-  for (const c of cs) {
-    const req = c.resources?.requests ?? {};
-    const lim = c.resources?.limits ?? {};
-    if (Object.keys(req).length || Object.keys(lim).length) any = true;
-    for (const r of ['cpu', 'memory']) {
-      if (lim[r] === undefined || (req[r] !== undefined && String(req[r]) !== String(lim[r]))) guaranteed = false;
-    }
-  }
-  if (!any) return 'BestEffort';
-  return guaranteed ? 'Guaranteed' : 'Burstable';
-}
-
 /**
  * Pod strategy (pkg/registry/core/pod/strategy.go): status reset on create (phase
  * Pending, QoS class), generation tracked, graceful deletion as CheckGracefulDeleteStrategy
@@ -214,7 +198,7 @@ export const podDefinition: ResourceDefinition<Pod> = {
   printer: podPrinter,
   strategy: {
     tracksGeneration: true,
-    prepareForCreate(pod) { pod.status = { phase: 'Pending', qosClass: qosClass(pod) }; },
+    prepareForCreate(pod) { pod.status = { phase: 'Pending', qosClass: podQosClass(pod) }; },
     gracePeriod(pod, opts) {
       if (!pod.spec?.nodeName) return 0;
       if (pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed') return 0;

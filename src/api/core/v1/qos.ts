@@ -1,5 +1,6 @@
 /**
- * Pod QoS class (upstream pkg/apis/core/v1/helper/qos ComputePodQOS, v1.32 without
+ * Pod QoS class, set by the apiserver on create and by the kubelet in status
+ * (upstream pkg/apis/core/v1/helper/qos ComputePodQOS, v1.32 without
  * pod-level resources): only `cpu` and `memory` count, over app and init containers.
  * - BestEffort: no container requests or limits any cpu/memory (zero quantities ignored);
  * - Guaranteed: every container limits both cpu and memory, and the summed requests
@@ -8,8 +9,8 @@
  * A limit without a request counts as that request (the API server's defaulting, which
  * k8ts applies here since a stored pod may lack it).
  */
-import type { Pod } from '../api/core/v1/pod-types.js';
-import { parseQuantity } from '../machinery/quantity.js';
+import type { Pod } from './pod-types.js';
+import { parseQuantity } from '../../../machinery/quantity.js';
 
 export type QosClass = 'Guaranteed' | 'Burstable' | 'BestEffort';
 
