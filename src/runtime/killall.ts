@@ -35,7 +35,15 @@ export async function killall(opts: { dataDir: string; bridge?: string; log?: (m
     if (c) {
       const cri = createCriClient(c.address);
       try {
-        for (const sb of await cri.listPodSandbox({})) {
+        // A containerd just started answers "server is not initialized yet" until its CRI plugin has loaded.
+        let sandboxes: Awaited<ReturnType<typeof cri.listPodSandbox>> = [];
+        for (const deadline = Date.now() + 30_000; ;) {
+          try { sandboxes = await cri.listPodSandbox({}); break; } catch (e) {
+            if (Date.now() > deadline || !/not initialized/.test((e as Error).message)) { log(`list sandboxes: ${(e as Error).message}`); break; }
+            await new Promise((r) => setTimeout(r, 100));
+          }
+        }
+        for (const sb of sandboxes) {
           await cri.stopPodSandbox(sb.id).catch((e: Error) => log(`stop sandbox ${sb.id}: ${e.message}`));
           await cri.removePodSandbox(sb.id).catch((e: Error) => log(`remove sandbox ${sb.id}: ${e.message}`));
           log(`removed pod sandbox ${sb.metadata?.namespace}/${sb.metadata?.name}`);

@@ -142,6 +142,20 @@ spec:
       periodSeconds: 5
 `;
 
+// A liveness probe that always fails: each kill is followed by a longer back-off.
+const LIVENESS_FAILING = `
+apiVersion: v1
+kind: Pod
+metadata: {name: liveness-fail}
+spec:
+  terminationGracePeriodSeconds: 1
+  containers:
+  - name: c
+    image: busybox
+    command: ["sleep", "3600"]
+    livenessProbe: {exec: {command: ["false"]}, periodSeconds: 1, failureThreshold: 1}
+`;
+
 const ENVIRONMENT = `
 apiVersion: v1
 kind: ConfigMap
@@ -201,7 +215,7 @@ describe('the node: documentation manifests, container environment, kubelet API 
     server = startServerProcess(dataDir, ['--https-listen-port', String(await freePort()), '--kubelet-port', String(await freePort()), '--node-name', 'wl-node', '--disable-dns']);
     kc = server.kubeconfig;
     await eventually('node Ready', async () => { const o = await kubectlRaw(kc, ['get', 'nodes', '--no-headers']); return o.code === 0 && /\sReady\s/.test(o.stdout); }, 120_000, 200);
-    for (const m of [INIT_CONTAINER, DOWNWARD_API, DEPENDENT_ENVARS, LIVENESS_EXEC, ENVIRONMENT]) await run(['apply', '-f', '-'], m);
+    for (const m of [INIT_CONTAINER, DOWNWARD_API, DEPENDENT_ENVARS, LIVENESS_EXEC, LIVENESS_FAILING, ENVIRONMENT]) await run(['apply', '-f', '-'], m);
   });
 
   after(async () => {
@@ -284,5 +298,13 @@ describe('the node: documentation manifests, container environment, kubelet API 
     assert.match(described, /Normal\s+Killing\s+.*Container liveness failed liveness probe, will be restarted/);
     const prev = await kubectlRaw(kc, ['logs', 'liveness-exec', '--previous']);
     assert.equal(prev.code, 0, prev.stderr);
+  });
+
+  it('a container its liveness probe keeps killing shows CrashLoopBackOff, with the back-off doubling (10 s, then 20 s)', async () => {
+    const waiting = async () => (await json(['get', 'pod', 'liveness-fail'])).status.containerStatuses?.[0]?.state?.waiting;
+    const first = await eventually('back-off 10s', async () => { const w = await waiting(); return w?.reason === 'CrashLoopBackOff' && /^back-off 10s restarting failed container=c pod=liveness-fail_default\(/.test(w.message) ? w : undefined; }, 60_000, 250);
+    assert.ok(first);
+    assert.match(await run(['get', 'pod', 'liveness-fail', '--no-headers']), /^liveness-fail\s+0\/1\s+CrashLoopBackOff\s+[1-9]/);
+    await eventually('back-off 20s', async () => /^back-off 20s /.test((await waiting())?.message ?? ''), 60_000, 250);
   });
 });
