@@ -3,10 +3,11 @@
  * CRI (so CNI DEL releases addresses and port mappings), stops containerd, kills shims
  * still serving our containerd's address, unmounts what lies under the data dir, and
  * removes the bridge (with its routes), host-local IPAM state, the portmap chains and
- * any nft table named k8ts*. Idempotent; touches only what this data dir's node made.
+ * any nft table named k8ts*, and the cgroups of its containers. Idempotent; touches only what this data dir's node made.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { createCriClient } from '../kubelet/cri/cri-client.js';
 import { alive, isOurContainerd, startContainerd, stopPid } from './containerd.js';
@@ -29,6 +30,8 @@ export async function killall(opts: { dataDir: string; bridge?: string; log?: (m
   const log = opts.log ?? (() => undefined);
   const bridge = opts.bridge ?? 'k8ts0';
   const p = containerdPaths(opts.dataDir);
+  // Every container and sandbox this node's containerd knows or runs: their cgroups go last.
+  const ids = ourContainerIds(p.root, p.state);
   if (existsSync(p.configFile)) {
     // 1. Pods, through CRI.
     const c = await startContainerd({ dataDir: opts.dataDir }).catch((e: Error) => { log(`containerd: ${e.message}`); return undefined; });
@@ -64,10 +67,13 @@ export async function killall(opts: { dataDir: string; bridge?: string; log?: (m
     try { process.kill(pid, 'SIGKILL'); log(`killed shim pid ${pid}`); } catch { /* gone */ }
   }
   for (const pid of pidsWith(p.address)) { const deadline = Date.now() + 5000; while (alive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20)); }
-  // 4. Mounts under the data dir, deepest first.
+  // 4. Cgroups of our containers (a SIGKILLed shim leaves them, with the container's processes).
+  const removed = await removeCgroups(ids);
+  if (removed) log(`removed ${removed} cgroups`);
+  // 5. Mounts under the data dir, deepest first.
   const mounts = readFileSync('/proc/self/mountinfo', 'utf8').split('\n').map((l) => l.split(' ')[4]).filter((m) => m && (m.startsWith(opts.dataDir + '/') || m === opts.dataDir));
   for (const m of mounts.sort((a, b) => b.length - a.length)) { await quiet('umount', ['-l', m]); log(`unmounted ${m}`); }
-  // 5. Network: the bridge (its routes go with it), IPAM state, portmap chains, our nft tables.
+  // 6. Network: the bridge (its routes go with it), IPAM state, portmap chains, our nft tables.
   if (await quiet('ip', ['-o', 'link', 'show', bridge])) { await quiet('ip', ['link', 'del', bridge]); log(`deleted bridge ${bridge}`); }
   rmSync(p.cniDataDir, { recursive: true, force: true });
   // iptables (nat) left by the CNI plugins: masquerade chains of our network `k8ts` and
@@ -90,4 +96,35 @@ export async function killall(opts: { dataDir: string; bridge?: string; log?: (m
     const m = /^table (\S+) (k8ts\S*)$/.exec(t.trim());
     if (m) { await quiet('nft', ['delete', 'table', m[1], m[2]]); log(`deleted nft table ${m[1]} ${m[2]}`); }
   }
+}
+
+/** IDs of the containers and sandboxes of one containerd: its CRI metadata dirs and live task dirs. */
+function ourContainerIds(root: string, state: string): Set<string> {
+  const ids = new Set<string>();
+  for (const dir of [join(root, 'io.containerd.grpc.v1.cri', 'containers'), join(root, 'io.containerd.grpc.v1.cri', 'sandboxes'), join(state, 'io.containerd.runtime.v2.task', 'k8s.io')]) {
+    try { for (const id of readdirSync(dir)) if (/^[0-9a-f]{64}$/.test(id)) ids.add(id); } catch { /* none */ }
+  }
+  return ids;
+}
+
+/**
+ * Removes `/sys/fs/cgroup/<controller>/k8s.io/<id>` (cgroupfs driver, v1 and the v2
+ * mount) for each id, first killing what still runs in it. Returns how many went.
+ */
+async function removeCgroups(ids: Set<string>): Promise<number> {
+  const base = '/sys/fs/cgroup';
+  let controllers: string[] = [];
+  try { controllers = readdirSync(base); } catch { return 0; }
+  let removed = 0;
+  for (const id of ids) {
+    for (const c of controllers) {
+      const dir = join(base, c, 'k8s.io', id);
+      if (!existsSync(dir)) continue;
+      try { for (const pid of readFileSync(join(dir, 'cgroup.procs'), 'utf8').split('\n').filter(Boolean)) { try { process.kill(Number(pid), 'SIGKILL'); } catch { /* gone */ } } } catch { /* no procs file */ }
+      for (const deadline = Date.now() + 3000; ;) {
+        try { rmdirSync(dir); removed++; break; } catch { if (Date.now() > deadline) break; await new Promise((r) => setTimeout(r, 50)); }
+      }
+    }
+  }
+  return removed;
 }

@@ -215,7 +215,7 @@ describe('the node: documentation manifests, container environment, kubelet API 
     server = startServerProcess(dataDir, ['--https-listen-port', String(await freePort()), '--kubelet-port', String(await freePort()), '--node-name', 'wl-node', '--disable-dns']);
     kc = server.kubeconfig;
     await eventually('node Ready', async () => { const o = await kubectlRaw(kc, ['get', 'nodes', '--no-headers']); return o.code === 0 && /\sReady\s/.test(o.stdout); }, 120_000, 200);
-    for (const m of [INIT_CONTAINER, DOWNWARD_API, DEPENDENT_ENVARS, LIVENESS_EXEC, LIVENESS_FAILING, ENVIRONMENT]) await run(['apply', '-f', '-'], m);
+    for (const m of [INIT_CONTAINER, DOWNWARD_API, DEPENDENT_ENVARS, LIVENESS_EXEC, ENVIRONMENT]) await run(['apply', '-f', '-'], m);
   });
 
   after(async () => {
@@ -301,6 +301,7 @@ describe('the node: documentation manifests, container environment, kubelet API 
   });
 
   it('a container its liveness probe keeps killing shows CrashLoopBackOff, with the back-off doubling (10 s, then 20 s)', async () => {
+    await run(['apply', '-f', '-'], LIVENESS_FAILING);
     const waiting = async () => (await json(['get', 'pod', 'liveness-fail'])).status.containerStatuses?.[0]?.state?.waiting;
     const first = await eventually('back-off 10s', async () => { const w = await waiting(); return w?.reason === 'CrashLoopBackOff' && /^back-off 10s restarting failed container=c pod=liveness-fail_default\(/.test(w.message) ? w : undefined; }, 60_000, 250);
     assert.ok(first);

@@ -8,7 +8,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, eventually, httpGet, k8ts, kubectl, kubectlRaw, startServerProcess, stopServerProcess, type ServerProcess } from '../support/kubectl.js';
@@ -90,7 +90,12 @@ describe('Services through kube-proxy (issue #6)', { timeout: 600_000 }, () => {
   const json = async <T = any>(args: string[]): Promise<T> => JSON.parse(await run([...args, '-o', 'json']));
   const inPod = (pod: string, cmd: string) => kubectlRaw(kc, ['exec', pod, '--', 'sh', '-c', cmd], { timeoutMs: 30_000 });
 
+  // Container cgroups (cgroupfs driver) present before this cluster: none of its own may stay.
+  const cgroups = (): string[] => { try { return readdirSync('/sys/fs/cgroup/memory/k8s.io'); } catch { return []; } };
+  let cgroupsBefore: string[] = [];
+
   before(async () => {
+    cgroupsBefore = cgroups();
     dataDir = mkdtempSync(join(tmpdir(), 'k8ts-e2e-svc-'));
     server = startServerProcess(dataDir, ['--https-listen-port', String(await freePort()), '--kubelet-port', String(await freePort()), '--node-name', 'svc-node']);
     kc = server.kubeconfig;
@@ -250,12 +255,13 @@ spec:
     assert.match(fromPod.stdout, /Connection refused/);
   });
 
-  it('stopping and killall leave no nft table, bridge or route behind', async () => {
+  it('stopping and killall leave no nft table, bridge, route or cgroup behind', async () => {
     assert.equal(await stopServerProcess(server), 0);
     const r = await k8ts(['killall', '--data-dir', dataDir]);
     assert.equal(r.code, 0, r.stderr);
     assert.doesNotMatch(sh('nft list tables'), /k8ts/);
     assert.equal(sh('ip -o link show k8ts0'), '');
     assert.doesNotMatch(sh('ip route'), /k8ts0/);
+    assert.deepEqual(cgroups().filter((c) => !cgroupsBefore.includes(c) && /^[0-9a-f]{64}$/.test(c)), [], 'no container cgroup of ours left');
   });
 });
