@@ -18,6 +18,7 @@ import type { CriClient } from './cri/cri-client.js';
 import type { ContainerStatus as CriContainerStatus, PodSandboxConfig, PodSandboxStatus } from './cri/types.js';
 import { CONTAINER_NAME, POD_NAME, POD_NAMESPACE, POD_UID, RESTART_COUNT } from './labels.js';
 import { ConfigError, containerEnv, expandAll, SourceCache } from './env.js';
+import { containerSecurityContext, needsImageUser } from './security-context.js';
 import { containerMounts, prepareVolumes, removePodDir } from './volumes.js';
 import { computePodStatus, type PodRuntimeView } from './pod-status.js';
 import type { ProbeManager } from './prober.js';
@@ -206,9 +207,10 @@ export class PodSyncer {
       return this.postStart(pod, c, latest.id, podIP, view, fieldPath);
     }
     const attempt = latest ? latest.metadata.attempt + 1 : 0;
-    if (latest?.state === 'CONTAINER_EXITED') {
-      // CrashLoopBackOff: 10 s doubling to 5 min after each restart, from the last exit.
-      const delay = Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** Math.max(0, attempt - 1));
+    if (latest?.state === 'CONTAINER_EXITED' && attempt >= 2) {
+      // CrashLoopBackOff as upstream's doBackOff: the first restart is immediate, then
+      // 10 s doubling to 5 min, counted from the last exit.
+      const delay = Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** (attempt - 2));
       const wait = latest.finishedAt / 1e6 + delay - Date.now();
       if (wait > 0) {
         view.waiting.set(c.name, { reason: 'CrashLoopBackOff', message: `back-off ${Math.round(delay / 1000)}s restarting failed container=${c.name} pod=${pod.metadata.name}_${pod.metadata.namespace}(${pod.metadata.uid})` });
@@ -252,9 +254,12 @@ export class PodSyncer {
     // Config.
     let envs: Array<{ key: string; value: string }>;
     let mounts;
+    let securityContext;
     try {
       envs = await containerEnv(pod, c, sources, { hostIP: this.ctx.nodeIP, podIP }, this.ctx.kubernetesService, this.allocatable);
       mounts = containerMounts(c, await volumesFn(), ensureHostsFile(this.podDir(pod.metadata.uid!), pod, podIP, this.ctx.clusterDomain));
+      const imageUid = needsImageUser(pod, c) ? (await cri.imageStatus(image).catch(() => undefined))?.uid?.value : undefined;
+      securityContext = containerSecurityContext(pod, c, imageUid);
     } catch (err) {
       if (!(err instanceof ConfigError)) throw err;
       view.waiting.set(c.name, { reason: 'CreateContainerConfigError', message: err.message });
@@ -267,7 +272,6 @@ export class PodSyncer {
     const linuxResources: NonNullable<NonNullable<Parameters<CriClient['createContainer']>[1]['linux']>['resources']> = { cpuShares, oomScoreAdj: 0 };
     if (limits.cpu !== undefined) { linuxResources.cpuPeriod = 100_000; linuxResources.cpuQuota = Math.max(1000, Math.floor(milliValue(limits.cpu) * 100)); }
     if (limits.memory !== undefined) linuxResources.memoryLimitInBytes = Math.floor(parseQuantity(limits.memory));
-    const sc = c.securityContext ?? {};
     const id = await cri.createContainer(sandboxId, {
       metadata: { name: c.name, attempt }, image: { image },
       command: expandAll(c.command, envs), args: expandAll(c.args, envs), workingDir: c.workingDir, envs, mounts,
@@ -277,12 +281,8 @@ export class PodSyncer {
       linux: {
         resources: linuxResources,
         securityContext: {
-          privileged: !!sc.privileged,
+          ...securityContext,
           namespaceOptions: opts.pidTarget ? { ...sbConfig.linux?.securityContext?.namespaceOptions, pid: 'TARGET', targetId: opts.pidTarget } : sbConfig.linux?.securityContext?.namespaceOptions,
-          ...(sc.runAsUser !== undefined ? { runAsUser: { value: sc.runAsUser } } : {}),
-          ...(sc.runAsGroup !== undefined ? { runAsGroup: { value: sc.runAsGroup } } : {}),
-          readonlyRootfs: !!sc.readOnlyRootFilesystem,
-          ...(sc.capabilities ? { capabilities: { addCapabilities: sc.capabilities.add ?? [], dropCapabilities: sc.capabilities.drop ?? [] } } : {}),
         },
       },
     }, sbConfig);

@@ -300,7 +300,7 @@ describe('the node: documentation manifests, container environment, kubelet API 
     assert.equal(prev.code, 0, prev.stderr);
   });
 
-  it('a container its liveness probe keeps killing shows CrashLoopBackOff, with the back-off doubling (10 s, then 20 s)', async () => {
+  it('a container its liveness probe keeps killing restarts at once, then shows CrashLoopBackOff with the back-off doubling (10 s, then 20 s)', async () => {
     await run(['apply', '-f', '-'], LIVENESS_FAILING);
     const waiting = async () => (await json(['get', 'pod', 'liveness-fail'])).status.containerStatuses?.[0]?.state?.waiting;
     const first = await eventually('back-off 10s', async () => { const w = await waiting(); return w?.reason === 'CrashLoopBackOff' && /^back-off 10s restarting failed container=c pod=liveness-fail_default\(/.test(w.message) ? w : undefined; }, 60_000, 250);

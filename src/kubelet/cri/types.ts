@@ -21,7 +21,7 @@ export interface ContainerConfig {
   logPath?: string; stdin?: boolean; stdinOnce?: boolean; tty?: boolean;
   linux?: {
     resources?: { cpuPeriod?: number; cpuQuota?: number; cpuShares?: number; memoryLimitInBytes?: number; oomScoreAdj?: number };
-    securityContext?: { namespaceOptions?: NamespaceOption; privileged?: boolean; runAsUser?: { value: number }; runAsGroup?: { value: number }; readonlyRootfs?: boolean; capabilities?: { addCapabilities?: string[]; dropCapabilities?: string[] }; maskedPaths?: string[]; readonlyPaths?: string[] };
+    securityContext?: { namespaceOptions?: NamespaceOption; privileged?: boolean; runAsUser?: { value: number }; runAsGroup?: { value: number }; readonlyRootfs?: boolean; capabilities?: { addCapabilities?: string[]; dropCapabilities?: string[] }; noNewPrivs?: boolean; supplementalGroups?: number[]; maskedPaths?: string[]; readonlyPaths?: string[] };
   };
 }
 export type ContainerState = 'CONTAINER_CREATED' | 'CONTAINER_RUNNING' | 'CONTAINER_EXITED' | 'CONTAINER_UNKNOWN';
@@ -31,7 +31,8 @@ export interface ContainerStatus {
   id: string; metadata: { name: string; attempt: number }; state: ContainerState; createdAt: number; startedAt: number; finishedAt: number;
   exitCode: number; image: { image: string }; imageRef: string; reason: string; message: string; labels: Record<string, string>; annotations: Record<string, string>; logPath: string;
 }
-export interface Image { id: string; repoTags: string[]; repoDigests: string[]; size: number }
+/** `uid`: the user the image runs as when numeric (CRI Image.uid); `username` otherwise. */
+export interface Image { id: string; repoTags: string[]; repoDigests: string[]; size: number; uid?: { value: number }; username?: string }
 
 /** A CRI UInt64Value: absent when the runtime does not know the value. */
 export interface UInt64Value { value: number }
