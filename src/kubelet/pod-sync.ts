@@ -19,6 +19,7 @@ import type { ContainerStatus as CriContainerStatus, PodSandboxConfig, PodSandbo
 import { CONTAINER_NAME, POD_NAME, POD_NAMESPACE, POD_UID, RESTART_COUNT } from './labels.js';
 import { ConfigError, containerEnv, expandAll, SourceCache } from './env.js';
 import { containerSecurityContext, needsImageUser } from './security-context.js';
+import { MountError } from './volumes.js';
 import { containerMounts, prepareVolumes, removePodDir } from './volumes.js';
 import { computePodStatus, type PodRuntimeView } from './pod-status.js';
 import type { ProbeManager } from './prober.js';
@@ -53,6 +54,8 @@ export interface SyncResult { requeueAfterMs?: number }
 export class PodSyncer {
   /** Container key (uid/name) → images pulled or confirmed present during this kubelet's life. */
   private readonly pulled = new Set<string>();
+  /** Container (uid/name) → failed pulls in a row and when the next attempt may start (ms since the epoch). */
+  private readonly pullFailures = new Map<string, { failures: number; until: number }>();
   /** The node's resolv.conf, read once (pods with dnsPolicy Default get it). */
   private hostDns?: DnsConfig;
   private readonly allocatable: Allocatable;
@@ -228,6 +231,16 @@ export class PodSyncer {
       return 10_000;
     }
     const key = `${pod.metadata.uid}/${c.name}/${attempt}`;
+    const pullKey = `${pod.metadata.uid}/${c.name}`;
+    const failing = this.pullFailures.get(pullKey);
+    if (!this.pulled.has(key) && failing && Date.now() < failing.until) {
+      // Upstream's image puller back-off: ImagePullBackOff until the next attempt.
+      const msg = `Back-off pulling image "${image}"`;
+      view.waiting.set(c.name, { reason: 'ImagePullBackOff', message: msg });
+      recorder.event(pod, 'Normal', 'BackOff', msg, fieldPath);
+      recorder.event(pod, 'Warning', 'Failed', 'Error: ImagePullBackOff', fieldPath);
+      return failing.until - Date.now();
+    }
     if (!this.pulled.has(key)) {
       if (present && policy !== 'Always') {
         recorder.event(pod, 'Normal', 'Pulled', `Container image "${image}" already present on machine`, fieldPath);
@@ -243,13 +256,19 @@ export class PodSyncer {
             const msg = `Failed to pull image "${image}": ${(err as Error).message}`;
             view.waiting.set(c.name, { reason: 'ErrImagePull', message: msg });
             recorder.event(pod, 'Warning', 'Failed', msg, fieldPath);
-            return 10_000;
+            recorder.event(pod, 'Warning', 'Failed', 'Error: ErrImagePull', fieldPath);
+            // 10 s doubling to 5 min between attempts (upstream's image back-off).
+            const failures = (failing?.failures ?? 0) + 1;
+            const delay = Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** (failures - 1));
+            this.pullFailures.set(pullKey, { failures, until: Date.now() + delay });
+            return delay;
           }
           // Air-gapped (k3s image tarballs): the registry is unreachable but the image was imported.
           recorder.event(pod, 'Normal', 'Pulled', `Container image "${image}" already present on machine`, fieldPath);
         }
       }
       this.pulled.add(key);
+      this.pullFailures.delete(pullKey);
     }
     // Config.
     let envs: Array<{ key: string; value: string }>;
@@ -262,6 +281,12 @@ export class PodSyncer {
       securityContext = containerSecurityContext(pod, c, imageUid);
     } catch (err) {
       if (!(err instanceof ConfigError)) throw err;
+      if (err instanceof MountError) {
+        // Upstream's volume manager: the pod waits in ContainerCreating and says why in events.
+        view.waiting.set(c.name, { reason: 'ContainerCreating' });
+        recorder.event(pod, 'Warning', 'FailedMount', `MountVolume.SetUp failed for volume "${err.volume}" : ${err.message}`);
+        return 5_000;
+      }
       view.waiting.set(c.name, { reason: 'CreateContainerConfigError', message: err.message });
       recorder.event(pod, 'Warning', 'Failed', `Error: ${err.message}`, fieldPath);
       return 5_000;
@@ -415,6 +440,8 @@ export class PodSyncer {
 
   /** Stops and removes every sandbox and container of `uid` (and its volumes). */
   async removeAll(uid: string, view?: PodRuntimeView): Promise<void> {
+    for (const k of this.pullFailures.keys()) if (k.startsWith(`${uid}/`)) this.pullFailures.delete(k);
+    for (const k of this.pulled) if (k.startsWith(`${uid}/`)) this.pulled.delete(k);
     this.evicted.delete(uid);
     this.ctx.prober?.stopPod(uid);
     const v = view ?? await this.view(uid);

@@ -55,9 +55,29 @@ export function memoryEmptyDirSize(pod: Pod, sizeLimit: string | number | undefi
 
 /** Prepares (or refreshes) every volume of `pod`; returns name → host path. */
 export async function prepareVolumes(pod: Pod, podDir: string, sources: SourceCache, opts: VolumeOptions = {}): Promise<Map<string, string>> {
+  let current = '';
+  try {
+    return await prepareEachVolume(pod, podDir, sources, opts, (name) => { current = name; });
+  } catch (err) {
+    if (err instanceof ConfigError && !(err instanceof MountError)) throw new MountError(current, err.message);
+    throw err;
+  }
+}
+
+/**
+ * A volume that cannot be set up (its ConfigMap or Secret missing, a key missing, a
+ * write failing): the pod stays ContainerCreating with `FailedMount` events, as upstream's
+ * volume manager reports `MountVolume.SetUp failed for volume "<name>" : <message>`.
+ */
+export class MountError extends ConfigError {
+  constructor(readonly volume: string, message: string) { super(message); }
+}
+
+async function prepareEachVolume(pod: Pod, podDir: string, sources: SourceCache, opts: VolumeOptions, setting: (name: string) => void): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   const allocatable = opts.allocatable ?? {};
   for (const v of pod.spec?.volumes ?? []) {
+    setting(v.name);
     if (v.hostPath?.path) {
       if (v.hostPath.type === 'DirectoryOrCreate') mkdirSync(v.hostPath.path, { recursive: true });
       out.set(v.name, v.hostPath.path);
