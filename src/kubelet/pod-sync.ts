@@ -20,6 +20,7 @@ import { CONTAINER_NAME, POD_NAME, POD_NAMESPACE, POD_UID, RESTART_COUNT } from 
 import { ConfigError, containerEnv, expandAll, SourceCache } from './env.js';
 import { containerSecurityContext, needsImageUser } from './security-context.js';
 import { MountError } from './volumes.js';
+import { terminationLogFile, terminationMessage, TERMINATION_MESSAGE_PATH, TERMINATION_MESSAGE_POLICY } from './termination-message.js';
 import { containerMounts, prepareVolumes, removePodDir } from './volumes.js';
 import { computePodStatus, type PodRuntimeView } from './pod-status.js';
 import type { ProbeManager } from './prober.js';
@@ -78,6 +79,7 @@ export class PodSyncer {
     for (const c of await cri.listContainers({ labelSelector: { [POD_UID]: uid } })) {
       const st = await cri.containerStatus(c.id).catch(() => undefined);
       if (!st) continue;
+      if (st.state === 'CONTAINER_EXITED' && !st.message) st.message = terminationMessage(this.podDir(uid), st);
       const name = c.labels[CONTAINER_NAME];
       containers.set(name, [...(containers.get(name) ?? []), st]);
     }
@@ -277,6 +279,8 @@ export class PodSyncer {
     try {
       envs = await containerEnv(pod, c, sources, { hostIP: this.ctx.nodeIP, podIP }, this.ctx.kubernetesService, this.allocatable);
       mounts = containerMounts(c, await volumesFn(), ensureHostsFile(this.podDir(pod.metadata.uid!), pod, podIP, this.ctx.clusterDomain));
+      const messagePath = c.terminationMessagePath ?? '/dev/termination-log';
+      if (!mounts.some((m) => m.containerPath === messagePath)) mounts.push({ containerPath: messagePath, hostPath: terminationLogFile(this.podDir(pod.metadata.uid!), c.name, attempt) });
       const imageUid = needsImageUser(pod, c) ? (await cri.imageStatus(image).catch(() => undefined))?.uid?.value : undefined;
       securityContext = containerSecurityContext(pod, c, imageUid);
     } catch (err) {
@@ -301,7 +305,7 @@ export class PodSyncer {
       metadata: { name: c.name, attempt }, image: { image },
       command: expandAll(c.command, envs), args: expandAll(c.args, envs), workingDir: c.workingDir, envs, mounts,
       labels: { [POD_NAME]: pod.metadata.name!, [POD_NAMESPACE]: pod.metadata.namespace!, [POD_UID]: pod.metadata.uid!, [CONTAINER_NAME]: c.name },
-      annotations: { [RESTART_COUNT]: String(attempt), 'io.kubernetes.container.terminationMessagePath': c.terminationMessagePath ?? '/dev/termination-log' },
+      annotations: { [RESTART_COUNT]: String(attempt), [TERMINATION_MESSAGE_PATH]: c.terminationMessagePath ?? '/dev/termination-log', [TERMINATION_MESSAGE_POLICY]: c.terminationMessagePolicy ?? 'File' },
       logPath: `${c.name}/${attempt}.log`, stdin: !!c.stdin, stdinOnce: !!c.stdinOnce, tty: !!c.tty,
       linux: {
         resources: linuxResources,
