@@ -10,7 +10,7 @@ import { setMaxListeners } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import type { Lease } from '../api/coordination/v1/types.js';
 import { isAlreadyExists, isConflict, isNotFound } from '../machinery/errors.js';
-import { microTime } from '../machinery/time.js';
+import { microTime, sleepUntilAborted } from '../machinery/time.js';
 import { resources, type Client } from './interface.js';
 import { createEventRecorder } from './events.js';
 
@@ -28,12 +28,7 @@ export interface LeaderElectionOptions {
   signal: AbortSignal;
 }
 
-const sleep = (ms: number, signal: AbortSignal): Promise<void> => new Promise((r) => {
-  if (signal.aborted) { r(); return; }
-  const done = (): void => { clearTimeout(t); signal.removeEventListener('abort', done); r(); };
-  const t = setTimeout(done, ms);
-  signal.addEventListener('abort', done, { once: true });
-});
+const sleep = sleepUntilAborted;
 
 /**
  * Waits to become leader, then runs `lead(signal)`; the signal aborts when leadership is

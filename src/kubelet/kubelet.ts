@@ -28,7 +28,7 @@ import { SummaryProvider } from './stats/summary.js';
 import { StaticPodSource, isMirrorPod } from './static-pods.js';
 import { syncStaticKey, type StaticPodSyncContext } from './static-pod-sync.js';
 import { createKubeletMetrics } from './metrics.js';
-import { microTime } from '../machinery/time.js';
+import { microTime, sleepUntilAborted } from '../machinery/time.js';
 
 export interface KubeletOptions {
   client: Client;
@@ -64,13 +64,7 @@ export interface KubeletOptions {
   log?: (msg: string) => void;
 }
 
-/** Waits `ms` or until the signal aborts; leaves no listener behind. */
-const sleep = (ms: number, signal: AbortSignal): Promise<void> => new Promise((r) => {
-  if (signal.aborted) { r(); return; }
-  const done = (): void => { clearTimeout(t); signal.removeEventListener('abort', done); r(); };
-  const t = setTimeout(done, ms);
-  signal.addEventListener('abort', done, { once: true });
-});
+const sleep = sleepUntilAborted;
 
 export async function runKubelet(opts: KubeletOptions): Promise<void> {
   const log = opts.log ?? ((m: string) => console.error(`kubelet: ${m}`));

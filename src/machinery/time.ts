@@ -9,3 +9,11 @@ export const rfc3339 = (date: Date = new Date(), plusSeconds = 0): string =>
 
 /** meta/v1 MicroTime of now. */
 export const microTime = (date: Date = new Date()): string => date.toISOString().replace('Z', '000Z');
+
+/** Waits `ms` milliseconds or until `signal` aborts, whichever is first; resolves either way and leaves no listener behind. */
+export const sleepUntilAborted = (ms: number, signal: AbortSignal): Promise<void> => new Promise((r) => {
+  if (signal.aborted) { r(); return; }
+  const done = (): void => { clearTimeout(t); signal.removeEventListener('abort', done); r(); };
+  const t = setTimeout(done, ms);
+  signal.addEventListener('abort', done, { once: true });
+});

@@ -6,6 +6,7 @@
  */
 import type { Service } from '../api/core/v1/types.js';
 import type { EndpointSlice } from '../api/discovery/v1/endpoint-slice.js';
+import { ipToInt } from '../machinery/cidr.js';
 
 export type L4Protocol = 'tcp' | 'udp' | 'sctp';
 
@@ -95,7 +96,6 @@ export function usableEndpoints(eps: EndpointInfo[], local: boolean, nodeName: s
   const candidates = local ? eps.filter((e) => e.nodeName === nodeName) : eps;
   let use = candidates.filter((e) => e.ready);
   if (use.length === 0) use = candidates.filter((e) => e.serving && e.terminating);
-  return use.sort((a, b) => (a.ip === b.ip ? a.port - b.port : ipNum(a.ip) - ipNum(b.ip)));
+  return use.sort((a, b) => (a.ip === b.ip ? a.port - b.port : ipToInt(a.ip) - ipToInt(b.ip)));
 }
 
-const ipNum = (ip: string): number => ip.split('.').reduce((n, o) => n * 256 + Number(o), 0);

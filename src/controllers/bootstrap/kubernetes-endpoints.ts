@@ -16,6 +16,7 @@ import type { EndpointSlice } from '../../api/discovery/v1/endpoint-slice.js';
 import type { KubeObject } from '../../api/object.js';
 import { isConflict, isNotFound } from '../../machinery/errors.js';
 import { resources, type Client, type ResourceClient } from '../../client/interface.js';
+import { sleepUntilAborted } from '../../machinery/time.js';
 
 /** Where the apiserver is reachable from pods: IPv4 addresses (one per apiserver) and the secure port. */
 export interface ApiserverEndpoint { addresses: string[]; port: number }
@@ -75,10 +76,6 @@ export async function runKubernetesEndpointsReconciler(client: Client, e: Apiser
       if (msg !== lastError && !signal.aborted) opts.log?.(`kubernetes endpoints: ${msg}`);
       lastError = msg;
     }
-    await new Promise<void>((resolve) => {
-      const t = setTimeout(done, opts.intervalMs ?? 10_000);
-      function done(): void { clearTimeout(t); signal.removeEventListener('abort', done); resolve(); }
-      signal.addEventListener('abort', done, { once: true });
-    });
+    await sleepUntilAborted(opts.intervalMs ?? 10_000, signal);
   }
 }

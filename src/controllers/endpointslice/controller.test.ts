@@ -13,7 +13,6 @@ import { runControllerManager } from '../manager.js';
 import type { Pod } from '../../api/core/v1/pod-types.js';
 import type { Service } from '../../api/core/v1/types.js';
 import type { EndpointSlice } from '../../api/discovery/v1/endpoint-slice.js';
-import { endpointSlicesResource } from './controller.js';
 
 /** Polls `fn` until it returns a truthy value or `ms` pass. */
 async function until<T>(what: string, fn: () => Promise<T | undefined | false>, ms = 10_000): Promise<T> {
@@ -46,7 +45,7 @@ describe('endpointslice controller', { timeout: 60_000 }, () => {
   after(async () => { ac.abort(); await server.close(); });
 
   const pods = () => client.resource<Pod>(resources.pods);
-  const slicesOf = async (svc: string) => (await client.resource<EndpointSlice>(endpointSlicesResource).list({ namespace: ns, labelSelector: `kubernetes.io/service-name=${svc}` })).items;
+  const slicesOf = async (svc: string) => (await client.resource<EndpointSlice>(resources.endpointslices).list({ namespace: ns, labelSelector: `kubernetes.io/service-name=${svc}` })).items;
   const eps = async (svc: string) => (await slicesOf(svc)).flatMap((s) => s.endpoints as Ep[]).sort((a, b) => a.addresses[0].localeCompare(b.addresses[0]));
   async function runPod(name: string, ip: string, ready: boolean, labels: Record<string, string>, ports?: Array<{ name: string; containerPort: number }>): Promise<Pod> {
     await pods().create<Pod>({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: ns, labels, finalizers: ['test/hold'] }, spec: { nodeName: 'n1', containers: [{ name: 'c', image: 'i', ports }] } });
@@ -96,7 +95,7 @@ describe('endpointslice controller', { timeout: 60_000 }, () => {
   });
 
   it('named targetPort, headless label, max 100 per slice, foreign slices untouched', async () => {
-    const foreign = await client.resource<EndpointSlice>(endpointSlicesResource).create({ apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', metadata: { name: 'hand-made', namespace: ns, labels: { 'kubernetes.io/service-name': 'named', 'endpointslice.kubernetes.io/managed-by': 'someone-else' } }, addressType: 'IPv4', endpoints: [{ addresses: ['192.0.2.1'] }], ports: [] });
+    const foreign = await client.resource<EndpointSlice>(resources.endpointslices).create({ apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', metadata: { name: 'hand-made', namespace: ns, labels: { 'kubernetes.io/service-name': 'named', 'endpointslice.kubernetes.io/managed-by': 'someone-else' } }, addressType: 'IPv4', endpoints: [{ addresses: ['192.0.2.1'] }], ports: [] });
     await Promise.all(Array.from({ length: 105 }, (_, i) => runPod(`n${i}`, `10.2.${Math.floor(i / 200)}.${(i % 200) + 1}`, true, { app: 'named' }, [{ name: 'web', containerPort: 9376 }])));
     await createSvc('named', { clusterIP: 'None', selector: { app: 'named' }, ports: [{ name: 'p', port: 80, targetPort: 'web' }] });
     const mine = await until('105 endpoints in two slices', async () => {
@@ -108,7 +107,7 @@ describe('endpointslice controller', { timeout: 60_000 }, () => {
       assert.equal(s.metadata.labels?.['service.kubernetes.io/headless'], '');
       assert.deepEqual(s.ports, [{ name: 'p', port: 9376, protocol: 'TCP' }]);
     }
-    const still = await client.resource<EndpointSlice>(endpointSlicesResource).get('hand-made', { namespace: ns });
+    const still = await client.resource<EndpointSlice>(resources.endpointslices).get('hand-made', { namespace: ns });
     assert.equal(still.metadata.resourceVersion, foreign.metadata.resourceVersion);
     await Promise.all(Array.from({ length: 105 }, (_, i) => release(`n${i}`)));
   });

@@ -10,8 +10,7 @@
  */
 import type { Pod } from '../../api/core/v1/pod-types.js';
 import type { Node, Service } from '../../api/core/v1/types.js';
-import { endpointSliceDefinition, type EndpointSlice } from '../../api/discovery/v1/endpoint-slice.js';
-import { refOf, untyped } from '../../api/resource-definition.js';
+import type { EndpointSlice } from '../../api/discovery/v1/endpoint-slice.js';
 import { conflict, isNotFound } from '../../machinery/errors.js';
 import { selectorFromLabelSelector } from '../../machinery/labels.js';
 import { resources, type Client } from '../../client/interface.js';
@@ -24,7 +23,6 @@ import { CONTROLLER_NAME, DEFAULT_MAX_ENDPOINTS_PER_SLICE, MANAGED_BY_LABEL, SER
 import { EndpointSliceTracker } from './tracker.js';
 
 /** The discovery.k8s.io/v1 endpointslices resource. */
-export const endpointSlicesResource = refOf(untyped(endpointSliceDefinition));
 /** Delay before resyncing a service whose slice someone else changed (upstream endpointSliceChangeMinSyncDelay). */
 const SLICE_CHANGE_DELAY_MS = 1000;
 
@@ -52,7 +50,7 @@ export class EndpointSliceController extends QueueController {
     this.services = informers.forResource<Service>(resources.services);
     this.pods = informers.forResource<Pod>(resources.pods);
     this.nodes = informers.forResource<Node>(resources.nodes);
-    this.slices = informers.forResource<EndpointSlice>(endpointSlicesResource);
+    this.slices = informers.forResource<EndpointSlice>(resources.endpointslices);
     this.slices.addIndexers({ serviceKey: (s) => { const k = serviceKeyOf(s); return k ? [k] : []; } });
     this.services.addEventHandler({ onAdd: this.enqueue, onUpdate: (_o, n) => this.enqueue(n), onDelete: this.enqueue });
     this.pods.addEventHandler({
@@ -88,7 +86,7 @@ export class EndpointSliceController extends QueueController {
     if (this.tracker.staleSlices(key, existing)) throw conflict({ group: 'discovery.k8s.io', resource: 'endpointslices' }, key, 'EndpointSlice informer cache is out of date');
     const trigger = this.triggerTimes.compute(key, svc, pods);
     const plan = planSlices(svc, pods, existing, (n) => this.nodes.lister.get(n), this.maxPerSlice);
-    const rc = this.client.resource<EndpointSlice>(endpointSlicesResource);
+    const rc = this.client.resource<EndpointSlice>(resources.endpointslices);
     const errors: unknown[] = [];
     await Promise.all([
       ...plan.create.map(async (s) => {
