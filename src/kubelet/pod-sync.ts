@@ -57,6 +57,8 @@ export class PodSyncer {
   private readonly pulled = new Set<string>();
   /** Container (uid/name) → failed pulls in a row and when the next attempt may start (ms since the epoch). */
   private readonly pullFailures = new Map<string, { failures: number; until: number }>();
+  /** Ended container attempt (uid/name/attempt) → its termination message, read once. */
+  private readonly terminationMessages = new Map<string, string>();
   /** The node's resolv.conf, read once (pods with dnsPolicy Default get it). */
   private hostDns?: DnsConfig;
   private readonly allocatable: Allocatable;
@@ -79,7 +81,13 @@ export class PodSyncer {
     for (const c of await cri.listContainers({ labelSelector: { [POD_UID]: uid } })) {
       const st = await cri.containerStatus(c.id).catch(() => undefined);
       if (!st) continue;
-      if (st.state === 'CONTAINER_EXITED' && !st.message) st.message = terminationMessage(this.podDir(uid), st);
+      if (st.state === 'CONTAINER_EXITED' && !st.message) {
+        // An ended container's message never changes: read its file (or log) once.
+        const key = `${uid}/${st.metadata.name}/${st.metadata.attempt}`;
+        let message = this.terminationMessages.get(key);
+        if (message === undefined) this.terminationMessages.set(key, (message = terminationMessage(this.podDir(uid), st)));
+        st.message = message;
+      }
       const name = c.labels[CONTAINER_NAME];
       containers.set(name, [...(containers.get(name) ?? []), st]);
     }
@@ -444,7 +452,7 @@ export class PodSyncer {
 
   /** Stops and removes every sandbox and container of `uid` (and its volumes). */
   async removeAll(uid: string, view?: PodRuntimeView): Promise<void> {
-    for (const k of this.pullFailures.keys()) if (k.startsWith(`${uid}/`)) this.pullFailures.delete(k);
+    for (const m of [this.pullFailures, this.terminationMessages]) for (const k of m.keys()) if (k.startsWith(`${uid}/`)) m.delete(k);
     for (const k of this.pulled) if (k.startsWith(`${uid}/`)) this.pulled.delete(k);
     this.evicted.delete(uid);
     this.ctx.prober?.stopPod(uid);
