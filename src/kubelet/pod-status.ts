@@ -11,6 +11,7 @@ import type { ContainerState, ContainerStatus, Pod, PodCondition, PodStatus } fr
 import type { ContainerStatus as CriContainerStatus, PodSandboxStatus } from './cri/types.js';
 import { rfc3339 } from '../machinery/time.js';
 import { podQosClass } from '../api/core/v1/qos.js';
+import { isSidecar } from '../api/core/v1/sidecar.js';
 
 /** Pod condition types the kubelet owns (upstream kubetypes.PodConditionsByKubelet). */
 const KUBELET_CONDITIONS = new Set(['PodScheduled', 'Ready', 'Initialized', 'ContainersReady', 'PodReadyToStartContainers']);
@@ -107,13 +108,19 @@ export function computePodStatus(pod: Pod, view: PodRuntimeView): PodStatus {
   const sandbox = view.sandboxes[0];
   const sandboxReady = sandbox?.state === 'SANDBOX_READY';
   const initSpecs = pod.spec?.initContainers ?? [];
-  const init = initSpecs.map((c) => containerStatus(c.name, c.image ?? '', view.containers.get(c.name), view.waiting.get(c.name), false));
-  for (const s of init) s.ready = !!s.state?.terminated && s.state.terminated.exitCode === 0;
-  const initDone = init.every((s) => s.state?.terminated?.exitCode === 0);
+  // A sidecar's status is a running container's (started, ready from its probes); a
+  // plain init container is ready once it exited 0.
+  const init = initSpecs.map((c) => containerStatus(c.name, c.image ?? '', view.containers.get(c.name), view.waiting.get(c.name), false, isSidecar(c) ? view.probes : undefined));
+  init.forEach((s, i) => { if (!isSidecar(initSpecs[i])) { s.ready = !!s.state?.terminated && s.state.terminated.exitCode === 0; delete s.started; } });
+  const sidecars = init.filter((_, i) => isSidecar(initSpecs[i]));
+  // Initialized: every plain init container exited 0 and every sidecar started — or an
+  // app container already ran (upstream: initialization is not re-evaluated after).
+  const appStarted = (pod.spec?.containers ?? []).some((c) => view.containers.get(c.name)?.length);
+  const initDone = appStarted || init.every((s, i) => (isSidecar(initSpecs[i]) ? !!s.started : s.state?.terminated?.exitCode === 0));
   const app = (pod.spec?.containers ?? []).map((c) => containerStatus(c.name, c.image ?? '', view.containers.get(c.name), view.waiting.get(c.name), !initDone, view.probes));
-  const phase = podPhase(pod, init, app, initDone);
+  const phase = podPhase(pod, init.filter((_, i) => !isSidecar(initSpecs[i])), app, initDone);
   const terminal = phase === 'Succeeded' || phase === 'Failed';
-  const allReady = app.length > 0 && app.every((s) => s.ready) && !terminal;
+  const allReady = app.length > 0 && app.every((s) => s.ready) && sidecars.every((s) => s.ready) && !terminal;
   const t = rfc3339();
   const cond = (type: string, ok: boolean, reason?: string): PodCondition => {
     const prev = (old.conditions ?? []).find((c) => c.type === type);
@@ -133,7 +140,7 @@ export function computePodStatus(pod: Pod, view: PodRuntimeView): PodStatus {
     ...(old.conditions ?? []).filter((c) => c.type === 'PodScheduled'),
     ...foreign,
   ];
-  const notReady = app.filter((s) => !s.ready).map((s) => s.name);
+  const notReady = [...sidecars, ...app].filter((s) => !s.ready).map((s) => s.name);
   for (const c of conditions) if ((c.type === 'Ready' || c.type === 'ContainersReady') && c.status === 'False' && !terminal && !allReady) c.message = `containers with unready status: [${notReady.join(' ')}]`;
   // A host-network pod has the node's address (upstream kubelet_pods.go).
   const podIP = (pod.spec?.hostNetwork ? view.hostIP : sandbox?.network?.ip) || old.podIP;

@@ -29,6 +29,7 @@ import { ensureHostsFile } from './etc-hosts.js';
 import { machineCapacity } from './node-status.js';
 import { runPostStart, runPreStop } from './lifecycle-hooks.js';
 import { emptyDirLimitExceeded } from './emptydir-limit.js';
+import { isSidecar } from '../api/core/v1/sidecar.js';
 
 export interface PodSyncContext {
   client: Client;
@@ -120,8 +121,18 @@ export class PodSyncer {
     const evicted = this.evicted.get(pod.metadata.uid!);
     if (evicted !== undefined && phase !== 'Failed') { await this.evict(pod, view, evicted); return {}; }
     if (phase === 'Succeeded' || phase === 'Failed') {
-      // Terminal: containers stay for their logs; the sandbox's resources are released.
+      // Terminal: sidecars still running stop gracefully, last first (KEP-753), and the
+      // pod's status shows them ended; containers stay for their logs; the sandbox's
+      // resources are released.
+      let stopped = false;
+      for (const c of [...(pod.spec?.initContainers ?? [])].reverse()) {
+        const latest = isSidecar(c) ? view.containers.get(c.name)?.[0] : undefined;
+        if (latest?.state !== 'CONTAINER_RUNNING') continue;
+        await this.killContainer(pod, c.name, latest.id, undefined, undefined, pod.spec?.terminationGracePeriodSeconds ?? 30);
+        stopped = true;
+      }
       for (const sb of view.sandboxes) if (sb.state === 'SANDBOX_READY') await this.ctx.cri.stopPodSandbox(sb.id).catch(() => undefined);
+      if (stopped) await this.writeStatus(pod, await this.view(pod.metadata.uid!));
       return {};
     }
     let requeue: number | undefined;
@@ -153,11 +164,28 @@ export class PodSyncer {
       let volumes: Map<string, string> | undefined;
       const volumesFn = async (): Promise<Map<string, string>> => (volumes ??= await prepareVolumes(pod, this.podDir(pod.metadata.uid!), sources, { allocatable: this.allocatable }));
       const podIP = pod.spec?.hostNetwork ? this.ctx.nodeIP : sandbox.network?.ip ?? '';
-      // Init containers run one at a time, in order, each to success.
+      // Init containers run one at a time, in order, each to success; a sidecar
+      // (restartPolicy Always, KEP-753) only has to have started (its startup probe
+      // passed) before the next one starts, and is restarted whenever it exits.
       let initDone = true;
+      const appStarted = (pod.spec?.containers ?? []).some((c) => view.containers.get(c.name)?.length);
       for (const c of pod.spec?.initContainers ?? []) {
         const latest = view.containers.get(c.name)?.[0];
+        if (isSidecar(c)) {
+          if (latest?.state === 'CONTAINER_RUNNING') {
+            // Started: running, and its startup probe (if any) has succeeded.
+            if (appStarted || !c.startupProbe || !this.ctx.prober || this.ctx.prober.started(latest.id) === true) continue;
+            initDone = false;
+            break;
+          }
+          const r = await this.ensureContainer(pod, c, latest, sandbox.id, sbConfig, sources, podIP, view, true, volumesFn);
+          requeue = minDefined(requeue, r);
+          if (appStarted) continue;
+          initDone = false;
+          break;
+        }
         if (latest?.state === 'CONTAINER_EXITED' && latest.exitCode === 0) continue;
+        if (appStarted && !latest) continue;
         initDone = false;
         if (latest?.state === 'CONTAINER_RUNNING') break;
         if (latest?.state === 'CONTAINER_EXITED' && policy === 'Never') break;
@@ -420,13 +448,21 @@ export class PodSyncer {
     const view = await this.view(pod.metadata.uid!);
     // As upstream's killPod: the grace period the deletion asked for (not what is left of it).
     const grace = Math.max(0, pod.metadata.deletionGracePeriodSeconds ?? pod.spec?.terminationGracePeriodSeconds ?? 30);
-    await Promise.all([...view.containers].map(async ([name, list]) => {
+    // App containers stop first, all at once; then the sidecars one by one in reverse
+    // order with what is left of the grace period (KEP-753, upstream killPodWithSyncResult).
+    const started = Date.now();
+    const sidecars = (pod.spec?.initContainers ?? []).filter(isSidecar).map((c) => c.name);
+    const kill = async (name: string, list: CriContainerStatus[], seconds: number): Promise<void> => {
       const running = list.filter((c) => c.state === 'CONTAINER_RUNNING' || c.state === 'CONTAINER_CREATED');
-      if (!running.length) return;
       // preStop hooks run in parallel across containers, each within the grace period
       // (only in running containers: a created one has no process to run them in).
-      for (const c of running) await this.killContainer(pod, name, c.id, undefined, undefined, grace, c.state === 'CONTAINER_RUNNING');
-    }));
+      for (const c of running) await this.killContainer(pod, name, c.id, undefined, undefined, seconds, c.state === 'CONTAINER_RUNNING');
+    };
+    await Promise.all([...view.containers].filter(([name]) => !sidecars.includes(name)).map(([name, list]) => kill(name, list, grace)));
+    for (const name of [...sidecars].reverse()) {
+      const list = view.containers.get(name);
+      if (list) await kill(name, list, Math.max(0, Math.ceil(grace - (Date.now() - started) / 1000)));
+    }
     await this.removeAll(pod.metadata.uid!, view);
     try {
       await this.ctx.client.resource(resources.pods).delete(pod.metadata.name!, { namespace: pod.metadata.namespace, gracePeriodSeconds: 0, preconditions: { uid: pod.metadata.uid } });

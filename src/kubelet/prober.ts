@@ -13,6 +13,7 @@ import net from 'node:net';
 import type { Container, Pod, Probe } from '../api/core/v1/pod-types.js';
 import type { CriClient } from './cri/cri-client.js';
 import { grpcHealthCheck } from './grpc-health.js';
+import { isSidecar } from '../api/core/v1/sidecar.js';
 
 export type ProbeKind = 'readiness' | 'liveness' | 'startup';
 
@@ -89,7 +90,8 @@ export class ProbeManager {
   sync(pod: Pod, running: Map<string, { id: string; startedAtMs: number }>, podIP: string): void {
     const uid = pod.metadata.uid!;
     const wanted = new Set<string>();
-    for (const c of pod.spec?.containers ?? []) {
+    // App containers and sidecars (init containers with restartPolicy Always) are probed.
+    for (const c of [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? []).filter(isSidecar)]) {
       const r = running.get(c.name);
       if (!r) continue;
       for (const [kind, probe] of [['startup', c.startupProbe], ['readiness', c.readinessProbe], ['liveness', c.livenessProbe]] as const) {

@@ -202,6 +202,48 @@ spec:
     resources: {limits: {memory: 32Mi}}
 `;
 
+// Sidecar containers (https://kubernetes.io/docs/concepts/workloads/pods/sidecar-containers/):
+// the sidecar starts first and must have started (its startup probe: the log file exists)
+// before the next init container runs, which checks for that file; it keeps running beside
+// the app and restarts when it exits (here when the app asks it to, through the volume).
+const SIDECAR = `
+apiVersion: v1
+kind: Pod
+metadata: {name: sidecar-demo}
+spec:
+  initContainers:
+  - name: logshipper
+    image: busybox
+    restartPolicy: Always
+    command: ["sh", "-c", "echo started >> /shared/log; while [ ! -f /shared/stop ]; do sleep 0.2; done; rm /shared/stop; exit 1"]
+    startupProbe: {exec: {command: ["test", "-f", "/shared/log"]}, periodSeconds: 1}
+    volumeMounts: [{name: shared, mountPath: /shared}]
+  - name: check
+    image: busybox
+    command: ["test", "-f", "/shared/log"]
+    volumeMounts: [{name: shared, mountPath: /shared}]
+  containers:
+  - name: app
+    image: busybox
+    command: ["sleep", "3600"]
+    volumeMounts: [{name: shared, mountPath: /shared}]
+  volumes: [{name: shared, emptyDir: {}}]
+`;
+
+// A Job-like pod: restartPolicy Never, a sidecar that would run forever; the pod ends
+// Succeeded when its app container does, and the sidecar is stopped.
+const SIDECAR_JOB = `
+apiVersion: v1
+kind: Pod
+metadata: {name: sidecar-job}
+spec:
+  restartPolicy: Never
+  initContainers:
+  - {name: proxy, image: busybox, restartPolicy: Always, command: ["sh", "-c", "trap 'exit 0' TERM; while true; do sleep 1; done"]}
+  containers:
+  - {name: work, image: busybox, command: ["sh", "-c", "sleep 1; echo done"]}
+`;
+
 describe('the node: documentation manifests, container environment, kubelet API (issue #6)', { timeout: 600_000 }, () => {
   let dataDir: string;
   let server: ServerProcess;
@@ -307,5 +349,23 @@ describe('the node: documentation manifests, container environment, kubelet API 
     assert.ok(first);
     assert.match(await run(['get', 'pod', 'liveness-fail', '--no-headers']), /^liveness-fail\s+0\/1\s+CrashLoopBackOff\s+[1-9]/);
     await eventually('back-off 20s', async () => /^back-off 20s /.test((await waiting())?.message ?? ''), 60_000, 250);
+  });
+  it('a sidecar init container (restartPolicy Always) starts before the next init container, runs beside the app, counts in READY and restarts when it exits', async () => {
+    await run(['apply', '-f', '-'], SIDECAR);
+    await running('sidecar-demo');
+    const pod = await eventually('ready', async () => { const p = await json(['get', 'pod', 'sidecar-demo']); return p.status.conditions?.some((c: any) => c.type === 'Ready' && c.status === 'True') ? p : undefined; }, 60_000, 250);
+    const [side, check] = pod.status.initContainerStatuses;
+    assert.deepEqual([side.name, !!side.state.running, side.started, side.ready], ['logshipper', true, true, true]);
+    assert.deepEqual([check.name, check.state.terminated?.exitCode, check.restartCount], ['check', 0, 0], 'the second init container found the sidecar\'s file on its first run');
+    assert.match(await run(['get', 'pod', 'sidecar-demo', '--no-headers']), /^sidecar-demo\s+2\/2\s+Running\s+0\s/);
+    await run(['exec', 'sidecar-demo', '-c', 'app', '--', 'touch', '/shared/stop']);
+    await eventually('sidecar restarted', async () => /^sidecar-demo\s+2\/2\s+Running\s+1 \(/.test(await run(['get', 'pod', 'sidecar-demo', '--no-headers'])), 60_000, 250);
+    assert.equal((await run(['exec', 'sidecar-demo', '-c', 'app', '--', 'cat', '/shared/log'])).trim(), 'started\nstarted');
+    assert.equal((await json(['get', 'pod', 'sidecar-demo'])).status.containerStatuses[0].restartCount, 0, 'the app container kept running');
+    await run(['apply', '-f', '-'], SIDECAR_JOB);
+    await eventually('job pod Completed', async () => /^sidecar-job\s+0\/2\s+Completed\s/.test(await run(['get', 'pod', 'sidecar-job', '--no-headers'])), 60_000, 250);
+    const job = await json(['get', 'pod', 'sidecar-job']);
+    assert.equal(job.status.phase, 'Succeeded');
+    assert.equal(job.status.initContainerStatuses[0].state.terminated?.exitCode, 0, 'the sidecar was stopped with SIGTERM');
   });
 });

@@ -85,6 +85,9 @@ describe('single-node cluster (issue #2)', { timeout: 900_000 }, () => {
       assert.equal(res.status, 200);
       assert.equal(res.body.trim(), `hello from ${p.metadata.name}`);
     }
+    // Egress masquerade is one rule of the node's table, not an iptables chain per pod.
+    assert.match(sh('nft list table ip k8ts-node'), /ip saddr 10\.244\.\d+\.0\/24 ip daddr != \{ 10\.244\.0\.0\/16, 224\.0\.0\.0\/4 \} masquerade/);
+    assert.doesNotMatch(sh('iptables-save -t nat'), /name: \\"k8ts\\"/, 'no per-pod CNI masquerade chain');
   });
 
   it('3. logs, exec, port-forward and describe events', async () => {

@@ -4,6 +4,7 @@
  * ContainerCreating, Init:x/y, Terminating, ...).
  */
 import type { Pod } from '../core/v1/pod-types.js';
+import { isSidecar } from '../core/v1/sidecar.js';
 import { age, col, humanDuration, type TablePrinter } from './table.js';
 
 /** The STATUS column and counts of a pod. */
@@ -13,28 +14,37 @@ export function podStatusSummary(pod: Pod, now: number): { ready: string; reason
   let reason = st.reason || st.phase || 'Unknown';
   let restarts = 0;
   let lastRestart = 0;
-  const total = (spec.containers ?? []).length;
+  // Sidecars (init containers with restartPolicy Always) count in READY and RESTARTS
+  // once started, as upstream's printPod does since v1.29.
+  const sidecars = new Set((spec.initContainers ?? []).filter(isSidecar).map((c) => c.name));
+  const total = (spec.containers ?? []).length + sidecars.size;
   let ready = 0;
+  let sidecarRestarts = 0;
+  let sidecarLastRestart = 0;
   let initializing = false;
   const inits = st.initContainerStatuses ?? [];
-  inits.forEach((c, i) => {
+  for (let i = 0; i < inits.length; i++) {
+    const c = inits[i];
     restarts += c.restartCount ?? 0;
-    const t = c.lastState?.terminated?.finishedAt;
-    if (t) lastRestart = Math.max(lastRestart, Date.parse(t));
-    if (c.state?.terminated && c.state.terminated.exitCode === 0) return;
+    const t = c.lastState?.terminated?.finishedAt ? Date.parse(c.lastState.terminated.finishedAt) : 0;
+    lastRestart = Math.max(lastRestart, t);
+    if (sidecars.has(c.name ?? '')) { sidecarRestarts += c.restartCount ?? 0; sidecarLastRestart = Math.max(sidecarLastRestart, t); }
+    if (c.state?.terminated && c.state.terminated.exitCode === 0) continue;
+    if (sidecars.has(c.name ?? '') && c.started) { if (c.ready) ready++; continue; }
     if (c.state?.terminated) {
       reason = c.state.terminated.reason ? `Init:${c.state.terminated.reason}` : c.state.terminated.signal ? `Init:Signal:${c.state.terminated.signal}` : `Init:ExitCode:${c.state.terminated.exitCode}`;
-      initializing = true;
     } else if (c.state?.waiting?.reason && c.state.waiting.reason !== 'PodInitializing') {
       reason = `Init:${c.state.waiting.reason}`;
-      initializing = true;
-    } else if (!initializing) {
+    } else {
       reason = `Init:${i}/${(spec.initContainers ?? []).length}`;
-      initializing = true;
     }
-  });
-  if (!initializing) {
-    restarts = 0;
+    initializing = true;
+    break;
+  }
+  const initialized = (st.conditions ?? []).some((c) => c.type === 'Initialized' && c.status === 'True');
+  if (!initializing || initialized) {
+    restarts = sidecarRestarts;
+    lastRestart = sidecarLastRestart;
     let hasRunning = false;
     for (const c of [...(st.containerStatuses ?? [])].reverse()) {
       restarts += c.restartCount ?? 0;

@@ -1,10 +1,12 @@
 /**
  * Pod resource arithmetic (upstream pkg/api/v1/resource/helpers.go PodRequests and
  * scheduler/util/pod_resources.go): the effective request of a pod is, per resource,
- * max(sum of app containers, max of any init container) plus spec.overhead.
+ * max(sum of app containers and sidecars, max of any init container with the sidecars
+ * started before it) plus spec.overhead.
  * Units: cpu in cores, memory and ephemeral-storage in bytes, others as counted.
  */
-import type { Pod } from '../../api/core/v1/pod-types.js';
+import type { Container, Pod } from '../../api/core/v1/pod-types.js';
+import { isSidecar } from '../../api/core/v1/sidecar.js';
 import type { Node } from '../../api/core/v1/types.js';
 import { parseQuantity } from '../../machinery/quantity.js';
 
@@ -14,33 +16,42 @@ export type Resources = Record<string, number>;
 export const DEFAULT_CPU_REQUEST = 0.1;
 export const DEFAULT_MEMORY_REQUEST = 200 * 1024 * 1024;
 
-/** The pod's effective requests (see module doc). */
-export function podRequests(pod: Pod): Resources {
-  const sum: Resources = {};
-  for (const c of pod.spec?.containers ?? []) {
-    for (const [k, v] of Object.entries(c.resources?.requests ?? {})) sum[k] = (sum[k] ?? 0) + parseQuantity(v);
-  }
+/**
+ * Per resource, upstream PodRequests' arithmetic over `each` container's amounts: app
+ * containers and sidecars (init containers with restartPolicy Always, KEP-753) add up;
+ * each plain init container counts with the sidecars started before it; the pod needs
+ * the larger of the two, plus spec.overhead.
+ */
+function effective(pod: Pod, each: (c: Container) => Resources): Resources {
+  const reqs: Resources = {};
+  const add = (into: Resources, r: Resources): void => { for (const [k, v] of Object.entries(r)) into[k] = (into[k] ?? 0) + v; };
+  for (const c of pod.spec?.containers ?? []) add(reqs, each(c));
+  const sidecars: Resources = {};
+  const init: Resources = {};
   for (const c of pod.spec?.initContainers ?? []) {
-    for (const [k, v] of Object.entries(c.resources?.requests ?? {})) sum[k] = Math.max(sum[k] ?? 0, parseQuantity(v));
+    let r = each(c);
+    if (isSidecar(c)) { add(reqs, r); add(sidecars, r); r = sidecars; } else { const tmp = { ...r }; add(tmp, sidecars); r = tmp; }
+    for (const [k, v] of Object.entries(r)) init[k] = Math.max(init[k] ?? 0, v);
   }
+  for (const [k, v] of Object.entries(init)) reqs[k] = Math.max(reqs[k] ?? 0, v);
+  return reqs;
+}
+
+/** The pod's effective requests (see module doc and `effective`). */
+export function podRequests(pod: Pod): Resources {
+  const sum = effective(pod, (c) => Object.fromEntries(Object.entries(c.resources?.requests ?? {}).map(([k, v]) => [k, parseQuantity(v)])));
   for (const [k, v] of Object.entries(pod.spec?.overhead ?? {})) sum[k] = (sum[k] ?? 0) + parseQuantity(v);
   return sum;
 }
 
 /** cpu and memory requests for scoring: containers without a request count the defaults (upstream GetNonzeroRequests). */
 export function nonZeroRequests(pod: Pod): { cpu: number; memory: number } {
-  let cpu = 0;
-  let memory = 0;
-  for (const c of pod.spec?.containers ?? []) {
-    const r = c.resources?.requests ?? {};
-    cpu += r.cpu !== undefined ? parseQuantity(r.cpu) : DEFAULT_CPU_REQUEST;
-    memory += r.memory !== undefined ? parseQuantity(r.memory) : DEFAULT_MEMORY_REQUEST;
-  }
-  for (const c of pod.spec?.initContainers ?? []) {
-    const r = c.resources?.requests ?? {};
-    cpu = Math.max(cpu, r.cpu !== undefined ? parseQuantity(r.cpu) : DEFAULT_CPU_REQUEST);
-    memory = Math.max(memory, r.memory !== undefined ? parseQuantity(r.memory) : DEFAULT_MEMORY_REQUEST);
-  }
+  const r = effective(pod, (c) => {
+    const q = c.resources?.requests ?? {};
+    return { cpu: q.cpu !== undefined ? parseQuantity(q.cpu) : DEFAULT_CPU_REQUEST, memory: q.memory !== undefined ? parseQuantity(q.memory) : DEFAULT_MEMORY_REQUEST };
+  });
+  let cpu = r.cpu ?? 0;
+  let memory = r.memory ?? 0;
   const o = pod.spec?.overhead ?? {};
   if (o.cpu !== undefined) cpu += parseQuantity(o.cpu);
   if (o.memory !== undefined) memory += parseQuantity(o.memory);

@@ -4,6 +4,7 @@
  * selector labels (pkg/registry/core/pod/strategy.go ToSelectableFields).
  */
 import { podQosClass } from './qos.js';
+import { isSidecar } from './sidecar.js';
 import type { ResourceDefinition } from '../../resource-definition.js';
 import { type FieldError, duplicate, forbiddenField, invalidValue, notSupported, required } from '../../../machinery/field-errors.js';
 import { isDNS1123Label, isDNS1123Subdomain } from '../../../machinery/validation.js';
@@ -61,7 +62,8 @@ const DNS_POLICIES = ['ClusterFirstWithHostNet', 'ClusterFirst', 'Default', 'Non
 const PULL_POLICIES = ['Always', 'IfNotPresent', 'Never'];
 const PROTOCOLS = ['SCTP', 'TCP', 'UDP'];
 
-function validateContainers(list: Container[] | undefined, path: string, volumes: Set<string>, names: Set<string>): FieldError[] {
+function validateContainers(list: Container[] | undefined, path: string, volumes: Set<string>, names: Set<string>, role: 'container' | 'init' | 'ephemeral' = 'container'): FieldError[] {
+  const init = role === 'init';
   const errs: FieldError[] = [];
   (list ?? []).forEach((c, i) => {
     const p = `${path}[${i}]`;
@@ -82,9 +84,17 @@ function validateContainers(list: Container[] | undefined, path: string, volumes
       if (port.name) { if (portNames.has(port.name)) errs.push(duplicate(`${pp}.name`, port.name)); portNames.add(port.name); }
     });
     (c.env ?? []).forEach((e, j) => { if (!e.name) errs.push(required(`${p}.env[${j}].name`)); });
+    // Container restartPolicy: only sidecars (init containers, "Always") set it (KEP-753).
+    if (c.restartPolicy !== undefined && role !== 'ephemeral') {
+      if (!init) errs.push(forbiddenField(`${p}.restartPolicy`, 'may not be set for non-init containers'));
+      else if (c.restartPolicy !== 'Always') errs.push(notSupported(`${p}.restartPolicy`, c.restartPolicy, ['Always']));
+    }
+    const plainInit = init && !isSidecar(c);
+    if (plainInit && c.lifecycle) errs.push(forbiddenField(`${p}.lifecycle`, 'may not be set for init containers without restartPolicy=Always'));
     for (const probe of ['livenessProbe', 'readinessProbe', 'startupProbe'] as const) {
       const pr = c[probe] as Record<string, unknown> | undefined;
-      if (pr && !['exec', 'httpGet', 'tcpSocket', 'grpc'].some((h) => pr[h])) errs.push(required(`${p}.${probe}`, 'must specify a handler type'));
+      if (pr && plainInit) errs.push(forbiddenField(`${p}.${probe}`, 'may not be set for init containers without restartPolicy=Always'));
+      else if (pr && !['exec', 'httpGet', 'tcpSocket', 'grpc'].some((h) => pr[h])) errs.push(required(`${p}.${probe}`, 'must specify a handler type'));
     }
     (c.volumeMounts ?? []).forEach((m, j) => {
       if (!m.name) errs.push(required(`${p}.volumeMounts[${j}].name`));
@@ -121,7 +131,7 @@ export function validatePodSpec(spec: PodSpec | undefined, path: string, extraVo
   });
   if (!s.containers || s.containers.length === 0) errs.push(required(`${path}.containers`));
   const names = new Set<string>();
-  errs.push(...validateContainers(s.initContainers, `${path}.initContainers`, volumes, names));
+  errs.push(...validateContainers(s.initContainers, `${path}.initContainers`, volumes, names, 'init'));
   errs.push(...validateContainers(s.containers, `${path}.containers`, volumes, names));
   errs.push(...validateEphemeralContainers(s, `${path}.ephemeralContainers`, volumes, names));
   // Only a Pod's own spec has path 'spec'; every other caller validates a template.
@@ -147,7 +157,7 @@ function validateEphemeralContainers(spec: PodSpec, path: string, volumes: Set<s
   const list = (spec.ephemeralContainers ?? []) as EphemeralContainer[];
   if (!list.length) return [];
   const targets = new Set([...(spec.containers ?? []), ...(spec.initContainers ?? [])].map((c) => c.name));
-  const errs = validateContainers(list, path, volumes, names);
+  const errs = validateContainers(list, path, volumes, names, 'ephemeral');
   list.forEach((c, i) => {
     const p = `${path}[${i}]`;
     if (c.targetContainerName && !targets.has(c.targetContainerName)) errs.push({ type: 'FieldValueNotFound', field: `${p}.targetContainerName`, badValue: c.targetContainerName });
