@@ -1,8 +1,9 @@
 /**
  * The scheduler (upstream pkg/scheduler/scheduler.go, schedule_one.go, eventhandlers.go).
  * A client of the API only. Flow of one pod:
- *   pod informer → SchedulingQueue (activeQ) → pop → snapshot of NodeInfos (informer
- *   cache + assumed pods) → Framework.schedule (PreFilter, Filter, Score) →
+ *   pod informer → SchedulingQueue (activeQ) → pop → the SchedulerCache's NodeInfos
+ *   (kept incrementally from the informers and assumed pods) → Framework.schedule
+ *   (PreFilter, Filter on a share of the nodes, Score) →
  *   assume on the chosen node → binding cycle in the background (DefaultBinder POSTs
  *   pods/{name}/binding) → event Scheduled.
  * No fit: FailedScheduling event, PodScheduled=False/Unschedulable, the pod waits in the
@@ -11,16 +12,16 @@
  */
 import type { Pod } from '../api/core/v1/pod-types.js';
 import type { Node } from '../api/core/v1/types.js';
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { resources, type Client } from '../client/interface.js';
 import { createEventRecorder, type EventRecorder } from '../client/events.js';
 import type { DeletedFinalStateUnknown, SharedIndexInformer, SharedInformerFactory } from '../client/informers/types.js';
 import { isConflict, isNotFound } from '../machinery/errors.js';
-import { AssumedPods } from './cache/assumed-pods.js';
+import { SchedulerCache } from './cache/cache.js';
 import { recordSchedulingFailure } from './failure-handler.js';
 import { CycleState } from './framework/cycle-state.js';
 import { fitErrorMessage } from './framework/fit-error.js';
 import { Framework, type PluginConfig } from './framework/framework.js';
-import { newNodeInfo, type NodeInfo } from './framework/node-info.js';
 import { DEFAULT_SCHEDULER_NAME, isAssigned, isTerminalPod, needsScheduling } from './pod-filters.js';
 import { defaultProfile, pluginRegistry } from './plugins/registry.js';
 import { SchedulingQueue, type QueuedPodInfo, type SchedulingQueueOptions } from './queue/scheduling-queue.js';
@@ -41,35 +42,27 @@ export interface SchedulerOptions {
 
 const podOf = (o: Pod | DeletedFinalStateUnknown<Pod>): Pod => ('tombstone' in o ? o.obj : o);
 
-/** A snapshot of every node with its bound and assumed pods (upstream cache.UpdateSnapshot). */
-export function snapshotNodes(nodes: Node[], podsOnNode: (name: string) => Pod[], assumed: AssumedPods): NodeInfo[] {
-  return nodes.map((node) => {
-    const name = node.metadata.name!;
-    const pods = podsOnNode(name);
-    const uids = new Set(pods.map((p) => p.metadata.uid));
-    for (const a of assumed.onNode(name)) if (!uids.has(a.metadata.uid)) pods.push(a);
-    return newNodeInfo(node, pods);
-  });
-}
-
 /** Runs the scheduler until `opts.signal` aborts (see module doc). Resolves then; never rejects. */
 export async function runScheduler(opts: SchedulerOptions): Promise<void> {
   const schedulerName = opts.schedulerName ?? DEFAULT_SCHEDULER_NAME;
   const framework = new Framework(pluginRegistry, opts.profile ?? defaultProfile, { client: opts.client });
   const podInformer = opts.informers.forResource<Pod>(resources.pods);
   const nodeInformer = opts.informers.forResource<Node>(resources.nodes);
-  podInformer.addIndexers({ 'spec.nodeName': (p) => (p.spec?.nodeName ? [p.spec.nodeName] : []) });
   const queue = new SchedulingQueue(opts.queue);
-  const assumed = new AssumedPods();
+  const cache = new SchedulerCache();
   const recorder = createEventRecorder(opts.client, { component: schedulerName });
-  registerEventHandlers(podInformer, nodeInformer, queue, assumed, schedulerName);
+  registerEventHandlers(podInformer, nodeInformer, queue, cache, schedulerName);
 
   const stop = (): void => queue.close();
   opts.signal.addEventListener('abort', stop, { once: true });
   try {
     try { await opts.informers.waitForCacheSync(opts.signal); } catch { return; }
-    const ctx: CycleContext = { client: opts.client, framework, queue, assumed, recorder, schedulerName, podInformer, nodeInformer };
+    const ctx: CycleContext = { client: opts.client, framework, queue, cache, recorder, schedulerName, podInformer };
     for (;;) {
+      // One cycle per event-loop turn: without this the queue, resolving as microtasks,
+      // would run every cycle before any I/O — binding answers, informer events, the
+      // leader lease's renewal — got a turn.
+      await yieldToEventLoop();
       const info = await queue.pop(opts.signal);
       if (!info) return;
       try { await scheduleOne(ctx, info); } catch (err) {
@@ -83,18 +76,18 @@ export async function runScheduler(opts: SchedulerOptions): Promise<void> {
   }
 }
 
-/** Informer events → queue moves and assumed-cache updates (upstream eventhandlers.go). */
-function registerEventHandlers(podInformer: SharedIndexInformer<Pod>, nodeInformer: SharedIndexInformer<Node>, queue: SchedulingQueue, assumed: AssumedPods, schedulerName: string): void {
+/** Informer events → cache updates and queue moves (upstream eventhandlers.go). */
+function registerEventHandlers(podInformer: SharedIndexInformer<Pod>, nodeInformer: SharedIndexInformer<Node>, queue: SchedulingQueue, cache: SchedulerCache, schedulerName: string): void {
   podInformer.addEventHandler({
     onAdd(p) {
       if (needsScheduling(p, schedulerName)) queue.add(p);
-      else if (isAssigned(p)) assumed.confirm(p.metadata.uid!);
+      else if (isAssigned(p)) cache.addPod(p);
     },
     onUpdate(old, p) {
       if (needsScheduling(p, schedulerName)) { queue.update(p); return; }
       queue.delete(p); // bound elsewhere, deleting, finished, or handed to another scheduler
       if (isAssigned(p)) {
-        assumed.confirm(p.metadata.uid!);
+        cache.updatePod(p);
         // A pod that finished frees its node's resources.
         if (isTerminalPod(p) && !isTerminalPod(old)) queue.moveAllToActiveOrBackoff('AssignedPodUpdate');
       }
@@ -102,35 +95,37 @@ function registerEventHandlers(podInformer: SharedIndexInformer<Pod>, nodeInform
     onDelete(o) {
       const p = podOf(o);
       queue.delete(p);
-      assumed.forget(p.metadata.uid!);
+      cache.removePod(p);
       if (isAssigned(p)) queue.moveAllToActiveOrBackoff('AssignedPodDelete');
     },
   });
   nodeInformer.addEventHandler({
-    onAdd: () => queue.moveAllToActiveOrBackoff('NodeAdd'),
+    onAdd: (n) => { cache.addNode(n); queue.moveAllToActiveOrBackoff('NodeAdd'); },
     onUpdate(old, n) {
+      cache.updateNode(n);
       const relevant = (x: Node) => JSON.stringify([x.metadata.labels, x.spec?.taints, x.spec?.unschedulable, x.status?.allocatable]);
       if (relevant(old) !== relevant(n)) queue.moveAllToActiveOrBackoff('NodeUpdate');
     },
+    onDelete: (o) => { cache.removeNode(('tombstone' in o ? o.obj : o).metadata.name!); },
   });
 }
 
 interface CycleContext {
-  client: Client; framework: Framework; queue: SchedulingQueue; assumed: AssumedPods; recorder: EventRecorder;
-  schedulerName: string; podInformer: SharedIndexInformer<Pod>; nodeInformer: SharedIndexInformer<Node>;
+  client: Client; framework: Framework; queue: SchedulingQueue; cache: SchedulerCache; recorder: EventRecorder;
+  schedulerName: string; podInformer: SharedIndexInformer<Pod>;
 }
 
 /** One scheduling cycle for a popped pod; the binding cycle continues in the background. */
 async function scheduleOne(ctx: CycleContext, info: QueuedPodInfo): Promise<void> {
-  const { queue, assumed } = ctx;
+  const { queue, cache } = ctx;
   const pod = ctx.podInformer.lister.get(info.key);
-  if (!pod || !needsScheduling(pod, ctx.schedulerName) || assumed.isAssumed(pod.metadata.uid!)) {
+  if (!pod || !needsScheduling(pod, ctx.schedulerName) || cache.isAssumed(pod.metadata.uid!)) {
     queue.done(info.key);
     return;
   }
   info.pod = pod;
   const podCycle = queue.schedulingCycle();
-  const nodes = snapshotNodes(ctx.nodeInformer.lister.list(), (n) => [...ctx.podInformer.lister.byIndex('spec.nodeName', n)], assumed);
+  const nodes = cache.nodeInfoList();
   const state = new CycleState();
   const result = ctx.framework.schedule(pod, nodes, state);
   if (result.kind === 'unschedulable') {
@@ -143,7 +138,7 @@ async function scheduleOne(ctx: CycleContext, info: QueuedPodInfo): Promise<void
     await recordSchedulingFailure(ctx.client, ctx.recorder, pod, 'SchedulerError', result.status.reasons.join(', '));
     return;
   }
-  assumed.assume(pod, result.nodeName);
+  cache.assumePod(pod, result.nodeName);
   queue.done(info.key);
   void bindingCycle(ctx, info, pod, result.nodeName, state);
 }
@@ -153,11 +148,11 @@ async function bindingCycle(ctx: CycleContext, info: QueuedPodInfo, pod: Pod, no
   const { namespace, name } = pod.metadata;
   const status = await ctx.framework.runBind(state, pod, nodeName);
   if (status.code === 'Success') {
-    ctx.assumed.finishBinding(pod.metadata.uid!);
+    ctx.cache.finishBinding(pod.metadata.uid!);
     ctx.recorder.event(pod, 'Normal', 'Scheduled', `Successfully assigned ${namespace}/${name} to ${nodeName}`);
     return;
   }
-  ctx.assumed.forget(pod.metadata.uid!);
+  ctx.cache.forgetPod(pod.metadata.uid!);
   ctx.queue.moveAllToActiveOrBackoff('AssignedPodDelete');
   // Gone, or already bound by someone else: nothing to retry.
   if (isNotFound(status.cause) || isConflict(status.cause)) return;

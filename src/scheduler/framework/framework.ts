@@ -4,7 +4,9 @@
  * registry and runs the extension points for one pod.
  *
  * Filter: plugins run in profile order on each node; the first non-Success status
- * decides the node (upstream's default). Score: each plugin's scores are normalized,
+ * decides the node (upstream's default). Nodes are filtered round-robin from where the
+ * previous cycle stopped until numFeasibleNodesToFind are feasible
+ * (percentageOfNodesToScore). Score: each plugin's scores are normalized,
  * multiplied by the plugin's weight and summed; the highest total wins, ties broken
  * at random (upstream selectHost).
  */
@@ -17,7 +19,7 @@ import {
   type PreFilterPlugin, type PreScorePlugin, type ScorePlugin,
 } from './interface.js';
 import type { NodeInfo } from './node-info.js';
-import { asError, type Status } from './status.js';
+import { asError, success, type Status } from './status.js';
 
 /** One plugin of a profile; `weight` applies to its Score (default 1). */
 export interface PluginConfig { name: string; weight?: number }
@@ -34,12 +36,16 @@ export class Framework {
   readonly preScores: PreScorePlugin[];
   readonly scores: Array<{ plugin: ScorePlugin; weight: number }>;
   readonly binders: BindPlugin[];
+  /** Where the next cycle's filtering starts (upstream nextStartNodeIndex). */
+  private nextStartNodeIndex = 0;
 
   /**
    * Builds the plugins named in `profile` with `registry` (name → factory).
    * Throws Error for a name the registry does not know.
    */
-  constructor(registry: Record<string, PluginFactory>, profile: PluginConfig[], handle: FrameworkHandle = {}, private readonly random: () => number = Math.random) {
+  constructor(registry: Record<string, PluginFactory>, profile: PluginConfig[], handle: FrameworkHandle = {}, private readonly random: () => number = Math.random,
+    /** Share of the nodes to find feasible before scoring, 1–100; 0 = upstream's adaptive default. */
+    private readonly percentageOfNodesToScore = 0) {
     const plugins: Array<{ plugin: Plugin; weight: number }> = profile.map((c) => {
       const factory = registry[c.name];
       if (!factory) throw new Error(`scheduler: unknown plugin ${JSON.stringify(c.name)}`);
@@ -64,12 +70,14 @@ export class Framework {
 
   /** Filter plugins on one node: Success, or the first rejecting/erroring status. */
   runFilter(state: CycleState, pod: Pod, node: NodeInfo): Status {
+    const skipping = state.skipFilterPlugins.size > 0;
     for (const p of this.filters) {
-      if (state.skipFilterPlugins.has(p.name)) continue;
-      const s = guard(p.name, () => p.filter(state, pod, node));
-      if (s.code !== 'Success') return s;
+      if (skipping && state.skipFilterPlugins.has(p.name)) continue;
+      let s: Status;
+      try { s = p.filter(state, pod, node); } catch (err) { return { ...asError(err), plugin: p.name }; }
+      if (s.code !== 'Success') return { ...s, plugin: p.name };
     }
-    return { code: 'Success', reasons: [] };
+    return success();
   }
 
   /** Weighted, normalized score totals per node name. Throws on a plugin fault. */
@@ -98,13 +106,20 @@ export class Framework {
       if (pre.code === 'Error') return { kind: 'error', status: pre };
       return { kind: 'unschedulable', fitError: { numAllNodes: nodes.length, nodeStatuses, preFilterStatus: pre } };
     }
+    // Filter from where the last cycle stopped, until enough feasible nodes are found
+    // (upstream findNodesThatPassFilters with numFeasibleNodesToFind).
     const feasible: NodeInfo[] = [];
-    for (const n of nodes) {
+    const want = numFeasibleNodesToFind(this.percentageOfNodesToScore, nodes.length);
+    const start = this.nextStartNodeIndex % nodes.length;
+    let processed = 0;
+    for (; processed < nodes.length && feasible.length < want; processed++) {
+      const n = nodes[(start + processed) % nodes.length];
       const s = this.runFilter(state, pod, n);
       if (s.code === 'Success') feasible.push(n);
       else if (s.code === 'Error') return { kind: 'error', status: s };
       else nodeStatuses.set(n.node.metadata.name!, s);
     }
+    this.nextStartNodeIndex = (start + processed) % nodes.length;
     if (feasible.length === 0) return { kind: 'unschedulable', fitError: { numAllNodes: nodes.length, nodeStatuses } };
     if (feasible.length === 1) return { kind: 'scheduled', nodeName: feasible[0].node.metadata.name!, feasibleNodes: 1, evaluatedNodes: nodes.length };
     let totals: Map<string, number>;
@@ -134,6 +149,24 @@ export class Framework {
     }
     return best;
   }
+}
+
+/** Below this many nodes every node is filtered (upstream minFeasibleNodesToFind). */
+export const MIN_FEASIBLE_NODES_TO_FIND = 100;
+/** The adaptive percentage never goes below this (upstream minFeasibleNodesPercentageToFind). */
+export const MIN_FEASIBLE_NODES_PERCENTAGE_TO_FIND = 5;
+
+/**
+ * How many feasible nodes a cycle looks for before scoring (upstream
+ * numFeasibleNodesToFind): every node below 100; otherwise `percentage` of them (0:
+ * adaptive, 50 % minus 1 % per 125 nodes, at least 5 %), and never fewer than 100.
+ */
+export function numFeasibleNodesToFind(percentage: number, numAllNodes: number): number {
+  if (numAllNodes < MIN_FEASIBLE_NODES_TO_FIND) return numAllNodes;
+  let p = percentage;
+  if (p <= 0) p = Math.max(MIN_FEASIBLE_NODES_PERCENTAGE_TO_FIND, 50 - Math.floor(numAllNodes / 125));
+  if (p >= 100) return numAllNodes;
+  return Math.max(MIN_FEASIBLE_NODES_TO_FIND, Math.floor((numAllNodes * p) / 100));
 }
 
 function guard(plugin: string, fn: () => Status): Status {

@@ -37,15 +37,32 @@ function effective(pod: Pod, each: (c: Container) => Resources): Resources {
   return reqs;
 }
 
-/** The pod's effective requests (see module doc and `effective`). */
+// Memos by pod object: informer objects are replaced, never changed in place, so one
+// parse per pod version serves every node and every cycle.
+const requestsMemo = new WeakMap<Pod, Resources>();
+const nonZeroMemo = new WeakMap<Pod, { cpu: number; memory: number }>();
+
+/** The pod's effective requests (see module doc and `effective`). Do not mutate the result. */
 export function podRequests(pod: Pod): Resources {
+  let r = requestsMemo.get(pod);
+  if (!r) { r = computePodRequests(pod); requestsMemo.set(pod, r); }
+  return r;
+}
+
+function computePodRequests(pod: Pod): Resources {
   const sum = effective(pod, (c) => Object.fromEntries(Object.entries(c.resources?.requests ?? {}).map(([k, v]) => [k, parseQuantity(v)])));
   for (const [k, v] of Object.entries(pod.spec?.overhead ?? {})) sum[k] = (sum[k] ?? 0) + parseQuantity(v);
   return sum;
 }
 
-/** cpu and memory requests for scoring: containers without a request count the defaults (upstream GetNonzeroRequests). */
+/** cpu and memory requests for scoring: containers without a request count the defaults (upstream GetNonzeroRequests). Do not mutate the result. */
 export function nonZeroRequests(pod: Pod): { cpu: number; memory: number } {
+  let r = nonZeroMemo.get(pod);
+  if (!r) { r = computeNonZeroRequests(pod); nonZeroMemo.set(pod, r); }
+  return r;
+}
+
+function computeNonZeroRequests(pod: Pod): { cpu: number; memory: number } {
   const r = effective(pod, (c) => {
     const q = c.resources?.requests ?? {};
     return { cpu: q.cpu !== undefined ? parseQuantity(q.cpu) : DEFAULT_CPU_REQUEST, memory: q.memory !== undefined ? parseQuantity(q.memory) : DEFAULT_MEMORY_REQUEST };

@@ -21,7 +21,9 @@ export interface Status {
   cause?: unknown;
 }
 
-export const success = (): Status => ({ code: 'Success', reasons: [] });
+const SUCCESS: Status = Object.freeze({ code: 'Success', reasons: Object.freeze([]) as unknown as string[] });
+/** The Success status (one shared frozen value: a filter runs per node per pod). */
+export const success = (): Status => SUCCESS;
 export const skip = (): Status => ({ code: 'Skip', reasons: [] });
 /** Unschedulable (or UnschedulableAndUnresolvable when `unresolvable`) with the given reasons. */
 export const unschedulable = (reason: string | string[], unresolvable = false): Status =>

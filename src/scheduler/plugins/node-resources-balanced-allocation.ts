@@ -4,7 +4,7 @@
  * other: score = (1 - standard deviation of the fractions) * 100, fractions capped at 1.
  */
 import { MAX_NODE_SCORE, type ScorePlugin } from '../framework/interface.js';
-import { allocatable, podRequests } from '../framework/resources.js';
+import { podRequests } from '../framework/resources.js';
 
 export const NODE_RESOURCES_BALANCED_ALLOCATION = 'NodeResourcesBalancedAllocation';
 
@@ -21,7 +21,7 @@ export function balancedScore(fractions: number[]): number {
 export const nodeResourcesBalancedAllocation = (): ScorePlugin => ({
   name: NODE_RESOURCES_BALANCED_ALLOCATION,
   score(_state, pod, n) {
-    const alloc = allocatable(n.node);
+    const alloc = n.allocatable;
     const req = podRequests(pod);
     const fractions: number[] = [];
     for (const k of ['cpu', 'memory']) {

@@ -10,14 +10,14 @@
 import type { Pod } from '../../api/core/v1/pod-types.js';
 import type { CycleState } from '../framework/cycle-state.js';
 import { MAX_NODE_SCORE, success, unschedulable, type FilterPlugin, type NodeInfo, type PreFilterPlugin, type ScorePlugin } from '../framework/interface.js';
-import { allocatable, nonZeroRequests, podRequests, type Resources } from '../framework/resources.js';
+import { nonZeroRequests, podRequests, type Resources } from '../framework/resources.js';
 
 export const NODE_RESOURCES_FIT = 'NodeResourcesFit';
 const STATE_KEY = 'PreFilterNodeResourcesFit';
 
 /** Reasons the pod does not fit the node (empty when it fits). Pure. */
 export function insufficientResources(req: Resources, n: NodeInfo): string[] {
-  const alloc = allocatable(n.node);
+  const alloc = n.allocatable;
   const reasons: string[] = [];
   if (alloc.pods !== undefined && n.pods.length + 1 > alloc.pods) reasons.push('Too many pods');
   for (const [k, v] of Object.entries(req)) {
@@ -35,9 +35,8 @@ export function leastRequestedScore(requested: number, capacity: number): number
 
 /** Sum of scoring requests (cpu cores, memory bytes) of the node's pods plus `pod`. */
 export function nonZeroRequestedWith(pod: Pod, n: NodeInfo): { cpu: number; memory: number } {
-  const total = nonZeroRequests(pod);
-  for (const p of n.pods) { const r = nonZeroRequests(p); total.cpu += r.cpu; total.memory += r.memory; }
-  return total;
+  const own = nonZeroRequests(pod);
+  return { cpu: own.cpu + n.nonZeroRequested.cpu, memory: own.memory + n.nonZeroRequested.memory };
 }
 
 const requestsOf = (state: CycleState, pod: Pod): Resources => state.read<Resources>(STATE_KEY) ?? podRequests(pod);
@@ -54,7 +53,7 @@ export const nodeResourcesFit = (): PreFilterPlugin & FilterPlugin & ScorePlugin
     return reasons.length ? unschedulable(reasons) : success();
   },
   score(_state, pod, n) {
-    const alloc = allocatable(n.node);
+    const alloc = n.allocatable;
     const req = nonZeroRequestedWith(pod, n);
     return Math.floor((leastRequestedScore(req.cpu, alloc.cpu ?? 0) + leastRequestedScore(req.memory, alloc.memory ?? 0)) / 2);
   },

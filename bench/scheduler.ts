@@ -1,0 +1,174 @@
+/**
+ * Benchmark of issue #7's scheduler figures (`npx tsx bench/scheduler.ts [--case basic|
+ * antiaffinity|spread] [--nodes 5000] [--init 1000] [--pods 10000]`; no root needed), as
+ * upstream's scheduler_perf SchedulingBasic: `k8ts apiserver` (SQLite, watch cache) on a
+ * fresh data dir; `--nodes` Node objects (32 cpu, 256Gi, 110 pods, Ready; a zone label of
+ * 10 zones) and `--init` + `--pods` pending pods (100m cpu, 128Mi) are created while no
+ * scheduler runs; then `k8ts scheduler` starts as its own process. A watch on pods records
+ * when each pod is seen bound. Throughput = pods bound after the first `--init` ones ÷ the
+ * time between the `--init`-th and the last bind: the API server, storage (each bind and
+ * its Scheduled event are writes) and the scheduler are all in the loop, as upstream's.
+ * `antiaffinity`: every pod has a required pod anti-affinity on hostname to pods of its
+ * own group (groups of 50 labels); `spread`: a topology spread constraint (maxSkew 1 on the
+ * zone label, DoNotSchedule). Prints a JSON summary and a Markdown row; stops both
+ * processes by PID. BENCH_KEEP_DATA=1 keeps the data dir; BENCH_SCHEDULER_NODE_ARGS adds Node flags to the scheduler (e.g. `--cpu-prof`).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import https from 'node:https';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadKubeconfig } from '../src/client/rest-client.js';
+import { eventually, freePort } from '../test/support/kubectl.js';
+
+const REPO = join(import.meta.dirname, '..');
+const arg = (name: string, dflt: string): string => { const i = process.argv.indexOf(`--${name}`); return i > 0 ? process.argv[i + 1] : dflt; };
+const CASE = arg('case', 'basic');
+const NODES = Number(arg('nodes', '5000'));
+const INIT = Number(arg('init', '1000'));
+const PODS = Number(arg('pods', '10000'));
+
+interface Api { request(method: string, path: string, body?: unknown): Promise<{ status: number; body: string }>; stream(path: string, onLine: (line: string) => void): () => void }
+
+function apiFor(kubeconfig: string): Api {
+  const cfg = loadKubeconfig(kubeconfig);
+  const url = new URL(cfg.server);
+  const tls = { ca: cfg.caPem, cert: cfg.certPem, key: cfg.keyPem };
+  const agent = new https.Agent({ keepAlive: true, maxSockets: 32, ...tls });
+  const base = { host: url.hostname, port: Number(url.port) };
+  return {
+    request(method, path, body) {
+      return new Promise((resolve) => {
+        const data = body === undefined ? undefined : JSON.stringify(body);
+        const req = https.request({ ...base, agent, method, path, headers: { Accept: 'application/json', ...(data ? { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(data) } : {}) } }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+          res.on('error', () => resolve({ status: 0, body: '' }));
+        });
+        req.on('error', (e) => resolve({ status: 0, body: String(e) }));
+        req.end(data);
+      });
+    },
+    stream(path, onLine) {
+      const req = https.request({ ...base, agent: new https.Agent(tls), method: 'GET', path }, (res) => {
+        let buf = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => {
+          buf += c;
+          for (let i = buf.indexOf('\n'); i >= 0; i = buf.indexOf('\n')) { onLine(buf.slice(0, i)); buf = buf.slice(i + 1); }
+        });
+        res.on('error', () => undefined);
+      });
+      req.on('error', () => undefined);
+      req.end();
+      return () => req.destroy();
+    },
+  };
+}
+
+/** Runs `count` calls with at most `concurrency` in flight; throws on a non-2xx. */
+async function fill(count: number, concurrency: number, fn: (i: number) => Promise<{ status: number; body: string }>): Promise<void> {
+  let next = 0;
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    while (next < count) {
+      const i = next++;
+      const r = await fn(i);
+      if (r.status < 200 || r.status > 299) throw new Error(`fill ${i}: ${r.status} ${r.body.slice(0, 300)}`);
+    }
+  }));
+}
+
+const node = (i: number): unknown => ({
+  apiVersion: 'v1', kind: 'Node',
+  metadata: { name: `node-${i}`, labels: { 'kubernetes.io/hostname': `node-${i}`, 'topology.kubernetes.io/zone': `zone-${i % 10}` } },
+  status: {
+    capacity: { cpu: '32', memory: '256Gi', pods: '110' }, allocatable: { cpu: '32', memory: '256Gi', pods: '110' },
+    conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'fake node', lastHeartbeatTime: new Date().toISOString().replace(/\.\d+Z$/, 'Z'), lastTransitionTime: new Date().toISOString().replace(/\.\d+Z$/, 'Z') }],
+  },
+});
+
+function pod(i: number): unknown {
+  const group = `g${Math.floor(i / 50)}`;
+  const spec: Record<string, unknown> = { containers: [{ name: 'c', image: 'busybox', resources: { requests: { cpu: '100m', memory: '128Mi' } } }] };
+  if (CASE === 'antiaffinity') spec.affinity = { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: { matchLabels: { group } }, topologyKey: 'kubernetes.io/hostname' }] } };
+  if (CASE === 'spread') spec.topologySpreadConstraints = [{ maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'DoNotSchedule', labelSelector: { matchLabels: { group } } }];
+  return { apiVersion: 'v1', kind: 'Pod', metadata: { name: `pod-${String(i).padStart(6, '0')}`, namespace: 'bench', labels: { group } }, spec };
+}
+
+function startProcess(args: string[], log: string, nodeArgs: string[] = []): ChildProcess {
+  const child = spawn(process.execPath, ['--max-semi-space-size=2', ...nodeArgs, join(REPO, 'bin/k8ts.js'), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const out = createWriteStream(log, { flags: 'a' });
+  child.stdout!.pipe(out); child.stderr!.pipe(out);
+  return child;
+}
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  const t = setTimeout(() => child.kill('SIGKILL'), 15_000);
+  await exited;
+  clearTimeout(t);
+}
+const cpuSeconds = (pid: number): number => {
+  try { const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' '); return (Number(f[11]) + Number(f[12])) / 100; } catch { return NaN; }
+};
+
+async function main(): Promise<void> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'k8ts-bench-sched-'));
+  const port = await freePort();
+  const apiserver = startProcess(['apiserver', '--data-dir', dataDir, '--https-listen-port', String(port)], join(dataDir, 'apiserver.log'));
+  let scheduler: ChildProcess | undefined;
+  const stopWatch: Array<() => void> = [];
+  try {
+    const kubeconfig = join(dataDir, 'kubeconfig.yaml');
+    const api = await eventually('apiserver', async () => { try { const a = apiFor(kubeconfig); return (await a.request('GET', '/api/v1/namespaces/kube-system')).status === 200 ? a : undefined; } catch { return undefined; } }, 60_000, 100);
+    await api.request('POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'bench' } });
+    let t = performance.now();
+    await fill(NODES, 32, (i) => api.request('POST', '/api/v1/nodes', node(i)));
+    const nodesPerSecond = NODES / ((performance.now() - t) / 1000);
+    // The nodes' status came with the create (a fake kubelet's first status); the API keeps it for Nodes.
+    t = performance.now();
+    await fill(INIT + PODS, 32, (i) => api.request('POST', '/api/v1/namespaces/bench/pods', pod(i)));
+    const podsCreatedPerSecond = (INIT + PODS) / ((performance.now() - t) / 1000);
+
+    const boundAt: number[] = [];
+    const seen = new Set<string>();
+    const list = JSON.parse((await api.request('GET', '/api/v1/namespaces/bench/pods?limit=1')).body);
+    stopWatch.push(api.stream(`/api/v1/namespaces/bench/pods?watch=true&resourceVersion=${list.metadata.resourceVersion}`, (line) => {
+      const ev = JSON.parse(line) as { object: { metadata: { name: string }; spec?: { nodeName?: string } } };
+      if (ev.object.spec?.nodeName && !seen.has(ev.object.metadata.name)) { seen.add(ev.object.metadata.name); boundAt.push(performance.now()); }
+    }));
+    const nodeArgs = (process.env.BENCH_SCHEDULER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    const schedStart = performance.now();
+    scheduler = startProcess(['scheduler', '--kubeconfig', kubeconfig], join(dataDir, 'scheduler.log'), nodeArgs);
+    await eventually('init pods bound', () => boundAt.length >= INIT, 300_000, 50);
+    const cpuAtInit = cpuSeconds(scheduler.pid!);
+    const apiCpuAtInit = cpuSeconds(apiserver.pid!);
+    await eventually('all pods bound', () => boundAt.length >= INIT + PODS, 1_800_000, 50);
+    const cpuAtEnd = cpuSeconds(scheduler.pid!);
+    const apiCpuAtEnd = cpuSeconds(apiserver.pid!);
+    const windowS = (boundAt[INIT + PODS - 1] - boundAt[INIT - 1]) / 1000;
+    const summary = {
+      date: new Date().toISOString(), machine: `${cpus().length} x ${cpus()[0]?.model.trim()}`, node: process.version,
+      case: CASE, nodes: NODES, initPods: INIT, measuredPods: PODS,
+      nodesCreatedPerSecond: Math.round(nodesPerSecond), podsCreatedPerSecond: Math.round(podsCreatedPerSecond),
+      schedulerStartToFirstBindS: Math.round((boundAt[0] - schedStart) / 10) / 100,
+      podsPerSecond: Math.round(PODS / windowS),
+      measuredWindowS: Math.round(windowS * 100) / 100,
+      schedulerCpuSeconds: Math.round((cpuAtEnd - cpuAtInit) * 100) / 100,
+      apiserverCpuSeconds: Math.round((apiCpuAtEnd - apiCpuAtInit) * 100) / 100,
+    };
+    console.log(JSON.stringify(summary, null, 2));
+    const anchor = CASE === 'basic' ? 'upstream CI floor 680 pods/s; goal ≥ 1,000 pods/s' : 'upstream scheduler_perf case';
+    console.log(`| scheduler throughput, ${CASE}, ${NODES} nodes, ${PODS} pods after ${INIT} | ${summary.podsPerSecond} pods/s | ${anchor} | ${CASE === 'basic' ? `${(summary.podsPerSecond / 1000).toFixed(2)}× goal, ${(summary.podsPerSecond / 680).toFixed(2)}× floor` : '—'} |`);
+  } finally {
+    for (const s of stopWatch) s();
+    if (scheduler) await stop(scheduler);
+    await stop(apiserver);
+    if (!process.env.BENCH_KEEP_DATA) rmSync(dataDir, { recursive: true, force: true });
+    else console.log(`data dir kept: ${dataDir}`);
+  }
+}
+
+main().then(() => process.exit(0), (err) => { console.error(err); process.exit(1); });

@@ -1,0 +1,122 @@
+/**
+ * The scheduler cache (upstream pkg/scheduler/backend/cache): one NodeInfo per node kept
+ * up to date incrementally from the informers' events and the scheduler's own
+ * decisions, so a scheduling cycle reads the nodes as they are without rebuilding them.
+ *
+ * Pods enter a NodeInfo when the informer shows them bound (addPod/updatePod) or when
+ * the scheduler assumes them right after choosing a node, before the asynchronous
+ * Binding returns (assumePod) — so the next cycle already counts them. An assumed pod
+ * leaves when the informer shows it bound (its entry is replaced by the bound copy), when
+ * binding fails or the pod is deleted (forgetPod / removePod), or `ttlMs` after its
+ * binding finished without the informer confirming it (expiry, checked on each
+ * nodeInfoList()). Terminal pods (Succeeded/Failed) hold nothing and are left out. Each
+ * pod's requests are computed once per pod version (resources.ts memo).
+ *
+ * A cycle is synchronous (Framework.schedule), so the NodeInfos it reads cannot change
+ * under it: the list returned by nodeInfoList() is the cycle's snapshot, in a stable
+ * order (node creation order) rebuilt only when nodes come or go.
+ */
+import type { Pod } from '../../api/core/v1/pod-types.js';
+import type { Node } from '../../api/core/v1/types.js';
+import { addPodToNodeInfo, isTerminal, removePodFromNodeInfo, type NodeInfo } from '../framework/node-info.js';
+import { allocatable, nonZeroRequests, podRequests, type Resources } from '../framework/resources.js';
+
+interface PodState { pod: Pod; nodeName: string; assumed: boolean; req: Resources; nonZero: { cpu: number; memory: number } }
+
+export class SchedulerCache {
+  /** Node name → NodeInfo; `node` is undefined for a node known only through its pods. */
+  private readonly nodes = new Map<string, NodeInfo & { present: boolean }>();
+  private readonly pods = new Map<string, PodState>();
+  /** Assumed pods whose binding finished: uid → when they expire (ms). */
+  private readonly expiring = new Map<string, number>();
+  private list: NodeInfo[] | undefined;
+
+  /** `ttlMs`: how long an assumed pod whose binding finished waits for the informer (ms). */
+  constructor(private readonly ttlMs = 30_000, private readonly now: () => number = Date.now) {}
+
+  private info(name: string): NodeInfo & { present: boolean } {
+    let n = this.nodes.get(name);
+    if (!n) {
+      n = { node: { apiVersion: 'v1', kind: 'Node', metadata: { name } }, pods: [], requested: {}, nonZeroRequested: { cpu: 0, memory: 0 }, allocatable: {}, present: false };
+      this.nodes.set(name, n);
+    }
+    return n;
+  }
+
+  addNode(node: Node): void {
+    const n = this.info(node.metadata.name!);
+    n.node = node;
+    n.allocatable = allocatable(node);
+    if (!n.present) { n.present = true; this.list = undefined; }
+  }
+
+  updateNode(node: Node): void { this.addNode(node); }
+
+  removeNode(name: string): void {
+    const n = this.nodes.get(name);
+    if (!n) return;
+    n.present = false;
+    this.list = undefined;
+    if (!n.pods.length) this.nodes.delete(name);
+  }
+
+  /** A pod the informer shows bound to a node (replaces an assumed entry of the same uid). */
+  addPod(pod: Pod): void {
+    const nodeName = pod.spec?.nodeName;
+    if (!nodeName) return;
+    this.removePod(pod);
+    if (isTerminal(pod)) return;
+    const st: PodState = { pod, nodeName, assumed: false, req: podRequests(pod), nonZero: nonZeroRequests(pod) };
+    this.pods.set(pod.metadata.uid!, st);
+    addPodToNodeInfo(this.info(nodeName), pod, st.req, st.nonZero);
+  }
+
+  updatePod(pod: Pod): void { this.addPod(pod); }
+
+  /** The pod is gone (or no longer bound): its resources are released. */
+  removePod(pod: Pod): void { this.drop(pod.metadata.uid!); }
+
+  /** Right after a cycle chose `nodeName`: counted there until confirmed or forgotten. */
+  assumePod(pod: Pod, nodeName: string): void {
+    this.drop(pod.metadata.uid!);
+    const assumed: Pod = { ...pod, spec: { ...pod.spec!, nodeName } };
+    const st: PodState = { pod: assumed, nodeName, assumed: true, req: podRequests(pod), nonZero: nonZeroRequests(pod) };
+    this.pods.set(pod.metadata.uid!, st);
+    addPodToNodeInfo(this.info(nodeName), assumed, st.req, st.nonZero);
+  }
+
+  /** Binding returned: the assumed entry now expires after the TTL unless the informer confirms it. */
+  finishBinding(uid: string): void {
+    if (this.pods.get(uid)?.assumed) this.expiring.set(uid, this.now() + this.ttlMs);
+  }
+
+  /** Binding failed: the assumed pod's resources are released. */
+  forgetPod(uid: string): void {
+    if (this.pods.get(uid)?.assumed) this.drop(uid);
+  }
+
+  isAssumed(uid: string): boolean { return !!this.pods.get(uid)?.assumed; }
+
+  /** The nodes that exist, each with its pods (see module doc). */
+  nodeInfoList(): NodeInfo[] {
+    this.expire();
+    if (!this.list) this.list = [...this.nodes.values()].filter((n) => n.present);
+    return this.list;
+  }
+
+  private drop(uid: string): void {
+    const s = this.pods.get(uid);
+    if (!s) return;
+    this.pods.delete(uid);
+    this.expiring.delete(uid);
+    const n = this.nodes.get(s.nodeName);
+    if (!n) return;
+    removePodFromNodeInfo(n, uid, s.req, s.nonZero);
+    if (!n.present && !n.pods.length) this.nodes.delete(s.nodeName);
+  }
+
+  private expire(): void {
+    const now = this.now();
+    for (const [uid, deadline] of this.expiring) if (deadline <= now) this.drop(uid);
+  }
+}
