@@ -78,6 +78,7 @@ describe('job controller', { timeout: 60_000 }, () => {
     const [a, b] = await waitActive('pi', 2);
     assert.match(a.metadata.name!, /^pi-[a-z0-9]{5}$/);
     assert.equal(a.metadata.generateName, 'pi-');
+    assert.deepEqual(a.metadata.finalizers, ['batch.kubernetes.io/job-tracking']);
     assert.deepEqual(a.metadata.ownerReferences, [{ apiVersion: 'batch/v1', kind: 'Job', name: 'pi', uid: job.metadata.uid, controller: true, blockOwnerDeletion: true }]);
     assert.deepEqual(a.metadata.labels, {
       app: 'pi', 'batch.kubernetes.io/controller-uid': job.metadata.uid, 'batch.kubernetes.io/job-name': 'pi', 'controller-uid': job.metadata.uid, 'job-name': 'pi',
@@ -99,6 +100,10 @@ describe('job controller', { timeout: 60_000 }, () => {
     assert.equal(j.status!.failed, undefined);
     assert.match(j.status!.completionTime, /^\d{4}-\d\d-\d\dT/);
     assert.equal(cond(j, 'Complete')!.reason, 'CompletionsReached');
+    assert.deepEqual(j.status!.uncountedTerminatedPods, {});
+    const left = (await pods().list({ namespace: ns, labelSelector: 'job-name=pi' })).items;
+    assert.equal(left.length, 3);
+    assert.deepEqual(left.filter((p) => p.metadata.finalizers?.length), [], 'tracking finalizers released once counted');
     await hasEvent('pi', 'Completed', 'Job completed');
     await hasEvent('pi', 'SuccessfulCreate', `Created pod: ${c.metadata.name}`);
     assert.equal((await events('pi')).filter((e) => e.reason === 'SuccessfulCreate').length, 3);
@@ -142,6 +147,7 @@ describe('job controller', { timeout: 60_000 }, () => {
     assert.equal(cond(j, 'Failed')!.message, 'Job was active longer than specified deadline');
     assert.equal((await activePods('slow')).length, 0);
     assert.equal(j.status!.active, undefined);
+    assert.equal(j.status!.failed, 2, 'the pods killed at the deadline count as failed');
     await hasEvent('slow', 'DeadlineExceeded', 'Job was active longer than specified deadline');
     await hasEvent('slow', 'SuccessfulDelete', `Deleted pod: ${a.metadata.name}`);
   });
@@ -157,6 +163,7 @@ describe('job controller', { timeout: 60_000 }, () => {
     await waitActive('paused', 0);
     await until('active 0', async () => (await getJob('paused')).status?.active === undefined);
     await hasEvent('paused', 'Suspended', 'Job suspended');
+    assert.equal((await getJob('paused')).status!.failed, undefined, 'pods deleted on suspension are not failures');
 
     await new Promise((r) => setTimeout(r, 1000 - (Date.now() % 1000) + 10)); // next second, so the reset startTime differs
     await jobs().patch('paused', { spec: { suspend: false } }, 'application/merge-patch+json', { namespace: ns });
@@ -207,5 +214,20 @@ describe('job controller', { timeout: 60_000 }, () => {
     assert.equal(cond(j, 'Failed')!.reason, 'PodFailurePolicy');
     assert.equal(cond(j, 'Failed')!.message, `Container main for pod ${ns}/${b.metadata.name} failed with exit code 42 matching FailJob rule at index 0`);
     assert.equal(j.status!.failed, 1);
+  });
+
+  it('a pod deleted while running counts as failed and is replaced; a deleted Job releases its pods', async () => {
+    await createJob('evicted', { completions: 2 });
+    const [a] = await waitActive('evicted', 1);
+    await pods().delete(a.metadata.name!, { namespace: ns });
+    await until('a gone once counted', async () => !(await pods().list({ namespace: ns, labelSelector: 'job-name=evicted' })).items.some((p) => p.metadata.uid === a.metadata.uid));
+    const j = await until('failed 1', async () => { const x = await getJob('evicted'); return x.status?.failed === 1 && x; });
+    assert.deepEqual(j.status!.uncountedTerminatedPods, {});
+    const [b] = await waitActive('evicted', 1);
+    assert.notEqual(b.metadata.uid, a.metadata.uid);
+
+    // No garbage collector runs here: the pod stays, but loses the tracking finalizer.
+    await jobs().delete('evicted', { namespace: ns });
+    await until('finalizer released', async () => !(await pods().get(b.metadata.name!, { namespace: ns })).metadata.finalizers?.length);
   });
 });

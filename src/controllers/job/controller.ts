@@ -2,22 +2,25 @@
  * Job controller (upstream pkg/controller/job/job_controller.go, API v1.32): runs a
  * Job's pods to completion. Per sync it reads the Job and the pods it controls
  * (by controller reference), then
- *  - leaves finished Jobs (Complete/Failed) alone;
+ *  - for a finished Job (Complete/Failed) only releases the pods' tracking finalizers;
+ *  - records newly finished pods in `status.uncountedTerminatedPods`, removes their
+ *    `batch.kubernetes.io/job-tracking` finalizer, then moves them into
+ *    `succeeded`/`failed` (tracking.ts);
  *  - on `suspend` deletes the active pods and sets `Suspended`; on resume resets
  *    `startTime` and flips `Suspended` to False;
  *  - detects failure: a pod failure policy FailJob rule, more failed pods than
  *    `backoffLimit` (or, with restartPolicy OnFailure, as many container restarts),
  *    `activeDeadlineSeconds` passed, or failed indexes — sets `FailureTarget`,
- *    deletes the active pods, and adds `Failed` once none is left terminating;
- *  - detects success (enough successful pods, or indexes) — deletes what is still
- *    running and sets `Complete` and `completionTime`;
+ *    deletes the active pods (counted as failed), and adds `Failed` once none is
+ *    left and every finished pod is counted;
+ *  - detects success (enough successful pods, or indexes) — deletes what still runs
+ *    and sets `Complete` and `completionTime` once every finished pod is counted;
  *  - otherwise keeps `min(parallelism, remaining)` pods active, creating them from
  *    the template (after the failure back-off) or deleting the surplus;
  *  - writes status (active, ready, terminating, succeeded, failed, completedIndexes,
- *    failedIndexes, startTime, completionTime, conditions) when it changed.
- * Counting is from the pods that still exist (upstream's pre-1.26 legacy tracking):
- * pods are not given the `batch.kubernetes.io/job-tracking` finalizer and
- * `uncountedTerminatedPods` is not used.
+ *    failedIndexes, uncountedTerminatedPods, startTime, completionTime, conditions).
+ * Pods the controller deletes itself (surplus, suspension) lose their finalizer first
+ * and are not counted, as upstream.
  */
 import type { Pod } from '../../api/core/v1/pod-types.js';
 import type { Job } from '../../api/batch/v1/job.js';
@@ -35,6 +38,7 @@ import { isPodReady, ownerRefTo, podFromTemplate, rankForDeletion } from '../pod
 import { type BackoffRecord, DEFAULT_POD_FAILURE_BACKOFF_MS, MAX_POD_FAILURE_BACKOFF_MS, remainingBackoff } from './backoff.js';
 import { completionIndexOf, formatIndexes, parseIndexes, setCompletionIndex } from './indexed.js';
 import { matchPodFailurePolicy, type PodFailurePolicyMatch } from './pod-failure-policy.js';
+import { JOB_TRACKING_FINALIZER, hasTrackingFinalizer, isPodConsideredFailed, readUncounted, removeTrackingFinalizerPatch, writeUncounted } from './tracking.js';
 
 /** batch/v1 jobs, addressed from the Job definition (so the name cannot drift). */
 export const jobsResource: ResourceRef = refOf(untyped(jobDefinition));
@@ -47,6 +51,8 @@ export const LEGACY_JOB_NAME_LABEL = 'job-name';
 
 /** Most pods created or deleted for one Job in one sync (upstream MaxPodCreateDeletePerSync). */
 const MAX_POD_CREATE_DELETE_PER_SYNC = 500;
+/** Queue keys of pods whose tracking finalizer must go because their Job is gone (namespaces cannot contain ':'). */
+const ORPHAN_POD_PREFIX = 'orphan-pod:';
 
 /** A Job condition (batch/v1 JobCondition). */
 export interface JobCondition { type: string; status: 'True' | 'False' | 'Unknown'; lastProbeTime?: string; lastTransitionTime?: string; reason?: string; message?: string }
@@ -80,6 +86,8 @@ export class JobController extends QueueController {
   private readonly backoffMaxMs: number;
   /** Per Job key: the failure back-off record and the terminal pods already folded into it. */
   private readonly backoff = new Map<string, BackoffRecord & { seen: Set<string> }>();
+  /** Per Job key: resourceVersions this controller wrote status over; a cached Job still at one of them is stale. */
+  private readonly overwritten = new Map<string, Set<string>>();
 
   constructor(private readonly client: Client, informers: SharedInformerFactory, opts: JobControllerOptions = {}) {
     super('job', informers);
@@ -90,14 +98,27 @@ export class JobController extends QueueController {
     this.jobInformer = informers.forResource<Job>(jobsResource);
     this.podInformer = informers.forResource<Pod>(resources.pods);
     this.podInformer.addIndexers({ jobControllerUID: (p) => { const r = controllerRef(p); return r?.kind === 'Job' ? [r.uid] : []; } });
-    this.jobInformer.addEventHandler({ onAdd: this.enqueue, onUpdate: (_o, n) => this.enqueue(n), onDelete: this.enqueue });
+    this.jobInformer.addEventHandler({
+      onAdd: this.enqueue,
+      onUpdate: (_o, n) => this.enqueue(n),
+      onDelete: (o) => {
+        this.enqueue(o);
+        // Its pods keep the tracking finalizer until released here.
+        const job = unwrapTombstone(o);
+        for (const p of this.podInformer.lister.byIndex('jobControllerUID', job.metadata.uid!)) if (hasTrackingFinalizer(p)) this.queue.add(ORPHAN_POD_PREFIX + metaNamespaceKey(p));
+      },
+    });
+    const onPod = (p: Pod): void => {
+      const j = this.ownerOf(p);
+      if (j) this.enqueue(j);
+      else if (hasTrackingFinalizer(p)) this.queue.add(ORPHAN_POD_PREFIX + metaNamespaceKey(p));
+    };
     this.podInformer.addEventHandler({
-      onAdd: (p) => { const j = this.ownerOf(p); if (j) { this.expectations.creationObserved(metaNamespaceKey(j)); this.enqueue(j); } },
+      onAdd: (p) => { const j = this.ownerOf(p); if (j) this.expectations.creationObserved(metaNamespaceKey(j)); onPod(p); },
       onUpdate: (old, p) => {
         const j = this.ownerOf(p);
-        if (!j) return;
-        if (p.metadata.deletionTimestamp && !old.metadata.deletionTimestamp) this.expectations.deletionObserved(metaNamespaceKey(j));
-        this.enqueue(j);
+        if (j && p.metadata.deletionTimestamp && !old.metadata.deletionTimestamp) this.expectations.deletionObserved(metaNamespaceKey(j));
+        onPod(p);
       },
       onDelete: (o) => {
         const p = unwrapTombstone(o);
@@ -115,33 +136,53 @@ export class JobController extends QueueController {
   }
 
   protected async sync(key: string): Promise<void> {
+    if (key.startsWith(ORPHAN_POD_PREFIX)) return this.syncOrphanPod(key.slice(ORPHAN_POD_PREFIX.length));
     const job = this.jobInformer.lister.get(key);
-    if (!job) { this.expectations.delete(key); this.backoff.delete(key); return; }
-    if (finishedCondition(job) || job.metadata.deletionTimestamp) return;
+    if (!job) { this.expectations.delete(key); this.backoff.delete(key); this.overwritten.delete(key); return; }
+    // Our last status write is not in the cache yet: its update event will bring the key back.
+    if (this.overwritten.get(key)?.has(job.metadata.resourceVersion!)) return;
+    this.overwritten.delete(key);
+    const namespace = job.metadata.namespace!;
+    const pods = this.podInformer.lister.byIndex('jobControllerUID', job.metadata.uid!).filter((p) => p.metadata.namespace === namespace);
+    if (finishedCondition(job) || job.metadata.deletionTimestamp) {
+      await this.removeTrackingFinalizers(pods.filter(hasTrackingFinalizer));
+      return;
+    }
     // Pods created or deleted but not yet seen: the cache would lie about active pods.
     if (!this.expectations.satisfied(key)) return;
 
     const now = this.now();
     const spec = job.spec ?? {};
-    const namespace = job.metadata.namespace!;
     const indexed = spec.completionMode === 'Indexed';
     const completions: number | undefined = spec.completions ?? undefined;
     const parallelism: number = spec.parallelism ?? 1;
-    const pods = this.podInformer.lister.byIndex('jobControllerUID', job.metadata.uid!).filter((p) => p.metadata.namespace === namespace);
 
     const active = pods.filter((p) => !isTerminal(p) && !p.metadata.deletionTimestamp);
     const terminating = pods.filter((p) => !isTerminal(p) && p.metadata.deletionTimestamp);
     const succeededPods = pods.filter((p) => p.status?.phase === 'Succeeded');
-    const failedPods = pods.filter((p) => p.status?.phase === 'Failed');
 
-    // Failures as the pod failure policy sees them (Ignore → not counted).
+    // Tracking: finished pods still holding the finalizer get recorded as uncounted.
+    const uncounted = readUncounted(job);
+    const toFinalize: Pod[] = [];
+    let newlyUncounted = false;
+    for (const p of pods) {
+      if (!hasTrackingFinalizer(p)) continue;
+      const uid = p.metadata.uid!;
+      if (uncounted.succeeded.has(uid) || uncounted.failed.has(uid)) { toFinalize.push(p); continue; }
+      if (p.status?.phase === 'Succeeded') { uncounted.succeeded.add(uid); newlyUncounted = true; toFinalize.push(p); }
+      else if (isPodConsideredFailed(p, job)) {
+        toFinalize.push(p);
+        if (p.status?.phase === 'Failed' && matchPodFailurePolicy(spec.podFailurePolicy, p)?.action === 'Ignore') continue;
+        uncounted.failed.add(uid); newlyUncounted = true;
+      }
+    }
+
+    // What the pod failure policy says about the Failed pods still around.
     let failJob: PodFailurePolicyMatch | undefined;
     const failedIndexes = indexed ? parseIndexes(job.status?.failedIndexes, completions!) : new Set<number>();
-    let failedCount = 0;
-    for (const p of failedPods) {
+    for (const p of pods) {
+      if (p.status?.phase !== 'Failed') continue;
       const m = matchPodFailurePolicy(spec.podFailurePolicy, p);
-      if (m?.action === 'Ignore') continue;
-      failedCount++;
       if (m?.action === 'FailJob') failJob ??= m;
       if (m?.action === 'FailIndex' && indexed) { const i = completionIndexOf(p, completions!); if (i !== undefined) failedIndexes.add(i); }
     }
@@ -152,8 +193,8 @@ export class JobController extends QueueController {
       for (const i of parseIndexes(job.status?.completedIndexes, completions!)) succeededIndexes.add(i);
       for (const p of succeededPods) { const i = completionIndexOf(p, completions!); if (i !== undefined) succeededIndexes.add(i); }
     }
-    const succeeded = Math.max(succeededPods.length, job.status?.succeeded ?? 0);
-    const failed = Math.max(failedCount, job.status?.failed ?? 0);
+    let succeeded: number = (job.status?.succeeded ?? 0) + uncounted.succeeded.size;
+    let failed: number = (job.status?.failed ?? 0) + uncounted.failed.size;
 
     const status: Record<string, any> = structuredClone(job.status ?? {});
     const conditions: JobCondition[] = status.conditions ?? [];
@@ -167,14 +208,13 @@ export class JobController extends QueueController {
       return true;
     };
 
-    // Suspension (upstream: only while the Job has not started finishing).
     const suspended = spec.suspend === true;
     const wasSuspended = conditions.find((c) => c.type === 'Suspended')?.status === 'True';
     const toDelete: Pod[] = [];
     const toCreate: Array<number | undefined> = [];
     let requeueAfter: number | undefined;
 
-    // Failure and success, most urgent first.
+    // Failure first: once FailureTarget is set, it stays.
     let failure = hasCondition(job, 'FailureTarget') as JobCondition | undefined;
     if (!failure) {
       let reason: string | undefined; let message: string | undefined;
@@ -187,11 +227,9 @@ export class JobController extends QueueController {
 
     let complete = false;
     if (failure) {
+      // A failing Job's running pods count as failed.
+      for (const p of active) if (hasTrackingFinalizer(p) && !uncounted.failed.has(p.metadata.uid!)) { uncounted.failed.add(p.metadata.uid!); newlyUncounted = true; failed++; }
       toDelete.push(...active);
-      if (active.length === 0 && terminating.length === 0) {
-        setCondition('Failed', 'True', failure.reason!, failure.message!);
-        events.push(['Warning', failure.reason!, failure.message!]);
-      }
     } else if (suspended) {
       toDelete.push(...active);
       if (setCondition('Suspended', 'True', 'JobSuspended', 'Job suspended')) events.push(['Normal', 'Suspended', 'Job suspended']);
@@ -209,31 +247,7 @@ export class JobController extends QueueController {
       if (complete) {
         toDelete.push(...active);
       } else {
-        // Keep min(parallelism, remaining) active.
-        const countTerminating = spec.podReplacementPolicy === 'Failed' ? terminating.length : 0;
-        if (indexed) {
-          const byIndex = new Map<number, Pod[]>();
-          for (const p of active) {
-            const i = completionIndexOf(p, completions!);
-            // Pods without a valid index, for a finished index, or duplicates: surplus.
-            if (i === undefined || succeededIndexes.has(i) || failedIndexes.has(i)) { toDelete.push(p); continue; }
-            byIndex.set(i, [...(byIndex.get(i) ?? []), p]);
-          }
-          for (const list of byIndex.values()) toDelete.push(...rankForDeletion(list).slice(0, list.length - 1));
-          const busy = new Set(byIndex.keys());
-          for (const p of terminating) { const i = completionIndexOf(p, completions!); if (i !== undefined && countTerminating) busy.add(i); }
-          let room = parallelism - byIndex.size - (countTerminating ? terminating.length : 0);
-          for (let i = 0; i < completions! && room > 0; i++) {
-            if (succeededIndexes.has(i) || failedIndexes.has(i) || busy.has(i)) continue;
-            toCreate.push(i); room--;
-          }
-        } else {
-          // Without completions, after a first success whatever still runs keeps running, but nothing new starts.
-          const want = completions === undefined ? (succeeded > 0 ? active.length : parallelism) : Math.max(0, Math.min(parallelism, completions - succeeded));
-          const diff = active.length + countTerminating - want;
-          if (diff > 0) toDelete.push(...rankForDeletion(active).slice(0, diff));
-          else for (let n = 0; n < -diff; n++) toCreate.push(undefined);
-        }
+        this.planPods(job, active, terminating, succeeded, succeededIndexes, failedIndexes, toDelete, toCreate);
         if (toCreate.length) {
           const wait = remainingBackoff(this.backoff.get(key), now, this.backoffBaseMs, this.backoffMaxMs);
           if (wait > 0) { toCreate.length = 0; requeueAfter = wait; }
@@ -245,25 +259,13 @@ export class JobController extends QueueController {
         }
       }
     }
-
     toDelete.splice(MAX_POD_CREATE_DELETE_PER_SYNC);
     toCreate.splice(MAX_POD_CREATE_DELETE_PER_SYNC);
-    if (toDelete.length || toCreate.length) this.expectations.expect(key, toCreate.length, toDelete.length);
-    await this.deletePods(job, toDelete);
-    await this.createPods(job, toCreate);
 
-    const stillActive = active.length - toDelete.length + toCreate.length;
-    const deletedActive = new Set(toDelete.map((p) => p.metadata.uid));
-    if (complete && setCondition('Complete', 'True', 'CompletionsReached', 'Reached expected number of succeeded pods')) {
-      status.completionTime = rfc3339(new Date(now));
-      events.push(['Normal', 'Completed', 'Job completed']);
-    }
-
+    const deleted = new Set(toDelete.map((p) => p.metadata.uid));
     const setCount = (field: string, n: number) => { if (n > 0) status[field] = n; else delete status[field]; };
-    setCount('active', stillActive);
-    setCount('succeeded', succeeded);
-    setCount('failed', failed);
-    status.ready = active.filter((p) => !deletedActive.has(p.metadata.uid) && isPodReady(p)).length;
+    setCount('active', active.length - toDelete.length + toCreate.length);
+    status.ready = active.filter((p) => !deleted.has(p.metadata.uid) && isPodReady(p)).length;
     status.terminating = terminating.length + toDelete.filter((p) => p.spec?.nodeName).length;
     if (indexed) {
       const ci = formatIndexes(succeededIndexes);
@@ -271,10 +273,82 @@ export class JobController extends QueueController {
       const fi = formatIndexes(failedIndexes);
       if (fi) status.failedIndexes = fi; else delete status.failedIndexes;
     }
+    const counted = () => {
+      setCount('succeeded', succeeded - uncounted.succeeded.size);
+      setCount('failed', failed - uncounted.failed.size);
+      status.uncountedTerminatedPods = writeUncounted(uncounted);
+    };
+    counted();
+
+    // 1. Record newly finished pods before their finalizers go.
+    let current = job;
     if (conditions.length) status.conditions = conditions;
-    await this.writeStatus(job, status);
+    if (newlyUncounted) current = await this.writeStatus(current, status);
+
+    if (toDelete.length || toCreate.length) this.expectations.expect(key, toCreate.length, toDelete.length);
+    await this.deletePods(job, toDelete);
+    await this.createPods(job, toCreate);
+
+    // 2. Release the recorded pods; 3. count those released (or gone).
+    const released = await this.removeTrackingFinalizers(toFinalize);
+    const present = new Map(pods.map((p) => [p.metadata.uid!, p]));
+    for (const set of [uncounted.succeeded, uncounted.failed]) {
+      for (const uid of set) {
+        const p = present.get(uid);
+        if (!p || !hasTrackingFinalizer(p) || released.has(uid) || (deleted.has(uid) && set === uncounted.failed)) set.delete(uid);
+      }
+    }
+    counted();
+
+    // Terminal conditions only once nothing runs and every finished pod is counted.
+    const allCounted = uncounted.succeeded.size === 0 && uncounted.failed.size === 0;
+    if (failure && allCounted && active.length - toDelete.length === 0 && terminating.length === 0 && toDelete.every((p) => !p.spec?.nodeName)) {
+      setCondition('Failed', 'True', failure.reason!, failure.message!);
+      events.push(['Warning', failure.reason!, failure.message!]);
+    }
+    if (complete && allCounted && setCondition('Complete', 'True', 'CompletionsReached', 'Reached expected number of succeeded pods')) {
+      status.completionTime = rfc3339(new Date(now));
+      events.push(['Normal', 'Completed', 'Job completed']);
+    }
+    if (conditions.length) status.conditions = conditions;
+    await this.writeStatus(current, status);
     for (const [type, reason, message] of events) this.recorder.event(job, type, reason, message);
-    if (requeueAfter !== undefined && !finishedCondition({ ...job, status })) this.queue.addAfter(key, Math.max(requeueAfter, 1));
+    if (requeueAfter !== undefined) this.queue.addAfter(key, Math.max(requeueAfter, 1));
+  }
+
+  /**
+   * Which pods to create (indexes for Indexed, `undefined` entries otherwise) and which
+   * active ones to delete so that min(parallelism, remaining) stay active. Pods being
+   * deleted count as active only with podReplacementPolicy Failed.
+   */
+  private planPods(job: Job, active: Pod[], terminating: Pod[], succeeded: number, succeededIndexes: Set<number>, failedIndexes: Set<number>, toDelete: Pod[], toCreate: Array<number | undefined>): void {
+    const spec = job.spec ?? {};
+    const completions: number | undefined = spec.completions ?? undefined;
+    const parallelism: number = spec.parallelism ?? 1;
+    const waitForTerminating = spec.podReplacementPolicy === 'Failed';
+    if (spec.completionMode === 'Indexed') {
+      const byIndex = new Map<number, Pod[]>();
+      for (const p of active) {
+        const i = completionIndexOf(p, completions!);
+        // Pods without a valid index, for a finished index, or duplicates: surplus.
+        if (i === undefined || succeededIndexes.has(i) || failedIndexes.has(i)) { toDelete.push(p); continue; }
+        byIndex.set(i, [...(byIndex.get(i) ?? []), p]);
+      }
+      for (const list of byIndex.values()) toDelete.push(...rankForDeletion(list).slice(0, list.length - 1));
+      const busy = new Set(byIndex.keys());
+      if (waitForTerminating) for (const p of terminating) { const i = completionIndexOf(p, completions!); if (i !== undefined) busy.add(i); }
+      let room = parallelism - byIndex.size - (waitForTerminating ? terminating.length : 0);
+      for (let i = 0; i < completions! && room > 0; i++) {
+        if (succeededIndexes.has(i) || failedIndexes.has(i) || busy.has(i)) continue;
+        toCreate.push(i); room--;
+      }
+      return;
+    }
+    // Without completions, after a first success whatever still runs keeps running, but nothing new starts.
+    const want = completions === undefined ? (succeeded > 0 ? active.length : parallelism) : Math.max(0, Math.min(parallelism, completions - succeeded));
+    const diff = active.length + (waitForTerminating ? terminating.length : 0) - want;
+    if (diff > 0) toDelete.push(...rankForDeletion(active).slice(0, Math.min(diff, active.length)));
+    else for (let n = 0; n < -diff; n++) toCreate.push(undefined);
   }
 
   /** Folds newly seen terminal pods into the Job's back-off record: a failure counts up, a success resets. */
@@ -310,6 +384,35 @@ export class JobController extends QueueController {
     return now >= Date.parse(start) + ads * 1000;
   }
 
+  /** A pod whose Job is gone (or was replaced by one with another uid) loses the tracking finalizer. */
+  private async syncOrphanPod(podKey: string): Promise<void> {
+    const pod = this.podInformer.lister.get(podKey);
+    if (!pod || !hasTrackingFinalizer(pod)) return;
+    const ref = controllerRef(pod);
+    if (ref?.kind === 'Job') {
+      if (this.ownerOf(pod)) return;
+      // The cache may be behind: ask the apiserver before letting go.
+      const live = await this.client.resource<Job>(jobsResource).get(ref.name, { namespace: pod.metadata.namespace }).catch((e) => { if (isNotFound(e)) return undefined; throw e; });
+      if (live?.metadata.uid === ref.uid) { this.enqueue(live); return; }
+    }
+    await this.removeTrackingFinalizers([pod]);
+  }
+
+  /** Removes the tracking finalizer from each pod; returns the uids done (pods already gone count as done). */
+  private async removeTrackingFinalizers(victims: Pod[]): Promise<Set<string>> {
+    const done = new Set<string>();
+    const pods = this.client.resource<Pod>(resources.pods);
+    const results = await Promise.allSettled(victims.map(async (p) => {
+      try {
+        await pods.patch(p.metadata.name!, removeTrackingFinalizerPatch(p), 'application/strategic-merge-patch+json', { namespace: p.metadata.namespace });
+      } catch (e) { if (!isNotFound(e)) throw e; }
+      done.add(p.metadata.uid!);
+    }));
+    const failedPatch = results.find((r) => r.status === 'rejected') as PromiseRejectedResult | undefined;
+    if (failedPatch && done.size === 0) throw failedPatch.reason;
+    return done;
+  }
+
   private async createPods(job: Job, indexes: Array<number | undefined>): Promise<void> {
     if (!indexes.length) return;
     const key = metaNamespaceKey(job);
@@ -323,6 +426,7 @@ export class JobController extends QueueController {
         [JOB_CONTROLLER_UID_LABEL]: job.metadata.uid!, [JOB_NAME_LABEL]: name,
         [LEGACY_CONTROLLER_UID_LABEL]: job.metadata.uid!, [LEGACY_JOB_NAME_LABEL]: name,
       };
+      pod.metadata.finalizers = [...(pod.metadata.finalizers ?? []).filter((f) => f !== JOB_TRACKING_FINALIZER), JOB_TRACKING_FINALIZER];
       return index === undefined ? pod : setCompletionIndex(pod, name, index);
     };
     let done = 0;
@@ -340,12 +444,14 @@ export class JobController extends QueueController {
     }
   }
 
+  /** Deletes pods, each after removing its tracking finalizer (upstream deleteJobPods). */
   private async deletePods(job: Job, victims: Pod[]): Promise<void> {
     if (!victims.length) return;
     const key = metaNamespaceKey(job);
     const pods = this.client.resource<Pod>(resources.pods);
     await Promise.all(victims.map(async (p) => {
       try {
+        if (hasTrackingFinalizer(p)) await pods.patch(p.metadata.name!, removeTrackingFinalizerPatch(p), 'application/strategic-merge-patch+json', { namespace: p.metadata.namespace });
         await pods.delete(p.metadata.name!, { namespace: p.metadata.namespace, preconditions: { uid: p.metadata.uid } });
         this.recorder.event(job, 'Normal', 'SuccessfulDelete', `Deleted pod: ${p.metadata.name}`);
       } catch (e) {
@@ -355,10 +461,16 @@ export class JobController extends QueueController {
     }));
   }
 
-  private async writeStatus(job: Job, status: Record<string, any>): Promise<void> {
-    if (JSON.stringify(status) === JSON.stringify(job.status ?? {})) return;
+  /** Writes `status` over `job` through jobs/status when it differs; returns the Job as stored (or `job` when unchanged or gone). */
+  private async writeStatus(job: Job, status: Record<string, any>): Promise<Job> {
+    if (JSON.stringify(status) === JSON.stringify(job.status ?? {})) return job;
     try {
-      await this.client.resource<Job>(jobsResource).update({ ...job, status }, { subresource: 'status' });
-    } catch (e) { if (!isNotFound(e)) throw e; }
+      const written = await this.client.resource<Job>(jobsResource).update({ ...job, status: structuredClone(status) }, { subresource: 'status' });
+      const key = metaNamespaceKey(job);
+      const seen = this.overwritten.get(key) ?? new Set<string>();
+      seen.add(job.metadata.resourceVersion!);
+      this.overwritten.set(key, seen);
+      return written;
+    } catch (e) { if (isNotFound(e)) return job; throw e; }
   }
 }
