@@ -230,4 +230,38 @@ describe('job controller', { timeout: 60_000 }, () => {
     await jobs().delete('evicted', { namespace: ns });
     await until('finalizer released', async () => !(await pods().get(b.metadata.name!, { namespace: ns })).metadata.finalizers?.length);
   });
+
+  it('backoffLimitPerIndex: an index fails after its own retries; the Job fails with FailedIndexes', async () => {
+    await createJob('per-index', { completionMode: 'Indexed', completions: 2, parallelism: 2, backoffLimitPerIndex: 1 });
+    const first = await waitActive('per-index', 2);
+    const at = (ps: Pod[], i: number) => ps.find((p) => p.metadata.annotations!['batch.kubernetes.io/job-completion-index'] === `${i}`)!;
+    assert.equal(at(first, 0).metadata.annotations!['batch.kubernetes.io/job-index-failure-count'], '0');
+    assert.equal((await getJob('per-index')).status!.failedIndexes, '');
+    await finish(at(first, 0), 'Failed');
+    const retry = await until('a retry of index 0', async () => { const a = await activePods('per-index'); const p = a.length === 2 && at(a, 0); return p && p.metadata.uid !== at(first, 0).metadata.uid && p; });
+    assert.equal(retry.metadata.annotations!['batch.kubernetes.io/job-index-failure-count'], '1');
+    await finish(retry, 'Failed');
+    await until('index 0 failed', async () => (await getJob('per-index')).status?.failedIndexes === '0');
+    assert.equal((await activePods('per-index')).length, 1, 'no third try for index 0');
+    await finish(at(first, 1), 'Succeeded');
+    const j = await until('Failed', async () => { const x = await getJob('per-index'); return cond(x, 'Failed')?.status === 'True' && x; });
+    assert.equal(cond(j, 'Failed')!.reason, 'FailedIndexes');
+    assert.equal(cond(j, 'Failed')!.message, 'Job has failed indexes');
+    assert.equal(j.status!.completedIndexes, '1');
+    assert.equal(j.status!.failed, 2);
+    assert.equal(j.status!.succeeded, 1);
+  });
+
+  it('a FailIndex rule past maxFailedIndexes fails the Job', async () => {
+    await createJob('max-failed', { completionMode: 'Indexed', completions: 3, parallelism: 3, backoffLimitPerIndex: 2, maxFailedIndexes: 0,
+      podFailurePolicy: { rules: [{ action: 'FailIndex', onExitCodes: { operator: 'In', values: [3] } }] } });
+    const ps = await waitActive('max-failed', 3);
+    await finish(ps.find((p) => p.metadata.annotations!['batch.kubernetes.io/job-completion-index'] === '2')!, 'Failed', 3);
+    const j = await until('Failed', async () => { const x = await getJob('max-failed'); return cond(x, 'Failed')?.status === 'True' && x; });
+    assert.equal(cond(j, 'Failed')!.reason, 'MaxFailedIndexesExceeded');
+    assert.equal(cond(j, 'Failed')!.message, 'Job has exceeded the specified maximal number of failed indexes');
+    assert.equal(j.status!.failedIndexes, '2');
+    assert.equal((await activePods('max-failed')).length, 0);
+    assert.equal(j.status!.failed, 3, 'the failed pod and the two killed ones');
+  });
 });

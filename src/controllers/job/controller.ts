@@ -10,13 +10,15 @@
  *    `startTime` and flips `Suspended` to False;
  *  - detects failure: a pod failure policy FailJob rule, more failed pods than
  *    `backoffLimit` (or, with restartPolicy OnFailure, as many container restarts),
- *    `activeDeadlineSeconds` passed, or failed indexes — sets `FailureTarget`,
+ *    `activeDeadlineSeconds` passed, more failed indexes than `maxFailedIndexes`, or
+ *    every index done with some failed (`backoffLimitPerIndex`, FailIndex) — sets `FailureTarget`,
  *    deletes the active pods (counted as failed), and adds `Failed` once none is
  *    left and every finished pod is counted;
  *  - detects success (enough successful pods, or indexes) — deletes what still runs
  *    and sets `Complete` and `completionTime` once every finished pod is counted;
  *  - otherwise keeps `min(parallelism, remaining)` pods active, creating them from
- *    the template (after the failure back-off) or deleting the surplus;
+ *    the template (after the failure back-off) or deleting the surplus; Indexed pods
+ *    with `backoffLimitPerIndex` carry their index's failure counts (indexed.ts);
  *  - writes status (active, ready, terminating, succeeded, failed, completedIndexes,
  *    failedIndexes, uncountedTerminatedPods, startTime, completionTime, conditions).
  * Pods the controller deletes itself (surplus, suspension) lose their finalizer first
@@ -36,7 +38,7 @@ import { controllerRef, QueueController } from '../controller.js';
 import { Expectations } from '../expectations.js';
 import { isPodReady, ownerRefTo, podFromTemplate, rankForDeletion } from '../pod-util.js';
 import { type BackoffRecord, DEFAULT_POD_FAILURE_BACKOFF_MS, MAX_POD_FAILURE_BACKOFF_MS, remainingBackoff } from './backoff.js';
-import { completionIndexOf, formatIndexes, parseIndexes, setCompletionIndex } from './indexed.js';
+import { completionIndexOf, exceedsBackoffLimitPerIndex, formatIndexes, INDEX_FAILURE_COUNT_ANNOTATION, INDEX_IGNORED_FAILURE_COUNT_ANNOTATION, nextIndexFailureCounts, parseIndexes, setCompletionIndex } from './indexed.js';
 import { matchPodFailurePolicy, type PodFailurePolicyMatch } from './pod-failure-policy.js';
 import { JOB_TRACKING_FINALIZER, hasTrackingFinalizer, isPodConsideredFailed, readUncounted, removeTrackingFinalizerPatch, writeUncounted } from './tracking.js';
 
@@ -180,11 +182,19 @@ export class JobController extends QueueController {
     // What the pod failure policy says about the Failed pods still around.
     let failJob: PodFailurePolicyMatch | undefined;
     const failedIndexes = indexed ? parseIndexes(job.status?.failedIndexes, completions!) : new Set<number>();
+    const perIndexLimit: number | undefined = indexed ? spec.backoffLimitPerIndex ?? undefined : undefined;
+    /** Per index, its latest Failed pod and whether the policy ignored that failure (for the replacement's counts). */
+    const lastFailed = new Map<number, { pod: Pod; ignored: boolean }>();
     for (const p of pods) {
       if (p.status?.phase !== 'Failed') continue;
       const m = matchPodFailurePolicy(spec.podFailurePolicy, p);
       if (m?.action === 'FailJob') failJob ??= m;
-      if (m?.action === 'FailIndex' && indexed) { const i = completionIndexOf(p, completions!); if (i !== undefined) failedIndexes.add(i); }
+      const i = indexed ? completionIndexOf(p, completions!) : undefined;
+      if (i === undefined) continue;
+      if (m?.action === 'FailIndex') failedIndexes.add(i);
+      else if (perIndexLimit !== undefined && m?.action !== 'Ignore' && exceedsBackoffLimitPerIndex(p, perIndexLimit)) failedIndexes.add(i);
+      const prev = lastFailed.get(i);
+      if (!prev || (Date.parse(prev.pod.metadata.creationTimestamp ?? '') || 0) <= (Date.parse(p.metadata.creationTimestamp ?? '') || 0)) lastFailed.set(i, { pod: p, ignored: m?.action === 'Ignore' });
     }
     this.observeBackoff(key, pods, now);
 
@@ -219,8 +229,10 @@ export class JobController extends QueueController {
     if (!failure) {
       let reason: string | undefined; let message: string | undefined;
       if (failJob) { reason = 'PodFailurePolicy'; message = failJob.message; }
-      else if (failed > (spec.backoffLimit ?? 6) || this.pastBackoffLimitOnFailure(job, active)) { reason = 'BackoffLimitExceeded'; message = 'Job has reached the specified backoff limit'; }
+      // With backoffLimitPerIndex upstream defaults backoffLimit to MaxInt32; the API here defaults it to 6 regardless, so it is not applied then.
+      else if ((perIndexLimit === undefined && failed > (spec.backoffLimit ?? 6)) || this.pastBackoffLimitOnFailure(job, active)) { reason = 'BackoffLimitExceeded'; message = 'Job has reached the specified backoff limit'; }
       else if (!suspended && this.pastActiveDeadline(job, now)) { reason = 'DeadlineExceeded'; message = 'Job was active longer than specified deadline'; }
+      else if (indexed && spec.maxFailedIndexes !== undefined && spec.maxFailedIndexes !== null && failedIndexes.size > spec.maxFailedIndexes) { reason = 'MaxFailedIndexesExceeded'; message = 'Job has exceeded the specified maximal number of failed indexes'; }
       else if (indexed && failedIndexes.size > 0 && failedIndexes.size + [...succeededIndexes].filter((i) => !failedIndexes.has(i)).length >= completions!) { reason = 'FailedIndexes'; message = 'Job has failed indexes'; }
       if (reason) { setCondition('FailureTarget', 'True', reason, message!); failure = { type: 'FailureTarget', status: 'True', reason, message }; }
     }
@@ -270,8 +282,9 @@ export class JobController extends QueueController {
     if (indexed) {
       const ci = formatIndexes(succeededIndexes);
       if (ci) status.completedIndexes = ci; else delete status.completedIndexes;
+      // failedIndexes is reported with backoffLimitPerIndex (also empty), else only when a FailIndex rule hit.
       const fi = formatIndexes(failedIndexes);
-      if (fi) status.failedIndexes = fi; else delete status.failedIndexes;
+      if (fi || perIndexLimit !== undefined) status.failedIndexes = fi; else delete status.failedIndexes;
     }
     const counted = () => {
       setCount('succeeded', succeeded - uncounted.succeeded.size);
@@ -287,7 +300,7 @@ export class JobController extends QueueController {
 
     if (toDelete.length || toCreate.length) this.expectations.expect(key, toCreate.length, toDelete.length);
     await this.deletePods(job, toDelete);
-    await this.createPods(job, toCreate);
+    await this.createPods(job, toCreate, perIndexLimit === undefined ? undefined : (i) => nextIndexFailureCounts(lastFailed.get(i)?.pod, lastFailed.get(i)?.ignored ?? false));
 
     // 2. Release the recorded pods; 3. count those released (or gone).
     const released = await this.removeTrackingFinalizers(toFinalize);
@@ -413,7 +426,8 @@ export class JobController extends QueueController {
     return done;
   }
 
-  private async createPods(job: Job, indexes: Array<number | undefined>): Promise<void> {
+  /** Creates one pod per entry (an index, or undefined for NonIndexed); `failureCounts` gives an index's per-index failure annotations. */
+  private async createPods(job: Job, indexes: Array<number | undefined>, failureCounts?: (index: number) => { failures: number; ignoredFailures: number }): Promise<void> {
     if (!indexes.length) return;
     const key = metaNamespaceKey(job);
     const namespace = job.metadata.namespace!;
@@ -427,7 +441,12 @@ export class JobController extends QueueController {
         [LEGACY_CONTROLLER_UID_LABEL]: job.metadata.uid!, [LEGACY_JOB_NAME_LABEL]: name,
       };
       pod.metadata.finalizers = [...(pod.metadata.finalizers ?? []).filter((f) => f !== JOB_TRACKING_FINALIZER), JOB_TRACKING_FINALIZER];
-      return index === undefined ? pod : setCompletionIndex(pod, name, index);
+      if (index === undefined) return pod;
+      if (failureCounts) {
+        const c = failureCounts(index);
+        pod.metadata.annotations = { ...pod.metadata.annotations, [INDEX_FAILURE_COUNT_ANNOTATION]: `${c.failures}`, ...(c.ignoredFailures ? { [INDEX_IGNORED_FAILURE_COUNT_ANNOTATION]: `${c.ignoredFailures}` } : {}) };
+      }
+      return setCompletionIndex(pod, name, index);
     };
     let done = 0;
     // Slow start (1, 2, 4, …) so a broken template does not flood the apiserver.

@@ -1,9 +1,11 @@
-/** Pure helpers of the Job controller: failure back-off, index sets, pod failure policy matching. */
+/** Pure helpers of the Job controller: failure back-off, index sets and per-index failure counts, pod failure policy matching, what counts as failed. */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Pod } from '../../api/core/v1/pod-types.js';
 import { failureBackoffDelay, remainingBackoff } from './backoff.js';
-import { completionIndexOf, formatIndexes, parseIndexes, setCompletionIndex } from './indexed.js';
+import { completionIndexOf, exceedsBackoffLimitPerIndex, formatIndexes, nextIndexFailureCounts, parseIndexes, setCompletionIndex } from './indexed.js';
+import { isPodConsideredFailed } from './tracking.js';
+import type { Job } from '../../api/batch/v1/job.js';
 import { matchPodFailurePolicy } from './pod-failure-policy.js';
 
 describe('job failure back-off', () => {
@@ -62,5 +64,31 @@ describe('pod failure policy', () => {
     // Exit code 0 never matches, not even NotIn.
     assert.equal(matchPodFailurePolicy(policy, pod([{ name: 'main', exitCode: 0 }])), undefined);
     assert.equal(matchPodFailurePolicy(undefined, pod([{ name: 'main', exitCode: 1 }])), undefined);
+  });
+});
+
+describe('per-index failure counts', () => {
+  const failedPod = (failures?: string, ignored?: string) => ({ metadata: { annotations: {
+    ...(failures ? { 'batch.kubernetes.io/job-index-failure-count': failures } : {}), ...(ignored ? { 'batch.kubernetes.io/job-index-ignored-failure-count': ignored } : {}) } } }) as unknown as Pod;
+  it('carries the predecessor counts plus its failure', () => {
+    assert.deepEqual(nextIndexFailureCounts(undefined, false), { failures: 0, ignoredFailures: 0 });
+    assert.deepEqual(nextIndexFailureCounts(failedPod('1'), false), { failures: 2, ignoredFailures: 0 });
+    assert.deepEqual(nextIndexFailureCounts(failedPod('1', '2'), true), { failures: 1, ignoredFailures: 3 });
+    assert.equal(exceedsBackoffLimitPerIndex(failedPod('0'), 1), false);
+    assert.equal(exceedsBackoffLimitPerIndex(failedPod('1'), 1), true);
+    assert.equal(exceedsBackoffLimitPerIndex(failedPod(), 0), true);
+  });
+});
+
+describe('what counts as a failed pod', () => {
+  const pod = (phase: string, deleting = false) => ({ metadata: deleting ? { deletionTimestamp: '2026-01-01T00:00:00Z' } : {}, status: { phase } }) as unknown as Pod;
+  const job = (spec: Record<string, unknown> = {}) => ({ metadata: {}, spec }) as Job;
+  it('Failed, or deleted before succeeding unless a policy waits for the phase', () => {
+    assert.equal(isPodConsideredFailed(pod('Failed'), job()), true);
+    assert.equal(isPodConsideredFailed(pod('Running'), job()), false);
+    assert.equal(isPodConsideredFailed(pod('Running', true), job()), true);
+    assert.equal(isPodConsideredFailed(pod('Succeeded', true), job()), false);
+    assert.equal(isPodConsideredFailed(pod('Running', true), job({ podFailurePolicy: { rules: [] } })), false);
+    assert.equal(isPodConsideredFailed(pod('Running', true), job({ podReplacementPolicy: 'Failed' })), false);
   });
 });

@@ -61,3 +61,30 @@ export function setCompletionIndex(pod: Pod, jobName: string, index: number): Po
   }
   return pod;
 }
+
+/** Annotation with how many counted failures the index had before this pod (backoffLimitPerIndex). */
+export const INDEX_FAILURE_COUNT_ANNOTATION = 'batch.kubernetes.io/job-index-failure-count';
+/** Annotation with how many failures of the index the pod failure policy ignored before this pod. */
+export const INDEX_IGNORED_FAILURE_COUNT_ANNOTATION = 'batch.kubernetes.io/job-index-ignored-failure-count';
+
+const countAnnotation = (p: Pod, name: string): number => {
+  const v = Number(p.metadata.annotations?.[name] ?? '0');
+  return Number.isInteger(v) && v >= 0 ? v : 0;
+};
+
+/**
+ * The failure counts a replacement pod for an index carries (upstream
+ * getNewIndexFailureCounts): those of the last failed pod of the index, plus that
+ * pod's own failure — as ignored when the pod failure policy said Ignore. Without a
+ * failed predecessor, both are 0.
+ */
+export function nextIndexFailureCounts(lastFailed: Pod | undefined, ignored: boolean): { failures: number; ignoredFailures: number } {
+  if (!lastFailed) return { failures: 0, ignoredFailures: 0 };
+  const failures = countAnnotation(lastFailed, INDEX_FAILURE_COUNT_ANNOTATION);
+  const ignoredFailures = countAnnotation(lastFailed, INDEX_IGNORED_FAILURE_COUNT_ANNOTATION);
+  return ignored ? { failures, ignoredFailures: ignoredFailures + 1 } : { failures: failures + 1, ignoredFailures };
+}
+
+/** A counted failure of this pod exhausts its index's `backoffLimitPerIndex` (the failures before it plus this one exceed the limit). */
+export const exceedsBackoffLimitPerIndex = (failedPod: Pod, backoffLimitPerIndex: number): boolean =>
+  countAnnotation(failedPod, INDEX_FAILURE_COUNT_ANNOTATION) + 1 > backoffLimitPerIndex;
