@@ -264,4 +264,15 @@ describe('job controller', { timeout: 60_000 }, () => {
     assert.equal((await activePods('max-failed')).length, 0);
     assert.equal(j.status!.failed, 3, 'the failed pod and the two killed ones');
   });
+
+  it('restartPolicy OnFailure: container restarts reaching backoffLimit fail the Job', async () => {
+    await jobs().create({ apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'restarts', namespace: ns },
+      spec: { backoffLimit: 2, template: { spec: { restartPolicy: 'OnFailure', containers: [{ name: 'main', image: 'busybox' }] } } } });
+    const [a] = await waitActive('restarts', 1);
+    const cur = await pods().get(a.metadata.name!, { namespace: ns });
+    await pods().update({ ...cur, status: { phase: 'Running', containerStatuses: [{ name: 'main', image: 'busybox', imageID: '', ready: false, restartCount: 2, state: { waiting: { reason: 'CrashLoopBackOff' } } }] } }, { subresource: 'status' });
+    const j = await until('Failed', async () => { const x = await getJob('restarts'); return cond(x, 'Failed')?.status === 'True' && x; });
+    assert.equal(cond(j, 'Failed')!.reason, 'BackoffLimitExceeded');
+    assert.equal((await activePods('restarts')).length, 0);
+  });
 });
