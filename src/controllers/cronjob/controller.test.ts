@@ -61,6 +61,7 @@ describe('cronjob controller', { timeout: 60_000 }, () => {
     await informers.waitForCacheSync(ac.signal);
     return {
       at(ms: number) { offset = ms - Date.now(); ctl.queue.add(`${ns}/${cjName}`); },
+      setClock(ms: number) { offset = ms - Date.now(); },
       sync(name = cjName) { ctl.queue.add(`${ns}/${name}`); },
       async stop() {
         ac.abort();
@@ -193,6 +194,18 @@ describe('cronjob controller', { timeout: 60_000 }, () => {
       h.sync();
       await until('lastScheduleTime', async () => (await getCj('many')).status?.lastScheduleTime);
       assert.deepEqual(await jobsOf('many'), [`many-${t1 / 60_000 + 200}`]);
+    } finally { await h.stop(); }
+  });
+
+  it('a schedule change requeues for the new next time, which then runs without any other trigger', async () => {
+    const h = await harness('moved');
+    try {
+      const cj = await createCj('moved', { schedule: '0 0 1 1 *' });
+      const t1 = minuteAfter(Date.parse(cj.metadata.creationTimestamp!));
+      h.setClock(t1 - 900);
+      await cronJobs().patch('moved', { spec: { schedule: '* * * * *' } }, 'application/merge-patch+json', { namespace: ns });
+      await until('job at the new schedule time', async () => (await jobsOf('moved')).length === 1, 5_000);
+      assert.deepEqual(await jobsOf('moved'), [`moved-${t1 / 60_000}`]);
     } finally { await h.stop(); }
   });
 

@@ -63,12 +63,33 @@ export class CronJobController extends QueueController {
     this.cronJobInformer = informers.forResource<CronJob>(cronJobsResource);
     this.jobInformer = informers.forResource<Job>(jobsResource);
     this.jobInformer.addIndexers({ controllerUID: (j) => { const r = controllerRef(j); return r ? [r.uid] : []; } });
-    this.cronJobInformer.addEventHandler({ onAdd: this.enqueue, onUpdate: (_o, n) => this.enqueue(n), onDelete: this.enqueue });
+    this.cronJobInformer.addEventHandler({ onAdd: this.enqueue, onUpdate: (o, n) => this.onCronJobUpdate(o, n), onDelete: this.enqueue });
     this.jobInformer.addEventHandler({
       onAdd: (j) => this.enqueueOwner(j),
       onUpdate: (old, j) => { this.enqueueOwner(old); this.enqueueOwner(j); },
       onDelete: (o) => this.enqueueOwner(unwrapTombstone(o)),
     });
+  }
+
+  /**
+   * A changed schedule or time zone requeues the CronJob for the new next schedule time
+   * (an unparseable one is reported as UnParseableCronJobSchedule); any other change
+   * requeues it now (upstream updateCronJob).
+   */
+  private onCronJobUpdate(old: CronJob, cur: CronJob): void {
+    if (old.spec?.schedule === cur.spec?.schedule && old.spec?.timeZone === cur.spec?.timeZone) { this.enqueue(cur); return; }
+    const key = `${cur.metadata.namespace}/${cur.metadata.name}`;
+    let schedule: CronSchedule;
+    try {
+      const text: string = cur.spec?.schedule ?? '';
+      const tz: string | undefined = cur.spec?.timeZone ?? undefined;
+      schedule = parseCronSchedule(text, !text.includes('TZ') && tz !== undefined && isTimeZone(tz) ? tz : this.opts.localTimeZone);
+    } catch {
+      this.recorder.event({ ...cur, apiVersion: 'batch/v1', kind: 'CronJob' }, 'Warning', 'UnParseableCronJobSchedule', `unparseable schedule for cronjob: ${cur.spec?.schedule}`);
+      return;
+    }
+    const delay = nextScheduleDelay(cur, this.now(), schedule);
+    this.queue.addAfter(key, Math.min(Math.max(delay ?? 0, 0), MAX_REQUEUE_MS));
   }
 
   private enqueueOwner(job: Job): void {
