@@ -1,7 +1,8 @@
 /**
  * The PodGC controller against an in-process apiserver with short periods: terminated
  * pods beyond the threshold (oldest first), orphaned pods after the node quarantine
- * (Failed + DisruptionTarget, then deleted), a node that comes back in time, unscheduled
+ * (Failed + DisruptionTarget, then deleted), a node that comes back in time, terminating
+ * pods on an out-of-service node, unscheduled
  * terminating pods; plus the ordering of terminated pods as a pure function.
  */
 import { after, before, describe, it } from 'node:test';
@@ -98,6 +99,20 @@ describe('podgc controller', { timeout: 60_000 }, () => {
     assert.equal(p.metadata.deletionGracePeriodSeconds ?? 0, 0);
     const returning = await getPod('returning');
     assert.ok(returning && !returning.metadata.deletionTimestamp);
+  });
+
+  it('terminating pods on a NotReady out-of-service node are force-deleted; elsewhere they wait for the kubelet', async () => {
+    await client.resource(resources.nodes).create({ apiVersion: 'v1', kind: 'Node', metadata: { name: 'oos' }, spec: { taints: [{ key: 'node.kubernetes.io/out-of-service', value: 'nodeshutdown', effect: 'NoExecute' }] } });
+    await createPod('stuck', 'oos', ['test.k8ts.io/hold']);
+    await setPhase('stuck', 'Running');
+    await createPod('graceful', 'n1', ['test.k8ts.io/hold']);
+    await setPhase('graceful', 'Running');
+    await pods().delete('graceful', { namespace: ns, gracePeriodSeconds: 30 });
+    await pods().delete('stuck', { namespace: ns, gracePeriodSeconds: 30 });
+    const p = await until('stuck pod force-deleted', async () => { const o = await getPod('stuck'); return o?.status?.phase === 'Failed' && o.metadata.deletionGracePeriodSeconds === 0 ? o : undefined; });
+    assert.ok(!p.status?.conditions?.some((c) => c.type === 'DisruptionTarget'));
+    const g = await getPod('graceful');
+    assert.deepEqual([g?.status?.phase, g?.metadata.deletionGracePeriodSeconds], ['Running', 30]);
   });
 
   it('unscheduled terminating pods are marked Failed and deleted', async () => {

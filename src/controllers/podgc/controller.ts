@@ -3,7 +3,7 @@
  * period it force-deletes (grace period 0)
  *  1. terminated pods (phase Succeeded/Failed) beyond `terminatedPodThreshold`, evicted
  *     ones first, then oldest by creationTimestamp;
- *  2. terminating pods on a NotReady node tainted `node.kubernetes.io/out-of-service`;
+ *  2. terminating pods on a NotReady node with a `node.kubernetes.io/out-of-service` taint (any effect);
  *  3. orphaned pods bound to a node that no longer exists — still missing, by a live
  *     GET, after a quarantine period — after marking them Failed with the
  *     `DisruptionTarget` condition (reason DeletionByPodGC);
@@ -106,7 +106,7 @@ export class PodGCController implements Controller {
   private async gcTerminating(pods: Pod[], nodes: Node[]): Promise<void> {
     const outOfService = new Set(nodes.filter((n) => {
       const ready = (n.status?.conditions ?? []).find((c) => c.type === 'Ready');
-      return ready?.status !== 'True' && (n.spec?.taints ?? []).some((t) => t.key === OUT_OF_SERVICE_TAINT && t.effect === 'NoExecute');
+      return ready?.status !== 'True' && (n.spec?.taints ?? []).some((t) => t.key === OUT_OF_SERVICE_TAINT);
     }).map((n) => n.metadata.name!));
     await this.forEach(pods.filter((p) => p.metadata.deletionTimestamp && p.spec?.nodeName && outOfService.has(p.spec.nodeName)), (p) => this.markFailedAndDelete(p));
   }
