@@ -256,4 +256,47 @@ describe('statefulset controller', { timeout: 60_000 }, () => {
     await until('ret-1 gone', async () => (await getPod('ret-1')) === undefined);
     assert.equal((await claims().get('data-ret-0', { namespace: ns })).metadata.ownerReferences?.[0].kind, 'StatefulSet');
   });
+  it('OrderedReady scale-down waits for each terminating pod to be gone', async () => {
+    autoReady.add('gr');
+    // On a node, deletion is graceful: the pod stays terminating until the "kubelet" finishes it.
+    await sets().create(stsObject('gr', { replicas: 2, template: { metadata: { labels: { app: 'gr' } }, spec: { nodeName: 'n1', containers: [{ name: 'c', image: 'img:1' }] } } }), { namespace: ns });
+    await until('2 ready', async () => (await getSet('gr')).status?.readyReplicas === 2);
+    await sets().patch('gr', { spec: { replicas: 0 } }, 'application/merge-patch+json', { namespace: ns });
+    await until('gr-1 terminating, seen by the controller', async () => (await getPod('gr-1'))?.metadata.deletionTimestamp && (await getSet('gr')).status?.currentReplicas === 1);
+    assert.equal((await getPod('gr-0'))!.metadata.deletionTimestamp, undefined, 'gr-0 waits for gr-1');
+    await pods().delete('gr-1', { namespace: ns, gracePeriodSeconds: 0 });
+    await until('gr-0 terminating', async () => (await getPod('gr-0'))?.metadata.deletionTimestamp);
+    await pods().delete('gr-0', { namespace: ns, gracePeriodSeconds: 0 });
+    await until('status 0', async () => (await getSet('gr')).status?.replicas === 0);
+  });
+
+  it('minReadySeconds: the next ordinal waits until the previous pod is available', async () => {
+    await sets().create(stsObject('mr', { replicas: 2, minReadySeconds: 2 }), { namespace: ns });
+    const readyAt = Date.now();
+    await makeReady('mr-0');
+    await until('ready, not available', async () => { const s = await getSet('mr'); return s.status?.readyReplicas === 1 && s.status.availableReplicas === 0; });
+    assert.equal(await getPod('mr-1'), undefined);
+    await until('mr-1 created', () => getPod('mr-1'), 8_000);
+    assert.ok(Date.now() - readyAt >= 1000, 'not before minReadySeconds (second-resolution transition time)');
+    await until('available 1', async () => (await getSet('mr')).status?.availableReplicas === 1);
+  });
+
+  it('adopts an orphan pod with a matching name and labels', async () => {
+    const orphan = await pods().create<Pod>({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'ad-0', namespace: ns, labels: { app: 'ad' } }, spec: { containers: [{ name: 'c', image: 'img:1' }] } });
+    await pods().create<Pod>({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'ad-other', namespace: ns, labels: { app: 'ad' } }, spec: { containers: [{ name: 'c', image: 'img:1' }] } });
+    await sets().create(stsObject('ad', { replicas: 1, updateStrategy: { type: 'OnDelete' } }), { namespace: ns });
+    const set = await getSet('ad');
+    const adopted = await until('adopted', async () => { const p = await getPod('ad-0'); return p?.metadata.ownerReferences?.[0]?.uid === set.metadata.uid && p; });
+    assert.equal(adopted.metadata.uid, orphan.metadata.uid);
+    await until('status counts it', async () => (await getSet('ad')).status?.replicas === 1);
+    assert.equal((await getPod('ad-other'))!.metadata.ownerReferences, undefined, 'not named <set>-<ordinal>: left alone');
+  });
+
+  it('a pending pod gets a deleted claim back', async () => {
+    await sets().create(stsObject('pc', { replicas: 1, volumeClaimTemplates: [{ metadata: { name: 'd' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } }] }), { namespace: ns });
+    await until('pc-0', () => getPod('pc-0'));
+    const c = await claims().get('d-pc-0', { namespace: ns });
+    await claims().delete('d-pc-0', { namespace: ns });
+    await until('claim recreated', async () => { const n = await claims().get('d-pc-0', { namespace: ns }).catch(() => undefined); return n && n.metadata.uid !== c.metadata.uid; });
+  });
 });

@@ -74,6 +74,15 @@ export class StatefulSetController extends QueueController {
     });
     const onRevision = (r: ControllerRevision): void => { const ref = controllerRef(r); if (ref?.kind === 'StatefulSet') this.queue.add(`${r.metadata.namespace}/${ref.name}`); };
     this.revisionInformer.addEventHandler({ onAdd: onRevision, onUpdate: (_o, n) => onRevision(n), onDelete: (o) => onRevision(unwrapTombstone(o)) });
+    // A deleted claim of a pending pod is created again: find the set by the claim's name.
+    this.claimInformer.addEventHandler({ onDelete: (o) => {
+      const c = unwrapTombstone(o);
+      for (const s of this.setInformer.lister.list({ namespace: c.metadata.namespace })) {
+        for (const t of (s.spec?.volumeClaimTemplates ?? []) as PersistentVolumeClaim[]) {
+          if (podOrdinal(`${t.metadata?.name}-${s.metadata.name}`, c.metadata.name) >= 0) { this.enqueue(s); return; }
+        }
+      }
+    } });
   }
 
   protected async sync(key: string): Promise<void> {
@@ -205,6 +214,8 @@ export class StatefulSetController extends QueueController {
         if (monotonic) return status;
         continue;
       }
+      // A pending pod whose claims were deleted gets them back (upstream isPending branch).
+      if (pod.status?.phase === 'Pending' && !isTerminating(pod)) await this.createMissingClaims(set, pod, ordinal);
       if (isTerminating(pod)) { if (monotonic) return status; continue; }
       if (!isRunningAndReady(pod)) { if (monotonic) return status; }
       else if (!isRunningAndAvailable(pod, minReady, now)) { this.requeueForAvailability(key, pod, minReady, now); if (monotonic) return status; }
@@ -240,6 +251,20 @@ export class StatefulSetController extends QueueController {
 
   /** Claims first (kept when they exist), then the pod (upstream CreateStatefulPod); events as upstream's recordPodEvent/recordClaimEvent. */
   private async createPod(set: StatefulSet, pod: Pod, ordinal: number): Promise<void> {
+    await this.createMissingClaims(set, pod, ordinal);
+    try {
+      await this.client.resource<Pod>(resources.pods).create(pod, { namespace: pod.metadata.namespace });
+      this.recorder.event(set, 'Normal', 'SuccessfulCreate', `create Pod ${pod.metadata.name} in StatefulSet ${set.metadata.name} successful`);
+    } catch (e) {
+      // The cache is behind: the pod's add event brings the next pass.
+      if (isAlreadyExists(e)) return;
+      this.recorder.event(set, 'Warning', 'FailedCreate', `create Pod ${pod.metadata.name} in StatefulSet ${set.metadata.name} failed error: ${(e as Error).message}`);
+      throw e;
+    }
+  }
+
+  /** Creates the pod's claims that do not exist (upstream createPersistentVolumeClaims); one being deleted is an error to retry. */
+  private async createMissingClaims(set: StatefulSet, pod: Pod, ordinal: number): Promise<void> {
     const claimsApi = this.client.resource<PersistentVolumeClaim>(persistentVolumeClaimsRef);
     for (const claim of claimsFor(set, ordinal).values()) {
       const existing = this.claimInformer.lister.get(`${claim.metadata.namespace}/${claim.metadata.name}`);
@@ -255,15 +280,6 @@ export class StatefulSetController extends QueueController {
         this.recorder.event(set, 'Warning', 'FailedCreate', `create Claim ${claim.metadata.name} for Pod ${pod.metadata.name} in StatefulSet ${set.metadata.name} failed error: ${(e as Error).message}`);
         throw e;
       }
-    }
-    try {
-      await this.client.resource<Pod>(resources.pods).create(pod, { namespace: pod.metadata.namespace });
-      this.recorder.event(set, 'Normal', 'SuccessfulCreate', `create Pod ${pod.metadata.name} in StatefulSet ${set.metadata.name} successful`);
-    } catch (e) {
-      // The cache is behind: the pod's add event brings the next pass.
-      if (isAlreadyExists(e)) return;
-      this.recorder.event(set, 'Warning', 'FailedCreate', `create Pod ${pod.metadata.name} in StatefulSet ${set.metadata.name} failed error: ${(e as Error).message}`);
-      throw e;
     }
   }
 
