@@ -284,8 +284,11 @@ describe('statefulset controller', { timeout: 60_000 }, () => {
   it('adopts an orphan pod with a matching name and labels', async () => {
     const orphan = await pods().create<Pod>({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'ad-0', namespace: ns, labels: { app: 'ad' } }, spec: { containers: [{ name: 'c', image: 'img:1' }] } });
     await pods().create<Pod>({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'ad-other', namespace: ns, labels: { app: 'ad' } }, spec: { containers: [{ name: 'c', image: 'img:1' }] } });
+    await client.resource(controllerRevisionsRef).create({ apiVersion: 'apps/v1', kind: 'ControllerRevision', metadata: { name: 'ad-old', namespace: ns, labels: { app: 'ad' } }, data: { spec: { template: { $patch: 'replace' } } }, revision: 7 } as never, { namespace: ns });
     await sets().create(stsObject('ad', { replicas: 1, updateStrategy: { type: 'OnDelete' } }), { namespace: ns });
     const set = await getSet('ad');
+    await until('orphan revision adopted', async () => (await revisionsOf('ad')).some((r) => r.metadata.name === 'ad-old' && r.metadata.ownerReferences?.[0]?.uid === set.metadata.uid));
+    await until('the new revision numbered after it', async () => (await revisionsOf('ad')).some((r) => r.metadata.name !== 'ad-old' && r.revision === 8));
     const adopted = await until('adopted', async () => { const p = await getPod('ad-0'); return p?.metadata.ownerReferences?.[0]?.uid === set.metadata.uid && p; });
     assert.equal(adopted.metadata.uid, orphan.metadata.uid);
     await until('status counts it', async () => (await getSet('ad')).status?.replicas === 1);

@@ -90,7 +90,7 @@ export class StatefulSetController extends QueueController {
     if (!set) return;
     const { namespace } = splitMetaNamespaceKey(key);
     const pods = await this.claimPods(set, namespace);
-    const revisions = ownedRevisions(this.revisionInformer.lister.list({ namespace }), set);
+    const revisions = await this.claimRevisions(set, namespace);
     const collisionCount = { value: set.status?.collisionCount ?? 0 };
     const { current, update } = await this.revisionsOf(set, revisions, collisionCount);
     let status: StatefulSetStatus;
@@ -124,6 +124,22 @@ export class StatefulSetController extends QueueController {
           owned.push(await api.patch(p.metadata.name!, { metadata: { ownerReferences: [this.setRef(set)], uid: p.metadata.uid } }, 'application/strategic-merge-patch+json', { namespace }));
         } catch (e) { if (!isNotFound(e)) throw e; }
       }
+    }
+    return owned;
+  }
+
+  /** Owned revisions plus orphans whose labels match the selector, adopted (upstream adoptOrphanRevisions). */
+  private async claimRevisions(set: StatefulSet, namespace: string): Promise<ControllerRevision[]> {
+    const all = this.revisionInformer.lister.list({ namespace });
+    const owned = ownedRevisions(all, set);
+    if (set.metadata.deletionTimestamp) return owned;
+    const selector = selectorFromLabelSelector(set.spec?.selector);
+    const api = this.client.resource<ControllerRevision>(controllerRevisionsRef);
+    for (const r of all) {
+      if (controllerRef(r) || !selector.matches(r.metadata.labels)) continue;
+      try {
+        owned.push(await api.patch(r.metadata.name!, { metadata: { ownerReferences: [...(r.metadata.ownerReferences ?? []), this.setRef(set)], resourceVersion: r.metadata.resourceVersion } }, 'application/merge-patch+json', { namespace }));
+      } catch (e) { if (!isNotFound(e)) throw e; }
     }
     return owned;
   }
@@ -171,8 +187,8 @@ export class StatefulSetController extends QueueController {
 
   /**
    * Upstream updateStatefulSet: one pass over the ordinals. Returns the status of the
-   * pods as seen at the start of the pass (later passes, driven by pod events, count
-   * what this one changed).
+   * pods seen at the start of the pass, adjusted for the pods this pass created or
+   * deleted (later passes, driven by pod events, recount from the cache).
    */
   private async updateStatefulSet(set: StatefulSet, pods: Pod[], currentRev: ControllerRevision, updateRev: ControllerRevision): Promise<StatefulSetStatus> {
     const status = this.statusOf(set, pods, currentRev, updateRev);
@@ -203,6 +219,10 @@ export class StatefulSetController extends QueueController {
         const failed = isFailed(pod);
         this.recorder.event(set, 'Warning', failed ? 'RecreatingFailedPod' : 'RecreatingTerminatedPod', `StatefulSet ${set.metadata.namespace}/${set.metadata.name} is recreating ${failed ? 'failed' : 'terminated'} Pod ${pod.metadata.name}`);
         await this.deletePod(set, pod);
+        // As upstream, the pass's status no longer counts the deleted pod.
+        status.replicas--;
+        if (podRevision(pod) === status.currentRevision) status.currentReplicas--;
+        if (podRevision(pod) === status.updateRevision) status.updatedReplicas--;
         if (monotonic) return status;
         continue;
       }
@@ -211,6 +231,10 @@ export class StatefulSetController extends QueueController {
         const useCurrent = partition !== undefined && ordinal < partition;
         pod = newStatefulSetPod(useCurrent ? currentSet : updateSet, ordinal, (useCurrent ? currentRev : updateRev).metadata.name!);
         await this.createPod(set, pod, ordinal);
+        // ...and counts the created one, so a rollout is not complete while it is missing.
+        status.replicas++;
+        if (podRevision(pod) === status.currentRevision) status.currentReplicas++;
+        if (podRevision(pod) === status.updateRevision) status.updatedReplicas++;
         if (monotonic) return status;
         continue;
       }
@@ -238,7 +262,11 @@ export class StatefulSetController extends QueueController {
     for (let i = count - 1; i >= Math.max(0, partition); i--) {
       const p = replicas[i];
       if (!p) continue;
-      if (podRevision(p) !== updateRev.metadata.name && !isTerminating(p)) { await this.deletePod(set, p); return status; }
+      if (podRevision(p) !== updateRev.metadata.name && !isTerminating(p)) {
+        await this.deletePod(set, p);
+        if (podRevision(p) === status.currentRevision) status.currentReplicas--;
+        return status;
+      }
       if (!isHealthy(p, minReady, now)) return status;
     }
     return status;
