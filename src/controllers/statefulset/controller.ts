@@ -243,7 +243,7 @@ export class StatefulSetController extends QueueController {
       if (isTerminating(pod)) { if (monotonic) return status; continue; }
       if (!isRunningAndReady(pod)) { if (monotonic) return status; }
       else if (!isRunningAndAvailable(pod, minReady, now)) { this.requeueForAvailability(key, pod, minReady, now); if (monotonic) return status; }
-      if (!identityMatches(set, pod, ordinal)) await this.fixIdentity(set, pod, ordinal);
+      if (!identityMatches(set, pod, ordinal)) await this.fixIdentity(pod, ordinal);
       await this.fixClaimOwners(set, pod, ordinal);
     }
 
@@ -323,10 +323,9 @@ export class StatefulSetController extends QueueController {
   }
 
   /** Restores the identity labels (upstream UpdateStatefulPod; the spec of a pod cannot change). */
-  private async fixIdentity(set: StatefulSet, pod: Pod, ordinal: number): Promise<void> {
+  private async fixIdentity(pod: Pod, ordinal: number): Promise<void> {
     await this.client.resource<Pod>(resources.pods).patch(pod.metadata.name!, { metadata: { labels: { [POD_NAME_LABEL]: pod.metadata.name, [POD_INDEX_LABEL]: String(ordinal) } } }, 'application/merge-patch+json', { namespace: pod.metadata.namespace })
       .catch((e) => { if (!isNotFound(e)) throw e; });
-    void set;
   }
 
   /** Sets the retention-policy ownerReferences on the pod's existing claims (upstream UpdatePodClaimForRetentionPolicy). */
