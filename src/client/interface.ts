@@ -18,6 +18,11 @@ import { serviceDefinition } from '../api/core/v1/service.js';
 import { deploymentDefinition, replicaSetDefinition } from '../api/apps/v1/kinds.js';
 import { leaseDefinition } from '../api/coordination/v1/lease.js';
 import { endpointSliceDefinition } from '../api/discovery/v1/endpoint-slice.js';
+import { jobDefinition } from '../api/batch/v1/job.js';
+import { cronJobDefinition } from '../api/batch/v1/cron-job.js';
+import { statefulSetDefinition } from '../api/apps/v1/stateful-set.js';
+import { controllerRevisionDefinition } from '../api/apps/v1/controller-revision.js';
+import { persistentVolumeClaimDefinition } from '../api/core/v1/persistent-volume-claim.js';
 
 /** A resource addressed by group/version/plural: {group:'apps', version:'v1', resource:'deployments'}. */
 export interface ResourceRef { group: string; version: string; resource: string }
@@ -88,4 +93,9 @@ export const resources = {
   leases: refOf(untyped(leaseDefinition)),
   deployments: refOf(untyped(deploymentDefinition)),
   replicasets: refOf(untyped(replicaSetDefinition)),
+  statefulsets: refOf(untyped(statefulSetDefinition)),
+  controllerrevisions: refOf(untyped(controllerRevisionDefinition)),
+  persistentvolumeclaims: refOf(untyped(persistentVolumeClaimDefinition)),
+  jobs: refOf(untyped(jobDefinition)),
+  cronjobs: refOf(untyped(cronJobDefinition)),
 } as const satisfies Record<string, ResourceRef>;

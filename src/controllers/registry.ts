@@ -13,6 +13,11 @@ import { ServiceAccountController } from './serviceaccount/controller.js';
 import { RootCACertPublisher } from './rootcacertpublisher/controller.js';
 import { EndpointsController } from './endpoint/controller.js';
 import { EndpointSliceController } from './endpointslice/controller.js';
+import { JobController } from './job/controller.js';
+import { TTLAfterFinishedController } from './ttlafterfinished/controller.js';
+import { CronJobController } from './cronjob/controller.js';
+import { PodGCController } from './podgc/controller.js';
+import { StatefulSetController } from './statefulset/controller.js';
 
 import type { ResourceTable } from '../api/resource-table.js';
 
@@ -29,4 +34,9 @@ export const controllerFactories: Record<string, (ctx: ControllerContext) => Con
   nodeipam: (c) => new NodeIpamController(c.client, c.informers, c.clusterCIDR),
   endpoint: (c) => new EndpointsController(c.client, c.informers),
   endpointslice: (c) => new EndpointSliceController(c.client, c.informers),
+  job: (c) => new JobController(c.client, c.informers),
+  'ttl-after-finished': (c) => new TTLAfterFinishedController(c.client, c.informers),
+  cronjob: (c) => new CronJobController(c.client, c.informers),
+  podgc: (c) => new PodGCController(c.client, c.informers),
+  statefulset: (c) => new StatefulSetController(c.client, c.informers),
 };

@@ -13,7 +13,7 @@ import { createSharedInformerFactory } from '../../client/informers/shared-infor
 import type { CronJob } from '../../api/batch/v1/cron-job.js';
 import type { Job } from '../../api/batch/v1/job.js';
 import type { KubeObject } from '../../api/object.js';
-import { CronJobController, cronJobsResource, jobsResource, CRONJOB_SCHEDULED_TIMESTAMP_ANNOTATION } from './controller.js';
+import { CronJobController, CRONJOB_SCHEDULED_TIMESTAMP_ANNOTATION } from './controller.js';
 import { parseCronSchedule } from './schedule.js';
 
 /** Polls `fn` until it returns a truthy value or `ms` pass. */
@@ -42,8 +42,8 @@ describe('cronjob controller', { timeout: 60_000 }, () => {
   });
   after(async () => { await server.close(); });
 
-  const cronJobs = () => client.resource<CronJob>(cronJobsResource);
-  const jobs = () => client.resource<Job>(jobsResource);
+  const cronJobs = () => client.resource<CronJob>(resources.cronjobs);
+  const jobs = () => client.resource<Job>(resources.jobs);
   const getCj = (name: string) => cronJobs().get(name, { namespace: ns });
   const jobsOf = async (cj: string) => (await jobs().list({ namespace: ns })).items.filter((j) => j.metadata.ownerReferences?.some((r) => r.name === cj)).map((j) => j.metadata.name).sort();
   const events = async (name: string, reason: string) =>

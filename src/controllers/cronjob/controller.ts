@@ -9,14 +9,11 @@
  * Job controller's business.
  */
 import type { CronJob } from '../../api/batch/v1/cron-job.js';
-import { cronJobDefinition } from '../../api/batch/v1/cron-job.js';
 import type { Job } from '../../api/batch/v1/job.js';
-import { jobDefinition } from '../../api/batch/v1/job.js';
 import { isTimeZone } from '../../api/batch/v1/cron-schedule.js';
-import { refOf, untyped } from '../../api/resource-definition.js';
 import { isAlreadyExists, isNotFound, StatusError } from '../../machinery/errors.js';
-import type { Client, ResourceRef } from '../../client/interface.js';
-import { type SharedInformerFactory, type SharedIndexInformer, splitMetaNamespaceKey } from '../../client/informers/types.js';
+import { resources, type Client } from '../../client/interface.js';
+import { type SharedInformerFactory, type SharedIndexInformer } from '../../client/informers/types.js';
 import { unwrapTombstone } from '../../client/informers/shared-informer.js';
 import { createEventRecorder, type EventRecorder } from '../../client/events.js';
 import { controllerRef, QueueController } from '../controller.js';
@@ -26,9 +23,7 @@ import { jobNameFor, mostRecentScheduleTime, nextScheduleDelay } from './missed-
 import { finishedCondition, jobsBeyondHistoryLimits } from './job-status.js';
 
 /** batch/v1 cronjobs. */
-export const cronJobsResource: ResourceRef = refOf(untyped(cronJobDefinition));
 /** batch/v1 jobs. */
-export const jobsResource: ResourceRef = refOf(untyped(jobDefinition));
 
 /** Annotation on each created Job: its scheduled time, RFC 3339 in the CronJob's time zone (UTC when unset). */
 export const CRONJOB_SCHEDULED_TIMESTAMP_ANNOTATION = 'batch.kubernetes.io/cronjob-scheduled-timestamp';
@@ -60,8 +55,8 @@ export class CronJobController extends QueueController {
     super('cronjob', informers);
     this.now = opts.now ?? Date.now;
     this.recorder = createEventRecorder(client, { component: 'cronjob-controller' });
-    this.cronJobInformer = informers.forResource<CronJob>(cronJobsResource);
-    this.jobInformer = informers.forResource<Job>(jobsResource);
+    this.cronJobInformer = informers.forResource<CronJob>(resources.cronjobs);
+    this.jobInformer = informers.forResource<Job>(resources.jobs);
     this.jobInformer.addIndexers({ controllerUID: (j) => { const r = controllerRef(j); return r ? [r.uid] : []; } });
     this.cronJobInformer.addEventHandler({ onAdd: this.enqueue, onUpdate: (o, n) => this.onCronJobUpdate(o, n), onDelete: this.enqueue });
     this.jobInformer.addEventHandler({
@@ -118,7 +113,7 @@ export class CronJobController extends QueueController {
     try { requeueMs = await this.syncCronJob(cj, jobs); } catch (e) { syncError = e; }
     if (JSON.stringify(cj.status) !== before) {
       if (!cj.status.active?.length) delete cj.status.active;
-      await this.client.resource<CronJob>(cronJobsResource).update(cj, { subresource: 'status' })
+      await this.client.resource<CronJob>(resources.cronjobs).update(cj, { subresource: 'status' })
         .catch((e) => { if (!isNotFound(e)) throw e; });
     }
     if (requeueMs !== undefined) { this.queue.addAfter(key, Math.min(Math.max(requeueMs, 0), MAX_REQUEUE_MS)); return; }
@@ -136,7 +131,7 @@ export class CronJobController extends QueueController {
   /** Deletes `job` (Background propagation), drops it from status.active and records SuccessfulDelete; false (with FailedDelete) on error (upstream deleteJob). */
   private async deleteJob(cj: CronJob, job: Job): Promise<boolean> {
     try {
-      await this.client.resource<Job>(jobsResource).delete(job.metadata.name!, { namespace: job.metadata.namespace, propagationPolicy: 'Background' });
+      await this.client.resource<Job>(resources.jobs).delete(job.metadata.name!, { namespace: job.metadata.namespace, propagationPolicy: 'Background' });
     } catch (e) {
       if (!isNotFound(e)) {
         this.recorder.event(cj, 'Warning', 'FailedDelete', `Deleted job: ${(e as Error).message}`);
@@ -163,7 +158,7 @@ export class CronJobController extends QueueController {
    */
   private async syncCronJob(cj: CronJob, jobs: Job[]): Promise<number | undefined> {
     const now = this.now();
-    const jobsClient = this.client.resource<Job>(jobsResource);
+    const jobsClient = this.client.resource<Job>(resources.jobs);
     const childUIDs = new Set<string>();
     for (const job of jobs) {
       childUIDs.add(job.metadata.uid!);
@@ -171,7 +166,7 @@ export class CronJobController extends QueueController {
       const condition = finishedCondition(job);
       if (!found && !condition) {
         // The cache may lag our own status write: look at the live CronJob first.
-        const live = await this.client.resource<CronJob>(cronJobsResource).get(cj.metadata.name!, { namespace: cj.metadata.namespace }).catch(() => undefined);
+        const live = await this.client.resource<CronJob>(resources.cronjobs).get(cj.metadata.name!, { namespace: cj.metadata.namespace }).catch(() => undefined);
         if (live && ((live.status?.active ?? []) as ObjectReference[]).some((r) => r.uid === job.metadata.uid)) {
           cj.status.active = [...((cj.status.active ?? []) as ObjectReference[]), ...((live.status.active as ObjectReference[]).filter((r) => r.uid === job.metadata.uid))];
           continue;

@@ -8,10 +8,7 @@ import assert from 'node:assert/strict';
 import { startTestApiServer, type TestApiServer } from '../../../test/support/apiserver.js';
 import { resources, type Client } from '../../client/interface.js';
 import type { ControllerRevision } from '../../api/apps/v1/controller-revision.js';
-import {
-  CONTROLLER_REVISION_HASH_LABEL, controllerRevisionName, controllerRevisionsRef, createControllerRevision, equalRevision, fnv32,
-  hashControllerRevision, newControllerRevision, nextRevision, ownedRevisions, sortControllerRevisions, truncateHistory,
-} from './controller-history.js';
+import { CONTROLLER_REVISION_HASH_LABEL, controllerRevisionName, createControllerRevision, equalRevision, fnv32, hashControllerRevision, newControllerRevision, nextRevision, ownedRevisions, sortControllerRevisions, truncateHistory } from './controller-history.js';
 
 describe('history helpers (pure)', () => {
   it('fnv32 is Go hash/fnv New32 (FNV-1)', () => {
@@ -59,7 +56,7 @@ describe('history helpers (apiserver)', { timeout: 30_000 }, () => {
     await client.resource(resources.namespaces).create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
   });
   after(async () => { await server.close(); });
-  const api = () => client.resource<ControllerRevision>(controllerRevisionsRef);
+  const api = () => client.resource<ControllerRevision>(resources.controllerrevisions);
 
   it('creates, returns an equal existing one, bumps the collision count on a different one', async () => {
     const parent = { apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 'db', namespace: ns, uid: 'u-db' } };

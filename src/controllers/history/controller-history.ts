@@ -5,14 +5,12 @@
  * truncated to the parent's `revisionHistoryLimit`.
  */
 import type { KubeObject, OwnerReference } from '../../api/object.js';
-import { controllerRevisionDefinition, type ControllerRevision } from '../../api/apps/v1/controller-revision.js';
-import { refOf, untyped } from '../../api/resource-definition.js';
-import type { Client } from '../../client/interface.js';
+import { type ControllerRevision } from '../../api/apps/v1/controller-revision.js';
+import { resources, type Client } from '../../client/interface.js';
 import { isAlreadyExists, isNotFound } from '../../machinery/errors.js';
 import { stableJson } from '../../machinery/stable-json.js';
 
 /** Client address of apps/v1 controllerrevisions. */
-export const controllerRevisionsRef = refOf(untyped(controllerRevisionDefinition));
 
 /** Label carrying a revision's data hash (upstream history.ControllerRevisionHashLabel). */
 export const CONTROLLER_REVISION_HASH_LABEL = 'controller.kubernetes.io/hash';
@@ -101,7 +99,7 @@ export const ownedRevisions = (revisions: ControllerRevision[], parent: KubeObje
  * the parent's status); an equal existing one is returned as is. Throws API errors.
  */
 export async function createControllerRevision(client: Client, owner: RevisionParent, revision: ControllerRevision, collisionCount: { value: number }): Promise<ControllerRevision> {
-  const api = client.resource<ControllerRevision>(controllerRevisionsRef);
+  const api = client.resource<ControllerRevision>(resources.controllerrevisions);
   const namespace = owner.parent.metadata.namespace;
   for (;;) {
     const hash = hashControllerRevision(revision.data, collisionCount.value);
@@ -122,7 +120,7 @@ export async function createControllerRevision(client: Client, owner: RevisionPa
 /** Upstream UpdateControllerRevision: sets `revision` (the only mutable field besides metadata). */
 export async function updateControllerRevisionNumber(client: Client, revision: ControllerRevision, newRevision: number): Promise<ControllerRevision> {
   if (revision.revision === newRevision) return revision;
-  return client.resource<ControllerRevision>(controllerRevisionsRef).patch(revision.metadata.name!, { revision: newRevision }, 'application/merge-patch+json', { namespace: revision.metadata.namespace });
+  return client.resource<ControllerRevision>(resources.controllerrevisions).patch(revision.metadata.name!, { revision: newRevision }, 'application/merge-patch+json', { namespace: revision.metadata.namespace });
 }
 
 /**
@@ -133,7 +131,7 @@ export async function updateControllerRevisionNumber(client: Client, revision: C
 export async function truncateHistory(client: Client, revisions: ControllerRevision[], live: Set<string>, limit: number): Promise<string[]> {
   const history = sortControllerRevisions(revisions).filter((r) => !live.has(r.metadata.name!));
   const excess = history.slice(0, Math.max(0, history.length - Math.max(0, limit)));
-  const api = client.resource<ControllerRevision>(controllerRevisionsRef);
+  const api = client.resource<ControllerRevision>(resources.controllerrevisions);
   for (const r of excess) {
     await api.delete(r.metadata.name!, { namespace: r.metadata.namespace }).catch((e) => { if (!isNotFound(e)) throw e; });
   }

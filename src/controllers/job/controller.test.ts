@@ -12,7 +12,7 @@ import { resources, type Client } from '../../client/interface.js';
 import { createSharedInformerFactory } from '../../client/informers/shared-informer-factory.js';
 import type { Pod } from '../../api/core/v1/pod-types.js';
 import type { Job } from '../../api/batch/v1/job.js';
-import { JobController, jobsResource, type JobCondition } from './controller.js';
+import { JobController, type JobCondition } from './controller.js';
 
 /** Polls `fn` until it returns a truthy value or `ms` pass (no fixed sleeps in the assertions). */
 async function until<T>(what: string, fn: () => Promise<T | undefined | false>, ms = 10_000): Promise<T> {
@@ -43,7 +43,7 @@ describe('job controller', { timeout: 60_000 }, () => {
   });
   after(async () => { ac.abort(); await server.close(); });
 
-  const jobs = () => client.resource<Job>(jobsResource);
+  const jobs = () => client.resource<Job>(resources.jobs);
   const pods = () => client.resource<Pod>(resources.pods);
   const getJob = (name: string) => jobs().get(name, { namespace: ns });
   const cond = (job: Job, type: string) => (job.status?.conditions as JobCondition[] | undefined)?.find((c) => c.type === type);

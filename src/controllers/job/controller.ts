@@ -26,11 +26,9 @@
  */
 import type { Pod } from '../../api/core/v1/pod-types.js';
 import type { Job } from '../../api/batch/v1/job.js';
-import { jobDefinition } from '../../api/batch/v1/job.js';
-import { refOf, untyped } from '../../api/resource-definition.js';
 import { isNotFound } from '../../machinery/errors.js';
 import { rfc3339 } from '../../machinery/time.js';
-import { resources, type Client, type ResourceRef } from '../../client/interface.js';
+import { resources, type Client } from '../../client/interface.js';
 import { type SharedInformerFactory, type SharedIndexInformer, metaNamespaceKey } from '../../client/informers/types.js';
 import { unwrapTombstone } from '../../client/informers/shared-informer.js';
 import { createEventRecorder, type EventRecorder } from '../../client/events.js';
@@ -43,7 +41,6 @@ import { matchPodFailurePolicy, type PodFailurePolicyMatch } from './pod-failure
 import { JOB_TRACKING_FINALIZER, hasTrackingFinalizer, isPodConsideredFailed, readUncounted, removeTrackingFinalizerPatch, writeUncounted } from './tracking.js';
 
 /** batch/v1 jobs, addressed from the Job definition (so the name cannot drift). */
-export const jobsResource: ResourceRef = refOf(untyped(jobDefinition));
 
 /** Labels upstream's Job strategy puts on the template (and so on every pod): the Job's uid and name, new and legacy spellings. */
 export const JOB_CONTROLLER_UID_LABEL = 'batch.kubernetes.io/controller-uid';
@@ -97,7 +94,7 @@ export class JobController extends QueueController {
     this.backoffBaseMs = opts.podFailureBackoffMs ?? DEFAULT_POD_FAILURE_BACKOFF_MS;
     this.backoffMaxMs = opts.maxPodFailureBackoffMs ?? MAX_POD_FAILURE_BACKOFF_MS;
     this.recorder = createEventRecorder(client, { component: 'job-controller' });
-    this.jobInformer = informers.forResource<Job>(jobsResource);
+    this.jobInformer = informers.forResource<Job>(resources.jobs);
     this.podInformer = informers.forResource<Pod>(resources.pods);
     this.podInformer.addIndexers({ jobControllerUID: (p) => { const r = controllerRef(p); return r?.kind === 'Job' ? [r.uid] : []; } });
     this.jobInformer.addEventHandler({
@@ -405,7 +402,7 @@ export class JobController extends QueueController {
     if (ref?.kind === 'Job') {
       if (this.ownerOf(pod)) return;
       // The cache may be behind: ask the apiserver before letting go.
-      const live = await this.client.resource<Job>(jobsResource).get(ref.name, { namespace: pod.metadata.namespace }).catch((e) => { if (isNotFound(e)) return undefined; throw e; });
+      const live = await this.client.resource<Job>(resources.jobs).get(ref.name, { namespace: pod.metadata.namespace }).catch((e) => { if (isNotFound(e)) return undefined; throw e; });
       if (live?.metadata.uid === ref.uid) { this.enqueue(live); return; }
     }
     await this.removeTrackingFinalizers([pod]);
@@ -484,7 +481,7 @@ export class JobController extends QueueController {
   private async writeStatus(job: Job, status: Record<string, any>): Promise<Job> {
     if (JSON.stringify(status) === JSON.stringify(job.status ?? {})) return job;
     try {
-      const written = await this.client.resource<Job>(jobsResource).update({ ...job, status: structuredClone(status) }, { subresource: 'status' });
+      const written = await this.client.resource<Job>(resources.jobs).update({ ...job, status: structuredClone(status) }, { subresource: 'status' });
       const key = metaNamespaceKey(job);
       const seen = this.overwritten.get(key) ?? new Set<string>();
       seen.add(job.metadata.resourceVersion!);

@@ -15,8 +15,7 @@ import type { Pod } from '../../api/core/v1/pod-types.js';
 import type { StatefulSet } from '../../api/apps/v1/stateful-set.js';
 import type { ControllerRevision } from '../../api/apps/v1/controller-revision.js';
 import type { PersistentVolumeClaim } from '../../api/core/v1/persistent-volume-claim.js';
-import { controllerRevisionsRef } from '../history/controller-history.js';
-import { persistentVolumeClaimsRef, StatefulSetController, statefulSetsRef } from './controller.js';
+import { StatefulSetController } from './controller.js';
 
 /** Polls `fn` until it returns a truthy value or `ms` pass (no fixed sleeps in the assertions). */
 async function until<T>(what: string, fn: () => Promise<T | undefined | false>, ms = 10_000): Promise<T> {
@@ -61,12 +60,12 @@ describe('statefulset controller', { timeout: 60_000 }, () => {
   after(async () => { ac.abort(); await server.close(); });
 
   const pods = () => client.resource<Pod>(resources.pods);
-  const sets = () => client.resource<StatefulSet>(statefulSetsRef);
-  const claims = () => client.resource<PersistentVolumeClaim>(persistentVolumeClaimsRef);
+  const sets = () => client.resource<StatefulSet>(resources.statefulsets);
+  const claims = () => client.resource<PersistentVolumeClaim>(resources.persistentvolumeclaims);
   const getPod = (name: string) => pods().get(name, { namespace: ns }).catch((e) => { if (isNotFound(e)) return undefined; throw e; });
   const getSet = (name: string) => sets().get(name, { namespace: ns });
   const podNames = async (set: string) => (await pods().list({ namespace: ns })).items.filter((p) => p.metadata.ownerReferences?.[0]?.name === set).map((p) => p.metadata.name!).sort();
-  const revisionsOf = async (set: string) => (await client.resource<ControllerRevision>(controllerRevisionsRef).list({ namespace: ns })).items.filter((r) => r.metadata.ownerReferences?.[0]?.name === set);
+  const revisionsOf = async (set: string) => (await client.resource<ControllerRevision>(resources.controllerrevisions).list({ namespace: ns })).items.filter((r) => r.metadata.ownerReferences?.[0]?.name === set);
   const events = async (set: string) => (await client.resource(resources.events).list({ namespace: ns })).items
     .filter((e) => (e as unknown as { involvedObject: { name: string } }).involvedObject.name === set)
     .sort((a, b) => (a.metadata.creationTimestamp ?? '').localeCompare(b.metadata.creationTimestamp ?? '') || Number(a.metadata.resourceVersion) - Number(b.metadata.resourceVersion))
@@ -284,7 +283,7 @@ describe('statefulset controller', { timeout: 60_000 }, () => {
   it('adopts an orphan pod with a matching name and labels', async () => {
     const orphan = await pods().create<Pod>({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'ad-0', namespace: ns, labels: { app: 'ad' } }, spec: { containers: [{ name: 'c', image: 'img:1' }] } });
     await pods().create<Pod>({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'ad-other', namespace: ns, labels: { app: 'ad' } }, spec: { containers: [{ name: 'c', image: 'img:1' }] } });
-    await client.resource(controllerRevisionsRef).create({ apiVersion: 'apps/v1', kind: 'ControllerRevision', metadata: { name: 'ad-old', namespace: ns, labels: { app: 'ad' } }, data: { spec: { template: { $patch: 'replace' } } }, revision: 7 } as never, { namespace: ns });
+    await client.resource(resources.controllerrevisions).create({ apiVersion: 'apps/v1', kind: 'ControllerRevision', metadata: { name: 'ad-old', namespace: ns, labels: { app: 'ad' } }, data: { spec: { template: { $patch: 'replace' } } }, revision: 7 } as never, { namespace: ns });
     await sets().create(stsObject('ad', { replicas: 1, updateStrategy: { type: 'OnDelete' } }), { namespace: ns });
     const set = await getSet('ad');
     await until('orphan revision adopted', async () => (await revisionsOf('ad')).some((r) => r.metadata.name === 'ad-old' && r.metadata.ownerReferences?.[0]?.uid === set.metadata.uid));

@@ -8,10 +8,9 @@
  */
 import type { Pod } from '../../api/core/v1/pod-types.js';
 import type { OwnerReference } from '../../api/object.js';
-import { statefulSetDefinition, type StatefulSet } from '../../api/apps/v1/stateful-set.js';
+import { type StatefulSet } from '../../api/apps/v1/stateful-set.js';
 import type { ControllerRevision } from '../../api/apps/v1/controller-revision.js';
-import { persistentVolumeClaimDefinition, type PersistentVolumeClaim } from '../../api/core/v1/persistent-volume-claim.js';
-import { refOf, untyped } from '../../api/resource-definition.js';
+import { type PersistentVolumeClaim } from '../../api/core/v1/persistent-volume-claim.js';
 import { isAlreadyExists, isNotFound } from '../../machinery/errors.js';
 import { selectorFromLabelSelector } from '../../machinery/labels.js';
 import { resources, type Client } from '../../client/interface.js';
@@ -19,10 +18,7 @@ import { type SharedInformerFactory, type SharedIndexInformer, splitMetaNamespac
 import { unwrapTombstone } from '../../client/informers/shared-informer.js';
 import { createEventRecorder, type EventRecorder } from '../../client/events.js';
 import { controllerRef, QueueController } from '../controller.js';
-import {
-  controllerRevisionsRef, createControllerRevision, findEqualRevisions, newControllerRevision, nextRevision,
-  ownedRevisions, sortControllerRevisions, truncateHistory, updateControllerRevisionNumber, type RevisionParent,
-} from '../history/controller-history.js';
+import { createControllerRevision, findEqualRevisions, newControllerRevision, nextRevision, ownedRevisions, sortControllerRevisions, truncateHistory, updateControllerRevisionNumber, type RevisionParent } from '../history/controller-history.js';
 import {
   applyRevision, claimOwnerRefs, claimsFor, identityMatches, isCreated, isFailed, isHealthy, isRunningAndAvailable,
   isRunningAndReady, isSucceeded, isTerminating, newStatefulSetPod, ordinalStart, podOrdinal, podRevision,
@@ -30,9 +26,7 @@ import {
 } from './stateful-set-utils.js';
 
 /** Client address of apps/v1 statefulsets. */
-export const statefulSetsRef = refOf(untyped(statefulSetDefinition));
 /** Client address of v1 persistentvolumeclaims. */
-export const persistentVolumeClaimsRef = refOf(untyped(persistentVolumeClaimDefinition));
 
 /** Options: the event source component (default `statefulset-controller`). */
 export interface StatefulSetControllerOptions { component?: string }
@@ -54,10 +48,10 @@ export class StatefulSetController extends QueueController {
   constructor(private readonly client: Client, informers: SharedInformerFactory, opts: StatefulSetControllerOptions = {}) {
     super('statefulset', informers);
     this.recorder = createEventRecorder(client, { component: opts.component ?? 'statefulset-controller' });
-    this.setInformer = informers.forResource<StatefulSet>(statefulSetsRef);
+    this.setInformer = informers.forResource<StatefulSet>(resources.statefulsets);
     this.podInformer = informers.forResource<Pod>(resources.pods);
-    this.revisionInformer = informers.forResource<ControllerRevision>(controllerRevisionsRef);
-    this.claimInformer = informers.forResource<PersistentVolumeClaim>(persistentVolumeClaimsRef);
+    this.revisionInformer = informers.forResource<ControllerRevision>(resources.controllerrevisions);
+    this.claimInformer = informers.forResource<PersistentVolumeClaim>(resources.persistentvolumeclaims);
     this.setInformer.addEventHandler({ onAdd: this.enqueue, onUpdate: (_o, n) => this.enqueue(n), onDelete: this.enqueue });
     const onPod = (p: Pod): void => {
       const ref = controllerRef(p);
@@ -134,7 +128,7 @@ export class StatefulSetController extends QueueController {
     const owned = ownedRevisions(all, set);
     if (set.metadata.deletionTimestamp) return owned;
     const selector = selectorFromLabelSelector(set.spec?.selector);
-    const api = this.client.resource<ControllerRevision>(controllerRevisionsRef);
+    const api = this.client.resource<ControllerRevision>(resources.controllerrevisions);
     for (const r of all) {
       if (controllerRef(r) || !selector.matches(r.metadata.labels)) continue;
       try {
@@ -293,7 +287,7 @@ export class StatefulSetController extends QueueController {
 
   /** Creates the pod's claims that do not exist (upstream createPersistentVolumeClaims); one being deleted is an error to retry. */
   private async createMissingClaims(set: StatefulSet, pod: Pod, ordinal: number): Promise<void> {
-    const claimsApi = this.client.resource<PersistentVolumeClaim>(persistentVolumeClaimsRef);
+    const claimsApi = this.client.resource<PersistentVolumeClaim>(resources.persistentvolumeclaims);
     for (const claim of claimsFor(set, ordinal).values()) {
       const existing = this.claimInformer.lister.get(`${claim.metadata.namespace}/${claim.metadata.name}`);
       if (existing?.metadata.deletionTimestamp) throw new Error(`pvc ${claim.metadata.name} is being deleted`);
@@ -330,7 +324,7 @@ export class StatefulSetController extends QueueController {
 
   /** Sets the retention-policy ownerReferences on the pod's existing claims (upstream UpdatePodClaimForRetentionPolicy). */
   private async fixClaimOwners(set: StatefulSet, pod: Pod, ordinal: number): Promise<void> {
-    const api = this.client.resource<PersistentVolumeClaim>(persistentVolumeClaimsRef);
+    const api = this.client.resource<PersistentVolumeClaim>(resources.persistentvolumeclaims);
     for (const want of claimsFor(set, ordinal).values()) {
       const claim = this.claimInformer.lister.get(`${want.metadata.namespace}/${want.metadata.name}`);
       if (!claim || claim.metadata.deletionTimestamp) continue;
@@ -345,7 +339,7 @@ export class StatefulSetController extends QueueController {
     const next = { ...set.status, ...status };
     if (JSON.stringify(next) === JSON.stringify(set.status ?? {})) return;
     try {
-      await this.client.resource<StatefulSet>(statefulSetsRef).update({ ...set, status: next }, { subresource: 'status' });
+      await this.client.resource<StatefulSet>(resources.statefulsets).update({ ...set, status: next }, { subresource: 'status' });
     } catch (e) { if (!isNotFound(e)) throw e; }
   }
 }

@@ -12,7 +12,6 @@ import { createSharedInformerFactory } from '../../client/informers/shared-infor
 import { isNotFound } from '../../machinery/errors.js';
 import { rfc3339 } from '../../machinery/time.js';
 import type { Job } from '../../api/batch/v1/job.js';
-import { jobsResource } from '../job/controller.js';
 import { jobExpiry, TTLAfterFinishedController } from './controller.js';
 
 /** Polls `fn` until it returns a truthy value or `ms` pass (no fixed sleeps in the assertions). */
@@ -44,7 +43,7 @@ describe('ttl-after-finished controller', { timeout: 30_000 }, () => {
   });
   after(async () => { ac.abort(); await server.close(); });
 
-  const jobs = () => client.resource<Job>(jobsResource);
+  const jobs = () => client.resource<Job>(resources.jobs);
   const exists = (name: string) => jobs().get(name, { namespace: ns }).then(() => true, (e) => { if (isNotFound(e)) return false; throw e; });
   async function createJob(name: string, ttl: number | undefined, finished?: 'Complete' | 'Failed', at = new Date()): Promise<Job> {
     const job = await jobs().create<Job>({

@@ -9,11 +9,11 @@
  */
 import type { Job } from '../../api/batch/v1/job.js';
 import { isConflict, isNotFound } from '../../machinery/errors.js';
-import type { Client } from '../../client/interface.js';
+import { resources, type Client } from '../../client/interface.js';
 import type { SharedInformerFactory, SharedIndexInformer } from '../../client/informers/types.js';
 import { splitMetaNamespaceKey } from '../../client/informers/types.js';
 import { QueueController } from '../controller.js';
-import { finishedCondition, jobsResource } from '../job/controller.js';
+import { finishedCondition } from '../job/controller.js';
 
 /** Options for tests: the clock (ms since epoch). */
 export interface TTLAfterFinishedOptions { now?: () => number }
@@ -37,7 +37,7 @@ export class TTLAfterFinishedController extends QueueController {
   constructor(private readonly client: Client, informers: SharedInformerFactory, opts: TTLAfterFinishedOptions = {}) {
     super('ttl-after-finished', informers);
     this.now = opts.now ?? Date.now;
-    this.jobInformer = informers.forResource<Job>(jobsResource);
+    this.jobInformer = informers.forResource<Job>(resources.jobs);
     const maybeEnqueue = (job: Job): void => { if (jobExpiry(job) !== undefined) this.enqueue(job); };
     this.jobInformer.addEventHandler({ onAdd: maybeEnqueue, onUpdate: (_o, n) => maybeEnqueue(n) });
   }
@@ -51,7 +51,7 @@ export class TTLAfterFinishedController extends QueueController {
     if (left > 0) { this.queue.addAfter(key, left); return; }
 
     const { namespace, name } = splitMetaNamespaceKey(key);
-    const jobs = this.client.resource<Job>(jobsResource);
+    const jobs = this.client.resource<Job>(resources.jobs);
     let fresh: Job;
     try { fresh = await jobs.get(name, { namespace }); } catch (e) { if (isNotFound(e)) return; throw e; }
     const freshExpiry = jobExpiry(fresh);
