@@ -2,6 +2,7 @@ import { it } from 'node:test';
 import assert from 'node:assert/strict';
 import { formatFieldErrors } from '../machinery/field-errors.js';
 import { builtinResourceTable } from './builtin-resources.js';
+import { generateJobSelector } from './batch/v1/job.js';
 
 const findKind = (group: string, resource: string) => builtinResourceTable().byResource(group, resource);
 
@@ -82,7 +83,16 @@ it('Service names are DNS-1035 labels; nodePort only for NodePort and LoadBalanc
 it('new kinds validate as upstream: Job restart policy, RBAC roleRef, PriorityClass limits, StorageClass provisioner', () => {
   const tpl = (restartPolicy: string) => ({ spec: { template: { spec: { restartPolicy, containers: [{ name: 'c', image: 'i' }] } } } });
   assert.equal(errorsOf('batch', 'jobs', tpl('Always')), 'spec.template.spec.restartPolicy: Unsupported value: "Always": supported values: "OnFailure", "Never"');
-  assert.equal(errorsOf('batch', 'jobs', tpl('Never')), '');
+  assert.equal(errorsOf('batch', 'jobs', tpl('Never')), 'spec.selector: Required value');
+  // As the API prepares a created Job: labels and selector generated from its uid.
+  const job = { metadata: { name: 'pi', namespace: 'd', uid: 'u-1' }, ...tpl('Never') } as never;
+  generateJobSelector(job);
+  assert.equal(errorsOf('batch', 'jobs', job), '');
+  assert.deepEqual((job as any).spec.selector, { matchLabels: { 'batch.kubernetes.io/controller-uid': 'u-1' } });
+  assert.deepEqual((job as any).spec.template.metadata.labels, { 'job-name': 'pi', 'batch.kubernetes.io/job-name': 'pi', 'controller-uid': 'u-1', 'batch.kubernetes.io/controller-uid': 'u-1' });
+  const foreign = { metadata: { name: 'pi', namespace: 'd', uid: 'u-1' }, spec: { ...tpl('Never').spec, selector: { matchLabels: { app: 'x' } } } } as never;
+  generateJobSelector(foreign);
+  assert.match(errorsOf('batch', 'jobs', foreign), /^spec\.template\.metadata\.labels: Invalid value: .*`selector` does not match template `labels`$/);
   assert.equal(errorsOf('rbac.authorization.k8s.io', 'rolebindings', { roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'b' } }, { roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'a' } }),
     'roleRef: Invalid value: rbac.RoleRef{APIGroup:"rbac.authorization.k8s.io", Kind:"Role", Name:"b"}: cannot change roleRef');
   assert.equal(errorsOf('scheduling.k8s.io', 'priorityclasses', { metadata: { name: 'x' }, value: 2_000_000_000 }), 'value: Forbidden: maximum allowed value of a user defined priority is 1000000000');

@@ -353,6 +353,9 @@ export class GenericStore implements RestStorage {
   private async newObject(ctx: RequestContext, obj: KubeObject, opts: { applied?: boolean; checkFreeName?: boolean }): Promise<KubeObject> {
     const s = this.strategy;
     const ns = this.namespaceOf(ctx, obj);
+    // The uid exists before the strategy runs, as upstream's FillObjectMetaSystemFields
+    // (a Job's generated selector is made of it).
+    obj.metadata.uid = randomUUID();
     s.prepareForCreate(obj);
     s.kind.applyDefaults(obj);
     const attrs = this.attrs({ ...ctx, namespace: ns }, 'CREATE', obj.metadata.name ?? '', obj);
@@ -367,7 +370,6 @@ export class GenericStore implements RestStorage {
     }
     const m = obj.metadata;
     if (!opts.applied) m.managedFields = this.updateManagedFields(ctx, undefined, obj);
-    m.uid = randomUUID();
     m.creationTimestamp = now(this.clock);
     delete m.resourceVersion; delete m.deletionTimestamp; delete m.deletionGracePeriodSeconds;
     if (s.tracksGeneration) m.generation = 1; else delete m.generation;

@@ -23,6 +23,19 @@ describe('Framework.schedule', () => {
     assert.equal(r.kind === 'scheduled' && r.nodeName, 'n1');
   });
 
+  it('filters round-robin and stops once numFeasibleNodesToFind nodes fit (100 of 150)', () => {
+    const nodes = Array.from({ length: 150 }, (_, i) => newNodeInfo(node(`n${i}`), []));
+    const f = fw();
+    const first = f.schedule(pod(), nodes);
+    assert.deepEqual(first.kind === 'scheduled' && [first.feasibleNodes, first.evaluatedNodes], [100, 100]);
+    // The next cycle starts at n100: n100..n149 then n0..n49.
+    const seen: string[] = [];
+    const spy = new Framework({ ...pluginRegistry, Spy: () => ({ name: 'Spy', filter: (_s: unknown, _p: unknown, n: { node: Node }) => { seen.push(n.node.metadata.name!); return success(); } }) as never }, [{ name: 'Spy' }], {}, () => 0);
+    spy.schedule(pod(), nodes);
+    spy.schedule(pod(), nodes);
+    assert.deepEqual([seen[100], seen[149], seen[150], seen[199]], ['n100', 'n149', 'n0', 'n49']);
+  });
+
   it('prefers the less allocated node', () => {
     const nodes = [newNodeInfo(node('busy'), [pod(), pod()]), newNodeInfo(node('idle'), [])];
     const r = fw().schedule(pod(), nodes);

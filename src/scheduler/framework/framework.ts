@@ -121,10 +121,10 @@ export class Framework {
     }
     this.nextStartNodeIndex = (start + processed) % nodes.length;
     if (feasible.length === 0) return { kind: 'unschedulable', fitError: { numAllNodes: nodes.length, nodeStatuses } };
-    if (feasible.length === 1) return { kind: 'scheduled', nodeName: feasible[0].node.metadata.name!, feasibleNodes: 1, evaluatedNodes: nodes.length };
+    if (feasible.length === 1) return { kind: 'scheduled', nodeName: feasible[0].node.metadata.name!, feasibleNodes: 1, evaluatedNodes: processed };
     let totals: Map<string, number>;
     try { totals = this.runScore(state, pod, feasible); } catch (err) { return { kind: 'error', status: asError(err) }; }
-    return { kind: 'scheduled', nodeName: this.selectHost(totals), feasibleNodes: feasible.length, evaluatedNodes: nodes.length };
+    return { kind: 'scheduled', nodeName: this.selectHost(totals), feasibleNodes: feasible.length, evaluatedNodes: processed };
   }
 
   /** Bind plugins in order until one does not Skip; Error status when none binds. */
