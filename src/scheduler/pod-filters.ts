@@ -14,9 +14,11 @@ export const isTerminalPod = (p: Pod): boolean => p.status?.phase === 'Succeeded
 
 /**
  * A pod this scheduler should place: no spec.nodeName, spec.schedulerName equal to
- * `schedulerName` (empty counts as default-scheduler), not being deleted, not terminal.
+ * `schedulerName` (empty counts as default-scheduler), not being deleted, not terminal,
+ * no `spec.schedulingGates` left (upstream SchedulingGates PreEnqueue: a gated pod waits
+ * outside the queue until its last gate is removed).
  */
 export function needsScheduling(p: Pod, schedulerName: string): boolean {
   return !isAssigned(p) && (p.spec?.schedulerName || DEFAULT_SCHEDULER_NAME) === schedulerName
-    && !p.metadata.deletionTimestamp && !isTerminalPod(p);
+    && !p.metadata.deletionTimestamp && !isTerminalPod(p) && !p.spec?.schedulingGates?.length;
 }

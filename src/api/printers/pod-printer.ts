@@ -12,6 +12,7 @@ export function podStatusSummary(pod: Pod, now: number): { ready: string; reason
   const spec = pod.spec ?? {};
   const st = pod.status ?? {};
   let reason = st.reason || st.phase || 'Unknown';
+  if ((st.conditions ?? []).some((c) => c.type === 'PodScheduled' && c.reason === 'SchedulingGated')) reason = 'SchedulingGated';
   let restarts = 0;
   let lastRestart = 0;
   // Sidecars (init containers with restartPolicy Always) count in READY and RESTARTS

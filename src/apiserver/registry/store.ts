@@ -3,7 +3,7 @@
  * create/get/list/watch/update/patch/delete for every resource over the Storage
  * interface, with the per-resource differences in a {@link Strategy} and the admission
  * chain run at fixed points. The order of steps lives here only:
- *   create: generateName → prepareForCreate → defaults → mutating admission →
+ *   create: generateName → uid → prepareForCreate → defaults → mutating admission →
  *           validate → validating admission → beforeCreate → system fields → storage.create
  *   update: (inside guaranteedUpdate) resourceVersion check → prepareForUpdate →
  *           defaults → mutating admission → beforeUpdate → validateUpdate → validating admission →

@@ -80,19 +80,26 @@ export class Framework {
     return success();
   }
 
-  /** Weighted, normalized score totals per node name. Throws on a plugin fault. */
-  runScore(state: CycleState, pod: Pod, nodes: NodeInfo[]): Map<string, number> {
+  /** Weighted, normalized score totals, one per node of `nodes` (same order). Throws on a plugin fault. */
+  runScore(state: CycleState, pod: Pod, nodes: NodeInfo[]): Float64Array {
     for (const p of this.preScores) {
       const s = guard(p.name, () => p.preScore(state, pod, nodes));
       if (s.code === 'Skip') state.skipScorePlugins.add(p.name);
       else if (s.code !== 'Success') throw new Error(`${p.name}: ${s.reasons.join(', ')}`);
     }
-    const totals = new Map<string, number>(nodes.map((n) => [n.node.metadata.name!, 0]));
+    const totals = new Float64Array(nodes.length);
+    const clamp = (v: number): number => Math.max(0, Math.min(MAX_NODE_SCORE, v));
     for (const { plugin, weight } of this.scores) {
       if (state.skipScorePlugins.has(plugin.name)) continue;
-      const scores = new Map<string, number>(nodes.map((n) => [n.node.metadata.name!, plugin.score(state, pod, n)]));
-      plugin.normalizeScores?.(state, pod, scores);
-      for (const [name, v] of scores) totals.set(name, totals.get(name)! + Math.max(0, Math.min(MAX_NODE_SCORE, v)) * weight);
+      if (!plugin.normalizeScores) {
+        for (let i = 0; i < nodes.length; i++) totals[i] += clamp(plugin.score(state, pod, nodes[i])) * weight;
+        continue;
+      }
+      // Normalization sees every node's raw score by name (the plugin contract).
+      const scores = new Map<string, number>();
+      for (const n of nodes) scores.set(n.node.metadata.name!, plugin.score(state, pod, n));
+      plugin.normalizeScores(state, pod, scores);
+      for (let i = 0; i < nodes.length; i++) totals[i] += clamp(scores.get(nodes[i].node.metadata.name!) ?? 0) * weight;
     }
     return totals;
   }
@@ -122,9 +129,9 @@ export class Framework {
     this.nextStartNodeIndex = (start + processed) % nodes.length;
     if (feasible.length === 0) return { kind: 'unschedulable', fitError: { numAllNodes: nodes.length, nodeStatuses } };
     if (feasible.length === 1) return { kind: 'scheduled', nodeName: feasible[0].node.metadata.name!, feasibleNodes: 1, evaluatedNodes: processed };
-    let totals: Map<string, number>;
+    let totals: Float64Array;
     try { totals = this.runScore(state, pod, feasible); } catch (err) { return { kind: 'error', status: asError(err) }; }
-    return { kind: 'scheduled', nodeName: this.selectHost(totals), feasibleNodes: feasible.length, evaluatedNodes: processed };
+    return { kind: 'scheduled', nodeName: feasible[this.selectHost(totals)].node.metadata.name!, feasibleNodes: feasible.length, evaluatedNodes: processed };
   }
 
   /** Bind plugins in order until one does not Skip; Error status when none binds. */
@@ -138,14 +145,15 @@ export class Framework {
     return { code: 'Error', reasons: ['no bind plugin bound the pod'] };
   }
 
-  /** The highest total; ties at random (reservoir sampling, as upstream). */
-  private selectHost(totals: Map<string, number>): string {
-    let best = '';
+  /** Index of the highest total; ties at random (reservoir sampling, as upstream). */
+  private selectHost(totals: Float64Array): number {
+    let best = 0;
     let bestScore = -1;
     let ties = 0;
-    for (const [name, score] of totals) {
-      if (score > bestScore) { best = name; bestScore = score; ties = 1; }
-      else if (score === bestScore) { ties++; if (Math.floor(this.random() * ties) === 0) best = name; }
+    for (let i = 0; i < totals.length; i++) {
+      const score = totals[i];
+      if (score > bestScore) { best = i; bestScore = score; ties = 1; }
+      else if (score === bestScore) { ties++; if (Math.floor(this.random() * ties) === 0) best = i; }
     }
     return best;
   }

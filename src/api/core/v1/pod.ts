@@ -12,6 +12,7 @@ import { isQuantity, parseQuantity } from '../../../machinery/quantity.js';
 import { validateObjectMeta, validateObjectMetaUpdate } from '../../meta/v1/validate-object-meta.js';
 import { PodSchema, type Container, type EphemeralContainer, type Pod, type PodSpec } from './pod-types.js';
 import { stableJson } from '../../../machinery/stable-json.js';
+import { rfc3339 } from '../../../machinery/time.js';
 import { podPrinter } from '../../printers/pod-printer.js';
 
 /** Image pull policy default: Always for `:latest` or untagged images, else IfNotPresent. */
@@ -208,7 +209,13 @@ export const podDefinition: ResourceDefinition<Pod> = {
   printer: podPrinter,
   strategy: {
     tracksGeneration: true,
-    prepareForCreate(pod) { pod.status = { phase: 'Pending', qosClass: podQosClass(pod) }; },
+    prepareForCreate(pod, deps) {
+      pod.status = { phase: 'Pending', qosClass: podQosClass(pod) };
+      // A gated pod says so from the start (upstream applySchedulingGatedCondition).
+      if (pod.spec?.schedulingGates?.length) {
+        pod.status.conditions = [{ type: 'PodScheduled', status: 'False', reason: 'SchedulingGated', message: 'Scheduling is blocked due to non-empty scheduling gates', lastProbeTime: null, lastTransitionTime: rfc3339(deps.clock()) }];
+      }
+    },
     gracePeriod(pod, opts) {
       if (!pod.spec?.nodeName) return 0;
       if (pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed') return 0;
@@ -227,6 +234,11 @@ export const podDefinition: ResourceDefinition<Pod> = {
   },
   validateUpdate(pod, old) {
     const errs = [...validateObjectMetaUpdate(pod.metadata, old.metadata), ...validatePodSpec(pod.spec, 'spec')];
+    // Scheduling gates may only be removed (upstream validateSchedulingGates on update).
+    const before = new Set((old.spec?.schedulingGates ?? []).map((g) => g.name));
+    for (const g of pod.spec?.schedulingGates ?? []) {
+      if (!before.has(g.name)) errs.push(forbiddenField('spec.schedulingGates', `only deletion is allowed, but found new scheduling gate '${g.name}'`));
+    }
     if (stableJson(stripMutable(structuredClone(pod.spec ?? {}))) !== stableJson(stripMutable(structuredClone(old.spec ?? {})))) {
       errs.push(forbiddenField('spec', MUTABLE_MESSAGE));
     }
@@ -247,5 +259,6 @@ function stripMutable(spec: PodSpec): PodSpec {
   delete spec.activeDeadlineSeconds;
   delete spec.tolerations;
   delete spec.terminationGracePeriodSeconds;
+  delete spec.schedulingGates;
   return spec;
 }
