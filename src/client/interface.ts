@@ -19,6 +19,7 @@ import { deploymentDefinition, replicaSetDefinition } from '../api/apps/v1/kinds
 import { leaseDefinition } from '../api/coordination/v1/lease.js';
 import { endpointSliceDefinition } from '../api/discovery/v1/endpoint-slice.js';
 import { jobDefinition } from '../api/batch/v1/job.js';
+import { replicationControllerDefinition } from '../api/core/v1/replication-controller.js';
 import { cronJobDefinition } from '../api/batch/v1/cron-job.js';
 import { statefulSetDefinition } from '../api/apps/v1/stateful-set.js';
 import { controllerRevisionDefinition } from '../api/apps/v1/controller-revision.js';
@@ -98,4 +99,5 @@ export const resources = {
   persistentvolumeclaims: refOf(untyped(persistentVolumeClaimDefinition)),
   jobs: refOf(untyped(jobDefinition)),
   cronjobs: refOf(untyped(cronJobDefinition)),
+  replicationcontrollers: refOf(untyped(replicationControllerDefinition)),
 } as const satisfies Record<string, ResourceRef>;

@@ -8,7 +8,7 @@ import { DeploymentController } from './deployment/controller.js';
 import { GarbageCollector } from './garbagecollector/controller.js';
 import { NamespaceController } from './namespace/controller.js';
 import { NodeIpamController } from './nodeipam/controller.js';
-import { ReplicaSetController } from './replicaset/controller.js';
+import { ReplicaSetController, ReplicationManager } from './replicaset/controller.js';
 import { ServiceAccountController } from './serviceaccount/controller.js';
 import { RootCACertPublisher } from './rootcacertpublisher/controller.js';
 import { EndpointsController } from './endpoint/controller.js';
@@ -27,6 +27,7 @@ export interface ControllerContext { client: Client; informers: SharedInformerFa
 export const controllerFactories: Record<string, (ctx: ControllerContext) => Controller> = {
   deployment: (c) => new DeploymentController(c.client, c.informers),
   replicaset: (c) => new ReplicaSetController(c.client, c.informers),
+  replicationcontroller: (c) => new ReplicationManager(c.client, c.informers),
   garbagecollector: (c) => new GarbageCollector(c.client, c.informers, c.table),
   serviceaccount: (c) => new ServiceAccountController(c.client, c.informers),
   namespace: (c) => new NamespaceController(c.client, c.informers, c.table),

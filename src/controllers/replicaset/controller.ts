@@ -8,7 +8,7 @@ import type { Pod } from '../../api/core/v1/pod-types.js';
 import type { ReplicaSet } from '../../api/apps/v1/types.js';
 import { isNotFound } from '../../machinery/errors.js';
 import { selectorFromLabelSelector } from '../../machinery/labels.js';
-import { resources, type Client } from '../../client/interface.js';
+import { resources, type Client, type ResourceRef } from '../../client/interface.js';
 import { type SharedInformerFactory, type SharedIndexInformer, splitMetaNamespaceKey, metaNamespaceKey } from '../../client/informers/types.js';
 import { unwrapTombstone } from '../../client/informers/shared-informer.js';
 import { createEventRecorder, type EventRecorder } from '../../client/events.js';
@@ -18,16 +18,30 @@ import { isPodActive, isPodAvailable, isPodReady, ownerRefTo, podFromTemplate, r
 
 const BURST = 500;
 
+/**
+ * The kind a ReplicaSetController keeps (upstream runs ReplicationControllers through the
+ * ReplicaSet controller with an adapter, pkg/controller/replication): its resource, its
+ * apiVersion for ownerReferences, and its selector as a label selector (an RC's
+ * `spec.selector` is a plain label map).
+ */
+interface ReplicatedKind { kind: 'ReplicaSet' | 'ReplicationController'; apiVersion: string; ref: ResourceRef; selector(obj: ReplicaSet): ReturnType<typeof selectorFromLabelSelector> }
+
+const REPLICA_SET: ReplicatedKind = { kind: 'ReplicaSet', apiVersion: 'apps/v1', ref: resources.replicasets, selector: (rs) => selectorFromLabelSelector(rs.spec?.selector) };
+const REPLICATION_CONTROLLER: ReplicatedKind = {
+  kind: 'ReplicationController', apiVersion: 'v1', ref: resources.replicationcontrollers,
+  selector: (rc) => selectorFromLabelSelector({ matchLabels: (rc.spec?.selector ?? {}) as unknown as Record<string, string> }),
+};
+
 export class ReplicaSetController extends QueueController {
   private readonly rsInformer: SharedIndexInformer<ReplicaSet>;
   private readonly podInformer: SharedIndexInformer<Pod>;
   private readonly expectations = new Expectations();
   private readonly recorder: EventRecorder;
 
-  constructor(private readonly client: Client, informers: SharedInformerFactory) {
-    super('replicaset', informers);
-    this.recorder = createEventRecorder(client, { component: 'replicaset-controller' });
-    this.rsInformer = informers.forResource<ReplicaSet>(resources.replicasets);
+  constructor(private readonly client: Client, informers: SharedInformerFactory, private readonly k: ReplicatedKind = REPLICA_SET) {
+    super(k.kind === 'ReplicaSet' ? 'replicaset' : 'replicationcontroller', informers);
+    this.recorder = createEventRecorder(client, { component: k.kind === 'ReplicaSet' ? 'replicaset-controller' : 'replication-controller' });
+    this.rsInformer = informers.forResource<ReplicaSet>(k.ref);
     this.podInformer = informers.forResource<Pod>(resources.pods);
     this.podInformer.addIndexers({ controllerUID: (p) => { const r = controllerRef(p); return r ? [r.uid] : []; } });
     this.rsInformer.addEventHandler({ onAdd: this.enqueue, onUpdate: (_o, n) => this.enqueue(n), onDelete: this.enqueue });
@@ -45,13 +59,13 @@ export class ReplicaSetController extends QueueController {
 
   private ownerOf(p: Pod): ReplicaSet | undefined {
     const ref = controllerRef(p);
-    if (!ref || ref.kind !== 'ReplicaSet') return undefined;
+    if (!ref || ref.kind !== this.k.kind) return undefined;
     const rs = this.rsInformer.lister.get(`${p.metadata.namespace}/${ref.name}`);
     return rs && rs.metadata.uid === ref.uid ? rs : undefined;
   }
   private enqueueMatching(p: Pod): void {
     for (const rs of this.rsInformer.lister.list({ namespace: p.metadata.namespace })) {
-      if (selectorFromLabelSelector(rs.spec?.selector).matches(p.metadata.labels)) this.enqueue(rs);
+      if (this.k.selector(rs).matches(p.metadata.labels)) this.enqueue(rs);
     }
   }
 
@@ -59,7 +73,7 @@ export class ReplicaSetController extends QueueController {
     const rs = this.rsInformer.lister.get(key);
     if (!rs) { this.expectations.delete(key); return; }
     const { namespace } = splitMetaNamespaceKey(key);
-    const selector = selectorFromLabelSelector(rs.spec?.selector);
+    const selector = this.k.selector(rs);
     const pods = this.client.resource<Pod>(resources.pods);
     const owned: Pod[] = [];
     for (const p of this.podInformer.lister.list({ namespace })) {
@@ -71,7 +85,7 @@ export class ReplicaSetController extends QueueController {
         }
       } else if (!ref && !p.metadata.deletionTimestamp && isPodActive(p) && selector.matches(p.metadata.labels) && !rs.metadata.deletionTimestamp) {
         try {
-          const adopted = await pods.patch(p.metadata.name!, { metadata: { ownerReferences: [ownerRefTo(rs, 'apps/v1', 'ReplicaSet')], uid: p.metadata.uid } }, 'application/strategic-merge-patch+json', { namespace });
+          const adopted = await pods.patch(p.metadata.name!, { metadata: { ownerReferences: [ownerRefTo(rs, this.k.apiVersion, this.k.kind)], uid: p.metadata.uid } }, 'application/strategic-merge-patch+json', { namespace });
           owned.push(adopted);
         } catch (e) { if (!isNotFound(e)) throw e; }
       }
@@ -87,7 +101,7 @@ export class ReplicaSetController extends QueueController {
         for (let batch = 1; created < want; batch *= 2) {
           const n = Math.min(batch, want - created);
           const results = await Promise.allSettled(Array.from({ length: n }, () =>
-            pods.create(podFromTemplate(rs.spec!.template!, namespace, `${rs.metadata.name}-`, ownerRefTo(rs, 'apps/v1', 'ReplicaSet')), { namespace })));
+            pods.create(podFromTemplate(rs.spec!.template!, namespace, `${rs.metadata.name}-`, ownerRefTo(rs, this.k.apiVersion, this.k.kind)), { namespace })));
           for (const r of results) {
             if (r.status === 'fulfilled') this.recorder.event(rs, 'Normal', 'SuccessfulCreate', `Created pod: ${r.value.metadata.name}`);
             else { this.expectations.creationObserved(key); this.recorder.event(rs, 'Warning', 'FailedCreate', `Error creating: ${(r.reason as Error).message}`); }
@@ -125,9 +139,14 @@ export class ReplicaSetController extends QueueController {
     const same = JSON.stringify(status) === JSON.stringify(rs.status);
     if (same) return;
     try {
-      await this.client.resource<ReplicaSet>(resources.replicasets).update({ ...rs, status }, { subresource: 'status' });
+      await this.client.resource<ReplicaSet>(this.k.ref).update({ ...rs, status }, { subresource: 'status' });
     } catch (e) { if (!isNotFound(e)) throw e; }
     // A pod becoming available after minReadySeconds needs another look.
     if ((rs.spec?.minReadySeconds ?? 0) > 0 && status.availableReplicas !== status.readyReplicas) this.queue.addAfter(metaNamespaceKey(rs), (rs.spec!.minReadySeconds! * 1000));
   }
+}
+
+/** ReplicationControllers, kept by the ReplicaSet controller's logic (upstream ReplicationManager). */
+export class ReplicationManager extends ReplicaSetController {
+  constructor(client: Client, informers: SharedInformerFactory) { super(client, informers, REPLICATION_CONTROLLER); }
 }
