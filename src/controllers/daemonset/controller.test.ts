@@ -160,10 +160,11 @@ describe('daemonset controller', { timeout: 60_000 }, () => {
     await makeNode('b1', { 'run-ex': 'yes' });
     await sets().create(dsObject('ex'), { namespace: ns });
     const first = await until('pod on b1', async () => (await podsOf('ex'))[0]);
-    // An orphan with matching labels targeting b1: adopted, then deleted as the newer one.
-    const orphan = await pods().create({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'ex-extra', namespace: ns, labels: { app: 'ex' } },
+    // An orphan with matching labels targeting b1: adopted, then deleted as the newer one
+    // (creation times have second precision: its name sorts after any generated one on a tie).
+    const orphan = await pods().create({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'ex-zzzzzz-extra', namespace: ns, labels: { app: 'ex' } },
       spec: { containers: [{ name: 'c', image: 'img:1' }], affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchFields: [{ key: 'metadata.name', operator: 'In', values: ['b1'] }] }] } } } } } as Pod, { namespace: ns });
-    await until('extra deleted', async () => pods().get('ex-extra', { namespace: ns }).then(() => false, (e) => isNotFound(e)));
+    await until('extra deleted', async () => pods().get('ex-zzzzzz-extra', { namespace: ns }).then(() => false, (e) => isNotFound(e)));
     assert.ok((await events('ex')).includes(`SuccessfulDelete: Deleted pod: ${orphan.metadata.name}`));
     assert.deepEqual((await podsOf('ex')).map((x) => x.metadata.uid), [first.metadata.uid]);
     await setStatus(first, 'Failed', false);
@@ -198,6 +199,13 @@ describe('daemonset controller', { timeout: 60_000 }, () => {
     await until('rolled to img:3', async () => { const s = await getSet('ru'); const l = await podsOf('ru'); return s.status?.updatedNumberScheduled === 3 && s.status.numberAvailable === 3 && l.length === 3 && l.every((p) => p.spec?.containers?.[0].image === 'img:3'); }, 20_000);
     await until('history: current + 1', async () => (await revisionsOf('ru')).length === 2);
     assert.deepEqual((await revisionsOf('ru')).map((r) => r.revision).sort(), [2, 3]);
+    // Back to img:2: its revision is reused, renumbered after the newest.
+    const rev2 = (await revisionsOf('ru')).find((r) => r.revision === 2)!.metadata.name;
+    await setImage('ru', 'img:2');
+    await until('rolled back to img:2', async () => { const s = await getSet('ru'); const l = await podsOf('ru'); return s.status?.updatedNumberScheduled === 3 && s.status.numberAvailable === 3 && l.length === 3 && l.every((p) => p.spec?.containers?.[0].image === 'img:2'); }, 20_000);
+    const after = await revisionsOf('ru');
+    assert.deepEqual(after.map((r) => `${r.metadata.name === rev2 ? 'rev2' : 'other'}:${r.revision}`).sort(), ['other:3', 'rev2:4']);
+    assert.ok((await podsOf('ru')).every((p) => `ru-${p.metadata.labels?.['controller-revision-hash']}` === rev2));
   });
 
   it('RollingUpdate maxSurge 1: the new pod first, the old one deleted once the new one is available', async () => {

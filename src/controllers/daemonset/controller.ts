@@ -193,11 +193,13 @@ export class DaemonSetController extends QueueController {
     }
     const sorted = sortControllerRevisions(revisions);
     const owner: RevisionParent = { parent: ds, apiVersion: 'apps/v1', kind: 'DaemonSet' };
-    const max = sorted.reduce((m, r) => Math.max(m, r.revision ?? 0), 0);
     const wanted = newControllerRevision(owner, ds.spec?.template?.metadata?.labels, daemonSetRevisionData(ds), nextRevision(sorted), collisionCount.value);
+    if (ds.metadata.annotations) wanted.metadata.annotations = { ...ds.metadata.annotations };
     const equal = findEqualRevisions(sorted, wanted);
+    const next = nextRevision(sorted.filter((r) => !equal.includes(r)));
     let cur: ControllerRevision;
     if (equal.length === 0) {
+      wanted.revision = next;
       wanted.metadata.labels![DAEMONSET_REVISION_HASH_LABEL] = wanted.metadata.labels![CONTROLLER_REVISION_HASH_LABEL];
       cur = await createControllerRevision(this.client, owner, wanted, collisionCount);
       const h = cur.metadata.labels?.[CONTROLLER_REVISION_HASH_LABEL];
@@ -206,10 +208,30 @@ export class DaemonSetController extends QueueController {
         cur = await api.patch(cur.metadata.name!, { metadata: { labels: { [DAEMONSET_REVISION_HASH_LABEL]: h } } }, 'application/merge-patch+json', { namespace });
       }
     } else {
-      cur = equal[equal.length - 1];
-      if ((cur.revision ?? 0) < max) cur = await updateControllerRevisionNumber(this.client, cur, max + 1);
+      cur = await this.dedupCurrentRevisions(ds, namespace, equal);
+      if ((cur.revision ?? 0) < next) cur = await updateControllerRevisionNumber(this.client, cur, next);
     }
-    return { cur, old: sorted.filter((r) => r.metadata.name !== cur.metadata.name) };
+    return { cur, old: sorted.filter((r) => !equal.includes(r) && r.metadata.name !== cur.metadata.name) };
+  }
+
+  /**
+   * Upstream dedupCurHistories: of several revisions equal to the template the highest
+   * numbered is kept; pods labelled with a duplicate's hash are relabelled (upstream
+   * relabels every pod not on the kept hash), the duplicates deleted.
+   */
+  private async dedupCurrentRevisions(ds: DaemonSet, namespace: string, equal: ControllerRevision[]): Promise<ControllerRevision> {
+    if (equal.length === 1) return equal[0];
+    const keep = equal.reduce((a, r) => ((r.revision ?? 0) >= (a.revision ?? 0) ? r : a));
+    const hash = revisionHash(keep);
+    const dupHashes = new Set(equal.filter((r) => r !== keep).map(revisionHash));
+    const pods = this.client.resource<Pod>(resources.pods);
+    for (const p of await this.claimPods(ds, namespace)) {
+      if (!dupHashes.has(p.metadata.labels?.[DAEMONSET_REVISION_HASH_LABEL] ?? '')) continue;
+      await pods.patch(p.metadata.name!, { metadata: { labels: { [DAEMONSET_REVISION_HASH_LABEL]: hash } } }, 'application/merge-patch+json', { namespace }).catch((e) => { if (!isNotFound(e)) throw e; });
+    }
+    const api = this.client.resource<ControllerRevision>(resources.controllerrevisions);
+    for (const r of equal) if (r !== keep) await api.delete(r.metadata.name!, { namespace }).catch((e) => { if (!isNotFound(e)) throw e; });
+    return keep;
   }
 
   /** Upstream manage: per node, create the missing pod or delete surplus, failed and misscheduled ones; unbound pods of vanished nodes deleted. */

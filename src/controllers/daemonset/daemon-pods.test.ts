@@ -92,6 +92,16 @@ describe('daemon pod helpers', () => {
     assert.deepEqual(plan, { deletes: [], createOn: ['a'] });
     const surged = nodesToDaemonPods([pod('pa', 'a', 'old', { ready: true }), pod('na', 'a', 'h', { ready: true, created: 1 }), pod('pb', 'b', 'old', { ready: true })]);
     assert.deepEqual(planRollingUpdate(d2, nodes, surged, 'h', undefined, T0), { deletes: [surged.get('a')![0]], createOn: ['b'] });
+    // An in-flight surge (new pod not yet available) uses up maxSurge.
+    const inflight = nodesToDaemonPods([pod('pa', 'a', 'old', { ready: true }), pod('na', 'a', 'h', { created: 1 }), pod('pb', 'b', 'old', { ready: true }), pod('pc', 'c', 'old', { ready: true })]);
+    assert.deepEqual(planRollingUpdate(d2, nodes, inflight, 'h', undefined, T0), { deletes: [], createOn: [] });
+    // An old pod on a node that no longer wants it goes only while more than desired are available.
+    const two = [node('a'), node('b'), node('x', { off: 'yes' })];
+    const d3 = ds({ updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } } }, { affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'off', operator: 'DoesNotExist' }] }] } } } });
+    const stray = nodesToDaemonPods([pod('na', 'a', 'h', { ready: true }), pod('nb', 'b', 'h', { ready: true }), pod('px', 'x', 'old', { ready: true })]);
+    assert.deepEqual(planRollingUpdate(d3, two, stray, 'h', undefined, T0).deletes.map((p) => p.metadata.name), ['px']);
+    const strayShort = nodesToDaemonPods([pod('na', 'a', 'h', { ready: false }), pod('nb', 'b', 'h', { ready: true }), pod('px', 'x', 'old', { ready: true })]);
+    assert.deepEqual(planRollingUpdate(d3, two, strayShort, 'h', undefined, T0).deletes, []);
     assert.equal(findUpdatedPodsOnNode([pod('x', 'a', 'h'), pod('y', 'a', 'h')], 'h', undefined).ok, false);
   });
 

@@ -33,10 +33,12 @@ export interface RollingUpdatePlan { deletes: Pod[]; createOn: string[] }
  * Upstream rollingUpdate. Every node that wants the pod counts toward `desired` (and
  * maxSurge/maxUnavailable are resolved against it). Without surge: nodes with no pod,
  * two pods or an unavailable new pod count as unavailable; unavailable old pods are
- * always replaced (and count as unavailable), available old ones only while fewer than maxUnavailable are
- * unavailable. With surge: a new pod is created next to an old one (always when the old
- * one is unavailable, else up to maxSurge nodes at once), and the old one is deleted
- * once the new one is available; old pods on nodes that should no longer run it go.
+ * always replaced (and count as unavailable), available old ones only while fewer than
+ * maxUnavailable are unavailable. With surge: a new pod is created next to an old one (always when the old
+ * one is unavailable, else on up to maxSurge minus the in-flight surges — nodes with an
+ * unavailable new pod or excess pods), and the old one is deleted once the new one is
+ * available; an unavailable old pod on a node that no longer wants it is deleted, an
+ * available one only while more pods are available than desired.
  */
 export function planRollingUpdate(ds: DaemonSet, nodes: Node[], byNode: Map<string, Pod[]>, hash: string, generation: string | undefined, now: number): RollingUpdatePlan {
   const perNode = new Map(byNode);
@@ -68,19 +70,24 @@ export function planRollingUpdate(ds: DaemonSet, nodes: Node[], byNode: Map<stri
     plan.deletes = [...allowed, ...candidates.slice(0, remaining)];
     return plan;
   }
-  let surged = 0;
-  const shouldNotRun: Pod[] = [];
+  // Surge: count in-flight surges first, then take candidates up to maxSurge.
+  let surged = 0; let availableCount = 0;
+  const allowedNew: string[] = []; const candidateNew: string[] = []; const shouldNotRun: Pod[] = [];
   for (const [node, pods] of perNode) {
     const { newPod, oldPod, ok } = findUpdatedPodsOnNode(pods, hash, generation);
-    if (!ok) continue;
-    if (wants.get(node) !== true) { if (!newPod && oldPod) shouldNotRun.push(oldPod); continue; }
+    if (!ok) { surged++; continue; }
+    if ((oldPod ?? newPod) && available((oldPod ?? newPod)!)) availableCount++;
     if (!oldPod) continue;
     if (!newPod) {
-      if (!available(oldPod)) plan.createOn.push(node);
-      else if (surged < maxSurge) { surged++; plan.createOn.push(node); }
+      const run = wants.get(node) === true;
+      if (!available(oldPod)) { if (!run) plan.deletes.push(oldPod); else allowedNew.push(node); }
+      else if (!run) shouldNotRun.push(oldPod);
+      else if (surged < maxSurge) candidateNew.push(node);
     } else if (!available(newPod)) surged++;
     else plan.deletes.push(oldPod);
   }
-  plan.deletes.push(...shouldNotRun);
+  // Pods on nodes that no longer want one go only while the others keep 100% available.
+  plan.deletes.push(...shouldNotRun.slice(0, Math.max(0, availableCount - desired)));
+  plan.createOn = [...allowedNew, ...candidateNew.slice(0, Math.min(Math.max(0, maxSurge - surged), candidateNew.length))];
   return plan;
 }
