@@ -61,7 +61,7 @@ describe('node lifecycle controller', { timeout: 60_000 }, () => {
   }
   const renewLease = (name: string) => leases().patch(name, { spec: { renewTime: microTime() } }, 'application/merge-patch+json', { namespace: 'kube-node-lease' });
   const taintsOf = async (name: string): Promise<string[]> => ((await nodes().get(name)).spec?.taints ?? []).map((t: Taint) => `${t.key}:${t.effect}`).sort();
-  const events = async (reason: string, name: string) => ((await client.resource(resources.events).list({ namespace: ns })).items as Array<{ reason: string; message: string; involvedObject: { name: string; kind: string } }>)
+  const events = async (reason: string, name: string) => ((await client.resource(resources.events).list({ namespace: ns })).items as unknown as Array<{ reason: string; message: string; involvedObject: { name: string; kind: string } }>)
     .filter((e) => e.reason === reason && e.involvedObject.name === name);
 
   it('a silent node goes Unknown, tainted unreachable, its pods not ready; a Lease alone keeps a node healthy; Ready again removes the taints', async () => {
