@@ -79,6 +79,7 @@ export class NodeLifecycleController extends QueueController {
     try { await super.run(signal, workers); } finally { clearInterval(timer); }
   }
 
+  /** One node (key = node name): heartbeat check and status write, NodeNotReady + pods not ready, then taints. Throws to retry. */
   protected async sync(name: string): Promise<void> {
     let node = this.nodeInformer.lister.get(name);
     if (!node) { this.podsToMark.delete(name); return; }

@@ -9,13 +9,20 @@ import type { Node, Taint } from '../../api/core/v1/types.js';
 import { rfc3339 } from '../../machinery/time.js';
 import { nodeCondition } from './node-health.js';
 
-/** Well-known taint keys (upstream k8s.io/api/core/v1 well_known_taints.go). */
+/* Well-known taint keys (upstream k8s.io/api/core/v1 well_known_taints.go). */
+/** Ready condition False (NoExecute and NoSchedule). */
 export const TAINT_NODE_NOT_READY = 'node.kubernetes.io/not-ready';
+/** Ready condition Unknown: the node stopped heartbeating (NoExecute and NoSchedule). */
 export const TAINT_NODE_UNREACHABLE = 'node.kubernetes.io/unreachable';
+/** `spec.unschedulable` (cordoned) (NoSchedule). */
 export const TAINT_NODE_UNSCHEDULABLE = 'node.kubernetes.io/unschedulable';
+/** MemoryPressure condition True (NoSchedule). */
 export const TAINT_NODE_MEMORY_PRESSURE = 'node.kubernetes.io/memory-pressure';
+/** DiskPressure condition True (NoSchedule). */
 export const TAINT_NODE_DISK_PRESSURE = 'node.kubernetes.io/disk-pressure';
+/** PIDPressure condition True (NoSchedule). */
 export const TAINT_NODE_PID_PRESSURE = 'node.kubernetes.io/pid-pressure';
+/** NetworkUnavailable condition True (NoSchedule). */
 export const TAINT_NODE_NETWORK_UNAVAILABLE = 'node.kubernetes.io/network-unavailable';
 
 /** (condition type, status) → NoSchedule taint key (upstream nodeConditionToTaintKeyStatusMap). */

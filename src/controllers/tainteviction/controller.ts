@@ -108,6 +108,7 @@ export class TaintEvictionController extends QueueController {
     if (pod) this.recorder.event(pod, 'Normal', 'TaintManagerEviction', `Cancelling deletion of Pod ${key}`);
   }
 
+  /** One pod (key = namespace/name): evict now, schedule a later look, or cancel a scheduled eviction. Throws to retry. */
   protected async sync(key: string): Promise<void> {
     const pod = this.podInformer.lister.get(key);
     if (!pod || !pod.spec?.nodeName || pod.metadata.deletionTimestamp || pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed') {
