@@ -22,6 +22,7 @@ import { jobDefinition } from '../api/batch/v1/job.js';
 import { replicationControllerDefinition } from '../api/core/v1/replication-controller.js';
 import { cronJobDefinition } from '../api/batch/v1/cron-job.js';
 import { statefulSetDefinition } from '../api/apps/v1/stateful-set.js';
+import { daemonSetDefinition } from '../api/apps/v1/daemon-set.js';
 import { controllerRevisionDefinition } from '../api/apps/v1/controller-revision.js';
 import { persistentVolumeClaimDefinition } from '../api/core/v1/persistent-volume-claim.js';
 
@@ -100,4 +101,5 @@ export const resources = {
   jobs: refOf(untyped(jobDefinition)),
   cronjobs: refOf(untyped(cronJobDefinition)),
   replicationcontrollers: refOf(untyped(replicationControllerDefinition)),
+  daemonsets: refOf(untyped(daemonSetDefinition)),
 } as const satisfies Record<string, ResourceRef>;

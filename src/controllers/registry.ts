@@ -18,6 +18,9 @@ import { TTLAfterFinishedController } from './ttlafterfinished/controller.js';
 import { CronJobController } from './cronjob/controller.js';
 import { PodGCController } from './podgc/controller.js';
 import { StatefulSetController } from './statefulset/controller.js';
+import { DaemonSetController } from './daemonset/controller.js';
+import { NodeLifecycleController } from './nodelifecycle/controller.js';
+import { TaintEvictionController } from './tainteviction/controller.js';
 
 import type { ResourceTable } from '../api/resource-table.js';
 
@@ -40,4 +43,7 @@ export const controllerFactories: Record<string, (ctx: ControllerContext) => Con
   cronjob: (c) => new CronJobController(c.client, c.informers),
   podgc: (c) => new PodGCController(c.client, c.informers),
   statefulset: (c) => new StatefulSetController(c.client, c.informers),
+  daemonset: (c) => new DaemonSetController(c.client, c.informers),
+  nodelifecycle: (c) => new NodeLifecycleController(c.client, c.informers),
+  'taint-eviction-controller': (c) => new TaintEvictionController(c.client, c.informers),
 };

@@ -16,7 +16,7 @@ import type { Pod } from '../../api/core/v1/pod-types.js';
 import type { Node } from '../../api/core/v1/types.js';
 import type { DaemonSet } from '../../api/apps/v1/daemon-set.js';
 import type { ControllerRevision } from '../../api/apps/v1/controller-revision.js';
-import { DaemonSetController, daemonSetsResource } from './controller.js';
+import { DaemonSetController } from './controller.js';
 import { targetNodeName } from './daemon-pods.js';
 
 /** Polls `fn` until it returns a truthy value or `ms` pass (no fixed sleeps in the assertions). */
@@ -62,7 +62,7 @@ describe('daemonset controller', { timeout: 60_000 }, () => {
 
   const pods = () => client.resource<Pod>(resources.pods);
   const nodes = () => client.resource<Node>(resources.nodes);
-  const sets = () => client.resource<DaemonSet>(daemonSetsResource);
+  const sets = () => client.resource<DaemonSet>(resources.daemonsets);
   const getSet = (name: string) => sets().get(name, { namespace: ns });
   const podsOf = async (ds: string) => (await pods().list({ namespace: ns })).items.filter((p) => p.metadata.ownerReferences?.[0]?.name === ds);
   /** node → pod names (live pods only), sorted. */

@@ -9,9 +9,8 @@
 import type { Pod } from '../../api/core/v1/pod-types.js';
 import type { Node } from '../../api/core/v1/types.js';
 import type { OwnerReference } from '../../api/object.js';
-import { daemonSetDefinition, type DaemonSet } from '../../api/apps/v1/daemon-set.js';
+import type { DaemonSet } from '../../api/apps/v1/daemon-set.js';
 import type { ControllerRevision } from '../../api/apps/v1/controller-revision.js';
-import { refOf, untyped } from '../../api/resource-definition.js';
 import { isNotFound } from '../../machinery/errors.js';
 import { selectorFromLabelSelector } from '../../machinery/labels.js';
 import { stableJson } from '../../machinery/stable-json.js';
@@ -32,7 +31,6 @@ import { allowsSurge, planRollingUpdate } from './rolling-update.js';
 import { computeDaemonSetStatus, type DaemonSetStatus } from './status.js';
 
 /** Client address of apps/v1 daemonsets (the shared client's `resources` does not name it yet). */
-export const daemonSetsResource = refOf(untyped(daemonSetDefinition));
 
 /** Upstream BurstReplicas: at most this many creations (and deletions) per sync. */
 export const BURST_REPLICAS = 250;
@@ -68,7 +66,7 @@ export class DaemonSetController extends QueueController {
     this.now = opts.now ?? Date.now;
     this.backoff = opts.failedPodsBackoff ?? new FailedPodBackoff();
     this.recorder = createEventRecorder(client, { component: opts.component ?? 'daemonset-controller' });
-    this.dsInformer = informers.forResource<DaemonSet>(daemonSetsResource);
+    this.dsInformer = informers.forResource<DaemonSet>(resources.daemonsets);
     this.podInformer = informers.forResource<Pod>(resources.pods);
     this.nodeInformer = informers.forResource<Node>(resources.nodes);
     this.revisionInformer = informers.forResource<ControllerRevision>(resources.controllerrevisions);
@@ -319,7 +317,7 @@ export class DaemonSetController extends QueueController {
     if (minReady > 0 && counted.numberReady !== counted.numberAvailable) this.queue.addAfter(key, minReady * 1000);
     if (stableJson(next) === stableJson(ds.status ?? {})) return;
     try {
-      await this.client.resource<DaemonSet>(daemonSetsResource).update({ ...ds, status: next }, { subresource: 'status' });
+      await this.client.resource<DaemonSet>(resources.daemonsets).update({ ...ds, status: next }, { subresource: 'status' });
     } catch (e) { if (!isNotFound(e)) throw e; }
   }
 }

@@ -35,7 +35,7 @@ before(async () => {
 after(async () => { ac.abort(); await server.close(); });
 
 it('keeps spec.replicas pods of the template, owned by the ReplicationController, and reports status', async () => {
-  const rcs = client.resource(resources.replicationcontrollers);
+  const rcs = client.resource<any>(resources.replicationcontrollers);
   await rcs.create({ apiVersion: 'v1', kind: 'ReplicationController', metadata: { name: 'nginx', namespace: 'd' }, spec: { replicas: 3, template: { metadata: { labels: { app: 'nginx' } }, spec: { containers: [{ name: 'c', image: 'busybox' }] } } } });
   const pods = () => client.resource<Pod>(resources.pods).list({ namespace: 'd', labelSelector: 'app=nginx' }).then((l) => l.items.filter((p) => !p.metadata.deletionTimestamp));
   const three = await until('3 pods', async () => { const l = await pods(); return l.length === 3 && l; });
