@@ -28,7 +28,8 @@ describe('kubectl scenario suite (issue #5)', { timeout: 1_200_000 }, () => {
       if (!existsSync(server.kubeconfig)) return undefined;
       const r = await kubectlRaw(server.kubeconfig, ['get', 'nodes', '--no-headers']);
       return r.code === 0 && /\sReady\s/.test(r.stdout);
-    }, 30_000);
+      // Patience for a loaded machine: this first start also builds the offline images.
+    }, 60_000);
   });
 
   after(async () => {
