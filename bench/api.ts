@@ -17,11 +17,10 @@
  * Prints a JSON summary and a Markdown table for BENCHMARKS.md; stops the server by PID.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import https from 'node:https';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { loadKubeconfig } from '../src/client/rest-client.js';
+import { apiFor, fill, type Api } from './http-api.js';
 import { freePort, eventually, startServerProcess, stopServerProcess } from '../test/support/kubectl.js';
 
 const pct = (xs: number[], p: number): number => {
@@ -33,63 +32,11 @@ const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / Math.max(
 const round = (x: number, d = 1): number => Math.round(x * 10 ** d) / 10 ** d;
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-interface Api { request(method: string, path: string, body?: unknown, timeoutMs?: number): Promise<{ status: number; body: string; ms: number }>; stream(path: string, onLine: (line: string) => void): () => void }
-
-function apiFor(kubeconfig: string): Api {
-  const cfg = loadKubeconfig(kubeconfig);
-  const url = new URL(cfg.server);
-  const agent = new https.Agent({ keepAlive: true, maxSockets: 64, ca: cfg.caPem, cert: cfg.certPem, key: cfg.keyPem });
-  const base = { host: url.hostname, port: Number(url.port), agent };
-  return {
-    request(method, path, body, timeoutMs = 30_000) {
-      return new Promise((resolve) => {
-        const t0 = performance.now();
-        const data = body === undefined ? undefined : JSON.stringify(body);
-        const req = https.request({ ...base, method, path, headers: { Accept: 'application/json', ...(data ? { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(data) } : {}) } }, (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), ms: performance.now() - t0 }));
-          res.on('error', () => resolve({ status: 0, body: '', ms: performance.now() - t0 }));
-        });
-        req.setTimeout(timeoutMs, () => req.destroy(new Error('timeout')));
-        req.on('error', () => resolve({ status: 0, body: '', ms: performance.now() - t0 }));
-        req.end(data);
-      });
-    },
-    stream(path, onLine) {
-      const req = https.request({ ...base, agent: new https.Agent({ ca: cfg.caPem, cert: cfg.certPem, key: cfg.keyPem }), method: 'GET', path }, (res) => {
-        let buf = '';
-        res.setEncoding('utf8');
-        res.on('data', (c: string) => {
-          buf += c;
-          for (let i = buf.indexOf('\n'); i >= 0; i = buf.indexOf('\n')) { onLine(buf.slice(0, i)); buf = buf.slice(i + 1); }
-        });
-        res.on('error', () => undefined);
-      });
-      req.on('error', () => undefined);
-      req.end();
-      return () => req.destroy();
-    },
-  };
-}
-
 const secret = (name: string): unknown => ({ apiVersion: 'v1', kind: 'Secret', metadata: { name, labels: { bench: 'mixed' } }, type: 'Opaque', data: { payload: Buffer.from('x'.repeat(200)).toString('base64') } });
 const pod = (name: string, ns: string): unknown => ({
   apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: ns, labels: { app: 'bench' } },
   spec: { nodeName: 'bench-absent-node', containers: [{ name: 'c', image: '127.0.0.1:5000/busybox:latest', command: ['sleep', '3600'], resources: { requests: { cpu: '10m', memory: '16Mi' } } }] },
 });
-
-/** Runs `count` calls of `fn` with at most `concurrency` in flight; throws on a non-2xx. */
-async function fill(count: number, concurrency: number, fn: (i: number) => Promise<{ status: number; body: string }>): Promise<void> {
-  let next = 0;
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next < count) {
-      const i = next++;
-      const r = await fn(i);
-      if (r.status < 200 || r.status > 299) throw new Error(`fill ${i}: ${r.status} ${r.body.slice(0, 200)}`);
-    }
-  }));
-}
 
 type Verb = 'create' | 'update' | 'get' | 'list' | 'delete';
 const VERBS: Verb[] = ['create', 'update', 'get', 'list', 'delete'];

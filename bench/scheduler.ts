@@ -15,10 +15,9 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import https from 'node:https';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadKubeconfig } from '../src/client/rest-client.js';
+import { apiFor, fill } from './http-api.js';
 import { eventually, freePort } from '../test/support/kubectl.js';
 
 const REPO = join(import.meta.dirname, '..');
@@ -27,57 +26,6 @@ const CASE = arg('case', 'basic');
 const NODES = Number(arg('nodes', '5000'));
 const INIT = Number(arg('init', '1000'));
 const PODS = Number(arg('pods', '10000'));
-
-interface Api { request(method: string, path: string, body?: unknown): Promise<{ status: number; body: string }>; stream(path: string, onLine: (line: string) => void): () => void }
-
-function apiFor(kubeconfig: string): Api {
-  const cfg = loadKubeconfig(kubeconfig);
-  const url = new URL(cfg.server);
-  const tls = { ca: cfg.caPem, cert: cfg.certPem, key: cfg.keyPem };
-  const agent = new https.Agent({ keepAlive: true, maxSockets: 32, ...tls });
-  const base = { host: url.hostname, port: Number(url.port) };
-  return {
-    request(method, path, body) {
-      return new Promise((resolve) => {
-        const data = body === undefined ? undefined : JSON.stringify(body);
-        const req = https.request({ ...base, agent, method, path, headers: { Accept: 'application/json', ...(data ? { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(data) } : {}) } }, (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
-          res.on('error', () => resolve({ status: 0, body: '' }));
-        });
-        req.on('error', (e) => resolve({ status: 0, body: String(e) }));
-        req.end(data);
-      });
-    },
-    stream(path, onLine) {
-      const req = https.request({ ...base, agent: new https.Agent(tls), method: 'GET', path }, (res) => {
-        let buf = '';
-        res.setEncoding('utf8');
-        res.on('data', (c: string) => {
-          buf += c;
-          for (let i = buf.indexOf('\n'); i >= 0; i = buf.indexOf('\n')) { onLine(buf.slice(0, i)); buf = buf.slice(i + 1); }
-        });
-        res.on('error', () => undefined);
-      });
-      req.on('error', () => undefined);
-      req.end();
-      return () => req.destroy();
-    },
-  };
-}
-
-/** Runs `count` calls with at most `concurrency` in flight; throws on a non-2xx. */
-async function fill(count: number, concurrency: number, fn: (i: number) => Promise<{ status: number; body: string }>): Promise<void> {
-  let next = 0;
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next < count) {
-      const i = next++;
-      const r = await fn(i);
-      if (r.status < 200 || r.status > 299) throw new Error(`fill ${i}: ${r.status} ${r.body.slice(0, 300)}`);
-    }
-  }));
-}
 
 const node = (i: number): unknown => ({
   apiVersion: 'v1', kind: 'Node',

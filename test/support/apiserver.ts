@@ -35,3 +35,18 @@ export async function startTestApiServer(name: string, opts: { registry?: Partia
     close: async () => { await api.close(); await storage.close(); rmSync(dir, { recursive: true, force: true }); },
   };
 }
+
+/**
+ * Polls `fn` every `intervalMs` until it returns a truthy value (resolved with it) or `ms`
+ * pass (rejects naming `what` and the last error). For controller tests against a
+ * TestApiServer: no fixed sleeps in assertions.
+ */
+export async function until<T>(what: string, fn: () => Promise<T | undefined | false>, ms = 10_000, intervalMs = 20): Promise<T> {
+  const deadline = Date.now() + ms;
+  let last: unknown;
+  for (;;) {
+    try { const v = await fn(); if (v) return v; } catch (e) { last = e; }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+}

@@ -7,7 +7,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestApiServer, type TestApiServer } from '../../../test/support/apiserver.js';
+import { until, startTestApiServer, type TestApiServer } from '../../../test/support/apiserver.js';
 import { resources, type Client } from '../../client/interface.js';
 import { createSharedInformerFactory } from '../../client/informers/shared-informer-factory.js';
 import type { CronJob } from '../../api/batch/v1/cron-job.js';
@@ -15,17 +15,6 @@ import type { Job } from '../../api/batch/v1/job.js';
 import type { KubeObject } from '../../api/object.js';
 import { CronJobController, CRONJOB_SCHEDULED_TIMESTAMP_ANNOTATION } from './controller.js';
 import { parseCronSchedule } from './schedule.js';
-
-/** Polls `fn` until it returns a truthy value or `ms` pass. */
-async function until<T>(what: string, fn: () => Promise<T | undefined | false>, ms = 10_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  let last: unknown;
-  for (;;) {
-    try { const v = await fn(); if (v) return v; } catch (e) { last = e; }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 const everyMinute = parseCronSchedule('* * * * *', 'UTC');
 const minuteAfter = (ms: number) => everyMinute.next(ms)!;

@@ -8,7 +8,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestApiServer, type TestApiServer } from '../../../test/support/apiserver.js';
+import { until, startTestApiServer, type TestApiServer } from '../../../test/support/apiserver.js';
 import { resources, type Client } from '../../client/interface.js';
 import { createSharedInformerFactory } from '../../client/informers/shared-informer-factory.js';
 import { microTime, rfc3339 } from '../../machinery/time.js';
@@ -16,17 +16,6 @@ import type { Pod } from '../../api/core/v1/pod-types.js';
 import type { Node, Taint } from '../../api/core/v1/types.js';
 import type { Lease } from '../../api/coordination/v1/types.js';
 import { NodeLifecycleController } from './controller.js';
-
-/** Polls `fn` until it returns a truthy value or `ms` pass. */
-async function until<T>(what: string, fn: () => Promise<T | undefined | false>, ms = 10_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  let last: unknown;
-  for (;;) {
-    try { const v = await fn(); if (v) return v; } catch (e) { last = e; }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe('node lifecycle controller', { timeout: 60_000 }, () => {
   let server: TestApiServer;

@@ -8,7 +8,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestApiServer, type TestApiServer } from '../../../test/support/apiserver.js';
+import { until, startTestApiServer, type TestApiServer } from '../../../test/support/apiserver.js';
 import { resources, type Client } from '../../client/interface.js';
 import { createSharedInformerFactory } from '../../client/informers/shared-informer-factory.js';
 import { rfc3339 } from '../../machinery/time.js';
@@ -18,17 +18,6 @@ import type { ReplicaSet } from '../../api/apps/v1/types.js';
 import { ReplicaSetController } from '../replicaset/controller.js';
 import { TaintEvictionController } from '../tainteviction/controller.js';
 import { NodeLifecycleController } from './controller.js';
-
-/** Polls `fn` until it returns a truthy value or `ms` pass. */
-async function until<T>(what: string, fn: () => Promise<T | undefined | false>, ms = 10_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  let last: unknown;
-  for (;;) {
-    try { const v = await fn(); if (v) return v; } catch (e) { last = e; }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe('node heartbeat loss', { timeout: 60_000 }, () => {
   let server: TestApiServer;

@@ -5,21 +5,11 @@
  */
 import { after, before, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestApiServer, type TestApiServer } from '../../../test/support/apiserver.js';
+import { until, startTestApiServer, type TestApiServer } from '../../../test/support/apiserver.js';
 import { resources, type Client } from '../../client/interface.js';
 import { createSharedInformerFactory } from '../../client/informers/shared-informer-factory.js';
 import { ReplicationManager } from './controller.js';
 import type { Pod } from '../../api/core/v1/pod-types.js';
-
-async function until<T>(what: string, fn: () => Promise<T | undefined | false>, ms = 10_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await fn().catch(() => undefined);
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 let server: TestApiServer;
 let client: Client;

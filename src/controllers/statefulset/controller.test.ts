@@ -7,7 +7,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestApiServer, type TestApiServer } from '../../../test/support/apiserver.js';
+import { until, startTestApiServer, type TestApiServer } from '../../../test/support/apiserver.js';
 import { resources, type Client } from '../../client/interface.js';
 import { createSharedInformerFactory } from '../../client/informers/shared-informer-factory.js';
 import { isNotFound } from '../../machinery/errors.js';
@@ -16,17 +16,6 @@ import type { StatefulSet } from '../../api/apps/v1/stateful-set.js';
 import type { ControllerRevision } from '../../api/apps/v1/controller-revision.js';
 import type { PersistentVolumeClaim } from '../../api/core/v1/persistent-volume-claim.js';
 import { StatefulSetController } from './controller.js';
-
-/** Polls `fn` until it returns a truthy value or `ms` pass (no fixed sleeps in the assertions). */
-async function until<T>(what: string, fn: () => Promise<T | undefined | false>, ms = 10_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  let last: unknown;
-  for (;;) {
-    try { const v = await fn(); if (v) return v; } catch (e) { last = e; }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 describe('statefulset controller', { timeout: 60_000 }, () => {
   let server: TestApiServer;
