@@ -4,6 +4,7 @@
  * thrown as StatusError, and watches parsed line by line from a chunked stream.
  */
 import https from 'node:https';
+import tls from 'node:tls';
 import http from 'node:http';
 import { readFileSync } from 'node:fs';
 import YAML from 'yaml';
@@ -78,7 +79,10 @@ function statusFrom(code: number, body: string): StatusError {
 export function createClient(config: ClientConfig): Client {
   const url = new URL(config.server);
   const isHttps = url.protocol === 'https:';
-  const agentOpts = { keepAlive: true, maxSockets: 256, ca: config.caPem, cert: config.certPem, key: config.keyPem, rejectUnauthorized: !config.insecureSkipTLSVerify };
+  // One TLS context for every connection of this client: built per connection, the
+  // CA and key are parsed again each time a socket opens.
+  const secureContext = isHttps ? tls.createSecureContext({ ca: config.caPem, cert: config.certPem, key: config.keyPem }) : undefined;
+  const agentOpts = { keepAlive: true, maxSockets: 256, secureContext, rejectUnauthorized: !config.insecureSkipTLSVerify };
   const agent = isHttps ? new https.Agent(agentOpts) : new http.Agent({ keepAlive: true, maxSockets: 256 });
   const headers: Record<string, string> = { 'User-Agent': config.userAgent ?? 'k8ts', Accept: 'application/json' };
   if (config.token) headers.Authorization = `Bearer ${config.token}`;

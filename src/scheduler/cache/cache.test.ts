@@ -49,7 +49,7 @@ it('assumed pods count at once; the informer\'s bound copy replaces them; a fail
   c.finishBinding('z');
   now = 29_999;
   assert.equal(byName(c).get('a')!.pods.length, 2);
-  now = 30_000;                            // never confirmed: expires
+  now = 31_000;                            // never confirmed: expired (checked at most once a second)
   assert.equal(byName(c).get('a')!.pods.length, 1);
 });
 

@@ -115,8 +115,13 @@ export class SchedulerCache {
     if (!n.present && !n.pods.length) this.nodes.delete(s.nodeName);
   }
 
+  private lastExpiry = -Infinity;
+
+  /** Drops expired assumed pods; at most once per second (a cycle runs per pod). */
   private expire(): void {
     const now = this.now();
+    if (now - this.lastExpiry < 1000 && now >= this.lastExpiry) return;
+    this.lastExpiry = now;
     for (const [uid, deadline] of this.expiring) if (deadline <= now) this.drop(uid);
   }
 }

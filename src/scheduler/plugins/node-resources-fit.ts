@@ -15,17 +15,18 @@ import { nonZeroRequests, podRequests, type Resources } from '../framework/resou
 export const NODE_RESOURCES_FIT = 'NodeResourcesFit';
 const STATE_KEY = 'PreFilterNodeResourcesFit';
 
-/** Reasons the pod does not fit the node (empty when it fits). Pure. */
-export function insufficientResources(req: Resources, n: NodeInfo): string[] {
+/** Reasons the pod does not fit the node (empty when it fits). `req`: the pod's requests, or their positive entries. Pure. */
+export function insufficientResources(req: Resources | Array<[string, number]>, n: NodeInfo): string[] {
   const alloc = n.allocatable;
-  const reasons: string[] = [];
-  if (alloc.pods !== undefined && n.pods.length + 1 > alloc.pods) reasons.push('Too many pods');
-  for (const [k, v] of Object.entries(req)) {
+  let reasons: string[] | undefined;
+  if (alloc.pods !== undefined && n.pods.length + 1 > alloc.pods) (reasons ??= []).push('Too many pods');
+  for (const [k, v] of Array.isArray(req) ? req : Object.entries(req)) {
     if (v <= 0) continue;
-    if ((n.requested[k] ?? 0) + v > (alloc[k] ?? 0) + 1e-9) reasons.push(`Insufficient ${k}`);
+    if ((n.requested[k] ?? 0) + v > (alloc[k] ?? 0) + 1e-9) (reasons ??= []).push(`Insufficient ${k}`);
   }
-  return reasons;
+  return reasons ?? NONE;
 }
+const NONE: string[] = [];
 
 /** Upstream leastRequestedScore: (allocatable - requested) * 100 / allocatable, 0 when over or unknown. */
 export function leastRequestedScore(requested: number, capacity: number): number {
@@ -39,13 +40,15 @@ export function nonZeroRequestedWith(pod: Pod, n: NodeInfo): { cpu: number; memo
   return { cpu: own.cpu + n.nonZeroRequested.cpu, memory: own.memory + n.nonZeroRequested.memory };
 }
 
-const requestsOf = (state: CycleState, pod: Pod): Resources => state.read<Resources>(STATE_KEY) ?? podRequests(pod);
+/** The pod's positive requests, computed once per cycle in PreFilter. */
+const requestsOf = (state: CycleState, pod: Pod): Array<[string, number]> => state.read<Array<[string, number]>>(STATE_KEY) ?? positive(podRequests(pod));
+const positive = (r: Resources): Array<[string, number]> => Object.entries(r).filter(([, v]) => v > 0);
 
 /** Factory of the NodeResourcesFit plugin (PreFilter, Filter, Score). */
 export const nodeResourcesFit = (): PreFilterPlugin & FilterPlugin & ScorePlugin => ({
   name: NODE_RESOURCES_FIT,
   preFilter(state, pod) {
-    state.write(STATE_KEY, podRequests(pod));
+    state.write(STATE_KEY, positive(podRequests(pod)));
     return success();
   },
   filter(state, pod, n) {
