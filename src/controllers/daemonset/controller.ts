@@ -21,10 +21,7 @@ import { createEventRecorder, type EventRecorder } from '../../client/events.js'
 import { controllerRef, QueueController } from '../controller.js';
 import { Expectations } from '../expectations.js';
 import { ownerRefTo } from '../pod-util.js';
-import {
-  CONTROLLER_REVISION_HASH_LABEL, createControllerRevision, findEqualRevisions, newControllerRevision, nextRevision,
-  ownedRevisions, sortControllerRevisions, truncateHistory, updateControllerRevisionNumber, type RevisionParent,
-} from '../history/controller-history.js';
+import { CONTROLLER_REVISION_HASH_LABEL, claimRevisions, createControllerRevision, findEqualRevisions, newControllerRevision, nextRevision, sortControllerRevisions, truncateHistory, updateControllerRevisionNumber, type RevisionParent } from '../history/controller-history.js';
 import { DAEMONSET_REVISION_HASH_LABEL, FailedPodBackoff, newDaemonPod, nodeShouldRunDaemonPod, templateGeneration } from './daemon-pods.js';
 import { nodesToDaemonPods, podsShouldBeOnNode, unscheduledPodsWithoutNode } from './placement.js';
 import { allowsSurge, planRollingUpdate } from './rolling-update.js';
@@ -179,16 +176,7 @@ export class DaemonSetController extends QueueController {
    * Returns the current revision and the older ones.
    */
   private async constructHistory(ds: DaemonSet, namespace: string, collisionCount: { value: number }): Promise<{ cur: ControllerRevision; old: ControllerRevision[] }> {
-    const all = this.revisionInformer.lister.list({ namespace });
-    const revisions = ownedRevisions(all, ds);
-    const selector = selectorFromLabelSelector(ds.spec?.selector);
-    const api = this.client.resource<ControllerRevision>(resources.controllerrevisions);
-    for (const r of all) {
-      if (controllerRef(r) || !selector.matches(r.metadata.labels)) continue;
-      try {
-        revisions.push(await api.patch(r.metadata.name!, { metadata: { ownerReferences: [...(r.metadata.ownerReferences ?? []), this.dsRef(ds)], resourceVersion: r.metadata.resourceVersion } }, 'application/merge-patch+json', { namespace }));
-      } catch (e) { if (!isNotFound(e)) throw e; }
-    }
+    const revisions = await claimRevisions(this.client, this.revisionInformer.lister.list({ namespace }), ds, selectorFromLabelSelector(ds.spec?.selector), this.dsRef(ds));
     const sorted = sortControllerRevisions(revisions);
     const owner: RevisionParent = { parent: ds, apiVersion: 'apps/v1', kind: 'DaemonSet' };
     const wanted = newControllerRevision(owner, ds.spec?.template?.metadata?.labels, daemonSetRevisionData(ds), nextRevision(sorted), collisionCount.value);
@@ -203,7 +191,7 @@ export class DaemonSetController extends QueueController {
       const h = cur.metadata.labels?.[CONTROLLER_REVISION_HASH_LABEL];
       if (h && cur.metadata.labels?.[DAEMONSET_REVISION_HASH_LABEL] !== h) {
         // A collision renamed it: keep the pod hash label in line with the name.
-        cur = await api.patch(cur.metadata.name!, { metadata: { labels: { [DAEMONSET_REVISION_HASH_LABEL]: h } } }, 'application/merge-patch+json', { namespace });
+        cur = await this.client.resource<ControllerRevision>(resources.controllerrevisions).patch(cur.metadata.name!, { metadata: { labels: { [DAEMONSET_REVISION_HASH_LABEL]: h } } }, 'application/merge-patch+json', { namespace });
       }
     } else {
       cur = await this.dedupCurrentRevisions(ds, namespace, equal);

@@ -93,6 +93,24 @@ export const ownedRevisions = (revisions: ControllerRevision[], parent: KubeObje
   revisions.filter((r) => r.metadata.ownerReferences?.some((o) => o.controller && o.uid === parent.metadata.uid));
 
 /**
+ * The parent's revisions from `all` (one namespace): those it controls, plus orphans
+ * whose labels `selector` matches, adopted by adding `ownerRef` (a merge patch
+ * conditional on their resourceVersion; upstream AdoptControllerRevision). A revision
+ * gone meanwhile is skipped; other API errors are thrown.
+ */
+export async function claimRevisions(client: Client, all: ControllerRevision[], parent: KubeObject, selector: { matches(labels?: Record<string, string>): boolean }, ownerRef: OwnerReference): Promise<ControllerRevision[]> {
+  const owned = ownedRevisions(all, parent);
+  const api = client.resource<ControllerRevision>(resources.controllerrevisions);
+  for (const r of all) {
+    if (r.metadata.ownerReferences?.some((o) => o.controller) || !selector.matches(r.metadata.labels)) continue;
+    try {
+      owned.push(await api.patch(r.metadata.name!, { metadata: { ownerReferences: [...(r.metadata.ownerReferences ?? []), ownerRef], resourceVersion: r.metadata.resourceVersion } }, 'application/merge-patch+json', { namespace: r.metadata.namespace }));
+    } catch (e) { if (!isNotFound(e)) throw e; }
+  }
+  return owned;
+}
+
+/**
  * Upstream realHistory.CreateControllerRevision: creates `revision`, renamed with the
  * hash of its data and `collisionCount.value`. When a different revision already holds
  * the name the count is bumped and it retries (the caller persists the new count in

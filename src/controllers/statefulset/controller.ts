@@ -18,7 +18,7 @@ import { type SharedInformerFactory, type SharedIndexInformer, splitMetaNamespac
 import { unwrapTombstone } from '../../client/informers/shared-informer.js';
 import { createEventRecorder, type EventRecorder } from '../../client/events.js';
 import { controllerRef, QueueController } from '../controller.js';
-import { createControllerRevision, findEqualRevisions, newControllerRevision, nextRevision, ownedRevisions, sortControllerRevisions, truncateHistory, updateControllerRevisionNumber, type RevisionParent } from '../history/controller-history.js';
+import { claimRevisions, createControllerRevision, findEqualRevisions, newControllerRevision, nextRevision, ownedRevisions, sortControllerRevisions, truncateHistory, updateControllerRevisionNumber, type RevisionParent } from '../history/controller-history.js';
 import {
   applyRevision, claimOwnerRefs, claimsFor, identityMatches, isCreated, isFailed, isHealthy, isRunningAndAvailable,
   isRunningAndReady, isSucceeded, isTerminating, newStatefulSetPod, ordinalStart, podOrdinal, podRevision,
@@ -125,17 +125,8 @@ export class StatefulSetController extends QueueController {
   /** Owned revisions plus orphans whose labels match the selector, adopted (upstream adoptOrphanRevisions). */
   private async claimRevisions(set: StatefulSet, namespace: string): Promise<ControllerRevision[]> {
     const all = this.revisionInformer.lister.list({ namespace });
-    const owned = ownedRevisions(all, set);
-    if (set.metadata.deletionTimestamp) return owned;
-    const selector = selectorFromLabelSelector(set.spec?.selector);
-    const api = this.client.resource<ControllerRevision>(resources.controllerrevisions);
-    for (const r of all) {
-      if (controllerRef(r) || !selector.matches(r.metadata.labels)) continue;
-      try {
-        owned.push(await api.patch(r.metadata.name!, { metadata: { ownerReferences: [...(r.metadata.ownerReferences ?? []), this.setRef(set)], resourceVersion: r.metadata.resourceVersion } }, 'application/merge-patch+json', { namespace }));
-      } catch (e) { if (!isNotFound(e)) throw e; }
-    }
-    return owned;
+    if (set.metadata.deletionTimestamp) return ownedRevisions(all, set);
+    return claimRevisions(this.client, all, set, selectorFromLabelSelector(set.spec?.selector), this.setRef(set));
   }
 
   private setRef(set: StatefulSet): OwnerReference {
