@@ -77,6 +77,7 @@ export async function runWithLeaderElection(opts: LeaderElectionOptions, lead: (
       if (!leading) await sleep(retry, opts.signal);
     }
     if (opts.signal.aborted) return;
+    console.error(`leader election: successfully acquired lease ${namespace}/${opts.name} as ${identity}`);
     // Lead, renewing until a renewal fails past the deadline.
     const ac = new AbortController();
     setMaxListeners(0, ac.signal); // every informer and worker of the term listens on it
