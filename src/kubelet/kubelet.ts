@@ -145,9 +145,13 @@ export async function runKubelet(opts: KubeletOptions): Promise<void> {
           await leases.create({ apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name: nodeName, namespace: 'kube-node-lease', ownerReferences: [{ apiVersion: 'v1', kind: 'Node', name: nodeName, uid: node.metadata.uid! }] }, spec }).catch((e) => log(`lease: ${(e as Error).message}`));
         } else log(`lease: ${(err as Error).message}`);
       }
-      // The status every 60 s, or at once when a pressure condition changes.
+      // The status every 60 s, or at once when a pressure condition changes or the Node
+      // shows Ready Unknown (the node lifecycle controller marked it while this kubelet
+      // was away or could not reach the API server).
       const p = ready ? await observePressure().catch(() => lastPressure) : undefined;
-      const changed = p && lastPressure && JSON.stringify(p) !== JSON.stringify(lastPressure);
+      const shown = ready ? await client.resource<Node>(resources.nodes).get(nodeName).catch(() => undefined) : undefined;
+      const notReady = !!shown && (shown.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'Unknown');
+      const changed = (p && lastPressure && JSON.stringify(p) !== JSON.stringify(lastPressure)) || notReady;
       if ((Date.now() - last > 60_000 || changed) && ready) { last = Date.now(); await reportStatus().catch((e) => log(`node status: ${(e as Error).message}`)); }
       await sleep(10_000, signal);
     }
