@@ -9,6 +9,8 @@ export class CycleState {
   readonly skipFilterPlugins = new Set<string>();
   /** Plugins whose Score is skipped this cycle (their PreScore returned Skip). */
   readonly skipScorePlugins = new Set<string>();
+  /** Every node of the cycle's snapshot (set by the framework before PreFilter; upstream's SharedLister). */
+  allNodes: import('./node-info.js').NodeInfo[] = [];
 
   write(key: string, value: unknown): void { this.data.set(key, value); }
   /** The value written under `key`, or undefined. */

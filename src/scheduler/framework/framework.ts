@@ -108,6 +108,7 @@ export class Framework {
   schedule(pod: Pod, nodes: NodeInfo[], state = new CycleState()): ScheduleResult {
     const nodeStatuses = new Map<string, Status>();
     if (nodes.length === 0) return { kind: 'unschedulable', fitError: { numAllNodes: 0, nodeStatuses } };
+    state.allNodes = nodes;
     const pre = this.runPreFilter(state, pod);
     if (pre) {
       if (pre.code === 'Error') return { kind: 'error', status: pre };

@@ -14,6 +14,7 @@ import { NODE_RESOURCES_BALANCED_ALLOCATION, nodeResourcesBalancedAllocation } f
 import { NODE_RESOURCES_FIT, nodeResourcesFit } from './node-resources-fit.js';
 import { NODE_UNSCHEDULABLE, nodeUnschedulable } from './node-unschedulable.js';
 import { TAINT_TOLERATION, taintToleration } from './taint-toleration.js';
+import { POD_TOPOLOGY_SPREAD, podTopologySpread } from './pod-topology-spread.js';
 
 export const pluginRegistry: Record<string, PluginFactory> = {
   [NODE_UNSCHEDULABLE]: nodeUnschedulable,
@@ -23,6 +24,7 @@ export const pluginRegistry: Record<string, PluginFactory> = {
   [NODE_PORTS]: nodePorts,
   [NODE_RESOURCES_FIT]: nodeResourcesFit,
   [NODE_RESOURCES_BALANCED_ALLOCATION]: nodeResourcesBalancedAllocation,
+  [POD_TOPOLOGY_SPREAD]: podTopologySpread,
   [DEFAULT_BINDER]: defaultBinder,
 };
 
@@ -33,6 +35,7 @@ export const defaultProfile: PluginConfig[] = [
   { name: NODE_AFFINITY, weight: 2 },
   { name: NODE_PORTS },
   { name: NODE_RESOURCES_FIT, weight: 1 },
+  { name: POD_TOPOLOGY_SPREAD, weight: 2 },
   { name: NODE_RESOURCES_BALANCED_ALLOCATION, weight: 1 },
   { name: DEFAULT_BINDER },
 ];
