@@ -102,6 +102,10 @@ export function podPhase(pod: Pod, init: ContainerStatus[], app: ContainerStatus
   return 'Pending';
 }
 
+/** Whether any app container of `pod` was ever created: initialization is then over (upstream HasAnyRegularContainerStarted). */
+export const appContainersStarted = (pod: Pod, view: Pick<PodRuntimeView, 'containers'>): boolean =>
+  (pod.spec?.containers ?? []).some((c) => view.containers.get(c.name)?.length);
+
 /** The full status the kubelet reports for `pod`. */
 export function computePodStatus(pod: Pod, view: PodRuntimeView): PodStatus {
   const old = pod.status ?? {};
@@ -115,8 +119,7 @@ export function computePodStatus(pod: Pod, view: PodRuntimeView): PodStatus {
   const sidecars = init.filter((_, i) => isSidecar(initSpecs[i]));
   // Initialized: every plain init container exited 0 and every sidecar started — or an
   // app container already ran (upstream: initialization is not re-evaluated after).
-  const appStarted = (pod.spec?.containers ?? []).some((c) => view.containers.get(c.name)?.length);
-  const initDone = appStarted || init.every((s, i) => (isSidecar(initSpecs[i]) ? !!s.started : s.state?.terminated?.exitCode === 0));
+  const initDone = appContainersStarted(pod, view) || init.every((s, i) => (isSidecar(initSpecs[i]) ? !!s.started : s.state?.terminated?.exitCode === 0));
   const app = (pod.spec?.containers ?? []).map((c) => containerStatus(c.name, c.image ?? '', view.containers.get(c.name), view.waiting.get(c.name), !initDone, view.probes));
   const phase = podPhase(pod, init.filter((_, i) => !isSidecar(initSpecs[i])), app, initDone);
   const terminal = phase === 'Succeeded' || phase === 'Failed';

@@ -22,7 +22,7 @@ import { containerSecurityContext, needsImageUser } from './security-context.js'
 import { MountError } from './volumes.js';
 import { terminationLogFile, terminationMessage, TERMINATION_MESSAGE_PATH, TERMINATION_MESSAGE_POLICY } from './termination-message.js';
 import { containerMounts, prepareVolumes, removePodDir } from './volumes.js';
-import { computePodStatus, type PodRuntimeView } from './pod-status.js';
+import { appContainersStarted, computePodStatus, type PodRuntimeView } from './pod-status.js';
 import type { ProbeManager } from './prober.js';
 import type { Allocatable } from './resource-field.js';
 import { ensureHostsFile } from './etc-hosts.js';
@@ -168,7 +168,7 @@ export class PodSyncer {
       // (restartPolicy Always, KEP-753) only has to have started (its startup probe
       // passed) before the next one starts, and is restarted whenever it exits.
       let initDone = true;
-      const appStarted = (pod.spec?.containers ?? []).some((c) => view.containers.get(c.name)?.length);
+      const appStarted = appContainersStarted(pod, view);
       for (const c of pod.spec?.initContainers ?? []) {
         const latest = view.containers.get(c.name)?.[0];
         if (isSidecar(c)) {
