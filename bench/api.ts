@@ -33,9 +33,15 @@ const round = (x: number, d = 1): number => Math.round(x * 10 ** d) / 10 ** d;
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 const secret = (name: string): unknown => ({ apiVersion: 'v1', kind: 'Secret', metadata: { name, labels: { bench: 'mixed' } }, type: 'Opaque', data: { payload: Buffer.from('x'.repeat(200)).toString('base64') } });
+/**
+ * The pods name a scheduler that does not run, so they stay Pending and inert: no scheduler
+ * retries, and no PodGC (which deletes pods bound to a Node that does not exist) acting
+ * on them while the API server is measured.
+ */
+const INERT_SCHEDULER = 'bench-no-such-scheduler';
 const pod = (name: string, ns: string): unknown => ({
   apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: ns, labels: { app: 'bench' } },
-  spec: { nodeName: 'bench-absent-node', containers: [{ name: 'c', image: '127.0.0.1:5000/busybox:latest', command: ['sleep', '3600'], resources: { requests: { cpu: '10m', memory: '16Mi' } } }] },
+  spec: { schedulerName: INERT_SCHEDULER, containers: [{ name: 'c', image: '127.0.0.1:5000/busybox:latest', command: ['sleep', '3600'], resources: { requests: { cpu: '10m', memory: '16Mi' } } }] },
 });
 
 type Verb = 'create' | 'update' | 'get' | 'list' | 'delete';

@@ -8,6 +8,7 @@ import type { KubeList, KubeObject } from '../api/object.js';
 import { refOf, untyped } from '../api/resource-definition.js';
 import { configMapDefinition } from '../api/core/v1/config-map.js';
 import { endpointsDefinition } from '../api/core/v1/endpoints.js';
+import { eventV1Definition } from '../api/events/v1/event.js';
 import { eventDefinition } from '../api/core/v1/event.js';
 import { namespaceDefinition } from '../api/core/v1/namespace.js';
 import { nodeDefinition } from '../api/core/v1/node.js';
@@ -92,6 +93,8 @@ export const resources = {
   secrets: refOf(untyped(secretDefinition)),
   serviceaccounts: refOf(untyped(serviceAccountDefinition)),
   events: refOf(untyped(eventDefinition)),
+  /** events.k8s.io/v1 Events: the same objects as `events`, in the newer shape. */
+  eventsV1: refOf(untyped(eventV1Definition)),
   leases: refOf(untyped(leaseDefinition)),
   deployments: refOf(untyped(deploymentDefinition)),
   replicasets: refOf(untyped(replicaSetDefinition)),
