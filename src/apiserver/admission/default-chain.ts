@@ -1,11 +1,12 @@
 /**
  * The apiserver's admission chain in upstream's order (the subset k8ts has):
- * NamespaceLifecycle, ServiceAccount, DefaultTolerationSeconds, Priority.
+ * NamespaceLifecycle, LimitRanger, ServiceAccount, DefaultTolerationSeconds, Priority.
  */
 import type { KubeObject } from '../../api/object.js';
 import { AdmissionChain } from './chain.js';
 import { defaultTolerationSeconds } from './default-toleration-seconds.js';
 import { namespaceLifecycle } from './namespace-lifecycle.js';
+import { limitRanger, type LimitRange } from './limit-ranger.js';
 import { priorityAdmission } from './priority.js';
 import { serviceAccountAdmission } from './service-account.js';
 
@@ -13,8 +14,10 @@ import { serviceAccountAdmission } from './service-account.js';
 export interface AdmissionLookups {
   namespace(name: string): Promise<KubeObject | undefined>;
   priorityClass(name: string): Promise<KubeObject | undefined>;
+  /** The LimitRanges of a namespace (none for ''). */
+  limitRanges(namespace: string): Promise<LimitRange[]>;
 }
 
 export function defaultAdmissionChain(lookups: AdmissionLookups): AdmissionChain {
-  return new AdmissionChain([namespaceLifecycle(lookups.namespace), serviceAccountAdmission(), defaultTolerationSeconds(), priorityAdmission(lookups.priorityClass)]);
+  return new AdmissionChain([namespaceLifecycle(lookups.namespace), limitRanger(lookups.limitRanges), serviceAccountAdmission(), defaultTolerationSeconds(), priorityAdmission(lookups.priorityClass)]);
 }

@@ -115,6 +115,12 @@ export function createRegistry(storage: Storage, opts: RegistryOptions): Registr
   const admission = opts.admission ?? defaultAdmissionChain({
     namespace: (name) => lookup(namespaces, name),
     priorityClass: (name) => lookup(table.get('scheduling.k8s.io', 'v1', 'priorityclasses'), name),
+    limitRanges: async (namespace) => {
+      const def = table.get('', 'v1', 'limitranges');
+      if (!def || !namespace) return [];
+      const s = storeOf(def);
+      return (await s.storage.list<KubeObject>(s.prefix(namespace))).items;
+    },
   });
   const leases = table.get('coordination.k8s.io', 'v1', 'leases');
   const authorizer = opts.authorizer ?? new AlwaysAllowAuthorizer();
