@@ -40,14 +40,6 @@ import { completionIndexOf, exceedsBackoffLimitPerIndex, formatIndexes, INDEX_FA
 import { matchPodFailurePolicy, type PodFailurePolicyMatch } from './pod-failure-policy.js';
 import { JOB_TRACKING_FINALIZER, hasTrackingFinalizer, isPodConsideredFailed, readUncounted, removeTrackingFinalizerPatch, writeUncounted } from './tracking.js';
 
-/** batch/v1 jobs, addressed from the Job definition (so the name cannot drift). */
-
-/** Labels upstream's Job strategy puts on the template (and so on every pod): the Job's uid and name, new and legacy spellings. */
-export const JOB_CONTROLLER_UID_LABEL = 'batch.kubernetes.io/controller-uid';
-export const JOB_NAME_LABEL = 'batch.kubernetes.io/job-name';
-export const LEGACY_CONTROLLER_UID_LABEL = 'controller-uid';
-export const LEGACY_JOB_NAME_LABEL = 'job-name';
-
 /** Most pods created or deleted for one Job in one sync (upstream MaxPodCreateDeletePerSync). */
 const MAX_POD_CREATE_DELETE_PER_SYNC = 500;
 /** Queue keys of pods whose tracking finalizer must go because their Job is gone (namespaces cannot contain ':'). */
@@ -432,11 +424,6 @@ export class JobController extends QueueController {
     const pods = this.client.resource<Pod>(resources.pods);
     const make = (index: number | undefined): Pod => {
       const pod = podFromTemplate(job.spec.template, namespace, index === undefined ? `${name}-` : `${name}-${index}-`, ownerRefTo(job, 'batch/v1', 'Job'));
-      pod.metadata.labels = {
-        ...pod.metadata.labels,
-        [JOB_CONTROLLER_UID_LABEL]: job.metadata.uid!, [JOB_NAME_LABEL]: name,
-        [LEGACY_CONTROLLER_UID_LABEL]: job.metadata.uid!, [LEGACY_JOB_NAME_LABEL]: name,
-      };
       pod.metadata.finalizers = [...(pod.metadata.finalizers ?? []).filter((f) => f !== JOB_TRACKING_FINALIZER), JOB_TRACKING_FINALIZER];
       if (index === undefined) return pod;
       if (failureCounts) {
