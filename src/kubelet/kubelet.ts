@@ -132,7 +132,9 @@ export async function runKubelet(opts: KubeletOptions): Promise<void> {
     }
   })();
 
-  // Heartbeats: the Lease every 10 s, the status every 60 s.
+  // Heartbeats: the Lease every 10 s, the status every 60 s. The Node itself is watched
+  // (an informer on this one node), to see the node lifecycle controller's marks.
+  const nodeInformer = opts.informers.forResource<Node>(resources.nodes, { fieldSelector: `metadata.name=${nodeName}` });
   void (async () => {
     const leases = client.resource<Lease>(resources.leases);
     let last = 0;
@@ -149,7 +151,7 @@ export async function runKubelet(opts: KubeletOptions): Promise<void> {
       // shows Ready Unknown (the node lifecycle controller marked it while this kubelet
       // was away or could not reach the API server).
       const p = ready ? await observePressure().catch(() => lastPressure) : undefined;
-      const shown = ready ? await client.resource<Node>(resources.nodes).get(nodeName).catch(() => undefined) : undefined;
+      const shown = ready ? nodeInformer.lister.get(nodeName) : undefined;
       const notReady = !!shown && (shown.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'Unknown');
       const changed = (p && lastPressure && JSON.stringify(p) !== JSON.stringify(lastPressure)) || notReady;
       if ((Date.now() - last > 60_000 || changed) && ready) { last = Date.now(); await reportStatus().catch((e) => log(`node status: ${(e as Error).message}`)); }

@@ -66,6 +66,15 @@ describe('single-node cluster (issue #2)', { timeout: 900_000 }, () => {
     assert.match(await run(['get', 'leases', '-n', 'kube-system']), /kube-controller-manager\s+\S+[\s\S]*kube-scheduler\s+\S+/);
     assert.match(await run(['get', '--raw', '/metrics']), /^apiserver_request_total\{/m);
     assert.match(await run(['explain', 'deployment.spec.strategy']), /FIELD: strategy <Object>[\s\S]*rollingUpdate/);
+    // Ready=Unknown written over the node's status (as the node lifecycle controller marks a
+    // silent node): the kubelet, watching its Node, posts a fresh status at its next heartbeat.
+    await run(['patch', 'node', 'e2e-node', '--subresource=status', '--type=strategic', '-p',
+      JSON.stringify({ status: { conditions: [{ type: 'Ready', status: 'Unknown', reason: 'NodeStatusUnknown', message: 'Kubelet stopped posting node status.' }] } })]);
+    await eventually('Ready again, without the unreachable taint', async () => {
+      const n = JSON.parse(await run(['get', 'node', 'e2e-node', '-o', 'json'])) as { spec: { taints?: Array<{ key: string }> }; status: { conditions: Array<{ type: string; status: string }> } };
+      const ready = n.status.conditions.find((c) => c.type === 'Ready')?.status === 'True';
+      return ready && !(n.spec.taints ?? []).some((t) => t.key.startsWith('node.kubernetes.io/unreachable')) ? true : undefined;
+    }, 25_000, 200);
   });
 
   let webPods: PodJson[] = [];
