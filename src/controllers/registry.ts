@@ -21,6 +21,7 @@ import { StatefulSetController } from './statefulset/controller.js';
 import { DaemonSetController } from './daemonset/controller.js';
 import { NodeLifecycleController } from './nodelifecycle/controller.js';
 import { TaintEvictionController } from './tainteviction/controller.js';
+import { DisruptionController } from './disruption/controller.js';
 
 import type { ResourceTable } from '../api/resource-table.js';
 
@@ -46,4 +47,5 @@ export const controllerFactories: Record<string, (ctx: ControllerContext) => Con
   daemonset: (c) => new DaemonSetController(c.client, c.informers),
   nodelifecycle: (c) => new NodeLifecycleController(c.client, c.informers),
   'taint-eviction-controller': (c) => new TaintEvictionController(c.client, c.informers),
+  disruption: (c) => new DisruptionController(c.client, c.informers),
 };
