@@ -22,6 +22,7 @@ import { DaemonSetController } from './daemonset/controller.js';
 import { NodeLifecycleController } from './nodelifecycle/controller.js';
 import { TaintEvictionController } from './tainteviction/controller.js';
 import { DisruptionController } from './disruption/controller.js';
+import { ResourceQuotaController } from './resourcequota/controller.js';
 
 import type { ResourceTable } from '../api/resource-table.js';
 
@@ -48,4 +49,5 @@ export const controllerFactories: Record<string, (ctx: ControllerContext) => Con
   nodelifecycle: (c) => new NodeLifecycleController(c.client, c.informers),
   'taint-eviction-controller': (c) => new TaintEvictionController(c.client, c.informers),
   disruption: (c) => new DisruptionController(c.client, c.informers),
+  resourcequota: (c) => new ResourceQuotaController(c.client, c.informers, { table: c.table }),
 };
