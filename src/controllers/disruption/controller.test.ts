@@ -64,10 +64,10 @@ describe('disruption controller', { timeout: 60_000 }, () => {
 
   const pods = () => client.resource<Pod>(resources.pods);
   const pdbs = () => client.resource<PodDisruptionBudget>(resources.poddisruptionbudgets);
-  async function createPod(name: string, labels: Record<string, string>, owner?: { kind: string; apiVersion: string; name: string; uid: string }): Promise<void> {
+  async function createPod(name: string, labels: Record<string, string>, owner?: { kind: string; apiVersion: string; name: string; uid: string }, ready = 'True'): Promise<void> {
     await pods().create({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: ns, labels, ...(owner ? { ownerReferences: [{ ...owner, controller: true }] } : {}) }, spec: { nodeName: 'n1', containers: [{ name: 'c', image: 'i' }] } });
     const p = await pods().get(name, { namespace: ns });
-    await pods().update({ ...p, status: { phase: 'Running', conditions: [{ type: 'Ready', status: 'True' }] } }, { subresource: 'status' });
+    await pods().update({ ...p, status: { phase: 'Running', conditions: [{ type: 'Ready', status: ready }] } }, { subresource: 'status' });
   }
   async function createBudget(name: string, spec: object): Promise<void> {
     await pdbs().create({ apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name, namespace: ns }, spec });
@@ -88,6 +88,22 @@ describe('disruption controller', { timeout: 60_000 }, () => {
     assert.equal(after.conditions.find((c: { type: string }) => c.type === 'DisruptionAllowed').reason, 'InsufficientPods');
     await assert.rejects(evict('a2'), (e: unknown) => e instanceof StatusError && e.status.code === 429);
     assert.ok(await pods().get('a2', { namespace: ns }));
+  });
+
+  it('a not-Ready pod is evicted without spending the budget when it is met (IfHealthyBudget) or always with AlwaysAllow', async () => {
+    for (const app of ['u', 'v', 'w']) {
+      await createPod(`${app}1`, { app }, undefined, 'True');
+      await createPod(`${app}2`, { app }, undefined, 'False');
+    }
+    await createBudget('u', { minAvailable: 1, selector: { matchLabels: { app: 'u' } } });
+    await createBudget('v', { minAvailable: 2, unhealthyPodEvictionPolicy: 'AlwaysAllow', selector: { matchLabels: { app: 'v' } } });
+    await createBudget('w', { minAvailable: 2, unhealthyPodEvictionPolicy: 'IfHealthyBudget', selector: { matchLabels: { app: 'w' } } });
+    for (const b of ['u', 'v', 'w']) await status(b, (s) => s.expectedPods === 2 && s.currentHealthy === 1);
+    await evict('u2');
+    await evict('v2');
+    await assert.rejects(evict('w2'), (e: unknown) => e instanceof StatusError && e.status.code === 429);
+    await assert.rejects(evict('u1'), (e: unknown) => e instanceof StatusError && e.status.code === 429);
+    for (const b of ['u', 'v']) assert.deepEqual((await pdbs().get(b, { namespace: ns })).status?.disruptedPods ?? {}, {});
   });
 
   it('percentage maxUnavailable takes the expected count from the ReplicaSet scale', async () => {
