@@ -14,6 +14,7 @@ import type { Pod } from '../../api/core/v1/pod-types.js';
 import type { PodDisruptionBudget } from '../../api/policy/v1/pod-disruption-budget.js';
 import { DisruptionController } from './controller.js';
 import { countHealthy, expectedAndDesired, nextStatus, pendingDisruptions, scaledValue } from './budget.js';
+import { staleDisruption } from './stale-condition.js';
 
 const readyPod = (name: string, extra: Partial<Pod['metadata']> = {}): Pod =>
   ({ metadata: { name, namespace: 'ns', ...extra }, status: { phase: 'Running', conditions: [{ type: 'Ready', status: 'True' }] } }) as Pod;
@@ -43,6 +44,20 @@ describe('budget arithmetic', () => {
     assert.equal(s.disruptionsAllowed, 0);
     assert.deepEqual(s.conditions!.map((c) => [c.type, c.status, c.reason]), [['DisruptionAllowed', 'False', 'InsufficientPods']]);
     assert.equal(nextStatus({ ...pdb, status: s }, { currentHealthy: 2, desiredHealthy: 0, expected: 0, disrupted: {} }, '2026-01-01T00:00:01Z'), undefined);
+  });
+});
+
+describe('stale DisruptionTarget conditions', () => {
+  const now = Date.parse('2026-01-01T00:10:00Z');
+  const pod = (cond: object, extra: object = {}, phase = 'Running') =>
+    ({ metadata: { name: 'p', ...extra }, status: { phase, conditions: [{ type: 'DisruptionTarget', status: 'True', ...cond }] } }) as unknown as Pod;
+  it('stale 2 minutes after being set, unless deleting, terminal or set by the kubelet', () => {
+    assert.deepEqual(staleDisruption(pod({ lastTransitionTime: '2026-01-01T00:07:00Z' }), now), { stale: true, inMs: 0 });
+    assert.deepEqual(staleDisruption(pod({ lastTransitionTime: '2026-01-01T00:09:00Z' }), now), { stale: true, inMs: 60_000 });
+    assert.deepEqual(staleDisruption(pod({ lastTransitionTime: '2026-01-01T00:07:00Z' }, { deletionTimestamp: '2026-01-01T00:08:00Z' }), now), { stale: false });
+    assert.deepEqual(staleDisruption(pod({ lastTransitionTime: '2026-01-01T00:07:00Z' }, {}, 'Failed'), now), { stale: false });
+    assert.deepEqual(staleDisruption(pod({ lastTransitionTime: '2026-01-01T00:07:00Z', reason: 'TerminationByKubelet' }), now), { stale: false });
+    assert.deepEqual(staleDisruption(pod({ lastTransitionTime: '2026-01-01T00:07:00Z', status: 'False' }), now), { stale: false });
   });
 });
 
@@ -104,6 +119,15 @@ describe('disruption controller', { timeout: 60_000 }, () => {
     await assert.rejects(evict('w2'), (e: unknown) => e instanceof StatusError && e.status.code === 429);
     await assert.rejects(evict('u1'), (e: unknown) => e instanceof StatusError && e.status.code === 429);
     for (const b of ['u', 'v']) assert.deepEqual((await pdbs().get(b, { namespace: ns })).status?.disruptedPods ?? {}, {});
+  });
+
+  it('a stale DisruptionTarget condition on a pod not being deleted is set to False', async () => {
+    await pods().create({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'stale', namespace: ns }, spec: { nodeName: 'n1', containers: [{ name: 'c', image: 'i' }] } });
+    const p = await pods().get('stale', { namespace: ns });
+    const old = new Date(Date.now() - 3 * 60_000).toISOString().replace(/\.\d+Z$/, 'Z');
+    await pods().update({ ...p, status: { phase: 'Running', conditions: [{ type: 'DisruptionTarget', status: 'True', reason: 'EvictionByEvictionAPI', lastTransitionTime: old }] } }, { subresource: 'status' });
+    const c = await until('condition cleared', async () => (await pods().get('stale', { namespace: ns })).status?.conditions?.find((x) => x.type === 'DisruptionTarget' && x.status === 'False'));
+    assert.equal(c.reason, 'EvictionByEvictionAPI');
   });
 
   it('percentage maxUnavailable takes the expected count from the ReplicaSet scale', async () => {
