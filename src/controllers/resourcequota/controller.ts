@@ -41,8 +41,8 @@ export class ResourceQuotaController extends QueueController {
   private readonly evaluators: Evaluator[];
   /** Evaluator → its informer. */
   private readonly informerOf = new Map<Evaluator, SharedIndexInformer<KubeObject>>();
-  /** `count/...` names resolved (or not: null) against the table. */
-  private readonly dynamic = new Map<string, Evaluator | null>();
+  /** `count/...` names resolved against the table (unresolved ones are looked up again: a CRD may come later). */
+  private readonly dynamic = new Map<string, Evaluator>();
   private readonly resyncPeriodMs: number;
   private readonly now: () => number;
 
@@ -108,8 +108,8 @@ export class ResourceQuotaController extends QueueController {
 
   /** The evaluator of a `count/<resource>[.<group>]` name no built-in evaluator handles, via the table; informer started on first use. */
   private dynamicEvaluator(name: string): Evaluator | undefined {
-    if (this.dynamic.has(name)) return this.dynamic.get(name) ?? undefined;
-    let found: Evaluator | null = null;
+    if (this.dynamic.has(name)) return this.dynamic.get(name);
+    let found: Evaluator | undefined;
     const gr = name.slice('count/'.length);
     if (this.opts.table && !IGNORED.has(gr)) {
       const dot = gr.indexOf('.');
@@ -120,8 +120,8 @@ export class ResourceQuotaController extends QueueController {
         if (objectCountName(ref) === name) { found = objectCountEvaluator(ref); this.watch(found); }
       }
     }
-    this.dynamic.set(name, found);
-    return found ?? undefined;
+    if (found) this.dynamic.set(name, found);
+    return found;
   }
 
   /** Recomputes one quota's status; throws (to retry) when an informer it needs has not synced or the write fails. */
