@@ -26,6 +26,8 @@ import { statefulSetDefinition } from '../api/apps/v1/stateful-set.js';
 import { daemonSetDefinition } from '../api/apps/v1/daemon-set.js';
 import { controllerRevisionDefinition } from '../api/apps/v1/controller-revision.js';
 import { persistentVolumeClaimDefinition } from '../api/core/v1/persistent-volume-claim.js';
+import { podDisruptionBudgetDefinition } from '../api/policy/v1/pod-disruption-budget.js';
+import { resourceQuotaDefinition } from '../api/core/v1/resource-quota.js';
 
 /** A resource addressed by group/version/plural: {group:'apps', version:'v1', resource:'deployments'}. */
 export interface ResourceRef { group: string; version: string; resource: string }
@@ -105,4 +107,6 @@ export const resources = {
   cronjobs: refOf(untyped(cronJobDefinition)),
   replicationcontrollers: refOf(untyped(replicationControllerDefinition)),
   daemonsets: refOf(untyped(daemonSetDefinition)),
+  poddisruptionbudgets: refOf(untyped(podDisruptionBudgetDefinition)),
+  resourcequotas: refOf(untyped(resourceQuotaDefinition)),
 } as const satisfies Record<string, ResourceRef>;

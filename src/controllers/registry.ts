@@ -21,6 +21,8 @@ import { StatefulSetController } from './statefulset/controller.js';
 import { DaemonSetController } from './daemonset/controller.js';
 import { NodeLifecycleController } from './nodelifecycle/controller.js';
 import { TaintEvictionController } from './tainteviction/controller.js';
+import { DisruptionController } from './disruption/controller.js';
+import { ResourceQuotaController } from './resourcequota/controller.js';
 
 import type { ResourceTable } from '../api/resource-table.js';
 
@@ -46,4 +48,6 @@ export const controllerFactories: Record<string, (ctx: ControllerContext) => Con
   daemonset: (c) => new DaemonSetController(c.client, c.informers),
   nodelifecycle: (c) => new NodeLifecycleController(c.client, c.informers),
   'taint-eviction-controller': (c) => new TaintEvictionController(c.client, c.informers),
+  disruption: (c) => new DisruptionController(c.client, c.informers),
+  resourcequota: (c) => new ResourceQuotaController(c.client, c.informers, { table: c.table }),
 };

@@ -5,7 +5,11 @@
  * budget selecting it must allow a disruption (its status, kept by the disruption
  * controller, says how many), which this request then spends (`disruptionsAllowed` − 1,
  * the pod recorded in `disruptedPods`). Refusals are 429 TooManyRequests worded as
- * upstream; more than one matching budget is a 500 as upstream.
+ * upstream; more than one matching budget is a 500 as upstream. A pod that is not Ready
+ * is deleted without spending the budget when the budget's `unhealthyPodEvictionPolicy`
+ * is AlwaysAllow, or (IfHealthyBudget, the default) when the budget is currently met
+ * (currentHealthy >= desiredHealthy > 0); such a delete carries the pod's
+ * resourceVersion as a precondition, as upstream.
  */
 import type { KubeObject } from '../../api/object.js';
 import type { Pod } from '../../api/core/v1/pod-types.js';
@@ -18,7 +22,7 @@ import type { DeleteOptions, RequestContext, RestStorage } from './rest.js';
 
 interface Eviction extends KubeObject { deleteOptions?: DeleteOptions }
 interface Budget extends KubeObject {
-  spec?: { selector?: LabelSelector };
+  spec?: { selector?: LabelSelector; unhealthyPodEvictionPolicy?: 'IfHealthyBudget' | 'AlwaysAllow' };
   status?: { observedGeneration?: number; disruptionsAllowed?: number; currentHealthy?: number; desiredHealthy?: number; disruptedPods?: Record<string, string> };
 }
 
@@ -29,6 +33,12 @@ const tooManyRequests = (message: string, cause?: string): StatusError =>
 /** Whether a pod may go without a budget's consent (upstream canIgnorePDB). */
 const canIgnoreBudget = (pod: Pod): boolean =>
   !!pod.metadata.deletionTimestamp || ['Succeeded', 'Failed', 'Pending'].includes(pod.status?.phase ?? 'Pending');
+
+const isReady = (pod: Pod): boolean => (pod.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
+
+/** Whether a not-Ready pod may go without spending the budget (upstream unhealthyPodEvictionPolicy handling). */
+const unhealthyMayGo = (pod: Pod, b: Budget): boolean => !isReady(pod)
+  && (b.spec?.unhealthyPodEvictionPolicy === 'AlwaysAllow' || ((b.status?.currentHealthy ?? 0) >= (b.status?.desiredHealthy ?? 0) && (b.status?.desiredHealthy ?? 0) > 0));
 
 /** The `pods/eviction` storage; `budgets` is the PodDisruptionBudget store when that kind is served. */
 export function evictionStorage(pods: GenericStore, budgets: GenericStore | undefined, clock: () => Date = () => new Date()): RestStorage {
@@ -45,6 +55,11 @@ export function evictionStorage(pods: GenericStore, budgets: GenericStore | unde
         const matching = ((await budgets.list(ctx, {})).items as Budget[])
           .filter((b) => b.spec?.selector && selectorFromLabelSelector(b.spec.selector).matches(pod.metadata.labels ?? {}));
         if (matching.length > 1) throw new StatusError({ code: 500, reason: 'InternalError', message: 'This pod has more than one PodDisruptionBudget, which the eviction subresource does not support.' });
+        if (matching.length === 1 && unhealthyMayGo(pod, matching[0])) {
+          const preconditions = { ...opts.preconditions, resourceVersion: opts.preconditions?.resourceVersion ?? pod.metadata.resourceVersion };
+          await pods.delete({ ...ctx, dryRun }, name, { ...opts, preconditions });
+          return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 } as unknown as KubeObject;
+        }
         if (matching.length === 1) {
           const budget = matching[0];
           await budgets.guaranteedUpdate(ctx, budget.metadata.name!, (current) => {
