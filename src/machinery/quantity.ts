@@ -29,24 +29,3 @@ export function parseQuantity(q: string | number): number {
 /** Milli-units (cpu cores → millicores), rounded up as upstream's MilliValue. */
 export const milliValue = (q: string | number): number => Math.ceil(parseQuantity(q) * 1000 - 1e-9);
 
-const DECIMAL_SUFFIXES = ['', 'k', 'M', 'G', 'T', 'P', 'E'];
-const BINARY_SUFFIXES = ['', 'Ki', 'Mi', 'Gi', 'Ti', 'Pi', 'Ei'];
-
-/**
- * Canonical text of a quantity given in milli-units (upstream Quantity.String of a
- * DecimalSI or BinarySI quantity): the largest suffix that keeps the number whole —
- * 1500 → `1500m`, 2000 → `2`, 2_000_000 → `2k`; binary (`binary` true, whole values of
- * at least 1024) 268435456000 → `256Mi`, else decimal as above.
- */
-export function formatMilliQuantity(milli: number, binary = false): string {
-  if (milli % 1000 !== 0) return `${milli}m`;
-  let v = milli / 1000;
-  if (binary && Math.abs(v) >= 1024) {
-    let i = 0;
-    while (i < BINARY_SUFFIXES.length - 1 && v % 1024 === 0) { v /= 1024; i++; }
-    return `${v}${BINARY_SUFFIXES[i]}`;
-  }
-  let i = 0;
-  while (v !== 0 && i < DECIMAL_SUFFIXES.length - 1 && v % 1000 === 0) { v /= 1000; i++; }
-  return `${v}${DECIMAL_SUFFIXES[i]}`;
-}

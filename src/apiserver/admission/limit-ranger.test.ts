@@ -6,7 +6,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Pod } from '../../api/core/v1/pod-types.js';
-import { formatMilliQuantity } from '../../machinery/quantity.js';
 import { LIMIT_RANGER_ANNOTATION, mutatePod, podTotals, validateClaim, validatePod, type LimitRange } from './limit-ranger.js';
 import { startTestApiServer, type TestApiServer } from '../../../test/support/apiserver.js';
 import { resources, type Client } from '../../client/interface.js';
@@ -16,10 +15,6 @@ const lr = (...limits: NonNullable<LimitRange['spec']>['limits'] & object): Limi
 const pod = (containers: unknown[], initContainers: unknown[] = []): Pod => ({ metadata: { name: 'p' }, spec: { containers, initContainers } } as unknown as Pod);
 
 describe('LimitRanger', () => {
-  it('formats canonical quantities', () => {
-    assert.deepEqual([1500, 2000, 2_000_000, 0, 268435456000, 1_000_000, 100].map((m) => formatMilliQuantity(m, m === 268435456000)), ['1500m', '2', '2k', '0', '256Mi', '1k', '100m']);
-  });
-
   it('fills missing requests and limits from Container defaults and says so in the annotation', () => {
     const p = pod([{ name: 'app', resources: { limits: { cpu: '1' } } }, { name: 'full', resources: { requests: { cpu: '1', memory: '1Gi' }, limits: { cpu: '2', memory: '2Gi' } } }], [{ name: 'setup' }]);
     mutatePod(lr({ type: 'Container', default: { cpu: '500m', memory: '512Mi' }, defaultRequest: { cpu: '100m', memory: '256Mi' } }), p);

@@ -19,7 +19,8 @@ import type { KubeObject } from '../../api/object.js';
 import type { Container, Pod } from '../../api/core/v1/pod-types.js';
 import { isSidecar } from '../../api/core/v1/sidecar.js';
 import { forbidden } from '../../machinery/errors.js';
-import { formatMilliQuantity, milliValue } from '../../machinery/quantity.js';
+import { milliValue } from '../../machinery/quantity.js';
+import { formatAmount } from '../../machinery/quantity-amount.js';
 import type { AdmissionAttributes, AdmissionPlugin } from './interface.js';
 
 /** The annotation listing what the plugin defaulted. */
@@ -132,7 +133,7 @@ export function podTotals(pod: Pod, field: 'requests' | 'limits'): ResourceList 
     }
   }
   maxInto(total, inits);
-  return Object.fromEntries(Object.entries(total).map(([k, v]) => [k, formatMilliQuantity(v, binary.has(k))]));
+  return Object.fromEntries(Object.entries(total).map(([k, v]) => [k, formatAmount({ nanos: BigInt(v) * 1_000_000n, format: binary.has(k) ? 'BinarySI' : 'DecimalSI' })]));
 }
 
 /** Every broken constraint of `lr` for `pod` (upstream PodValidateLimitFunc), in a stable order. */

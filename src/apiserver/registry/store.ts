@@ -27,6 +27,7 @@ import { specOf, type Strategy } from './strategy.js';
 import type { AdmissionChain } from '../admission/chain.js';
 import type { AdmissionAttributes, AdmissionOperation } from '../admission/interface.js';
 import { toStatusError } from './storage-errors.js';
+import { canonicalizeQuantities } from '../../api/structural/canonical-quantities.js';
 import { checkFields, existingUnknownFields } from '../field-validation.js';
 import { apply, ApplyConflict, trackUpdate, type SsaSchema } from '../../machinery/ssa/index.js';
 import { structuralSchema } from '../../api/structural/structural-schema.js';
@@ -129,6 +130,12 @@ export class GenericStore implements RestStorage {
     return obj.metadata.namespace;
   }
 
+  /** Quantities in their canonical form, as upstream's decoding into Go types leaves them. */
+  private canonicalize(obj: KubeObject): void {
+    const message = this.strategy.kind.protobufMessage;
+    if (message) canonicalizeQuantities(message, obj);
+  }
+
   protected checkBody(obj: KubeObject): void {
     if (!obj || typeof obj !== 'object' || Array.isArray(obj)) throw badRequest('the request body must be a JSON object');
     if (obj.kind && obj.kind !== this.info.kind) throw badRequest(`the API version in the data (${obj.apiVersion}) does not match the expected API version (${groupVersion(this.info)})`.replace('the API version in the data', `${obj.kind} in version "${groupVersion(this.info)}" cannot be handled as a ${this.info.kind}: the API version in the data`));
@@ -218,6 +225,7 @@ export class GenericStore implements RestStorage {
       const checked = checkFields(message, JSON.stringify(config), ctx.fieldValidation ?? 'Warn');
       ctx.warnings?.push(...checked.warnings);
       applied = checked.value as KubeObject;
+      canonicalizeQuantities(message, applied);
     }
     const r = await this.guaranteedUpdate(ctx, name, (current) => {
       try {
@@ -292,6 +300,7 @@ export class GenericStore implements RestStorage {
         const attrs = this.attrs(ctx, 'UPDATE', name, obj, current);
         if (!internal) {
           s.prepareForUpdate(obj, current);
+          this.canonicalize(obj);
           s.kind.applyDefaults(obj);
           await this.admission?.admit(attrs);
           if (s.beforeUpdate) {
@@ -357,6 +366,7 @@ export class GenericStore implements RestStorage {
     // (a Job's generated selector is made of it).
     obj.metadata.uid = randomUUID();
     s.prepareForCreate(obj);
+    this.canonicalize(obj);
     s.kind.applyDefaults(obj);
     const attrs = this.attrs({ ...ctx, namespace: ns }, 'CREATE', obj.metadata.name ?? '', obj);
     await this.admission?.admit(attrs);

@@ -14,7 +14,7 @@ import { builtinResourceTable } from '../../api/builtin-resources.js';
 import type { Pod } from '../../api/core/v1/pod-types.js';
 import type { ResourceQuota } from '../../api/core/v1/resource-quota.js';
 import { ResourceQuotaController } from './controller.js';
-import { addAmount, formatAmount, parseAmount } from './quantity.js';
+import { addAmount, formatAmount, parseAmount } from '../../machinery/quantity-amount.js';
 import { podEvaluator, podMatchesScope, podResources } from './evaluators.js';
 
 const fmt = (q: string | number) => formatAmount(parseAmount(q));

@@ -20,7 +20,7 @@ import { unwrapTombstone } from '../../client/informers/shared-informer.js';
 import { QueueController } from '../controller.js';
 import { objectCountEvaluator, objectCountName, persistentVolumeClaimEvaluator, podEvaluator, serviceEvaluator, type Evaluator } from './evaluators.js';
 import { calculateUsage, nextQuotaStatus } from './usage.js';
-import { formatAmount } from './quantity.js';
+import { formatAmount } from '../../machinery/quantity-amount.js';
 
 /** Options for {@link ResourceQuotaController}. */
 export interface ResourceQuotaControllerOptions {

@@ -7,7 +7,7 @@
 import type { KubeObject } from '../../api/object.js';
 import type { Pod } from '../../api/core/v1/pod-types.js';
 import type { ResourceRef } from '../../client/interface.js';
-import { addAmount, parseAmount, type Amount } from './quantity.js';
+import { addAmount, parseAmount, type Amount } from '../../machinery/quantity-amount.js';
 
 /** A usage: quota resource name → amount. */
 export type Usage = Record<string, Amount>;

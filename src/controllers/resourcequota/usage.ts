@@ -5,7 +5,7 @@
  */
 import type { KubeObject } from '../../api/object.js';
 import type { ResourceQuota } from '../../api/core/v1/resource-quota.js';
-import { addAmount, formatAmount, parseAmount, sameQuantity, ZERO } from './quantity.js';
+import { addAmount, formatAmount, parseAmount, sameQuantity, ZERO } from '../../machinery/quantity-amount.js';
 import type { Evaluator, ScopeRequirement, Usage } from './evaluators.js';
 
 /** core/v1 ResourceQuotaStatus, quantities as strings. */

@@ -1,12 +1,12 @@
 /**
- * Exact quantity sums for quota usage (k8s.io/apimachinery/pkg/api/resource Quantity:
+ * Exact quantities (k8s.io/apimachinery/pkg/api/resource Quantity:
  * Add and the canonical String form). Values are held as nano-units in a BigInt (finer
  * values round up to 1n, as upstream), with the format of the first non-zero addend:
  * `DecimalSI` ("500m", "2", "1500k"), `BinarySI` ("1Gi", "1536Mi"; below 1024 or
  * fractional, shown as DecimalSI) or `DecimalExponent` ("1e3").
  * Parsing accepts the syntax of machinery/quantity.ts.
  */
-import { isQuantity } from '../../machinery/quantity.js';
+import { isQuantity } from './quantity.js';
 
 export type QuantityFormat = 'DecimalSI' | 'BinarySI' | 'DecimalExponent';
 
