@@ -35,19 +35,37 @@ export function normalizedImageName(name: string): string {
 type NodeImage = { names?: string[]; sizeBytes?: number };
 const imagesOf = (node: Node): NodeImage[] => (node.status?.images ?? []) as NodeImage[];
 
-/** Image name → size (first node listing it) and number of nodes listing it, over `nodes`. */
-export function imageStates(nodes: NodeInfo[]): Map<string, ImageState> {
+/** A node's image names → size (first listing wins), per Node object (a new version is a new object). */
+const nodeImages = new WeakMap<Node, Map<string, number>>();
+function imagesOnNode(node: Node): Map<string, number> {
+  let m = nodeImages.get(node);
+  if (!m) {
+    m = new Map();
+    for (const img of imagesOf(node)) for (const name of img.names ?? []) if (!m.has(name)) m.set(name, img.sizeBytes ?? 0);
+    nodeImages.set(node, m);
+  }
+  return m;
+}
+
+/** The normalized image names of the pod's init and app containers, in order (duplicates kept). */
+export const podImageNames = (pod: Pod): string[] =>
+  [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])].map((c) => normalizedImageName(c.image ?? ''));
+
+/**
+ * Image name → size (first node listing it) and number of nodes listing it, over
+ * `nodes`; only for `names` when given (what a cycle needs), else every name.
+ */
+export function imageStates(nodes: NodeInfo[], names?: string[]): Map<string, ImageState> {
   const states = new Map<string, ImageState>();
+  const wanted = names && new Set(names);
   for (const n of nodes) {
-    const seen = new Set<string>();
-    for (const img of imagesOf(n.node)) {
-      for (const name of img.names ?? []) {
-        if (seen.has(name)) continue;
-        seen.add(name);
-        const s = states.get(name);
-        if (s) s.numNodes++;
-        else states.set(name, { size: img.sizeBytes ?? 0, numNodes: 1 });
-      }
+    const onNode = imagesOnNode(n.node);
+    for (const name of wanted ?? onNode.keys()) {
+      const size = onNode.get(name);
+      if (size === undefined) continue;
+      const s = states.get(name);
+      if (s) s.numNodes++;
+      else states.set(name, { size, numNodes: 1 });
     }
   }
   return states;
@@ -55,11 +73,9 @@ export function imageStates(nodes: NodeInfo[]): Map<string, ImageState> {
 
 /** Sum of the scaled sizes of the pod's images the node holds (upstream sumImageScores). */
 export function sumImageScores(node: Node, pod: Pod, states: Map<string, ImageState>, totalNumNodes: number): number {
-  const onNode = new Set<string>();
-  for (const img of imagesOf(node)) for (const name of img.names ?? []) onNode.add(name);
+  const onNode = imagesOnNode(node);
   let sum = 0;
-  for (const c of [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])]) {
-    const name = normalizedImageName(c.image ?? '');
+  for (const name of podImageNames(pod)) {
     const s = states.get(name);
     if (s && onNode.has(name)) sum += Math.trunc(s.size * (s.numNodes / totalNumNodes));
   }
@@ -81,12 +97,12 @@ export function calculatePriority(sumScores: number, numContainers: number): num
 /** Factory of the ImageLocality plugin (PreScore computes the image states, Score per node). */
 export const imageLocality = (): PreScorePlugin & ScorePlugin => ({
   name: IMAGE_LOCALITY,
-  preScore(state) {
-    state.write(PRE_SCORE_KEY, imageStates(state.allNodes));
+  preScore(state, pod) {
+    state.write(PRE_SCORE_KEY, imageStates(state.allNodes, podImageNames(pod)));
     return success();
   },
   score(state, pod, n) {
-    const states = state.read<Map<string, ImageState>>(PRE_SCORE_KEY) ?? imageStates(state.allNodes);
+    const states = state.read<Map<string, ImageState>>(PRE_SCORE_KEY) ?? imageStates(state.allNodes, podImageNames(pod));
     const total = Math.max(1, state.allNodes.length);
     const containers = (pod.spec?.initContainers?.length ?? 0) + (pod.spec?.containers?.length ?? 0);
     return calculatePriority(sumImageScores(n.node, pod, states, total), containers);

@@ -5,7 +5,7 @@ import type { Node } from '../../api/core/v1/types.js';
 import { CycleState } from '../framework/cycle-state.js';
 import { Framework } from '../framework/framework.js';
 import { fitErrorMessage } from '../framework/fit-error.js';
-import { newNodeInfo, type NodeInfo } from '../framework/node-info.js';
+import { newNodeInfo, removePodFromNodeInfo, type NodeInfo } from '../framework/node-info.js';
 import type { FrameworkHandle } from '../framework/interface.js';
 import { interPodAffinity, INTER_POD_AFFINITY } from './inter-pod-affinity.js';
 import { defaultProfile, pluginRegistry } from './registry.js';
@@ -166,4 +166,17 @@ it('InterPodAffinity sits in the default profile after PodTopologySpread with we
   const names = defaultProfile.map((c) => c.name);
   assert.equal(names.indexOf(INTER_POD_AFFINITY), names.indexOf('PodTopologySpread') + 1);
   assert.equal(defaultProfile.find((c) => c.name === INTER_POD_AFFINITY)?.weight, 2);
+});
+
+it('NodeInfo keeps the pods with (required anti-)affinity as pods come and go', () => {
+  const anti = pod({ app: 'a' }, required('podAntiAffinity', term({ app: 'x' })));
+  const pref = pod({ app: 'b' }, preferred('podAffinity', [1, term({ app: 'x' })]));
+  const info = newNodeInfo(node('n1', 'a'), [pod({ app: 'c' }), anti, pref]);
+  assert.deepEqual(info.podsWithAffinity, [anti, pref]);
+  assert.deepEqual(info.podsWithRequiredAntiAffinity, [anti]);
+  removePodFromNodeInfo(info, anti.metadata.uid!, {}, { cpu: 0, memory: 0 });
+  assert.deepEqual(info.podsWithAffinity, [pref]);
+  assert.deepEqual(info.podsWithRequiredAntiAffinity, []);
+  // The filter no longer sees the removed pod's anti-affinity.
+  assert.equal(filterAll(pod({ app: 'x' }), [info]), 'Skip');
 });

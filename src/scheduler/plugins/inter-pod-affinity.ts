@@ -161,10 +161,11 @@ export const interPodAffinity = (handle: FrameworkHandle = {}): PreFilterPlugin 
       const s: PreFilterState = { info, existingAntiAffinityCounts: new Map(), affinityCounts: new Map(), antiAffinityCounts: new Map() };
       const withIncomingTerms = info.requiredAffinity.length > 0 || info.requiredAntiAffinity.length > 0;
       for (const n of state.allNodes) {
+        for (const p of n.podsWithRequiredAntiAffinity) {
+          for (const t of existingInfo(p)?.requiredAntiAffinity ?? []) if (termMatches(t, pod, nsLabels)) inc(s.existingAntiAffinityCounts, n.node, t.topologyKey);
+        }
+        if (!withIncomingTerms) continue;
         for (const p of n.pods) {
-          const existing = existingInfo(p);
-          if (existing) for (const t of existing.requiredAntiAffinity) if (termMatches(t, pod, nsLabels)) inc(s.existingAntiAffinityCounts, n.node, t.topologyKey);
-          if (!withIncomingTerms) continue;
           if (matchesAll(info.requiredAffinity, p, nsLabelsOf)) for (const t of info.requiredAffinity) inc(s.affinityCounts, n.node, t.topologyKey);
           for (const t of info.requiredAntiAffinity) if (termMatches(t, p, nsLabelsOf(p))) inc(s.antiAffinityCounts, n.node, t.topologyKey);
         }
@@ -216,10 +217,9 @@ export const interPodAffinity = (handle: FrameworkHandle = {}): PreFilterPlugin 
       };
       for (const n of state.allNodes) {
         if (Object.keys(n.node.metadata.labels ?? {}).length === 0) continue;
-        for (const p of n.pods) {
+        // Without preferred terms of its own, only pods with (anti-)affinity matter.
+        for (const p of hasConstraints ? n.pods : n.podsWithAffinity) {
           const existing = existingInfo(p);
-          // Without preferred terms of its own, only pods with (anti-)affinity matter.
-          if (!existing && !hasConstraints) continue;
           for (const t of info.preferredAffinity) add(t, t.weight, p, nsLabelsOf(p), n.node);
           for (const t of info.preferredAntiAffinity) add(t, -t.weight, p, nsLabelsOf(p), n.node);
           if (!existing) continue;
