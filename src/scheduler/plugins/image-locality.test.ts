@@ -54,6 +54,17 @@ describe('ImageLocality', () => {
     assert.deepEqual(states.get('nginx@sha256:x'), { size: 100, numNodes: 1 });
   });
 
+  it('updates the counts of a snapshot when a node object changes', () => {
+    const nodes = [newNodeInfo(node('a', [[['app:v1'], 10]]), []), newNodeInfo(node('b', [[['app:v1'], 10]]), [])];
+    assert.deepEqual(imageStates(nodes).get('app:v1'), { size: 10, numNodes: 2 });
+    nodes[1].node = node('b', [[['app:v2'], 20]]);
+    assert.deepEqual([...imageStates(nodes)], [['app:v1', { size: 10, numNodes: 1 }], ['app:v2', { size: 20, numNodes: 1 }]]);
+    nodes[0].node = node('a');
+    assert.deepEqual([...imageStates(nodes)], [['app:v2', { size: 20, numNodes: 1 }]]);
+    nodes.push(newNodeInfo(node('c', [[['app:v2'], 30]]), []));
+    assert.deepEqual(imageStates(nodes).get('app:v2'), { size: 20, numNodes: 2 });
+  });
+
   it('scores the images the node holds, scaled by their spread; init containers count', () => {
     const nodes = [
       newNodeInfo(node('a', [[['nginx:latest'], 500 * MB], [['busybox:1.36'], 300 * MB]]), []),

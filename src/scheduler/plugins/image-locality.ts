@@ -51,24 +51,46 @@ function imagesOnNode(node: Node): Map<string, number> {
 export const podImageNames = (pod: Pod): string[] =>
   [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])].map((c) => normalizedImageName(c.image ?? ''));
 
-/**
- * Image name → size (first node listing it) and number of nodes listing it, over
- * `nodes`; only for `names` when given (what a cycle needs), else every name.
- */
-export function imageStates(nodes: NodeInfo[], names?: string[]): Map<string, ImageState> {
-  const states = new Map<string, ImageState>();
-  const wanted = names && new Set(names);
-  for (const n of nodes) {
-    const onNode = imagesOnNode(n.node);
-    for (const name of wanted ?? onNode.keys()) {
-      const size = onNode.get(name);
-      if (size === undefined) continue;
-      const s = states.get(name);
-      if (s) s.numNodes++;
-      else states.set(name, { size, numNodes: 1 });
-    }
+/** Image name → state, kept per snapshot array; `nodes` are the Node objects it was built from. */
+interface ImageIndex { nodes: Node[]; states: Map<string, ImageState> }
+const indexes = new WeakMap<NodeInfo[], ImageIndex>();
+
+function addNode(states: Map<string, ImageState>, node: Node): void {
+  for (const [name, size] of imagesOnNode(node)) {
+    const s = states.get(name);
+    if (s) s.numNodes++;
+    else states.set(name, { size, numNodes: 1 });
   }
-  return states;
+}
+function removeNode(states: Map<string, ImageState>, node: Node): void {
+  for (const name of imagesOnNode(node).keys()) {
+    const s = states.get(name);
+    if (s && --s.numNodes <= 0) states.delete(name);
+  }
+}
+
+/**
+ * Image name → size (of the first node that listed it) and number of nodes listing it,
+ * over `nodes` (upstream's cache-wide ImageStateSummary). Kept per snapshot array and
+ * updated only for the nodes whose Node object changed since the last call (the
+ * scheduler cache reuses its NodeInfo list while no node comes or goes).
+ */
+export function imageStates(nodes: NodeInfo[]): Map<string, ImageState> {
+  let ix = indexes.get(nodes);
+  if (!ix || ix.nodes.length !== nodes.length) {
+    ix = { nodes: nodes.map((n) => n.node), states: new Map() };
+    for (const n of ix.nodes) addNode(ix.states, n);
+    indexes.set(nodes, ix);
+    return ix.states;
+  }
+  for (let i = 0; i < nodes.length; i++) {
+    const now = nodes[i].node;
+    if (ix.nodes[i] === now) continue;
+    removeNode(ix.states, ix.nodes[i]);
+    addNode(ix.states, now);
+    ix.nodes[i] = now;
+  }
+  return ix.states;
 }
 
 /** Sum of the scaled sizes of the pod's images the node holds (upstream sumImageScores). */
@@ -97,12 +119,12 @@ export function calculatePriority(sumScores: number, numContainers: number): num
 /** Factory of the ImageLocality plugin (PreScore computes the image states, Score per node). */
 export const imageLocality = (): PreScorePlugin & ScorePlugin => ({
   name: IMAGE_LOCALITY,
-  preScore(state, pod) {
-    state.write(PRE_SCORE_KEY, imageStates(state.allNodes, podImageNames(pod)));
+  preScore(state) {
+    state.write(PRE_SCORE_KEY, imageStates(state.allNodes));
     return success();
   },
   score(state, pod, n) {
-    const states = state.read<Map<string, ImageState>>(PRE_SCORE_KEY) ?? imageStates(state.allNodes, podImageNames(pod));
+    const states = state.read<Map<string, ImageState>>(PRE_SCORE_KEY) ?? imageStates(state.allNodes);
     const total = Math.max(1, state.allNodes.length);
     const containers = (pod.spec?.initContainers?.length ?? 0) + (pod.spec?.containers?.length ?? 0);
     return calculatePriority(sumImageScores(n.node, pod, states, total), containers);

@@ -216,9 +216,10 @@ export const interPodAffinity = (handle: FrameworkHandle = {}): PreFilterPlugin 
         m.set(v, (m.get(v) ?? 0) + weight);
       };
       for (const n of state.allNodes) {
-        if (Object.keys(n.node.metadata.labels ?? {}).length === 0) continue;
         // Without preferred terms of its own, only pods with (anti-)affinity matter.
-        for (const p of hasConstraints ? n.pods : n.podsWithAffinity) {
+        const pods = hasConstraints ? n.pods : n.podsWithAffinity;
+        if (pods.length === 0 || Object.keys(n.node.metadata.labels ?? {}).length === 0) continue;
+        for (const p of pods) {
           const existing = existingInfo(p);
           for (const t of info.preferredAffinity) add(t, t.weight, p, nsLabelsOf(p), n.node);
           for (const t of info.preferredAntiAffinity) add(t, -t.weight, p, nsLabelsOf(p), n.node);
