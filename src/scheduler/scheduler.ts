@@ -12,6 +12,7 @@
  */
 import type { Pod } from '../api/core/v1/pod-types.js';
 import type { Node } from '../api/core/v1/types.js';
+import type { KubeObject } from '../api/object.js';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { resources, type Client } from '../client/interface.js';
 import { createEventRecorder, type EventRecorder } from '../client/events.js';
@@ -28,7 +29,7 @@ import { SchedulingQueue, type QueuedPodInfo, type SchedulingQueueOptions } from
 
 export interface SchedulerOptions {
   client: Client;
-  /** The caller starts it; the scheduler only registers its informers (pods, nodes). */
+  /** The caller starts it; the scheduler only registers its informers (pods, nodes, namespaces). */
   informers: SharedInformerFactory;
   /** Aborting stops the scheduler; runScheduler then resolves. */
   signal: AbortSignal;
@@ -45,7 +46,13 @@ const podOf = (o: Pod | DeletedFinalStateUnknown<Pod>): Pod => ('tombstone' in o
 /** Runs the scheduler until `opts.signal` aborts (see module doc). Resolves then; never rejects. */
 export async function runScheduler(opts: SchedulerOptions): Promise<void> {
   const schedulerName = opts.schedulerName ?? DEFAULT_SCHEDULER_NAME;
-  const framework = new Framework(pluginRegistry, opts.profile ?? defaultProfile, { client: opts.client });
+  // Namespace labels for InterPodAffinity's namespaceSelector (upstream's namespace lister).
+  const nsInformer = opts.informers.forResource<KubeObject>(resources.namespaces);
+  const namespaceLister = (name: string): Record<string, string> | undefined => {
+    const ns = nsInformer.lister.get(name);
+    return ns ? ns.metadata.labels ?? {} : undefined;
+  };
+  const framework = new Framework(pluginRegistry, opts.profile ?? defaultProfile, { client: opts.client, namespaceLister });
   const podInformer = opts.informers.forResource<Pod>(resources.pods);
   const nodeInformer = opts.informers.forResource<Node>(resources.nodes);
   const queue = new SchedulingQueue(opts.queue);

@@ -18,7 +18,7 @@
  */
 import type { Pod } from '../../api/core/v1/pod-types.js';
 import type { Node } from '../../api/core/v1/types.js';
-import { addPodToNodeInfo, isTerminal, removePodFromNodeInfo, type NodeInfo } from '../framework/node-info.js';
+import { addPodToNodeInfo, emptyNodeInfo, isTerminal, removePodFromNodeInfo, type NodeInfo } from '../framework/node-info.js';
 import { allocatable, nonZeroRequests, podRequests, type Resources } from '../framework/resources.js';
 
 interface PodState { pod: Pod; nodeName: string; assumed: boolean; req: Resources; nonZero: { cpu: number; memory: number } }
@@ -37,7 +37,7 @@ export class SchedulerCache {
   private info(name: string): NodeInfo & { present: boolean } {
     let n = this.nodes.get(name);
     if (!n) {
-      n = { node: { apiVersion: 'v1', kind: 'Node', metadata: { name } }, pods: [], requested: {}, nonZeroRequested: { cpu: 0, memory: 0 }, allocatable: {}, present: false };
+      n = { ...emptyNodeInfo({ apiVersion: 'v1', kind: 'Node', metadata: { name } }, {}), present: false };
       this.nodes.set(name, n);
     }
     return n;

@@ -39,7 +39,14 @@ export interface ScorePlugin extends Plugin {
 export interface BindPlugin extends Plugin { bind(state: CycleState, pod: Pod, nodeName: string): Promise<Status> }
 
 /** What a plugin factory gets: access to the API (binder) — absent in pure unit tests. */
-export interface FrameworkHandle { client?: Client }
+export interface FrameworkHandle {
+  client?: Client;
+  /**
+   * A namespace's labels, or undefined when the namespace is unknown (upstream's
+   * namespace lister); InterPodAffinity needs it for terms with a namespaceSelector.
+   */
+  namespaceLister?: (name: string) => Record<string, string> | undefined;
+}
 export type PluginFactory = (handle: FrameworkHandle) => Plugin;
 
 export const isPreFilter = (p: Plugin): p is PreFilterPlugin => typeof (p as PreFilterPlugin).preFilter === 'function';

@@ -2,7 +2,8 @@
  * What plugins see of a node (upstream framework/types.go NodeInfo): the Node, the
  * non-terminal pods bound or assumed to it, and sums kept as pods come and go — their
  * effective requests, their scoring requests (defaults for containers without one), and
- * the node's allocatable, parsed once per Node version.
+ * the node's allocatable, parsed once per Node version; plus the lists of its pods with
+ * pod (anti-)affinity that InterPodAffinity walks.
  */
 import type { Pod } from '../../api/core/v1/pod-types.js';
 import type { Node } from '../../api/core/v1/types.js';
@@ -18,14 +19,32 @@ export interface NodeInfo {
   nonZeroRequested: { cpu: number; memory: number };
   /** node.status.allocatable parsed (capacity where allocatable lacks a resource). */
   allocatable: Resources;
+  /** The pods with pod affinity or anti-affinity (upstream PodsWithAffinity). */
+  podsWithAffinity: Pod[];
+  /** The pods with required pod anti-affinity terms (upstream PodsWithRequiredAntiAffinity). */
+  podsWithRequiredAntiAffinity: Pod[];
 }
+
+type PodAffinityFields = { podAffinity?: unknown; podAntiAffinity?: { requiredDuringSchedulingIgnoredDuringExecution?: unknown[] } };
+/** True when the pod has pod affinity or anti-affinity. */
+export const hasPodAffinity = (p: Pod): boolean => {
+  const a = p.spec?.affinity as PodAffinityFields | undefined;
+  return !!a && (!!a.podAffinity || !!a.podAntiAffinity);
+};
+/** True when the pod has required pod anti-affinity terms. */
+export const hasRequiredPodAntiAffinity = (p: Pod): boolean =>
+  ((p.spec?.affinity as PodAffinityFields | undefined)?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.length ?? 0) > 0;
+
+/** An empty NodeInfo for `node`. */
+export const emptyNodeInfo = (node: Node, alloc: Resources = allocatable(node)): NodeInfo =>
+  ({ node, pods: [], requested: {}, nonZeroRequested: { cpu: 0, memory: 0 }, allocatable: alloc, podsWithAffinity: [], podsWithRequiredAntiAffinity: [] });
 
 /** True for Succeeded/Failed pods, which no longer hold node resources. */
 export const isTerminal = (p: Pod): boolean => p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed';
 
 /** Builds a NodeInfo from a node and the pods bound (or assumed) to it; terminal pods are left out. */
 export function newNodeInfo(node: Node, pods: Pod[]): NodeInfo {
-  const info: NodeInfo = { node, pods: [], requested: {}, nonZeroRequested: { cpu: 0, memory: 0 }, allocatable: allocatable(node) };
+  const info = emptyNodeInfo(node);
   for (const p of pods) if (!isTerminal(p)) addPodToNodeInfo(info, p, podRequests(p), nonZeroRequests(p));
   return info;
 }
@@ -33,6 +52,8 @@ export function newNodeInfo(node: Node, pods: Pod[]): NodeInfo {
 /** Adds `pod` with its precomputed requests to `info` (no check for duplicates). */
 export function addPodToNodeInfo(info: NodeInfo, pod: Pod, req: Resources, nonZero: { cpu: number; memory: number }): void {
   info.pods.push(pod);
+  if (hasPodAffinity(pod)) info.podsWithAffinity.push(pod);
+  if (hasRequiredPodAntiAffinity(pod)) info.podsWithRequiredAntiAffinity.push(pod);
   for (const [k, v] of Object.entries(req)) info.requested[k] = (info.requested[k] ?? 0) + v;
   info.nonZeroRequested.cpu += nonZero.cpu;
   info.nonZeroRequested.memory += nonZero.memory;
@@ -43,6 +64,9 @@ export function removePodFromNodeInfo(info: NodeInfo, uid: string, req: Resource
   const i = info.pods.findIndex((p) => p.metadata.uid === uid);
   if (i < 0) return false;
   info.pods.splice(i, 1);
+  const drop = (list: Pod[]): void => { const j = list.findIndex((p) => p.metadata.uid === uid); if (j >= 0) list.splice(j, 1); };
+  drop(info.podsWithAffinity);
+  drop(info.podsWithRequiredAntiAffinity);
   for (const [k, v] of Object.entries(req)) info.requested[k] = (info.requested[k] ?? 0) - v;
   info.nonZeroRequested.cpu -= nonZero.cpu;
   info.nonZeroRequested.memory -= nonZero.memory;

@@ -2,7 +2,8 @@
  * The scheduler's explicit plugin registry (upstream plugins/registry.go): name →
  * factory; nothing registers itself on import. `defaultProfile` lists the plugins of
  * the default profile in upstream's order with upstream's score weights
- * (TaintToleration 3, NodeAffinity 2, the resource scorers 1).
+ * (TaintToleration 3, NodeAffinity 2, PodTopologySpread 2, InterPodAffinity 2, the
+ * resource scorers and ImageLocality 1).
  */
 import type { PluginFactory } from '../framework/interface.js';
 import type { PluginConfig } from '../framework/framework.js';
@@ -15,6 +16,8 @@ import { NODE_RESOURCES_FIT, nodeResourcesFit } from './node-resources-fit.js';
 import { NODE_UNSCHEDULABLE, nodeUnschedulable } from './node-unschedulable.js';
 import { TAINT_TOLERATION, taintToleration } from './taint-toleration.js';
 import { POD_TOPOLOGY_SPREAD, podTopologySpread } from './pod-topology-spread.js';
+import { INTER_POD_AFFINITY, interPodAffinity } from './inter-pod-affinity.js';
+import { IMAGE_LOCALITY, imageLocality } from './image-locality.js';
 
 export const pluginRegistry: Record<string, PluginFactory> = {
   [NODE_UNSCHEDULABLE]: nodeUnschedulable,
@@ -25,6 +28,8 @@ export const pluginRegistry: Record<string, PluginFactory> = {
   [NODE_RESOURCES_FIT]: nodeResourcesFit,
   [NODE_RESOURCES_BALANCED_ALLOCATION]: nodeResourcesBalancedAllocation,
   [POD_TOPOLOGY_SPREAD]: podTopologySpread,
+  [INTER_POD_AFFINITY]: interPodAffinity,
+  [IMAGE_LOCALITY]: imageLocality,
   [DEFAULT_BINDER]: defaultBinder,
 };
 
@@ -36,6 +41,8 @@ export const defaultProfile: PluginConfig[] = [
   { name: NODE_PORTS },
   { name: NODE_RESOURCES_FIT, weight: 1 },
   { name: POD_TOPOLOGY_SPREAD, weight: 2 },
+  { name: INTER_POD_AFFINITY, weight: 2 },
   { name: NODE_RESOURCES_BALANCED_ALLOCATION, weight: 1 },
+  { name: IMAGE_LOCALITY, weight: 1 },
   { name: DEFAULT_BINDER },
 ];

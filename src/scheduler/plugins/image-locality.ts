@@ -1,0 +1,132 @@
+/**
+ * ImageLocality (upstream pkg/scheduler/framework/plugins/imagelocality, v1.32): favours
+ * nodes that already hold the pod's images, as listed in `node.status.images`.
+ *
+ * Each image of the pod's init and app containers that the node lists (the container's
+ * image with `:latest` appended when it has no tag; otherwise compared verbatim with the
+ * node's names — no registry defaulting, as upstream) adds its size scaled by the share
+ * of all nodes holding it (against the "node heating" of always picking the same nodes).
+ * The sum, clamped to [23 MiB, 1000 MiB × number of containers], maps linearly onto
+ * 0..100. An image's size and node count come from all nodes of the snapshot (upstream's
+ * cache-wide ImageStateSummary; the size is the one of the first node listing the name).
+ */
+import type { Pod } from '../../api/core/v1/pod-types.js';
+import type { Node } from '../../api/core/v1/types.js';
+import { MAX_NODE_SCORE, success, type NodeInfo, type PreScorePlugin, type ScorePlugin } from '../framework/interface.js';
+
+export const IMAGE_LOCALITY = 'ImageLocality';
+
+const MB = 1024 * 1024;
+/** Below this sum a node scores 0. */
+export const MIN_THRESHOLD = 23 * MB;
+/** Per container: at or above this sum (× containers) a node scores 100. */
+export const MAX_CONTAINER_THRESHOLD = 1000 * MB;
+
+/** An image's size and how many nodes hold it (upstream ImageStateSummary). */
+export interface ImageState { size: number; numNodes: number }
+
+const PRE_SCORE_KEY = 'PreScoreImageLocality';
+
+/** The image name with `:latest` appended when it carries no tag (upstream normalizedImageName). */
+export function normalizedImageName(name: string): string {
+  return name.lastIndexOf(':') <= name.lastIndexOf('/') ? `${name}:latest` : name;
+}
+
+type NodeImage = { names?: string[]; sizeBytes?: number };
+const imagesOf = (node: Node): NodeImage[] => (node.status?.images ?? []) as NodeImage[];
+
+/** A node's image names → size (first listing wins), per Node object (a new version is a new object). */
+const nodeImages = new WeakMap<Node, Map<string, number>>();
+function imagesOnNode(node: Node): Map<string, number> {
+  let m = nodeImages.get(node);
+  if (!m) {
+    m = new Map();
+    for (const img of imagesOf(node)) for (const name of img.names ?? []) if (!m.has(name)) m.set(name, img.sizeBytes ?? 0);
+    nodeImages.set(node, m);
+  }
+  return m;
+}
+
+/** The normalized image names of the pod's init and app containers, in order (duplicates kept). */
+export const podImageNames = (pod: Pod): string[] =>
+  [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])].map((c) => normalizedImageName(c.image ?? ''));
+
+/** Image name → state, kept per snapshot array; `nodes` are the Node objects it was built from. */
+interface ImageIndex { nodes: Node[]; states: Map<string, ImageState> }
+const indexes = new WeakMap<NodeInfo[], ImageIndex>();
+
+function addNode(states: Map<string, ImageState>, node: Node): void {
+  for (const [name, size] of imagesOnNode(node)) {
+    const s = states.get(name);
+    if (s) s.numNodes++;
+    else states.set(name, { size, numNodes: 1 });
+  }
+}
+function removeNode(states: Map<string, ImageState>, node: Node): void {
+  for (const name of imagesOnNode(node).keys()) {
+    const s = states.get(name);
+    if (s && --s.numNodes <= 0) states.delete(name);
+  }
+}
+
+/**
+ * Image name → size (of the first node that listed it) and number of nodes listing it,
+ * over `nodes` (upstream's cache-wide ImageStateSummary). Kept per snapshot array and
+ * updated only for the nodes whose Node object changed since the last call (the
+ * scheduler cache reuses its NodeInfo list while no node comes or goes).
+ */
+export function imageStates(nodes: NodeInfo[]): Map<string, ImageState> {
+  let ix = indexes.get(nodes);
+  if (!ix || ix.nodes.length !== nodes.length) {
+    ix = { nodes: nodes.map((n) => n.node), states: new Map() };
+    for (const n of ix.nodes) addNode(ix.states, n);
+    indexes.set(nodes, ix);
+    return ix.states;
+  }
+  for (let i = 0; i < nodes.length; i++) {
+    const now = nodes[i].node;
+    if (ix.nodes[i] === now) continue;
+    removeNode(ix.states, ix.nodes[i]);
+    addNode(ix.states, now);
+    ix.nodes[i] = now;
+  }
+  return ix.states;
+}
+
+/** Sum of the scaled sizes of the pod's images the node holds (upstream sumImageScores). */
+export function sumImageScores(node: Node, pod: Pod, states: Map<string, ImageState>, totalNumNodes: number): number {
+  const onNode = imagesOnNode(node);
+  let sum = 0;
+  for (const name of podImageNames(pod)) {
+    const s = states.get(name);
+    if (s && onNode.has(name)) sum += Math.trunc(s.size * (s.numNodes / totalNumNodes));
+  }
+  return sum;
+}
+
+/** The node score for a sum of image scores and the pod's container count (upstream calculatePriority, integer maths). */
+export function calculatePriority(sumScores: number, numContainers: number): number {
+  const maxThreshold = MAX_CONTAINER_THRESHOLD * numContainers;
+  const clamped = sumScores < MIN_THRESHOLD ? MIN_THRESHOLD : sumScores > maxThreshold ? maxThreshold : sumScores;
+  const num = MAX_NODE_SCORE * (clamped - MIN_THRESHOLD);
+  const den = maxThreshold - MIN_THRESHOLD;
+  if (num === 0 || den <= 0) return 0;
+  let q = Math.floor(num / den);
+  if (q * den > num) q--; // exact integer division despite float rounding
+  return q;
+}
+
+/** Factory of the ImageLocality plugin (PreScore computes the image states, Score per node). */
+export const imageLocality = (): PreScorePlugin & ScorePlugin => ({
+  name: IMAGE_LOCALITY,
+  preScore(state) {
+    state.write(PRE_SCORE_KEY, imageStates(state.allNodes));
+    return success();
+  },
+  score(state, pod, n) {
+    const states = state.read<Map<string, ImageState>>(PRE_SCORE_KEY) ?? imageStates(state.allNodes);
+    const total = Math.max(1, state.allNodes.length);
+    const containers = (pod.spec?.initContainers?.length ?? 0) + (pod.spec?.containers?.length ?? 0);
+    return calculatePriority(sumImageScores(n.node, pod, states, total), containers);
+  },
+});
