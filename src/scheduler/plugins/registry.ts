@@ -2,7 +2,8 @@
  * The scheduler's explicit plugin registry (upstream plugins/registry.go): name →
  * factory; nothing registers itself on import. `defaultProfile` lists the plugins of
  * the default profile in upstream's order with upstream's score weights
- * (TaintToleration 3, NodeAffinity 2, the resource scorers 1).
+ * (TaintToleration 3, NodeAffinity 2, the resource scorers 1); DefaultPreemption is
+ * its PostFilter.
  */
 import type { PluginFactory } from '../framework/interface.js';
 import type { PluginConfig } from '../framework/framework.js';
@@ -15,6 +16,7 @@ import { NODE_RESOURCES_FIT, nodeResourcesFit } from './node-resources-fit.js';
 import { NODE_UNSCHEDULABLE, nodeUnschedulable } from './node-unschedulable.js';
 import { TAINT_TOLERATION, taintToleration } from './taint-toleration.js';
 import { POD_TOPOLOGY_SPREAD, podTopologySpread } from './pod-topology-spread.js';
+import { DEFAULT_PREEMPTION, defaultPreemption } from './default-preemption/default-preemption.js';
 
 export const pluginRegistry: Record<string, PluginFactory> = {
   [NODE_UNSCHEDULABLE]: nodeUnschedulable,
@@ -25,6 +27,7 @@ export const pluginRegistry: Record<string, PluginFactory> = {
   [NODE_RESOURCES_FIT]: nodeResourcesFit,
   [NODE_RESOURCES_BALANCED_ALLOCATION]: nodeResourcesBalancedAllocation,
   [POD_TOPOLOGY_SPREAD]: podTopologySpread,
+  [DEFAULT_PREEMPTION]: defaultPreemption,
   [DEFAULT_BINDER]: defaultBinder,
 };
 
@@ -37,5 +40,6 @@ export const defaultProfile: PluginConfig[] = [
   { name: NODE_RESOURCES_FIT, weight: 1 },
   { name: POD_TOPOLOGY_SPREAD, weight: 2 },
   { name: NODE_RESOURCES_BALANCED_ALLOCATION, weight: 1 },
+  { name: DEFAULT_PREEMPTION },
   { name: DEFAULT_BINDER },
 ];
