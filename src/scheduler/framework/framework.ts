@@ -171,24 +171,31 @@ export class Framework implements FrameworkRuntime {
 
   /**
    * PostFilter plugins in order after a FitError (upstream RunPostFilterPlugins): the
-   * first Success ends it (with its nominated node); an Error aborts; otherwise the
-   * last rejection is returned (its reasons, when any, replace the computed preemption
-   * part of the FailedScheduling message). With no plugin: Unschedulable, no reasons.
-   * Rejected nodes are those of `fitError`; a PreFilter rejection applies to every node.
+   * first Success ends it (with its nominated node); UnschedulableAndUnresolvable ends
+   * it as is; an Error (or any other code) aborts as Error; Unschedulable lets the next
+   * plugin try — their reasons are joined, the first rejecting plugin named, the last
+   * nomination given (e.g. '' to clear it) kept. The reasons, when any, replace the
+   * computed preemption part of the FailedScheduling message. With no plugin:
+   * Unschedulable, no reasons. Rejected nodes are those of `fitError`; a PreFilter
+   * rejection applies to every node.
    */
   async runPostFilter(state: CycleState, pod: Pod, fitError: FitError): Promise<PostFilterOutcome> {
     const statuses = new Map(fitError.nodeStatuses);
     if (fitError.preFilterStatus) for (const n of state.allNodes) statuses.set(n.node.metadata.name!, fitError.preFilterStatus);
-    let last: Status = { code: 'Unschedulable', reasons: [] };
+    const reasons: string[] = [];
+    let rejector: string | undefined;
+    let nominatedNodeName: string | undefined;
     for (const p of this.postFilters) {
       let out: Awaited<ReturnType<PostFilterPlugin['postFilter']>>;
       try { out = await p.postFilter(state, pod, statuses); } catch (err) { return { status: { ...asError(err), plugin: p.name } }; }
       const s = { ...out.status, plugin: p.name };
-      if (s.code === 'Success') return { status: s, nominatedNodeName: out.result?.nominatedNodeName };
-      if (s.code === 'Error') return { status: s };
-      last = s;
+      if (s.code === 'Success' || s.code === 'UnschedulableAndUnresolvable') return { status: s, nominatedNodeName: out.result?.nominatedNodeName };
+      if (s.code !== 'Unschedulable') return { status: { ...s, code: 'Error' } };
+      if (out.result?.nominatedNodeName !== undefined) nominatedNodeName = out.result.nominatedNodeName;
+      reasons.push(...s.reasons);
+      rejector ??= p.name;
     }
-    return { status: last };
+    return { status: { code: 'Unschedulable', reasons, plugin: rejector }, nominatedNodeName };
   }
 
   /**
