@@ -25,7 +25,7 @@ export function podScheduledCondition(pod: Pod, reason: FailureReason, message: 
 
 /**
  * Records the event and patches the condition (and `nominatedNodeName` when given and
- * different from the pod's); API failures are logged, never thrown.
+ * different from the pod's; '' removes it); API failures are logged, never thrown.
  */
 export async function recordSchedulingFailure(client: Client, recorder: EventRecorder, pod: Pod, reason: FailureReason, message: string, nominatedNodeName?: string): Promise<void> {
   recorder.event(pod, 'Warning', 'FailedScheduling', message);
@@ -34,7 +34,7 @@ export async function recordSchedulingFailure(client: Client, recorder: EventRec
   if (!condition && !nominate) return;
   const status: Record<string, unknown> = {};
   if (condition) status.conditions = [condition];
-  if (nominate) status.nominatedNodeName = nominatedNodeName;
+  if (nominate) status.nominatedNodeName = nominatedNodeName || null; // '' clears it
   try {
     await client.resource(resources.pods).patch(pod.metadata.name!, { status }, 'application/strategic-merge-patch+json',
       { namespace: pod.metadata.namespace, subresource: 'status' });

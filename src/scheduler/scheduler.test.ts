@@ -239,3 +239,18 @@ describe('runScheduler', () => {
     } finally { await h.stop(); }
   });
 });
+
+describe('recordSchedulingFailure nomination', () => {
+  it('sets, keeps and clears status.nominatedNodeName', async () => {
+    const { recordSchedulingFailure } = await import('./failure-handler.js');
+    const patches: unknown[] = [];
+    const client = { resource: () => ({ patch: async (_n: string, body: unknown) => { patches.push(body); return {}; } }) } as unknown as Client;
+    const recorder = { event: () => undefined } as never;
+    const p = pod('x');
+    const cond = { type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: 'm', lastProbeTime: null, lastTransitionTime: 't' };
+    await recordSchedulingFailure(client, recorder, { ...p, status: { conditions: [cond as never] } }, 'Unschedulable', 'm', 'n1');
+    await recordSchedulingFailure(client, recorder, { ...p, status: { conditions: [cond as never], nominatedNodeName: 'n1' } }, 'Unschedulable', 'm', 'n1');
+    await recordSchedulingFailure(client, recorder, { ...p, status: { conditions: [cond as never], nominatedNodeName: 'n1' } }, 'Unschedulable', 'm', '');
+    assert.deepEqual(patches, [{ status: { nominatedNodeName: 'n1' } }, { status: { nominatedNodeName: null } }]);
+  });
+});
