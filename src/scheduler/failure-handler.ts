@@ -3,7 +3,9 @@
  * and updatePod): a FailedScheduling Warning event with the message, and the condition
  * PodScheduled=False (reason Unschedulable, or SchedulerError for faults) set through a
  * strategic merge patch of pods/{name}/status — only when the condition changes, so
- * retries do not churn the pod.
+ * retries do not churn the pod. After a preemption the same patch sets
+ * status.nominatedNodeName to the node the pod now waits for (upstream's
+ * NominatingInfo with mode Override).
  */
 import type { Pod, PodCondition } from '../api/core/v1/pod-types.js';
 import { resources, type Client } from '../client/interface.js';
@@ -21,13 +23,20 @@ export function podScheduledCondition(pod: Pod, reason: FailureReason, message: 
   return { type: 'PodScheduled', status: 'False', reason, message, lastProbeTime: null, lastTransitionTime: transition } as PodCondition;
 }
 
-/** Records the event and patches the condition; API failures are logged, never thrown. */
-export async function recordSchedulingFailure(client: Client, recorder: EventRecorder, pod: Pod, reason: FailureReason, message: string): Promise<void> {
+/**
+ * Records the event and patches the condition (and `nominatedNodeName` when given and
+ * different from the pod's; '' removes it); API failures are logged, never thrown.
+ */
+export async function recordSchedulingFailure(client: Client, recorder: EventRecorder, pod: Pod, reason: FailureReason, message: string, nominatedNodeName?: string): Promise<void> {
   recorder.event(pod, 'Warning', 'FailedScheduling', message);
   const condition = podScheduledCondition(pod, reason, message);
-  if (!condition) return;
+  const nominate = nominatedNodeName !== undefined && nominatedNodeName !== (pod.status?.nominatedNodeName ?? '');
+  if (!condition && !nominate) return;
+  const status: Record<string, unknown> = {};
+  if (condition) status.conditions = [condition];
+  if (nominate) status.nominatedNodeName = nominatedNodeName || null; // '' clears it
   try {
-    await client.resource(resources.pods).patch(pod.metadata.name!, { status: { conditions: [condition] } }, 'application/strategic-merge-patch+json',
+    await client.resource(resources.pods).patch(pod.metadata.name!, { status }, 'application/strategic-merge-patch+json',
       { namespace: pod.metadata.namespace, subresource: 'status' });
   } catch (err) {
     if (!isNotFound(err)) console.error(`scheduler: updating PodScheduled of ${pod.metadata.namespace}/${pod.metadata.name}: ${(err as Error).message}`);

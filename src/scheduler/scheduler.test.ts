@@ -7,6 +7,10 @@ import type { Client, ResourceRef } from '../client/interface.js';
 import { metaNamespaceKey, type Indexers, type ResourceEventHandler, type SharedInformerFactory } from '../client/informers/types.js';
 import { conflict } from '../machinery/errors.js';
 import { runScheduler } from './scheduler.js';
+import type { Framework, PluginConfig } from './framework/framework.js';
+import type { Plugin, PluginFactory } from './framework/interface.js';
+import { asError, success, type Status } from './framework/status.js';
+import { defaultProfile } from './plugins/registry.js';
 
 /** An in-memory informer: tests drive it with set()/remove(). */
 class FakeInformer<T extends KubeObject> {
@@ -35,7 +39,7 @@ class FakeInformer<T extends KubeObject> {
   }
 }
 
-function harness(opts: { informerLagMs?: number; bindError?: (pod: string) => Error | undefined } = {}) {
+function harness(opts: { informerLagMs?: number; bindError?: (pod: string) => Error | undefined; profile?: PluginConfig[]; registry?: Record<string, PluginFactory>; log?: string[] } = {}) {
   const pods = new FakeInformer<Pod>();
   const nodes = new FakeInformer<Node>();
   const factory: SharedInformerFactory = {
@@ -54,6 +58,7 @@ function harness(opts: { informerLagMs?: number; bindError?: (pod: string) => Er
           const err = opts.bindError?.(key);
           if (err) throw err;
           bindings.push({ pod: key, node: obj.target!.name });
+          opts.log?.push(`bind ${key}`);
           const apply = () => { const p = pods.objs.get(key); if (p) pods.set({ ...p, spec: { ...p.spec!, nodeName: obj.target!.name } }); };
           if (opts.informerLagMs) setTimeout(apply, opts.informerLagMs); else apply();
           return obj;
@@ -68,8 +73,10 @@ function harness(opts: { informerLagMs?: number; bindError?: (pod: string) => Er
     }),
   } as unknown as Client;
   const ac = new AbortController();
-  const done = runScheduler({ client, informers: factory, signal: ac.signal, queue: { initialBackoffMs: 10, maxBackoffMs: 50 } });
-  return { pods, nodes, bindings, events, statusPatches, stop: async () => { ac.abort(); await done; } };
+  let framework: Framework | undefined;
+  const done = runScheduler({ client, informers: factory, signal: ac.signal, queue: { initialBackoffMs: 10, maxBackoffMs: 50 },
+    profile: opts.profile, registry: opts.registry, onFramework: (f) => { framework = f; } });
+  return { pods, nodes, bindings, events, statusPatches, framework: () => framework!, stop: async () => { ac.abort(); await done; } };
 }
 
 const node = (name: string, cpu = '1'): Node => ({ metadata: { name }, status: { allocatable: { cpu, memory: '4Gi', pods: '110' } } });
@@ -164,5 +171,86 @@ describe('runScheduler', () => {
       assert.ok(h.events.some((e) => e.reason === 'FailedScheduling' && e.message.startsWith('Binding rejected: transient')));
       assert.equal(h.bindings.filter((b) => b.pod === 'd/taken').length, 0);
     } finally { await h.stop(); }
+  });
+
+  /** A plugin at Reserve, Permit, PreBind and PostBind that logs `<point> <ns/name>`; `permit`/`preBind` choose results per pod name. */
+  const tracer = (log: string[], permit: (name: string) => { status: Status; timeoutMs?: number } = () => ({ status: success() }), preBind: (name: string) => Status = () => success()): Record<string, PluginFactory> => ({
+    Tracer: () => ({
+      name: 'Tracer',
+      reserve: (_s: unknown, p: Pod) => { log.push(`reserve d/${p.metadata.name}`); return success(); },
+      unreserve: (_s: unknown, p: Pod) => { log.push(`unreserve d/${p.metadata.name}`); },
+      permit: (_s: unknown, p: Pod) => { log.push(`permit d/${p.metadata.name}`); return permit(p.metadata.name!); },
+      preBind: async (_s: unknown, p: Pod) => { log.push(`preBind d/${p.metadata.name}`); return preBind(p.metadata.name!); },
+      postBind: (_s: unknown, p: Pod) => { log.push(`postBind d/${p.metadata.name}`); },
+    }) as Plugin,
+  });
+  const withTracer = [...defaultProfile, { name: 'Tracer' }];
+
+  it('runs Reserve, Permit, PreBind, Bind, PostBind in upstream order', async () => {
+    const log: string[] = [];
+    const h = harness({ registry: tracer(log), profile: withTracer, log });
+    try {
+      h.nodes.set(node('n1'));
+      h.pods.set(pod('web'));
+      await until(() => log.includes('postBind d/web'), 'PostBind');
+      assert.deepEqual(log, ['reserve d/web', 'permit d/web', 'preBind d/web', 'bind d/web', 'postBind d/web']);
+    } finally { await h.stop(); }
+  });
+
+  it('a pod waiting on Permit binds once allowed; a rejected one is unreserved and reported Unschedulable', async () => {
+    const log: string[] = [];
+    const h = harness({ registry: tracer(log, () => ({ status: { code: 'Wait', reasons: [] }, timeoutMs: 5000 })), profile: withTracer, log });
+    try {
+      h.nodes.set(node('n1', '4'));
+      h.pods.set(pod('ok', '1m'));
+      h.pods.set(pod('no', '1m'));
+      await until(() => !!h.framework().findWaitingPod('d', 'ok') && !!h.framework().findWaitingPod('d', 'no'), 'both waiting');
+      assert.equal(h.bindings.length, 0);
+      h.framework().findWaitingPod('d', 'ok')!.allow('Tracer');
+      h.framework().findWaitingPod('d', 'no')!.reject('Tracer', 'gang incomplete');
+      await until(() => h.bindings.length === 1 && log.includes('unreserve d/no'), 'bind and unreserve');
+      assert.deepEqual(h.bindings.map((b) => b.pod), ['d/ok']);
+      await until(() => h.events.some((e) => e.reason === 'FailedScheduling' && e.message === 'gang incomplete'), 'FailedScheduling');
+      assert.equal(h.statusPatches.find((p) => p.pod === 'd/no')!.patch.status.conditions[0].reason, 'Unschedulable');
+      assert.ok(!log.includes('preBind d/no'));
+    } finally { await h.stop(); }
+  });
+
+  it('a Permit timeout and a rejecting Permit fail the pod; a PreBind error unreserves and retries', async () => {
+    const log: string[] = [];
+    let preBindFailures = 0;
+    const h = harness({
+      registry: tracer(log,
+        (name) => (name === 'slow' ? { status: { code: 'Wait', reasons: [] }, timeoutMs: 20 } : name === 'denied' ? { status: { code: 'Unschedulable', reasons: ['quota exceeded'] } } : { status: success() }),
+        (name) => (name === 'flaky' && preBindFailures++ < 1 ? asError(new Error('volume not ready')) : success())),
+      profile: withTracer, log,
+    });
+    try {
+      h.nodes.set(node('n1', '4'));
+      h.pods.set(pod('slow', '1m'));
+      h.pods.set(pod('denied', '1m'));
+      h.pods.set(pod('flaky', '1m'));
+      await until(() => h.bindings.some((b) => b.pod === 'd/flaky'), 'flaky bound after retry');
+      await until(() => h.events.some((e) => e.message === 'rejected due to timeout after waiting 20ms at plugin Tracer'), 'timeout');
+      await until(() => h.events.some((e) => e.message === 'quota exceeded'), 'denied');
+      assert.ok(h.events.some((e) => e.message === 'running PreBind plugin "Tracer": volume not ready'));
+      for (const p of ['slow', 'denied', 'flaky']) assert.ok(log.includes(`unreserve d/${p}`), p);
+      assert.ok(!h.bindings.some((b) => b.pod === 'd/slow' || b.pod === 'd/denied'));
+    } finally { await h.stop(); }
+  });
+});
+
+describe('recordSchedulingFailure nomination', () => {
+  it('sets, keeps and clears status.nominatedNodeName', async () => {
+    const { recordSchedulingFailure } = await import('./failure-handler.js');
+    const patches: unknown[] = [];
+    const client = { resource: () => ({ patch: async (_n: string, body: unknown) => { patches.push(body); return {}; } }) } as unknown as Client;
+    const recorder = { event: () => undefined } as never;
+    const p = pod('x');
+    const cond = { type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: 'm', lastProbeTime: null, lastTransitionTime: 't' };
+    await recordSchedulingFailure(client, recorder, { ...p, status: { conditions: [cond as never] } }, 'Unschedulable', 'm', 'n1');
+    await recordSchedulingFailure(client, recorder, { ...p, status: { conditions: [cond as never], nominatedNodeName: 'n1' } }, 'Unschedulable', 'm', 'n1');
+    await recordSchedulingFailure(client, recorder, { ...p, status: { conditions: [cond as never], nominatedNodeName: 'n1' } }, 'Unschedulable', 'm', '');
+    assert.deepEqual(patches, [{ status: { nominatedNodeName: 'n1' } }, { status: { nominatedNodeName: null } }]);
   });
 });

@@ -2,13 +2,18 @@
  * The scheduler (upstream pkg/scheduler/scheduler.go, schedule_one.go, eventhandlers.go).
  * A client of the API only. Flow of one pod:
  *   pod informer → SchedulingQueue (activeQ) → pop → the SchedulerCache's NodeInfos
- *   (kept incrementally from the informers and assumed pods) → Framework.schedule
- *   (PreFilter, Filter on a share of the nodes, Score) →
- *   assume on the chosen node → binding cycle in the background (DefaultBinder POSTs
- *   pods/{name}/binding) → event Scheduled.
- * No fit: FailedScheduling event, PodScheduled=False/Unschedulable, the pod waits in the
- * unschedulable pool until a node is added or changes or an assigned pod goes away.
- * Faults and bind failures: retried from the backoff queue.
+ *   (kept incrementally from the informers and assumed pods) → scheduling cycle:
+ *   Framework.schedule (PreFilter, Filter on a share of the nodes, Score) → assume on
+ *   the chosen node → Reserve → Permit → binding cycle in the background: wait on
+ *   Permit → PreBind → Bind (DefaultBinder POSTs pods/{name}/binding) → PostBind →
+ *   event Scheduled.
+ * No fit: PostFilter (DefaultPreemption may delete lower-priority victims and nominate
+ * a node: status.nominatedNodeName), FailedScheduling event, PodScheduled=False/
+ * Unschedulable, the pod waits in the unschedulable pool until a node is added or
+ * changes or an assigned pod goes away (a deleted victim).
+ * A failure after assuming (Reserve, Permit, PreBind, Bind) runs Unreserve in reverse
+ * order and forgets the assumed pod. Rejections go to the unschedulable pool; faults
+ * and bind failures are retried from the backoff queue.
  */
 import type { Pod } from '../api/core/v1/pod-types.js';
 import type { Node } from '../api/core/v1/types.js';
@@ -23,6 +28,8 @@ import { recordSchedulingFailure } from './failure-handler.js';
 import { CycleState } from './framework/cycle-state.js';
 import { fitErrorMessage } from './framework/fit-error.js';
 import { Framework, type PluginConfig } from './framework/framework.js';
+import type { PluginFactory } from './framework/interface.js';
+import { isRejected, type Status } from './framework/status.js';
 import { DEFAULT_SCHEDULER_NAME, isAssigned, isTerminalPod, needsScheduling } from './pod-filters.js';
 import { defaultProfile, pluginRegistry } from './plugins/registry.js';
 import { SchedulingQueue, type QueuedPodInfo, type SchedulingQueueOptions } from './queue/scheduling-queue.js';
@@ -39,6 +46,10 @@ export interface SchedulerOptions {
   profile?: PluginConfig[];
   /** Queue timings (tests shorten them). */
   queue?: SchedulingQueueOptions;
+  /** Extra plugin factories (by name) on top of plugins/registry.ts, for custom profiles. */
+  registry?: Record<string, PluginFactory>;
+  /** Called with the framework once built (e.g. to allow pods waiting on Permit). */
+  onFramework?: (framework: Framework) => void;
 }
 
 const podOf = (o: Pod | DeletedFinalStateUnknown<Pod>): Pod => ('tombstone' in o ? o.obj : o);
@@ -52,7 +63,8 @@ export async function runScheduler(opts: SchedulerOptions): Promise<void> {
     const ns = nsInformer.lister.get(name);
     return ns ? ns.metadata.labels ?? {} : undefined;
   };
-  const framework = new Framework(pluginRegistry, opts.profile ?? defaultProfile, { client: opts.client, namespaceLister });
+  const framework = new Framework({ ...pluginRegistry, ...opts.registry }, opts.profile ?? defaultProfile, { client: opts.client, schedulerName, namespaceLister });
+  opts.onFramework?.(framework);
   const podInformer = opts.informers.forResource<Pod>(resources.pods);
   const nodeInformer = opts.informers.forResource<Node>(resources.nodes);
   const queue = new SchedulingQueue(opts.queue);
@@ -124,7 +136,7 @@ interface CycleContext {
 
 /** One scheduling cycle for a popped pod; the binding cycle continues in the background. */
 async function scheduleOne(ctx: CycleContext, info: QueuedPodInfo): Promise<void> {
-  const { queue, cache } = ctx;
+  const { queue, cache, framework } = ctx;
   const pod = ctx.podInformer.lister.get(info.key);
   if (!pod || !needsScheduling(pod, ctx.schedulerName) || cache.isAssumed(pod.metadata.uid!)) {
     queue.done(info.key);
@@ -134,10 +146,17 @@ async function scheduleOne(ctx: CycleContext, info: QueuedPodInfo): Promise<void
   const podCycle = queue.schedulingCycle();
   const nodes = cache.nodeInfoList();
   const state = new CycleState();
-  const result = ctx.framework.schedule(pod, nodes, state);
+  const result = framework.schedule(pod, nodes, state);
   if (result.kind === 'unschedulable') {
+    let nominated: string | undefined;
+    if (result.fitError.numAllNodes > 0 && framework.postFilters.length > 0) {
+      const pf = await framework.runPostFilter(state, pod, result.fitError);
+      result.fitError.postFilterMessage = pf.status.reasons.join(', ');
+      if (pf.status.code === 'Error') console.error(`scheduler: ${info.key}: PostFilter ${pf.status.plugin ?? ''}: ${result.fitError.postFilterMessage}`);
+      nominated = pf.nominatedNodeName;
+    }
     queue.addUnschedulable(info, podCycle);
-    await recordSchedulingFailure(ctx.client, ctx.recorder, pod, 'Unschedulable', fitErrorMessage(result.fitError));
+    await recordSchedulingFailure(ctx.client, ctx.recorder, pod, 'Unschedulable', fitErrorMessage(result.fitError), nominated);
     return;
   }
   if (result.kind === 'error') {
@@ -145,29 +164,60 @@ async function scheduleOne(ctx: CycleContext, info: QueuedPodInfo): Promise<void
     await recordSchedulingFailure(ctx.client, ctx.recorder, pod, 'SchedulerError', result.status.reasons.join(', '));
     return;
   }
-  cache.assumePod(pod, result.nodeName);
-  queue.done(info.key);
-  void bindingCycle(ctx, info, pod, result.nodeName, state);
-}
-
-/** Binds in the background (upstream bindingCycle); on failure forgets the assumption and retries. */
-async function bindingCycle(ctx: CycleContext, info: QueuedPodInfo, pod: Pod, nodeName: string, state: CycleState): Promise<void> {
-  const { namespace, name } = pod.metadata;
-  const status = await ctx.framework.runBind(state, pod, nodeName);
-  if (status.code === 'Success') {
-    ctx.cache.finishBinding(pod.metadata.uid!);
-    ctx.recorder.event(pod, 'Normal', 'Scheduled', `Successfully assigned ${namespace}/${name} to ${nodeName}`);
+  const nodeName = result.nodeName;
+  cache.assumePod(pod, nodeName);
+  const reserve = framework.runReserve(state, pod, nodeName);
+  const permit = reserve.code === 'Success' ? framework.runPermit(state, pod, nodeName) : reserve;
+  if (permit.code !== 'Success' && permit.code !== 'Wait') {
+    framework.runUnreserve(state, pod, nodeName);
+    cache.forgetPod(pod.metadata.uid!);
+    await handleFailure(ctx, info, podCycle, pod, permit, permit.reasons.join(', '));
     return;
   }
+  queue.done(info.key);
+  void bindingCycle(ctx, info, podCycle, pod, nodeName, state);
+}
+
+/** A rejection waits in the unschedulable pool, anything else backs off; then the event and condition. */
+async function handleFailure(ctx: CycleContext, info: QueuedPodInfo, podCycle: number, pod: Pod, status: Status, message: string): Promise<void> {
+  if (isRejected(status)) ctx.queue.addUnschedulable(info, podCycle);
+  else ctx.queue.addBackoff(info);
+  await recordSchedulingFailure(ctx.client, ctx.recorder, pod, isRejected(status) ? 'Unschedulable' : 'SchedulerError', message);
+}
+
+/**
+ * The binding cycle in the background (upstream bindingCycle): wait on Permit, PreBind,
+ * Bind, PostBind. On failure: Unreserve, forget the assumption, move unschedulable pods
+ * (the node has room again) and requeue the pod.
+ */
+async function bindingCycle(ctx: CycleContext, info: QueuedPodInfo, podCycle: number, pod: Pod, nodeName: string, state: CycleState): Promise<void> {
+  const { namespace, name } = pod.metadata;
+  const fw = ctx.framework;
+  let failed: { status: Status; message: string } | undefined;
+  const permit = await fw.waitOnPermit(pod);
+  if (permit.code !== 'Success') failed = { status: permit, message: permit.reasons.join(', ') };
+  if (!failed) {
+    const pre = await fw.runPreBind(state, pod, nodeName);
+    if (pre.code !== 'Success') failed = { status: pre, message: `running PreBind plugin ${JSON.stringify(pre.plugin)}: ${pre.reasons.join(', ')}` };
+  }
+  if (!failed) {
+    const status = await fw.runBind(state, pod, nodeName);
+    if (status.code === 'Success') {
+      ctx.cache.finishBinding(pod.metadata.uid!);
+      ctx.recorder.event(pod, 'Normal', 'Scheduled', `Successfully assigned ${namespace}/${name} to ${nodeName}`);
+      fw.runPostBind(state, pod, nodeName);
+      return;
+    }
+    failed = { status, message: `Binding rejected: ${status.reasons.join(', ')}` };
+  }
+  fw.runUnreserve(state, pod, nodeName);
   ctx.cache.forgetPod(pod.metadata.uid!);
   ctx.queue.moveAllToActiveOrBackoff('AssignedPodDelete');
   // Gone, or already bound by someone else: nothing to retry.
-  if (isNotFound(status.cause) || isConflict(status.cause)) return;
-  const message = `Binding rejected: ${status.reasons.join(', ')}`;
-  console.error(`scheduler: binding ${namespace}/${name} to ${nodeName}: ${message}`);
+  if (isNotFound(failed.status.cause) || isConflict(failed.status.cause)) return;
+  if (failed.status.code === 'Error') console.error(`scheduler: binding ${namespace}/${name} to ${nodeName}: ${failed.message}`);
   const current = ctx.podInformer.lister.get(info.key);
   if (!current || !needsScheduling(current, ctx.schedulerName)) return;
   info.pod = current;
-  ctx.queue.addBackoff(info);
-  await recordSchedulingFailure(ctx.client, ctx.recorder, current, 'SchedulerError', message);
+  await handleFailure(ctx, info, podCycle, current, failed.status, failed.message);
 }

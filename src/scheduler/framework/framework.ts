@@ -8,18 +8,26 @@
  * previous cycle stopped until numFeasibleNodesToFind are feasible
  * (percentageOfNodesToScore). Score: each plugin's scores are normalized,
  * multiplied by the plugin's weight and summed; the highest total wins, ties broken
- * at random (upstream selectHost).
+ * at random (upstream selectHost). A pod with status.nominatedNodeName (set by an
+ * earlier preemption) tries that node first (upstream evaluateNominatedNode).
+ *
+ * The other extension points run through their own methods, driven by scheduler.ts in
+ * upstream's order: runPostFilter when nothing fits; runReserve / runUnreserve (reverse
+ * order) and runPermit in the scheduling cycle; waitOnPermit, runPreBind, runBind,
+ * runPostBind in the binding cycle. Pods a Permit plugin holds are kept here by uid
+ * (getWaitingPod, findWaitingPod, iterateOverWaitingPods, rejectWaitingPod).
  */
 import type { Pod } from '../../api/core/v1/pod-types.js';
 import { CycleState } from './cycle-state.js';
 import type { FitError } from './fit-error.js';
 import {
-  isBind, isFilter, isPreFilter, isPreScore, isScore, MAX_NODE_SCORE,
-  type BindPlugin, type FilterPlugin, type FrameworkHandle, type Plugin, type PluginFactory,
-  type PreFilterPlugin, type PreScorePlugin, type ScorePlugin,
+  isBind, isFilter, isPermit, isPostBind, isPostFilter, isPreBind, isPreFilter, isPreScore, isReserve, isScore, MAX_NODE_SCORE,
+  type BindPlugin, type FilterPlugin, type FrameworkHandle, type FrameworkRuntime, type PermitPlugin, type Plugin, type PluginFactory,
+  type PostBindPlugin, type PostFilterPlugin, type PreBindPlugin, type PreFilterPlugin, type PreScorePlugin, type ReservePlugin, type ScorePlugin,
 } from './interface.js';
 import type { NodeInfo } from './node-info.js';
-import { asError, success, type Status } from './status.js';
+import { asError, isRejected, success, type Status } from './status.js';
+import { WaitingPod } from './waiting-pods.js';
 
 /** One plugin of a profile; `weight` applies to its Score (default 1). */
 export interface PluginConfig { name: string; weight?: number }
@@ -30,12 +38,22 @@ export type ScheduleResult =
   | { kind: 'unschedulable'; fitError: FitError }
   | { kind: 'error'; status: Status };
 
-export class Framework {
+/** What runPostFilter reports: the final status and, on Success, the node to nominate. */
+export interface PostFilterOutcome { status: Status; nominatedNodeName?: string }
+
+export class Framework implements FrameworkRuntime {
   readonly preFilters: PreFilterPlugin[];
   readonly filters: FilterPlugin[];
   readonly preScores: PreScorePlugin[];
   readonly scores: Array<{ plugin: ScorePlugin; weight: number }>;
   readonly binders: BindPlugin[];
+  readonly postFilters: PostFilterPlugin[];
+  readonly reserves: ReservePlugin[];
+  readonly permits: PermitPlugin[];
+  readonly preBinds: PreBindPlugin[];
+  readonly postBinds: PostBindPlugin[];
+  /** Pods held by Permit plugins, by uid. */
+  private readonly waitingPods = new Map<string, WaitingPod>();
   /** Where the next cycle's filtering starts (upstream nextStartNodeIndex). */
   private nextStartNodeIndex = 0;
 
@@ -46,16 +64,22 @@ export class Framework {
   constructor(registry: Record<string, PluginFactory>, profile: PluginConfig[], handle: FrameworkHandle = {}, private readonly random: () => number = Math.random,
     /** Share of the nodes to find feasible before scoring, 1–100; 0 = upstream's adaptive default. */
     private readonly percentageOfNodesToScore = 0) {
+    const pluginHandle: FrameworkHandle = { ...handle, framework: this };
     const plugins: Array<{ plugin: Plugin; weight: number }> = profile.map((c) => {
       const factory = registry[c.name];
       if (!factory) throw new Error(`scheduler: unknown plugin ${JSON.stringify(c.name)}`);
-      return { plugin: factory(handle), weight: c.weight ?? 1 };
+      return { plugin: factory(pluginHandle), weight: c.weight ?? 1 };
     });
     this.preFilters = plugins.map((p) => p.plugin).filter(isPreFilter);
     this.filters = plugins.map((p) => p.plugin).filter(isFilter);
     this.preScores = plugins.map((p) => p.plugin).filter(isPreScore);
     this.scores = plugins.filter((p) => isScore(p.plugin)).map((p) => ({ plugin: p.plugin as ScorePlugin, weight: p.weight }));
     this.binders = plugins.map((p) => p.plugin).filter(isBind);
+    this.postFilters = plugins.map((p) => p.plugin).filter(isPostFilter);
+    this.reserves = plugins.map((p) => p.plugin).filter(isReserve);
+    this.permits = plugins.map((p) => p.plugin).filter(isPermit);
+    this.preBinds = plugins.map((p) => p.plugin).filter(isPreBind);
+    this.postBinds = plugins.map((p) => p.plugin).filter(isPostBind);
   }
 
   /** PreFilter plugins; the first non-Success/Skip status is returned (plugin named). */
@@ -114,6 +138,16 @@ export class Framework {
       if (pre.code === 'Error') return { kind: 'error', status: pre };
       return { kind: 'unschedulable', fitError: { numAllNodes: nodes.length, nodeStatuses, preFilterStatus: pre } };
     }
+    // A pod nominated by an earlier preemption tries that node first.
+    const nominated = pod.status?.nominatedNodeName;
+    if (nominated) {
+      const n = nodes.find((x) => x.node.metadata.name === nominated);
+      if (n) {
+        const s = this.runFilter(state, pod, n);
+        if (s.code === 'Success') return { kind: 'scheduled', nodeName: nominated, feasibleNodes: 1, evaluatedNodes: 1 };
+        if (s.code === 'Error') return { kind: 'error', status: s };
+      }
+    }
     // Filter from where the last cycle stopped, until enough feasible nodes are found
     // (upstream findNodesThatPassFilters with numFeasibleNodesToFind).
     const feasible: NodeInfo[] = [];
@@ -133,6 +167,121 @@ export class Framework {
     let totals: Float64Array;
     try { totals = this.runScore(state, pod, feasible); } catch (err) { return { kind: 'error', status: asError(err) }; }
     return { kind: 'scheduled', nodeName: feasible[this.selectHost(totals)].node.metadata.name!, feasibleNodes: feasible.length, evaluatedNodes: processed };
+  }
+
+  /**
+   * PostFilter plugins in order after a FitError (upstream RunPostFilterPlugins): the
+   * first Success ends it (with its nominated node); UnschedulableAndUnresolvable ends
+   * it as is; an Error (or any other code) aborts as Error; Unschedulable lets the next
+   * plugin try — their reasons are joined, the first rejecting plugin named, the last
+   * nomination given (e.g. '' to clear it) kept. The reasons, when any, replace the
+   * computed preemption part of the FailedScheduling message. With no plugin:
+   * Unschedulable, no reasons. Rejected nodes are those of `fitError`; a PreFilter
+   * rejection applies to every node.
+   */
+  async runPostFilter(state: CycleState, pod: Pod, fitError: FitError): Promise<PostFilterOutcome> {
+    const statuses = new Map(fitError.nodeStatuses);
+    if (fitError.preFilterStatus) for (const n of state.allNodes) statuses.set(n.node.metadata.name!, fitError.preFilterStatus);
+    const reasons: string[] = [];
+    let rejector: string | undefined;
+    let nominatedNodeName: string | undefined;
+    for (const p of this.postFilters) {
+      let out: Awaited<ReturnType<PostFilterPlugin['postFilter']>>;
+      try { out = await p.postFilter(state, pod, statuses); } catch (err) { return { status: { ...asError(err), plugin: p.name } }; }
+      const s = { ...out.status, plugin: p.name };
+      if (s.code === 'Success' || s.code === 'UnschedulableAndUnresolvable') return { status: s, nominatedNodeName: out.result?.nominatedNodeName };
+      if (s.code !== 'Unschedulable') return { status: { ...s, code: 'Error' } };
+      if (out.result?.nominatedNodeName !== undefined) nominatedNodeName = out.result.nominatedNodeName;
+      reasons.push(...s.reasons);
+      rejector ??= p.name;
+    }
+    return { status: { code: 'Unschedulable', reasons, plugin: rejector }, nominatedNodeName };
+  }
+
+  /**
+   * Reserve plugins in order (upstream RunReservePluginsReserve); the first non-Success
+   * is returned with its plugin (a thrown exception is an Error). The caller then runs
+   * runUnreserve.
+   */
+  runReserve(state: CycleState, pod: Pod, nodeName: string): Status {
+    for (const p of this.reserves) {
+      const s = guard(p.name, () => p.reserve(state, pod, nodeName));
+      if (s.code !== 'Success') return s.code === 'Error' || isRejected(s) ? s : { ...asError(new Error(`running Reserve plugin ${JSON.stringify(p.name)}: unexpected status ${s.code}`)), plugin: p.name };
+    }
+    return success();
+  }
+
+  /** Every Reserve plugin's Unreserve, in reverse order; exceptions are logged and ignored. */
+  runUnreserve(state: CycleState, pod: Pod, nodeName: string): void {
+    for (let i = this.reserves.length - 1; i >= 0; i--) {
+      const p = this.reserves[i];
+      try { p.unreserve(state, pod, nodeName); } catch (err) { console.error(`scheduler: Unreserve ${p.name}: ${(err as Error).message}`); }
+    }
+  }
+
+  /**
+   * Permit plugins (upstream RunPermitPlugins): a rejection or Error from any plugin is
+   * returned at once; if some returned Wait the pod is kept as waiting (see
+   * waitOnPermit) and a Wait status is returned; otherwise Success.
+   */
+  runPermit(state: CycleState, pod: Pod, nodeName: string): Status {
+    const waits = new Map<string, number>();
+    for (const p of this.permits) {
+      let out: ReturnType<PermitPlugin['permit']>;
+      try { out = p.permit(state, pod, nodeName); } catch (err) { return { ...asError(err), plugin: p.name }; }
+      const s = out.status;
+      if (s.code === 'Success' || s.code === 'Skip') continue;
+      if (s.code === 'Wait') { waits.set(p.name, out.timeoutMs ?? 0); continue; }
+      if (isRejected(s)) return { ...s, plugin: p.name };
+      return { ...s, code: 'Error', plugin: p.name };
+    }
+    if (waits.size === 0) return success();
+    this.waitingPods.set(pod.metadata.uid!, new WaitingPod(pod, nodeName, waits));
+    return { code: 'Wait', reasons: [`one or more plugins asked to wait and no plugin rejected pod ${JSON.stringify(pod.metadata.name)}`] };
+  }
+
+  /** Resolves once the pod is allowed (Success) or rejected/timed out (Unschedulable); Success at once when it does not wait. */
+  async waitOnPermit(pod: Pod): Promise<Status> {
+    const wp = this.waitingPods.get(pod.metadata.uid!);
+    if (!wp) return success();
+    try { return await wp.result; } finally { this.waitingPods.delete(pod.metadata.uid!); }
+  }
+
+  /** The pod waiting on Permit with this uid, if any. */
+  getWaitingPod(uid: string): WaitingPod | undefined { return this.waitingPods.get(uid); }
+
+  /** The waiting pod `namespace/name`, if any. */
+  findWaitingPod(namespace: string, name: string): WaitingPod | undefined {
+    for (const wp of this.waitingPods.values()) if (wp.pod.metadata.namespace === namespace && wp.pod.metadata.name === name) return wp;
+    return undefined;
+  }
+
+  /** Calls `fn` for every waiting pod. */
+  iterateOverWaitingPods(fn: (wp: WaitingPod) => void): void { for (const wp of [...this.waitingPods.values()]) fn(wp); }
+
+  /** Rejects the waiting pod with this uid (Unschedulable `message` from `plugin`); false when none waits. */
+  rejectWaitingPod(uid: string, plugin: string, message: string): boolean {
+    const wp = this.waitingPods.get(uid);
+    if (!wp) return false;
+    wp.reject(plugin, message);
+    return true;
+  }
+
+  /** PreBind plugins in order; the first non-Success (Skip excepted) is returned with its plugin. */
+  async runPreBind(state: CycleState, pod: Pod, nodeName: string): Promise<Status> {
+    for (const p of this.preBinds) {
+      let s: Status;
+      try { s = await p.preBind(state, pod, nodeName); } catch (err) { s = asError(err); }
+      if (s.code !== 'Success' && s.code !== 'Skip') return { ...s, plugin: p.name };
+    }
+    return success();
+  }
+
+  /** PostBind plugins in order; informational, exceptions are logged and ignored. */
+  runPostBind(state: CycleState, pod: Pod, nodeName: string): void {
+    for (const p of this.postBinds) {
+      try { p.postBind(state, pod, nodeName); } catch (err) { console.error(`scheduler: PostBind ${p.name}: ${(err as Error).message}`); }
+    }
   }
 
   /** Bind plugins in order until one does not Skip; Error status when none binds. */

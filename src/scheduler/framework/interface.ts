@@ -1,9 +1,14 @@
 /**
  * The scheduling framework's plugin contracts (upstream
  * pkg/scheduler/framework/interface.go): one interface per extension point. A plugin
- * implements any subset; the framework calls them in profile order:
- *   PreFilter (once per pod) → Filter (per node) → PreScore (once, feasible nodes)
- *   → Score (per feasible node) → NormalizeScore → Bind (async, after assuming).
+ * implements any subset; the framework calls them in profile order.
+ * Scheduling cycle (one pod at a time):
+ *   PreFilter (once per pod) → Filter (per node) → PostFilter (only when no node is
+ *   feasible; e.g. preemption) → PreScore (once, feasible nodes) → Score (per feasible
+ *   node) → NormalizeScore → [assume] → Reserve → Permit.
+ * Binding cycle (in the background): wait for Permit → PreBind → Bind → PostBind.
+ * A failure after Reserve runs every Reserve plugin's Unreserve in reverse order and
+ * forgets the assumed pod.
  * Every call returns a {@link Status} value; exceptions are faults (treated as Error).
  */
 import type { Pod } from '../../api/core/v1/pod-types.js';
@@ -38,9 +43,58 @@ export interface ScorePlugin extends Plugin {
 /** Binds the pod to the node through the API; Skip lets the next Bind plugin try. */
 export interface BindPlugin extends Plugin { bind(state: CycleState, pod: Pod, nodeName: string): Promise<Status> }
 
-/** What a plugin factory gets: access to the API (binder) — absent in pure unit tests. */
+/** What a PostFilter plugin may nominate: the node the pod should wait for (upstream PostFilterResult). */
+export interface PostFilterResult { nominatedNodeName?: string }
+/**
+ * Runs only when no node is feasible; `nodeStatuses` holds each rejected node's status
+ * (node name → Status). Success with a nominated node ends the PostFilter phase;
+ * Unschedulable lets the next plugin try; Error aborts.
+ */
+export interface PostFilterPlugin extends Plugin {
+  postFilter(state: CycleState, pod: Pod, nodeStatuses: Map<string, Status>): Promise<{ status: Status; result?: PostFilterResult }>;
+}
+/**
+ * Reserve: the plugin holds state for the pod on `nodeName` (after the pod is assumed).
+ * Unreserve undoes it; it is called for every Reserve plugin (in reverse order) when
+ * any later step fails, so it must be idempotent and tolerate a reserve that never ran.
+ */
+export interface ReservePlugin extends Plugin {
+  reserve(state: CycleState, pod: Pod, nodeName: string): Status;
+  unreserve(state: CycleState, pod: Pod, nodeName: string): void;
+}
+/**
+ * Permit: Success lets the pod bind; a rejection fails it; Wait holds it in the binding
+ * cycle until allowed through Framework.getWaitingPod(uid)/.allow(plugin), rejected, or
+ * `timeoutMs` passes (then Unschedulable). Timeouts are capped at 15 minutes.
+ */
+export interface PermitPlugin extends Plugin {
+  permit(state: CycleState, pod: Pod, nodeName: string): { status: Status; timeoutMs?: number };
+}
+/** Before Bind (e.g. provisioning volumes); any non-Success fails the binding cycle. */
+export interface PreBindPlugin extends Plugin { preBind(state: CycleState, pod: Pod, nodeName: string): Promise<Status> }
+/** Informational, after a successful Bind. */
+export interface PostBindPlugin extends Plugin { postBind(state: CycleState, pod: Pod, nodeName: string): void }
+
+/**
+ * The framework as plugins see it (upstream framework.Handle): what PostFilter
+ * plugins such as DefaultPreemption need to simulate a node and reach waiting pods.
+ */
+export interface FrameworkRuntime {
+  /** Filter plugins on one node: Success or the first rejecting/erroring status. */
+  runFilter(state: CycleState, pod: Pod, node: NodeInfo): Status;
+  /** Rejects the waiting (Permit) pod with this uid; false when none waits. */
+  rejectWaitingPod(uid: string, plugin: string, message: string): boolean;
+}
+
+/**
+ * What a plugin factory gets: access to the API (binder, preemption) — absent in pure
+ * unit tests — the scheduler's name, and the framework that built the plugin (set by
+ * the Framework constructor).
+ */
 export interface FrameworkHandle {
   client?: Client;
+  schedulerName?: string;
+  framework?: FrameworkRuntime;
   /**
    * A namespace's labels, or undefined when the namespace is unknown (upstream's
    * namespace lister); InterPodAffinity needs it for terms with a namespaceSelector.
@@ -54,6 +108,11 @@ export const isFilter = (p: Plugin): p is FilterPlugin => typeof (p as FilterPlu
 export const isPreScore = (p: Plugin): p is PreScorePlugin => typeof (p as PreScorePlugin).preScore === 'function';
 export const isScore = (p: Plugin): p is ScorePlugin => typeof (p as ScorePlugin).score === 'function';
 export const isBind = (p: Plugin): p is BindPlugin => typeof (p as BindPlugin).bind === 'function';
+export const isPostFilter = (p: Plugin): p is PostFilterPlugin => typeof (p as PostFilterPlugin).postFilter === 'function';
+export const isReserve = (p: Plugin): p is ReservePlugin => typeof (p as ReservePlugin).reserve === 'function' && typeof (p as ReservePlugin).unreserve === 'function';
+export const isPermit = (p: Plugin): p is PermitPlugin => typeof (p as PermitPlugin).permit === 'function';
+export const isPreBind = (p: Plugin): p is PreBindPlugin => typeof (p as PreBindPlugin).preBind === 'function';
+export const isPostBind = (p: Plugin): p is PostBindPlugin => typeof (p as PostBindPlugin).postBind === 'function';
 
 /**
  * Helper for normalizeScores (upstream plugins/helper/normalize_score.go

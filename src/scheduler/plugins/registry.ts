@@ -3,7 +3,7 @@
  * factory; nothing registers itself on import. `defaultProfile` lists the plugins of
  * the default profile in upstream's order with upstream's score weights
  * (TaintToleration 3, NodeAffinity 2, PodTopologySpread 2, InterPodAffinity 2, the
- * resource scorers and ImageLocality 1).
+ * resource scorers and ImageLocality 1); DefaultPreemption is its PostFilter.
  */
 import type { PluginFactory } from '../framework/interface.js';
 import type { PluginConfig } from '../framework/framework.js';
@@ -18,6 +18,7 @@ import { TAINT_TOLERATION, taintToleration } from './taint-toleration.js';
 import { POD_TOPOLOGY_SPREAD, podTopologySpread } from './pod-topology-spread.js';
 import { INTER_POD_AFFINITY, interPodAffinity } from './inter-pod-affinity.js';
 import { IMAGE_LOCALITY, imageLocality } from './image-locality.js';
+import { DEFAULT_PREEMPTION, defaultPreemption } from './default-preemption/default-preemption.js';
 
 export const pluginRegistry: Record<string, PluginFactory> = {
   [NODE_UNSCHEDULABLE]: nodeUnschedulable,
@@ -30,6 +31,7 @@ export const pluginRegistry: Record<string, PluginFactory> = {
   [POD_TOPOLOGY_SPREAD]: podTopologySpread,
   [INTER_POD_AFFINITY]: interPodAffinity,
   [IMAGE_LOCALITY]: imageLocality,
+  [DEFAULT_PREEMPTION]: defaultPreemption,
   [DEFAULT_BINDER]: defaultBinder,
 };
 
@@ -42,6 +44,7 @@ export const defaultProfile: PluginConfig[] = [
   { name: NODE_RESOURCES_FIT, weight: 1 },
   { name: POD_TOPOLOGY_SPREAD, weight: 2 },
   { name: INTER_POD_AFFINITY, weight: 2 },
+  { name: DEFAULT_PREEMPTION },
   { name: NODE_RESOURCES_BALANCED_ALLOCATION, weight: 1 },
   { name: IMAGE_LOCALITY, weight: 1 },
   { name: DEFAULT_BINDER },
