@@ -9,7 +9,7 @@
  */
 import type { Pod, PodCondition } from '../api/core/v1/pod-types.js';
 import { resources, type Client } from '../client/interface.js';
-import type { EventRecorder } from '../client/events.js';
+import type { EventsV1Recorder } from '../client/event-broadcaster.js';
 import { isNotFound } from '../machinery/errors.js';
 import { rfc3339 } from '../machinery/time.js';
 
@@ -27,8 +27,8 @@ export function podScheduledCondition(pod: Pod, reason: FailureReason, message: 
  * Records the event and patches the condition (and `nominatedNodeName` when given and
  * different from the pod's; '' removes it); API failures are logged, never thrown.
  */
-export async function recordSchedulingFailure(client: Client, recorder: EventRecorder, pod: Pod, reason: FailureReason, message: string, nominatedNodeName?: string): Promise<void> {
-  recorder.event(pod, 'Warning', 'FailedScheduling', message);
+export async function recordSchedulingFailure(client: Client, recorder: EventsV1Recorder, pod: Pod, reason: FailureReason, message: string, nominatedNodeName?: string): Promise<void> {
+  recorder.eventf(pod, undefined, 'Warning', 'FailedScheduling', 'Scheduling', message);
   const condition = podScheduledCondition(pod, reason, message);
   const nominate = nominatedNodeName !== undefined && nominatedNodeName !== (pod.status?.nominatedNodeName ?? '');
   if (!condition && !nominate) return;

@@ -52,7 +52,7 @@ function harness(opts: { informerLagMs?: number; bindError?: (pod: string) => Er
   const statusPatches: Array<{ pod: string; patch: { status: { conditions: Array<Record<string, unknown>> } } }> = [];
   const client = {
     resource: (ref: ResourceRef) => ({
-      async create(obj: KubeObject & { target?: { name: string }; reason?: string; message?: string; type?: string }, o: { namespace?: string; name?: string; subresource?: string } = {}) {
+      async create(obj: KubeObject & { target?: { name: string }; reason?: string; message?: string; note?: string; type?: string }, o: { namespace?: string; name?: string; subresource?: string } = {}) {
         if (ref.resource === 'pods' && o.subresource === 'binding') {
           const key = `${o.namespace}/${o.name}`;
           const err = opts.bindError?.(key);
@@ -63,7 +63,7 @@ function harness(opts: { informerLagMs?: number; bindError?: (pod: string) => Er
           if (opts.informerLagMs) setTimeout(apply, opts.informerLagMs); else apply();
           return obj;
         }
-        if (ref.resource === 'events') events.push({ reason: obj.reason!, message: obj.message!, type: obj.type! });
+        if (ref.resource === 'events') events.push({ reason: obj.reason!, message: obj.note ?? obj.message!, type: obj.type! });
         return obj;
       },
       async patch(name: string, patch: never, _type: string, o: { namespace?: string; subresource?: string } = {}) {
@@ -245,7 +245,7 @@ describe('recordSchedulingFailure nomination', () => {
     const { recordSchedulingFailure } = await import('./failure-handler.js');
     const patches: unknown[] = [];
     const client = { resource: () => ({ patch: async (_n: string, body: unknown) => { patches.push(body); return {}; } }) } as unknown as Client;
-    const recorder = { event: () => undefined } as never;
+    const recorder = { eventf: () => undefined } as never;
     const p = pod('x');
     const cond = { type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: 'm', lastProbeTime: null, lastTransitionTime: 't' };
     await recordSchedulingFailure(client, recorder, { ...p, status: { conditions: [cond as never] } }, 'Unschedulable', 'm', 'n1');

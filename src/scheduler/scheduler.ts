@@ -20,7 +20,8 @@ import type { Node } from '../api/core/v1/types.js';
 import type { KubeObject } from '../api/object.js';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { resources, type Client } from '../client/interface.js';
-import { createEventRecorder, type EventRecorder } from '../client/events.js';
+import { hostname } from 'node:os';
+import { createEventBroadcaster, type EventsV1Recorder } from '../client/event-broadcaster.js';
 import type { DeletedFinalStateUnknown, SharedIndexInformer, SharedInformerFactory } from '../client/informers/types.js';
 import { isConflict, isNotFound } from '../machinery/errors.js';
 import { SchedulerCache } from './cache/cache.js';
@@ -69,7 +70,9 @@ export async function runScheduler(opts: SchedulerOptions): Promise<void> {
   const nodeInformer = opts.informers.forResource<Node>(resources.nodes);
   const queue = new SchedulingQueue(opts.queue);
   const cache = new SchedulerCache();
-  const recorder = createEventRecorder(opts.client, { component: schedulerName });
+  // Events through events.k8s.io/v1 with series, as upstream's scheduler records them:
+  // a pod retried for hours is one FailedScheduling Event, not one per attempt.
+  const recorder = createEventBroadcaster(opts.client, { reportingController: schedulerName, reportingInstance: `${schedulerName}-${hostname()}`, signal: opts.signal });
   registerEventHandlers(podInformer, nodeInformer, queue, cache, schedulerName);
 
   const stop = (): void => queue.close();
@@ -130,7 +133,7 @@ function registerEventHandlers(podInformer: SharedIndexInformer<Pod>, nodeInform
 }
 
 interface CycleContext {
-  client: Client; framework: Framework; queue: SchedulingQueue; cache: SchedulerCache; recorder: EventRecorder;
+  client: Client; framework: Framework; queue: SchedulingQueue; cache: SchedulerCache; recorder: EventsV1Recorder;
   schedulerName: string; podInformer: SharedIndexInformer<Pod>;
 }
 
@@ -204,7 +207,7 @@ async function bindingCycle(ctx: CycleContext, info: QueuedPodInfo, podCycle: nu
     const status = await fw.runBind(state, pod, nodeName);
     if (status.code === 'Success') {
       ctx.cache.finishBinding(pod.metadata.uid!);
-      ctx.recorder.event(pod, 'Normal', 'Scheduled', `Successfully assigned ${namespace}/${name} to ${nodeName}`);
+      ctx.recorder.eventf(pod, undefined, 'Normal', 'Scheduled', 'Binding', `Successfully assigned ${namespace}/${name} to ${nodeName}`);
       fw.runPostBind(state, pod, nodeName);
       return;
     }
