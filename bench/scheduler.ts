@@ -10,11 +10,15 @@
  * its Scheduled event are writes) and the scheduler are all in the loop, as upstream's.
  * `antiaffinity`: every pod has a required pod anti-affinity on hostname to pods of its
  * own group (groups of 50 labels); `spread`: a topology spread constraint (maxSkew 1 on the
- * zone label, DoNotSchedule). Prints a JSON summary and a Markdown row; stops both
+ * zone label, DoNotSchedule). `unschedulable` (default `--nodes 100 --init 0`): every pod
+ * has a nodeSelector no node matches; once each pod shows PodScheduled=False the scheduler
+ * and API server are watched for `--window-s` (default 300): CPU of both processes, Events
+ * in the cluster, and the SQLite files' size at the start and end of the window (issue
+ * #7's "10,000 unschedulable pods" figure). Prints a JSON summary and a Markdown row; stops both
  * processes by PID. BENCH_KEEP_DATA=1 keeps the data dir; BENCH_SCHEDULER_NODE_ARGS adds Node flags to the scheduler (e.g. `--cpu-prof`).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { apiFor, fill } from './http-api.js';
@@ -23,8 +27,10 @@ import { eventually, freePort } from '../test/support/kubectl.js';
 const REPO = join(import.meta.dirname, '..');
 const arg = (name: string, dflt: string): string => { const i = process.argv.indexOf(`--${name}`); return i > 0 ? process.argv[i + 1] : dflt; };
 const CASE = arg('case', 'basic');
-const NODES = Number(arg('nodes', '5000'));
-const INIT = Number(arg('init', '1000'));
+const UNSCHEDULABLE = CASE === 'unschedulable';
+const NODES = Number(arg('nodes', UNSCHEDULABLE ? '100' : '5000'));
+const INIT = Number(arg('init', UNSCHEDULABLE ? '0' : '1000'));
+const WINDOW_S = Number(arg('window-s', '300'));
 const PODS = Number(arg('pods', '10000'));
 
 const node = (i: number): unknown => ({
@@ -40,6 +46,7 @@ function pod(i: number): unknown {
   const group = `g${Math.floor(i / 50)}`;
   const spec: Record<string, unknown> = { containers: [{ name: 'c', image: 'busybox', resources: { requests: { cpu: '100m', memory: '128Mi' } } }] };
   if (CASE === 'antiaffinity') spec.affinity = { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: { matchLabels: { group } }, topologyKey: 'kubernetes.io/hostname' }] } };
+  if (UNSCHEDULABLE) spec.nodeSelector = { 'bench.k8ts.dev/no-such-node': 'true' };
   if (CASE === 'spread') spec.topologySpreadConstraints = [{ maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'DoNotSchedule', labelSelector: { matchLabels: { group } } }];
   return { apiVersion: 'v1', kind: 'Pod', metadata: { name: `pod-${String(i).padStart(6, '0')}`, namespace: 'bench', labels: { group } }, spec };
 }
@@ -58,6 +65,8 @@ async function stop(child: ChildProcess): Promise<void> {
   await exited;
   clearTimeout(t);
 }
+/** Bytes of the SQLite database with its WAL. */
+const dbBytes = (dataDir: string): number => ['', '-wal'].reduce((sum, ext) => { try { return sum + statSync(join(dataDir, 'server', 'db', `state.db${ext}`)).size; } catch { return sum; } }, 0);
 const cpuSeconds = (pid: number): number => {
   try { const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' '); return (Number(f[11]) + Number(f[12])) / 100; } catch { return NaN; }
 };
@@ -88,6 +97,10 @@ async function main(): Promise<void> {
       if (ev.object.spec?.nodeName && !seen.has(ev.object.metadata.name)) { seen.add(ev.object.metadata.name); boundAt.push(performance.now()); }
     }));
     const nodeArgs = (process.env.BENCH_SCHEDULER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    if (UNSCHEDULABLE) {
+      await unschedulableWindow(api, dataDir, apiserver, () => (scheduler = startProcess(['scheduler', '--kubeconfig', kubeconfig], join(dataDir, 'scheduler.log'), nodeArgs)), stopWatch);
+      return;
+    }
     const schedStart = performance.now();
     scheduler = startProcess(['scheduler', '--kubeconfig', kubeconfig], join(dataDir, 'scheduler.log'), nodeArgs);
     await eventually('init pods bound', () => boundAt.length >= INIT, 300_000, 50);
@@ -117,6 +130,48 @@ async function main(): Promise<void> {
     if (!process.env.BENCH_KEEP_DATA) rmSync(dataDir, { recursive: true, force: true });
     else console.log(`data dir kept: ${dataDir}`);
   }
+}
+
+/**
+ * The unschedulable case: starts the scheduler, waits until every pod carries
+ * PodScheduled=False, then measures the window (see the module doc).
+ */
+async function unschedulableWindow(api: ReturnType<typeof apiFor>, dataDir: string, apiserver: ChildProcess, startScheduler: () => ChildProcess, stopWatch: Array<() => void>): Promise<void> {
+  const failed = new Set<string>();
+  const list = JSON.parse((await api.request('GET', '/api/v1/namespaces/bench/pods?limit=1')).body);
+  stopWatch.push(api.stream(`/api/v1/namespaces/bench/pods?watch=true&resourceVersion=${list.metadata.resourceVersion}`, (line) => {
+    const ev = JSON.parse(line) as { object: { metadata: { name: string }; status?: { conditions?: Array<{ type: string; status: string }> } } };
+    if (ev.object.status?.conditions?.some((c) => c.type === 'PodScheduled' && c.status === 'False')) failed.add(ev.object.metadata.name);
+  }));
+  const t0 = performance.now();
+  const scheduler = startScheduler();
+  await eventually('every pod marked unschedulable', () => failed.size >= PODS, 1_800_000, 200);
+  const firstPassS = (performance.now() - t0) / 1000;
+  const countEvents = async (): Promise<number> => {
+    let n = 0;
+    for (let cont = '', first = true; first || cont; first = false) {
+      const page = JSON.parse((await api.request('GET', `/api/v1/events?limit=500${cont ? `&continue=${encodeURIComponent(cont)}` : ''}`)).body) as { items: unknown[]; metadata: { continue?: string } };
+      n += page.items.length;
+      cont = page.metadata.continue ?? '';
+    }
+    return n;
+  };
+  const start = { events: await countEvents(), db: dbBytes(dataDir), sched: cpuSeconds(scheduler.pid!), api: cpuSeconds(apiserver.pid!), at: performance.now() };
+  await new Promise((r) => setTimeout(r, WINDOW_S * 1000));
+  const end = { events: await countEvents(), db: dbBytes(dataDir), sched: cpuSeconds(scheduler.pid!), api: cpuSeconds(apiserver.pid!), at: performance.now() };
+  const seconds = (end.at - start.at) / 1000;
+  const summary = {
+    date: new Date().toISOString(), machine: `${cpus().length} x ${cpus()[0]?.model.trim()}`, node: process.version,
+    case: CASE, nodes: NODES, pods: PODS, firstPassS: Math.round(firstPassS * 10) / 10, windowS: Math.round(seconds),
+    schedulerCpuPercentOfCore: Math.round(((end.sched - start.sched) / seconds) * 1000) / 10,
+    apiserverCpuPercentOfCore: Math.round(((end.api - start.api) / seconds) * 1000) / 10,
+    eventsAtStart: start.events, eventsAtEnd: end.events,
+    dbMBAtStart: Math.round(start.db / 1e5) / 10, dbMBAtEnd: Math.round(end.db / 1e5) / 10,
+  };
+  console.log(JSON.stringify(summary, null, 2));
+  console.log(`| ${PODS} unschedulable pods (${NODES} nodes) for ${summary.windowS} s: scheduler / apiserver CPU | ${summary.schedulerCpuPercentOfCore} % / ${summary.apiserverCpuPercentOfCore} % of a core | goal < 5 % | — |`);
+  console.log(`| … Events at the start / end of the window | ${summary.eventsAtStart} / ${summary.eventsAtEnd} | goal < 20,000 | — |`);
+  console.log(`| … database at the start / end of the window | ${summary.dbMBAtStart} / ${summary.dbMBAtEnd} MB | goal: flat | — |`);
 }
 
 main().then(() => process.exit(0), (err) => { console.error(err); process.exit(1); });

@@ -1,12 +1,14 @@
 /**
  * The apiserver's admission chain in upstream's order (the subset k8ts has):
- * NamespaceLifecycle, LimitRanger, ServiceAccount, DefaultTolerationSeconds, Priority.
+ * NamespaceLifecycle, LimitRanger, ServiceAccount, DefaultTolerationSeconds, Priority,
+ * ResourceQuota (last, as upstream).
  */
 import type { KubeObject } from '../../api/object.js';
 import { AdmissionChain } from './chain.js';
 import { defaultTolerationSeconds } from './default-toleration-seconds.js';
 import { namespaceLifecycle } from './namespace-lifecycle.js';
 import { limitRanger, type LimitRange } from './limit-ranger.js';
+import { resourceQuotaAdmission, type QuotaAccess } from './resource-quota.js';
 import { priorityAdmission } from './priority.js';
 import { serviceAccountAdmission } from './service-account.js';
 
@@ -14,10 +16,12 @@ import { serviceAccountAdmission } from './service-account.js';
 export interface AdmissionLookups {
   namespace(name: string): Promise<KubeObject | undefined>;
   priorityClass(name: string): Promise<KubeObject | undefined>;
+  /** ResourceQuota admission's access to quotas; absent: no quota admission. */
+  quotas?: QuotaAccess;
   /** The LimitRanges of a namespace (none for ''). */
   limitRanges(namespace: string): Promise<LimitRange[]>;
 }
 
 export function defaultAdmissionChain(lookups: AdmissionLookups): AdmissionChain {
-  return new AdmissionChain([namespaceLifecycle(lookups.namespace), limitRanger(lookups.limitRanges), serviceAccountAdmission(), defaultTolerationSeconds(), priorityAdmission(lookups.priorityClass)]);
+  return new AdmissionChain([namespaceLifecycle(lookups.namespace), limitRanger(lookups.limitRanges), serviceAccountAdmission(), defaultTolerationSeconds(), priorityAdmission(lookups.priorityClass), ...(lookups.quotas ? [resourceQuotaAdmission(lookups.quotas)] : [])]);
 }

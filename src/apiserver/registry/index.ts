@@ -11,7 +11,11 @@ import type { ResourceDefinition, ResourceInfo, StrategyDeps } from '../../api/r
 import type { ResourceTable } from '../../api/resource-table.js';
 import type { Storage } from '../../storage/interface.js';
 import { AllocationLedger } from '../../machinery/allocation-ledger.js';
-import { isStorageError } from '../../storage/errors.js';
+import { isStorageError, StorageError } from '../../storage/errors.js';
+import type { ResourceQuota } from '../../api/core/v1/resource-quota.js';
+import { builtinEvaluators } from '../../quota/evaluators.js';
+import { resources } from '../../client/interface.js';
+import { evaluatorLookup, type QuotaAccess } from '../admission/resource-quota.js';
 import type { AdmissionChain } from '../admission/chain.js';
 import { defaultAdmissionChain } from '../admission/default-chain.js';
 import type { Authenticator } from '../authn/authenticator.js';
@@ -112,9 +116,40 @@ export function createRegistry(storage: Storage, opts: RegistryOptions): Registr
     if (!def) return undefined;
     try { return await storage.get(storeOf(def).key('', name)); } catch (err) { if (isStorageError(err, 'KeyNotFound')) return undefined; throw err; }
   };
+  /** ResourceQuota admission's view of quotas: listed and CAS-written through storage. */
+  const quotaAccess = (): QuotaAccess => {
+    const def = table.get('', 'v1', 'resourcequotas');
+    const evaluatorFor = evaluatorLookup(builtinEvaluators(resources), (ref) => {
+      const d = table.byResource(ref.group, ref.resource);
+      return !!d && d.info.namespaced !== false && (d.serving ?? 'stored') === 'stored';
+    });
+    return {
+      evaluatorFor,
+      async list(namespace) {
+        if (!def) return [];
+        const s = storeOf(def);
+        return (await s.storage.list<ResourceQuota>(s.prefix(namespace))).items;
+      },
+      async updateUsed(quota, used) {
+        if (!def) return true;
+        const s = storeOf(def);
+        try {
+          await s.storage.guaranteedUpdate<ResourceQuota>(s.key(quota.metadata.namespace!, quota.metadata.name!), (cur) => {
+            if (!cur) throw new StorageError('KeyNotFound', '', 'gone');
+            return { ...cur, status: { ...(cur.status ?? {}), used } };
+          }, { preconditions: { resourceVersion: quota.metadata.resourceVersion } });
+          return true;
+        } catch (err) {
+          if (isStorageError(err, 'ResourceVersionConflicts') || isStorageError(err, 'KeyNotFound')) return false;
+          throw err;
+        }
+      },
+    };
+  };
   const admission = opts.admission ?? defaultAdmissionChain({
     namespace: (name) => lookup(namespaces, name),
     priorityClass: (name) => lookup(table.get('scheduling.k8s.io', 'v1', 'priorityclasses'), name),
+    quotas: quotaAccess(),
     limitRanges: async (namespace) => {
       const def = table.get('', 'v1', 'limitranges');
       if (!def || !namespace) return [];

@@ -15,7 +15,7 @@ import type { Pod } from '../../api/core/v1/pod-types.js';
 import type { ResourceQuota } from '../../api/core/v1/resource-quota.js';
 import { ResourceQuotaController } from './controller.js';
 import { addAmount, formatAmount, parseAmount } from '../../machinery/quantity-amount.js';
-import { podEvaluator, podMatchesScope, podResources } from './evaluators.js';
+import { podEvaluator, podMatchesScope, podResources } from '../../quota/evaluators.js';
 
 const fmt = (q: string | number) => formatAmount(parseAmount(q));
 const sum = (...qs: string[]) => formatAmount(qs.map(parseAmount).reduce(addAmount, parseAmount(0)));
@@ -98,9 +98,10 @@ describe('resourcequota controller', { timeout: 60_000 }, () => {
     let q = await used('compute', { pods: '0', 'requests.cpu': '0', 'requests.memory': '0', 'limits.cpu': '0', 'count/pods': '0' });
     assert.deepEqual(q.status?.hard, { pods: '10', 'requests.cpu': '4', 'requests.memory': '8Gi', 'limits.cpu': '8', 'count/pods': '20' });
     await createPod('p1', { requests: { cpu: '250m', memory: '512Mi' }, limits: { cpu: '1' } });
-    await createPod('p2', { requests: { cpu: '250m', memory: '512Mi' } });
+    // Every container states what the quota limits (ResourceQuota admission's rule).
+    await createPod('p2', { requests: { cpu: '250m', memory: '512Mi' }, limits: { cpu: '500m' } });
     q = await until('two pods', async () => { const x = await quotas().get('compute', { namespace: ns }); return x.status?.used?.pods === '2' && x; });
-    assert.deepEqual(sorted(q.status!.used), sorted({ pods: '2', 'requests.cpu': '500m', 'requests.memory': '1Gi', 'limits.cpu': '1', 'count/pods': '2' }));
+    assert.deepEqual(sorted(q.status!.used), sorted({ pods: '2', 'requests.cpu': '500m', 'requests.memory': '1Gi', 'limits.cpu': '1500m', 'count/pods': '2' }));
     await pods().delete('p2', { namespace: ns, gracePeriodSeconds: 0 });
     await until('p2 dropped', async () => { const x = await quotas().get('compute', { namespace: ns }); return x.status?.used?.pods === '1' && x.status.used['requests.cpu'] === '250m' && x; });
     const p1 = await pods().get('p1', { namespace: ns });
@@ -108,6 +109,7 @@ describe('resourcequota controller', { timeout: 60_000 }, () => {
     q = await until('p1 terminal', async () => { const x = await quotas().get('compute', { namespace: ns }); return x.status?.used?.pods === '0' && x; });
     assert.deepEqual([q.status!.used['requests.cpu'], q.status!.used['count/pods']], ['0', '1']);
     await pods().delete('p1', { namespace: ns, gracePeriodSeconds: 0 });
+    await quotas().delete('compute', { namespace: ns });
   });
 
   it('services, node ports, load balancers, legacy and count/ object counts', async () => {
@@ -122,7 +124,7 @@ describe('resourcequota controller', { timeout: 60_000 }, () => {
       const x = await quotas().get('objects', { namespace: ns });
       return x.status?.used?.['count/deployments.apps'] === '1' && x.status.used.services === '2' && x.status.used.configmaps === String(cmBefore) && x;
     });
-    assert.deepEqual([q.status!.used['services.nodeports'], q.status!.used['services.loadbalancers'], q.status!.used.resourcequotas], ['4', '1', '2']);
+    assert.deepEqual([q.status!.used['services.nodeports'], q.status!.used['services.loadbalancers'], q.status!.used.resourcequotas], ['4', '1', '1']);
   });
 
   it('BestEffort and PriorityClass scopes select the pods counted', async () => {

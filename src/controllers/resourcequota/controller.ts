@@ -18,8 +18,8 @@ import type { DeletedFinalStateUnknown, SharedIndexInformer, SharedInformerFacto
 import { metaNamespaceKey } from '../../client/informers/types.js';
 import { unwrapTombstone } from '../../client/informers/shared-informer.js';
 import { QueueController } from '../controller.js';
-import { objectCountEvaluator, objectCountName, persistentVolumeClaimEvaluator, podEvaluator, serviceEvaluator, type Evaluator } from './evaluators.js';
-import { calculateUsage, nextQuotaStatus } from './usage.js';
+import { builtinEvaluators, objectCountEvaluator, objectCountName, type Evaluator } from '../../quota/evaluators.js';
+import { calculateUsage, nextQuotaStatus } from '../../quota/usage.js';
 import { formatAmount } from '../../machinery/quantity-amount.js';
 
 /** Options for {@link ResourceQuotaController}. */
@@ -56,15 +56,7 @@ export class ResourceQuotaController extends QueueController {
       // Status writes are ours; only a changed spec.hard (or scopes) calls for a sync.
       onUpdate: (o, n) => { if (JSON.stringify([o.spec?.hard, o.spec?.scopes, o.spec?.scopeSelector]) !== JSON.stringify([n.spec?.hard, n.spec?.scopes, n.spec?.scopeSelector])) this.enqueue(n); },
     });
-    this.evaluators = [
-      podEvaluator(resources.pods),
-      serviceEvaluator(resources.services),
-      persistentVolumeClaimEvaluator(resources.persistentvolumeclaims),
-      objectCountEvaluator(resources.configmaps, 'configmaps'),
-      objectCountEvaluator(resources.secrets, 'secrets'),
-      objectCountEvaluator(resources.replicationcontrollers, 'replicationcontrollers'),
-      objectCountEvaluator(resources.resourcequotas, 'resourcequotas'),
-    ];
+    this.evaluators = builtinEvaluators(resources);
     for (const ev of this.evaluators) this.watch(ev);
   }
 

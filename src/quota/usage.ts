@@ -3,9 +3,9 @@
  * CalculateUsage, pkg/quota/v1/generic CalculateUsageStats, and the comparison in
  * pkg/controller/resourcequota syncResourceQuota).
  */
-import type { KubeObject } from '../../api/object.js';
-import type { ResourceQuota } from '../../api/core/v1/resource-quota.js';
-import { addAmount, formatAmount, parseAmount, sameQuantity, ZERO } from '../../machinery/quantity-amount.js';
+import type { KubeObject } from '../api/object.js';
+import type { ResourceQuota } from '../api/core/v1/resource-quota.js';
+import { addAmount, formatAmount, parseAmount, sameQuantity, ZERO } from '../machinery/quantity-amount.js';
 import type { Evaluator, ScopeRequirement, Usage } from './evaluators.js';
 
 /** core/v1 ResourceQuotaStatus, quantities as strings. */

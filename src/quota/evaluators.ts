@@ -4,10 +4,10 @@
  * services.go, persistent_volume_claims.go; pkg/quota/v1/generic: the object-count
  * evaluator and CalculateUsageStats).
  */
-import type { KubeObject } from '../../api/object.js';
-import type { Pod } from '../../api/core/v1/pod-types.js';
-import type { ResourceRef } from '../../client/interface.js';
-import { addAmount, parseAmount, type Amount } from '../../machinery/quantity-amount.js';
+import type { KubeObject } from '../api/object.js';
+import type { Pod } from '../api/core/v1/pod-types.js';
+import type { ResourceRef } from '../client/interface.js';
+import { addAmount, parseAmount, type Amount } from '../machinery/quantity-amount.js';
 
 /** A usage: quota resource name → amount. */
 export type Usage = Record<string, Amount>;
@@ -207,4 +207,22 @@ export function podEvaluator(ref: ResourceRef): Evaluator {
     },
     matchesScope: (req, obj) => podMatchesScope(req, obj as Pod),
   };
+}
+
+/**
+ * The evaluators of the kinds upstream accounts for beyond object counts (pods,
+ * services, persistentvolumeclaims) and of the legacy object-count names (configmaps,
+ * secrets, replicationcontrollers, resourcequotas); shared by the quota controller and
+ * the ResourceQuota admission plugin.
+ */
+export function builtinEvaluators(refs: { pods: ResourceRef; services: ResourceRef; persistentvolumeclaims: ResourceRef; configmaps: ResourceRef; secrets: ResourceRef; replicationcontrollers: ResourceRef; resourcequotas: ResourceRef }): Evaluator[] {
+  return [
+    podEvaluator(refs.pods),
+    serviceEvaluator(refs.services),
+    persistentVolumeClaimEvaluator(refs.persistentvolumeclaims),
+    objectCountEvaluator(refs.configmaps, 'configmaps'),
+    objectCountEvaluator(refs.secrets, 'secrets'),
+    objectCountEvaluator(refs.replicationcontrollers, 'replicationcontrollers'),
+    objectCountEvaluator(refs.resourcequotas, 'resourcequotas'),
+  ];
 }
