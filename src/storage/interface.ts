@@ -23,6 +23,12 @@ export interface ListOptions {
   limit?: number;
   /** Continue after this key (exclusive), as returned in ListResult.continueKey. */
   continueKey?: string;
+  /**
+   * With revision 0: any recent state will do (upstream's resourceVersion="0" read, what
+   * informers give admission plugins); a watch cache answers at once from what it holds
+   * instead of waiting to catch up. Backends without a cache ignore it.
+   */
+  fromCache?: boolean;
 }
 
 export interface ListResult<T extends KubeObject = KubeObject> {

@@ -28,8 +28,8 @@ import type { AdmissionAttributes, AdmissionPlugin } from './interface.js';
 
 /** How the plugin reads and writes quotas (the registry's stores). */
 export interface QuotaAccess {
-  /** The namespace's quotas as stored. */
-  list(namespace: string): Promise<ResourceQuota[]>;
+  /** The namespace's quotas: as recently cached, or (`fresh`) as stored now. */
+  list(namespace: string, fresh?: boolean): Promise<ResourceQuota[]>;
   /** Writes `used` into the quota's status if its resourceVersion is unchanged; false on a conflict. */
   updateUsed(quota: ResourceQuota, used: Record<string, string>): Promise<boolean>;
   /** The evaluator for a kind: the built-in ones, else an object count for stored namespaced kinds. */
@@ -129,7 +129,8 @@ export const resourceQuotaAdmission = (access: QuotaAccess, now: () => number = 
     const qualified = a.resource.group ? `${a.resource.plural}.${a.resource.group}` : a.resource.plural;
     const refuse = (msg: string) => forbidden(`${qualified} "${name}" is forbidden: ${msg}`, { group: a.resource.group, resource: a.resource.plural, name });
     for (let attempt = 0; ; attempt++) {
-      const quotas = await access.list(a.namespace);
+      // The cached quotas first; after a lost compare-and-swap, the stored ones.
+      const quotas = await access.list(a.namespace, attempt > 0);
       if (!quotas.length) return;
       const delta = deltaOf(ev, a, now());
       const updates: Array<{ quota: ResourceQuota; used: Record<string, string> }> = [];

@@ -125,10 +125,10 @@ export function createRegistry(storage: Storage, opts: RegistryOptions): Registr
     });
     return {
       evaluatorFor,
-      async list(namespace) {
+      async list(namespace, fresh) {
         if (!def) return [];
         const s = storeOf(def);
-        return (await s.storage.list<ResourceQuota>(s.prefix(namespace))).items;
+        return (await s.storage.list<ResourceQuota>(s.prefix(namespace), { fromCache: !fresh })).items;
       },
       async updateUsed(quota, used) {
         if (!def) return true;
@@ -154,7 +154,7 @@ export function createRegistry(storage: Storage, opts: RegistryOptions): Registr
       const def = table.get('', 'v1', 'limitranges');
       if (!def || !namespace) return [];
       const s = storeOf(def);
-      return (await s.storage.list<KubeObject>(s.prefix(namespace))).items;
+      return (await s.storage.list<KubeObject>(s.prefix(namespace), { fromCache: true })).items;
     },
   });
   const leases = table.get('coordination.k8s.io', 'v1', 'leases');

@@ -130,6 +130,7 @@ export class Cacher implements Storage {
     const cache = this.cache;
     if (cache) {
       const request = { prefix, revision, continueKey: opts.continueKey, limit: opts.limit };
+      if (!revision && opts.fromCache) return cache.list(request) as ListResult<T>;
       if (!revision) {
         // Consistent read: wait until the cache holds the backend's latest revision.
         const latest = await this.backend.currentRevision();
