@@ -14,7 +14,9 @@ import { startApiServer } from '../apiserver/server.js';
 import { createClient, loadKubeconfig } from '../client/rest-client.js';
 import { createSharedInformerFactory } from '../client/informers/shared-informer-factory.js';
 import { runWithLeaderElection } from '../client/leader-election.js';
-import { runScheduler } from '../scheduler/scheduler.js';
+import { runScheduler, runSchedulerWithConfiguration } from '../scheduler/scheduler.js';
+import { loadSchedulerConfiguration } from '../scheduler/config.js';
+import { defaultProfile, pluginRegistry } from '../scheduler/plugins/registry.js';
 import { runControllerManager } from '../controllers/manager.js';
 import { ensureBootstrapNamespaces } from '../controllers/bootstrap/bootstrap.js';
 import { databasePath, kubeconfigPath, tlsDir } from '../server/data-dir.js';
@@ -52,14 +54,16 @@ function requireCA(caPem: string | undefined): string {
 }
 
 /** `k8ts scheduler` and `k8ts controller-manager`. */
-export async function runComponentCommand(name: 'scheduler' | 'controller-manager', o: { kubeconfig: string; clusterCidr: string }): Promise<void> {
+export async function runComponentCommand(name: 'scheduler' | 'controller-manager', o: { kubeconfig: string; clusterCidr: string; config?: string }): Promise<void> {
   const config = loadKubeconfig(o.kubeconfig);
+  // A bad KubeSchedulerConfiguration stops the command before it takes part in leader election.
+  const schedulerConfig = name === 'scheduler' && o.config ? loadSchedulerConfiguration(o.config, defaultProfile, pluginRegistry) : undefined;
   const client = createClient(config);
   const { signal, done } = untilSignal();
   const running = runWithLeaderElection({ client, name: name === 'scheduler' ? 'kube-scheduler' : 'kube-controller-manager', signal }, async (leading) => {
     const informers = createSharedInformerFactory(client);
     const p = name === 'scheduler'
-      ? runScheduler({ client, informers, signal: leading })
+      ? (schedulerConfig ? runSchedulerWithConfiguration({ client, informers, signal: leading }, schedulerConfig) : runScheduler({ client, informers, signal: leading }))
       : runControllerManager({ client, informers, signal: leading, clusterCIDR: o.clusterCidr, rootCA: requireCA(config.caPem) });
     informers.start(leading);
     await p;

@@ -28,6 +28,7 @@ export async function main(argv: string[]): Promise<void> {
     .option('--service-lb-pool <cidr>', 'addresses for LoadBalancer Services, one each (inside the service or cluster CIDR, or 127.0.0.0/8); default: the node address')
     .option('--disable-dns', 'do not deploy the cluster DNS add-on', false)
     .option('--disable-agent', 'run only the control plane, no kubelet or containerd', false)
+    .option('--scheduler-config <file>', 'KubeSchedulerConfiguration file for the scheduler (profiles, plugins, weights)')
     .addOption(new Option('--bridge <name>', 'pod network bridge').default('k8ts0').hideHelp())
     .action(async (opts) => {
       const { runServerCommand } = await import('./server-command.js');
@@ -50,6 +51,7 @@ export async function main(argv: string[]): Promise<void> {
       .description(`run only the ${name} against an apiserver`)
       .requiredOption('--kubeconfig <path>', 'kubeconfig of the apiserver to use')
       .option('--cluster-cidr <cidr>', 'pod network (controller-manager)', '10.244.0.0/16')
+      .option('--config <file>', 'KubeSchedulerConfiguration file (scheduler)')
       .action(async (opts) => {
         const { runComponentCommand } = await import('./component-commands.js');
         await runComponentCommand(name, opts);

@@ -34,6 +34,7 @@ import { isRejected, type Status } from './framework/status.js';
 import { DEFAULT_SCHEDULER_NAME, isAssigned, isTerminalPod, needsScheduling } from './pod-filters.js';
 import { defaultProfile, pluginRegistry } from './plugins/registry.js';
 import { SchedulingQueue, type QueuedPodInfo, type SchedulingQueueOptions } from './queue/scheduling-queue.js';
+import type { SchedulerConfiguration } from './config.js';
 
 export interface SchedulerOptions {
   client: Client;
@@ -51,6 +52,21 @@ export interface SchedulerOptions {
   registry?: Record<string, PluginFactory>;
   /** Called with the framework once built (e.g. to allow pods waiting on Permit). */
   onFramework?: (framework: Framework) => void;
+  /** Share of nodes to find feasible before scoring, 0–100 (0: upstream's adaptive default). */
+  percentageOfNodesToScore?: number;
+}
+
+/**
+ * Runs one scheduler loop per profile of a KubeSchedulerConfiguration (config.ts), on
+ * shared informers, until `opts.signal` aborts. Each profile keeps its own queue and
+ * cache (upstream shares them across profiles).
+ */
+export async function runSchedulerWithConfiguration(opts: Omit<SchedulerOptions, 'schedulerName' | 'profile' | 'percentageOfNodesToScore'>, config: SchedulerConfiguration): Promise<void> {
+  await Promise.all(config.profiles.map((p) => runScheduler({
+    ...opts, schedulerName: p.schedulerName, profile: p.plugins,
+    percentageOfNodesToScore: p.percentageOfNodesToScore ?? config.percentageOfNodesToScore,
+    queue: { ...config.queue, ...opts.queue },
+  })));
 }
 
 const podOf = (o: Pod | DeletedFinalStateUnknown<Pod>): Pod => ('tombstone' in o ? o.obj : o);
@@ -64,7 +80,7 @@ export async function runScheduler(opts: SchedulerOptions): Promise<void> {
     const ns = nsInformer.lister.get(name);
     return ns ? ns.metadata.labels ?? {} : undefined;
   };
-  const framework = new Framework({ ...pluginRegistry, ...opts.registry }, opts.profile ?? defaultProfile, { client: opts.client, schedulerName, namespaceLister });
+  const framework = new Framework({ ...pluginRegistry, ...opts.registry }, opts.profile ?? defaultProfile, { client: opts.client, schedulerName, namespaceLister }, Math.random, opts.percentageOfNodesToScore ?? 0);
   opts.onFramework?.(framework);
   const podInformer = opts.informers.forResource<Pod>(resources.pods);
   const nodeInformer = opts.informers.forResource<Node>(resources.nodes);

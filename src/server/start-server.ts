@@ -24,7 +24,9 @@ import { createSharedInformerFactory } from '../client/informers/shared-informer
 import type { Client } from '../client/interface.js';
 import type { SharedInformerFactory } from '../client/informers/types.js';
 import { runWithLeaderElection } from '../client/leader-election.js';
-import { runScheduler } from '../scheduler/scheduler.js';
+import { runScheduler, runSchedulerWithConfiguration } from '../scheduler/scheduler.js';
+import { loadSchedulerConfiguration } from '../scheduler/config.js';
+import { defaultProfile, pluginRegistry } from '../scheduler/plugins/registry.js';
 import { runControllerManager } from '../controllers/manager.js';
 import { ensureBootstrapNamespaces } from '../controllers/bootstrap/bootstrap.js';
 import { runKubernetesEndpointsReconciler } from '../controllers/bootstrap/kubernetes-endpoints.js';
@@ -73,6 +75,8 @@ export interface ServerOptions {
   disableDns?: boolean;
   /** Control plane only. */
   disableAgent?: boolean;
+  /** A KubeSchedulerConfiguration file; read (and checked) before anything starts. */
+  schedulerConfigPath?: string;
   log?: (msg: string) => void;
 }
 
@@ -100,6 +104,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     throw new Error(`load-balancer pool ${loadBalancerPool} must lie inside the service CIDR ${serviceCIDR}, the cluster CIDR ${clusterCIDR} or 127.0.0.0/8 (addresses routed to this node only)`);
   }
   mkdirSync(dataDir, { recursive: true });
+  const schedulerConfig = opts.schedulerConfigPath ? loadSchedulerConfiguration(opts.schedulerConfigPath, defaultProfile, pluginRegistry) : undefined;
 
   const abort = new AbortController();
   // Every controller, informer and loop listens on this one signal.
@@ -164,7 +169,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       informers.start(leading);
       await running;
     });
-  run('scheduler', elected('kube-scheduler', await clientAs('system:kube-scheduler', 'kube-scheduler'), (client, informers, signal) => runScheduler({ client, informers, signal })));
+  run('scheduler', elected('kube-scheduler', await clientAs('system:kube-scheduler', 'kube-scheduler'), (client, informers, signal) =>
+    (schedulerConfig ? runSchedulerWithConfiguration({ client, informers, signal }, schedulerConfig) : runScheduler({ client, informers, signal }))));
   run('cluster-dns', dnsImage.then(async (image) => { if (image) await ensureClusterDns(admin, pki, { image, reverseCidrs: [serviceCIDR, clusterCIDR] }); }));
 
   // The cloud controller manager: LoadBalancer Services through the local provider (ServiceLB, or a pool).

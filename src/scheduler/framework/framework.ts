@@ -29,8 +29,18 @@ import type { NodeInfo } from './node-info.js';
 import { asError, isRejected, success, type Status } from './status.js';
 import { WaitingPod } from './waiting-pods.js';
 
-/** One plugin of a profile; `weight` applies to its Score (default 1). */
-export interface PluginConfig { name: string; weight?: number }
+/** Extension points a profile can enable or disable a plugin at (upstream Plugins' fields). */
+export type ExtensionPoint = 'preFilter' | 'filter' | 'postFilter' | 'preScore' | 'score' | 'reserve' | 'permit' | 'preBind' | 'bind' | 'postBind';
+
+/**
+ * One plugin of a profile; `weight` applies to its Score (default 1). By default the
+ * plugin serves every extension point it implements; `only` restricts it to those
+ * points, `disabled` removes points (a KubeSchedulerConfiguration's per-point
+ * enabled/disabled lists, see config.ts).
+ */
+export interface PluginConfig { name: string; weight?: number; only?: ExtensionPoint[]; disabled?: ExtensionPoint[]; /** The plugin's arguments (a profile's pluginConfig). */ args?: unknown }
+
+const servesAt = (c: PluginConfig, point: ExtensionPoint): boolean => (!c.only || c.only.includes(point)) && !c.disabled?.includes(point);
 
 /** The outcome of one scheduling attempt. */
 export type ScheduleResult =
@@ -65,21 +75,23 @@ export class Framework implements FrameworkRuntime {
     /** Share of the nodes to find feasible before scoring, 1–100; 0 = upstream's adaptive default. */
     private readonly percentageOfNodesToScore = 0) {
     const pluginHandle: FrameworkHandle = { ...handle, framework: this };
-    const plugins: Array<{ plugin: Plugin; weight: number }> = profile.map((c) => {
+    const plugins: Array<{ plugin: Plugin; weight: number; config: PluginConfig }> = profile.map((c) => {
       const factory = registry[c.name];
       if (!factory) throw new Error(`scheduler: unknown plugin ${JSON.stringify(c.name)}`);
-      return { plugin: factory(pluginHandle), weight: c.weight ?? 1 };
+      return { plugin: factory(pluginHandle, c.args), weight: c.weight ?? 1, config: c };
     });
-    this.preFilters = plugins.map((p) => p.plugin).filter(isPreFilter);
-    this.filters = plugins.map((p) => p.plugin).filter(isFilter);
-    this.preScores = plugins.map((p) => p.plugin).filter(isPreScore);
-    this.scores = plugins.filter((p) => isScore(p.plugin)).map((p) => ({ plugin: p.plugin as ScorePlugin, weight: p.weight }));
-    this.binders = plugins.map((p) => p.plugin).filter(isBind);
-    this.postFilters = plugins.map((p) => p.plugin).filter(isPostFilter);
-    this.reserves = plugins.map((p) => p.plugin).filter(isReserve);
-    this.permits = plugins.map((p) => p.plugin).filter(isPermit);
-    this.preBinds = plugins.map((p) => p.plugin).filter(isPreBind);
-    this.postBinds = plugins.map((p) => p.plugin).filter(isPostBind);
+    const at = <P extends Plugin>(point: ExtensionPoint, is: (p: Plugin) => p is P): P[] =>
+      plugins.filter((p) => servesAt(p.config, point) && is(p.plugin)).map((p) => p.plugin as P);
+    this.preFilters = at('preFilter', isPreFilter);
+    this.filters = at('filter', isFilter);
+    this.preScores = at('preScore', isPreScore);
+    this.scores = plugins.filter((p) => servesAt(p.config, 'score') && isScore(p.plugin)).map((p) => ({ plugin: p.plugin as ScorePlugin, weight: p.weight }));
+    this.binders = at('bind', isBind);
+    this.postFilters = at('postFilter', isPostFilter);
+    this.reserves = at('reserve', isReserve);
+    this.permits = at('permit', isPermit);
+    this.preBinds = at('preBind', isPreBind);
+    this.postBinds = at('postBind', isPostBind);
   }
 
   /** PreFilter plugins; the first non-Success/Skip status is returned (plugin named). */

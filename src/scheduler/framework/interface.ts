@@ -101,7 +101,8 @@ export interface FrameworkHandle {
    */
   namespaceLister?: (name: string) => Record<string, string> | undefined;
 }
-export type PluginFactory = (handle: FrameworkHandle) => Plugin;
+/** Builds a plugin; `args` are its arguments from the profile's pluginConfig (plugins check them and throw Error on bad ones). */
+export type PluginFactory = (handle: FrameworkHandle, args?: unknown) => Plugin;
 
 export const isPreFilter = (p: Plugin): p is PreFilterPlugin => typeof (p as PreFilterPlugin).preFilter === 'function';
 export const isFilter = (p: Plugin): p is FilterPlugin => typeof (p as FilterPlugin).filter === 'function';
