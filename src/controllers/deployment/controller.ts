@@ -199,41 +199,87 @@ export class DeploymentController extends QueueController {
     }
   }
 
+  /**
+   * Status and conditions (upstream sync.go calculateStatus/checkPausedConditions and
+   * progress.go syncRolloutStatus): Available from maxUnavailable; Progressing — when
+   * the Deployment has a progress deadline — DeploymentPaused/DeploymentResumed (Unknown),
+   * NewReplicaSetCreated / FoundNewReplicaSet, ReplicaSetUpdated refreshed on every sign
+   * of progress (more updated, ready or available replicas, fewer old ones),
+   * NewReplicaSetAvailable once complete, ProgressDeadlineExceeded (False) when
+   * `progressDeadlineSeconds` pass without progress; ReplicaFailure copied from a
+   * ReplicaSet's. A rollout still in progress is looked at again when its deadline falls.
+   */
   private async syncStatus(d: Deployment, all: ReplicaSet[], newRS: ReplicaSet | undefined, created = false): Promise<void> {
     const replicas = d.spec?.replicas ?? 1;
     const sum = (f: (rs: ReplicaSet) => number): number => all.reduce((a, rs) => a + f(rs), 0);
     const available = sum((rs) => rs.status?.availableReplicas ?? 0);
     const updated = newRS ? (this.rsInformer.lister.get(`${newRS.metadata.namespace}/${newRS.metadata.name}`) ?? newRS).status?.replicas ?? 0 : 0;
     const total = sum((rs) => rs.status?.replicas ?? 0);
+    const ready = sum((rs) => rs.status?.readyReplicas ?? 0);
     const { maxUnavailable } = resolveFenceposts(d);
     const now = rfc3339();
     const conds: Condition[] = (d.status?.conditions ?? []).map((c) => ({ ...c }));
-    const setCond = (c: Condition): void => {
-      const i = conds.findIndex((x) => x.type === c.type);
-      const prev = i >= 0 ? conds[i] : undefined;
+    const find = (type: string | undefined): Condition | undefined => conds.find((c) => c.type === type);
+    const remove = (type: string | undefined): void => { const i = conds.findIndex((c) => c.type === type); if (i >= 0) conds.splice(i, 1); };
+    /** Upstream SetDeploymentCondition: same status and reason → unchanged; same status → transition time kept. */
+    const setCond = (c: Condition, force = false): void => {
+      const prev = find(c.type);
+      if (!force && prev && prev.status === c.status && prev.reason === c.reason) return;
       const next = { ...c, lastUpdateTime: now, lastTransitionTime: prev && prev.status === c.status ? prev.lastTransitionTime : now };
-      if (prev && prev.status === c.status && prev.reason === c.reason && prev.message === c.message) return;
-      if (i >= 0) conds[i] = next; else conds.push(next);
+      remove(c.type);
+      conds.push(next);
     };
-    const minAvailable = available >= replicas - maxUnavailable;
-    setCond(minAvailable
+    setCond(available >= replicas - maxUnavailable
       ? { type: 'Available', status: 'True', reason: 'MinimumReplicasAvailable', message: 'Deployment has minimum availability.' }
       : { type: 'Available', status: 'False', reason: 'MinimumReplicasUnavailable', message: 'Deployment does not have minimum availability.' });
-    if (newRS && !d.spec?.paused) {
-      const complete = updated === replicas && available === replicas && total === replicas && (this.rsInformer.lister.get(`${newRS.metadata.namespace}/${newRS.metadata.name}`)?.status?.availableReplicas ?? 0) === replicas;
-      if (complete) setCond({ type: 'Progressing', status: 'True', reason: 'NewReplicaSetAvailable', message: `ReplicaSet "${newRS.metadata.name}" has successfully progressed.` });
-      else if (created) setCond({ type: 'Progressing', status: 'True', reason: 'NewReplicaSetCreated', message: `Created new replica set "${newRS.metadata.name}"` });
-      else setCond({ type: 'Progressing', status: 'True', reason: 'ReplicaSetUpdated', message: `ReplicaSet "${newRS.metadata.name}" is progressing.` });
+
+    const deadline = d.spec?.progressDeadlineSeconds ?? 600;
+    const hasDeadline = deadline !== 2147483647;
+    const rsName = newRS?.metadata.name;
+    const about = (what: string): string => (rsName ? `ReplicaSet "${rsName}" ${what}` : `Deployment "${d.metadata.name}" ${what}`);
+    const newStatus = { replicas: total, updatedReplicas: updated, readyReplicas: ready, availableReplicas: available };
+    if (!hasDeadline) remove('Progressing');
+    else if (d.spec?.paused) {
+      const cur = find('Progressing');
+      if (cur?.reason !== 'ProgressDeadlineExceeded' && cur?.reason !== 'DeploymentPaused') setCond({ type: 'Progressing', status: 'Unknown', reason: 'DeploymentPaused', message: 'Deployment is paused' });
+    } else {
+      if (find('Progressing')?.reason === 'DeploymentPaused') setCond({ type: 'Progressing', status: 'Unknown', reason: 'DeploymentResumed', message: 'Deployment is resumed' });
+      if (created && rsName) setCond({ type: 'Progressing', status: 'True', reason: 'NewReplicaSetCreated', message: `Created new replica set "${rsName}"` });
+      else if (rsName && !find('Progressing')) setCond({ type: 'Progressing', status: 'True', reason: 'FoundNewReplicaSet', message: `Found new replica set "${rsName}"` });
+      const cur = find('Progressing');
+      const isComplete = total === updated && cur?.reason === 'NewReplicaSetAvailable';
+      if (!isComplete) {
+        const old = d.status ?? {};
+        const complete = updated === replicas && total === replicas && available === replicas;
+        const progressed = updated > (old.updatedReplicas ?? 0) || (total - updated) < ((old.replicas ?? 0) - (old.updatedReplicas ?? 0))
+          || ready > (old.readyReplicas ?? 0) || available > (old.availableReplicas ?? 0);
+        if (complete) setCond({ type: 'Progressing', status: 'True', reason: 'NewReplicaSetAvailable', message: about('has successfully progressed.') });
+        else if (progressed) setCond({ type: 'Progressing', status: 'True', reason: 'ReplicaSetUpdated', message: about('is progressing.') }, true);
+        else if (cur && (cur.reason === 'ProgressDeadlineExceeded' || Date.parse(cur.lastUpdateTime ?? now) + deadline * 1000 < Date.now())) {
+          setCond({ type: 'Progressing', status: 'False', reason: 'ProgressDeadlineExceeded', message: about('has timed out progressing.') });
+        }
+      }
     }
-    // Keep the condition order stable: Available, then Progressing.
-    conds.sort((a, b) => (a.type === 'Available' ? 0 : 1) - (b.type === 'Available' ? 0 : 1));
+    // A ReplicaSet's failure (e.g. pods refused by a quota) is the Deployment's (upstream getReplicaFailures).
+    const failure = [...(newRS ? [this.rsInformer.lister.get(`${newRS.metadata.namespace}/${newRS.metadata.name}`) ?? newRS] : []), ...all]
+      .map((rs) => (rs.status?.conditions as Condition[] | undefined)?.find((c) => c.type === 'ReplicaFailure' && c.status === 'True')).find(Boolean);
+    if (failure) setCond({ type: 'ReplicaFailure', status: 'True', reason: failure.reason ?? '', message: failure.message ?? '' });
+    else remove('ReplicaFailure');
+    // Upstream's order: Available, Progressing, then ReplicaFailure.
+    const order = (t: string | undefined): number => ({ Available: 0, Progressing: 1, ReplicaFailure: 2 } as Record<string, number>)[t ?? ""] ?? 3;
+    conds.sort((a, b) => order(a.type) - order(b.type));
     const status = {
       ...d.status,
-      observedGeneration: d.metadata.generation, replicas: total, updatedReplicas: updated,
-      readyReplicas: sum((rs) => rs.status?.readyReplicas ?? 0), availableReplicas: available,
+      observedGeneration: d.metadata.generation, ...newStatus,
       unavailableReplicas: Math.max(0, replicas - available), conditions: conds,
     };
     for (const k of ['readyReplicas', 'availableReplicas', 'updatedReplicas', 'unavailableReplicas', 'replicas'] as const) if (!status[k]) delete status[k];
+    // A rollout in progress is checked again when its deadline would fall (upstream requeueStuckDeployment).
+    const progressing = find('Progressing');
+    if (hasDeadline && !d.spec?.paused && progressing?.status === 'True' && progressing.reason !== 'NewReplicaSetAvailable') {
+      const after = Date.parse(progressing.lastUpdateTime ?? now) + deadline * 1000 - Date.now();
+      this.queue.addAfter(`${d.metadata.namespace}/${d.metadata.name}`, Math.max(0, after) + 1000);
+    }
     if (JSON.stringify(status) === JSON.stringify(d.status)) return;
     try {
       await this.client.resource<Deployment>(resources.deployments).update({ ...d, status }, { subresource: 'status' });
