@@ -29,7 +29,7 @@ import { recordSchedulingFailure } from './failure-handler.js';
 import { CycleState } from './framework/cycle-state.js';
 import { fitErrorMessage } from './framework/fit-error.js';
 import { Framework, type PluginConfig } from './framework/framework.js';
-import type { PluginFactory } from './framework/interface.js';
+import type { ObjectLister, PluginFactory } from './framework/interface.js';
 import { isRejected, type Status } from './framework/status.js';
 import { DEFAULT_SCHEDULER_NAME, isAssigned, isTerminalPod, needsScheduling } from './pod-filters.js';
 import { defaultProfile, pluginRegistry } from './plugins/registry.js';
@@ -38,7 +38,7 @@ import type { SchedulerConfiguration } from './config.js';
 
 export interface SchedulerOptions {
   client: Client;
-  /** The caller starts it; the scheduler only registers its informers (pods, nodes, namespaces). */
+  /** The caller starts it; the scheduler only registers its informers (pods, nodes, namespaces, services, replicationcontrollers, replicasets, statefulsets). */
   informers: SharedInformerFactory;
   /** Aborting stops the scheduler; runScheduler then resolves. */
   signal: AbortSignal;
@@ -80,7 +80,15 @@ export async function runScheduler(opts: SchedulerOptions): Promise<void> {
     const ns = nsInformer.lister.get(name);
     return ns ? ns.metadata.labels ?? {} : undefined;
   };
-  const framework = new Framework({ ...pluginRegistry, ...opts.registry }, opts.profile ?? defaultProfile, { client: opts.client, schedulerName, namespaceLister }, Math.random, opts.percentageOfNodesToScore ?? 0);
+  // Services and controllers for PodTopologySpread's default constraints (upstream's listers).
+  const listed = {
+    services: opts.informers.forResource<KubeObject>(resources.services),
+    replicationcontrollers: opts.informers.forResource<KubeObject>(resources.replicationcontrollers),
+    replicasets: opts.informers.forResource<KubeObject>(resources.replicasets),
+    statefulsets: opts.informers.forResource<KubeObject>(resources.statefulsets),
+  };
+  const objectLister: ObjectLister = (resource, namespace) => listed[resource].lister.list({ namespace });
+  const framework = new Framework({ ...pluginRegistry, ...opts.registry }, opts.profile ?? defaultProfile, { client: opts.client, schedulerName, namespaceLister, objectLister }, Math.random, opts.percentageOfNodesToScore ?? 0);
   opts.onFramework?.(framework);
   const podInformer = opts.informers.forResource<Pod>(resources.pods);
   const nodeInformer = opts.informers.forResource<Node>(resources.nodes);

@@ -9,6 +9,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { until, startTestApiServer, type TestApiServer } from '../../../test/support/apiserver.js';
+import { runFakeKubelet, writePodStatus } from '../../../test/support/fake-kubelet.js';
 import { resources, type Client } from '../../client/interface.js';
 import { createSharedInformerFactory } from '../../client/informers/shared-informer-factory.js';
 import { isNotFound } from '../../machinery/errors.js';
@@ -35,17 +36,10 @@ describe('daemonset controller', { timeout: 60_000 }, () => {
     const controller = new DaemonSetController(client, informers);
     void controller.run(ac.signal, 2);
     informers.start(ac.signal);
-    void (async () => {
-      while (!ac.signal.aborted) {
-        try {
-          for (const p of (await pods().list({ namespace: ns })).items) {
-            const owner = p.metadata.ownerReferences?.[0]?.name;
-            if (owner && autoReady.has(owner) && p.status?.phase !== 'Running' && !p.metadata.deletionTimestamp) await setStatus(p, 'Running', true).catch(() => undefined);
-          }
-        } catch { /* server closing */ }
-        await new Promise((r) => setTimeout(r, 30));
-      }
-    })();
+    void runFakeKubelet({ client, namespace: ns, signal: ac.signal, shouldStart: (p) => {
+      const owner = p.metadata.ownerReferences?.[0]?.name;
+      return !!owner && autoReady.has(owner) && p.status?.phase !== 'Running';
+    } });
   });
   after(async () => { ac.abort(); await server.close(); });
 
@@ -60,10 +54,7 @@ describe('daemonset controller', { timeout: 60_000 }, () => {
   const events = async (ds: string) => (await client.resource(resources.events).list({ namespace: ns })).items
     .filter((e) => (e as unknown as { involvedObject: { name: string } }).involvedObject.name === ds)
     .map((e) => `${(e as unknown as { reason: string }).reason}: ${(e as unknown as { message: string }).message}`);
-  async function setStatus(p: Pod, phase: string, ready: boolean): Promise<Pod> {
-    const cur = await pods().get(p.metadata.name!, { namespace: ns });
-    return pods().update({ ...cur, status: { ...cur.status, phase, conditions: [{ type: 'Ready', status: ready ? 'True' : 'False', lastTransitionTime: new Date().toISOString().replace(/\.\d+Z$/, 'Z') }] } }, { subresource: 'status' });
-  }
+  const setStatus = (p: Pod, phase: string, ready: boolean): Promise<Pod> => writePodStatus(client, { ...p, metadata: { ...p.metadata, namespace: ns } }, phase, ready);
   async function makeNode(name: string, labels: Record<string, string>, taints: unknown[] = []): Promise<void> {
     const n = await nodes().create({ apiVersion: 'v1', kind: 'Node', metadata: { name, labels }, spec: { taints } } as Node);
     await nodes().update({ ...n, status: { conditions: [{ type: 'Ready', status: 'True' }], allocatable: { cpu: '4', memory: '8Gi', pods: '110' }, capacity: { cpu: '4', memory: '8Gi', pods: '110' } } } as Node, { subresource: 'status' });

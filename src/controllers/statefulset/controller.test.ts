@@ -8,6 +8,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { until, startTestApiServer, type TestApiServer } from '../../../test/support/apiserver.js';
+import { runFakeKubelet, writePodStatus } from '../../../test/support/fake-kubelet.js';
 import { resources, type Client } from '../../client/interface.js';
 import { createSharedInformerFactory } from '../../client/informers/shared-informer-factory.js';
 import { isNotFound } from '../../machinery/errors.js';
@@ -34,17 +35,10 @@ describe('statefulset controller', { timeout: 60_000 }, () => {
     void controller.run(ac.signal, 2);
     informers.start(ac.signal);
     // The fake kubelet.
-    void (async () => {
-      while (!ac.signal.aborted) {
-        try {
-          for (const p of (await pods().list({ namespace: ns })).items) {
-            const owner = p.metadata.ownerReferences?.[0]?.name;
-            if (owner && autoReady.has(owner) && p.status?.phase === 'Pending' && !p.metadata.deletionTimestamp) await setStatus(p, 'Running', true).catch(() => undefined);
-          }
-        } catch { /* server closing */ }
-        await new Promise((r) => setTimeout(r, 30));
-      }
-    })();
+    void runFakeKubelet({ client, namespace: ns, signal: ac.signal, shouldStart: (p) => {
+      const owner = p.metadata.ownerReferences?.[0]?.name;
+      return !!owner && autoReady.has(owner) && p.status?.phase === 'Pending';
+    } });
   });
   after(async () => { ac.abort(); await server.close(); });
 
@@ -59,10 +53,7 @@ describe('statefulset controller', { timeout: 60_000 }, () => {
     .filter((e) => (e as unknown as { involvedObject: { name: string } }).involvedObject.name === set)
     .sort((a, b) => (a.metadata.creationTimestamp ?? '').localeCompare(b.metadata.creationTimestamp ?? '') || Number(a.metadata.resourceVersion) - Number(b.metadata.resourceVersion))
     .map((e) => `${(e as unknown as { reason: string }).reason}: ${(e as unknown as { message: string }).message}`);
-  async function setStatus(p: Pod, phase: string, ready: boolean): Promise<Pod> {
-    const cur = await pods().get(p.metadata.name!, { namespace: ns });
-    return pods().update({ ...cur, status: { ...cur.status, phase, conditions: [{ type: 'Ready', status: ready ? 'True' : 'False', lastTransitionTime: new Date().toISOString().replace(/\.\d+Z$/, 'Z') }] } }, { subresource: 'status' });
-  }
+  const setStatus = (p: Pod, phase: string, ready: boolean): Promise<Pod> => writePodStatus(client, { ...p, metadata: { ...p.metadata, namespace: ns } }, phase, ready);
   async function makeReady(name: string): Promise<Pod> {
     const p = await until(`pod ${name}`, () => getPod(name));
     return setStatus(p, 'Running', true);

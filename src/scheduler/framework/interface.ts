@@ -12,6 +12,7 @@
  * Every call returns a {@link Status} value; exceptions are faults (treated as Error).
  */
 import type { Pod } from '../../api/core/v1/pod-types.js';
+import type { KubeObject } from '../../api/object.js';
 import type { Client } from '../../client/interface.js';
 import type { CycleState } from './cycle-state.js';
 import type { NodeInfo } from './node-info.js';
@@ -100,7 +101,16 @@ export interface FrameworkHandle {
    * namespace lister); InterPodAffinity needs it for terms with a namespaceSelector.
    */
   namespaceLister?: (name: string) => Record<string, string> | undefined;
+  /**
+   * The objects of one kind in a namespace (upstream's informer listers);
+   * PodTopologySpread deduces default constraints' selectors from them.
+   */
+  objectLister?: ObjectLister;
 }
+/** Kinds a plugin may list through {@link FrameworkHandle.objectLister}. */
+export type ListedResource = 'services' | 'replicationcontrollers' | 'replicasets' | 'statefulsets';
+/** Lists the cached objects of `resource` in `namespace`. */
+export type ObjectLister = (resource: ListedResource, namespace: string) => KubeObject[];
 /** Builds a plugin; `args` are its arguments from the profile's pluginConfig (plugins check them and throw Error on bad ones). */
 export type PluginFactory = (handle: FrameworkHandle, args?: unknown) => Plugin;
 

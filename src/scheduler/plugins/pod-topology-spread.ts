@@ -12,15 +12,24 @@
  * count(node's domain) + (1 if the pod matches its own selector) − min over domains
  * ≤ maxSkew, where the minimum is 0 while fewer than `minDomains` domains exist.
  * Score (`ScheduleAnyway`): fewer matching pods in the node's domains score higher, each
- * constraint weighted by log(domains + 2), normalized as upstream. `matchLabelKeys`
- * add the pod's own values of those labels to the selector. The cluster-level default
- * constraints (applied to pods without any) are not implemented.
+ * constraint weighted by log(domains + 2) — domains among the feasible nodes; for
+ * kubernetes.io/hostname, the feasible nodes scored — plus maxSkew − 1, rounded, and
+ * normalized as upstream (scoring.go). `matchLabelKeys` add the pod's own values of
+ * those labels to the selector.
+ *
+ * Pods without constraints of their own get the cluster-level defaults of the plugin's
+ * args (pod-topology-spread-defaults.ts; upstream buildDefaultConstraints), selecting
+ * what helper.DefaultSelector deduces from Services and the owning controller; nothing
+ * deduced, or no listers in the handle (pure unit tests): no defaults. With the System
+ * defaults, nodes lacking a topology key are still scored (on the keys they have), so
+ * nodes without a zone label keep hostname spreading; otherwise they are ignored.
  */
 import type { Pod } from '../../api/core/v1/pod-types.js';
 import type { Node } from '../../api/core/v1/types.js';
 import { selectorFromLabelSelector } from '../../machinery/labels.js';
 import type { CycleState } from '../framework/cycle-state.js';
-import { MAX_NODE_SCORE, skip, success, unschedulable, type FilterPlugin, type NodeInfo, type PreFilterPlugin, type PreScorePlugin, type ScorePlugin } from '../framework/interface.js';
+import { MAX_NODE_SCORE, skip, success, unschedulable, type FilterPlugin, type FrameworkHandle, type NodeInfo, type PreFilterPlugin, type PreScorePlugin, type ScorePlugin } from '../framework/interface.js';
+import { defaultSelector, spreadDefaultsOf, type RawConstraint, type SpreadDefaults } from './pod-topology-spread-defaults.js';
 import { podMatchesNode } from './node-affinity.js';
 import { untoleratedTaint } from './taint-toleration.js';
 
@@ -46,11 +55,9 @@ interface SpreadState {
 const PRE_FILTER_KEY = 'PreFilterPodTopologySpread';
 const PRE_SCORE_KEY = 'PreScorePodTopologySpread';
 
-type RawConstraint = { maxSkew?: number; topologyKey?: string; whenUnsatisfiable?: string; labelSelector?: Record<string, unknown> | null; minDomains?: number; nodeAffinityPolicy?: string; nodeTaintsPolicy?: string; matchLabelKeys?: string[] };
-
-/** The pod's constraints with `when` (DoNotSchedule or ScheduleAnyway), selectors resolved (matchLabelKeys merged). */
-function constraintsOf(pod: Pod, when: string): Constraint[] {
-  return ((pod.spec?.topologySpreadConstraints ?? []) as RawConstraint[]).filter((c) => c.whenUnsatisfiable === when).map((c) => {
+/** `raw` constraints with `when` (DoNotSchedule or ScheduleAnyway), selectors resolved (the pod's matchLabelKeys values merged). */
+function resolve(raw: RawConstraint[], pod: Pod, when: string): Constraint[] {
+  return raw.filter((c) => c.whenUnsatisfiable === when).map((c) => {
     const sel = { ...(c.labelSelector ?? {}) } as { matchLabels?: Record<string, string>; matchExpressions?: Array<{ key: string; operator: string; values?: string[] }> };
     const extra = (c.matchLabelKeys ?? []).filter((k) => pod.metadata.labels?.[k] !== undefined).map((k) => ({ key: k, operator: 'In', values: [pod.metadata.labels![k]] }));
     if (extra.length) sel.matchExpressions = [...(sel.matchExpressions ?? []), ...extra];
@@ -60,6 +67,28 @@ function constraintsOf(pod: Pod, when: string): Constraint[] {
       affinityHonor: (c.nodeAffinityPolicy ?? 'Honor') === 'Honor', taintsHonor: c.nodeTaintsPolicy === 'Honor',
     };
   });
+}
+
+const HOSTNAME = 'kubernetes.io/hostname';
+
+/** What the plugin knows beyond the pod: the checked args' defaults and, when the handle has them, the listers. */
+interface Defaulting { defaults: SpreadDefaults; handle: FrameworkHandle }
+
+/**
+ * The pod's constraints with `when`; a pod without any gets the default constraints
+ * with `when`, all selecting by the deduced default selector (upstream
+ * buildDefaultConstraints) — none without listers or a deduced selector.
+ */
+function constraintsOf(pod: Pod, when: string, d?: Defaulting): Constraint[] {
+  const own = (pod.spec?.topologySpreadConstraints ?? []) as RawConstraint[];
+  if (own.length || !d) return resolve(own, pod, when);
+  const lister = d.handle.objectLister;
+  const constraints = resolve(d.defaults.constraints, pod, when);
+  if (!constraints.length || !lister) return [];
+  const sel = defaultSelector(pod, lister);
+  if (!sel) return [];
+  const selector = selectorFromLabelSelector(sel);
+  return constraints.map((c) => ({ ...c, selector }));
 }
 
 /** Counts matching pods per domain over the nodes each constraint includes. */
@@ -83,52 +112,101 @@ function countDomains(pod: Pod, constraints: Constraint[], nodes: NodeInfo[]): S
   return { constraints, counts, minMatch, selfMatch };
 }
 
-/** Factory of the PodTopologySpread plugin (PreFilter, Filter, PreScore, Score). */
-export const podTopologySpread = (): PreFilterPlugin & FilterPlugin & PreScorePlugin & ScorePlugin => ({
-  name: POD_TOPOLOGY_SPREAD,
-  preFilter(state, pod) {
-    const constraints = constraintsOf(pod, 'DoNotSchedule');
-    if (!constraints.length) return skip();
-    state.write(PRE_FILTER_KEY, countDomains(pod, constraints, state.allNodes));
-    return success();
-  },
-  filter(state, _pod, n) {
-    const s = state.read<SpreadState>(PRE_FILTER_KEY);
-    if (!s) return success();
-    for (let i = 0; i < s.constraints.length; i++) {
-      const c = s.constraints[i];
-      const domain = n.node.metadata.labels?.[c.topologyKey];
-      if (domain === undefined) return unschedulable(ERR_REASON_NODE_LABEL_NOT_MATCH, true);
-      const skew = (s.counts[i].get(domain) ?? 0) + s.selfMatch[i] - s.minMatch[i];
-      if (skew > c.maxSkew) return unschedulable(ERR_REASON_CONSTRAINTS_NOT_MATCH);
-    }
-    return success();
-  },
-  preScore(state, pod) {
-    const constraints = constraintsOf(pod, 'ScheduleAnyway');
-    if (!constraints.length) return skip();
-    state.write(PRE_SCORE_KEY, countDomains(pod, constraints, state.allNodes));
-    return success();
-  },
-  score(state: CycleState, _pod, n) {
-    const s = state.read<SpreadState>(PRE_SCORE_KEY)!;
-    let score = 0;
-    for (let i = 0; i < s.constraints.length; i++) {
-      const c = s.constraints[i];
-      const domain = n.node.metadata.labels?.[c.topologyKey];
-      if (domain === undefined) return -1; // ignored node: scores 0 after normalization
-      const weight = Math.log(s.counts[i].size + 2);
-      score += (s.counts[i].get(domain) ?? 0) * weight + (c.maxSkew - 1);
-    }
-    return score;
-  },
-  normalizeScores(_state, _pod, scores) {
-    let min = Infinity;
-    let max = 0;
-    for (const v of scores.values()) { if (v < 0) continue; min = Math.min(min, v); max = Math.max(max, v); }
-    for (const [k, v] of scores) {
-      if (v < 0) { scores.set(k, 0); continue; }
-      scores.set(k, max === 0 ? MAX_NODE_SCORE : Math.floor((MAX_NODE_SCORE * (max + min - v)) / max));
-    }
-  },
-});
+/** Matching pods of the pod's namespace on one node, terminating ones left out (upstream countPodsMatchSelector). */
+function countOnNode(n: NodeInfo, c: Constraint, ns: string | undefined): number {
+  let matched = 0;
+  for (const p of n.pods) if (p.metadata.namespace === ns && !p.metadata.deletionTimestamp && c.selector.matches(p.metadata.labels)) matched++;
+  return matched;
+}
+
+interface ScoreState {
+  constraints: Constraint[];
+  /** Feasible nodes not scored (lacking a topology key while all are required). */
+  ignored: Set<string>;
+  /** Per constraint: domain value → matching pods, for the domains of the feasible nodes (hostname: counted in Score). */
+  counts: Array<Map<string, number>>;
+  weights: number[];
+}
+
+/** Upstream PreScore/initPreScoreState: domains from the feasible nodes, pods counted over all nodes. */
+function preScoreState(pod: Pod, constraints: Constraint[], feasible: NodeInfo[], allNodes: NodeInfo[], requireAll: boolean): ScoreState {
+  const hasAll = (n: NodeInfo): boolean => constraints.every((c) => n.node.metadata.labels?.[c.topologyKey] !== undefined);
+  const ignored = new Set<string>();
+  const counts = constraints.map(() => new Map<string, number>());
+  for (const n of feasible) {
+    if (requireAll && !hasAll(n)) { ignored.add(n.node.metadata.name!); continue; }
+    constraints.forEach((c, i) => { if (c.topologyKey !== HOSTNAME) counts[i].set(n.node.metadata.labels?.[c.topologyKey] ?? '', 0); });
+  }
+  const weights = constraints.map((c, i) => Math.log((c.topologyKey === HOSTNAME ? feasible.length - ignored.size : counts[i].size) + 2));
+  for (const n of allNodes) {
+    if (requireAll && !hasAll(n)) continue;
+    constraints.forEach((c, i) => {
+      if (c.affinityHonor && !podMatchesNode(pod, n.node)) return;
+      if (c.taintsHonor && untoleratedTaint(pod, (n.node.spec?.taints ?? []).filter((t) => t.effect === 'NoSchedule' || t.effect === 'NoExecute'))) return;
+      const domain = n.node.metadata.labels?.[c.topologyKey] ?? '';
+      const cur = counts[i].get(domain);
+      if (cur !== undefined) counts[i].set(domain, cur + countOnNode(n, c, pod.metadata.namespace));
+    });
+  }
+  return { constraints, ignored, counts, weights };
+}
+
+/**
+ * Factory of the PodTopologySpread plugin (PreFilter, Filter, PreScore, Score); `args`:
+ * PodTopologySpreadArgs (checked here, see pod-topology-spread-defaults.ts); the
+ * handle's `objectLister` feeds the default constraints' selectors.
+ */
+export const podTopologySpread = (handle: FrameworkHandle = {}, args?: unknown): PreFilterPlugin & FilterPlugin & PreScorePlugin & ScorePlugin => {
+  const d: Defaulting = { defaults: spreadDefaultsOf(args), handle };
+  return {
+    name: POD_TOPOLOGY_SPREAD,
+    preFilter(state, pod) {
+      const constraints = constraintsOf(pod, 'DoNotSchedule', d);
+      if (!constraints.length) return skip();
+      state.write(PRE_FILTER_KEY, countDomains(pod, constraints, state.allNodes));
+      return success();
+    },
+    filter(state, _pod, n) {
+      const s = state.read<SpreadState>(PRE_FILTER_KEY);
+      if (!s) return success();
+      for (let i = 0; i < s.constraints.length; i++) {
+        const c = s.constraints[i];
+        const domain = n.node.metadata.labels?.[c.topologyKey];
+        if (domain === undefined) return unschedulable(ERR_REASON_NODE_LABEL_NOT_MATCH, true);
+        const skew = (s.counts[i].get(domain) ?? 0) + s.selfMatch[i] - s.minMatch[i];
+        if (skew > c.maxSkew) return unschedulable(ERR_REASON_CONSTRAINTS_NOT_MATCH);
+      }
+      return success();
+    },
+    preScore(state, pod, nodes) {
+      if (!state.allNodes.length) return skip();
+      const constraints = constraintsOf(pod, 'ScheduleAnyway', d);
+      if (!constraints.length) return skip();
+      // Only the System defaults let nodes lacking a key be scored (hostname spreading without zones).
+      const requireAll = (pod.spec?.topologySpreadConstraints ?? []).length > 0 || !d.defaults.systemDefaulted;
+      state.write(PRE_SCORE_KEY, preScoreState(pod, constraints, nodes, state.allNodes, requireAll));
+      return success();
+    },
+    score(state: CycleState, pod, n) {
+      const s = state.read<ScoreState>(PRE_SCORE_KEY)!;
+      if (s.ignored.has(n.node.metadata.name!)) return -1; // scores 0 after normalization
+      let score = 0;
+      s.constraints.forEach((c, i) => {
+        const domain = n.node.metadata.labels?.[c.topologyKey];
+        if (domain === undefined) return;
+        const count = c.topologyKey === HOSTNAME ? countOnNode(n, c, pod.metadata.namespace) : s.counts[i].get(domain) ?? 0;
+        score += count * s.weights[i] + (c.maxSkew - 1);
+      });
+      return Math.round(score);
+    },
+    normalizeScores(_state, _pod, scores) {
+      let min = Infinity;
+      let max = 0;
+      for (const v of scores.values()) { if (v < 0) continue; min = Math.min(min, v); max = Math.max(max, v); }
+      for (const [k, v] of scores) {
+        if (v < 0) { scores.set(k, 0); continue; }
+        scores.set(k, max === 0 ? MAX_NODE_SCORE : Math.floor((MAX_NODE_SCORE * (max + min - v)) / max));
+      }
+    },
+  };
+};
