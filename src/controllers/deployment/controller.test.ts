@@ -15,7 +15,7 @@ import type { Pod } from '../../api/core/v1/pod-types.js';
 import type { Condition } from '../../api/meta/v1/types.js';
 import { DeploymentController } from './controller.js';
 import { ReplicaSetController } from '../replicaset/controller.js';
-import { rfc3339 } from '../../machinery/time.js';
+import { runFakeKubelet } from '../../../test/support/fake-kubelet.js';
 
 describe('deployment controller', { timeout: 90_000 }, () => {
   let server: TestApiServer;
@@ -33,23 +33,9 @@ describe('deployment controller', { timeout: 90_000 }, () => {
     void new DeploymentController(client, informers).run(ac.signal, 2);
     void new ReplicaSetController(client, informers).run(ac.signal, 2);
     informers.start(ac.signal);
-    // The stand-in kubelet: pods of healthy images become Running and Ready ~100 ms after they appear.
-    void (async () => {
-      const pods = client.resource<Pod>(resources.pods);
-      while (!ac.signal.aborted) {
-        try {
-          for await (const ev of pods.watch({ namespace: ns, signal: ac.signal })) {
-            const p = ev.object;
-            if (ev.type !== 'ADDED' || !healthy.has(p.spec?.containers?.[0]?.image ?? '')) continue;
-            setTimeout(() => {
-              const t = rfc3339();
-              void pods.patch(p.metadata.name!, { status: { phase: 'Running', conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: t }, { type: 'ContainersReady', status: 'True', lastTransitionTime: t }] } },
-                'application/strategic-merge-patch+json', { namespace: ns, subresource: 'status' }).catch(() => undefined);
-            }, 100);
-          }
-        } catch { /* the watch ended: watch again */ }
-      }
-    })();
+    // The stand-in kubelet: pods of healthy images become Running and Ready.
+    void runFakeKubelet({ client, namespace: ns, signal: ac.signal, intervalMs: 50,
+      shouldStart: (p) => healthy.has(p.spec?.containers?.[0]?.image ?? '') && p.status?.phase !== 'Running' });
   });
   after(async () => { ac.abort(); await server.close(); });
 
