@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Pod } from '../../api/core/v1/pod-types.js';
-import { SchedulingQueue } from './scheduling-queue.js';
+import { isPodUpdated, SchedulingQueue } from './scheduling-queue.js';
 
 const pod = (name: string, priority?: number): Pod => ({ metadata: { name, namespace: 'd', uid: name }, spec: { containers: [], ...(priority !== undefined ? { priority } : {}) } });
 
@@ -100,6 +100,25 @@ describe('SchedulingQueue', () => {
     const timer = setTimeout(() => ac.abort(), 2000);
     assert.equal((await q.pop(ac.signal))?.key, 'd/x');
     clearTimeout(timer);
+    q.close();
+  });
+
+  it('an unschedulable pod stays parked on its own status writes, and moves on a spec or label change (upstream isPodUpdated)', async () => {
+    const q = new SchedulingQueue({ initialBackoffMs: 1, maxBackoffMs: 1 });
+    const p = pod('u');
+    q.add(p);
+    const info = (await q.pop())!;
+    q.addUnschedulable(info, q.schedulingCycle());
+    assert.equal(q.stats().unschedulable, 1);
+    const statusOnly: Pod = { ...p, metadata: { ...p.metadata, resourceVersion: '2' }, status: { conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable' }] } } as Pod;
+    assert.equal(isPodUpdated(p, statusOnly), false);
+    q.update(statusOnly);
+    assert.equal(q.stats().unschedulable, 1, 'still parked');
+    const relabelled: Pod = { ...statusOnly, metadata: { ...statusOnly.metadata, resourceVersion: '3', labels: { tier: 'x' } } };
+    assert.equal(isPodUpdated(statusOnly, relabelled), true);
+    q.update(relabelled);
+    assert.equal(q.stats().unschedulable, 0);
+    assert.equal((await q.pop())?.pod.metadata.labels?.tier, 'x');
     q.close();
   });
 });

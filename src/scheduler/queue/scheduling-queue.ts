@@ -15,6 +15,7 @@
  * Time comes from an injected clock (`now`); timers only trigger flushes and keep the
  * process alive until close().
  */
+import { isDeepStrictEqual } from 'node:util';
 import type { Pod } from '../../api/core/v1/pod-types.js';
 import { metaNamespaceKey } from '../../client/informers/types.js';
 
@@ -90,8 +91,12 @@ export class SchedulingQueue {
     if (this.inFlight.has(key)) { this.changedInFlight.set(key, pod); return; }
     const u = this.unschedulable.get(key);
     if (u) {
-      this.unschedulable.delete(key);
+      // Only a change that may make it schedulable moves it (upstream isPodUpdated): its
+      // own status writes (PodScheduled=False) leave it parked.
+      const moved = isPodUpdated(u.pod, pod);
       u.pod = pod;
+      if (!moved) return;
+      this.unschedulable.delete(key);
       this.requeueAfterMove(u);
       return;
     }
@@ -249,4 +254,16 @@ export class SchedulingQueue {
       if (now - info.timestamp >= this.maxInUnschedulableMs) { this.unschedulable.delete(key); this.requeueAfterMove(info); }
     }
   }
+}
+
+/**
+ * Whether an update may change where the pod fits (upstream isPodUpdated): anything but
+ * resourceVersion, generation, status, managedFields and finalizers differs.
+ */
+export function isPodUpdated(oldPod: Pod, newPod: Pod): boolean {
+  const strip = (p: Pod): unknown => {
+    const { resourceVersion: _rv, generation: _g, managedFields: _m, finalizers: _f, ...metadata } = p.metadata;
+    return { ...p, metadata, status: undefined };
+  };
+  return !isDeepStrictEqual(strip(oldPod), strip(newPod));
 }
