@@ -84,4 +84,22 @@ describe('deployment controller', { timeout: 90_000 }, () => {
     await deployments().patch('web', { spec: { paused: false } }, 'application/merge-patch+json', { namespace: ns });
     await until('resumed or complete', async () => ['DeploymentResumed', 'NewReplicaSetAvailable'].includes((await progressing('web'))?.reason ?? ''), 10_000);
   });
+
+  it('pods refused by a quota: ReplicaFailure on the ReplicaSet and the Deployment, with the API\'s message', async () => {
+    const qns = 'deploy-quota';
+    await client.resource(resources.namespaces).create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: qns } });
+    const quotas = client.resource(resources.resourcequotas);
+    await quotas.create({ apiVersion: 'v1', kind: 'ResourceQuota', metadata: { name: 'one-pod', namespace: qns }, spec: { hard: { pods: '1' } } });
+    await quotas.patch('one-pod', { status: { hard: { pods: '1' }, used: { pods: '0' } } }, 'application/merge-patch+json', { namespace: qns, subresource: 'status' });
+    await deployments().create({ ...deployment('q', 'web:1', { replicas: 2 }), metadata: { name: 'q', namespace: qns } });
+    const failure = await until('ReplicaFailure on the Deployment', async () => {
+      const d = await deployments().get('q', { namespace: qns });
+      return (d.status?.conditions as Condition[] | undefined)?.find((c) => c.type === 'ReplicaFailure');
+    }, 20_000, 100);
+    assert.equal(failure.status, 'True');
+    assert.equal(failure.reason, 'FailedCreate');
+    assert.match(failure.message!, /^pods "q-[0-9a-z]+-[0-9a-z]+" is forbidden: exceeded quota: one-pod, requested: pods=1, used: pods=1, limited: pods=1$/);
+    const rs = (await client.resource(resources.replicasets).list({ namespace: qns })).items[0] as { status?: { conditions?: Condition[] } };
+    assert.equal(rs.status?.conditions?.find((c) => c.type === 'ReplicaFailure')?.reason, 'FailedCreate');
+  });
 });

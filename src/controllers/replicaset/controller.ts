@@ -6,6 +6,7 @@
  */
 import type { Pod } from '../../api/core/v1/pod-types.js';
 import type { ReplicaSet } from '../../api/apps/v1/types.js';
+import { rfc3339 } from '../../machinery/time.js';
 import { isNotFound } from '../../machinery/errors.js';
 import { selectorFromLabelSelector } from '../../machinery/labels.js';
 import { resources, type Client, type ResourceRef } from '../../client/interface.js';
@@ -91,41 +92,67 @@ export class ReplicaSetController extends QueueController {
       }
     }
     const active = owned.filter(isPodActive);
+    // A failure to create or delete pods is reported in status (ReplicaFailure), then retried.
+    let manageErr: { reason: 'FailedCreate' | 'FailedDelete'; error: unknown } | undefined;
     if (this.expectations.satisfied(key) && !rs.metadata.deletionTimestamp) {
-      const diff = active.length - (rs.spec?.replicas ?? 1);
-      if (diff < 0) {
-        const want = Math.min(-diff, BURST);
-        this.expectations.expect(key, want, 0);
-        let created = 0;
-        // Slow start: 1, 2, 4, ... so a failing template does not flood the apiserver.
-        for (let batch = 1; created < want; batch *= 2) {
-          const n = Math.min(batch, want - created);
-          const results = await Promise.allSettled(Array.from({ length: n }, () =>
-            pods.create(podFromTemplate(rs.spec!.template!, namespace, `${rs.metadata.name}-`, ownerRefTo(rs, this.k.apiVersion, this.k.kind)), { namespace })));
-          for (const r of results) {
-            if (r.status === 'fulfilled') this.recorder.event(rs, 'Normal', 'SuccessfulCreate', `Created pod: ${r.value.metadata.name}`);
-            else { this.expectations.creationObserved(key); this.recorder.event(rs, 'Warning', 'FailedCreate', `Error creating: ${(r.reason as Error).message}`); }
-          }
-          created += n;
-          const failed = results.find((r) => r.status === 'rejected');
-          if (failed) { for (let i = created; i < want; i++) this.expectations.creationObserved(key); throw (failed as PromiseRejectedResult).reason; }
-        }
-      } else if (diff > 0) {
-        const victims = rankForDeletion(active).slice(0, Math.min(diff, BURST));
-        this.expectations.expect(key, 0, victims.length);
-        await Promise.all(victims.map(async (p) => {
-          try {
-            await pods.delete(p.metadata.name!, { namespace, preconditions: { uid: p.metadata.uid } });
-            this.recorder.event(rs, 'Normal', 'SuccessfulDelete', `Deleted pod: ${p.metadata.name}`);
-          } catch (e) { this.expectations.deletionObserved(key); if (!isNotFound(e)) throw e; }
-        }));
+      try {
+        await this.manageReplicas(rs, active, key, namespace);
+      } catch (error) {
+        manageErr = { reason: active.length < (rs.spec?.replicas ?? 1) ? 'FailedCreate' : 'FailedDelete', error };
       }
     }
-    await this.updateStatus(rs, active, selector);
+    await this.updateStatus(rs, active, selector, manageErr);
+    if (manageErr) throw manageErr.error;
   }
 
-  private async updateStatus(rs: ReplicaSet, active: Pod[], selector: ReturnType<typeof selectorFromLabelSelector>): Promise<void> {
+  /**
+   * Creates or deletes pods toward `spec.replicas` (upstream manageReplicas): at most
+   * BURST per sync, creations in slow-start batches. Throws the first API error.
+   */
+  private async manageReplicas(rs: ReplicaSet, active: Pod[], key: string, namespace: string): Promise<void> {
+    const pods = this.client.resource<Pod>(resources.pods);
+    const diff = active.length - (rs.spec?.replicas ?? 1);
+    if (diff < 0) {
+      const want = Math.min(-diff, BURST);
+      this.expectations.expect(key, want, 0);
+      let created = 0;
+      // Slow start: 1, 2, 4, ... so a failing template does not flood the apiserver.
+      for (let batch = 1; created < want; batch *= 2) {
+        const n = Math.min(batch, want - created);
+        const results = await Promise.allSettled(Array.from({ length: n }, () =>
+          pods.create(podFromTemplate(rs.spec!.template!, namespace, `${rs.metadata.name}-`, ownerRefTo(rs, this.k.apiVersion, this.k.kind)), { namespace })));
+        for (const r of results) {
+          if (r.status === 'fulfilled') this.recorder.event(rs, 'Normal', 'SuccessfulCreate', `Created pod: ${r.value.metadata.name}`);
+          else { this.expectations.creationObserved(key); this.recorder.event(rs, 'Warning', 'FailedCreate', `Error creating: ${(r.reason as Error).message}`); }
+        }
+        created += n;
+        const failed = results.find((r) => r.status === 'rejected');
+        if (failed) { for (let i = created; i < want; i++) this.expectations.creationObserved(key); throw (failed as PromiseRejectedResult).reason; }
+      }
+    } else if (diff > 0) {
+      const victims = rankForDeletion(active).slice(0, Math.min(diff, BURST));
+      this.expectations.expect(key, 0, victims.length);
+      await Promise.all(victims.map(async (p) => {
+        try {
+          await pods.delete(p.metadata.name!, { namespace, preconditions: { uid: p.metadata.uid } });
+          this.recorder.event(rs, 'Normal', 'SuccessfulDelete', `Deleted pod: ${p.metadata.name}`);
+        } catch (e) { this.expectations.deletionObserved(key); if (!isNotFound(e)) throw e; }
+      }));
+    }
+  }
+
+  /**
+   * Writes the status (upstream calculateStatus): counts, observedGeneration, and the
+   * ReplicaFailure condition — set (reason FailedCreate/FailedDelete, the API's error as
+   * message) when managing pods failed and it is not there yet, removed once it succeeds.
+   */
+  private async updateStatus(rs: ReplicaSet, active: Pod[], selector: ReturnType<typeof selectorFromLabelSelector>, manageErr?: { reason: string; error: unknown }): Promise<void> {
     const now = Date.now();
+    const conditions = [...((rs.status?.conditions ?? []) as Array<{ type: string }>)];
+    const failureAt = conditions.findIndex((c) => c.type === 'ReplicaFailure');
+    if (manageErr && failureAt < 0) {
+      conditions.push({ type: 'ReplicaFailure', status: 'True', lastTransitionTime: rfc3339(), reason: manageErr.reason, message: (manageErr.error as Error)?.message ?? String(manageErr.error) } as { type: string });
+    } else if (!manageErr && failureAt >= 0) conditions.splice(failureAt, 1);
     const templateLabels = selectorFromLabelSelector({ matchLabels: rs.spec?.template?.metadata?.labels ?? {} });
     const status = {
       ...rs.status,
@@ -134,7 +161,9 @@ export class ReplicaSetController extends QueueController {
       readyReplicas: active.filter(isPodReady).length,
       availableReplicas: active.filter((p) => isPodAvailable(p, rs.spec?.minReadySeconds ?? 0, now)).length,
       observedGeneration: rs.metadata.generation,
+      ...(conditions.length ? { conditions } : {}),
     };
+    if (!conditions.length) delete (status as { conditions?: unknown }).conditions;
     void selector;
     const same = JSON.stringify(status) === JSON.stringify(rs.status);
     if (same) return;
