@@ -1,6 +1,6 @@
 /**
- * The scheduler's metrics against an in-process apiserver: a pod that fits (scheduled,
- * one attempt, PreFilter/Score/Bind timed), a pod too big for any node (unschedulable,
+ * The scheduler's metrics against an in-process apiserver with two nodes: a pod that
+ * fits (scheduled, one attempt, PreFilter/Score/Bind timed), a pod too big for any node (unschedulable,
  * a preemption attempt, waiting in the unschedulable pool or backoff), a gated pod
  * (pending "gated"); names, labels and upstream buckets in the text exposition.
  */
@@ -37,8 +37,10 @@ describe('scheduler metrics', { timeout: 60_000 }, () => {
     server = await startTestApiServer('scheduler-metrics');
     client = server.adminClient();
     await client.resource(resources.namespaces).create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } }).catch(() => undefined);
-    const n = await client.resource<Node>(resources.nodes).create<Node>({ apiVersion: 'v1', kind: 'Node', metadata: { name: 'n1' } });
-    await client.resource<Node>(resources.nodes).update({ ...n, status: { allocatable: { cpu: '1', memory: '4Gi', pods: '110' }, capacity: { cpu: '1', memory: '4Gi', pods: '110' } } }, { subresource: 'status' });
+    for (const name of ['n1', 'n2']) {
+      const n = await client.resource<Node>(resources.nodes).create<Node>({ apiVersion: 'v1', kind: 'Node', metadata: { name } });
+      await client.resource<Node>(resources.nodes).update({ ...n, status: { allocatable: { cpu: '1', memory: '4Gi', pods: '110' }, capacity: { cpu: '1', memory: '4Gi', pods: '110' } } }, { subresource: 'status' });
+    }
     metrics = createSchedulerMetrics({ defaultMetrics: false });
     const informers = createSharedInformerFactory(client);
     scheduler = runScheduler({ client, informers, signal: ac.signal, metrics, queue: { initialBackoffMs: 5_000, maxBackoffMs: 5_000 } });
@@ -54,7 +56,7 @@ describe('scheduler metrics', { timeout: 60_000 }, () => {
     await createPod('fits', '500m');
     await createPod('too-big', '4');
     await createPod('gated', '100m', { schedulingGates: [{ name: 'example.com/wait' }] });
-    await until('fits bound', async () => (await pods().get('fits', { namespace: ns })).spec?.nodeName === 'n1');
+    await until('fits bound', async () => !!(await pods().get('fits', { namespace: ns })).spec?.nodeName);
     const p = 'profile="default-scheduler"';
     const text = await until('both attempts recorded', async () => {
       const t = await metrics.text();
@@ -69,7 +71,7 @@ describe('scheduler metrics', { timeout: 60_000 }, () => {
     assert.equal(sample(text, 'scheduler_pod_scheduling_attempts_bucket{le="1"}'), 1);
     assert.ok((sample(text, 'scheduler_preemption_attempts_total') ?? 0) >= 1);
     assert.equal(sample(text, 'scheduler_preemption_victims_count'), 0);
-    for (const point of ['PreFilter', 'Bind', 'Reserve', 'Permit', 'PreBind']) {
+    for (const point of ['PreFilter', 'Score', 'Bind', 'Reserve', 'Permit', 'PreBind']) {
       assert.ok((sample(text, `scheduler_framework_extension_point_duration_seconds_count{extension_point="${point}",status="Success",${p}}`) ?? 0) >= 1, point);
     }
     assert.ok((sample(text, `scheduler_framework_extension_point_duration_seconds_count{extension_point="PostFilter",status="Unschedulable",${p}}`) ?? 0) >= 1);
