@@ -20,6 +20,8 @@ import { defaultProfile, pluginRegistry } from '../scheduler/plugins/registry.js
 import { runControllerManager } from '../controllers/manager.js';
 import { ensureBootstrapNamespaces } from '../controllers/bootstrap/bootstrap.js';
 import { databasePath, kubeconfigPath, tlsDir } from '../server/data-dir.js';
+import { createSchedulerMetrics } from '../scheduler/metrics.js';
+import { createControllerManagerMetrics, createLeaderElectionMetrics, selfSignedServingCertificate, startComponentMetricsServer } from '../server/component-metrics-server.js';
 
 function untilSignal(): { signal: AbortSignal; done: Promise<void> } {
   const ac = new AbortController();
@@ -53,25 +55,57 @@ function requireCA(caPem: string | undefined): string {
   return caPem;
 }
 
-/** `k8ts scheduler` and `k8ts controller-manager`. */
-export async function runComponentCommand(name: 'scheduler' | 'controller-manager', o: { kubeconfig: string; clusterCidr: string; config?: string }): Promise<void> {
+/** Options of `k8ts scheduler` / `k8ts controller-manager`. */
+export interface ComponentCommandOptions {
+  kubeconfig: string;
+  clusterCidr: string;
+  config?: string;
+  /** The secure port of /metrics and /healthz (upstream 10259 / 10257); 0: none. */
+  securePort: number;
+  /** Its listen address (default 127.0.0.1). */
+  bindAddress: string;
+}
+
+/**
+ * `k8ts scheduler` and `k8ts controller-manager`. The secure port serves a self-signed
+ * certificate (the command has no CA key) and admits client certificates of the
+ * kubeconfig's CA; a kubeconfig without CA data is an error unless `--secure-port 0`.
+ */
+export async function runComponentCommand(name: 'scheduler' | 'controller-manager', o: ComponentCommandOptions): Promise<void> {
   const config = loadKubeconfig(o.kubeconfig);
+  const lease = name === 'scheduler' ? 'kube-scheduler' : 'kube-controller-manager';
   // A bad KubeSchedulerConfiguration stops the command before it takes part in leader election.
   const schedulerConfig = name === 'scheduler' && o.config ? loadSchedulerConfiguration(o.config, defaultProfile, pluginRegistry) : undefined;
   const client = createClient(config);
+  const schedulerMetrics = name === 'scheduler' ? createSchedulerMetrics() : undefined;
+  const cmMetrics = name === 'controller-manager' ? createControllerManagerMetrics() : undefined;
+  const registry = schedulerMetrics?.registry ?? cmMetrics!.registry;
+  const leaderMetrics = cmMetrics?.leaderElection ?? createLeaderElectionMetrics(registry);
+  const bindAddress = o.bindAddress || '127.0.0.1';
+  const secure = o.securePort ? await startComponentMetricsServer({
+    registry, host: bindAddress, port: o.securePort,
+    tls: { ...selfSignedServingCertificate(lease, [...new Set(['localhost', '127.0.0.1', ...(bindAddress === '0.0.0.0' ? [] : [bindAddress])])]), caPem: requireClientCA(config.caPem) },
+  }) : undefined;
   const { signal, done } = untilSignal();
-  const running = runWithLeaderElection({ client, name: name === 'scheduler' ? 'kube-scheduler' : 'kube-controller-manager', signal }, async (leading) => {
+  const running = runWithLeaderElection({ client, name: lease, signal, metrics: leaderMetrics }, async (leading) => {
     const informers = createSharedInformerFactory(client);
     const p = name === 'scheduler'
-      ? (schedulerConfig ? runSchedulerWithConfiguration({ client, informers, signal: leading }, schedulerConfig) : runScheduler({ client, informers, signal: leading }))
-      : runControllerManager({ client, informers, signal: leading, clusterCIDR: o.clusterCidr, rootCA: requireCA(config.caPem) });
+      ? (schedulerConfig ? runSchedulerWithConfiguration({ client, informers, signal: leading, metrics: schedulerMetrics }, schedulerConfig) : runScheduler({ client, informers, signal: leading, metrics: schedulerMetrics }))
+      : runControllerManager({ client, informers, signal: leading, clusterCIDR: o.clusterCidr, rootCA: requireCA(config.caPem), workqueueMetrics: cmMetrics!.workqueue });
     informers.start(leading);
     await p;
   });
-  console.log(`${name} running (leader election on kube-system/${name === 'scheduler' ? 'kube-scheduler' : 'kube-controller-manager'})`);
+  console.log(`${name} running (leader election on kube-system/${lease}${secure ? `; metrics at https://${bindAddress}:${secure.port}/metrics` : ''})`);
   await done;
   await running;
+  await secure?.close();
   process.exit(0);
+}
+
+/** The CA bundle client certificates of the secure port must chain to. */
+function requireClientCA(caPem: string | undefined): string {
+  if (!caPem) throw new Error('the kubeconfig has no certificate-authority data, needed to check the client certificates of the secure port (use --secure-port 0 to serve none)');
+  return caPem;
 }
 
 /**

@@ -52,6 +52,8 @@ export async function main(argv: string[]): Promise<void> {
       .requiredOption('--kubeconfig <path>', 'kubeconfig of the apiserver to use')
       .option('--cluster-cidr <cidr>', 'pod network (controller-manager)', '10.244.0.0/16')
       .option('--config <file>', 'KubeSchedulerConfiguration file (scheduler)')
+      .option('--secure-port <port>', 'HTTPS port of /metrics and /healthz (client certificates of the kubeconfig\'s CA); 0 disables', (v) => Number(v), name === 'scheduler' ? 10259 : 10257)
+      .option('--bind-address <ip>', 'address the secure port listens on', '127.0.0.1')
       .action(async (opts) => {
         const { runComponentCommand } = await import('./component-commands.js');
         await runComponentCommand(name, opts);

@@ -14,6 +14,15 @@ import { microTime, sleepUntilAborted } from '../machinery/time.js';
 import { resources, type Client } from './interface.js';
 import { createEventRecorder } from './events.js';
 
+/**
+ * Where leadership is reported (client-go leaderelection metrics.go's leaderMetricsAdapter;
+ * e.g. the `leader_election_master_status{name}` gauge). `name` is the Lease's name.
+ */
+export interface LeaderElectionMetrics {
+  leaderOn(name: string): void;
+  leaderOff(name: string): void;
+}
+
 export interface LeaderElectionOptions {
   client: Client;
   /** Lease name, e.g. `kube-scheduler`. */
@@ -26,6 +35,8 @@ export interface LeaderElectionOptions {
   renewDeadlineMs?: number;
   retryPeriodMs?: number;
   signal: AbortSignal;
+  /** Told when this candidate starts and stops leading (it starts as a backup). */
+  metrics?: LeaderElectionMetrics;
 }
 
 const sleep = sleepUntilAborted;
@@ -69,6 +80,7 @@ export async function runWithLeaderElection(opts: LeaderElectionOptions, lead: (
     } catch (err) { if (isConflict(err)) return false; throw err; }
   };
 
+  opts.metrics?.leaderOff(opts.name);
   while (!opts.signal.aborted) {
     // Campaign.
     let leading = false;
@@ -78,6 +90,7 @@ export async function runWithLeaderElection(opts: LeaderElectionOptions, lead: (
     }
     if (opts.signal.aborted) return;
     console.error(`leader election: successfully acquired lease ${namespace}/${opts.name} as ${identity}`);
+    opts.metrics?.leaderOn(opts.name);
     // Lead, renewing until a renewal fails past the deadline.
     const ac = new AbortController();
     setMaxListeners(0, ac.signal); // every informer and worker of the term listens on it
@@ -94,6 +107,7 @@ export async function runWithLeaderElection(opts: LeaderElectionOptions, lead: (
     }
     opts.signal.removeEventListener('abort', stop);
     await running.catch(() => undefined);
+    opts.metrics?.leaderOff(opts.name);
     if (opts.signal.aborted) { await release(); return; }
   }
 

@@ -6,7 +6,7 @@
 import type { KubeObject } from '../api/object.js';
 import type { SharedInformerFactory, WorkQueue } from '../client/informers/types.js';
 import { metaNamespaceKey } from '../client/informers/types.js';
-import { createRateLimitingQueue } from '../client/workqueue/rate-limiting-queue.js';
+import { RateLimitingQueue } from '../client/workqueue/rate-limiting-queue.js';
 import { unwrapTombstone } from '../client/informers/shared-informer.js';
 import { isConflict } from '../machinery/errors.js';
 
@@ -17,7 +17,8 @@ export interface Controller {
 
 /** Base with the queue/worker loop; subclasses implement sync(key). */
 export abstract class QueueController implements Controller {
-  readonly queue: WorkQueue<string> = createRateLimitingQueue<string>();
+  /** Its work queue; the controller manager names it after the controller for its metrics. */
+  readonly queue: WorkQueue<string> & Pick<RateLimitingQueue<string>, 'setMetricsProvider'> = new RateLimitingQueue<string>();
   constructor(readonly name: string, protected readonly informers: SharedInformerFactory) {}
 
   /** Reconciles one key; throw to retry with backoff. */

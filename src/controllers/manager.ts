@@ -8,6 +8,8 @@ import type { SharedInformerFactory } from '../client/informers/types.js';
 import { controllerFactories } from './registry.js';
 import type { ResourceTable } from '../api/resource-table.js';
 import { builtinResourceTable } from '../api/builtin-resources.js';
+import type { WorkQueueMetricsProvider } from '../client/workqueue/metrics.js';
+import { QueueController } from './controller.js';
 
 export interface ControllerManagerOptions {
   client: Client;
@@ -23,6 +25,8 @@ export interface ControllerManagerOptions {
   rootCA: string;
   /** Workers per controller (default 5). */
   workers?: number;
+  /** Where each controller's work queue reports workqueue_* metrics, labelled with the controller's name (default: none). */
+  workqueueMetrics?: WorkQueueMetricsProvider;
 }
 
 export async function runControllerManager(opts: ControllerManagerOptions): Promise<void> {
@@ -31,7 +35,9 @@ export async function runControllerManager(opts: ControllerManagerOptions): Prom
   const controllers = names.map((n) => {
     const f = controllerFactories[n];
     if (!f) throw new Error(`unknown controller ${n}`);
-    return f(ctx);
+    const c = f(ctx);
+    if (opts.workqueueMetrics && c instanceof QueueController) c.queue.setMetricsProvider(opts.workqueueMetrics, c.name);
+    return c;
   });
   await Promise.all(controllers.map((c) => c.run(opts.signal, opts.workers ?? 5)));
 }

@@ -35,6 +35,7 @@ import { DEFAULT_SCHEDULER_NAME, isAssigned, isTerminalPod, needsScheduling } fr
 import { defaultProfile, pluginRegistry } from './plugins/registry.js';
 import { SchedulingQueue, type QueuedPodInfo, type SchedulingQueueOptions } from './queue/scheduling-queue.js';
 import type { SchedulerConfiguration } from './config.js';
+import { instrumentFramework, type AttemptResult, type SchedulerMetrics } from './metrics.js';
 
 export interface SchedulerOptions {
   client: Client;
@@ -54,6 +55,8 @@ export interface SchedulerOptions {
   onFramework?: (framework: Framework) => void;
   /** Share of nodes to find feasible before scoring, 0–100 (0: upstream's adaptive default). */
   percentageOfNodesToScore?: number;
+  /** Where attempts, pending pods and extension-point durations are recorded (metrics.ts; default: nowhere). */
+  metrics?: SchedulerMetrics;
 }
 
 /**
@@ -98,12 +101,16 @@ export async function runScheduler(opts: SchedulerOptions): Promise<void> {
   // a pod retried for hours is one FailedScheduling Event, not one per attempt.
   const recorder = createEventBroadcaster(opts.client, { reportingController: schedulerName, reportingInstance: `${schedulerName}-${hostname()}`, signal: opts.signal });
   registerEventHandlers(podInformer, nodeInformer, queue, cache, schedulerName);
+  if (opts.metrics) instrumentFramework(framework, opts.metrics, schedulerName);
+  // Pods held back by scheduling gates never enter the queue; the gauge counts them from the informer.
+  const gated = (): number => podInformer.lister.list().filter((p) => !p.spec?.nodeName && p.spec?.schedulingGates?.length && (p.spec?.schedulerName || DEFAULT_SCHEDULER_NAME) === schedulerName).length;
+  const stopCounting = opts.metrics?.addQueue(queue, gated);
 
   const stop = (): void => queue.close();
   opts.signal.addEventListener('abort', stop, { once: true });
   try {
     try { await opts.informers.waitForCacheSync(opts.signal); } catch { return; }
-    const ctx: CycleContext = { client: opts.client, framework, queue, cache, recorder, schedulerName, podInformer };
+    const ctx: CycleContext = { client: opts.client, framework, queue, cache, recorder, schedulerName, podInformer, metrics: opts.metrics };
     for (;;) {
       // One cycle per event-loop turn: without this the queue, resolving as microtasks,
       // would run every cycle before any I/O — binding answers, informer events, the
@@ -118,6 +125,7 @@ export async function runScheduler(opts: SchedulerOptions): Promise<void> {
     }
   } finally {
     opts.signal.removeEventListener('abort', stop);
+    stopCounting?.();
     queue.close();
   }
 }
@@ -158,7 +166,12 @@ function registerEventHandlers(podInformer: SharedIndexInformer<Pod>, nodeInform
 
 interface CycleContext {
   client: Client; framework: Framework; queue: SchedulingQueue; cache: SchedulerCache; recorder: EventsV1Recorder;
-  schedulerName: string; podInformer: SharedIndexInformer<Pod>;
+  schedulerName: string; podInformer: SharedIndexInformer<Pod>; metrics?: SchedulerMetrics;
+}
+
+/** Records the end of an attempt that started at `start` (performance.now(), ms). */
+function observeAttempt(ctx: CycleContext, result: AttemptResult, start: number): void {
+  ctx.metrics?.scheduleAttempt(result, ctx.schedulerName, (performance.now() - start) / 1000);
 }
 
 /** One scheduling cycle for a popped pod; the binding cycle continues in the background. */
@@ -170,6 +183,7 @@ async function scheduleOne(ctx: CycleContext, info: QueuedPodInfo): Promise<void
     return;
   }
   info.pod = pod;
+  const start = performance.now();
   const podCycle = queue.schedulingCycle();
   const nodes = cache.nodeInfoList();
   const state = new CycleState();
@@ -177,17 +191,20 @@ async function scheduleOne(ctx: CycleContext, info: QueuedPodInfo): Promise<void
   if (result.kind === 'unschedulable') {
     let nominated: string | undefined;
     if (result.fitError.numAllNodes > 0 && framework.postFilters.length > 0) {
+      ctx.metrics?.preemptionAttempt();
       const pf = await framework.runPostFilter(state, pod, result.fitError);
       result.fitError.postFilterMessage = pf.status.reasons.join(', ');
       if (pf.status.code === 'Error') console.error(`scheduler: ${info.key}: PostFilter ${pf.status.plugin ?? ''}: ${result.fitError.postFilterMessage}`);
       nominated = pf.nominatedNodeName;
     }
     queue.addUnschedulable(info, podCycle);
+    observeAttempt(ctx, 'unschedulable', start);
     await recordSchedulingFailure(ctx.client, ctx.recorder, pod, 'Unschedulable', fitErrorMessage(result.fitError), nominated);
     return;
   }
   if (result.kind === 'error') {
     queue.addBackoff(info);
+    observeAttempt(ctx, 'error', start);
     await recordSchedulingFailure(ctx.client, ctx.recorder, pod, 'SchedulerError', result.status.reasons.join(', '));
     return;
   }
@@ -198,17 +215,18 @@ async function scheduleOne(ctx: CycleContext, info: QueuedPodInfo): Promise<void
   if (permit.code !== 'Success' && permit.code !== 'Wait') {
     framework.runUnreserve(state, pod, nodeName);
     cache.forgetPod(pod.metadata.uid!);
-    await handleFailure(ctx, info, podCycle, pod, permit, permit.reasons.join(', '));
+    await handleFailure(ctx, info, podCycle, pod, permit, permit.reasons.join(', '), start);
     return;
   }
   queue.done(info.key);
-  void bindingCycle(ctx, info, podCycle, pod, nodeName, state);
+  void bindingCycle(ctx, info, podCycle, pod, nodeName, state, start);
 }
 
 /** A rejection waits in the unschedulable pool, anything else backs off; then the event and condition. */
-async function handleFailure(ctx: CycleContext, info: QueuedPodInfo, podCycle: number, pod: Pod, status: Status, message: string): Promise<void> {
+async function handleFailure(ctx: CycleContext, info: QueuedPodInfo, podCycle: number, pod: Pod, status: Status, message: string, start: number): Promise<void> {
   if (isRejected(status)) ctx.queue.addUnschedulable(info, podCycle);
   else ctx.queue.addBackoff(info);
+  observeAttempt(ctx, isRejected(status) ? 'unschedulable' : 'error', start);
   await recordSchedulingFailure(ctx.client, ctx.recorder, pod, isRejected(status) ? 'Unschedulable' : 'SchedulerError', message);
 }
 
@@ -217,7 +235,7 @@ async function handleFailure(ctx: CycleContext, info: QueuedPodInfo, podCycle: n
  * Bind, PostBind. On failure: Unreserve, forget the assumption, move unschedulable pods
  * (the node has room again) and requeue the pod.
  */
-async function bindingCycle(ctx: CycleContext, info: QueuedPodInfo, podCycle: number, pod: Pod, nodeName: string, state: CycleState): Promise<void> {
+async function bindingCycle(ctx: CycleContext, info: QueuedPodInfo, podCycle: number, pod: Pod, nodeName: string, state: CycleState, start: number): Promise<void> {
   const { namespace, name } = pod.metadata;
   const fw = ctx.framework;
   let failed: { status: Status; message: string } | undefined;
@@ -231,6 +249,8 @@ async function bindingCycle(ctx: CycleContext, info: QueuedPodInfo, podCycle: nu
     const status = await fw.runBind(state, pod, nodeName);
     if (status.code === 'Success') {
       ctx.cache.finishBinding(pod.metadata.uid!);
+      observeAttempt(ctx, 'scheduled', start);
+      ctx.metrics?.podScheduled(info.attempts);
       ctx.recorder.eventf(pod, undefined, 'Normal', 'Scheduled', 'Binding', `Successfully assigned ${namespace}/${name} to ${nodeName}`);
       fw.runPostBind(state, pod, nodeName);
       return;
@@ -246,5 +266,5 @@ async function bindingCycle(ctx: CycleContext, info: QueuedPodInfo, podCycle: nu
   const current = ctx.podInformer.lister.get(info.key);
   if (!current || !needsScheduling(current, ctx.schedulerName)) return;
   info.pod = current;
-  await handleFailure(ctx, info, podCycle, current, failed.status, failed.message);
+  await handleFailure(ctx, info, podCycle, current, failed.status, failed.message, start);
 }

@@ -28,6 +28,9 @@ import { runScheduler, runSchedulerWithConfiguration } from '../scheduler/schedu
 import { loadSchedulerConfiguration } from '../scheduler/config.js';
 import { defaultProfile, pluginRegistry } from '../scheduler/plugins/registry.js';
 import { runControllerManager } from '../controllers/manager.js';
+import { createSchedulerMetrics } from '../scheduler/metrics.js';
+import type { LeaderElectionMetrics } from '../client/leader-election.js';
+import { createControllerManagerMetrics, createLeaderElectionMetrics, startComponentMetricsServer } from './component-metrics-server.js';
 import { ensureBootstrapNamespaces } from '../controllers/bootstrap/bootstrap.js';
 import { runKubernetesEndpointsReconciler } from '../controllers/bootstrap/kubernetes-endpoints.js';
 import { startContainerd, type ContainerdHandle } from '../runtime/containerd.js';
@@ -77,6 +80,10 @@ export interface ServerOptions {
   disableAgent?: boolean;
   /** A KubeSchedulerConfiguration file; read (and checked) before anything starts. */
   schedulerConfigPath?: string;
+  /** The scheduler's secure port (/metrics, /healthz) on 127.0.0.1. Default 10259; 0: none. */
+  schedulerSecurePort?: number;
+  /** The controller manager's secure port (/metrics, /healthz) on 127.0.0.1. Default 10257; 0: none. */
+  controllerManagerSecurePort?: number;
   log?: (msg: string) => void;
 }
 
@@ -161,23 +168,40 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     background.push(p.catch((err) => { if (!abort.signal.aborted) log(`${name} failed: ${(err as Error)?.stack ?? err}`); }));
   };
 
+  // The scheduler's and the controller manager's secure ports (/metrics, /healthz): serving
+  // certificates from the PKI, scrapers need a client certificate of the cluster CA.
+  const schedulerMetrics = createSchedulerMetrics();
+  const schedulerLeaderMetrics = createLeaderElectionMetrics(schedulerMetrics.registry);
+  const cmMetrics = createControllerManagerMetrics();
+  for (const [component, port, metricsRegistry] of [
+    ['kube-scheduler', opts.schedulerSecurePort ?? 10259, schedulerMetrics.registry],
+    ['kube-controller-manager', opts.controllerManagerSecurePort ?? 10257, cmMetrics.registry],
+  ] as const) {
+    if (!port) continue;
+    const cert = await pki.issueCertificate({ commonName: component, dnsNames: ['localhost', component], ipAddresses: ['127.0.0.1'], usages: 'server' });
+    // A port taken (e.g. by a second server on this host) costs the metrics, not the cluster.
+    const server = await startComponentMetricsServer({ registry: metricsRegistry, host: '127.0.0.1', port, tls: { certPem: cert.certPem, keyPem: cert.keyPem, caPem: pki.ca.certPem } })
+      .catch((err: Error) => { log(`${component}: secure port ${port} not served: ${err.message}`); return undefined; });
+    if (server) stops.unshift(() => server.close());
+  }
+
   // Control-plane components, each with its own identity, leader election and informers.
-  const elected = (name: string, client: Client, body: (client: Client, informers: SharedInformerFactory, signal: AbortSignal) => Promise<void>): Promise<void> =>
-    runWithLeaderElection({ client, name, signal: abort.signal }, async (leading) => {
+  const elected = (name: string, client: Client, body: (client: Client, informers: SharedInformerFactory, signal: AbortSignal) => Promise<void>, metrics?: LeaderElectionMetrics): Promise<void> =>
+    runWithLeaderElection({ client, name, signal: abort.signal, metrics }, async (leading) => {
       const informers = createSharedInformerFactory(client);
       const running = body(client, informers, leading);
       informers.start(leading);
       await running;
     });
   run('scheduler', elected('kube-scheduler', await clientAs('system:kube-scheduler', 'kube-scheduler'), (client, informers, signal) =>
-    (schedulerConfig ? runSchedulerWithConfiguration({ client, informers, signal }, schedulerConfig) : runScheduler({ client, informers, signal }))));
+    (schedulerConfig ? runSchedulerWithConfiguration({ client, informers, signal, metrics: schedulerMetrics }, schedulerConfig) : runScheduler({ client, informers, signal, metrics: schedulerMetrics })), schedulerLeaderMetrics));
   run('cluster-dns', dnsImage.then(async (image) => { if (image) await ensureClusterDns(admin, pki, { image, reverseCidrs: [serviceCIDR, clusterCIDR] }); }));
 
   // The cloud controller manager: LoadBalancer Services through the local provider (ServiceLB, or a pool).
   run('cloud-controller-manager', elected('cloud-controller-manager', await clientAs('system:cloud-controller-manager', 'cloud-controller-manager'), async (client, informers, signal) => {
     await new ServiceLBController(client, informers, { pool: loadBalancerPool }).run(signal, 2);
   }));
-  run('controller-manager', elected('kube-controller-manager', await clientAs('system:kube-controller-manager', 'kube-controller-manager'), (client, informers, signal) => runControllerManager({ client, informers, signal, clusterCIDR, rootCA: pki.ca.certPem })));
+  run('controller-manager', elected('kube-controller-manager', await clientAs('system:kube-controller-manager', 'kube-controller-manager'), (client, informers, signal) => runControllerManager({ client, informers, signal, clusterCIDR, rootCA: pki.ca.certPem, workqueueMetrics: cmMetrics.workqueue }), cmMetrics.leaderElection));
 
   // The node.
   let containerd: ContainerdHandle | undefined;

@@ -6,6 +6,7 @@ export class DelayingQueue<K = string> extends Queue<K> {
 
   addAfter(key: K, delayMs: number): void {
     if (this.isShuttingDown) return;
+    this.metrics?.retry();
     if (delayMs <= 0) { this.add(key); return; }
     const at = Date.now() + delayMs;
     const existing = this.timers.get(key);

@@ -4,10 +4,11 @@
  */
 import type { WorkQueue } from '../informers/types.js';
 import { DelayingQueue } from './delaying-queue.js';
+import type { QueueOptions } from './queue.js';
 
 export class RateLimitingQueue<K = string> extends DelayingQueue<K> implements WorkQueue<K> {
   private readonly failures = new Map<K, number>();
-  constructor(private readonly baseMs = 5, private readonly maxMs = 1_000_000) { super(); }
+  constructor(private readonly baseMs = 5, private readonly maxMs = 1_000_000, opts: QueueOptions = {}) { super(opts); }
 
   addRateLimited(key: K): void {
     const n = this.failures.get(key) ?? 0;
@@ -18,6 +19,6 @@ export class RateLimitingQueue<K = string> extends DelayingQueue<K> implements W
   numRequeues(key: K): number { return this.failures.get(key) ?? 0; }
 }
 
-/** A new rate-limiting queue. */
-export const createRateLimitingQueue = <K = string>(opts: { baseDelayMs?: number; maxDelayMs?: number } = {}): WorkQueue<K> =>
-  new RateLimitingQueue<K>(opts.baseDelayMs, opts.maxDelayMs);
+/** A new rate-limiting queue; with `metricsProvider` it reports workqueue_* metrics under `name` (metrics.ts). */
+export const createRateLimitingQueue = <K = string>(opts: { baseDelayMs?: number; maxDelayMs?: number } & QueueOptions = {}): WorkQueue<K> =>
+  new RateLimitingQueue<K>(opts.baseDelayMs, opts.maxDelayMs, opts);
