@@ -29,6 +29,8 @@ export async function main(argv: string[]): Promise<void> {
     .option('--disable-dns', 'do not deploy the cluster DNS add-on', false)
     .option('--disable-agent', 'run only the control plane, no kubelet or containerd', false)
     .option('--scheduler-config <file>', 'KubeSchedulerConfiguration file for the scheduler (profiles, plugins, weights)')
+    .option('--scheduler-secure-port <port>', 'scheduler /metrics and health HTTPS port on 127.0.0.1 (0: off)', (v) => Number(v), 10259)
+    .option('--controller-manager-secure-port <port>', 'controller manager /metrics and health HTTPS port on 127.0.0.1 (0: off)', (v) => Number(v), 10257)
     .addOption(new Option('--bridge <name>', 'pod network bridge').default('k8ts0').hideHelp())
     .action(async (opts) => {
       const { runServerCommand } = await import('./server-command.js');

@@ -91,7 +91,7 @@ export async function runScheduler(opts: SchedulerOptions): Promise<void> {
     statefulsets: opts.informers.forResource<KubeObject>(resources.statefulsets),
   };
   const objectLister: ObjectLister = (resource, namespace) => listed[resource].lister.list({ namespace });
-  const framework = new Framework({ ...pluginRegistry, ...opts.registry }, opts.profile ?? defaultProfile, { client: opts.client, schedulerName, namespaceLister, objectLister }, Math.random, opts.percentageOfNodesToScore ?? 0);
+  const framework = new Framework({ ...pluginRegistry, ...opts.registry }, opts.profile ?? defaultProfile, { client: opts.client, schedulerName, namespaceLister, objectLister, metrics: opts.metrics }, Math.random, opts.percentageOfNodesToScore ?? 0);
   opts.onFramework?.(framework);
   const podInformer = opts.informers.forResource<Pod>(resources.pods);
   const nodeInformer = opts.informers.forResource<Node>(resources.nodes);

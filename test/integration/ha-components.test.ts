@@ -63,7 +63,8 @@ describe('HA components: leader election between two schedulers and two controll
       }
     })();
     for (const [name, cmd] of [['scheduler-a', 'scheduler'], ['scheduler-b', 'scheduler'], ['cm-a', 'controller-manager'], ['cm-b', 'controller-manager']] as const) {
-      procs.push(start(name, [cmd, '--kubeconfig', kubeconfig]));
+      // Each process its own metrics port (two schedulers cannot share 10259 on one machine).
+      procs.push(start(name, [cmd, '--kubeconfig', kubeconfig, '--secure-port', String(await freePort())]));
     }
   });
 

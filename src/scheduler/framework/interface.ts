@@ -101,6 +101,8 @@ export interface FrameworkHandle {
    * namespace lister); InterPodAffinity needs it for terms with a namespaceSelector.
    */
   namespaceLister?: (name: string) => Record<string, string> | undefined;
+  /** Where plugins report what only they know (DefaultPreemption: its victims' count). */
+  metrics?: { preemptionVictims(victims: number): void };
   /**
    * The objects of one kind in a namespace (upstream's informer listers);
    * PodTopologySpread deduces default constraints' selectors from them.

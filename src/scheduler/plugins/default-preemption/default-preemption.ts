@@ -132,6 +132,7 @@ export const defaultPreemption = (handle: FrameworkHandle): PostFilterPlugin => 
     } catch (err) {
       return { status: asError(err) };
     }
+    handle.metrics?.preemptionVictims(best.victims.length);
     return { status: success(), result: { nominatedNodeName: best.nodeName } };
   },
 });
