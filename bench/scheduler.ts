@@ -14,7 +14,10 @@
  * has a nodeSelector no node matches; once each pod shows PodScheduled=False the scheduler
  * and API server are watched for `--window-s` (default 300): CPU of both processes, Events
  * in the cluster, and the SQLite files' size at the start and end of the window (issue
- * #7's "10,000 unschedulable pods" figure). Prints a JSON summary and a Markdown row; stops both
+ * #7's "10,000 unschedulable pods" figure). `deployment` (default `--nodes 100 --pods 1000`):
+ * no pods are created by the bench; the scheduler and `k8ts controller-manager` run as
+ * processes and one Deployment of `--pods` replicas is created; the figure is the time
+ * from its create to the last of its pods bound. Prints a JSON summary and a Markdown row; stops both
  * processes by PID. BENCH_KEEP_DATA=1 keeps the data dir; BENCH_SCHEDULER_NODE_ARGS adds Node flags to the scheduler (e.g. `--cpu-prof`).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -28,8 +31,9 @@ const REPO = join(import.meta.dirname, '..');
 const arg = (name: string, dflt: string): string => { const i = process.argv.indexOf(`--${name}`); return i > 0 ? process.argv[i + 1] : dflt; };
 const CASE = arg('case', 'basic');
 const UNSCHEDULABLE = CASE === 'unschedulable';
-const NODES = Number(arg('nodes', UNSCHEDULABLE ? '100' : '5000'));
-const INIT = Number(arg('init', UNSCHEDULABLE ? '0' : '1000'));
+const DEPLOYMENT = CASE === 'deployment';
+const NODES = Number(arg('nodes', UNSCHEDULABLE || DEPLOYMENT ? '100' : '5000'));
+const INIT = Number(arg('init', UNSCHEDULABLE || DEPLOYMENT ? '0' : '1000'));
 const WINDOW_S = Number(arg('window-s', '300'));
 const PODS = Number(arg('pods', '10000'));
 
@@ -76,6 +80,7 @@ async function main(): Promise<void> {
   const port = await freePort();
   const apiserver = startProcess(['apiserver', '--data-dir', dataDir, '--https-listen-port', String(port)], join(dataDir, 'apiserver.log'));
   let scheduler: ChildProcess | undefined;
+  const extra: ChildProcess[] = [];
   const stopWatch: Array<() => void> = [];
   try {
     const kubeconfig = join(dataDir, 'kubeconfig.yaml');
@@ -85,6 +90,10 @@ async function main(): Promise<void> {
     await fill(NODES, 32, (i) => api.request('POST', '/api/v1/nodes', node(i)));
     const nodesPerSecond = NODES / ((performance.now() - t) / 1000);
     // The nodes' status came with the create (a fake kubelet's first status); the API keeps it for Nodes.
+    if (DEPLOYMENT) {
+      await deploymentRollout(api, kubeconfig, dataDir, apiserver, (p) => stopWatch.push(p), (c) => { scheduler = c; }, (c) => extra.push(c));
+      return;
+    }
     t = performance.now();
     await fill(INIT + PODS, 32, (i) => api.request('POST', '/api/v1/namespaces/bench/pods', pod(i)));
     const podsCreatedPerSecond = (INIT + PODS) / ((performance.now() - t) / 1000);
@@ -98,11 +107,11 @@ async function main(): Promise<void> {
     }));
     const nodeArgs = (process.env.BENCH_SCHEDULER_NODE_ARGS ?? '').split(' ').filter(Boolean);
     if (UNSCHEDULABLE) {
-      await unschedulableWindow(api, dataDir, apiserver, () => (scheduler = startProcess(['scheduler', '--kubeconfig', kubeconfig], join(dataDir, 'scheduler.log'), nodeArgs)), stopWatch);
+      await unschedulableWindow(api, dataDir, apiserver, () => (scheduler = startProcess(['scheduler', '--kubeconfig', kubeconfig, '--secure-port', '0'], join(dataDir, 'scheduler.log'), nodeArgs)), stopWatch);
       return;
     }
     const schedStart = performance.now();
-    scheduler = startProcess(['scheduler', '--kubeconfig', kubeconfig], join(dataDir, 'scheduler.log'), nodeArgs);
+    scheduler = startProcess(['scheduler', '--kubeconfig', kubeconfig, '--secure-port', '0'], join(dataDir, 'scheduler.log'), nodeArgs);
     await eventually('init pods bound', () => boundAt.length >= INIT, 300_000, 50);
     const cpuAtInit = cpuSeconds(scheduler.pid!);
     const apiCpuAtInit = cpuSeconds(apiserver.pid!);
@@ -126,10 +135,50 @@ async function main(): Promise<void> {
   } finally {
     for (const s of stopWatch) s();
     if (scheduler) await stop(scheduler);
+    for (const c of extra) await stop(c);
     await stop(apiserver);
     if (!process.env.BENCH_KEEP_DATA) rmSync(dataDir, { recursive: true, force: true });
     else console.log(`data dir kept: ${dataDir}`);
   }
+}
+
+/**
+ * The deployment case: scheduler and controller manager as processes, one Deployment of
+ * PODS replicas; time from its create to its last pod bound.
+ */
+async function deploymentRollout(api: ReturnType<typeof apiFor>, kubeconfig: string, dataDir: string, apiserver: ChildProcess,
+  onStop: (f: () => void) => void, setScheduler: (c: ChildProcess) => void, addProcess: (c: ChildProcess) => void): Promise<void> {
+  const bound = new Set<string>();
+  let lastBound = 0;
+  const list = JSON.parse((await api.request('GET', '/api/v1/namespaces/bench/pods?limit=1')).body);
+  onStop(api.stream(`/api/v1/namespaces/bench/pods?watch=true&resourceVersion=${list.metadata.resourceVersion}`, (line) => {
+    const ev = JSON.parse(line) as { object: { metadata: { name: string }; spec?: { nodeName?: string } } };
+    if (ev.object.spec?.nodeName && !bound.has(ev.object.metadata.name)) { bound.add(ev.object.metadata.name); lastBound = performance.now(); }
+  }));
+  const scheduler = startProcess(['scheduler', '--kubeconfig', kubeconfig, '--secure-port', '0'], join(dataDir, 'scheduler.log'));
+  setScheduler(scheduler);
+  const cm = startProcess(['controller-manager', '--kubeconfig', kubeconfig, '--secure-port', '0'], join(dataDir, 'controller-manager.log'));
+  addProcess(cm);
+  // Both lead before the clock starts (their first lease acquisition is not the figure).
+  await eventually('leaders', async () => {
+    const names = await Promise.all(['kube-scheduler', 'kube-controller-manager'].map(async (n) => (await api.request('GET', `/apis/coordination.k8s.io/v1/namespaces/kube-system/leases/${n}`)).status === 200));
+    return names.every(Boolean);
+  }, 60_000, 200);
+  await new Promise((r) => setTimeout(r, 2000)); // informers synced
+  const cpu0 = { sched: cpuSeconds(scheduler.pid!), cm: cpuSeconds(cm.pid!), api: cpuSeconds(apiserver.pid!) };
+  const t0 = performance.now();
+  const template = { metadata: { labels: { app: 'bench' } }, spec: { containers: [{ name: 'c', image: 'busybox', resources: { requests: { cpu: '100m', memory: '128Mi' } } }] } };
+  const r = await api.request('POST', '/apis/apps/v1/namespaces/bench/deployments', { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'bench' }, spec: { replicas: PODS, selector: { matchLabels: { app: 'bench' } }, template } });
+  if (r.status !== 201) throw new Error(`create deployment: ${r.status} ${r.body.slice(0, 200)}`);
+  await eventually('all replicas bound', () => bound.size >= PODS, 1_800_000, 50);
+  const seconds = (lastBound - t0) / 1000;
+  const summary = {
+    date: new Date().toISOString(), machine: `${cpus().length} x ${cpus()[0]?.model.trim()}`, node: process.version,
+    case: CASE, nodes: NODES, replicas: PODS, secondsToAllScheduled: Math.round(seconds * 100) / 100, podsPerSecond: Math.round(PODS / seconds),
+    cpuSeconds: { scheduler: Math.round((cpuSeconds(scheduler.pid!) - cpu0.sched) * 100) / 100, controllerManager: Math.round((cpuSeconds(cm.pid!) - cpu0.cm) * 100) / 100, apiserver: Math.round((cpuSeconds(apiserver.pid!) - cpu0.api) * 100) / 100 },
+  };
+  console.log(JSON.stringify(summary, null, 2));
+  console.log(`| Deployment of ${PODS} replicas on ${NODES} fake nodes: create → all pods scheduled | ${summary.secondsToAllScheduled} s (${summary.podsPerSecond} pods/s) | — | — |`);
 }
 
 /**
