@@ -82,7 +82,8 @@ describe('event broadcaster (events.k8s.io/v1 series)', { timeout: 30_000 }, () 
     await b.idle();
     const [ev] = await eventsOf('gone');
     await client.resource(resources.eventsV1).delete(ev.metadata.name!, { namespace: 'default' });
-    b.eventf(p, undefined, 'Warning', 'FailedScheduling', 'Scheduling', 'x');
+    // The pod changed (its resourceVersion) between the two: still the same series.
+    b.eventf({ ...p, metadata: { ...p.metadata, resourceVersion: '42' } }, undefined, 'Warning', 'FailedScheduling', 'Scheduling', 'x');
     await b.idle();
     const again = await eventsOf('gone');
     assert.equal(again.length, 1);

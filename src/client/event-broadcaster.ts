@@ -4,7 +4,9 @@
  * isomorphic repeats folded into an EventSeries instead of new writes.
  *
  * Isomorphic: same type, action, reason, reporting controller and instance, regarding
- * and related object — the note is not part of the key, as upstream's eventKey. Writes:
+ * and related object — the note is not part of the key, as upstream's eventKey; unlike
+ * upstream, nor is the objects' resourceVersion (a pod whose status changed between two
+ * failed attempts keeps one Event). Writes:
  * - the first event of a key: created (name `<regarding name>.<hex nanoseconds>`);
  * - the second: `series: {count: 2, lastObservedTime}` patched onto it (created again if
  *   it was deleted meanwhile);
@@ -128,7 +130,10 @@ export function createEventBroadcaster(client: Client, opts: EventBroadcasterOpt
     eventf(regarding, related, type, reason, action, note) {
       const regardingRef = objectReference(regarding);
       const relatedRef = related ? objectReference(related) : undefined;
-      const key = JSON.stringify([type, action, reason, opts.reportingController, opts.reportingInstance, regardingRef, relatedRef ?? null]);
+      // The object's resourceVersion is left out of the key (upstream keeps it): the scheduler's
+      // own status write between two attempts would otherwise start a second Event per pod.
+      const key = JSON.stringify([type, action, reason, opts.reportingController, opts.reportingInstance,
+        { ...regardingRef, resourceVersion: undefined }, relatedRef ? { ...relatedRef, resourceVersion: undefined } : null]);
       const t = microTime(new Date(now()));
       const cached = cache.get(key);
       if (cached?.series) {
