@@ -2,7 +2,7 @@
  * Builds the apiserver's registry from the resource table: one GenericStore per stored
  * kind with its strategy and the admission chain, the subresources each kind declares
  * (status, scale, binding, finalize, and the connecters log/exec/attach/portforward/proxy),
- * and the virtual kinds' storages (ComponentStatus; metrics.k8s.io, metrics.ts; the review kinds, reviews.ts, over
+ * and the virtual kinds' storages (ComponentStatus; metrics.k8s.io, resource-metrics.ts; the review kinds, reviews.ts, over
  * the authorizer and the authentication chain). Kinds added to the table later (CRDs) get their
  * stores when first looked up.
  */
@@ -24,7 +24,7 @@ import type { Authorizer } from '../authz/authorizer.js';
 import { AlwaysAllowAuthorizer } from '../authz/always-allow.js';
 import { componentStatusStorage } from './component-status.js';
 import { reviewStorage } from './reviews.js';
-import { metricsStorage, kubeletSummarySource, SummaryCache, type SummarySource } from './metrics.js';
+import { metricsStorage, kubeletSummarySource, SummaryCache, type SummarySource } from './resource-metrics.js';
 import { podLogStorage, type KubeletClientConfig } from './connecters/pod-log.js';
 import { podStreamStorage } from './connecters/pod-stream.js';
 import { nodeProxyStorage, podProxyStorage, serviceProxyStorage, type ProxyOptions } from './connecters/proxy.js';

@@ -1,7 +1,7 @@
 /**
  * metrics.k8s.io/v1beta1 NodeMetrics (`nodes`, cluster-scoped; metrics-server
  * pkg/api/node.go): get and list only, computed on read from the kubelets' Summary API
- * by the registry (apiserver/registry/metrics.ts), never stored. JSON only.
+ * by the registry (apiserver/registry/resource-metrics.ts), never stored. JSON only.
  */
 import type { ResourceDefinition } from '../../resource-definition.js';
 import { NodeMetricsSchema, type NodeMetrics } from './types.js';

@@ -6,11 +6,12 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import https from 'node:https';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { startTestApiServer, type TestApiServer } from '../../../test/support/apiserver.js';
+import { kubectl, KUBECTL } from '../../../test/support/kubectl.js';
 import { ensurePki } from '../../pki/pki.js';
 import { resources, type Client } from '../../client/interface.js';
 import type { KubeList } from '../../api/object.js';
@@ -107,5 +108,26 @@ describe('metrics.k8s.io/v1beta1', { timeout: 30_000 }, () => {
     assert.deepEqual(db.containers, [{ name: 'db', usage: { cpu: '5m', memory: '2Ki' } }]);
     await assert.rejects(client.request('GET', '/apis/metrics.k8s.io/v1beta1/namespaces/default/pods/lost'), (e: { code?: number }) => e.code === 404);
     assert.equal(scrapes, 1);
+  });
+
+  it('answers kubectl top nodes and kubectl top pods', { skip: !existsSync(KUBECTL) }, async () => {
+    const b64 = (s: string) => Buffer.from(s).toString('base64');
+    const kubeconfig = join(dir, 'kubeconfig');
+    writeFileSync(kubeconfig, JSON.stringify({
+      apiVersion: 'v1', kind: 'Config', 'current-context': 't',
+      clusters: [{ name: 't', cluster: { server: server.api.url, 'certificate-authority-data': b64(server.pki.ca.certPem) } }],
+      users: [{ name: 't', user: { 'client-certificate-data': b64(server.pki.admin.certPem), 'client-key-data': b64(server.pki.admin.keyPem) } }],
+      contexts: [{ name: 't', context: { cluster: 't', user: 't' } }],
+    }));
+    const run = (...args: string[]) => kubectl(kubeconfig, args, { timeoutMs: 30_000 });
+    const nodes = await run('top', 'nodes', '--no-headers');
+    assert.match(nodes, /^n1\s+250m\s+.*512Mi/m);
+    // A node without metrics is listed by kubectl as <unknown>, as with metrics-server.
+    assert.match(nodes, /^n2\s+<unknown>/m);
+    const pods = await run('top', 'pods', '-n', 'default', '--containers', '--no-headers');
+    // kubectl rounds 1234567n up to 2m.
+    assert.match(pods, /web\s+app\s+2m\s+120Mi/);
+    assert.match(pods, /web\s+side\s+1m\s+1Mi/);
+    assert.match(pods, /db\s+db\s+5m\s+0Mi/);
   });
 });
