@@ -18,6 +18,7 @@ import type { KubeList } from '../../api/object.js';
 import type { NodeMetrics, PodMetrics } from '../../api/metrics/v1beta1/types.js';
 import { formatBytes, formatNanoCores, formatWindow } from '../../api/metrics/v1beta1/usage.js';
 import type { Summary } from '../../kubelet/stats/types.js';
+import { RestMetricsClient } from '../../controllers/podautoscaler/metrics-client.js';
 
 it('formats usage as metrics-server does', () => {
   assert.equal(formatNanoCores(1234567), '1234567n');
@@ -108,6 +109,14 @@ describe('metrics.k8s.io/v1beta1', { timeout: 30_000 }, () => {
     assert.deepEqual(db.containers, [{ name: 'db', usage: { cpu: '5m', memory: '2Ki' } }]);
     await assert.rejects(client.request('GET', '/apis/metrics.k8s.io/v1beta1/namespaces/default/pods/lost'), (e: { code?: number }) => e.code === 404);
     assert.equal(scrapes, 1);
+  });
+
+  it("is what the HPA controller's default MetricsClient reads", async () => {
+    const { metrics, timestamp } = await new RestMetricsClient(client).getResourceMetric('cpu', 'default', 'app=web', '');
+    // 1234567n rounds up to 2m (Quantity.MilliValue), plus 1m.
+    assert.deepEqual([...metrics], [['web', { timestamp: Date.parse(t), windowMs: 10_000, value: 3 }]]);
+    assert.equal(timestamp, Date.parse(t));
+    await assert.rejects(new RestMetricsClient(client).getResourceMetric('cpu', 'default', 'app=none', ''), /no metrics returned from resource metrics API/);
   });
 
   it('answers kubectl top nodes and kubectl top pods', { skip: !existsSync(KUBECTL) }, async () => {

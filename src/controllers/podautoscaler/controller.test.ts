@@ -94,4 +94,32 @@ describe('horizontalpodautoscaling controller', { timeout: 60_000 }, () => {
     await until('events', async () => (await events('FailedGetResourceMetric')).includes(msg) && (await events('FailedComputeMetricsReplicas')).includes(`invalid metrics (1 invalid out of 1), first error is: ${msg}`));
     assert.equal(await replicas(), 1);
   });
+
+  it('follows custom behavior: a ReplicaSet scaled up by at most 1 pod per minute (ScaleUpLimit)', async () => {
+    usage = 200;
+    const labels = { app: 'limited' };
+    await client.resource(resources.replicasets).create({
+      apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { name: 'limited', namespace: ns },
+      spec: { replicas: 1, selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { containers: [{ name: 'app', image: 'nginx' }] } } },
+    });
+    const started = new Date(Date.now() - 3_600_000).toISOString().replace(/\.\d+Z$/, 'Z');
+    const p = await client.resource<Pod>(resources.pods).create<Pod>({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'limited-a', namespace: ns, labels }, spec: { containers: [{ name: 'app', image: 'nginx', resources: { requests: { cpu: '100m' } } }] } });
+    await client.resource<Pod>(resources.pods).update({ ...p, status: { phase: 'Running', startTime: started, conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: started }] } } as Pod, { subresource: 'status' });
+    await hpas().create({
+      apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', metadata: { name: 'limited', namespace: ns },
+      spec: {
+        scaleTargetRef: { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'limited' }, minReplicas: 1, maxReplicas: 10,
+        metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 50 } } }],
+        behavior: { scaleUp: { policies: [{ type: 'Pods', value: 1, periodSeconds: 60 }] } },
+      },
+    });
+    const rsReplicas = async () => (await client.request<{ spec: { replicas: number } }>('GET', `/apis/apps/v1/namespaces/${ns}/replicasets/limited/scale`)).spec.replicas;
+    await until('scale to 2', async () => (await rsReplicas()) === 2);
+    const h = await until('limited', async () => { const x = await hpas().get('limited', { namespace: ns }); return x.status?.desiredReplicas === 2 && x; });
+    assert.deepEqual([cond(h, 'ScalingLimited')?.status, cond(h, 'ScalingLimited')?.reason, cond(h, 'ScalingLimited')?.message],
+      ['True', 'ScaleUpLimit', 'the desired replica count is increasing faster than the maximum scale rate']);
+    // Later syncs within the minute keep it at 2.
+    await new Promise((r) => setTimeout(r, 500));
+    assert.equal(await rsReplicas(), 2);
+  });
 });
