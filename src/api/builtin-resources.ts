@@ -62,6 +62,8 @@ import { customResourceDefinitionDefinition } from './apiextensions/v1/custom-re
 import { apiServiceDefinition } from './apiregistration/v1/api-service.js';
 import { flowSchemaDefinition } from './flowcontrol/v1/flow-schema.js';
 import { priorityLevelConfigurationDefinition } from './flowcontrol/v1/priority-level-configuration.js';
+import { nodeMetricsDefinition } from './metrics/v1beta1/node-metrics.js';
+import { podMetricsDefinition } from './metrics/v1beta1/pod-metrics.js';
 
 /** Every built-in definition (a new array each call). */
 export function builtinResources(): ResourceDefinition[] {
@@ -127,6 +129,9 @@ export function builtinResources(): ResourceDefinition[] {
     untyped(priorityLevelConfigurationDefinition),
     untyped(customResourceDefinitionDefinition),
     untyped(apiServiceDefinition),
+    // Computed on read from the kubelets (k8ts has no metrics-server).
+    untyped(nodeMetricsDefinition),
+    untyped(podMetricsDefinition),
   ];
 }
 

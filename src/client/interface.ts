@@ -28,6 +28,7 @@ import { controllerRevisionDefinition } from '../api/apps/v1/controller-revision
 import { persistentVolumeClaimDefinition } from '../api/core/v1/persistent-volume-claim.js';
 import { podDisruptionBudgetDefinition } from '../api/policy/v1/pod-disruption-budget.js';
 import { resourceQuotaDefinition } from '../api/core/v1/resource-quota.js';
+import { horizontalPodAutoscalerDefinition } from '../api/autoscaling/v2/horizontal-pod-autoscaler.js';
 
 /** A resource addressed by group/version/plural: {group:'apps', version:'v1', resource:'deployments'}. */
 export interface ResourceRef { group: string; version: string; resource: string }
@@ -109,4 +110,5 @@ export const resources = {
   daemonsets: refOf(untyped(daemonSetDefinition)),
   poddisruptionbudgets: refOf(untyped(podDisruptionBudgetDefinition)),
   resourcequotas: refOf(untyped(resourceQuotaDefinition)),
+  horizontalpodautoscalers: refOf(untyped(horizontalPodAutoscalerDefinition)),
 } as const satisfies Record<string, ResourceRef>;

@@ -23,6 +23,7 @@ import { NodeLifecycleController } from './nodelifecycle/controller.js';
 import { TaintEvictionController } from './tainteviction/controller.js';
 import { DisruptionController } from './disruption/controller.js';
 import { ResourceQuotaController } from './resourcequota/controller.js';
+import { HorizontalController } from './podautoscaler/controller.js';
 
 import type { ResourceTable } from '../api/resource-table.js';
 
@@ -50,4 +51,5 @@ export const controllerFactories: Record<string, (ctx: ControllerContext) => Con
   'taint-eviction-controller': (c) => new TaintEvictionController(c.client, c.informers),
   disruption: (c) => new DisruptionController(c.client, c.informers),
   resourcequota: (c) => new ResourceQuotaController(c.client, c.informers, { table: c.table }),
+  horizontalpodautoscaling: (c) => new HorizontalController(c.client, c.informers),
 };

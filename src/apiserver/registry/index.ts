@@ -2,7 +2,7 @@
  * Builds the apiserver's registry from the resource table: one GenericStore per stored
  * kind with its strategy and the admission chain, the subresources each kind declares
  * (status, scale, binding, finalize, and the connecters log/exec/attach/portforward/proxy),
- * and the virtual kinds' storages (ComponentStatus; the review kinds, reviews.ts, over
+ * and the virtual kinds' storages (ComponentStatus; metrics.k8s.io, resource-metrics.ts; the review kinds, reviews.ts, over
  * the authorizer and the authentication chain). Kinds added to the table later (CRDs) get their
  * stores when first looked up.
  */
@@ -24,6 +24,7 @@ import type { Authorizer } from '../authz/authorizer.js';
 import { AlwaysAllowAuthorizer } from '../authz/always-allow.js';
 import { componentStatusStorage } from './component-status.js';
 import { reviewStorage } from './reviews.js';
+import { metricsStorage, kubeletSummarySource, SummaryCache, type SummarySource } from './resource-metrics.js';
 import { podLogStorage, type KubeletClientConfig } from './connecters/pod-log.js';
 import { podStreamStorage } from './connecters/pod-stream.js';
 import { nodeProxyStorage, podProxyStorage, serviceProxyStorage, type ProxyOptions } from './connecters/proxy.js';
@@ -53,6 +54,8 @@ export interface RegistryOptions {
   apiAudiences?: string[];
   /** pods/nodes/services proxy: e.g. whether loopback targets are allowed (upstream: no). */
   proxy?: ProxyOptions;
+  /** Node summaries for metrics.k8s.io; default the kubelets' /stats/summary with `kubeletClient` (none without it: empty lists). */
+  metricsSource?: SummarySource;
 }
 
 /** Upstream's default --api-audiences: the --service-account-issuer kubeadm sets. */
@@ -161,10 +164,18 @@ export function createRegistry(storage: Storage, opts: RegistryOptions): Registr
   const authorizer = opts.authorizer ?? new AlwaysAllowAuthorizer();
   const authenticators = opts.authenticators ?? [new X509Authenticator()];
   const reviewDeps = { authorizer, authenticators, apiAudiences: opts.apiAudiences ?? DEFAULT_API_AUDIENCES, clock };
-  const virtual = (def: ResourceDefinition): RestStorage | undefined =>
-    def.info.group === '' && def.info.plural === 'componentstatuses' && leases
+  const metricsSource = opts.metricsSource ?? (opts.kubeletClient ? kubeletSummarySource(opts.kubeletClient) : { summary: () => Promise.reject(new Error('no kubelet client')) });
+  const summaries = new SummaryCache(metricsSource);
+  const corePods = table.get('', 'v1', 'pods');
+  const virtual = (def: ResourceDefinition): RestStorage | undefined => {
+    if (def.info.group === 'metrics.k8s.io') {
+      const nodesDef = table.get('', 'v1', 'nodes');
+      return nodesDef && corePods ? metricsStorage(def, { nodes: storeOf(nodesDef), pods: storeOf(corePods), source: metricsSource }, summaries) : undefined;
+    }
+    return def.info.group === '' && def.info.plural === 'componentstatuses' && leases
       ? componentStatusStorage(def, storage, (name) => storeOf(leases).key('kube-system', name))
       : reviewStorage(def, reviewDeps);
+  };
   const nodes = table.get('', 'v1', 'nodes');
   const kc = opts.kubeletClient && nodes ? { ...opts.kubeletClient, nodes: storeOf(nodes) } : undefined;
 
