@@ -74,9 +74,12 @@ export function writeEncoded(res: ServerResponse, code: number, body: unknown, e
   }
   if (encoding === 'protobuf') encoding = 'json';
   if (encoding === 'json' && Array.isArray((body as KubeList)?.items)) {
-    const parts = listJsonBuffers(body as KubeList);
-    res.writeHead(code, { 'Content-Type': 'application/json', 'Content-Length': parts.reduce((n, b) => n + b.length, 0), 'Cache-Control': 'no-cache, private' });
+    const { parts, length } = listJsonBuffers(body as KubeList);
+    res.writeHead(code, { 'Content-Type': 'application/json', 'Content-Length': length, 'Cache-Control': 'no-cache, private' });
+    // Corked: the parts leave in one vectored write instead of one per item.
+    res.cork();
     for (const b of parts) res.write(b);
+    res.uncork();
     res.end();
     return;
   }

@@ -37,24 +37,28 @@ const CLOSE_LINE = Buffer.from('}\n');
 const COMMA = Buffer.from(',');
 
 /**
- * A list (or any object with an `items` array) as buffers of about `chunkBytes` each,
- * equal to JSON.stringify(list) up to key order (`items` comes last); the total length
- * is known before anything is written, so the response keeps a Content-Length.
+ * A list (or any object with an `items` array) as the buffers to write in order, equal
+ * to JSON.stringify(list) up to key order (`items` comes last), and their total length
+ * (so the response keeps a Content-Length). The items' buffers are the cached ones
+ * themselves: writing a list of 10,000 cached pods allocates no copy of their bytes
+ * (a copy per list was ~15 MB of external memory, enough to set off V8's collector
+ * every few lists).
  */
-export function listJsonBuffers(list: KubeList, chunkBytes = 256 * 1024): Buffer[] {
+export function listJsonBuffers(list: KubeList): { parts: Buffer[]; length: number } {
   const { items, ...rest } = list;
   const head = JSON.stringify(rest);
-  const out: Buffer[] = [];
-  let part: Buffer[] = [Buffer.from(`${head.slice(0, -1)}${head.length > 2 ? ',' : ''}"items":[`)];
-  let size = 0;
-  items.forEach((item, i) => {
-    if (i) part.push(COMMA);
-    const b = jsonBuffer(item);
-    part.push(b);
-    size += b.length + 1;
-    if (size >= chunkBytes) { out.push(Buffer.concat(part)); part = []; size = 0; }
-  });
-  part.push(Buffer.from(']}'));
-  out.push(Buffer.concat(part));
-  return out;
+  const parts: Buffer[] = new Array(items.length * 2 + 1);
+  let n = 0;
+  parts[n++] = Buffer.from(`${head.slice(0, -1)}${head.length > 2 ? ',' : ''}"items":[`);
+  let length = parts[0].length;
+  for (let i = 0; i < items.length; i++) {
+    if (i) { parts[n++] = COMMA; length++; }
+    const b = jsonBuffer(items[i]);
+    parts[n++] = b;
+    length += b.length;
+  }
+  parts[n++] = CLOSE_LIST;
+  parts.length = n;
+  return { parts, length: length + CLOSE_LIST.length };
 }
+const CLOSE_LIST = Buffer.from(']}');
