@@ -187,6 +187,9 @@ async function scheduleOne(ctx: CycleContext, info: QueuedPodInfo): Promise<void
   const podCycle = queue.schedulingCycle();
   const nodes = cache.nodeInfoList();
   const state = new CycleState();
+  state.nodesWithAffinityPods = cache.nodesWithAffinityPods();
+  state.nodesWithRequiredAntiAffinityPods = cache.nodesWithRequiredAntiAffinityPods();
+  state.nodeGeneration = cache.nodeGeneration;
   const result = framework.schedule(pod, nodes, state);
   if (result.kind === 'unschedulable') {
     let nominated: string | undefined;

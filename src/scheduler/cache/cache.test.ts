@@ -62,3 +62,23 @@ it('numFeasibleNodesToFind follows upstream: all below 100 nodes, adaptive 50 % 
   assert.equal(numFeasibleNodesToFind(100, 5000), 5000);
   assert.equal(numFeasibleNodesToFind(20, 5000), 1000);
 });
+
+it('keeps the nodes holding pods with (anti-)affinity, and a node generation for per-node summaries', () => {
+  const c = new SchedulerCache();
+  c.addNode(node('a')); c.addNode(node('b')); c.addNode(node('c'));
+  const g0 = c.nodeGeneration;
+  const anti = (uid: string, nodeName: string): Pod => ({ ...pod(uid, nodeName), spec: { ...pod(uid, nodeName).spec!, affinity: { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: { matchLabels: { a: 'b' } }, topologyKey: 'kubernetes.io/hostname' }] } } } } as Pod);
+  c.addPod(pod('plain', 'a'));
+  assert.deepEqual(c.nodesWithAffinityPods(), []);
+  c.addPod(anti('x', 'b'));
+  assert.deepEqual(c.nodesWithAffinityPods().map((n) => n.node.metadata.name), ['b']);
+  assert.deepEqual(c.nodesWithRequiredAntiAffinityPods().map((n) => n.node.metadata.name), ['b']);
+  c.assumePod(anti('y', 'c'), 'c');
+  assert.deepEqual(c.nodesWithRequiredAntiAffinityPods().map((n) => n.node.metadata.name), ['b', 'c']);
+  c.removePod(anti('x', 'b'));
+  c.forgetPod('y');
+  assert.deepEqual(c.nodesWithRequiredAntiAffinityPods(), []);
+  assert.equal(c.nodeGeneration, g0, 'pods do not change the node generation');
+  c.updateNode({ ...node('a'), metadata: { name: 'a', labels: { x: 'y' } } });
+  assert.ok(c.nodeGeneration > g0);
+});

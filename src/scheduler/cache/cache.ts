@@ -18,7 +18,7 @@
  */
 import type { Pod } from '../../api/core/v1/pod-types.js';
 import type { Node } from '../../api/core/v1/types.js';
-import { addPodToNodeInfo, emptyNodeInfo, isTerminal, removePodFromNodeInfo, type NodeInfo } from '../framework/node-info.js';
+import { addPodToNodeInfo, emptyNodeInfo, hasPodAffinity, hasRequiredPodAntiAffinity, isTerminal, removePodFromNodeInfo, type NodeInfo } from '../framework/node-info.js';
 import { allocatable, nonZeroRequests, podRequests, type Resources } from '../framework/resources.js';
 
 interface PodState { pod: Pod; nodeName: string; assumed: boolean; req: Resources; nonZero: { cpu: number; memory: number } }
@@ -30,6 +30,11 @@ export class SchedulerCache {
   /** Assumed pods whose binding finished: uid → when they expire (ms). */
   private readonly expiring = new Map<string, number>();
   private list: NodeInfo[] | undefined;
+  /** Nodes holding pods with (anti-)affinity terms, derived lazily from `list` (upstream's HavePodsWith… lists). */
+  private affinityList: NodeInfo[] | undefined;
+  private antiAffinityList: NodeInfo[] | undefined;
+  /** Bumped on every change of a Node object or of the node set (plugins cache per-node summaries by it). */
+  nodeGeneration = 0;
 
   /** `ttlMs`: how long an assumed pod whose binding finished waits for the informer (ms). */
   constructor(private readonly ttlMs = 30_000, private readonly now: () => number = Date.now) {}
@@ -47,7 +52,8 @@ export class SchedulerCache {
     const n = this.info(node.metadata.name!);
     n.node = node;
     n.allocatable = allocatable(node);
-    if (!n.present) { n.present = true; this.list = undefined; }
+    this.nodeGeneration++;
+    if (!n.present) { n.present = true; this.invalidate(); }
   }
 
   updateNode(node: Node): void { this.addNode(node); }
@@ -56,8 +62,27 @@ export class SchedulerCache {
     const n = this.nodes.get(name);
     if (!n) return;
     n.present = false;
-    this.list = undefined;
+    this.nodeGeneration++;
+    this.invalidate();
     if (!n.pods.length) this.nodes.delete(name);
+  }
+
+  private invalidate(): void { this.list = undefined; this.affinityList = undefined; this.antiAffinityList = undefined; }
+
+  /** A pod's (anti-)affinity terms came or went: the derived lists are rebuilt on next use. */
+  private touched(pod: Pod): void {
+    if (hasPodAffinity(pod)) this.affinityList = undefined;
+    if (hasRequiredPodAntiAffinity(pod)) this.antiAffinityList = undefined;
+  }
+
+  /** The nodes of nodeInfoList() holding a pod with any pod (anti-)affinity term. */
+  nodesWithAffinityPods(): NodeInfo[] {
+    return (this.affinityList ??= this.nodeInfoList().filter((n) => n.podsWithAffinity.length > 0));
+  }
+
+  /** The nodes of nodeInfoList() holding a pod with a required anti-affinity term. */
+  nodesWithRequiredAntiAffinityPods(): NodeInfo[] {
+    return (this.antiAffinityList ??= this.nodeInfoList().filter((n) => n.podsWithRequiredAntiAffinity.length > 0));
   }
 
   /** A pod the informer shows bound to a node (replaces an assumed entry of the same uid). */
@@ -69,6 +94,7 @@ export class SchedulerCache {
     const st: PodState = { pod, nodeName, assumed: false, req: podRequests(pod), nonZero: nonZeroRequests(pod) };
     this.pods.set(pod.metadata.uid!, st);
     addPodToNodeInfo(this.info(nodeName), pod, st.req, st.nonZero);
+    this.touched(pod);
   }
 
   updatePod(pod: Pod): void { this.addPod(pod); }
@@ -83,6 +109,7 @@ export class SchedulerCache {
     const st: PodState = { pod: assumed, nodeName, assumed: true, req: podRequests(pod), nonZero: nonZeroRequests(pod) };
     this.pods.set(pod.metadata.uid!, st);
     addPodToNodeInfo(this.info(nodeName), assumed, st.req, st.nonZero);
+    this.touched(pod);
   }
 
   /** Binding returned: the assumed entry now expires after the TTL unless the informer confirms it. */
@@ -112,6 +139,7 @@ export class SchedulerCache {
     const n = this.nodes.get(s.nodeName);
     if (!n) return;
     removePodFromNodeInfo(n, uid, s.req, s.nonZero);
+    this.touched(s.pod);
     if (!n.present && !n.pods.length) this.nodes.delete(s.nodeName);
   }
 

@@ -11,6 +11,12 @@ export class CycleState {
   readonly skipScorePlugins = new Set<string>();
   /** Every node of the cycle's snapshot (set by the framework before PreFilter; upstream's SharedLister). */
   allNodes: import('./node-info.js').NodeInfo[] = [];
+  /** The nodes of allNodes holding pods with (anti-)affinity terms, when the cache keeps them (else plugins scan allNodes). */
+  nodesWithAffinityPods?: import('./node-info.js').NodeInfo[];
+  /** The nodes of allNodes holding pods with required anti-affinity terms, when the cache keeps them. */
+  nodesWithRequiredAntiAffinityPods?: import('./node-info.js').NodeInfo[];
+  /** The cache's node generation (changes whenever a Node object does), for per-node summaries kept across cycles. */
+  nodeGeneration?: number;
 
   write(key: string, value: unknown): void { this.data.set(key, value); }
   /** The value written under `key`, or undefined. */

@@ -48,11 +48,18 @@ function imagesOnNode(node: Node): Map<string, number> {
 }
 
 /** The normalized image names of the pod's init and app containers, in order (duplicates kept). */
-export const podImageNames = (pod: Pod): string[] =>
-  [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])].map((c) => normalizedImageName(c.image ?? ''));
+export const podImageNames = (pod: Pod): string[] => {
+  let names = podImages.get(pod);
+  if (!names) {
+    names = [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])].map((c) => normalizedImageName(c.image ?? ''));
+    podImages.set(pod, names);
+  }
+  return names;
+};
+const podImages = new WeakMap<Pod, string[]>();
 
 /** Image name → state, kept per snapshot array; `nodes` are the Node objects it was built from. */
-interface ImageIndex { nodes: Node[]; states: Map<string, ImageState> }
+interface ImageIndex { nodes: Node[]; states: Map<string, ImageState>; generation?: number }
 const indexes = new WeakMap<NodeInfo[], ImageIndex>();
 
 function addNode(states: Map<string, ImageState>, node: Node): void {
@@ -75,14 +82,17 @@ function removeNode(states: Map<string, ImageState>, node: Node): void {
  * updated only for the nodes whose Node object changed since the last call (the
  * scheduler cache reuses its NodeInfo list while no node comes or goes).
  */
-export function imageStates(nodes: NodeInfo[]): Map<string, ImageState> {
+export function imageStates(nodes: NodeInfo[], generation?: number): Map<string, ImageState> {
   let ix = indexes.get(nodes);
+  // No Node object changed since the last call: nothing to look at.
+  if (ix && generation !== undefined && ix.generation === generation && ix.nodes.length === nodes.length) return ix.states;
   if (!ix || ix.nodes.length !== nodes.length) {
-    ix = { nodes: nodes.map((n) => n.node), states: new Map() };
+    ix = { nodes: nodes.map((n) => n.node), states: new Map(), generation };
     for (const n of ix.nodes) addNode(ix.states, n);
     indexes.set(nodes, ix);
     return ix.states;
   }
+  ix.generation = generation;
   for (let i = 0; i < nodes.length; i++) {
     const now = nodes[i].node;
     if (ix.nodes[i] === now) continue;
@@ -120,7 +130,7 @@ export function calculatePriority(sumScores: number, numContainers: number): num
 export const imageLocality = (): PreScorePlugin & ScorePlugin => ({
   name: IMAGE_LOCALITY,
   preScore(state) {
-    state.write(PRE_SCORE_KEY, imageStates(state.allNodes));
+    state.write(PRE_SCORE_KEY, imageStates(state.allNodes, state.nodeGeneration));
     return success();
   },
   score(state, pod, n) {

@@ -160,11 +160,12 @@ export const interPodAffinity = (handle: FrameworkHandle = {}): PreFilterPlugin 
       const nsLabels = incomingNsLabels(pod);
       const s: PreFilterState = { info, existingAntiAffinityCounts: new Map(), affinityCounts: new Map(), antiAffinityCounts: new Map() };
       const withIncomingTerms = info.requiredAffinity.length > 0 || info.requiredAntiAffinity.length > 0;
-      for (const n of state.allNodes) {
+      for (const n of state.nodesWithRequiredAntiAffinityPods ?? state.allNodes) {
         for (const p of n.podsWithRequiredAntiAffinity) {
           for (const t of existingInfo(p)?.requiredAntiAffinity ?? []) if (termMatches(t, pod, nsLabels)) inc(s.existingAntiAffinityCounts, n.node, t.topologyKey);
         }
-        if (!withIncomingTerms) continue;
+      }
+      if (withIncomingTerms) for (const n of state.allNodes) {
         for (const p of n.pods) {
           if (matchesAll(info.requiredAffinity, p, nsLabelsOf)) for (const t of info.requiredAffinity) inc(s.affinityCounts, n.node, t.topologyKey);
           for (const t of info.requiredAntiAffinity) if (termMatches(t, p, nsLabelsOf(p))) inc(s.antiAffinityCounts, n.node, t.topologyKey);
@@ -215,7 +216,7 @@ export const interPodAffinity = (handle: FrameworkHandle = {}): PreFilterPlugin 
         if (!m) topologyScore.set(term.topologyKey, (m = new Map()));
         m.set(v, (m.get(v) ?? 0) + weight);
       };
-      for (const n of state.allNodes) {
+      for (const n of hasConstraints ? state.allNodes : (state.nodesWithAffinityPods ?? state.allNodes)) {
         // Without preferred terms of its own, only pods with (anti-)affinity matter.
         const pods = hasConstraints ? n.pods : n.podsWithAffinity;
         if (pods.length === 0 || Object.keys(n.node.metadata.labels ?? {}).length === 0) continue;
