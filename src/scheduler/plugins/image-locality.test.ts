@@ -23,7 +23,8 @@ function scores(p: Pod, nodes: NodeInfo[]): Record<string, number> {
   const pl = imageLocality();
   const state = new CycleState();
   state.allNodes = nodes;
-  assert.equal(pl.preScore(state, p, nodes).code, 'Success');
+  // Skip (no image of the pod on any node) means every score is 0.
+  if (pl.preScore(state, p, nodes).code === 'Skip') return Object.fromEntries(nodes.map((n) => [n.node.metadata.name!, 0]));
   return Object.fromEntries(nodes.map((n) => [n.node.metadata.name!, pl.score(state, p, n)]));
 }
 
@@ -86,5 +87,14 @@ describe('ImageLocality', () => {
     const nodes = [newNodeInfo(node('a'), []), newNodeInfo(node('b', [[['app:v1'], 800 * MB]]), []), newNodeInfo(node('c'), [])];
     const r = new Framework(pluginRegistry, defaultProfile, {}, () => 0).schedule(pod(['app:v1']), nodes);
     assert.equal(r.kind === 'scheduled' && r.nodeName, 'b');
+  });
+
+  it('PreScore skips when none of the pod\'s images is on any node (every score would be 0)', () => {
+    const pl = imageLocality();
+    const state = new CycleState();
+    const n = newNodeInfo({ apiVersion: 'v1', kind: 'Node', metadata: { name: 'n' }, status: { images: [{ names: ['docker.io/library/nginx:1.27'], sizeBytes: 200 * 1024 * 1024 }] } } as never, []);
+    state.allNodes = [n];
+    const p = { metadata: { name: 'p', namespace: 'd', uid: 'p' }, spec: { containers: [{ name: 'c', image: 'busybox:1.36' }] } } as Pod;
+    assert.equal(pl.preScore(state, p, [n]).code, 'Skip');
   });
 });

@@ -12,7 +12,7 @@
  */
 import type { Pod } from '../../api/core/v1/pod-types.js';
 import type { Node } from '../../api/core/v1/types.js';
-import { MAX_NODE_SCORE, success, type NodeInfo, type PreScorePlugin, type ScorePlugin } from '../framework/interface.js';
+import { MAX_NODE_SCORE, skip, success, type NodeInfo, type PreScorePlugin, type ScorePlugin } from '../framework/interface.js';
 
 export const IMAGE_LOCALITY = 'ImageLocality';
 
@@ -129,8 +129,11 @@ export function calculatePriority(sumScores: number, numContainers: number): num
 /** Factory of the ImageLocality plugin (PreScore computes the image states, Score per node). */
 export const imageLocality = (): PreScorePlugin & ScorePlugin => ({
   name: IMAGE_LOCALITY,
-  preScore(state) {
-    state.write(PRE_SCORE_KEY, imageStates(state.allNodes, state.nodeGeneration));
+  preScore(state, pod) {
+    const states = imageStates(state.allNodes, state.nodeGeneration);
+    // None of the pod's images is on any node: every score would be 0 (no call per node needed).
+    if (!podImageNames(pod).some((name) => states.has(name))) return skip();
+    state.write(PRE_SCORE_KEY, states);
     return success();
   },
   score(state, pod, n) {
