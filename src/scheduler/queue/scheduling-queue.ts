@@ -44,6 +44,8 @@ export interface SchedulingQueueOptions {
 
 export class SchedulingQueue {
   private readonly active: QueuedPodInfo[] = [];
+  /** The keys in `active`, for O(1) membership (the array keeps the priority order). */
+  private readonly activeKeys = new Map<string, QueuedPodInfo>();
   private readonly backoff = new Map<string, QueuedPodInfo>();
   private readonly unschedulable = new Map<string, QueuedPodInfo>();
   private readonly inFlight = new Map<string, QueuedPodInfo>();
@@ -113,7 +115,10 @@ export class SchedulingQueue {
   private removeQueued(key: string): void {
     this.unschedulable.delete(key);
     this.backoff.delete(key);
-    const i = this.active.findIndex((x) => x.key === key);
+    const queued = this.activeKeys.get(key);
+    if (!queued) return;
+    this.activeKeys.delete(key);
+    const i = this.active.indexOf(queued);
     if (i >= 0) this.active.splice(i, 1);
   }
 
@@ -124,7 +129,7 @@ export class SchedulingQueue {
   pop(signal?: AbortSignal): Promise<QueuedPodInfo | undefined> {
     if (this.closed || signal?.aborted) return Promise.resolve(undefined);
     const next = this.active.shift();
-    if (next) return Promise.resolve(this.startFlight(next));
+    if (next) { this.activeKeys.delete(next.key); return Promise.resolve(this.startFlight(next)); }
     return new Promise((resolve) => {
       const onAbort = (): void => { this.waiters = this.waiters.filter((w) => w !== waiter); resolve(undefined); };
       const waiter = (info: QueuedPodInfo | undefined): void => { signal?.removeEventListener('abort', onAbort); resolve(info); };
@@ -185,7 +190,7 @@ export class SchedulingQueue {
   }
 
   private refresh(key: string, pod: Pod): boolean {
-    const a = this.active.find((x) => x.key === key) ?? this.backoff.get(key) ?? this.unschedulable.get(key);
+    const a = this.activeKeys.get(key) ?? this.backoff.get(key) ?? this.unschedulable.get(key);
     if (a) a.pod = pod;
     return a !== undefined;
   }
@@ -223,6 +228,7 @@ export class SchedulingQueue {
       i--;
     }
     this.active.splice(i, 0, info);
+    this.activeKeys.set(info.key, info);
   }
 
   private addToBackoff(info: QueuedPodInfo): void {
