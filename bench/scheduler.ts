@@ -35,7 +35,7 @@ const DEPLOYMENT = CASE === 'deployment';
 const NODES = Number(arg('nodes', UNSCHEDULABLE || DEPLOYMENT ? '100' : '5000'));
 const INIT = Number(arg('init', UNSCHEDULABLE || DEPLOYMENT ? '0' : '1000'));
 const WINDOW_S = Number(arg('window-s', '300'));
-const PODS = Number(arg('pods', '10000'));
+const PODS = Number(arg('pods', DEPLOYMENT ? '1000' : '10000'));
 
 const node = (i: number): unknown => ({
   apiVersion: 'v1', kind: 'Node',

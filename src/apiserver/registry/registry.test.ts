@@ -41,6 +41,18 @@ describe('registry over SQLite', () => {
     assert.deepEqual([inv.code, inv.reason, inv.message], [422, 'Invalid', 'Pod "e" is invalid: spec.containers: Required value']);
     const gen = await pods().create!(ctx(), { metadata: { generateName: 'web-' }, spec: { containers: [{ name: 'c', image: 'i' }] } });
     assert.match(gen.metadata.name!, /^web-[a-z0-9]{5}$/);
+    // A generated name that is taken is made again (KEP-4420); a chosen one is a 409.
+    const random = Math.random;
+    let calls = 0;
+    Math.random = () => (calls++ < 10 ? 0 : random());   // the first two generated names are the same
+    try {
+      const first = await pods().create!(ctx(), { metadata: { generateName: 'dup-' }, spec: { containers: [{ name: 'c', image: 'i' }] } });
+      const second = await pods().create!(ctx(), { metadata: { generateName: 'dup-' }, spec: { containers: [{ name: 'c', image: 'i' }] } });
+      assert.equal(first.metadata.name, 'dup-bbbbb');
+      assert.match(second.metadata.name!, /^dup-[a-z0-9]{5}$/);
+      assert.notEqual(second.metadata.name, first.metadata.name);
+    } finally { Math.random = random; }
+    assert.equal((await status(pods().create!(ctx(), pod('a')))).code, 409);
     const mismatch = await status(pods().create!(ctx('other'), { metadata: { name: 'm', namespace: 'default' }, spec: { containers: [{ name: 'c', image: 'i' }] } }));
     assert.equal(mismatch.code, 400);
   });

@@ -16,7 +16,7 @@ import { randomUUID } from 'node:crypto';
 import type { KubeList, KubeObject } from '../../api/object.js';
 import { groupVersion, storageDefinitionOf, type ResourceInfo } from '../../api/resource-definition.js';
 import type { Storage } from '../../storage/interface.js';
-import { alreadyExists, badRequest, conflict, invalid, notFound, OPTIMISTIC_LOCK_MESSAGE, StatusError, type GroupResource } from '../../machinery/errors.js';
+import { alreadyExists, badRequest, isAlreadyExists, conflict, invalid, notFound, OPTIMISTIC_LOCK_MESSAGE, StatusError, type GroupResource } from '../../machinery/errors.js';
 import { parseSelector, type Selector } from '../../machinery/labels.js';
 import { parseFieldSelector, type FieldSelector } from '../../machinery/fields.js';
 import { applyJsonPatch } from '../../machinery/patch/json-patch.js';
@@ -40,6 +40,8 @@ import { storageFor } from './conversion.js';
 export const now = (clock: () => Date = () => new Date(), plusSeconds = 0): string => rfc3339(clock(), plusSeconds);
 
 const ALNUM = 'bcdfghjklmnpqrstvwxz2456789';
+/** Tries of a create whose generated name is taken (upstream maxNameGenerationCreateAttempts). */
+const MAX_NAME_GENERATION_ATTEMPTS = 8;
 const randomSuffix = (n = 5): string => Array.from({ length: n }, () => ALNUM[Math.floor(Math.random() * ALNUM.length)]).join('');
 
 export interface StoreOptions {
@@ -149,8 +151,24 @@ export class GenericStore implements RestStorage {
     } catch (err) { throw toStatusError(err, this.gr, name); }
   }
 
+  /**
+   * Creates the object. A name made from `generateName` that is already taken is made
+   * again, up to 8 tries in all (upstream KEP-4420 RetryGenerateName, on by default since
+   * 1.31); a taken name the client chose is a 409 at once.
+   */
   async create(ctx: RequestContext, input: KubeObject): Promise<KubeObject> {
     this.checkBody(input);
+    const generated = !input.metadata.name && !!input.metadata.generateName;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.createOnce(ctx, input);
+      } catch (err) {
+        if (!generated || attempt >= MAX_NAME_GENERATION_ATTEMPTS || !isAlreadyExists(err)) throw err;
+      }
+    }
+  }
+
+  private async createOnce(ctx: RequestContext, input: KubeObject): Promise<KubeObject> {
     const obj = structuredClone(input);
     if (!obj.metadata.name && obj.metadata.generateName) obj.metadata.name = obj.metadata.generateName + randomSuffix();
     try {
