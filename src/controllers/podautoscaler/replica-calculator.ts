@@ -103,12 +103,11 @@ const within = (ratio: number, tolerance: number): boolean => Math.abs(1 - ratio
 export interface ResourceReplicas { replicas: number; utilization?: number; rawAverage: number; timestamp: number }
 
 /**
- * Replicas for a Utilization target (upstream GetResourceReplicas): `metrics` are the
- * pods' usage (milli-units; not changed), `pods` those the selector matches. Throws
- * `no pods returned by selector while calculating replica count`, `did not receive
- * metrics for targeted pods (pods might be unready)`, the request errors above.
+ * The common start of both calculations: the tolerance, a copy of the metrics without the
+ * ignored and unready pods, and the pods' grouping. Throws when no pod matches or none
+ * has usable metrics (upstream's messages).
  */
-export function resourceReplicas(currentReplicas: number, targetUtilization: number, resource: string, container: string, pods: Pod[], metricsIn: PodMetricsInfo, timestamp: number, opts: CalculatorOptions = {}): ResourceReplicas {
+function usableMetrics(pods: Pod[], metricsIn: PodMetricsInfo, resource: string, opts: CalculatorOptions): { tolerance: number; metrics: PodMetricsInfo; g: ReturnType<typeof groupPods> } {
   const tolerance = opts.tolerance ?? DEFAULT_TOLERANCE;
   if (pods.length === 0) throw new Error('no pods returned by selector while calculating replica count');
   const metrics: PodMetricsInfo = new Map(metricsIn);
@@ -116,6 +115,17 @@ export function resourceReplicas(currentReplicas: number, targetUtilization: num
   removeAll(metrics, g.ignored);
   removeAll(metrics, g.unready);
   if (metrics.size === 0) throw new Error('did not receive metrics for targeted pods (pods might be unready)');
+  return { tolerance, metrics, g };
+}
+
+/**
+ * Replicas for a Utilization target (upstream GetResourceReplicas): `metrics` are the
+ * pods' usage (milli-units; not changed), `pods` those the selector matches. Throws
+ * `no pods returned by selector while calculating replica count`, `did not receive
+ * metrics for targeted pods (pods might be unready)`, the request errors above.
+ */
+export function resourceReplicas(currentReplicas: number, targetUtilization: number, resource: string, container: string, pods: Pod[], metricsIn: PodMetricsInfo, timestamp: number, opts: CalculatorOptions = {}): ResourceReplicas {
+  const { tolerance, metrics, g } = usableMetrics(pods, metricsIn, resource, opts);
   const requests = calculatePodRequests(pods, container, resource);
   const { ratio, utilization, rawAverage } = resourceUtilizationRatio(metrics, requests, targetUtilization);
   const result = (replicas: number): ResourceReplicas => ({ replicas, utilization, rawAverage, timestamp });
@@ -151,13 +161,7 @@ function rebalanced(current: number, ratio: number, next: number, count: number,
  * Throws as {@link resourceReplicas}.
  */
 export function rawResourceReplicas(currentReplicas: number, targetUsage: number, resource: string, pods: Pod[], metricsIn: PodMetricsInfo, timestamp: number, opts: CalculatorOptions = {}): ResourceReplicas {
-  const tolerance = opts.tolerance ?? DEFAULT_TOLERANCE;
-  if (pods.length === 0) throw new Error('no pods returned by selector while calculating replica count');
-  const metrics: PodMetricsInfo = new Map(metricsIn);
-  const g = groupPods(pods, metrics, resource, opts);
-  removeAll(metrics, g.ignored);
-  removeAll(metrics, g.unready);
-  if (metrics.size === 0) throw new Error('did not receive metrics for targeted pods (pods might be unready)');
+  const { tolerance, metrics, g } = usableMetrics(pods, metricsIn, resource, opts);
   const usage = (m: PodMetricsInfo): { ratio: number; average: number } => {
     let total = 0;
     for (const v of m.values()) total += v.value;
