@@ -13,7 +13,9 @@ import { ensurePki, type Pki } from '../../src/pki/pki.js';
 import { newCacher } from '../../src/storage/cacher/cacher.js';
 import type { Storage } from '../../src/storage/interface.js';
 import { createClient } from '../../src/client/rest-client.js';
-import type { Client } from '../../src/client/interface.js';
+import { resources, type Client } from '../../src/client/interface.js';
+import { createSharedInformerFactory } from '../../src/client/informers/shared-informer-factory.js';
+import type { SharedInformerFactory } from '../../src/client/informers/types.js';
 import { openSqliteStorage } from '../../src/storage/sqlite/sqlite-storage.js';
 
 /** `adminClient()`: a client with the admin certificate (system:masters). */
@@ -49,4 +51,23 @@ export async function until<T>(what: string, fn: () => Promise<T | undefined | f
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
     await new Promise((r) => setTimeout(r, intervalMs));
   }
+}
+
+/** A running controller test: the in-process apiserver, an admin client, and `stop()` (controllers, then server). */
+export interface ControllerHarness { server: TestApiServer; client: Client; stop(): Promise<void> }
+
+/**
+ * Starts a TestApiServer named `name`, creates `namespaces` (default `['default']`), builds
+ * the controllers with `make(client, informers)`, runs each with 2 workers and starts the
+ * informers. For controller tests against a real API server.
+ */
+export async function startControllerHarness(name: string, make: (client: Client, informers: SharedInformerFactory) => Array<{ run(signal: AbortSignal, workers: number): Promise<void> }>, namespaces = ['default']): Promise<ControllerHarness> {
+  const server = await startTestApiServer(name);
+  const client = server.adminClient();
+  for (const ns of namespaces) await client.resource(resources.namespaces).create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } }).catch(() => undefined);
+  const ac = new AbortController();
+  const informers = createSharedInformerFactory(client);
+  for (const c of make(client, informers)) void c.run(ac.signal, 2);
+  informers.start(ac.signal);
+  return { server, client, stop: async () => { ac.abort(); await server.close(); } };
 }

@@ -6,9 +6,8 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { until, startTestApiServer, type TestApiServer } from '../../../test/support/apiserver.js';
+import { until, startControllerHarness, type ControllerHarness } from '../../../test/support/apiserver.js';
 import { resources, type Client } from '../../client/interface.js';
-import { createSharedInformerFactory } from '../../client/informers/shared-informer-factory.js';
 import { isNotFound, StatusError } from '../../machinery/errors.js';
 import type { Pod } from '../../api/core/v1/pod-types.js';
 import type { PodDisruptionBudget } from '../../api/policy/v1/pod-disruption-budget.js';
@@ -62,20 +61,15 @@ describe('stale DisruptionTarget conditions', () => {
 });
 
 describe('disruption controller', { timeout: 60_000 }, () => {
-  let server: TestApiServer;
+  let harness: ControllerHarness;
   let client: Client;
-  const ac = new AbortController();
   const ns = 'default';
 
   before(async () => {
-    server = await startTestApiServer('disruption');
-    client = server.adminClient();
-    await client.resource(resources.namespaces).create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } }).catch(() => undefined);
-    const informers = createSharedInformerFactory(client);
-    void new DisruptionController(client, informers).run(ac.signal, 2);
-    informers.start(ac.signal);
+    harness = await startControllerHarness('disruption', (c, informers) => [new DisruptionController(c, informers)]);
+    client = harness.client;
   });
-  after(async () => { ac.abort(); await server.close(); });
+  after(async () => { await harness.stop(); });
 
   const pods = () => client.resource<Pod>(resources.pods);
   const pdbs = () => client.resource<PodDisruptionBudget>(resources.poddisruptionbudgets);

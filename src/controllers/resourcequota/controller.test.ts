@@ -7,9 +7,8 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { until, startTestApiServer, type TestApiServer } from '../../../test/support/apiserver.js';
+import { until, startControllerHarness, type ControllerHarness } from '../../../test/support/apiserver.js';
 import { resources, type Client } from '../../client/interface.js';
-import { createSharedInformerFactory } from '../../client/informers/shared-informer-factory.js';
 import { builtinResourceTable } from '../../api/builtin-resources.js';
 import type { Pod } from '../../api/core/v1/pod-types.js';
 import type { ResourceQuota } from '../../api/core/v1/resource-quota.js';
@@ -67,20 +66,15 @@ describe('pod usage and scopes', () => {
 });
 
 describe('resourcequota controller', { timeout: 60_000 }, () => {
-  let server: TestApiServer;
+  let harness: ControllerHarness;
   let client: Client;
-  const ac = new AbortController();
   const ns = 'default';
 
   before(async () => {
-    server = await startTestApiServer('resourcequota');
-    client = server.adminClient();
-    await client.resource(resources.namespaces).create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } }).catch(() => undefined);
-    const informers = createSharedInformerFactory(client);
-    void new ResourceQuotaController(client, informers, { table: builtinResourceTable(), resyncPeriodMs: 500 }).run(ac.signal, 2);
-    informers.start(ac.signal);
+    harness = await startControllerHarness('resourcequota', (c, informers) => [new ResourceQuotaController(c, informers, { table: builtinResourceTable(), resyncPeriodMs: 500 })]);
+    client = harness.client;
   });
-  after(async () => { ac.abort(); await server.close(); });
+  after(async () => { await harness.stop(); });
 
   const pods = () => client.resource<Pod>(resources.pods);
   const quotas = () => client.resource<ResourceQuota>(resources.resourcequotas);

@@ -7,9 +7,8 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { until, startTestApiServer, type TestApiServer } from '../../../test/support/apiserver.js';
+import { until, startControllerHarness, type ControllerHarness } from '../../../test/support/apiserver.js';
 import { resources, type Client } from '../../client/interface.js';
-import { createSharedInformerFactory } from '../../client/informers/shared-informer-factory.js';
 import { rfc3339 } from '../../machinery/time.js';
 import type { Pod, Toleration } from '../../api/core/v1/pod-types.js';
 import type { Node, Taint } from '../../api/core/v1/types.js';
@@ -38,20 +37,15 @@ describe('evictionTime', () => {
 });
 
 describe('taint eviction controller', { timeout: 60_000 }, () => {
-  let server: TestApiServer;
+  let harness: ControllerHarness;
   let client: Client;
-  const ac = new AbortController();
   const ns = 'default';
 
   before(async () => {
-    server = await startTestApiServer('tainteviction');
-    client = server.adminClient();
-    await client.resource(resources.namespaces).create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } }).catch(() => undefined);
-    const informers = createSharedInformerFactory(client);
-    void new TaintEvictionController(client, informers).run(ac.signal, 2);
-    informers.start(ac.signal);
+    harness = await startControllerHarness('tainteviction', (c, informers) => [new TaintEvictionController(c, informers)]);
+    client = harness.client;
   });
-  after(async () => { ac.abort(); await server.close(); });
+  after(async () => { await harness.stop(); });
 
   const nodes = () => client.resource<Node>(resources.nodes);
   const pods = () => client.resource<Pod>(resources.pods);
