@@ -33,6 +33,8 @@ function untilSignal(): { signal: AbortSignal; done: Promise<void> } {
 
 /** `k8ts apiserver`. */
 export async function runApiServerCommand(o: { dataDir: string; httpsListenPort: number; bindAddress: string; serviceCidr: string }): Promise<void> {
+  // Handlers first: a signal during start-up stops the command once it has started, instead of killing it.
+  const { done } = untilSignal();
   const pki = await ensurePki(tlsDir(o.dataDir));
   const storage = await openDatastore({ path: databasePath(o.dataDir), log: (m) => console.error(m) });
   const kc = await pki.issueCertificate({ commonName: 'kube-apiserver-kubelet-client', organizations: ['system:masters'], usages: 'client' });
@@ -42,7 +44,6 @@ export async function runApiServerCommand(o: { dataDir: string; httpsListenPort:
   writeKubeconfig(kubeconfigPath(o.dataDir), { server: url, caPem: pki.ca.certPem, certPem: pki.admin.certPem, keyPem: pki.admin.keyPem });
   await ensureBootstrapNamespaces(createClient({ server: url, caPem: pki.ca.certPem, certPem: pki.admin.certPem, keyPem: pki.admin.keyPem }));
   console.log(`apiserver at ${url}; kubeconfig ${kubeconfigPath(o.dataDir)}`);
-  const { done } = untilSignal();
   await done;
   await server.close();
   await storage.close();
@@ -72,6 +73,8 @@ export interface ComponentCommandOptions {
  * kubeconfig's CA; a kubeconfig without CA data is an error unless `--secure-port 0`.
  */
 export async function runComponentCommand(name: 'scheduler' | 'controller-manager', o: ComponentCommandOptions): Promise<void> {
+  // Handlers first: a signal during start-up stops the command once it has started, instead of killing it.
+  const { signal, done } = untilSignal();
   const config = loadKubeconfig(o.kubeconfig);
   const lease = name === 'scheduler' ? 'kube-scheduler' : 'kube-controller-manager';
   // A bad KubeSchedulerConfiguration stops the command before it takes part in leader election.
@@ -86,7 +89,6 @@ export async function runComponentCommand(name: 'scheduler' | 'controller-manage
     registry, host: bindAddress, port: o.securePort,
     tls: { ...selfSignedServingCertificate(lease, [...new Set(['localhost', '127.0.0.1', ...(bindAddress === '0.0.0.0' ? [] : [bindAddress])])]), caPem: requireClientCA(config.caPem) },
   }) : undefined;
-  const { signal, done } = untilSignal();
   const running = runWithLeaderElection({ client, name: lease, signal, metrics: leaderMetrics }, async (leading) => {
     const informers = createSharedInformerFactory(client);
     const p = name === 'scheduler'
@@ -114,8 +116,9 @@ function requireClientCA(caPem: string | undefined): string {
  * per node, as upstream's DaemonSet.
  */
 export async function runKubeProxyCommand(o: { kubeconfig: string; nodeName: string; nodeIp: string; clusterCidr: string }): Promise<void> {
-  const client = createClient(loadKubeconfig(o.kubeconfig));
+  // Handlers first: a signal during start-up stops the command once it has started, instead of killing it.
   const { signal, done } = untilSignal();
+  const client = createClient(loadKubeconfig(o.kubeconfig));
   const informers = createSharedInformerFactory(client);
   const running = runProxier({ client, informers, nodeName: o.nodeName, nodeIP: o.nodeIp, clusterCIDR: o.clusterCidr, signal });
   informers.start(signal);
@@ -127,8 +130,9 @@ export async function runKubeProxyCommand(o: { kubeconfig: string; nodeName: str
 
 /** `k8ts cloud-controller-manager`: the LoadBalancer controller (ServiceLB, or `--service-lb-pool`), leader-elected. */
 export async function runCloudControllerManagerCommand(o: { kubeconfig: string; serviceLbPool?: string }): Promise<void> {
-  const client = createClient(loadKubeconfig(o.kubeconfig));
+  // Handlers first: a signal during start-up stops the command once it has started, instead of killing it.
   const { signal, done } = untilSignal();
+  const client = createClient(loadKubeconfig(o.kubeconfig));
   const running = runWithLeaderElection({ client, name: 'cloud-controller-manager', signal }, async (leading) => {
     const informers = createSharedInformerFactory(client);
     const p = new ServiceLBController(client, informers, { pool: o.serviceLbPool }).run(leading, 2);

@@ -12,6 +12,9 @@ export interface ServerCommandOptions {
 
 /** Starts the server and blocks until a termination signal. */
 export async function runServerCommand(o: ServerCommandOptions): Promise<void> {
+  // Handlers first: a signal during start-up (image import, containerd start) stops the
+  // server once it has started, instead of killing it half-way with its pods unadopted.
+  const signalled = waitForSignal();
   const t0 = Date.now();
   const server = await startServer({
     dataDir: o.dataDir, httpsListenPort: o.httpsListenPort, bindAddress: o.bindAddress, nodeName: o.nodeName,
@@ -21,7 +24,7 @@ export async function runServerCommand(o: ServerCommandOptions): Promise<void> {
   });
   console.log(`k8ts server running at ${server.url} (started in ${Date.now() - t0} ms)`);
   console.log(`kubeconfig: ${server.kubeconfigPath}  (export KUBECONFIG=${server.kubeconfigPath})`);
-  await waitForSignal();
+  await signalled;
   console.log('shutting down');
   await server.stop();
   console.log('stopped');
