@@ -122,6 +122,7 @@ function subresourceDoc(r: ResourceInfo, sub: string): ApiResource | undefined {
     case 'finalize': return { ...base, kind: 'Namespace', verbs: ['update'] };
     case 'ephemeralcontainers': return { ...base, kind: 'Pod', verbs: ['get', 'patch', 'update'] };
     case 'approval': return { ...base, kind: r.kind, verbs: ['get', 'patch', 'update'] };
+    case 'token': return { ...base, group: 'authentication.k8s.io', version: 'v1', kind: 'TokenRequest', verbs: ['create'] };
     default: return undefined;
   }
 }

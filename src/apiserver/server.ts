@@ -30,7 +30,9 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
   const host = opts.host ?? '127.0.0.1';
   const log = opts.log ?? ((m: string) => console.error(m));
   // The registry holds the authentication chain (x509 by default) so that TokenReview uses the same one.
-  const handler = createHandler({ registry: opts.registry, authenticators: opts.registry.authenticators, serverAddress: `${host}:${opts.port}`, log });
+  // The address is known once bound (port 0 picks one); the handler reads it on first use.
+  const handlerOpts = { registry: opts.registry, authenticators: opts.registry.authenticators, serverAddress: `${host}:${opts.port}`, log };
+  const handler = createHandler(handlerOpts);
   const sockets = new Set<{ destroy(): void }>();
   const servers = new Map<string, https.Server>();
   const listen = async (h: string, port: number): Promise<number> => {
@@ -52,6 +54,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
     return (server.address() as AddressInfo).port;
   };
   const port = await listen(host, opts.port);
+  handlerOpts.serverAddress = `${host}:${port}`;
   return {
     url: `https://${host}:${port}`, port,
     listenAlso: async (h) => { if (!servers.has(h)) await listen(h, port); },

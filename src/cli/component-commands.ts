@@ -22,6 +22,7 @@ import { ensureBootstrapNamespaces } from '../controllers/bootstrap/bootstrap.js
 import { databasePath, kubeconfigPath, tlsDir } from '../server/data-dir.js';
 import { createSchedulerMetrics } from '../scheduler/metrics.js';
 import { createControllerManagerMetrics, createLeaderElectionMetrics, selfSignedServingCertificate, startComponentMetricsServer } from '../server/component-metrics-server.js';
+import { serviceAccountTokensFor } from '../apiserver/authn/service-account-token.js';
 
 function untilSignal(): { signal: AbortSignal; done: Promise<void> } {
   const ac = new AbortController();
@@ -38,7 +39,7 @@ export async function runApiServerCommand(o: { dataDir: string; httpsListenPort:
   const pki = await ensurePki(tlsDir(o.dataDir));
   const storage = await openDatastore({ path: databasePath(o.dataDir), log: (m) => console.error(m) });
   const kc = await pki.issueCertificate({ commonName: 'kube-apiserver-kubelet-client', organizations: ['system:masters'], usages: 'client' });
-  const registry = createRegistry(storage, { table: builtinResourceTable(), serviceCIDR: o.serviceCidr, kubeletClient: { certPem: kc.certPem, keyPem: kc.keyPem, caPem: pki.ca.certPem } });
+  const registry = createRegistry(storage, { table: builtinResourceTable(), serviceCIDR: o.serviceCidr, serviceAccountTokens: serviceAccountTokensFor(pki.serviceAccountKeyPem), kubeletClient: { certPem: kc.certPem, keyPem: kc.keyPem, caPem: pki.ca.certPem } });
   const server = await startApiServer({ registry, pki, port: o.httpsListenPort, host: o.bindAddress });
   const url = `https://${o.bindAddress === '0.0.0.0' ? '127.0.0.1' : o.bindAddress}:${server.port}`;
   writeKubeconfig(kubeconfigPath(o.dataDir), { server: url, caPem: pki.ca.certPem, certPem: pki.admin.certPem, keyPem: pki.admin.keyPem });

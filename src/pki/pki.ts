@@ -31,6 +31,8 @@ export interface Pki {
   server: CertKeyPair;
   /** cluster-admin client certificate (O=system:masters). */
   admin: CertKeyPair;
+  /** PEM of the RSA key that signs ServiceAccount tokens (`sa.key`, as kubeadm's; PKCS#8). */
+  serviceAccountKeyPem: string;
   /** Issues (or returns the cached) certificate signed by the CA. */
   issueCertificate(opts: IssueOptions): Promise<CertKeyPair>;
 }
@@ -131,5 +133,14 @@ export async function ensurePki(dir: string, opts: { extraSANs?: string[] } = {}
     ipAddresses: [...new Set(['127.0.0.1', '10.96.0.1', ...(opts.extraSANs ?? []).filter(isIP)])],
   });
   const admin = await issueCertificate({ commonName: 'kubernetes-admin', organizations: ['system:masters'], usages: 'client' });
-  return { dir, ca, server, admin, issueCertificate };
+  return { dir, ca, server, admin, serviceAccountKeyPem: ensureServiceAccountKey(p('sa.key')), issueCertificate };
+}
+
+/** The ServiceAccount signing key at `path`, made (RSA 2048, PKCS#8 PEM, mode 0600) on first use. */
+function ensureServiceAccountKey(path: string): string {
+  if (existsSync(path)) return readFileSync(path, 'utf8');
+  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+  writeFileSync(path, pem, { mode: 0o600 });
+  return pem;
 }

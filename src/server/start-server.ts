@@ -43,6 +43,7 @@ import { runProxier } from '../proxy/proxier.js';
 import { ServiceLBController } from '../cloud/service-lb.js';
 import { cidrContains } from '../machinery/cidr.js';
 import { databasePath, imagesDir, kubeconfigPath, kubeletDir, tlsDir } from './data-dir.js';
+import { serviceAccountTokensFor } from '../apiserver/authn/service-account-token.js';
 
 /** Options of {@link startServer}; every field has the CLI's default. */
 export interface ServerOptions {
@@ -140,7 +141,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   stops.push(() => storage.close());
   const kubeletClientCert = await pki.issueCertificate({ commonName: 'kube-apiserver-kubelet-client', organizations: ['system:masters'], usages: 'client' });
   const registry = createRegistry(storage, {
-    table: builtinResourceTable(), serviceCIDR,
+    table: builtinResourceTable(), serviceCIDR, serviceAccountTokens: serviceAccountTokensFor(pki.serviceAccountKeyPem),
     kubeletClient: { certPem: kubeletClientCert.certPem, keyPem: kubeletClientCert.keyPem, caPem: pki.ca.certPem },
     // A node given a loopback InternalIP: nodes/proxy (and hostNetwork pods' proxy) must reach it.
     proxy: { allowLoopback: /^127\.|^::1$/.test(opts.nodeIP ?? '') },

@@ -17,6 +17,7 @@ import { resources, type Client } from '../../src/client/interface.js';
 import { createSharedInformerFactory } from '../../src/client/informers/shared-informer-factory.js';
 import type { SharedInformerFactory } from '../../src/client/informers/types.js';
 import { openSqliteStorage } from '../../src/storage/sqlite/sqlite-storage.js';
+import { serviceAccountTokensFor } from '../../src/apiserver/authn/service-account-token.js';
 
 /** `adminClient()`: a client with the admin certificate (system:masters). */
 export interface TestApiServer { dir: string; pki: Pki; storage: Storage; api: RunningApiServer; adminClient(): Client; close(): Promise<void> }
@@ -30,7 +31,7 @@ export async function startTestApiServer(name: string, opts: { registry?: Partia
   const dir = mkdtempSync(join(tmpdir(), `k8ts-${name}-`));
   const pki = await ensurePki(join(dir, 'tls'));
   const storage = await newCacher(await openSqliteStorage({ path: ':memory:', compactIntervalMs: 0 }));
-  const api = await startApiServer({ registry: createRegistry(storage, { table: builtinResourceTable(), ...opts.registry }), pki, port: 0, log: opts.log ?? (() => {}) });
+  const api = await startApiServer({ registry: createRegistry(storage, { table: builtinResourceTable(), serviceAccountTokens: serviceAccountTokensFor(pki.serviceAccountKeyPem), ...opts.registry }), pki, port: 0, log: opts.log ?? (() => {}) });
   return {
     dir, pki, storage, api,
     adminClient: () => createClient({ server: api.url, caPem: pki.ca.certPem, certPem: pki.admin.certPem, keyPem: pki.admin.keyPem }),

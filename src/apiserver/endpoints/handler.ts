@@ -6,7 +6,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { KubeList, KubeObject } from '../../api/object.js';
 import { badRequest, internalError, methodNotAllowed, notFoundPath, StatusError, unauthorized, unsupportedMediaType, type Status } from '../../machinery/errors.js';
-import type { Authenticator } from '../authn/authenticator.js';
+import { authenticateToken, type Authenticator } from '../authn/authenticator.js';
+import { serveOidcDiscovery } from './oidc-discovery.js';
 import { hasImpersonation, impersonate } from './impersonation.js';
 import type { DeleteOptions, ListOptions, PatchType, Registry, RequestContext, RestStorage, UserInfo } from '../registry/rest.js';
 import type { Duplex } from 'node:stream';
@@ -104,7 +105,7 @@ export function createHandler(opts: HandlerOptions): Handler & { upgrade: Upgrad
   /** Upgrade requests (exec, attach, portforward): authenticated, routed to the subresource's connecter. */
   const upgrade: UpgradeHandler = (req, socket, head) => {
     void (async () => {
-      const requestor = authenticate(req);
+      const requestor = await authenticate(req);
       if (!requestor) throw unauthorized();
       const user = await impersonate(req.headers, requestor, opts.registry.authorizer);
       const url = new URL(req.url ?? '/', 'https://apiserver');
@@ -141,21 +142,32 @@ export function createHandler(opts: HandlerOptions): Handler & { upgrade: Upgrad
     return checked.value;
   }
 
-  function authenticate(req: IncomingMessage): UserInfo | undefined {
+  /**
+   * The request's user (upstream WithAuthentication): a client certificate, else an
+   * `Authorization: Bearer` token through the token authenticators for the API
+   * audiences. Undefined when neither is present; a token that no authenticator accepts
+   * is a 401 (no fallback to anonymous, as upstream's union.NewFailOnError).
+   */
+  async function authenticate(req: IncomingMessage): Promise<UserInfo | undefined> {
     for (const a of opts.authenticators) { const u = a.authenticate(req); if (u) return u; }
-    return undefined;
+    const token = bearerToken(req.headers.authorization);
+    if (token === undefined) return undefined;
+    const r = await authenticateToken(opts.authenticators, token, opts.registry.serviceAccountTokens?.apiAudiences ?? []);
+    if (!r.result) throw unauthorized();
+    return r.result.user;
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse, m: RequestMetrics): Promise<void> {
     const url = new URL(req.url ?? '/', 'https://apiserver');
     const path = url.pathname.replace(/\/+$/, '') || '/';
-    let user = authenticate(req);
+    let user = await authenticate(req);
     if (!user && !PUBLIC_PATHS.has(path)) throw unauthorized();
     user ??= { username: 'system:anonymous', groups: ['system:unauthenticated'] };
     // Impersonate-* headers: act as the requested user once the authorizer allows it (impersonation.ts).
     if (hasImpersonation(req.headers)) user = await impersonate(req.headers, user, opts.registry.authorizer);
 
     if (path === '/version') return writeJson(res, 200, VERSION_INFO);
+    if (await serveOidcDiscovery(path, res, opts.registry.serviceAccountTokens, opts.serverAddress.replace(/^0\.0\.0\.0:/, '127.0.0.1:'))) return;
     if (path === '/healthz' || path === '/livez' || path === '/readyz' || /^\/(healthz|livez|readyz)\//.test(path)) {
       const body = url.searchParams.has('verbose') ? `[+]ping ok\n[+]etcd ok\n${path.slice(1)} check passed\n` : 'ok';
       res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff' });
@@ -322,4 +334,10 @@ export function createHandler(opts: HandlerOptions): Handler & { upgrade: Upgrad
         throw methodNotAllowed(`the server does not allow this method on the requested resource`);
     }
   }
+}
+
+/** The token of an `Authorization: Bearer <token>` header (upstream bearertoken); undefined when absent or empty. */
+export function bearerToken(header: string | undefined): string | undefined {
+  const m = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
+  return m ? m[1] : undefined;
 }

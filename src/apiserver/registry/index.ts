@@ -30,6 +30,8 @@ import { podStreamStorage } from './connecters/pod-stream.js';
 import { nodeProxyStorage, podProxyStorage, serviceProxyStorage, type ProxyOptions } from './connecters/proxy.js';
 import { strategyFor } from './strategy.js';
 import { evictionStorage } from './eviction.js';
+import { tokenRequestStorage } from './token-request.js';
+import { DEFAULT_SERVICE_ACCOUNT_ISSUER, type BoundObjectGetter, type ServiceAccountTokens } from '../authn/service-account-token.js';
 import { GenericStore } from './store.js';
 import { bindingStorage, ephemeralContainersStorage, finalizeStorage, scaleStorage, statusStorage } from './subresources.js';
 import type { Registry, RestStorage } from './rest.js';
@@ -52,6 +54,11 @@ export interface RegistryOptions {
   authenticators?: Authenticator[];
   /** Audiences of a TokenReview that names none (upstream --api-audiences); default the service account issuer's. */
   apiAudiences?: string[];
+  /**
+   * Bound ServiceAccount tokens: the TokenRequest API (`serviceaccounts/token`) and their
+   * authentication (appended to the chain). Without it neither is served.
+   */
+  serviceAccountTokens?: ServiceAccountTokens;
   /** pods/nodes/services proxy: e.g. whether loopback targets are allowed (upstream: no). */
   proxy?: ProxyOptions;
   /** Node summaries for metrics.k8s.io; default the kubelets' /stats/summary with `kubeletClient` (none without it: empty lists). */
@@ -59,10 +66,10 @@ export interface RegistryOptions {
 }
 
 /** Upstream's default --api-audiences: the --service-account-issuer kubeadm sets. */
-export const DEFAULT_API_AUDIENCES = ['https://kubernetes.default.svc.cluster.local'];
+export const DEFAULT_API_AUDIENCES = [DEFAULT_SERVICE_ACCOUNT_ISSUER];
 
 /** What a subresource is built from: its parent's store, the other stores, the table and the kubelet client. */
-interface SubresourceDeps { storeOf: (def: ResourceDefinition) => GenericStore; table: ResourceTable; kc?: KubeletClientConfig; clock: () => Date; proxy: ProxyOptions }
+interface SubresourceDeps { storeOf: (def: ResourceDefinition) => GenericStore; table: ResourceTable; kc?: KubeletClientConfig; clock: () => Date; proxy: ProxyOptions; tokens?: ServiceAccountTokens }
 type SubresourceFactory = (main: GenericStore, deps: SubresourceDeps) => RestStorage | undefined;
 
 /** Subresources by name: how each is built over its parent's store. */
@@ -75,6 +82,11 @@ const SUBRESOURCES: Record<string, SubresourceFactory> = {
   eviction: (main, d) => {
     const budgets = d.table.get('policy', 'v1', 'poddisruptionbudgets');
     return evictionStorage(main, budgets && d.storeOf(budgets), d.clock);
+  },
+  token: (main, d) => {
+    if (!d.tokens) return undefined;
+    const store = (plural: string) => { const def = d.table.get('', 'v1', plural); return def && d.storeOf(def); };
+    return tokenRequestStorage(main, { pods: store('pods'), secrets: store('secrets'), nodes: store('nodes') }, d.tokens, d.clock);
   },
   log: (main, d) => (d.kc ? podLogStorage(main, d.kc) : undefined),
   exec: (main, d) => (d.kc ? podStreamStorage(main, 'exec', d.kc) : undefined),
@@ -162,7 +174,9 @@ export function createRegistry(storage: Storage, opts: RegistryOptions): Registr
   });
   const leases = table.get('coordination.k8s.io', 'v1', 'leases');
   const authorizer = opts.authorizer ?? new AlwaysAllowAuthorizer();
-  const authenticators = opts.authenticators ?? [new X509Authenticator()];
+  const tokens = opts.serviceAccountTokens;
+  const authenticators = [...(opts.authenticators ?? [new X509Authenticator()]), ...(tokens ? [tokens] : [])];
+  if (tokens) tokens.setGetter(boundObjectGetter(table, storage, storeOf));
   const reviewDeps = { authorizer, authenticators, apiAudiences: opts.apiAudiences ?? DEFAULT_API_AUDIENCES, clock };
   const metricsSource = opts.metricsSource ?? (opts.kubeletClient ? kubeletSummarySource(opts.kubeletClient) : { summary: () => Promise.reject(new Error('no kubelet client')) });
   const summaries = new SummaryCache(metricsSource);
@@ -186,7 +200,7 @@ export function createRegistry(storage: Storage, opts: RegistryOptions): Registr
     const main = storeOf(def);
     if (!subresource) return main;
     if (!(def.info.subresources ?? []).includes(subresource)) return undefined;
-    return SUBRESOURCES[subresource]?.(main, { storeOf, table, kc, clock, proxy: opts.proxy ?? {} });
+    return SUBRESOURCES[subresource]?.(main, { storeOf, table, kc, clock, proxy: opts.proxy ?? {}, tokens });
   };
   // Kinds removed from the table lose their storages.
   table.onChange(() => {
@@ -201,6 +215,7 @@ export function createRegistry(storage: Storage, opts: RegistryOptions): Registr
     }),
     authorizer,
     authenticators,
+    serviceAccountTokens: tokens,
     lookup: (group, version, resource, subresource) => {
       const id = `${group}/${version}/${resource}/${subresource ?? ''}`;
       if (storages.has(id)) return storages.get(id);
@@ -210,5 +225,20 @@ export function createRegistry(storage: Storage, opts: RegistryOptions): Registr
       return s;
     },
     table,
+  };
+}
+
+/** The live objects a ServiceAccount token is checked against, read from storage (no admission, no copies). */
+function boundObjectGetter(table: ResourceTable, storage: Storage, storeOf: (def: ResourceDefinition) => GenericStore): BoundObjectGetter {
+  const read = async (plural: string, namespace: string, name: string): Promise<KubeObject | undefined> => {
+    const def = table.get('', 'v1', plural);
+    if (!def || !name) return undefined;
+    try { return await storage.get(storeOf(def).key(namespace, name)); } catch (err) { if (isStorageError(err, 'KeyNotFound')) return undefined; throw err; }
+  };
+  return {
+    serviceAccount: (ns, name) => read('serviceaccounts', ns, name),
+    pod: (ns, name) => read('pods', ns, name),
+    secret: (ns, name) => read('secrets', ns, name),
+    node: (name) => read('nodes', '', name),
   };
 }

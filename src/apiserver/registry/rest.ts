@@ -12,6 +12,7 @@ import type { ResourceInfo } from '../../api/resource-definition.js';
 import type { ResourceTable } from '../../api/resource-table.js';
 import type { FieldValidation } from '../field-validation.js';
 import type { Authenticator } from '../authn/authenticator.js';
+import type { ServiceAccountTokens } from '../authn/service-account-token.js';
 import type { Authorizer } from '../authz/authorizer.js';
 
 /** The authenticated user (upstream user.Info). */
@@ -127,4 +128,6 @@ export interface Registry {
   readonly authorizer: Authorizer;
   /** The authentication chain requests and TokenReview go through. */
   readonly authenticators: Authenticator[];
+  /** The ServiceAccount token issuer, when tokens are served (OIDC discovery documents). */
+  readonly serviceAccountTokens?: ServiceAccountTokens;
 }
