@@ -20,8 +20,10 @@ export interface AdmissionLookups {
   quotas?: QuotaAccess;
   /** The LimitRanges of a namespace (none for ''). */
   limitRanges(namespace: string): Promise<LimitRange[]>;
+  /** A stored ServiceAccount (its automountServiceAccountToken); absent: none known. */
+  serviceAccount?(namespace: string, name: string): Promise<KubeObject | undefined>;
 }
 
 export function defaultAdmissionChain(lookups: AdmissionLookups): AdmissionChain {
-  return new AdmissionChain([namespaceLifecycle(lookups.namespace), limitRanger(lookups.limitRanges), serviceAccountAdmission(), defaultTolerationSeconds(), priorityAdmission(lookups.priorityClass), ...(lookups.quotas ? [resourceQuotaAdmission(lookups.quotas)] : [])]);
+  return new AdmissionChain([namespaceLifecycle(lookups.namespace), limitRanger(lookups.limitRanges), serviceAccountAdmission(lookups.serviceAccount?.bind(lookups)), defaultTolerationSeconds(), priorityAdmission(lookups.priorityClass), ...(lookups.quotas ? [resourceQuotaAdmission(lookups.quotas)] : [])]);
 }

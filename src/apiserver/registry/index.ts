@@ -31,7 +31,7 @@ import { nodeProxyStorage, podProxyStorage, serviceProxyStorage, type ProxyOptio
 import { strategyFor } from './strategy.js';
 import { evictionStorage } from './eviction.js';
 import { tokenRequestStorage } from './token-request.js';
-import { DEFAULT_SERVICE_ACCOUNT_ISSUER, type BoundObjectGetter, type ServiceAccountTokens } from '../authn/service-account-token.js';
+import { DEFAULT_SERVICE_ACCOUNT_ISSUER, type ServiceAccountTokens } from '../authn/service-account-token.js';
 import { GenericStore } from './store.js';
 import { bindingStorage, ephemeralContainersStorage, finalizeStorage, scaleStorage, statusStorage } from './subresources.js';
 import type { Registry, RestStorage } from './rest.js';
@@ -127,9 +127,10 @@ export function createRegistry(storage: Storage, opts: RegistryOptions): Registr
     allocations: new AllocationLedger(),
   };
   const namespaces = table.get('', 'v1', 'namespaces');
-  const lookup = async (def: ResourceDefinition | undefined, name: string): Promise<KubeObject | undefined> => {
-    if (!def) return undefined;
-    try { return await storage.get(storeOf(def).key('', name)); } catch (err) { if (isStorageError(err, 'KeyNotFound')) return undefined; throw err; }
+  /** A stored object by definition, name and namespace ('' for cluster-scoped); undefined when absent. */
+  const lookup = async (def: ResourceDefinition | undefined, name: string, namespace = ''): Promise<KubeObject | undefined> => {
+    if (!def || !name) return undefined;
+    try { return await storage.get(storeOf(def).key(namespace, name)); } catch (err) { if (isStorageError(err, 'KeyNotFound')) return undefined; throw err; }
   };
   /** ResourceQuota admission's view of quotas: listed and CAS-written through storage. */
   const quotaAccess = (): QuotaAccess => {
@@ -164,6 +165,7 @@ export function createRegistry(storage: Storage, opts: RegistryOptions): Registr
   const admission = opts.admission ?? defaultAdmissionChain({
     namespace: (name) => lookup(namespaces, name),
     priorityClass: (name) => lookup(table.get('scheduling.k8s.io', 'v1', 'priorityclasses'), name),
+    serviceAccount: async (namespace, name) => (namespace ? lookup(table.get('', 'v1', 'serviceaccounts'), name, namespace) : undefined),
     quotas: quotaAccess(),
     limitRanges: async (namespace) => {
       const def = table.get('', 'v1', 'limitranges');
@@ -176,7 +178,15 @@ export function createRegistry(storage: Storage, opts: RegistryOptions): Registr
   const authorizer = opts.authorizer ?? new AlwaysAllowAuthorizer();
   const tokens = opts.serviceAccountTokens;
   const authenticators = [...(opts.authenticators ?? [new X509Authenticator()]), ...(tokens ? [tokens] : [])];
-  if (tokens) tokens.setGetter(boundObjectGetter(table, storage, storeOf));
+  if (tokens) {
+    const core = (plural: string) => table.get('', 'v1', plural);
+    tokens.setGetter({
+      serviceAccount: (ns, name) => lookup(core('serviceaccounts'), name, ns),
+      pod: (ns, name) => lookup(core('pods'), name, ns),
+      secret: (ns, name) => lookup(core('secrets'), name, ns),
+      node: (name) => lookup(core('nodes'), name),
+    });
+  }
   const reviewDeps = { authorizer, authenticators, apiAudiences: opts.apiAudiences ?? DEFAULT_API_AUDIENCES, clock };
   const metricsSource = opts.metricsSource ?? (opts.kubeletClient ? kubeletSummarySource(opts.kubeletClient) : { summary: () => Promise.reject(new Error('no kubelet client')) });
   const summaries = new SummaryCache(metricsSource);
@@ -228,17 +238,3 @@ export function createRegistry(storage: Storage, opts: RegistryOptions): Registr
   };
 }
 
-/** The live objects a ServiceAccount token is checked against, read from storage (no admission, no copies). */
-function boundObjectGetter(table: ResourceTable, storage: Storage, storeOf: (def: ResourceDefinition) => GenericStore): BoundObjectGetter {
-  const read = async (plural: string, namespace: string, name: string): Promise<KubeObject | undefined> => {
-    const def = table.get('', 'v1', plural);
-    if (!def || !name) return undefined;
-    try { return await storage.get(storeOf(def).key(namespace, name)); } catch (err) { if (isStorageError(err, 'KeyNotFound')) return undefined; throw err; }
-  };
-  return {
-    serviceAccount: (ns, name) => read('serviceaccounts', ns, name),
-    pod: (ns, name) => read('pods', ns, name),
-    secret: (ns, name) => read('secrets', ns, name),
-    node: (name) => read('nodes', '', name),
-  };
-}

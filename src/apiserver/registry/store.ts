@@ -35,14 +35,14 @@ import type { DeleteOptions, ListOptions, PatchType, RequestContext, RestStorage
 import { rfc3339 } from '../../machinery/time.js';
 import { stableJson } from '../../machinery/stable-json.js';
 import { storageFor } from './conversion.js';
+import { randomString } from '../../machinery/rand.js';
 
 /** Seconds-precision RFC 3339 timestamp, as metav1.Time serializes. */
 export const now = (clock: () => Date = () => new Date(), plusSeconds = 0): string => rfc3339(clock(), plusSeconds);
 
-const ALNUM = 'bcdfghjklmnpqrstvwxz2456789';
 /** Tries of a create whose generated name is taken (upstream maxNameGenerationCreateAttempts). */
 const MAX_NAME_GENERATION_ATTEMPTS = 8;
-const randomSuffix = (n = 5): string => Array.from({ length: n }, () => ALNUM[Math.floor(Math.random() * ALNUM.length)]).join('');
+const randomSuffix = (): string => randomString(5);
 
 export interface StoreOptions {
   storage: Storage;

@@ -6,6 +6,7 @@
 import type { PodTemplateSpec } from '../../api/core/v1/pod-types.js';
 import type { Deployment } from '../../api/apps/v1/types.js';
 import { stableJson } from '../../machinery/stable-json.js';
+import { safeEncodeString } from '../../machinery/rand.js';
 
 /** An int-or-percent of `total`; percentages round up for surge, down for unavailable. */
 export function resolveIntOrPercent(v: number | string | undefined, total: number, roundUp: boolean): number {
@@ -45,8 +46,6 @@ export function templateKey(t: PodTemplateSpec | undefined): string {
   return stableJson(c);
 }
 
-const SAFE = 'bcdfghjklmnpqrstvwxz2456789';
-
 /** The pod-template-hash label value: FNV-1a of the template (plus collisionCount), in upstream's safe alphabet. */
 export function podTemplateHash(t: PodTemplateSpec | undefined, collisionCount = 0): string {
   let h = 0x811c9dc5;
@@ -54,5 +53,5 @@ export function podTemplateHash(t: PodTemplateSpec | undefined, collisionCount =
     h ^= ch.charCodeAt(0);
     h = Math.imul(h, 0x01000193) >>> 0;
   }
-  return String(h).split('').map((c) => SAFE[c.charCodeAt(0) % SAFE.length]).join('');
+  return safeEncodeString(String(h));
 }

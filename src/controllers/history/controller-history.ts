@@ -9,16 +9,12 @@ import { type ControllerRevision } from '../../api/apps/v1/controller-revision.j
 import { resources, type Client } from '../../client/interface.js';
 import { isAlreadyExists, isNotFound } from '../../machinery/errors.js';
 import { stableJson } from '../../machinery/stable-json.js';
+import { safeEncodeString } from '../../machinery/rand.js';
 
 /** Client address of apps/v1 controllerrevisions. */
 
 /** Label carrying a revision's data hash (upstream history.ControllerRevisionHashLabel). */
 export const CONTROLLER_REVISION_HASH_LABEL = 'controller.kubernetes.io/hash';
-
-const SAFE_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
-
-/** Upstream k8s.io/apimachinery rand.SafeEncodeString: each character mapped into a vowel-free alphabet. */
-export const safeEncodeString = (s: string): string => s.split('').map((c) => SAFE_ALPHABET[c.charCodeAt(0) % SAFE_ALPHABET.length]).join('');
 
 /** 32-bit FNV-1 (Go's hash/fnv New32, which upstream uses here) of `bytes`; an unsigned integer. */
 export function fnv32(bytes: Uint8Array, h = 0x811c9dc5): number {

@@ -54,6 +54,12 @@ export function defaultPodSpec(spec: PodSpec): void {
   for (const v of spec.volumes ?? []) {
     if (v.configMap) v.configMap.defaultMode ??= 0o644;
     if (v.secret) v.secret.defaultMode ??= 0o644;
+    if (v.projected && typeof v.projected === 'object') {
+      // upstream SetDefaults_ProjectedVolumeSource / SetDefaults_ServiceAccountTokenProjection.
+      const pr = v.projected as { defaultMode?: number; sources?: Array<{ serviceAccountToken?: { expirationSeconds?: number } }> };
+      pr.defaultMode ??= 0o644;
+      for (const src of pr.sources ?? []) if (src?.serviceAccountToken) src.serviceAccountToken.expirationSeconds ??= 3600;
+    }
     if (!v.emptyDir && !v.hostPath && !v.configMap && !v.secret && !v.projected && !v.persistentVolumeClaim && !v.downwardAPI && Object.keys(v).length === 1) v.emptyDir = {};
   }
 }
@@ -116,6 +122,22 @@ function validateContainers(list: Container[] | undefined, path: string, volumes
   return errs;
 }
 
+/** upstream validateProjectionSources, the serviceAccountToken part: expiry 600 s … 2^32 s, a path. */
+function validateProjectedTokens(projected: unknown, path: string): FieldError[] {
+  const errs: FieldError[] = [];
+  const sources = (projected as { sources?: Array<{ serviceAccountToken?: { expirationSeconds?: number; path?: string } }> } | undefined)?.sources ?? [];
+  sources.forEach((src, i) => {
+    const t = src?.serviceAccountToken;
+    if (!t) return;
+    const p = `${path}.sources[${i}].serviceAccountToken`;
+    const exp = t.expirationSeconds ?? 3600;
+    if (exp < 600) errs.push(invalidValue(`${p}.expirationSeconds`, exp, 'may not specify a duration less than 10 minutes'));
+    if (exp > 2 ** 32) errs.push(invalidValue(`${p}.expirationSeconds`, exp, 'may not specify a duration larger than 2^32 seconds'));
+    if (!t.path) errs.push(required(`${p}.path`));
+  });
+  return errs;
+}
+
 /** Validates a PodSpec at `path` ('spec' for pods, 'spec.template.spec' for templates). */
 export function validatePodSpec(spec: PodSpec | undefined, path: string, extraVolumes: string[] = []): FieldError[] {
   const errs: FieldError[] = [];
@@ -129,6 +151,7 @@ export function validatePodSpec(spec: PodSpec | undefined, path: string, extraVo
       if (volumes.has(v.name)) errs.push(duplicate(`${path}.volumes[${i}].name`, v.name));
       volumes.add(v.name);
     }
+    errs.push(...validateProjectedTokens(v.projected, `${path}.volumes[${i}].projected`));
   });
   if (!s.containers || s.containers.length === 0) errs.push(required(`${path}.containers`));
   const names = new Set<string>();
