@@ -258,6 +258,8 @@ export async function runKubelet(opts: KubeletOptions): Promise<void> {
             const uid = sb.labels?.[POD_UID];
             if (uid && !known.has(uid)) { log(`removing orphaned pod sandbox ${sb.metadata.namespace}/${sb.metadata.name}`); await syncer.removeAll(uid); }
           }
+          // Back-off entries of deleted pods, and those idle for 10 min (upstream backOff.GC()).
+          syncer.gcBackOff(new Set([...known].filter((u): u is string => !!u)));
         }
       } catch (err) { if (!signal.aborted) log(`relist: ${(err as Error).message}`); }
       await sleep(1000, signal);

@@ -6,6 +6,7 @@
  */
 import { hostDnsConfig, podDnsConfig, type DnsConfig } from './dns-config.js';
 import { mkdirSync, readdirSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import type { Container, EphemeralContainer, Pod, PodStatus } from '../api/core/v1/pod-types.js';
 import { rfc3339 } from '../machinery/time.js';
@@ -30,6 +31,7 @@ import { machineCapacity } from './node-status.js';
 import { runPostStart, runPreStop } from './lifecycle-hooks.js';
 import { emptyDirLimitExceeded } from './emptydir-limit.js';
 import { isSidecar } from '../api/core/v1/sidecar.js';
+import { Backoff } from './backoff.js';
 
 export interface PodSyncContext {
   client: Client;
@@ -45,6 +47,8 @@ export interface PodSyncContext {
   prober?: ProbeManager;
   /** Node allocatable (resourceFieldRef defaults, Memory emptyDir size); default: the machine's capacity. */
   allocatable?: Allocatable;
+  /** Clock for the back-offs (ms since the epoch); default Date.now. */
+  now?: () => number;
 }
 
 const BACKOFF_BASE_MS = 10_000;
@@ -56,8 +60,14 @@ export interface SyncResult { requeueAfterMs?: number }
 export class PodSyncer {
   /** Container key (uid/name) → images pulled or confirmed present during this kubelet's life. */
   private readonly pulled = new Set<string>();
-  /** Container (uid/name) → failed pulls in a row and when the next attempt may start (ms since the epoch). */
-  private readonly pullFailures = new Map<string, { failures: number; until: number }>();
+  /**
+   * Crash-loop back-off per container (`uid/name/spec hash`, upstream getStableKey): 10 s
+   * doubling to 5 min, counted from the last exit; forgotten after 10 min without a restart.
+   */
+  readonly crashBackOff: Backoff;
+  /** Image-pull back-off per `uid/image` (upstream image manager's), same steps as {@link crashBackOff}. */
+  readonly imageBackOff: Backoff;
+  private readonly now: () => number;
   /** Ended container attempt (uid/name/attempt) → its termination message, read once. */
   private readonly terminationMessages = new Map<string, string>();
   /** The node's resolv.conf, read once (pods with dnsPolicy Default get it). */
@@ -67,6 +77,9 @@ export class PodSyncer {
   private readonly evicted = new Map<string, string>();
   constructor(private readonly ctx: PodSyncContext) {
     this.allocatable = ctx.allocatable ?? machineCapacity(ctx.rootDir);
+    this.now = ctx.now ?? Date.now;
+    this.crashBackOff = new Backoff(BACKOFF_BASE_MS, BACKOFF_MAX_MS, this.now);
+    this.imageBackOff = new Backoff(BACKOFF_BASE_MS, BACKOFF_MAX_MS, this.now);
   }
 
   logDir(pod: Pod): string { return join(this.ctx.rootDir, 'logs', `${pod.metadata.namespace}_${pod.metadata.name}_${pod.metadata.uid}`); }
@@ -248,16 +261,20 @@ export class PodSyncer {
       return this.postStart(pod, c, latest.id, podIP, view, fieldPath);
     }
     const attempt = latest ? latest.metadata.attempt + 1 : 0;
-    if (latest?.state === 'CONTAINER_EXITED' && attempt >= 2) {
+    if (latest?.state === 'CONTAINER_EXITED') {
       // CrashLoopBackOff as upstream's doBackOff: the first restart is immediate, then
-      // 10 s doubling to 5 min, counted from the last exit.
-      const delay = Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** (attempt - 2));
-      const wait = latest.finishedAt / 1e6 + delay - Date.now();
+      // 10 s doubling to 5 min, counted from the last exit; a container that ran for more
+      // than 10 min since its last restart starts over at an immediate restart.
+      const key = crashBackOffKey(pod, c);
+      const finishedMs = latest.finishedAt / 1e6;
+      const wait = this.crashBackOff.remainingSince(key, finishedMs);
       if (wait > 0) {
+        const delay = this.crashBackOff.get(key);
         view.waiting.set(c.name, { reason: 'CrashLoopBackOff', message: `back-off ${Math.round(delay / 1000)}s restarting failed container=${c.name} pod=${pod.metadata.name}_${pod.metadata.namespace}(${pod.metadata.uid})` });
         recorder.event(pod, 'Warning', 'BackOff', 'Back-off restarting failed container', fieldPath);
         return wait;
       }
+      this.crashBackOff.next(key, finishedMs);
     }
     // Image.
     const image = c.image!;
@@ -269,15 +286,15 @@ export class PodSyncer {
       return 10_000;
     }
     const key = `${pod.metadata.uid}/${c.name}/${attempt}`;
-    const pullKey = `${pod.metadata.uid}/${c.name}`;
-    const failing = this.pullFailures.get(pullKey);
-    if (!this.pulled.has(key) && failing && Date.now() < failing.until) {
+    const pullKey = `${pod.metadata.uid}/${image}`;
+    const pullWait = this.imageBackOff.remainingSinceUpdate(pullKey, this.now());
+    if (!this.pulled.has(key) && pullWait > 0) {
       // Upstream's image puller back-off: ImagePullBackOff until the next attempt.
       const msg = `Back-off pulling image "${image}"`;
       view.waiting.set(c.name, { reason: 'ImagePullBackOff', message: msg });
       recorder.event(pod, 'Normal', 'BackOff', msg, fieldPath);
       recorder.event(pod, 'Warning', 'Failed', 'Error: ImagePullBackOff', fieldPath);
-      return failing.until - Date.now();
+      return pullWait;
     }
     if (!this.pulled.has(key)) {
       if (present && policy !== 'Always') {
@@ -296,17 +313,15 @@ export class PodSyncer {
             recorder.event(pod, 'Warning', 'Failed', msg, fieldPath);
             recorder.event(pod, 'Warning', 'Failed', 'Error: ErrImagePull', fieldPath);
             // 10 s doubling to 5 min between attempts (upstream's image back-off).
-            const failures = (failing?.failures ?? 0) + 1;
-            const delay = Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** (failures - 1));
-            this.pullFailures.set(pullKey, { failures, until: Date.now() + delay });
-            return delay;
+            this.imageBackOff.next(pullKey, this.now());
+            return this.imageBackOff.get(pullKey);
           }
           // Air-gapped (k3s image tarballs): the registry is unreachable but the image was imported.
           recorder.event(pod, 'Normal', 'Pulled', `Container image "${image}" already present on machine`, fieldPath);
         }
       }
       this.pulled.add(key);
-      this.pullFailures.delete(pullKey);
+      this.imageBackOff.reset(pullKey);
     }
     // Config.
     let envs: Array<{ key: string; value: string }>;
@@ -486,9 +501,21 @@ export class PodSyncer {
     return removed;
   }
 
+  /**
+   * Back-off housekeeping (upstream HandlePodCleanups' backOff.GC()): drops the entries not
+   * updated for more than 2×max (10 min) and those of pods whose uid is not in `known`.
+   */
+  gcBackOff(known: Set<string>): void {
+    for (const b of [this.crashBackOff, this.imageBackOff]) {
+      b.gc();
+      b.retain((k) => known.has(k.slice(0, k.indexOf('/'))));
+    }
+  }
+
   /** Stops and removes every sandbox and container of `uid` (and its volumes). */
   async removeAll(uid: string, view?: PodRuntimeView): Promise<void> {
-    for (const m of [this.pullFailures, this.terminationMessages]) for (const k of m.keys()) if (k.startsWith(`${uid}/`)) m.delete(k);
+    for (const k of this.terminationMessages.keys()) if (k.startsWith(`${uid}/`)) this.terminationMessages.delete(k);
+    for (const b of [this.crashBackOff, this.imageBackOff]) b.retain((k) => !k.startsWith(`${uid}/`));
     for (const k of this.pulled) if (k.startsWith(`${uid}/`)) this.pulled.delete(k);
     this.evicted.delete(uid);
     this.ctx.prober?.stopPod(uid);
@@ -503,6 +530,14 @@ export class PodSyncer {
     }
     removePodDir(this.podDir(uid));
   }
+}
+
+/**
+ * The crash back-off key of a container: `uid/name/hash`, the hash covering the container's
+ * spec so that changing it starts the back-off over (upstream getStableKey).
+ */
+export function crashBackOffKey(pod: Pod, c: Container): string {
+  return `${pod.metadata.uid}/${c.name}/${createHash('sha256').update(stableJson(c)).digest('hex').slice(0, 16)}`;
 }
 
 const minDefined = (a: number | undefined, b: number | undefined): number | undefined => (a === undefined ? b : b === undefined ? a : Math.min(a, b));

@@ -10,7 +10,6 @@
  * Stopping leaves the rules in place (Services keep answering while the proxy
  * restarts, as upstream's); `cleanupProxyRules` removes them.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
 import type { Service } from '../api/core/v1/types.js';
 import type { EndpointSlice } from '../api/discovery/v1/endpoint-slice.js';
 import { resources, type Client } from '../client/interface.js';
@@ -19,6 +18,7 @@ import { unwrapTombstone } from '../client/informers/shared-informer.js';
 import { endpointsFor, servicePorts } from './service-port.js';
 import { planSync, ProgrammedState, renderServicePort, TABLE, type Chunk, type RulesetConfig } from './nftables-ruleset.js';
 import { runNft } from './nft.js';
+import { enableRouteLocalnet, ROUTE_LOCALNET_PATH } from './route-localnet.js';
 
 export interface ProxierOptions {
   client: Client;
@@ -31,31 +31,39 @@ export interface ProxierOptions {
   /** Run nft inside this network namespace (tests). */
   netns?: string;
   log?: (m: string) => void;
+  /**
+   * The route_localnet sysctl file (default {@link ROUTE_LOCALNET_PATH}); set to 1 on start
+   * and put back to its previous value when the proxier stops. Not touched when `netns` is set.
+   */
+  routeLocalnetPath?: string;
   /** Called after each applied transaction with its duration (ms), the service ports it rendered and the Services (`ns/name`) it covered. */
   onSync?(info: { ms: number; servicePorts: number; full: boolean; services: Set<string> }): void;
 }
 
 const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
 
-/**
- * Lets locally generated traffic to 127.0.0.1:<nodePort> be DNATed to a pod (upstream's
- * iptables mode sets the same; RUNTIME-NOTES.md "NodePorts on 127.0.0.1").
- */
-export function enableRouteLocalnet(): void {
-  const path = '/proc/sys/net/ipv4/conf/all/route_localnet';
-  if (readFileSync(path, 'utf8').trim() !== '1') writeFileSync(path, '1');
-}
-
 /** Removes the proxy's table (idempotent). */
 export async function cleanupProxyRules(opts: { netns?: string } = {}): Promise<void> {
   await runNft(`add table ip ${TABLE}\ndelete table ip ${TABLE}\n`, opts);
 }
 
-/** Runs until the signal aborts; resolves then. A failed transaction is logged (once per distinct error) and retried as a full sync after 1 s. */
+/**
+ * Runs until the signal aborts; resolves then. A failed transaction is logged (once per
+ * distinct error) and retried as a full sync after 1 s. Sets route_localnet on start (unless
+ * `netns` is given) and restores its previous value on the way out, however it ends.
+ */
 export async function runProxier(opts: ProxierOptions): Promise<void> {
+  const restoreRouteLocalnet = opts.netns ? undefined : enableRouteLocalnet(opts.routeLocalnetPath ?? ROUTE_LOCALNET_PATH);
+  try {
+    await syncUntilAborted(opts);
+  } finally {
+    try { restoreRouteLocalnet?.(); } catch (err) { (opts.log ?? console.error)(`kube-proxy: restoring route_localnet: ${(err as Error).message}`); }
+  }
+}
+
+async function syncUntilAborted(opts: ProxierOptions): Promise<void> {
   const log = opts.log ?? ((m: string) => console.error(`kube-proxy: ${m}`));
   const cfg: RulesetConfig = { nodeName: opts.nodeName, clusterCIDR: opts.clusterCIDR, nodePortAddresses: [...new Set(['127.0.0.1', opts.nodeIP])] };
-  if (!opts.netns) enableRouteLocalnet();
   const services = opts.informers.forResource<Service>(resources.services);
   const slices = opts.informers.forResource<EndpointSlice>(resources.endpointslices);
   /** Service key → its slices by name (the label, not ownership, ties a slice to its Service). */

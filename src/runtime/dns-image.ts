@@ -8,7 +8,9 @@
  *
  * Built tarballs are kept in a machine-wide cache (`/var/cache/k8ts/images`, override
  * with K8TS_IMAGE_CACHE) keyed by that tag, then copied into the data dir, so each new
- * data dir (tests) does not pay the ~100 MB layer again.
+ * data dir (tests) does not pay the ~100 MB layer again. The bundle itself is cached
+ * there too (bundle-cache.ts), keyed by its inputs' contents, so a server start whose
+ * DNS sources did not change skips esbuild.
  */
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -17,19 +19,29 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { cachedBundle, esbuildBundler, type Bundler } from './bundle-cache.js';
 
 const run = promisify(execFile);
 const ENTRY = fileURLToPath(new URL('../cli/dns-entry.ts', import.meta.url));
 export const DNS_IMAGE_REPO = 'docker.io/k8ts/dns';
 const cacheDir = (): string => process.env.K8TS_IMAGE_CACHE ?? '/var/cache/k8ts/images';
 
-/** Bundles the DNS entry point into one CommonJS file (no native modules). Throws esbuild's errors. */
-async function bundle(): Promise<string> {
-  const esbuild = await import('esbuild');
-  const r = await esbuild.build({ entryPoints: [ENTRY], bundle: true, platform: 'node', format: 'cjs', target: 'node20', write: false,
-    // Modules reading import.meta.url (createRequire) get the bundle's own URL.
-    define: { 'import.meta.url': '__k8tsImportMetaUrl' }, banner: { js: 'const __k8tsImportMetaUrl = require("node:url").pathToFileURL(__filename).href;' }, minify: false, legalComments: 'none', logLevel: 'silent' });
-  return r.outputFiles[0].text;
+/** The esbuild settings of the DNS bundle: one CommonJS file (no native modules). */
+export const dnsBundler = (): Promise<Bundler> => esbuildBundler({
+  // Modules reading import.meta.url (createRequire) get the bundle's own URL.
+  define: { 'import.meta.url': '__k8tsImportMetaUrl' }, banner: 'const __k8tsImportMetaUrl = require("node:url").pathToFileURL(__filename).href;',
+});
+
+/**
+ * The DNS bundle and the image tag derived from it (12 hex digits of the sha256 of the
+ * code, the Node.js version and binary path) and the full reference. The bundle comes from
+ * the cache in `cacheDir` (default: the image cache) when its inputs are unchanged.
+ * `entry` and `bundler` are for tests. Throws esbuild's errors.
+ */
+export async function dnsImageTag(opts: { cacheDir?: string; entry?: string; bundler?: Bundler; log?: (m: string) => void } = {}): Promise<{ code: string; tag: string; ref: string; cached: boolean }> {
+  const { code, cached } = await cachedBundle({ entry: opts.entry ?? ENTRY, cacheDir: opts.cacheDir ?? cacheDir(), bundler: opts.bundler ?? await dnsBundler(), log: opts.log });
+  const tag = createHash('sha256').update(code).update(process.version).update(process.execPath).digest('hex').slice(0, 12);
+  return { code, tag, ref: `${DNS_IMAGE_REPO}:${tag}`, cached };
 }
 
 /** Shared libraries of `binary` (absolute paths, including the dynamic loader). */
@@ -43,10 +55,8 @@ async function sharedLibraries(binary: string): Promise<string[]> {
  * `.tags` file, removing older DNS tarballs there. Returns the image reference.
  */
 export async function buildDnsImage(opts: { outDir: string; log?: (m: string) => void }): Promise<string> {
-  const code = await bundle();
+  const { code, tag, ref } = await dnsImageTag({ log: opts.log });
   const node = process.execPath;
-  const tag = createHash('sha256').update(code).update(process.version).update(node).digest('hex').slice(0, 12);
-  const ref = `${DNS_IMAGE_REPO}:${tag}`;
   const out = join(opts.outDir, 'k8ts-dns.tar');
   mkdirSync(opts.outDir, { recursive: true });
   if (existsSync(`${out}.tags`) && readFileSync(`${out}.tags`, 'utf8').split('\n').includes(ref) && existsSync(out)) return ref;
