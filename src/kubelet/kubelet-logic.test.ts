@@ -100,7 +100,14 @@ it('projected volumes: ConfigMap, Secret and downward-API sources in one folder;
     assert.equal(readFileSync(join(root, 'creds/token'), 'utf8'), 't0k');
     assert.equal(readFileSync(join(root, 'labels'), 'utf8'), 'app="web"');
     const token = { ...pod, spec: { containers: [], volumes: [{ name: 'sa', projected: { sources: [{ serviceAccountToken: { path: 'token' } }] } }] } };
-    await assert.rejects(prepareVolumes(token as never, dir, sources as never), /source serviceAccountToken is not supported yet/);
+    await assert.rejects(prepareVolumes(token as never, dir, sources as never), /source serviceAccountToken is not supported yet/, 'without a token source');
+    const asked: unknown[] = [];
+    const withToken = await prepareVolumes({ ...token, spec: { containers: [], volumes: [{ name: 'sa', projected: { sources: [{ serviceAccountToken: { path: 'tok', audience: 'vault', expirationSeconds: 900 } }] } }] } } as never, dir, sources as never,
+      { serviceAccountToken: async (spec) => { asked.push(spec); return 'jwt-1'; } });
+    assert.equal(readFileSync(join(withToken.get('sa')!, 'tok'), 'utf8'), 'jwt-1');
+    assert.deepEqual(asked, [{ audience: 'vault', expirationSeconds: 900 }]);
+    await assert.rejects(prepareVolumes(token as never, dir, sources as never, { serviceAccountToken: async () => { throw new Error('serviceaccounts "x" not found'); } }),
+      (e: Error & { volume?: string }) => e.message === 'failed to fetch token: serviceaccounts "x" not found' && e.volume === 'sa');
   } finally { rmSync(dir, { recursive: true, force: true }); }
 });
 

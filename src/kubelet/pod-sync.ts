@@ -32,6 +32,7 @@ import { runPostStart, runPreStop } from './lifecycle-hooks.js';
 import { emptyDirLimitExceeded } from './emptydir-limit.js';
 import { isSidecar } from '../api/core/v1/sidecar.js';
 import { Backoff } from './backoff.js';
+import { TokenManager } from './token-manager.js';
 
 export interface PodSyncContext {
   client: Client;
@@ -67,6 +68,8 @@ export class PodSyncer {
   readonly crashBackOff: Backoff;
   /** Image-pull back-off per `uid/image` (upstream image manager's), same steps as {@link crashBackOff}. */
   readonly imageBackOff: Backoff;
+  /** Bound ServiceAccount tokens of projected volumes, per pod. */
+  private readonly tokens: TokenManager;
   private readonly now: () => number;
   /** Ended container attempt (uid/name/attempt) → its termination message, read once. */
   private readonly terminationMessages = new Map<string, string>();
@@ -80,6 +83,7 @@ export class PodSyncer {
     this.now = ctx.now ?? Date.now;
     this.crashBackOff = new Backoff(BACKOFF_BASE_MS, BACKOFF_MAX_MS, this.now);
     this.imageBackOff = new Backoff(BACKOFF_BASE_MS, BACKOFF_MAX_MS, this.now);
+    this.tokens = new TokenManager(ctx.client, this.now);
   }
 
   logDir(pod: Pod): string { return join(this.ctx.rootDir, 'logs', `${pod.metadata.namespace}_${pod.metadata.name}_${pod.metadata.uid}`); }
@@ -175,7 +179,9 @@ export class PodSyncer {
     if (sandbox) {
       const sources = new SourceCache(this.ctx.client, pod.metadata.namespace!);
       let volumes: Map<string, string> | undefined;
-      const volumesFn = async (): Promise<Map<string, string>> => (volumes ??= await prepareVolumes(pod, this.podDir(pod.metadata.uid!), sources, { allocatable: this.allocatable }));
+      const volumesFn = async (): Promise<Map<string, string>> => (volumes ??= await prepareVolumes(pod, this.podDir(pod.metadata.uid!), sources, {
+        allocatable: this.allocatable, serviceAccountToken: (spec) => this.tokens.podToken(pod, spec),
+      }));
       const podIP = pod.spec?.hostNetwork ? this.ctx.nodeIP : sandbox.network?.ip ?? '';
       // Init containers run one at a time, in order, each to success; a sidecar
       // (restartPolicy Always, KEP-753) only has to have started (its startup probe
@@ -510,12 +516,14 @@ export class PodSyncer {
       b.gc();
       b.retain((k) => known.has(k.slice(0, k.indexOf('/'))));
     }
+    this.tokens.retain((uid) => known.has(uid));
   }
 
   /** Stops and removes every sandbox and container of `uid` (and its volumes). */
   async removeAll(uid: string, view?: PodRuntimeView): Promise<void> {
     for (const k of this.terminationMessages.keys()) if (k.startsWith(`${uid}/`)) this.terminationMessages.delete(k);
     for (const b of [this.crashBackOff, this.imageBackOff]) b.retain((k) => !k.startsWith(`${uid}/`));
+    this.tokens.forgetPod(uid);
     for (const k of this.pulled) if (k.startsWith(`${uid}/`)) this.pulled.delete(k);
     this.evicted.delete(uid);
     this.ctx.prober?.stopPod(uid);

@@ -22,6 +22,7 @@ import { writeAtomic, type Payload } from './atomic-writer.js';
 import { resourceFieldValue, type Allocatable } from './resource-field.js';
 import { ETC_HOSTS_PATH } from './etc-hosts.js';
 import { parseQuantity } from '../machinery/quantity.js';
+import type { TokenSpec } from './token-manager.js';
 
 /** Mounts a tmpfs of `sizeBytes` at `dir` (tests replace it). */
 export type TmpfsMounter = (dir: string, sizeBytes: number) => void;
@@ -32,6 +33,8 @@ export interface VolumeOptions {
   mountTmpfs?: TmpfsMounter;
   /** Whether `dir` is a mount point (default: listed in /proc/self/mountinfo). */
   isMounted?: (dir: string) => boolean;
+  /** A bound token of the pod's ServiceAccount for a projected `serviceAccountToken` source (token-manager.ts); absent: such sources fail. */
+  serviceAccountToken?: (spec: TokenSpec) => Promise<string>;
 }
 
 /** Mount points listed in /proc/self/mountinfo (octal escapes decoded). */
@@ -140,8 +143,16 @@ async function prepareEachVolume(pod: Pod, podDir: string, sources: SourceCache,
           writeItems(secretData(sec), src.secret.items, mode, 'secret', src.secret.optional);
         } else if (src.downwardAPI) {
           writeDownwardApi(src.downwardAPI.items, mode);
+        } else if (src.serviceAccountToken && opts.serviceAccountToken) {
+          // upstream projected.go: the token file, with the source's audience and lifetime.
+          const t = src.serviceAccountToken;
+          let token: string;
+          try { token = await opts.serviceAccountToken({ audience: t.audience, expirationSeconds: t.expirationSeconds }); } catch (err) {
+            throw new ConfigError(`failed to fetch token: ${(err as Error).message}`);
+          }
+          payload.set(t.path ?? 'token', { data: Buffer.from(token), mode });
         } else {
-          // serviceAccountToken needs the TokenRequest API, clusterTrustBundle its kind: refused, never an empty file.
+          // clusterTrustBundle needs its kind: refused, never an empty file.
           throw new ConfigError(`projected volume ${v.name}: source ${Object.keys(src).join(',')} is not supported yet`);
         }
       }
@@ -171,6 +182,7 @@ interface ProjectedSource {
   configMap?: { name?: string; items?: KeyItems; optional?: boolean };
   secret?: { name?: string; items?: KeyItems; optional?: boolean };
   downwardAPI?: { items?: DownwardApiItem[] };
+  serviceAccountToken?: { audience?: string; expirationSeconds?: number; path?: string };
   [other: string]: unknown;
 }
 
