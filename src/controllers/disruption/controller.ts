@@ -71,27 +71,9 @@ export class DisruptionController extends QueueController {
     if (s.stale) this.staleQueue.addAfter(metaNamespaceKey(pod as KubeObject), s.inMs);
   }
 
-  /** Runs the budget workers and one stale-condition worker until `signal` aborts. */
+  /** Runs the budget workers and one stale-condition worker until `signal` aborts; a pod gone meanwhile is dropped from the stale queue. */
   override async run(signal: AbortSignal, workers: number): Promise<void> {
-    signal.addEventListener('abort', () => this.staleQueue.shutDown(), { once: true });
-    await Promise.all([super.run(signal, workers), this.staleWorker(signal)]);
-  }
-
-  private async staleWorker(signal: AbortSignal): Promise<void> {
-    try { await this.informers.waitForCacheSync(signal); } catch { return; }
-    for (;;) {
-      const item = await this.staleQueue.get();
-      if (item.shutdown) return;
-      try {
-        await this.syncStale(item.key);
-        this.staleQueue.forget(item.key);
-      } catch (e) {
-        if (!isConflict(e) && !isNotFound(e)) console.error(`disruption: stale condition of ${item.key}: ${(e as Error)?.message ?? e}`);
-        if (!isNotFound(e)) this.staleQueue.addRateLimited(item.key);
-      } finally {
-        this.staleQueue.done(item.key);
-      }
-    }
+    await Promise.all([super.run(signal, workers), this.runQueue(signal, this.staleQueue, (key) => this.syncStale(key), 1, { label: 'stale condition', drop: isNotFound })]);
   }
 
   /** Sets a stale DisruptionTarget condition to False, or requeues the pod for when it goes stale (upstream syncStalePodDisruption). */
