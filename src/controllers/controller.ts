@@ -29,27 +29,55 @@ export abstract class QueueController implements Controller {
   };
 
   async run(signal: AbortSignal, workers: number): Promise<void> {
-    signal.addEventListener('abort', () => this.queue.shutDown(), { once: true });
-    try { await this.informers.waitForCacheSync(signal); } catch { return; }
-    await Promise.all(Array.from({ length: workers }, () => this.worker()));
+    await this.runQueue(signal, this.queue, (key) => this.sync(key), workers);
   }
 
-  private async worker(): Promise<void> {
-    for (;;) {
-      const item = await this.queue.get();
-      if (item.shutdown) return;
-      try {
-        await this.sync(item.key);
-        this.queue.forget(item.key);
-      } catch (err) {
-        // A conflict only means the cache was behind: retry quietly.
-        if (!isConflict(err) && (this.queue.numRequeues(item.key) < 15 || this.queue.numRequeues(item.key) % 20 === 0)) {
-          console.error(`${this.name}: sync ${item.key} failed: ${(err as Error)?.message ?? err}`);
-        }
-        this.queue.addRateLimited(item.key);
-      } finally {
-        this.queue.done(item.key);
+  /**
+   * Runs `workers` loops over `queue` with `sync` until `signal` aborts (which shuts the
+   * queue down): waits for the informer caches first, then see {@link processQueue}. For a
+   * controller's own queue (run) and any second queue it keeps (upstream runs each
+   * queue's workers with `wait.UntilWithContext`).
+   */
+  protected async runQueue(signal: AbortSignal, queue: WorkQueue<string>, sync: (key: string) => Promise<void>, workers: number, opts: QueueWorkerOptions = {}): Promise<void> {
+    signal.addEventListener('abort', () => queue.shutDown(), { once: true });
+    try { await this.informers.waitForCacheSync(signal); } catch { return; }
+    const label = opts.label ? `${this.name} ${opts.label}` : this.name;
+    await Promise.all(Array.from({ length: workers }, () => processQueue(queue, sync, { ...opts, label })));
+  }
+}
+
+/** Options for {@link processQueue}. */
+export interface QueueWorkerOptions {
+  /** Prefix of the failure log lines (default: none). */
+  label?: string;
+  /** Errors after which the key is dropped rather than retried, e.g. the object is gone (default: none). */
+  drop?: (err: unknown) => boolean;
+}
+
+/**
+ * One worker loop (upstream processNextWorkItem): takes keys from `queue` until it is shut
+ * down and drained, calls `sync(key)`; on success forgets the key's backoff, on error
+ * requeues it rate-limited (unless `opts.drop(err)`, then forgets it), always done().
+ * Conflicts (a cache behind the server) are retried without logging; other failures are
+ * logged for the first 15 retries of a key, then every 20th.
+ */
+export async function processQueue(queue: WorkQueue<string>, sync: (key: string) => Promise<void>, opts: QueueWorkerOptions = {}): Promise<void> {
+  for (;;) {
+    const item = await queue.get();
+    if (item.shutdown) return;
+    try {
+      await sync(item.key);
+      queue.forget(item.key);
+    } catch (err) {
+      if (opts.drop?.(err)) {
+        queue.forget(item.key);
+      } else {
+        const n = queue.numRequeues(item.key);
+        if (!isConflict(err) && (n < 15 || n % 20 === 0)) console.error(`${opts.label ?? 'controller'}: sync ${item.key} failed: ${(err as Error)?.message ?? err}`);
+        queue.addRateLimited(item.key);
       }
+    } finally {
+      queue.done(item.key);
     }
   }
 }

@@ -3,32 +3,23 @@
  * controller's queue reports under the controller's name.
  */
 import { after, before, describe, it } from 'node:test';
-import { until, startTestApiServer, type TestApiServer } from '../../test/support/apiserver.js';
-import { createSharedInformerFactory } from '../client/informers/shared-informer-factory.js';
+import { until, startControllerHarness, type ControllerHarness } from '../../test/support/apiserver.js';
 import { resources, type Client } from '../client/interface.js';
 import { createControllerManagerMetrics, type ControllerManagerMetrics } from '../server/component-metrics-server.js';
 import { runControllerManager } from './manager.js';
 
 describe('controller manager metrics', { timeout: 30_000 }, () => {
-  let server: TestApiServer;
+  let harness: ControllerHarness;
   let client: Client;
-  let metrics: ControllerManagerMetrics;
-  let running: Promise<void>;
-  const ac = new AbortController();
+  const metrics: ControllerManagerMetrics = createControllerManagerMetrics({ defaultMetrics: false });
 
   before(async () => {
-    server = await startTestApiServer('cm-metrics');
-    client = server.adminClient();
-    metrics = createControllerManagerMetrics({ defaultMetrics: false });
-    const informers = createSharedInformerFactory(client);
-    running = runControllerManager({ client, informers, signal: ac.signal, controllers: ['serviceaccount', 'namespace'], rootCA: server.pki.ca.certPem, workqueueMetrics: metrics.workqueue, workers: 1 });
-    informers.start(ac.signal);
+    harness = await startControllerHarness('cm-metrics', (c, informers, server) => [{
+      run: (signal) => runControllerManager({ client: c, informers, signal, controllers: ['serviceaccount', 'namespace'], rootCA: server.pki.ca.certPem, workqueueMetrics: metrics.workqueue, workers: 1 }),
+    }], []);
+    client = harness.client;
   });
-  after(async () => {
-    ac.abort();
-    await running;
-    await server.close();
-  });
+  after(async () => { await harness.stop(); });
 
   it('labels each queue with its controller name', async () => {
     await client.resource(resources.namespaces).create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'metrics-ns' } });

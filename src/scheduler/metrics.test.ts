@@ -6,10 +6,9 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { until, startTestApiServer, type TestApiServer } from '../../test/support/apiserver.js';
+import { until, startControllerHarness, type ControllerHarness } from '../../test/support/apiserver.js';
 import type { Pod } from '../api/core/v1/pod-types.js';
 import type { Node } from '../api/core/v1/types.js';
-import { createSharedInformerFactory } from '../client/informers/shared-informer-factory.js';
 import { resources, type Client } from '../client/interface.js';
 import { createSchedulerMetrics, type SchedulerMetrics } from './metrics.js';
 import { runScheduler } from './scheduler.js';
@@ -21,11 +20,9 @@ function sample(text: string, series: string): number | undefined {
 }
 
 describe('scheduler metrics', { timeout: 60_000 }, () => {
-  let server: TestApiServer;
+  let harness: ControllerHarness;
   let client: Client;
-  let metrics: SchedulerMetrics;
-  let scheduler: Promise<void>;
-  const ac = new AbortController();
+  const metrics: SchedulerMetrics = createSchedulerMetrics({ defaultMetrics: false });
   const ns = 'default';
   const pods = () => client.resource<Pod>(resources.pods);
   const createPod = (name: string, cpu: string, extra: Partial<NonNullable<Pod['spec']>> = {}) => pods().create<Pod>({
@@ -34,23 +31,17 @@ describe('scheduler metrics', { timeout: 60_000 }, () => {
   });
 
   before(async () => {
-    server = await startTestApiServer('scheduler-metrics');
-    client = server.adminClient();
-    await client.resource(resources.namespaces).create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } }).catch(() => undefined);
-    for (const name of ['n1', 'n2']) {
-      const n = await client.resource<Node>(resources.nodes).create<Node>({ apiVersion: 'v1', kind: 'Node', metadata: { name } });
-      await client.resource<Node>(resources.nodes).update({ ...n, status: { allocatable: { cpu: '1', memory: '4Gi', pods: '110' }, capacity: { cpu: '1', memory: '4Gi', pods: '110' } } }, { subresource: 'status' });
-    }
-    metrics = createSchedulerMetrics({ defaultMetrics: false });
-    const informers = createSharedInformerFactory(client);
-    scheduler = runScheduler({ client, informers, signal: ac.signal, metrics, queue: { initialBackoffMs: 5_000, maxBackoffMs: 5_000 } });
-    informers.start(ac.signal);
+    harness = await startControllerHarness('scheduler-metrics', async (c, informers) => {
+      // The nodes exist with their capacity before the scheduler starts.
+      for (const name of ['n1', 'n2']) {
+        const n = await c.resource<Node>(resources.nodes).create<Node>({ apiVersion: 'v1', kind: 'Node', metadata: { name } });
+        await c.resource<Node>(resources.nodes).update({ ...n, status: { allocatable: { cpu: '1', memory: '4Gi', pods: '110' }, capacity: { cpu: '1', memory: '4Gi', pods: '110' } } }, { subresource: 'status' });
+      }
+      return [{ run: (signal) => runScheduler({ client: c, informers, signal, metrics, queue: { initialBackoffMs: 5_000, maxBackoffMs: 5_000 } }) }];
+    }, [ns]);
+    client = harness.client;
   });
-  after(async () => {
-    ac.abort();
-    await scheduler;
-    await server.close();
-  });
+  after(async () => { await harness.stop(); });
 
   it('counts attempts by result and profile, pending pods by queue, and times extension points', async () => {
     await createPod('fits', '500m');

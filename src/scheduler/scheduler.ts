@@ -189,7 +189,7 @@ async function scheduleOne(ctx: CycleContext, info: QueuedPodInfo): Promise<void
   const state = new CycleState();
   state.nodesWithAffinityPods = cache.nodesWithAffinityPods();
   state.nodesWithRequiredAntiAffinityPods = cache.nodesWithRequiredAntiAffinityPods();
-  state.nodeGeneration = cache.nodeGeneration;
+  state.imageStates = cache.imageStates();
   const result = framework.schedule(pod, nodes, state);
   if (result.kind === 'unschedulable') {
     let nominated: string | undefined;

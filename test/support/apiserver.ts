@@ -57,18 +57,24 @@ export async function until<T>(what: string, fn: () => Promise<T | undefined | f
 /** A running controller test: the in-process apiserver, an admin client, and `stop()` (controllers, then server). */
 export interface ControllerHarness { server: TestApiServer; client: Client; stop(): Promise<void> }
 
+/** Anything the harness runs until stop(): a controller, or a wrapper around a component's run function. */
+export interface HarnessRunnable { run(signal: AbortSignal, workers: number): Promise<void> }
+
 /**
  * Starts a TestApiServer named `name`, creates `namespaces` (default `['default']`), builds
- * the controllers with `make(client, informers)`, runs each with 2 workers and starts the
- * informers. For controller tests against a real API server.
+ * the runnables with `make(client, informers, server)` (the server for e.g. its PKI; it
+ * may be async, to create objects that must exist before anything runs),
+ * runs each with 2 workers and starts the informers. `stop()` aborts them, waits for
+ * their run() to return (a rejection is ignored), then closes the server. For controller
+ * and component (controller manager, scheduler) tests against a real API server.
  */
-export async function startControllerHarness(name: string, make: (client: Client, informers: SharedInformerFactory) => Array<{ run(signal: AbortSignal, workers: number): Promise<void> }>, namespaces = ['default']): Promise<ControllerHarness> {
+export async function startControllerHarness(name: string, make: (client: Client, informers: SharedInformerFactory, server: TestApiServer) => HarnessRunnable[] | Promise<HarnessRunnable[]>, namespaces = ['default']): Promise<ControllerHarness> {
   const server = await startTestApiServer(name);
   const client = server.adminClient();
   for (const ns of namespaces) await client.resource(resources.namespaces).create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } }).catch(() => undefined);
   const ac = new AbortController();
   const informers = createSharedInformerFactory(client);
-  for (const c of make(client, informers)) void c.run(ac.signal, 2);
+  const runs = (await make(client, informers, server)).map((c) => c.run(ac.signal, 2));
   informers.start(ac.signal);
-  return { server, client, stop: async () => { ac.abort(); await server.close(); } };
+  return { server, client, stop: async () => { ac.abort(); await Promise.allSettled(runs); await server.close(); } };
 }

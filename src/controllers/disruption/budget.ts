@@ -67,22 +67,24 @@ export function expectedAndDesired(pdb: PodDisruptionBudget, pods: Pod[], scale:
 /**
  * The entries of `status.disruptedPods` still pending at `now` (ms): a pod gone, being
  * deleted, or past its 2-minute deadline drops out. Also the earliest deadline of the
- * kept ones, when the budget must be looked at again (upstream buildDisruptedPodMap).
+ * kept ones, when the budget must be looked at again, and the pods past their deadline but
+ * not being deleted (`expired`, upstream records NotDeleted on them) (upstream buildDisruptedPodMap).
  */
-export function pendingDisruptions(pdb: PodDisruptionBudget, pods: Pod[], now: number): { disrupted: Record<string, string>; recheckAt?: number } {
+export function pendingDisruptions(pdb: PodDisruptionBudget, pods: Pod[], now: number): { disrupted: Record<string, string>; recheckAt?: number; expired: Pod[] } {
   const previous = (pdb.status?.disruptedPods ?? {}) as Record<string, string>;
   const disrupted: Record<string, string> = {};
+  const expired: Pod[] = [];
   let recheckAt: number | undefined;
   for (const pod of pods) {
     if (pod.metadata.deletionTimestamp) continue;
     const at = previous[pod.metadata.name!];
     if (at === undefined) continue;
     const deadline = Date.parse(at) + DELETION_TIMEOUT_MS;
-    if (deadline < now) continue;
+    if (deadline < now) { expired.push(pod); continue; }
     disrupted[pod.metadata.name!] = at;
     if (recheckAt === undefined || deadline < recheckAt) recheckAt = deadline;
   }
-  return { disrupted, recheckAt };
+  return { disrupted, recheckAt, expired };
 }
 
 /** Pods Ready, not being deleted and not pending a disruption (upstream countHealthyPods). */

@@ -1,7 +1,8 @@
 /**
  * The disruption controller against an in-process apiserver: minAvailable over Ready
  * pods, evictions spending the budget until a 429, percentage maxUnavailable scaled by a
- * ReplicaSet owner, a pod with an unknown controller (SyncFailed), the empty selector;
+ * ReplicaSet owner, a pod with an unknown controller (SyncFailed), the events upstream
+ * records (NoPods, CalculateExpectedPodCountFailed, UnmanagedPods, NotDeleted), the empty selector;
  * plus the status arithmetic as pure functions (expiry of disruptedPods, rounding).
  */
 import { after, before, describe, it } from 'node:test';
@@ -10,6 +11,7 @@ import { until, startControllerHarness, type ControllerHarness } from '../../../
 import { resources, type Client } from '../../client/interface.js';
 import { isNotFound, StatusError } from '../../machinery/errors.js';
 import type { Pod } from '../../api/core/v1/pod-types.js';
+import type { KubeObject } from '../../api/object.js';
 import type { PodDisruptionBudget } from '../../api/policy/v1/pod-disruption-budget.js';
 import { DisruptionController } from './controller.js';
 import { countHealthy, expectedAndDesired, nextStatus, pendingDisruptions, scaledValue } from './budget.js';
@@ -32,8 +34,9 @@ describe('budget arithmetic', () => {
     const now = Date.parse('2026-01-01T00:10:00Z');
     const pdb = { metadata: { name: 'b' }, status: { disruptedPods: { fresh: '2026-01-01T00:09:00Z', old: '2026-01-01T00:07:00Z', gone: '2026-01-01T00:09:30Z', deleting: '2026-01-01T00:09:30Z' } } } as PodDisruptionBudget;
     const pods = [readyPod('fresh'), readyPod('old'), readyPod('deleting', { deletionTimestamp: '2026-01-01T00:09:40Z' }), readyPod('other')];
-    const { disrupted, recheckAt } = pendingDisruptions(pdb, pods, now);
+    const { disrupted, recheckAt, expired } = pendingDisruptions(pdb, pods, now);
     assert.deepEqual(disrupted, { fresh: '2026-01-01T00:09:00Z' });
+    assert.deepEqual(expired.map((p) => p.metadata.name), ['old']);
     assert.equal(recheckAt, Date.parse('2026-01-01T00:11:00Z'));
     assert.equal(countHealthy(pods, disrupted, now), 2); // old and other
   });
@@ -83,6 +86,10 @@ describe('disruption controller', { timeout: 60_000 }, () => {
   }
   const status = (name: string, pred: (s: Record<string, any>) => boolean) =>
     until(`${name} status`, async () => { const b = await pdbs().get(name, { namespace: ns }); return b.status && pred(b.status) ? b.status : undefined; });
+  /** The first event about `name` of `kind` with `reason`, polled until it exists. */
+  const event = (kind: string, name: string, reason: string) =>
+    until(`${reason} event on ${kind} ${name}`, async () => (await client.resource<KubeObject & Record<string, any>>(resources.events).list({ namespace: ns })).items
+      .find((e) => e.involvedObject?.kind === kind && e.involvedObject?.name === name && e.reason === reason));
   const evict = (name: string) => pods().create({ apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name, namespace: ns } }, { namespace: ns, name, subresource: 'eviction' });
 
   it('minAvailable 2 over 3 Ready pods allows 1; one eviction passes, the next is refused with 429', async () => {
@@ -142,6 +149,31 @@ describe('disruption controller', { timeout: 60_000 }, () => {
     const s = await status('x', (s) => (s.conditions ?? []).some((c: { reason: string }) => c.reason === 'SyncFailed'));
     assert.equal(s.disruptionsAllowed, 0);
     assert.match(s.conditions[0].message, /found no controllers for pod "x1"/);
+    const e = await event('PodDisruptionBudget', 'x', 'CalculateExpectedPodCountFailed');
+    assert.deepEqual([e.type, e.message, e.source?.component], ['Warning', 'Failed to calculate the number of expected pods: found no controllers for pod "x1"', 'controllermanager']);
+  });
+
+  it('records NoPods for a budget selecting nothing and UnmanagedPods when scaling over pods without a controller', async () => {
+    await createBudget('none', { minAvailable: 1, selector: { matchLabels: { app: 'none' } } });
+    const e = await event('PodDisruptionBudget', 'none', 'NoPods');
+    assert.deepEqual([e.type, e.message], ['Normal', 'No matching pods found']);
+    await createPod('um1', { app: 'um' });
+    await createBudget('um', { maxUnavailable: 1, selector: { matchLabels: { app: 'um' } } });
+    const u = await event('PodDisruptionBudget', 'um', 'UnmanagedPods');
+    assert.equal(u.type, 'Warning');
+    assert.ok(u.message.startsWith('Pods selected by this PodDisruptionBudget (selector: &LabelSelector{MatchLabels:map[string]string{app: um,},MatchExpressions:[]LabelSelectorRequirement{},}) were found to be unmanaged.'), u.message);
+    assert.ok(!(await client.resource<KubeObject & Record<string, any>>(resources.events).list({ namespace: ns })).items.some((x) => x.involvedObject?.name === 'um' && x.reason === 'NoPods'));
+  });
+
+  it('records NotDeleted on a pod still running 2 minutes after its eviction was recorded', async () => {
+    await createPod('nd1', { app: 'nd' });
+    await createBudget('nd', { minAvailable: 0, selector: { matchLabels: { app: 'nd' } } });
+    await status('nd', (s) => s.expectedPods === 1);
+    const old = new Date(Date.now() - 3 * 60_000).toISOString().replace(/\.\d+Z$/, 'Z');
+    const b = await pdbs().get('nd', { namespace: ns });
+    await pdbs().update({ ...b, status: { ...b.status, disruptedPods: { nd1: old } } }, { subresource: 'status' });
+    const e = await event('Pod', 'nd1', 'NotDeleted');
+    assert.deepEqual([e.type, e.message], ['Warning', `Pod was expected by PDB ${ns}/${ns} to be deleted but it wasn't`]);
   });
 
   it('an empty selector selects every pod of the namespace', async () => {

@@ -8,6 +8,8 @@
  * pods they select change, and again when a pending disruption expires (2 minutes).
  * In policy/v1 an empty selector selects every pod of the namespace; a missing one, none.
  * A second queue sets stale DisruptionTarget pod conditions to False (stale-condition.ts).
+ * Events as upstream's: NoPods, CalculateExpectedPodCountFailed, UnmanagedPods on the
+ * budget, NotDeleted on a pod (events.ts).
  */
 import type { Pod } from '../../api/core/v1/pod-types.js';
 import type { PodDisruptionBudget } from '../../api/policy/v1/pod-disruption-budget.js';
@@ -24,11 +26,15 @@ import { QueueController } from '../controller.js';
 import { countHealthy, expectedAndDesired, nextStatus, pendingDisruptions, setCondition, DISRUPTION_ALLOWED, SYNC_FAILED, type Condition } from './budget.js';
 import { expectedScale, type ScaleListers } from './scale.js';
 import { staleDisruption } from './stale-condition.js';
+import { createEventRecorder, type EventRecorder } from '../../client/events.js';
+import { EVENT_COMPONENT, expectedCountFailed, noMatchingPods, podNotDeleted, podsListFailed, unmanagedPods } from './events.js';
 
 /** Options for {@link DisruptionController}. */
 export interface DisruptionControllerOptions {
   /** The clock, ms since the epoch (default Date.now). */
   now?: () => number;
+  /** Where events go (default: a recorder writing core/v1 Events as `controllermanager`). */
+  recorder?: EventRecorder;
 }
 
 /** Whether the budget's selector selects `pod` (same namespace; nil selector selects nothing, `{}` everything). */
@@ -43,12 +49,14 @@ export class DisruptionController extends QueueController {
   private readonly podInformer: SharedIndexInformer<Pod>;
   private readonly scaleListers: ScaleListers;
   private readonly now: () => number;
+  private readonly recorder: EventRecorder;
   /** Keys of pods whose DisruptionTarget condition may need clearing. */
   readonly staleQueue: WorkQueue<string> = createRateLimitingQueue<string>();
 
   constructor(private readonly client: Client, informers: SharedInformerFactory, opts: DisruptionControllerOptions = {}) {
     super('disruption', informers);
     this.now = opts.now ?? Date.now;
+    this.recorder = opts.recorder ?? createEventRecorder(client, { component: EVENT_COMPONENT });
     this.pdbInformer = informers.forResource<PodDisruptionBudget>(resources.poddisruptionbudgets);
     this.podInformer = informers.forResource<Pod>(resources.pods);
     this.scaleListers = {
@@ -71,27 +79,9 @@ export class DisruptionController extends QueueController {
     if (s.stale) this.staleQueue.addAfter(metaNamespaceKey(pod as KubeObject), s.inMs);
   }
 
-  /** Runs the budget workers and one stale-condition worker until `signal` aborts. */
+  /** Runs the budget workers and one stale-condition worker until `signal` aborts; a pod gone meanwhile is dropped from the stale queue. */
   override async run(signal: AbortSignal, workers: number): Promise<void> {
-    signal.addEventListener('abort', () => this.staleQueue.shutDown(), { once: true });
-    await Promise.all([super.run(signal, workers), this.staleWorker(signal)]);
-  }
-
-  private async staleWorker(signal: AbortSignal): Promise<void> {
-    try { await this.informers.waitForCacheSync(signal); } catch { return; }
-    for (;;) {
-      const item = await this.staleQueue.get();
-      if (item.shutdown) return;
-      try {
-        await this.syncStale(item.key);
-        this.staleQueue.forget(item.key);
-      } catch (e) {
-        if (!isConflict(e) && !isNotFound(e)) console.error(`disruption: stale condition of ${item.key}: ${(e as Error)?.message ?? e}`);
-        if (!isNotFound(e)) this.staleQueue.addRateLimited(item.key);
-      } finally {
-        this.staleQueue.done(item.key);
-      }
-    }
+    await Promise.all([super.run(signal, workers), this.runQueue(signal, this.staleQueue, (key) => this.syncStale(key), 1, { label: 'stale condition', drop: isNotFound })]);
   }
 
   /** Sets a stale DisruptionTarget condition to False, or requeues the pod for when it goes stale (upstream syncStalePodDisruption). */
@@ -122,13 +112,25 @@ export class DisruptionController extends QueueController {
     }
   }
 
+  /** One budget's status from its pods (upstream trySync); throws, after recording the matching event, when it cannot be computed. */
   private async trySync(key: string, pdb: PodDisruptionBudget): Promise<void> {
     const { namespace } = splitMetaNamespaceKey(key);
-    const selector = selectorFromLabelSelector(pdb.spec?.selector);
-    const pods = this.podInformer.lister.list({ namespace }).filter((p) => selector.matches(p.metadata.labels ?? {}));
-    const { expected, desiredHealthy } = expectedAndDesired(pdb, pods, () => expectedScale(this.scaleListers, pods).expected);
+    let pods: Pod[];
+    try {
+      const selector = selectorFromLabelSelector(pdb.spec?.selector);
+      pods = this.podInformer.lister.list({ namespace }).filter((p) => selector.matches(p.metadata.labels ?? {}));
+    } catch (e) { podsListFailed(this.recorder, pdb, e); throw e; }
+    if (pods.length === 0) noMatchingPods(this.recorder, pdb);
+    let unmanaged: string[] = [];
+    let counts: { expected: number; desiredHealthy: number };
+    try {
+      counts = expectedAndDesired(pdb, pods, () => { const s = expectedScale(this.scaleListers, pods); unmanaged = s.unmanaged; return s.expected; });
+    } catch (e) { expectedCountFailed(this.recorder, pdb, e); throw e; }
+    if (unmanaged.length > 0) unmanagedPods(this.recorder, pdb);
+    const { expected, desiredHealthy } = counts;
     const now = this.now();
-    const { disrupted, recheckAt } = pendingDisruptions(pdb, pods, now);
+    const { disrupted, recheckAt, expired } = pendingDisruptions(pdb, pods, now);
+    for (const pod of expired) podNotDeleted(this.recorder, pdb, pod);
     const currentHealthy = countHealthy(pods, disrupted, now);
     const status = nextStatus(pdb, { currentHealthy, desiredHealthy, expected, disrupted }, rfc3339(new Date(now)));
     if (status) await this.writeStatus(pdb, status);

@@ -63,10 +63,9 @@ it('numFeasibleNodesToFind follows upstream: all below 100 nodes, adaptive 50 % 
   assert.equal(numFeasibleNodesToFind(20, 5000), 1000);
 });
 
-it('keeps the nodes holding pods with (anti-)affinity, and a node generation for per-node summaries', () => {
+it('keeps the nodes holding pods with (anti-)affinity', () => {
   const c = new SchedulerCache();
   c.addNode(node('a')); c.addNode(node('b')); c.addNode(node('c'));
-  const g0 = c.nodeGeneration;
   const anti = (uid: string, nodeName: string): Pod => ({ ...pod(uid, nodeName), spec: { ...pod(uid, nodeName).spec!, affinity: { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: { matchLabels: { a: 'b' } }, topologyKey: 'kubernetes.io/hostname' }] } } } } as Pod);
   c.addPod(pod('plain', 'a'));
   assert.deepEqual(c.nodesWithAffinityPods(), []);
@@ -78,7 +77,39 @@ it('keeps the nodes holding pods with (anti-)affinity, and a node generation for
   c.removePod(anti('x', 'b'));
   c.forgetPod('y');
   assert.deepEqual(c.nodesWithRequiredAntiAffinityPods(), []);
-  assert.equal(c.nodeGeneration, g0, 'pods do not change the node generation');
-  c.updateNode({ ...node('a'), metadata: { name: 'a', labels: { x: 'y' } } });
-  assert.ok(c.nodeGeneration > g0);
+});
+
+it('keeps image states across heartbeats; updates them only when a node\'s status.images change', () => {
+  const withImages = (name: string, images: Array<[string[], number]>, heartbeat = '2026-01-01T00:00:00Z'): Node => ({
+    ...node(name), status: { ...node(name).status, conditions: [{ type: 'Ready', status: 'True', lastHeartbeatTime: heartbeat }], images: images.map(([names, sizeBytes]) => ({ names, sizeBytes })) },
+  } as Node);
+  const c = new SchedulerCache();
+  c.addNode(withImages('a', [[['app:v1', 'reg/app@sha256:1'], 10]]));
+  c.addNode(withImages('b', [[['app:v1'], 10], [['db:v1'], 30]]));
+  const states = c.imageStates();
+  const app = states.get('app:v1');
+  assert.deepEqual(Object.fromEntries(states), { 'app:v1': { size: 10, numNodes: 2 }, 'reg/app@sha256:1': { size: 10, numNodes: 1 }, 'db:v1': { size: 30, numNodes: 1 } });
+  const g = c.imageGeneration;
+
+  // A status heartbeat: new Node objects, same images (rebuilt arrays, as a watch decodes them).
+  c.updateNode(withImages('a', [[['app:v1', 'reg/app@sha256:1'], 10]], '2026-01-01T00:00:10Z'));
+  c.updateNode(withImages('b', [[['app:v1'], 10], [['db:v1'], 30]], '2026-01-01T00:00:10Z'));
+  c.addPod(pod('p', 'a'));
+  assert.equal(c.imageGeneration, g, 'no recomputation');
+  assert.equal(c.imageStates(), states);
+  assert.equal(states.get('app:v1'), app);
+  assert.deepEqual(app, { size: 10, numNodes: 2 });
+
+  // The kubelet pulled an image on a and garbage-collected app:v1 there.
+  c.updateNode(withImages('a', [[['cache:v2'], 5]], '2026-01-01T00:00:20Z'));
+  assert.ok(c.imageGeneration > g);
+  assert.equal(c.imageStates(), states, 'updated in place');
+  assert.deepEqual(Object.fromEntries(states), { 'app:v1': { size: 10, numNodes: 1 }, 'db:v1': { size: 30, numNodes: 1 }, 'cache:v2': { size: 5, numNodes: 1 } });
+
+  // A node going away takes its images with it; one without images changes nothing.
+  c.removeNode('b');
+  assert.deepEqual(Object.fromEntries(states), { 'cache:v2': { size: 5, numNodes: 1 } });
+  const g2 = c.imageGeneration;
+  c.addNode(node('plain')); c.removeNode('plain');
+  assert.equal(c.imageGeneration, g2);
 });

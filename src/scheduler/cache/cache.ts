@@ -15,10 +15,14 @@
  * A cycle is synchronous (Framework.schedule), so the NodeInfos it reads cannot change
  * under it: the list returned by nodeInfoList() is the cycle's snapshot, in a stable
  * order (node creation order) rebuilt only when nodes come or go.
+ *
+ * It also keeps the cluster-wide image states ImageLocality reads (image-states.ts),
+ * updated only when a node's `status.images` changes, not on every Node heartbeat.
  */
 import type { Pod } from '../../api/core/v1/pod-types.js';
 import type { Node } from '../../api/core/v1/types.js';
 import { addPodToNodeInfo, emptyNodeInfo, hasPodAffinity, hasRequiredPodAntiAffinity, isTerminal, removePodFromNodeInfo, type NodeInfo } from '../framework/node-info.js';
+import { ImageStates, type ImageState } from '../framework/image-states.js';
 import { allocatable, nonZeroRequests, podRequests, type Resources } from '../framework/resources.js';
 
 interface PodState { pod: Pod; nodeName: string; assumed: boolean; req: Resources; nonZero: { cpu: number; memory: number } }
@@ -33,8 +37,7 @@ export class SchedulerCache {
   /** Nodes holding pods with (anti-)affinity terms, derived lazily from `list` (upstream's HavePodsWith… lists). */
   private affinityList: NodeInfo[] | undefined;
   private antiAffinityList: NodeInfo[] | undefined;
-  /** Bumped on every change of a Node object or of the node set (plugins cache per-node summaries by it). */
-  nodeGeneration = 0;
+  private readonly images = new ImageStates();
 
   /** `ttlMs`: how long an assumed pod whose binding finished waits for the informer (ms). */
   constructor(private readonly ttlMs = 30_000, private readonly now: () => number = Date.now) {}
@@ -52,7 +55,7 @@ export class SchedulerCache {
     const n = this.info(node.metadata.name!);
     n.node = node;
     n.allocatable = allocatable(node);
-    this.nodeGeneration++;
+    this.images.setNode(node.metadata.name!, node);
     if (!n.present) { n.present = true; this.invalidate(); }
   }
 
@@ -62,10 +65,20 @@ export class SchedulerCache {
     const n = this.nodes.get(name);
     if (!n) return;
     n.present = false;
-    this.nodeGeneration++;
+    this.images.setNode(name, undefined);
     this.invalidate();
     if (!n.pods.length) this.nodes.delete(name);
   }
+
+  /**
+   * Image name → size and number of present nodes listing it (upstream's cache
+   * imageStates). The same Map for the cache's lifetime, changed in place between
+   * cycles only when some node's images change.
+   */
+  imageStates(): ReadonlyMap<string, ImageState> { return this.images.states; }
+
+  /** Bumped whenever imageStates() changes (a node's images changed, or a node with images came or went). */
+  get imageGeneration(): number { return this.images.generation; }
 
   private invalidate(): void { this.list = undefined; this.affinityList = undefined; this.antiAffinityList = undefined; }
 

@@ -15,8 +15,8 @@ export class CycleState {
   nodesWithAffinityPods?: import('./node-info.js').NodeInfo[];
   /** The nodes of allNodes holding pods with required anti-affinity terms, when the cache keeps them. */
   nodesWithRequiredAntiAffinityPods?: import('./node-info.js').NodeInfo[];
-  /** The cache's node generation (changes whenever a Node object does), for per-node summaries kept across cycles. */
-  nodeGeneration?: number;
+  /** The cache's cluster-wide image states (ImageLocality), when the cache keeps them (else the plugin derives them from allNodes). */
+  imageStates?: ReadonlyMap<string, import('./image-states.js').ImageState>;
 
   write(key: string, value: unknown): void { this.data.set(key, value); }
   /** The value written under `key`, or undefined. */

@@ -7,11 +7,13 @@
  * node's names — no registry defaulting, as upstream) adds its size scaled by the share
  * of all nodes holding it (against the "node heating" of always picking the same nodes).
  * The sum, clamped to [23 MiB, 1000 MiB × number of containers], maps linearly onto
- * 0..100. An image's size and node count come from all nodes of the snapshot (upstream's
- * cache-wide ImageStateSummary; the size is the one of the first node listing the name).
+ * 0..100. An image's size and node count come from all nodes (upstream's cache-wide
+ * ImageStateSummary, kept by the scheduler cache: image-states.ts; the size is the one of
+ * the first node listing the name).
  */
 import type { Pod } from '../../api/core/v1/pod-types.js';
 import type { Node } from '../../api/core/v1/types.js';
+import { ImageStates, nodeImageSizes, type ImageState } from '../framework/image-states.js';
 import { MAX_NODE_SCORE, skip, success, type NodeInfo, type PreScorePlugin, type ScorePlugin } from '../framework/interface.js';
 
 export const IMAGE_LOCALITY = 'ImageLocality';
@@ -22,29 +24,13 @@ export const MIN_THRESHOLD = 23 * MB;
 /** Per container: at or above this sum (× containers) a node scores 100. */
 export const MAX_CONTAINER_THRESHOLD = 1000 * MB;
 
-/** An image's size and how many nodes hold it (upstream ImageStateSummary). */
-export interface ImageState { size: number; numNodes: number }
+export type { ImageState } from '../framework/image-states.js';
 
 const PRE_SCORE_KEY = 'PreScoreImageLocality';
 
 /** The image name with `:latest` appended when it carries no tag (upstream normalizedImageName). */
 export function normalizedImageName(name: string): string {
   return name.lastIndexOf(':') <= name.lastIndexOf('/') ? `${name}:latest` : name;
-}
-
-type NodeImage = { names?: string[]; sizeBytes?: number };
-const imagesOf = (node: Node): NodeImage[] => (node.status?.images ?? []) as NodeImage[];
-
-/** A node's image names → size (first listing wins), per Node object (a new version is a new object). */
-const nodeImages = new WeakMap<Node, Map<string, number>>();
-function imagesOnNode(node: Node): Map<string, number> {
-  let m = nodeImages.get(node);
-  if (!m) {
-    m = new Map();
-    for (const img of imagesOf(node)) for (const name of img.names ?? []) if (!m.has(name)) m.set(name, img.sizeBytes ?? 0);
-    nodeImages.set(node, m);
-  }
-  return m;
 }
 
 /** The normalized image names of the pod's init and app containers, in order (duplicates kept). */
@@ -58,54 +44,34 @@ export const podImageNames = (pod: Pod): string[] => {
 };
 const podImages = new WeakMap<Pod, string[]>();
 
-/** Image name → state, kept per snapshot array; `nodes` are the Node objects it was built from. */
-interface ImageIndex { nodes: Node[]; states: Map<string, ImageState>; generation?: number }
-const indexes = new WeakMap<NodeInfo[], ImageIndex>();
-
-function addNode(states: Map<string, ImageState>, node: Node): void {
-  for (const [name, size] of imagesOnNode(node)) {
-    const s = states.get(name);
-    if (s) s.numNodes++;
-    else states.set(name, { size, numNodes: 1 });
-  }
-}
-function removeNode(states: Map<string, ImageState>, node: Node): void {
-  for (const name of imagesOnNode(node).keys()) {
-    const s = states.get(name);
-    if (s && --s.numNodes <= 0) states.delete(name);
-  }
-}
+/** Image states per snapshot array with the Node objects they were built from (for callers without a scheduler cache). */
+const indexes = new WeakMap<NodeInfo[], { nodes: Node[]; states: ImageStates }>();
 
 /**
  * Image name → size (of the first node that listed it) and number of nodes listing it,
- * over `nodes` (upstream's cache-wide ImageStateSummary). Kept per snapshot array and
- * updated only for the nodes whose Node object changed since the last call (the
- * scheduler cache reuses its NodeInfo list while no node comes or goes).
+ * over `nodes` (upstream's cache-wide ImageStateSummary). The scheduler reads the
+ * cache's states instead (CycleState.imageStates); this derives them from a snapshot,
+ * kept per snapshot array and updated for the nodes whose Node object changed.
  */
-export function imageStates(nodes: NodeInfo[], generation?: number): Map<string, ImageState> {
+export function imageStates(nodes: NodeInfo[]): ReadonlyMap<string, ImageState> {
   let ix = indexes.get(nodes);
-  // No Node object changed since the last call: nothing to look at.
-  if (ix && generation !== undefined && ix.generation === generation && ix.nodes.length === nodes.length) return ix.states;
   if (!ix || ix.nodes.length !== nodes.length) {
-    ix = { nodes: nodes.map((n) => n.node), states: new Map(), generation };
-    for (const n of ix.nodes) addNode(ix.states, n);
+    ix = { nodes: nodes.map((n) => n.node), states: new ImageStates() };
+    ix.nodes.forEach((n, i) => ix!.states.setNode(String(i), n));
     indexes.set(nodes, ix);
-    return ix.states;
+    return ix.states.states;
   }
-  ix.generation = generation;
   for (let i = 0; i < nodes.length; i++) {
-    const now = nodes[i].node;
-    if (ix.nodes[i] === now) continue;
-    removeNode(ix.states, ix.nodes[i]);
-    addNode(ix.states, now);
-    ix.nodes[i] = now;
+    if (ix.nodes[i] === nodes[i].node) continue;
+    ix.nodes[i] = nodes[i].node;
+    ix.states.setNode(String(i), ix.nodes[i]);
   }
-  return ix.states;
+  return ix.states.states;
 }
 
 /** Sum of the scaled sizes of the pod's images the node holds (upstream sumImageScores). */
-export function sumImageScores(node: Node, pod: Pod, states: Map<string, ImageState>, totalNumNodes: number): number {
-  const onNode = imagesOnNode(node);
+export function sumImageScores(node: Node, pod: Pod, states: ReadonlyMap<string, ImageState>, totalNumNodes: number): number {
+  const onNode = nodeImageSizes(node);
   let sum = 0;
   for (const name of podImageNames(pod)) {
     const s = states.get(name);
@@ -130,14 +96,14 @@ export function calculatePriority(sumScores: number, numContainers: number): num
 export const imageLocality = (): PreScorePlugin & ScorePlugin => ({
   name: IMAGE_LOCALITY,
   preScore(state, pod) {
-    const states = imageStates(state.allNodes, state.nodeGeneration);
+    const states = state.imageStates ?? imageStates(state.allNodes);
     // None of the pod's images is on any node: every score would be 0 (no call per node needed).
     if (!podImageNames(pod).some((name) => states.has(name))) return skip();
     state.write(PRE_SCORE_KEY, states);
     return success();
   },
   score(state, pod, n) {
-    const states = state.read<Map<string, ImageState>>(PRE_SCORE_KEY) ?? imageStates(state.allNodes);
+    const states = state.read<ReadonlyMap<string, ImageState>>(PRE_SCORE_KEY) ?? state.imageStates ?? imageStates(state.allNodes);
     const total = Math.max(1, state.allNodes.length);
     const containers = (pod.spec?.initContainers?.length ?? 0) + (pod.spec?.containers?.length ?? 0);
     return calculatePriority(sumImageScores(n.node, pod, states, total), containers);
