@@ -368,4 +368,39 @@ describe('the node: documentation manifests, container environment, kubelet API 
     assert.equal(job.status.phase, 'Succeeded');
     assert.equal(job.status.initContainerStatuses[0].state.terminated?.exitCode, 0, 'the sidecar was stopped with SIGTERM');
   });
+  it('the API access volume: a bound token, ca.crt and the namespace; the token is the pod\'s ServiceAccount and dies with the pod', async () => {
+    await run(['create', 'serviceaccount', 'reader']);
+    await run(['run', 'sa-demo', '--image=busybox', '--overrides={"spec":{"serviceAccountName":"reader"}}', '--', 'sleep', '3600']);
+    await run(['run', 'no-token', '--image=busybox', '--overrides={"spec":{"automountServiceAccountToken":false}}', '--', 'sleep', '3600']);
+    await running('sa-demo');
+    const pod = await json(['get', 'pod', 'sa-demo']);
+    const vol = pod.spec.volumes.find((v: any) => v.name.startsWith('kube-api-access-'));
+    assert.match(vol.name, /^kube-api-access-[bcdfghjklmnpqrstvwxz2456789]{5}$/);
+    assert.deepEqual(vol.projected.sources[0], { serviceAccountToken: { expirationSeconds: 3607, path: 'token' } });
+    assert.deepEqual(pod.spec.containers[0].volumeMounts, [{ name: vol.name, readOnly: true, mountPath: '/var/run/secrets/kubernetes.io/serviceaccount' }]);
+    const dir = '/var/run/secrets/kubernetes.io/serviceaccount';
+    assert.equal((await run(['exec', 'sa-demo', '--', 'cat', `${dir}/namespace`])).trim(), 'default');
+    assert.match(await run(['exec', 'sa-demo', '--', 'cat', `${dir}/ca.crt`]), /^-----BEGIN CERTIFICATE-----/);
+    const token = (await run(['exec', 'sa-demo', '--', 'cat', `${dir}/token`])).trim();
+    const claims = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString());
+    assert.deepEqual(claims['kubernetes.io'].pod, { name: 'sa-demo', uid: pod.metadata.uid });
+    assert.deepEqual(claims['kubernetes.io'].node.name, 'wl-node');
+    assert.ok(claims.exp - claims.iat > 3600 * 24 * 300, 'the kubelet\'s 3607 s token is extended to a year, as upstream');
+    // The token alone (no client certificate) authenticates as the ServiceAccount.
+    const tokenKc = join(dataDir, 'token-kubeconfig');
+    const cfg = JSON.parse(await run(['config', 'view', '--raw', '-o', 'json']));
+    writeFileSync(tokenKc, JSON.stringify({
+      apiVersion: 'v1', kind: 'Config', 'current-context': 'sa', clusters: cfg.clusters,
+      users: [{ name: 'sa', user: { token } }], contexts: [{ name: 'sa', context: { cluster: cfg.clusters[0].name, user: 'sa' } }],
+    }));
+    const who = JSON.parse(await kubectl(tokenKc, ['auth', 'whoami', '-o', 'json'])).status.userInfo;
+    assert.equal(who.username, 'system:serviceaccount:default:reader');
+    assert.deepEqual(who.extra['authentication.kubernetes.io/pod-name'], ['sa-demo']);
+    await running('no-token');
+    assert.equal((await json(['get', 'pod', 'no-token'])).spec.volumes, undefined, 'automountServiceAccountToken: false mounts nothing');
+    await run(['delete', 'pod', 'sa-demo', '--grace-period=1', '--wait=true']);
+    const refused = await kubectlRaw(tokenKc, ['auth', 'whoami']);
+    assert.notEqual(refused.code, 0);
+    assert.match(refused.stderr, /Unauthorized|must be logged in/);
+  });
 });

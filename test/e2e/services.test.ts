@@ -196,6 +196,12 @@ describe('Services through kube-proxy (issue #6)', { timeout: 600_000 }, () => {
     }
     const api = await inPod('frontend', 'wget -qO- --no-check-certificate https://kubernetes.default.svc/version');
     assert.match(api.stdout, /"gitVersion":\s*"v1\.32\./, api.stderr);
+    // In-cluster API access as client-go does it: the mounted bound token (busybox's wget does not check certificates).
+    const sa = '/var/run/secrets/kubernetes.io/serviceaccount';
+    const self = await inPod('frontend', `wget -qO- --no-check-certificate --header "Authorization: Bearer $(cat ${sa}/token)" https://kubernetes.default.svc/api/v1/namespaces/$(cat ${sa}/namespace)/pods/frontend`);
+    assert.equal(JSON.parse(self.stdout).metadata.name, 'frontend', self.stderr);
+    const anonymous = await inPod('frontend', 'wget -qO- --no-check-certificate https://kubernetes.default.svc/api/v1/namespaces/default/pods');
+    assert.notEqual(anonymous.code, 0, 'no token: 401');
     // A headless Service: per-pod names from hostname/subdomain.
     await run(['apply', '-f', '-'], `
 apiVersion: v1
