@@ -15,11 +15,11 @@ async function main(argv: string[]): Promise<void> {
     .option('--port <port>', 'DNS port (UDP and TCP)', (v) => Number(v), 53)
     .option('--health-port <port>', '/health port', (v) => Number(v), 8080)
     .option('--ready-port <port>', '/ready port', (v) => Number(v), 8181)
-    .option('--credentials-dir <dir>', 'folder with ca.crt and tls.crt/tls.key (or token)', '/var/run/secrets/k8ts.io/dns')
+    .option('--credentials-dir <dir>', 'folder with ca.crt and tls.crt/tls.key (or token), tried before the ServiceAccount folder')
     .option('--no-log', 'do not log each query')
     .option('--reverse-cidr <cidr...>', 'service and pod CIDRs answered authoritatively under in-addr.arpa', ['10.96.0.0/12', '10.244.0.0/16']);
   program.parse(argv, { from: 'user' });
-  const o = program.opts<{ domain: string; port: number; healthPort: number; readyPort: number; credentialsDir: string; log: boolean; reverseCidr: string[] }>();
+  const o = program.opts<{ domain: string; port: number; healthPort: number; readyPort: number; credentialsDir?: string; log: boolean; reverseCidr: string[] }>();
   const client = createClient(inClusterConfig({ credentialsDir: o.credentialsDir, userAgent: `k8ts-dns/${K8TS_DNS_VERSION}` }));
   const abort = new AbortController();
   for (const sig of ['SIGTERM', 'SIGINT'] as const) process.once(sig, () => abort.abort());

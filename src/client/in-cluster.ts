@@ -5,8 +5,8 @@
  * (or `<credentials>/ca.crt`).
  *
  * Credentials: a bearer token file `token` when present (a ServiceAccount token), else a
- * client certificate `tls.crt`/`tls.key` from `credentialsDir` — how k8ts' system pods
- * (cluster DNS) authenticate until bound ServiceAccount tokens exist.
+ * client certificate `tls.crt`/`tls.key` from `credentialsDir` (tried first), for a
+ * component given a certificate instead of a ServiceAccount.
  * Throws Error when the environment or every credential is missing.
  */
 import { existsSync, readFileSync } from 'node:fs';

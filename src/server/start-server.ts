@@ -196,7 +196,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     });
   run('scheduler', elected('kube-scheduler', await clientAs('system:kube-scheduler', 'kube-scheduler'), (client, informers, signal) =>
     (schedulerConfig ? runSchedulerWithConfiguration({ client, informers, signal, metrics: schedulerMetrics }, schedulerConfig) : runScheduler({ client, informers, signal, metrics: schedulerMetrics })), schedulerLeaderMetrics));
-  run('cluster-dns', dnsImage.then(async (image) => { if (image) await ensureClusterDns(admin, pki, { image, reverseCidrs: [serviceCIDR, clusterCIDR] }); }));
+  run('cluster-dns', dnsImage.then(async (image) => { if (image) await ensureClusterDns(admin, { image, reverseCidrs: [serviceCIDR, clusterCIDR] }); }));
 
   // The cloud controller manager: LoadBalancer Services through the local provider (ServiceLB, or a pool).
   run('cloud-controller-manager', elected('cloud-controller-manager', await clientAs('system:cloud-controller-manager', 'cloud-controller-manager'), async (client, informers, signal) => {

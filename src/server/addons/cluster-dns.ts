@@ -3,15 +3,15 @@
  * Deployment `k8ts-dns` in `kube-system` (label `k8s-app: kube-dns`) behind the Service
  * `kube-dns` at the DNS address the kubelet writes into pods' resolv.conf (10.96.0.10).
  *
- * The pod authenticates with a client certificate kept in the Secret
- * `k8ts-dns-credentials` (CN `system:serviceaccount:kube-system:k8ts-dns`, so that RBAC
- * bindings to the ServiceAccount apply), until bound ServiceAccount tokens exist.
+ * The pod authenticates as CoreDNS does: with the bound token of its ServiceAccount
+ * `k8ts-dns`, which the ServiceAccount admission mounts and the kubelet keeps fresh.
+ * A Deployment of an earlier k8ts (a client certificate from the Secret
+ * `k8ts-dns-credentials`) is moved to the token and that Secret removed.
  *
  * Applied at server start: what is missing is created; an existing Deployment keeps the
  * user's changes (replicas, resources) and only gets the current image, as k3s's
  * manifests controller leaves scaled add-ons scaled.
  */
-import type { Pki } from '../../pki/pki.js';
 import { isAlreadyExists, isNotFound } from '../../machinery/errors.js';
 import { resources, type Client } from '../../client/interface.js';
 import type { KubeObject } from '../../api/object.js';
@@ -19,8 +19,8 @@ import type { KubeObject } from '../../api/object.js';
 export const DNS_NAMESPACE = 'kube-system';
 export const DNS_DEPLOYMENT = 'k8ts-dns';
 export const DNS_SERVICE = 'kube-dns';
-const CREDENTIALS = 'k8ts-dns-credentials';
-const CREDENTIALS_DIR = '/var/run/secrets/k8ts.io/dns';
+/** The Secret of earlier versions' client certificate, removed at start. */
+const OLD_CREDENTIALS = 'k8ts-dns-credentials';
 
 export interface ClusterDnsOptions {
   /** The DNS image reference (runtime/dns-image.ts). */
@@ -52,14 +52,12 @@ export function dnsDeployment(o: ClusterDnsOptions): KubeObject {
           tolerations: [{ key: 'CriticalAddonsOnly', operator: 'Exists' }, { key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' }],
           containers: [{
             name: 'dns', image: o.image, imagePullPolicy: 'IfNotPresent',
-            args: ['--domain', o.domain ?? 'cluster.local', '--credentials-dir', CREDENTIALS_DIR, '--reverse-cidr', ...o.reverseCidrs],
+            args: ['--domain', o.domain ?? 'cluster.local', '--reverse-cidr', ...o.reverseCidrs],
             ports: [{ name: 'dns', containerPort: 53, protocol: 'UDP' }, { name: 'dns-tcp', containerPort: 53, protocol: 'TCP' }],
             resources: { requests: { cpu: '100m', memory: '70Mi' }, limits: { memory: '170Mi' } },
             livenessProbe: { httpGet: { path: '/health', port: 8080 }, initialDelaySeconds: 60, timeoutSeconds: 5, failureThreshold: 5, periodSeconds: 10 },
             readinessProbe: { httpGet: { path: '/ready', port: 8181 }, periodSeconds: 1 },
-            volumeMounts: [{ name: 'credentials', mountPath: CREDENTIALS_DIR, readOnly: true }],
           }],
-          volumes: [{ name: 'credentials', secret: { secretName: CREDENTIALS } }],
         },
       },
     },
@@ -82,29 +80,29 @@ const createIfMissing = async (client: Client, ref: Parameters<Client['resource'
   await client.resource(ref).create(obj).catch((e) => { if (!isAlreadyExists(e)) throw e; });
 };
 
-/** Creates what is missing and moves an existing Deployment to `image`. Throws the API's errors. */
-export async function ensureClusterDns(client: Client, pki: Pki, o: ClusterDnsOptions): Promise<void> {
-  const cert = await pki.issueCertificate({ commonName: 'system:serviceaccount:kube-system:k8ts-dns', organizations: ['system:serviceaccounts', 'system:serviceaccounts:kube-system'], usages: 'client' });
-  const secrets = client.resource(resources.secrets);
-  const data = { 'tls.crt': Buffer.from(cert.certPem).toString('base64'), 'tls.key': Buffer.from(cert.keyPem).toString('base64'), 'ca.crt': Buffer.from(pki.ca.certPem).toString('base64') };
-  try {
-    const have = await secrets.get(CREDENTIALS, { namespace: DNS_NAMESPACE }) as KubeObject & { data?: Record<string, string> };
-    if (JSON.stringify(have.data) !== JSON.stringify(data)) await secrets.update({ ...have, data } as KubeObject);
-  } catch (e) {
-    if (!isNotFound(e)) throw e;
-    await secrets.create({ apiVersion: 'v1', kind: 'Secret', type: 'kubernetes.io/tls', metadata: { name: CREDENTIALS, namespace: DNS_NAMESPACE, labels: { 'k8s-app': 'kube-dns' } }, data } as KubeObject);
-  }
+/**
+ * Creates what is missing and moves an existing Deployment to `image` (and off an
+ * earlier version's client-certificate Secret, which is then deleted). Throws the API's errors.
+ */
+export async function ensureClusterDns(client: Client, o: ClusterDnsOptions): Promise<void> {
   await createIfMissing(client, resources.serviceaccounts, { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'k8ts-dns', namespace: DNS_NAMESPACE } });
   await createIfMissing(client, resources.services, dnsService(o));
   const deployments = client.resource(resources.deployments);
+  type DnsContainer = { name: string; image: string; args?: string[]; resources?: unknown };
   try {
-    const have = await deployments.get(DNS_DEPLOYMENT, { namespace: DNS_NAMESPACE }) as KubeObject & { spec: { template: { spec: { containers: Array<{ name: string; image: string }> } } } };
+    const have = await deployments.get(DNS_DEPLOYMENT, { namespace: DNS_NAMESPACE }) as KubeObject & { spec: { template: { spec: { containers: DnsContainer[] } } } };
     const c = have.spec.template.spec.containers.find((x) => x.name === 'dns');
-    if (c && c.image !== o.image) {
+    if (c?.args?.includes('--credentials-dir')) {
+      // An earlier version's pod spec: the current one, keeping the user's resources (a JSON merge patch replaces the lists).
+      const want = dnsDeployment(o) as KubeObject & { spec: { template: { spec: { containers: DnsContainer[] } } } };
+      const container = { ...want.spec.template.spec.containers[0], ...(c.resources ? { resources: c.resources } : {}) };
+      await deployments.patch(DNS_DEPLOYMENT, { spec: { template: { spec: { containers: [container], volumes: null } } } }, 'application/merge-patch+json', { namespace: DNS_NAMESPACE });
+    } else if (c && c.image !== o.image) {
       await deployments.patch(DNS_DEPLOYMENT, { spec: { template: { spec: { containers: [{ name: 'dns', image: o.image }] } } } }, 'application/strategic-merge-patch+json', { namespace: DNS_NAMESPACE });
     }
   } catch (e) {
     if (!isNotFound(e)) throw e;
     await deployments.create(dnsDeployment(o));
   }
+  await client.resource(resources.secrets).delete(OLD_CREDENTIALS, { namespace: DNS_NAMESPACE }).catch((e) => { if (!isNotFound(e)) throw e; });
 }
