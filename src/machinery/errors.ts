@@ -109,7 +109,7 @@ export function unauthorized(message = 'Unauthorized'): StatusError {
 }
 /** 403 Forbidden. */
 export function forbidden(message: string, target?: GroupResource & { name: string }): StatusError {
-  const details = target ? { details: { name: target.name, group: target.group || undefined, kind: target.resource } } : {};
+  const details = target ? { details: { name: target.name || undefined, group: target.group || undefined, kind: target.resource } } : {};
   return new StatusError({ code: 403, reason: 'Forbidden', message, ...details });
 }
 /** 503 ServiceUnavailable (upstream NewServiceUnavailable). */

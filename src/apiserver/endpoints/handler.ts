@@ -8,6 +8,8 @@ import type { KubeList, KubeObject } from '../../api/object.js';
 import { badRequest, internalError, methodNotAllowed, notFoundPath, StatusError, unauthorized, unsupportedMediaType, type Status } from '../../machinery/errors.js';
 import { authenticateToken, type Authenticator } from '../authn/authenticator.js';
 import { serveOidcDiscovery } from './oidc-discovery.js';
+import { forbiddenError, requestAttributes } from './request-attributes.js';
+import type { Attributes } from '../authz/authorizer.js';
 import { hasImpersonation, impersonate } from './impersonation.js';
 import type { DeleteOptions, ListOptions, PatchType, Registry, RequestContext, RestStorage, UserInfo } from '../registry/rest.js';
 import type { Duplex } from 'node:stream';
@@ -110,6 +112,11 @@ export function createHandler(opts: HandlerOptions): Handler & { upgrade: Upgrad
       const user = await impersonate(req.headers, requestor, opts.registry.authorizer);
       const url = new URL(req.url ?? '/', 'https://apiserver');
       const info = parseRequestInfo(url.pathname);
+      const attrs = requestAttributes(user, req.method ?? 'GET', url.pathname, info, url.searchParams);
+      await authorize(attrs);
+      // A WebSocket upgrade of exec/attach/portforward also needs `create`, as a POST would
+      // (upstream AuthorizePodWebsocketUpgradeCreatePermission, on by default since 1.31).
+      if (attrs.resourceRequest && attrs.verb === 'get' && info?.resource === 'pods' && ['exec', 'attach', 'portforward'].includes(info.subresource)) await authorize({ ...attrs, verb: 'create' });
       if (!info?.isResourceRequest || !info.name || !info.subresource) throw notFoundPath();
       const storage = opts.registry.lookup(info.group, info.version, info.resource, info.subresource);
       if (!storage?.connect || !subpathServed(storage, info)) throw notFoundPath();
@@ -157,14 +164,21 @@ export function createHandler(opts: HandlerOptions): Handler & { upgrade: Upgrad
     return r.result.user;
   }
 
+  /** Throws upstream's 403 unless the registry's authorizer allows `attrs` (upstream WithAuthorization). */
+  async function authorize(attrs: Attributes): Promise<void> {
+    const r = await opts.registry.authorizer.authorize(attrs);
+    if (r.decision !== 'Allow') throw forbiddenError(attrs, r.reason);
+  }
+
   async function handle(req: IncomingMessage, res: ServerResponse, m: RequestMetrics): Promise<void> {
     const url = new URL(req.url ?? '/', 'https://apiserver');
     const path = url.pathname.replace(/\/+$/, '') || '/';
     let user = await authenticate(req);
-    if (!user && !PUBLIC_PATHS.has(path)) throw unauthorized();
+    if (!user && !PUBLIC_PATHS.has(path) && !opts.registry.authorizeAnonymous) throw unauthorized();
     user ??= { username: 'system:anonymous', groups: ['system:unauthenticated'] };
     // Impersonate-* headers: act as the requested user once the authorizer allows it (impersonation.ts).
     if (hasImpersonation(req.headers)) user = await impersonate(req.headers, user, opts.registry.authorizer);
+    await authorize(requestAttributes(user, req.method ?? 'GET', url.pathname, parseRequestInfo(path), url.searchParams));
 
     if (path === '/version') return writeJson(res, 200, VERSION_INFO);
     if (await serveOidcDiscovery(path, res, opts.registry.serviceAccountTokens, opts.serverAddress.replace(/^0\.0\.0\.0:/, '127.0.0.1:'))) return;

@@ -48,8 +48,10 @@ export interface RegistryOptions {
   bookmarkIntervalMs?: number;
   /** Client certificate for kubelet APIs; without it the connecters (log, exec...) are not served. */
   kubeletClient?: Omit<KubeletClientConfig, 'nodes'>;
-  /** The authorizer the review kinds (and impersonation) ask; default AlwaysAllow. Nothing enforces it on requests yet. */
+  /** The authorizer every request (and the review kinds, impersonation) is judged by; default AlwaysAllow. */
   authorizer?: Authorizer;
+  /** Whether requests without credentials are judged by the authorizer as system:anonymous (Registry.authorizeAnonymous); default false. */
+  authorizeAnonymous?: boolean;
   /** The authentication chain of the apiserver (requests, TokenReview); default x509 client certificates. */
   authenticators?: Authenticator[];
   /** Audiences of a TokenReview that names none (upstream --api-audiences); default the service account issuer's. */
@@ -226,6 +228,7 @@ export function createRegistry(storage: Storage, opts: RegistryOptions): Registr
     authorizer,
     authenticators,
     serviceAccountTokens: tokens,
+    authorizeAnonymous: opts.authorizeAnonymous ?? false,
     lookup: (group, version, resource, subresource) => {
       const id = `${group}/${version}/${resource}/${subresource ?? ''}`;
       if (storages.has(id)) return storages.get(id);

@@ -128,6 +128,12 @@ export interface Registry {
   readonly authorizer: Authorizer;
   /** The authentication chain requests and TokenReview go through. */
   readonly authenticators: Authenticator[];
+  /**
+   * Whether requests without credentials reach the authorizer as `system:anonymous`
+   * (upstream `--anonymous-auth`, with RBAC judging them); false: only the health and
+   * version paths are served to them, anything else is 401.
+   */
+  readonly authorizeAnonymous?: boolean;
   /** The ServiceAccount token issuer, when tokens are served (OIDC discovery documents). */
   readonly serviceAccountTokens?: ServiceAccountTokens;
 }
