@@ -18,6 +18,8 @@ export interface ClientConfig {
   certPem?: string;
   keyPem?: string;
   token?: string;
+  /** A bearer token read before each request (a token that is refreshed); wins over `token`. */
+  tokenSource?: () => string;
   insecureSkipTLSVerify?: boolean;
   userAgent?: string;
   /** Per-request timeout for non-watch requests (default 30 s). */
@@ -91,6 +93,7 @@ export function createClient(config: ClientConfig): Client {
     return new Promise((resolve, reject) => {
       const data = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
       const h: Record<string, string | number> = { ...headers, ...extraHeaders };
+      if (config.tokenSource) h.Authorization = `Bearer ${config.tokenSource()}`;
       if (data !== undefined) { h['Content-Type'] ??= 'application/json'; h['Content-Length'] = Buffer.byteLength(data); }
       const req = (isHttps ? https : http).request({ host: url.hostname, port: url.port || (isHttps ? 443 : 80), path, method, headers: h, agent, signal }, resolve);
       req.on('error', reject);

@@ -25,6 +25,12 @@ export interface ControllerManagerOptions {
   rootCA: string;
   /** Workers per controller (default 5). */
   workers?: number;
+  /**
+   * Each controller's own client (service-account-clients.ts, upstream
+   * --use-service-account-credentials); default: every controller uses `client`. The
+   * shared informers always use `client`, as upstream's use the manager's identity.
+   */
+  clientFor?: (controller: string) => Promise<Client>;
   /** Where each controller's work queue reports workqueue_* metrics, labelled with the controller's name (default: none). */
   workqueueMetrics?: WorkQueueMetricsProvider;
 }
@@ -32,10 +38,10 @@ export interface ControllerManagerOptions {
 export async function runControllerManager(opts: ControllerManagerOptions): Promise<void> {
   const names = opts.controllers ?? Object.keys(controllerFactories);
   const ctx = { client: opts.client, informers: opts.informers, clusterCIDR: opts.clusterCIDR ?? '10.244.0.0/16', table: opts.table ?? builtinResourceTable(), rootCA: opts.rootCA };
-  const controllers = names.map((n) => {
-    const f = controllerFactories[n];
-    if (!f) throw new Error(`unknown controller ${n}`);
-    const c = f(ctx);
+  for (const n of names) if (!controllerFactories[n]) throw new Error(`unknown controller ${n}`);
+  const clients = await Promise.all(names.map((n) => (opts.clientFor ? opts.clientFor(n) : opts.client)));
+  const controllers = names.map((n, i) => {
+    const c = controllerFactories[n]({ ...ctx, client: clients[i] });
     if (opts.workqueueMetrics && c instanceof QueueController) c.queue.setMetricsProvider(opts.workqueueMetrics, c.name);
     return c;
   });
