@@ -29,6 +29,7 @@ describe('forbidden messages', () => {
     assert.equal(e.status.code, 403);
     assert.equal(e.status.reason, 'Forbidden');
     assert.deepEqual(e.status.details, { name: 'web', group: 'apps', kind: 'deployments' });
-    assert.equal(forbiddenRequestError({ user, verb: 'get', resourceRequest: false, path: '/x' }, '').status.details, undefined);
+    assert.deepEqual(forbiddenRequestError({ user, verb: 'get', resourceRequest: false, path: '/x' }, '').status.details, {});
+    assert.deepEqual(forbiddenRequestError(r({ verb: 'list', namespace: 'prod' }), '').status.details, { group: 'apps', kind: 'deployments' });
   });
 });

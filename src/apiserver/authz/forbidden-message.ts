@@ -4,7 +4,7 @@
  * Forbidden, wrapped in apierrors.NewForbidden).
  */
 import type { Attributes } from './authorizer.js';
-import { forbidden, type StatusError } from '../../machinery/errors.js';
+import { StatusError } from '../../machinery/errors.js';
 
 /** Upstream escapes `&`, `<`, `>` in the request description as HTML entities. */
 const sanitize = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -37,10 +37,8 @@ export function forbiddenStatusMessage(attrs: Attributes, reason: string): strin
   return attrs.name ? `${qualified} ${JSON.stringify(attrs.name)} is forbidden: ${err}` : `${qualified} is forbidden: ${err}`;
 }
 
-/** The StatusError to answer (code 403, reason Forbidden, details {name, group, kind: resource}). */
+/** The StatusError to answer: code 403, reason Forbidden, details {name, group, kind: resource} with empty fields left out (upstream NewForbidden). */
 export function forbiddenRequestError(attrs: Attributes, reason: string): StatusError {
-  const group = attrs.apiGroup ?? '';
-  const resource = attrs.resource ?? '';
-  const target = group || resource ? { group, resource, name: attrs.name ?? '' } : undefined;
-  return forbidden(forbiddenStatusMessage(attrs, reason), target);
+  const details = Object.fromEntries(Object.entries({ name: attrs.name, group: attrs.apiGroup, kind: attrs.resource }).filter(([, v]) => v));
+  return new StatusError({ code: 403, reason: 'Forbidden', message: forbiddenStatusMessage(attrs, reason), details });
 }
