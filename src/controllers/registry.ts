@@ -24,6 +24,7 @@ import { TaintEvictionController } from './tainteviction/controller.js';
 import { DisruptionController } from './disruption/controller.js';
 import { ResourceQuotaController } from './resourcequota/controller.js';
 import { HorizontalController } from './podautoscaler/controller.js';
+import { ClusterRoleAggregationController } from './clusterroleaggregation/controller.js';
 
 import type { ResourceTable } from '../api/resource-table.js';
 
@@ -52,4 +53,5 @@ export const controllerFactories: Record<string, (ctx: ControllerContext) => Con
   disruption: (c) => new DisruptionController(c.client, c.informers),
   resourcequota: (c) => new ResourceQuotaController(c.client, c.informers, { table: c.table }),
   horizontalpodautoscaling: (c) => new HorizontalController(c.client, c.informers),
+  'clusterrole-aggregation': (c) => new ClusterRoleAggregationController(c.client, c.informers),
 };

@@ -2,8 +2,8 @@
  * Authorization (upstream k8s.io/apiserver/pkg/authorization/authorizer): one
  * interface that decides on the attributes of a request, and a rule resolver that lists
  * what a user may do in a namespace (SelfSubjectRulesReview, `kubectl auth can-i --list`).
- * Today the only implementation is AlwaysAllow (always-allow.ts, upstream's
- * `--authorization-mode=AlwaysAllow`); RBAC and Node come later behind the same interface.
+ * Implementations: AlwaysAllow (always-allow.ts, upstream's `--authorization-mode=AlwaysAllow`),
+ * RBAC (rbac/rbac-authorizer.ts) and the union of several (union.ts); Node comes later.
  * Nothing enforces decisions on requests yet: the review kinds (registry/reviews.ts) and
  * impersonation (endpoints/impersonation.ts) ask the authorizer.
  */
