@@ -8,7 +8,8 @@ import type { KubeList, KubeObject } from '../../api/object.js';
 import { badRequest, internalError, methodNotAllowed, notFoundPath, StatusError, unauthorized, unsupportedMediaType, type Status } from '../../machinery/errors.js';
 import { authenticateToken, type Authenticator } from '../authn/authenticator.js';
 import { serveOidcDiscovery } from './oidc-discovery.js';
-import { forbiddenError, requestAttributes } from './request-attributes.js';
+import { requestAttributes } from './request-attributes.js';
+import { forbiddenRequestError } from '../authz/forbidden-message.js';
 import type { Attributes } from '../authz/authorizer.js';
 import { hasImpersonation, impersonate } from './impersonation.js';
 import type { DeleteOptions, ListOptions, PatchType, Registry, RequestContext, RestStorage, UserInfo } from '../registry/rest.js';
@@ -167,7 +168,7 @@ export function createHandler(opts: HandlerOptions): Handler & { upgrade: Upgrad
   /** Throws upstream's 403 unless the registry's authorizer allows `attrs` (upstream WithAuthorization). */
   async function authorize(attrs: Attributes): Promise<void> {
     const r = await opts.registry.authorizer.authorize(attrs);
-    if (r.decision !== 'Allow') throw forbiddenError(attrs, r.reason);
+    if (r.decision !== 'Allow') throw forbiddenRequestError(attrs, r.reason);
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse, m: RequestMetrics): Promise<void> {

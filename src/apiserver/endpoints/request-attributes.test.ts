@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { forbiddenError, requestAttributes } from './request-attributes.js';
+import { requestAttributes } from './request-attributes.js';
+import { forbiddenRequestError as forbiddenError } from '../authz/forbidden-message.js';
 import { parseRequestInfo } from './request-info.js';
 
 const alice = { username: 'alice', groups: ['system:authenticated'] };
@@ -31,7 +32,7 @@ describe('request attributes and the 403 message', () => {
     const e1 = forbiddenError(attrs('POST', '/apis/apps/v1/namespaces/prod/deployments'), '');
     assert.equal(e1.status.code, 403);
     assert.equal(e1.status.message, 'deployments.apps is forbidden: User "alice" cannot create resource "deployments" in API group "apps" in the namespace "prod"');
-    assert.deepEqual(e1.status.details, { name: undefined, group: 'apps', kind: 'deployments' });
+    assert.deepEqual(e1.status.details, { group: 'apps', kind: 'deployments' });
     const e2 = forbiddenError(attrs('GET', '/api/v1/namespaces/a/pods/p/log'), '');
     assert.equal(e2.status.message, 'pods "p" is forbidden: User "alice" cannot get resource "pods/log" in API group "" in the namespace "a"');
     assert.equal(forbiddenError(attrs('GET', '/api/v1/nodes'), '').status.message, 'nodes is forbidden: User "alice" cannot list resource "nodes" in API group "" at the cluster scope');

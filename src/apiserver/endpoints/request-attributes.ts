@@ -11,7 +11,6 @@
 import type { UserInfo } from '../registry/rest.js';
 import type { Attributes } from '../authz/authorizer.js';
 import type { RequestInfo } from './request-info.js';
-import { forbidden, type StatusError } from '../../machinery/errors.js';
 
 const RESOURCE_VERBS: Record<string, string> = { POST: 'create', PUT: 'update', PATCH: 'patch' };
 
@@ -46,24 +45,3 @@ function nameFromFieldSelector(selector: string | null): string {
   return '';
 }
 
-/**
- * The 403 of a request the authorizer did not allow (upstream responsewriters.Forbidden
- * and apierrors.NewForbidden): `<resource>[.<group>] ["<name>"] is forbidden: User "<u>"
- * cannot <verb> resource "<res>[/<sub>]" in API group "<g>" in the namespace "<ns>"` (or
- * `at the cluster scope`; for other paths `forbidden: User "<u>" cannot <verb> path
- * "<p>"`), followed by `: <reason>` when the authorizer gave one.
- */
-export function forbiddenError(a: Attributes, reason: string): StatusError {
-  const user = a.user.username;
-  let msg: string;
-  if (!a.resourceRequest) msg = `User ${JSON.stringify(user)} cannot ${a.verb} path ${JSON.stringify(a.path ?? '')}`;
-  else {
-    const resource = a.subresource ? `${a.resource}/${a.subresource}` : a.resource ?? '';
-    msg = `User ${JSON.stringify(user)} cannot ${a.verb} resource ${JSON.stringify(resource)} in API group ${JSON.stringify(a.apiGroup ?? '')} `
-      + (a.namespace ? `in the namespace ${JSON.stringify(a.namespace)}` : 'at the cluster scope');
-  }
-  if (reason) msg += `: ${reason}`;
-  if (!a.resourceRequest || !a.resource) return forbidden(`forbidden: ${msg}`);
-  const qualified = a.apiGroup ? `${a.resource}.${a.apiGroup}` : a.resource;
-  return forbidden(a.name ? `${qualified} ${JSON.stringify(a.name)} is forbidden: ${msg}` : `${qualified} is forbidden: ${msg}`, { group: a.apiGroup ?? '', resource: a.resource, name: a.name ?? '' });
-}
