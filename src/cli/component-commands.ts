@@ -23,6 +23,8 @@ import { databasePath, kubeconfigPath, tlsDir } from '../server/data-dir.js';
 import { createSchedulerMetrics } from '../scheduler/metrics.js';
 import { createControllerManagerMetrics, createLeaderElectionMetrics, selfSignedServingCertificate, startComponentMetricsServer } from '../server/component-metrics-server.js';
 import { serviceAccountTokensFor } from '../apiserver/authn/service-account-token.js';
+import type { AuthorizationMode } from '../apiserver/authz/authorization-modes.js';
+import { reconcileBootstrapPolicy } from '../apiserver/authz/bootstrap-policy/reconcile.js';
 
 function untilSignal(): { signal: AbortSignal; done: Promise<void> } {
   const ac = new AbortController();
@@ -33,17 +35,20 @@ function untilSignal(): { signal: AbortSignal; done: Promise<void> } {
 }
 
 /** `k8ts apiserver`. */
-export async function runApiServerCommand(o: { dataDir: string; httpsListenPort: number; bindAddress: string; serviceCidr: string }): Promise<void> {
+export async function runApiServerCommand(o: { dataDir: string; httpsListenPort: number; bindAddress: string; serviceCidr: string; authorizationMode?: AuthorizationMode[] }): Promise<void> {
   // Handlers first: a signal during start-up stops the command once it has started, instead of killing it.
   const { done } = untilSignal();
+  const modes = o.authorizationMode ?? ['Node', 'RBAC'];
   const pki = await ensurePki(tlsDir(o.dataDir));
   const storage = await openDatastore({ path: databasePath(o.dataDir), log: (m) => console.error(m) });
   const kc = await pki.issueCertificate({ commonName: 'kube-apiserver-kubelet-client', organizations: ['system:masters'], usages: 'client' });
-  const registry = createRegistry(storage, { table: builtinResourceTable(), serviceCIDR: o.serviceCidr, serviceAccountTokens: serviceAccountTokensFor(pki.serviceAccountKeyPem), kubeletClient: { certPem: kc.certPem, keyPem: kc.keyPem, caPem: pki.ca.certPem } });
+  const registry = createRegistry(storage, { table: builtinResourceTable(), serviceCIDR: o.serviceCidr, serviceAccountTokens: serviceAccountTokensFor(pki.serviceAccountKeyPem), authorizationModes: modes, authorizeAnonymous: modes.includes('RBAC'), kubeletClient: { certPem: kc.certPem, keyPem: kc.keyPem, caPem: pki.ca.certPem } });
   const server = await startApiServer({ registry, pki, port: o.httpsListenPort, host: o.bindAddress });
   const url = `https://${o.bindAddress === '0.0.0.0' ? '127.0.0.1' : o.bindAddress}:${server.port}`;
   writeKubeconfig(kubeconfigPath(o.dataDir), { server: url, caPem: pki.ca.certPem, certPem: pki.admin.certPem, keyPem: pki.admin.keyPem });
-  await ensureBootstrapNamespaces(createClient({ server: url, caPem: pki.ca.certPem, certPem: pki.admin.certPem, keyPem: pki.admin.keyPem }));
+  const admin = createClient({ server: url, caPem: pki.ca.certPem, certPem: pki.admin.certPem, keyPem: pki.admin.keyPem });
+  await ensureBootstrapNamespaces(admin);
+  if (modes.includes('RBAC')) for (const e of (await reconcileBootstrapPolicy(admin)).errors) console.error(`RBAC bootstrap policy: ${e.object}: ${e.error}`);
   console.log(`apiserver at ${url}; kubeconfig ${kubeconfigPath(o.dataDir)}`);
   await done;
   await server.close();

@@ -4,9 +4,15 @@
  * `controller-manager` run one component each against a remote apiserver;
  * `killall` tears the node down; `images build` makes the offline images.
  */
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { hostname } from 'node:os';
 import { DEFAULT_DATA_DIR } from '../server/data-dir.js';
+import { parseAuthorizationModes } from '../apiserver/authz/authorization-modes.js';
+
+/** `--authorization-mode Node,RBAC` → the modes; a bad list is commander's argument error. */
+function authorizationModesArg(value: string): string[] {
+  try { return parseAuthorizationModes(value); } catch (err) { throw new InvalidArgumentError((err as Error).message); }
+}
 
 /** Parses `argv` (without node and script) and runs the chosen command. */
 export async function main(argv: string[]): Promise<void> {
@@ -31,6 +37,7 @@ export async function main(argv: string[]): Promise<void> {
     .option('--scheduler-config <file>', 'KubeSchedulerConfiguration file for the scheduler (profiles, plugins, weights)')
     .option('--scheduler-secure-port <port>', 'scheduler /metrics and health HTTPS port on 127.0.0.1 (0: off)', (v) => Number(v), 10259)
     .option('--controller-manager-secure-port <port>', 'controller manager /metrics and health HTTPS port on 127.0.0.1 (0: off)', (v) => Number(v), 10257)
+    .option('--authorization-mode <modes>', 'ordered authorizers: AlwaysAllow, Node, RBAC', authorizationModesArg, ['Node', 'RBAC'])
     .addOption(new Option('--bridge <name>', 'pod network bridge').default('k8ts0').hideHelp())
     .action(async (opts) => {
       const { runServerCommand } = await import('./server-command.js');
@@ -43,6 +50,7 @@ export async function main(argv: string[]): Promise<void> {
     .option('--https-listen-port <port>', 'HTTPS port', (v) => Number(v), 6443)
     .option('--bind-address <ip>', 'listen address', '127.0.0.1')
     .option('--service-cidr <cidr>', 'service cluster IP range', '10.96.0.0/12')
+    .option('--authorization-mode <modes>', 'ordered authorizers: AlwaysAllow, Node, RBAC', authorizationModesArg, ['Node', 'RBAC'])
     .action(async (opts) => {
       const { runApiServerCommand } = await import('./component-commands.js');
       await runApiServerCommand(opts);

@@ -44,6 +44,10 @@ import { ServiceLBController } from '../cloud/service-lb.js';
 import { cidrContains } from '../machinery/cidr.js';
 import { databasePath, imagesDir, kubeconfigPath, kubeletDir, tlsDir } from './data-dir.js';
 import { serviceAccountTokensFor } from '../apiserver/authn/service-account-token.js';
+import type { AuthorizationMode } from '../apiserver/authz/authorization-modes.js';
+import { reconcileBootstrapPolicy } from '../apiserver/authz/bootstrap-policy/reconcile.js';
+import { serviceAccountClients } from '../controllers/service-account-clients.js';
+import { ensureComponentRbac } from './component-rbac.js';
 
 /** Options of {@link startServer}; every field has the CLI's default. */
 export interface ServerOptions {
@@ -85,6 +89,13 @@ export interface ServerOptions {
   schedulerSecurePort?: number;
   /** The controller manager's secure port (/metrics, /healthz) on 127.0.0.1. Default 10257; 0: none. */
   controllerManagerSecurePort?: number;
+  /**
+   * `--authorization-mode`. Default Node,RBAC (as kubeadm and k3s): requests are judged
+   * by the Node authorizer and RBAC, the bootstrap policy is reconciled at start,
+   * requests without credentials are judged as system:anonymous, and each controller
+   * runs as its own ServiceAccount. AlwaysAllow: everyone authenticated may do anything.
+   */
+  authorizationModes?: AuthorizationMode[];
   log?: (msg: string) => void;
 }
 
@@ -111,6 +122,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   if (loadBalancerPool && ![serviceCIDR, clusterCIDR, '127.0.0.0/8'].some((c) => cidrContains(c, loadBalancerPool))) {
     throw new Error(`load-balancer pool ${loadBalancerPool} must lie inside the service CIDR ${serviceCIDR}, the cluster CIDR ${clusterCIDR} or 127.0.0.0/8 (addresses routed to this node only)`);
   }
+  const authorizationModes = opts.authorizationModes ?? ['Node', 'RBAC'];
+  const rbac = authorizationModes.includes('RBAC');
   mkdirSync(dataDir, { recursive: true });
   const schedulerConfig = opts.schedulerConfigPath ? loadSchedulerConfiguration(opts.schedulerConfigPath, defaultProfile, pluginRegistry) : undefined;
 
@@ -142,6 +155,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const kubeletClientCert = await pki.issueCertificate({ commonName: 'kube-apiserver-kubelet-client', organizations: ['system:masters'], usages: 'client' });
   const registry = createRegistry(storage, {
     table: builtinResourceTable(), serviceCIDR, serviceAccountTokens: serviceAccountTokensFor(pki.serviceAccountKeyPem),
+    authorizationModes, authorizeAnonymous: rbac,
     kubeletClient: { certPem: kubeletClientCert.certPem, keyPem: kubeletClientCert.keyPem, caPem: pki.ca.certPem },
     // A node given a loopback InternalIP: nodes/proxy (and hostNetwork pods' proxy) must reach it.
     proxy: { allowLoopback: /^127\.|^::1$/.test(opts.nodeIP ?? '') },
@@ -163,6 +177,12 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const admin = createClient({ server: url, caPem: pki.ca.certPem, certPem: pki.admin.certPem, keyPem: pki.admin.keyPem, userAgent: 'k8ts-server' });
 
   await ensureBootstrapNamespaces(admin, { apiserverPort: apiserver.port });
+  if (rbac) {
+    // Upstream's bootstrap roles and bindings, then those of k8ts' own components (component-rbac.ts).
+    const report = await reconcileBootstrapPolicy(admin);
+    for (const e of report.errors) log(`RBAC bootstrap policy: ${e.object}: ${e.error}`);
+    await ensureComponentRbac(admin);
+  }
 
   const background: Promise<unknown>[] = [];
   const run = (name: string, p: Promise<unknown>): void => {
@@ -202,7 +222,11 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   run('cloud-controller-manager', elected('cloud-controller-manager', await clientAs('system:cloud-controller-manager', 'cloud-controller-manager'), async (client, informers, signal) => {
     await new ServiceLBController(client, informers, { pool: loadBalancerPool }).run(signal, 2);
   }));
-  run('controller-manager', elected('kube-controller-manager', await clientAs('system:kube-controller-manager', 'kube-controller-manager'), (client, informers, signal) => runControllerManager({ client, informers, signal, clusterCIDR, rootCA: pki.ca.certPem, workqueueMetrics: cmMetrics.workqueue }), cmMetrics.leaderElection));
+  run('controller-manager', elected('kube-controller-manager', await clientAs('system:kube-controller-manager', 'kube-controller-manager'), (client, informers, signal) => runControllerManager({
+    client, informers, signal, clusterCIDR, rootCA: pki.ca.certPem, workqueueMetrics: cmMetrics.workqueue,
+    // Under RBAC each controller is its own ServiceAccount (upstream --use-service-account-credentials, as kubeadm sets).
+    ...(rbac ? { clientFor: serviceAccountClients({ root: client, base: { server: url, caPem: pki.ca.certPem, userAgent: `kube-controller-manager/${VERSION_INFO.gitVersion}` }, signal, log }) } : {}),
+  }), cmMetrics.leaderElection));
 
   // The node.
   let containerd: ContainerdHandle | undefined;

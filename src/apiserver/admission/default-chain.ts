@@ -1,7 +1,8 @@
 /**
  * The apiserver's admission chain in upstream's order (the subset k8ts has):
- * NamespaceLifecycle, LimitRanger, ServiceAccount, DefaultTolerationSeconds, Priority,
- * ResourceQuota (last, as upstream).
+ * NamespaceLifecycle, LimitRanger, ServiceAccount, NodeRestriction (with the Node
+ * authorizer), DefaultTolerationSeconds, Priority, the RBAC escalation checks (with RBAC;
+ * upstream runs them in the RBAC kinds' storage), ResourceQuota (last, as upstream).
  */
 import type { KubeObject } from '../../api/object.js';
 import { AdmissionChain } from './chain.js';
@@ -11,6 +12,10 @@ import { limitRanger, type LimitRange } from './limit-ranger.js';
 import { resourceQuotaAdmission, type QuotaAccess } from './resource-quota.js';
 import { priorityAdmission } from './priority.js';
 import { serviceAccountAdmission } from './service-account.js';
+import { NodeRestriction, type NodeRestrictionDeps } from './node-restriction.js';
+import { rbacEscalation } from './rbac-escalation.js';
+import type { Authorizer } from '../authz/authorizer.js';
+import type { EscalationRuleResolver } from '../authz/rbac/escalation.js';
 
 /** What the plugins read: stored objects by resource (plural) and name, undefined when absent. */
 export interface AdmissionLookups {
@@ -20,10 +25,20 @@ export interface AdmissionLookups {
   quotas?: QuotaAccess;
   /** The LimitRanges of a namespace (none for ''). */
   limitRanges(namespace: string): Promise<LimitRange[]>;
+  /** NodeRestriction's lookups; absent: no NodeRestriction (the Node authorizer is off). */
+  nodeRestriction?: NodeRestrictionDeps;
+  /** RBAC escalation checks on role and binding writes; absent: none (RBAC is off). */
+  rbacEscalation?: { authorizer: Authorizer; resolver: EscalationRuleResolver };
   /** A stored ServiceAccount (its automountServiceAccountToken); absent: none known. */
   serviceAccount?(namespace: string, name: string): Promise<KubeObject | undefined>;
 }
 
 export function defaultAdmissionChain(lookups: AdmissionLookups): AdmissionChain {
-  return new AdmissionChain([namespaceLifecycle(lookups.namespace), limitRanger(lookups.limitRanges), serviceAccountAdmission(lookups.serviceAccount?.bind(lookups)), defaultTolerationSeconds(), priorityAdmission(lookups.priorityClass), ...(lookups.quotas ? [resourceQuotaAdmission(lookups.quotas)] : [])]);
+  return new AdmissionChain([
+    namespaceLifecycle(lookups.namespace), limitRanger(lookups.limitRanges), serviceAccountAdmission(lookups.serviceAccount?.bind(lookups)),
+    ...(lookups.nodeRestriction ? [new NodeRestriction(lookups.nodeRestriction)] : []),
+    defaultTolerationSeconds(), priorityAdmission(lookups.priorityClass),
+    ...(lookups.rbacEscalation ? [rbacEscalation(lookups.rbacEscalation.authorizer, lookups.rbacEscalation.resolver)] : []),
+    ...(lookups.quotas ? [resourceQuotaAdmission(lookups.quotas)] : []),
+  ]);
 }

@@ -30,6 +30,9 @@ export interface Attributes {
   name?: string;
   /** Non-resource requests: the URL path. */
   path?: string;
+  /** List/watch requests: the `fieldSelector` and `labelSelector` query (upstream GetFieldSelector/GetLabelSelector, KEP-4601). */
+  fieldSelector?: string;
+  labelSelector?: string;
 }
 
 /** The answer of an authorizer: decision, a human-readable reason, and an evaluation error when rules could not all be evaluated. */

@@ -29,9 +29,12 @@ export function requestAttributes(user: UserInfo, method: string, path: string, 
     verb = RESOURCE_VERBS[method] ?? method.toLowerCase();
   }
   const namespace = info.resource === 'namespaces' && info.name ? info.name : info.namespace;
+  const selectors = verb === 'list' || verb === 'watch' || verb === 'deletecollection'
+    ? { ...(query.get('fieldSelector') ? { fieldSelector: query.get('fieldSelector')! } : {}), ...(query.get('labelSelector') ? { labelSelector: query.get('labelSelector')! } : {}) }
+    : {};
   return {
     user, verb, resourceRequest: true, namespace, apiGroup: info.group, apiVersion: info.version,
-    resource: info.resource, subresource: info.subresource, name,
+    resource: info.resource, subresource: info.subresource, name, ...selectors,
   };
 }
 

@@ -22,6 +22,8 @@ import type { Authenticator } from '../authn/authenticator.js';
 import { X509Authenticator } from '../authn/x509.js';
 import type { Authorizer } from '../authz/authorizer.js';
 import { AlwaysAllowAuthorizer } from '../authz/always-allow.js';
+import { buildAuthorizer, type AuthorizationMode } from '../authz/authorization-modes.js';
+import { storedAuthorizationSources } from './authorization-sources.js';
 import { componentStatusStorage } from './component-status.js';
 import { reviewStorage } from './reviews.js';
 import { metricsStorage, kubeletSummarySource, SummaryCache, type SummarySource } from './resource-metrics.js';
@@ -50,6 +52,12 @@ export interface RegistryOptions {
   kubeletClient?: Omit<KubeletClientConfig, 'nodes'>;
   /** The authorizer every request (and the review kinds, impersonation) is judged by; default AlwaysAllow. */
   authorizer?: Authorizer;
+  /**
+   * `--authorization-mode` (authz/authorization-modes.ts), used when `authorizer` is not
+   * given: the chain is built over this registry's own storage, and with RBAC the
+   * escalation checks, with Node the NodeRestriction admission, join the admission chain.
+   */
+  authorizationModes?: AuthorizationMode[];
   /** Whether requests without credentials are judged by the authorizer as system:anonymous (Registry.authorizeAnonymous); default false. */
   authorizeAnonymous?: boolean;
   /** The authentication chain of the apiserver (requests, TokenReview); default x509 client certificates. */
@@ -129,6 +137,7 @@ export function createRegistry(storage: Storage, opts: RegistryOptions): Registr
     allocations: new AllocationLedger(),
   };
   const namespaces = table.get('', 'v1', 'namespaces');
+  const nodes = table.get('', 'v1', 'nodes');
   /** A stored object by definition, name and namespace ('' for cluster-scoped); undefined when absent. */
   const lookup = async (def: ResourceDefinition | undefined, name: string, namespace = ''): Promise<KubeObject | undefined> => {
     if (!def || !name) return undefined;
@@ -164,20 +173,25 @@ export function createRegistry(storage: Storage, opts: RegistryOptions): Registr
       },
     };
   };
+  const listCached = async (def: ResourceDefinition | undefined, namespace: string): Promise<KubeObject[]> => {
+    if (!def) return [];
+    const st = storeOf(def);
+    return (await st.storage.list<KubeObject>(st.prefix(namespace), { fromCache: true })).items;
+  };
+  const built = !opts.authorizer && opts.authorizationModes
+    ? buildAuthorizer(opts.authorizationModes, storedAuthorizationSources(table, { get: lookup, list: listCached }))
+    : undefined;
+  const authorizer = opts.authorizer ?? built?.authorizer ?? new AlwaysAllowAuthorizer();
   const admission = opts.admission ?? defaultAdmissionChain({
+    ...(opts.authorizationModes?.includes('Node') ? { nodeRestriction: { getPod: (ns: string, name: string) => lookup(table.get('', 'v1', 'pods'), name, ns), getNode: (name: string) => lookup(nodes, name) } } : {}),
+    ...(built?.rbac ? { rbacEscalation: { authorizer, resolver: built.rbac.resolver } } : {}),
     namespace: (name) => lookup(namespaces, name),
     priorityClass: (name) => lookup(table.get('scheduling.k8s.io', 'v1', 'priorityclasses'), name),
     serviceAccount: async (namespace, name) => (namespace ? lookup(table.get('', 'v1', 'serviceaccounts'), name, namespace) : undefined),
     quotas: quotaAccess(),
-    limitRanges: async (namespace) => {
-      const def = table.get('', 'v1', 'limitranges');
-      if (!def || !namespace) return [];
-      const s = storeOf(def);
-      return (await s.storage.list<KubeObject>(s.prefix(namespace), { fromCache: true })).items;
-    },
+    limitRanges: async (namespace) => (namespace ? listCached(table.get('', 'v1', 'limitranges'), namespace) as never : []),
   });
   const leases = table.get('coordination.k8s.io', 'v1', 'leases');
-  const authorizer = opts.authorizer ?? new AlwaysAllowAuthorizer();
   const tokens = opts.serviceAccountTokens;
   const authenticators = [...(opts.authenticators ?? [new X509Authenticator()]), ...(tokens ? [tokens] : [])];
   if (tokens) {
@@ -202,7 +216,6 @@ export function createRegistry(storage: Storage, opts: RegistryOptions): Registr
       ? componentStatusStorage(def, storage, (name) => storeOf(leases).key('kube-system', name))
       : reviewStorage(def, reviewDeps);
   };
-  const nodes = table.get('', 'v1', 'nodes');
   const kc = opts.kubeletClient && nodes ? { ...opts.kubeletClient, nodes: storeOf(nodes) } : undefined;
 
   const build = (def: ResourceDefinition, subresource: string | undefined): RestStorage | undefined => {

@@ -68,6 +68,18 @@ export function podRefs(pod: KubeObject): NodePodRefs {
   };
 }
 
+/** The PersistentVolume of `pvs` bound to claim `ns/claim`, with the secrets its source references (upstream graph.AddPV). */
+export function persistentVolumeForClaim(pvs: KubeObject[], ns: string, claim: string): PersistentVolumeRefs | undefined {
+  const pv = pvs.find((v) => (v as Any).spec?.claimRef?.namespace === ns && (v as Any).spec?.claimRef?.name === claim) as Any | undefined;
+  if (!pv) return undefined;
+  const secrets: Array<{ namespace: string; name: string }> = [];
+  for (const src of Object.values(pv.spec ?? {}) as Any[]) {
+    const ref = src?.secretRef ?? src?.nodePublishSecretRef ?? src?.nodeStageSecretRef ?? src?.controllerExpandSecretRef ?? src?.nodeExpandSecretRef;
+    if (ref?.name) secrets.push({ namespace: ref.namespace ?? ns, name: ref.name });
+  }
+  return { name: pv.metadata.name, secrets };
+}
+
 /** Current objects, e.g. from informer stores. */
 export interface GraphObjects {
   nodes(): KubeObject[];
@@ -82,16 +94,7 @@ export function objectsGraphSource(objs: GraphObjects): NodeGraphSource {
   return {
     nodeExists: (n) => objs.nodes().some((o) => o.metadata.name === n) || objs.pods().some((p) => (p as Any).spec?.nodeName === n),
     podsOnNode: (n) => objs.pods().filter((p) => (p as Any).spec?.nodeName === n).map(podRefs),
-    persistentVolumeForClaim: (ns, claim) => {
-      const pv = (objs.persistentVolumes?.() ?? []).find((v) => (v as Any).spec?.claimRef?.namespace === ns && (v as Any).spec?.claimRef?.name === claim) as Any | undefined;
-      if (!pv) return undefined;
-      const secrets: Array<{ namespace: string; name: string }> = [];
-      for (const src of Object.values(pv.spec ?? {}) as Any[]) {
-        const ref = src?.secretRef ?? src?.nodePublishSecretRef ?? src?.nodeStageSecretRef ?? src?.controllerExpandSecretRef ?? src?.nodeExpandSecretRef;
-        if (ref?.name) secrets.push({ namespace: ref.namespace ?? ns, name: ref.name });
-      }
-      return { name: pv.metadata.name, secrets };
-    },
+    persistentVolumeForClaim: (ns, claim) => persistentVolumeForClaim(objs.persistentVolumes?.() ?? [], ns, claim),
     volumeAttachmentsOnNode: (n) => (objs.volumeAttachments?.() ?? []).filter((v) => (v as Any).spec?.nodeName === n).map((v) => v.metadata.name!),
     resourceSlicesOnNode: (n) => (objs.resourceSlices?.() ?? []).filter((v) => (v as Any).spec?.nodeName === n).map((v) => v.metadata.name!),
   };
