@@ -25,6 +25,8 @@ import { createControllerManagerMetrics, createLeaderElectionMetrics, selfSigned
 import { serviceAccountTokensFor } from '../apiserver/authn/service-account-token.js';
 import type { AuthorizationMode } from '../apiserver/authz/authorization-modes.js';
 import { reconcileBootstrapPolicy } from '../apiserver/authz/bootstrap-policy/reconcile.js';
+import { X509Authenticator } from '../apiserver/authn/x509.js';
+import { StaticTokenAuthenticator } from '../apiserver/authn/static-token-file.js';
 
 function untilSignal(): { signal: AbortSignal; done: Promise<void> } {
   const ac = new AbortController();
@@ -35,14 +37,15 @@ function untilSignal(): { signal: AbortSignal; done: Promise<void> } {
 }
 
 /** `k8ts apiserver`. */
-export async function runApiServerCommand(o: { dataDir: string; httpsListenPort: number; bindAddress: string; serviceCidr: string; authorizationMode?: AuthorizationMode[] }): Promise<void> {
+export async function runApiServerCommand(o: { dataDir: string; httpsListenPort: number; bindAddress: string; serviceCidr: string; authorizationMode?: AuthorizationMode[]; tokenAuthFile?: string }): Promise<void> {
   // Handlers first: a signal during start-up stops the command once it has started, instead of killing it.
   const { done } = untilSignal();
   const modes = o.authorizationMode ?? ['Node', 'RBAC'];
   const pki = await ensurePki(tlsDir(o.dataDir));
   const storage = await openDatastore({ path: databasePath(o.dataDir), log: (m) => console.error(m) });
   const kc = await pki.issueCertificate({ commonName: 'kube-apiserver-kubelet-client', organizations: ['system:masters'], usages: 'client' });
-  const registry = createRegistry(storage, { table: builtinResourceTable(), serviceCIDR: o.serviceCidr, serviceAccountTokens: serviceAccountTokensFor(pki.serviceAccountKeyPem), authorizationModes: modes, authorizeAnonymous: modes.includes('RBAC'), kubeletClient: { certPem: kc.certPem, keyPem: kc.keyPem, caPem: pki.ca.certPem } });
+  const registry = createRegistry(storage, { table: builtinResourceTable(), serviceCIDR: o.serviceCidr, serviceAccountTokens: serviceAccountTokensFor(pki.serviceAccountKeyPem), authorizationModes: modes, authorizeAnonymous: modes.includes('RBAC'), bootstrapTokens: true,
+    authenticators: [new X509Authenticator(), ...(o.tokenAuthFile ? [StaticTokenAuthenticator.fromFile(o.tokenAuthFile)] : [])], kubeletClient: { certPem: kc.certPem, keyPem: kc.keyPem, caPem: pki.ca.certPem } });
   const server = await startApiServer({ registry, pki, port: o.httpsListenPort, host: o.bindAddress });
   const url = `https://${o.bindAddress === '0.0.0.0' ? '127.0.0.1' : o.bindAddress}:${server.port}`;
   writeKubeconfig(kubeconfigPath(o.dataDir), { server: url, caPem: pki.ca.certPem, certPem: pki.admin.certPem, keyPem: pki.admin.keyPem });

@@ -38,6 +38,7 @@ export async function main(argv: string[]): Promise<void> {
     .option('--scheduler-secure-port <port>', 'scheduler /metrics and health HTTPS port on 127.0.0.1 (0: off)', (v) => Number(v), 10259)
     .option('--controller-manager-secure-port <port>', 'controller manager /metrics and health HTTPS port on 127.0.0.1 (0: off)', (v) => Number(v), 10257)
     .option('--authorization-mode <modes>', 'ordered authorizers: AlwaysAllow, Node, RBAC', authorizationModesArg, ['Node', 'RBAC'])
+    .option('--token-auth-file <file>', 'static bearer tokens: CSV of token,user,uid,"group1,group2"')
     .addOption(new Option('--bridge <name>', 'pod network bridge').default('k8ts0').hideHelp())
     .action(async (opts) => {
       const { runServerCommand } = await import('./server-command.js');
@@ -51,6 +52,7 @@ export async function main(argv: string[]): Promise<void> {
     .option('--bind-address <ip>', 'listen address', '127.0.0.1')
     .option('--service-cidr <cidr>', 'service cluster IP range', '10.96.0.0/12')
     .option('--authorization-mode <modes>', 'ordered authorizers: AlwaysAllow, Node, RBAC', authorizationModesArg, ['Node', 'RBAC'])
+    .option('--token-auth-file <file>', 'static bearer tokens: CSV of token,user,uid,"group1,group2"')
     .action(async (opts) => {
       const { runApiServerCommand } = await import('./component-commands.js');
       await runApiServerCommand(opts);

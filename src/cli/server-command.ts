@@ -8,7 +8,7 @@ import type { AuthorizationMode } from '../apiserver/authz/authorization-modes.j
 export interface ServerCommandOptions {
   dataDir: string; httpsListenPort: number; bindAddress: string; nodeName?: string; nodeIp?: string;
   kubeletPort: number; clusterCidr: string; serviceCidr: string; tlsSan: string[]; serviceLbPool?: string; disableAgent: boolean; disableDns: boolean; bridge: string; schedulerConfig?: string;
-  schedulerSecurePort: number; controllerManagerSecurePort: number; authorizationMode: AuthorizationMode[];
+  schedulerSecurePort: number; controllerManagerSecurePort: number; authorizationMode: AuthorizationMode[]; tokenAuthFile?: string;
 }
 
 /** Starts the server and blocks until a termination signal. */
@@ -21,7 +21,7 @@ export async function runServerCommand(o: ServerCommandOptions): Promise<void> {
     dataDir: o.dataDir, httpsListenPort: o.httpsListenPort, bindAddress: o.bindAddress, nodeName: o.nodeName,
     nodeIP: o.nodeIp, kubeletPort: o.kubeletPort, clusterCIDR: o.clusterCidr, serviceCIDR: o.serviceCidr,
     tlsSANs: o.tlsSan, loadBalancerPool: o.serviceLbPool, disableAgent: o.disableAgent, disableDns: o.disableDns, bridge: o.bridge, schedulerConfigPath: o.schedulerConfig,
-    schedulerSecurePort: o.schedulerSecurePort, controllerManagerSecurePort: o.controllerManagerSecurePort, authorizationModes: o.authorizationMode,
+    schedulerSecurePort: o.schedulerSecurePort, controllerManagerSecurePort: o.controllerManagerSecurePort, authorizationModes: o.authorizationMode, tokenAuthFile: o.tokenAuthFile,
   });
   console.log(`k8ts server running at ${server.url} (started in ${Date.now() - t0} ms)`);
   console.log(`kubeconfig: ${server.kubeconfigPath}  (export KUBECONFIG=${server.kubeconfigPath})`);

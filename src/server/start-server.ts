@@ -48,6 +48,8 @@ import type { AuthorizationMode } from '../apiserver/authz/authorization-modes.j
 import { reconcileBootstrapPolicy } from '../apiserver/authz/bootstrap-policy/reconcile.js';
 import { serviceAccountClients } from '../controllers/service-account-clients.js';
 import { ensureComponentRbac } from './component-rbac.js';
+import { X509Authenticator } from '../apiserver/authn/x509.js';
+import { StaticTokenAuthenticator } from '../apiserver/authn/static-token-file.js';
 
 /** Options of {@link startServer}; every field has the CLI's default. */
 export interface ServerOptions {
@@ -96,6 +98,8 @@ export interface ServerOptions {
    * runs as its own ServiceAccount. AlwaysAllow: everyone authenticated may do anything.
    */
   authorizationModes?: AuthorizationMode[];
+  /** `--token-auth-file`: a CSV of `token,user,uid,"groups"` (authn/static-token-file.ts). */
+  tokenAuthFile?: string;
   log?: (msg: string) => void;
 }
 
@@ -155,7 +159,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const kubeletClientCert = await pki.issueCertificate({ commonName: 'kube-apiserver-kubelet-client', organizations: ['system:masters'], usages: 'client' });
   const registry = createRegistry(storage, {
     table: builtinResourceTable(), serviceCIDR, serviceAccountTokens: serviceAccountTokensFor(pki.serviceAccountKeyPem),
-    authorizationModes, authorizeAnonymous: rbac,
+    authorizationModes, authorizeAnonymous: rbac, bootstrapTokens: true,
+    authenticators: [new X509Authenticator(), ...(opts.tokenAuthFile ? [StaticTokenAuthenticator.fromFile(opts.tokenAuthFile)] : [])],
     kubeletClient: { certPem: kubeletClientCert.certPem, keyPem: kubeletClientCert.keyPem, caPem: pki.ca.certPem },
     // A node given a loopback InternalIP: nodes/proxy (and hostNetwork pods' proxy) must reach it.
     proxy: { allowLoopback: /^127\.|^::1$/.test(opts.nodeIP ?? '') },

@@ -3,7 +3,8 @@
  * Node,RBAC`, the bootstrap policy reconciled and the ClusterRole aggregation controller
  * running, with the real kubectl 1.32: 403s worded as upstream, a RoleBinding to the
  * aggregated `view` role, `kubectl auth can-i` (with --list and --as), escalation
- * prevention, anonymous requests judged by RBAC, and the Node authorizer's graph.
+ * prevention, anonymous requests judged by RBAC, the Node authorizer's graph, and the
+ * static token file and bootstrap token authenticators.
  */
 import https from 'node:https';
 import { after, before, describe, it } from 'node:test';
@@ -15,6 +16,9 @@ import { kubectl, kubectlRaw, eventually } from '../support/kubectl.js';
 import { reconcileBootstrapPolicy } from '../../src/apiserver/authz/bootstrap-policy/reconcile.js';
 import { createSharedInformerFactory } from '../../src/client/informers/shared-informer-factory.js';
 import { ClusterRoleAggregationController } from '../../src/controllers/clusterroleaggregation/controller.js';
+import { X509Authenticator } from '../../src/apiserver/authn/x509.js';
+import { StaticTokenAuthenticator } from '../../src/apiserver/authn/static-token-file.js';
+import { writeFileSync } from 'node:fs';
 
 describe('RBAC and Node authorization (issue #8)', { timeout: 120_000 }, () => {
   let server: TestApiServer;
@@ -42,7 +46,10 @@ describe('RBAC and Node authorization (issue #8)', { timeout: 120_000 }, () => {
   });
 
   before(async () => {
-    server = await startTestApiServer('rbac', { registry: { authorizationModes: ['Node', 'RBAC'], authorizeAnonymous: true } });
+    server = await startTestApiServer('rbac', { registry: {
+      authorizationModes: ['Node', 'RBAC'], authorizeAnonymous: true, bootstrapTokens: true,
+      authenticators: [new X509Authenticator(), StaticTokenAuthenticator.fromText('# token,user,uid,groups\nstatic-token-1,bob,42,"ops,dev"\n')],
+    } });
     admin = join(server.dir, 'kubeconfig');
     writeKubeconfig(admin, { server: server.api.url, caPem: server.pki.ca.certPem, certPem: server.pki.admin.certPem, keyPem: server.pki.admin.keyPem });
     const report = await reconcileBootstrapPolicy(server.adminClient());
@@ -123,5 +130,25 @@ spec:
     assert.notEqual(other.code, 0);
     assert.match(other.stderr, /secrets "other" is forbidden: User "system:node:n1" cannot get resource "secrets" in API group "" in the namespace "prod": no relationship found between node 'n1' and this object/);
     assert.equal((await as('node', ['get', 'pods', '-A', '--field-selector', 'spec.nodeName=n1'])).code, 0);
+  });
+  it('static token file and bootstrap tokens authenticate as upstream', async () => {
+    const tokenConfig = (token: string): string => {
+      const path = join(server.dir, `kc-token-${token.slice(0, 6)}`);
+      writeFileSync(path, JSON.stringify({ apiVersion: 'v1', kind: 'Config', 'current-context': 't',
+        clusters: [{ name: 'c', cluster: { server: server.api.url, 'certificate-authority-data': Buffer.from(server.pki.ca.certPem).toString('base64') } }],
+        users: [{ name: 't', user: { token } }], contexts: [{ name: 't', context: { cluster: 'c', user: 't' } }] }));
+      return path;
+    };
+    const who = async (token: string) => JSON.parse(await kubectl(tokenConfig(token), [...cache(), 'auth', 'whoami', '-o', 'json'])).status.userInfo;
+    assert.deepEqual(await who('static-token-1'), { username: 'bob', uid: '42', groups: ['ops', 'dev', 'system:authenticated'] });
+    const b64 = (v: string) => Buffer.from(v).toString('base64');
+    await run(['apply', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'Secret', type: 'bootstrap.kubernetes.io/token',
+      metadata: { name: 'bootstrap-token-abcdef', namespace: 'kube-system' },
+      data: { 'token-id': b64('abcdef'), 'token-secret': b64('0123456789abcdef'), 'usage-bootstrap-authentication': b64('true'), 'auth-extra-groups': b64('system:bootstrappers:worker') } }));
+    assert.deepEqual(await who('abcdef.0123456789abcdef'), { username: 'system:bootstrap:abcdef', groups: ['system:bootstrappers', 'system:bootstrappers:worker', 'system:authenticated'] });
+    const wrong = await kubectlRaw(tokenConfig('abcdef.0123456789abcdee'), [...cache(), 'auth', 'whoami']);
+    assert.match(wrong.stderr, /Unauthorized|must be logged in/);
+    await run(['patch', 'secret', 'bootstrap-token-abcdef', '-n', 'kube-system', '-p', JSON.stringify({ data: { expiration: b64('2020-01-01T00:00:00Z') } })]);
+    assert.match((await kubectlRaw(tokenConfig('abcdef.0123456789abcdef'), [...cache(), 'auth', 'whoami'])).stderr, /Unauthorized|must be logged in/, 'expired');
   });
 });

@@ -20,6 +20,7 @@ import type { AdmissionChain } from '../admission/chain.js';
 import { defaultAdmissionChain } from '../admission/default-chain.js';
 import type { Authenticator } from '../authn/authenticator.js';
 import { X509Authenticator } from '../authn/x509.js';
+import { BootstrapTokenAuthenticator } from '../authn/bootstrap-token.js';
 import type { Authorizer } from '../authz/authorizer.js';
 import { AlwaysAllowAuthorizer } from '../authz/always-allow.js';
 import { buildAuthorizer, type AuthorizationMode } from '../authz/authorization-modes.js';
@@ -69,6 +70,8 @@ export interface RegistryOptions {
    * authentication (appended to the chain). Without it neither is served.
    */
   serviceAccountTokens?: ServiceAccountTokens;
+  /** Bootstrap token authentication from `kube-system/bootstrap-token-*` Secrets (upstream --enable-bootstrap-token-auth); default off. */
+  bootstrapTokens?: boolean;
   /** pods/nodes/services proxy: e.g. whether loopback targets are allowed (upstream: no). */
   proxy?: ProxyOptions;
   /** Node summaries for metrics.k8s.io; default the kubelets' /stats/summary with `kubeletClient` (none without it: empty lists). */
@@ -193,7 +196,11 @@ export function createRegistry(storage: Storage, opts: RegistryOptions): Registr
   });
   const leases = table.get('coordination.k8s.io', 'v1', 'leases');
   const tokens = opts.serviceAccountTokens;
-  const authenticators = [...(opts.authenticators ?? [new X509Authenticator()]), ...(tokens ? [tokens] : [])];
+  const authenticators = [
+    ...(opts.authenticators ?? [new X509Authenticator()]),
+    ...(opts.bootstrapTokens ? [new BootstrapTokenAuthenticator((name) => lookup(table.get('', 'v1', 'secrets'), name, 'kube-system'), clock)] : []),
+    ...(tokens ? [tokens] : []),
+  ];
   if (tokens) {
     const core = (plural: string) => table.get('', 'v1', plural);
     tokens.setGetter({
