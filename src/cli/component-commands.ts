@@ -24,17 +24,12 @@ import { createSchedulerMetrics } from '../scheduler/metrics.js';
 import { createControllerManagerMetrics, createLeaderElectionMetrics, selfSignedServingCertificate, startComponentMetricsServer } from '../server/component-metrics-server.js';
 import { serviceAccountTokensFor } from '../apiserver/authn/service-account-token.js';
 import type { AuthorizationMode } from '../apiserver/authz/authorization-modes.js';
+import { terminationSignal } from './termination.js';
 import { reconcileBootstrapPolicy } from '../apiserver/authz/bootstrap-policy/reconcile.js';
 import { X509Authenticator } from '../apiserver/authn/x509.js';
 import { StaticTokenAuthenticator } from '../apiserver/authn/static-token-file.js';
 
-function untilSignal(): { signal: AbortSignal; done: Promise<void> } {
-  const ac = new AbortController();
-  const done = new Promise<void>((resolve) => {
-    for (const s of ['SIGTERM', 'SIGINT'] as const) process.once(s, () => { ac.abort(); resolve(); });
-  });
-  return { signal: ac.signal, done };
-}
+const untilSignal = (): { signal: AbortSignal; done: Promise<unknown> } => terminationSignal();
 
 /** `k8ts apiserver`. */
 export async function runApiServerCommand(o: { dataDir: string; httpsListenPort: number; bindAddress: string; serviceCidr: string; authorizationMode?: AuthorizationMode[]; tokenAuthFile?: string }): Promise<void> {

@@ -8,6 +8,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { hostname } from 'node:os';
 import { DEFAULT_DATA_DIR } from '../server/data-dir.js';
 import { parseAuthorizationModes } from '../apiserver/authz/authorization-modes.js';
+import { releaseStartupSignalHandlers, terminationSignal } from './termination.js';
 
 /** `--authorization-mode Node,RBAC` → the modes; a bad list is commander's argument error. */
 function authorizationModesArg(value: string): string[] {
@@ -16,6 +17,7 @@ function authorizationModesArg(value: string): string[] {
 
 /** Parses `argv` (without node and script) and runs the chosen command. */
 export async function main(argv: string[]): Promise<void> {
+  releaseStartupSignalHandlers();
   const program = new Command('k8ts')
     .description('Kubernetes in TypeScript: a small, fast, compatible cluster')
     .version('0.1.0 (Kubernetes v1.32.4)');
@@ -41,6 +43,7 @@ export async function main(argv: string[]): Promise<void> {
     .option('--token-auth-file <file>', 'static bearer tokens: CSV of token,user,uid,"group1,group2"')
     .addOption(new Option('--bridge <name>', 'pod network bridge').default('k8ts0').hideHelp())
     .action(async (opts) => {
+      terminationSignal();
       const { runServerCommand } = await import('./server-command.js');
       await runServerCommand(opts);
     });
@@ -54,6 +57,7 @@ export async function main(argv: string[]): Promise<void> {
     .option('--authorization-mode <modes>', 'ordered authorizers: AlwaysAllow, Node, RBAC', authorizationModesArg, ['Node', 'RBAC'])
     .option('--token-auth-file <file>', 'static bearer tokens: CSV of token,user,uid,"group1,group2"')
     .action(async (opts) => {
+      terminationSignal();
       const { runApiServerCommand } = await import('./component-commands.js');
       await runApiServerCommand(opts);
     });
@@ -67,7 +71,8 @@ export async function main(argv: string[]): Promise<void> {
       .option('--secure-port <port>', 'HTTPS port of /metrics and /healthz (client certificates of the kubeconfig\'s CA); 0 disables', (v) => Number(v), name === 'scheduler' ? 10259 : 10257)
       .option('--bind-address <ip>', 'address the secure port listens on', '127.0.0.1')
       .action(async (opts) => {
-        const { runComponentCommand } = await import('./component-commands.js');
+        terminationSignal();
+      const { runComponentCommand } = await import('./component-commands.js');
         await runComponentCommand(name, opts);
       });
   }
@@ -79,6 +84,7 @@ export async function main(argv: string[]): Promise<void> {
     .option('--node-name <name>', 'this node (Local traffic policies keep its endpoints)', hostname().toLowerCase())
     .option('--cluster-cidr <cidr>', 'pod network; other clients are masqueraded on cluster IPs', '10.244.0.0/16')
     .action(async (opts) => {
+      terminationSignal();
       const { runKubeProxyCommand } = await import('./component-commands.js');
       await runKubeProxyCommand(opts);
     });
@@ -88,6 +94,7 @@ export async function main(argv: string[]): Promise<void> {
     .requiredOption('--kubeconfig <path>', 'kubeconfig of the apiserver to use')
     .option('--service-lb-pool <cidr>', 'addresses for LoadBalancer Services (default: the nodes\' InternalIPs)')
     .action(async (opts) => {
+      terminationSignal();
       const { runCloudControllerManagerCommand } = await import('./component-commands.js');
       await runCloudControllerManagerCommand(opts);
     });

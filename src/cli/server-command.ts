@@ -3,6 +3,7 @@
  * (pods keep running; see `k8ts killall`).
  */
 import { startServer } from '../server/start-server.js';
+import { terminationSignal } from './termination.js';
 import type { AuthorizationMode } from '../apiserver/authz/authorization-modes.js';
 
 export interface ServerCommandOptions {
@@ -15,7 +16,7 @@ export interface ServerCommandOptions {
 export async function runServerCommand(o: ServerCommandOptions): Promise<void> {
   // Handlers first: a signal during start-up (image import, containerd start) stops the
   // server once it has started, instead of killing it half-way with its pods unadopted.
-  const signalled = waitForSignal();
+  const signalled = terminationSignal().done;
   const t0 = Date.now();
   const server = await startServer({
     dataDir: o.dataDir, httpsListenPort: o.httpsListenPort, bindAddress: o.bindAddress, nodeName: o.nodeName,
@@ -30,10 +31,4 @@ export async function runServerCommand(o: ServerCommandOptions): Promise<void> {
   await server.stop();
   console.log('stopped');
   process.exit(0);
-}
-
-function waitForSignal(): Promise<NodeJS.Signals> {
-  return new Promise((resolve) => {
-    for (const s of ['SIGTERM', 'SIGINT'] as const) process.once(s, () => resolve(s));
-  });
 }

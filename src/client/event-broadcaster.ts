@@ -22,7 +22,7 @@ import type { KubeObject } from '../api/object.js';
 import type { EventV1 } from '../api/events/v1/event.js';
 import type { ObjectReference } from '../api/core/v1/types.js';
 import { resources, type Client } from './interface.js';
-import { microTime } from '../machinery/time.js';
+import { microTime, onAbort } from '../machinery/time.js';
 import { isNotFound, StatusError } from '../machinery/errors.js';
 
 /** Records events.k8s.io/v1 Events; see the module doc. */
@@ -175,7 +175,7 @@ export function createEventBroadcaster(client: Client, opts: EventBroadcasterOpt
     const finish = setInterval(() => void broadcaster.finishSeries(), finishMs);
     const refresh = setInterval(() => void broadcaster.refreshSeries(), opts.refreshMs ?? 30 * 60_000);
     finish.unref(); refresh.unref();
-    opts.signal.addEventListener('abort', () => { clearInterval(finish); clearInterval(refresh); }, { once: true });
+    onAbort(opts.signal, () => { clearInterval(finish); clearInterval(refresh); });
   }
   return broadcaster;
 }

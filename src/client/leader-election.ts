@@ -10,7 +10,7 @@ import { setMaxListeners } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import type { Lease } from '../api/coordination/v1/types.js';
 import { isAlreadyExists, isConflict, isNotFound } from '../machinery/errors.js';
-import { microTime, sleepUntilAborted } from '../machinery/time.js';
+import { microTime, sleepUntilAborted, onAbort } from '../machinery/time.js';
 import { resources, type Client } from './interface.js';
 import { createEventRecorder } from './events.js';
 
@@ -95,7 +95,7 @@ export async function runWithLeaderElection(opts: LeaderElectionOptions, lead: (
     const ac = new AbortController();
     setMaxListeners(0, ac.signal); // every informer and worker of the term listens on it
     const stop = (): void => ac.abort();
-    opts.signal.addEventListener('abort', stop, { once: true });
+    onAbort(opts.signal, stop);
     const running = lead(ac.signal).finally(stop);
     let lastRenew = Date.now();
     while (!ac.signal.aborted) {

@@ -119,7 +119,7 @@ export function createClient(config: ClientConfig): Client {
   async function* watch<T extends KubeObject>(path: string, signal?: AbortSignal): AsyncIterable<WatchEvent<T>> {
     const ac = new AbortController();
     const onAbort = (): void => ac.abort();
-    signal?.addEventListener('abort', onAbort, { once: true });
+    if (signal?.aborted) ac.abort(); else signal?.addEventListener('abort', onAbort, { once: true });
     try {
       let res: http.IncomingMessage;
       try { res = await send('GET', path, undefined, {}, ac.signal); } catch (err) { if (ac.signal.aborted) return; throw err; }

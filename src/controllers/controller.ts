@@ -9,6 +9,7 @@ import { metaNamespaceKey } from '../client/informers/types.js';
 import { RateLimitingQueue } from '../client/workqueue/rate-limiting-queue.js';
 import { unwrapTombstone } from '../client/informers/shared-informer.js';
 import { isConflict } from '../machinery/errors.js';
+import { onAbort } from '../machinery/time.js';
 
 export interface Controller {
   readonly name: string;
@@ -39,7 +40,7 @@ export abstract class QueueController implements Controller {
    * queue's workers with `wait.UntilWithContext`).
    */
   protected async runQueue(signal: AbortSignal, queue: WorkQueue<string>, sync: (key: string) => Promise<void>, workers: number, opts: QueueWorkerOptions = {}): Promise<void> {
-    signal.addEventListener('abort', () => queue.shutDown(), { once: true });
+    onAbort(signal, () => queue.shutDown());
     try { await this.informers.waitForCacheSync(signal); } catch { return; }
     const label = opts.label ? `${this.name} ${opts.label}` : this.name;
     await Promise.all(Array.from({ length: workers }, () => processQueue(queue, sync, { ...opts, label })));

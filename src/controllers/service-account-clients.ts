@@ -12,6 +12,7 @@ import { isNotFound, isAlreadyExists } from '../machinery/errors.js';
 import { resources, type Client } from '../client/interface.js';
 import { createClient, type ClientConfig } from '../client/rest-client.js';
 import type { KubeObject } from '../api/object.js';
+import { onAbort } from '../machinery/time.js';
 
 /** Controller name (controllerFactories) → the ServiceAccount upstream runs it as. */
 export const CONTROLLER_SERVICE_ACCOUNTS: Record<string, string> = {
@@ -89,7 +90,7 @@ async function clientAs(o: ServiceAccountClientOptions, sa: string): Promise<Cli
       }
     }, Math.max(1_000, delayMs));
     t.unref();
-    o.signal.addEventListener('abort', () => clearTimeout(t), { once: true });
+    onAbort(o.signal, () => clearTimeout(t));
   };
   refresh((current.expiresMs - Date.now()) * 0.8);
   const { certPem: _c, keyPem: _k, token: _t, ...base } = o.base;

@@ -28,7 +28,7 @@ import { SummaryProvider } from './stats/summary.js';
 import { StaticPodSource, isMirrorPod } from './static-pods.js';
 import { syncStaticKey, type StaticPodSyncContext } from './static-pod-sync.js';
 import { createKubeletMetrics } from './metrics.js';
-import { microTime, sleepUntilAborted } from '../machinery/time.js';
+import { microTime, sleepUntilAborted, onAbort } from '../machinery/time.js';
 
 export interface KubeletOptions {
   client: Client;
@@ -174,7 +174,7 @@ export async function runKubelet(opts: KubeletOptions): Promise<void> {
         .catch((e: Error) => log(`stop ${id}: ${e.message}`)).then(() => queue.add(metaNamespaceKey(pod)));
     },
   });
-  signal.addEventListener('abort', () => prober.stopAll(), { once: true });
+  onAbort(signal, () => prober.stopAll());
   const informer = opts.informers.forResource<Pod>(resources.pods, { fieldSelector: `spec.nodeName=${nodeName}` });
   const uids = new Map<string, string>();
   informer.addEventHandler({
@@ -189,7 +189,7 @@ export async function runKubelet(opts: KubeletOptions): Promise<void> {
   const staticRunning = new Map<string, Pod>();
   const podsApi = client.resource<Pod>(resources.pods);
   runningPods = () => [...informer.lister.list().filter((p) => !isMirrorPod(p)), ...(staticPods?.list() ?? [])];
-  signal.addEventListener('abort', () => queue.shutDown(), { once: true });
+  onAbort(signal, () => queue.shutDown());
   try { await opts.informers.waitForCacheSync(signal); } catch { /* aborted */ }
   // Wait for the network (and so the node's address) before starting pods.
   while (!ready && !signal.aborted) await sleep(50, signal);

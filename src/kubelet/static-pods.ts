@@ -18,6 +18,7 @@ import { parse } from 'yaml';
 import type { Pod } from '../api/core/v1/pod-types.js';
 import { defaultPodSpec, validatePodSpec } from '../api/core/v1/pod.js';
 import { formatFieldErrors } from '../machinery/field-errors.js';
+import { onAbort } from '../machinery/time.js';
 
 export const CONFIG_SOURCE = 'kubernetes.io/config.source';
 export const CONFIG_HASH = 'kubernetes.io/config.hash';
@@ -118,6 +119,6 @@ export class StaticPodSource {
   start(signal: AbortSignal): void {
     this.scan();
     const t = setInterval(() => this.scan(), this.opts.pollMs ?? 2000);
-    signal.addEventListener('abort', () => clearInterval(t), { once: true });
+    onAbort(signal, () => clearInterval(t));
   }
 }

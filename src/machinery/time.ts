@@ -17,3 +17,15 @@ export const sleepUntilAborted = (ms: number, signal: AbortSignal): Promise<void
   const t = setTimeout(done, ms);
   signal.addEventListener('abort', done, { once: true });
 });
+
+/**
+ * Calls `fn` once when `signal` aborts — at once when it already has (a plain
+ * `addEventListener('abort')` never fires for a signal aborted before it was added, which
+ * left work started during shutdown running forever). Returns a function that removes
+ * the listener.
+ */
+export function onAbort(signal: AbortSignal, fn: () => void): () => void {
+  if (signal.aborted) { fn(); return () => {}; }
+  signal.addEventListener('abort', fn, { once: true });
+  return () => signal.removeEventListener('abort', fn);
+}

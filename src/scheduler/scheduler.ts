@@ -36,6 +36,7 @@ import { defaultProfile, pluginRegistry } from './plugins/registry.js';
 import { SchedulingQueue, type QueuedPodInfo, type SchedulingQueueOptions } from './queue/scheduling-queue.js';
 import type { SchedulerConfiguration } from './config.js';
 import { instrumentFramework, type AttemptResult, type SchedulerMetrics } from './metrics.js';
+import { onAbort } from '../machinery/time.js';
 
 export interface SchedulerOptions {
   client: Client;
@@ -107,7 +108,7 @@ export async function runScheduler(opts: SchedulerOptions): Promise<void> {
   const stopCounting = opts.metrics?.addQueue(queue, gated);
 
   const stop = (): void => queue.close();
-  opts.signal.addEventListener('abort', stop, { once: true });
+  onAbort(opts.signal, stop);
   try {
     try { await opts.informers.waitForCacheSync(opts.signal); } catch { return; }
     const ctx: CycleContext = { client: opts.client, framework, queue, cache, recorder, schedulerName, podInformer, metrics: opts.metrics };

@@ -48,6 +48,9 @@ import type { AuthorizationMode } from '../apiserver/authz/authorization-modes.j
 import { reconcileBootstrapPolicy } from '../apiserver/authz/bootstrap-policy/reconcile.js';
 import { serviceAccountClients } from '../controllers/service-account-clients.js';
 import { ensureComponentRbac } from './component-rbac.js';
+import { resources } from '../client/interface.js';
+import { isNotFound } from '../machinery/errors.js';
+import { sleepUntilAborted } from '../machinery/time.js';
 import { X509Authenticator } from '../apiserver/authn/x509.js';
 import { StaticTokenAuthenticator } from '../apiserver/authn/static-token-file.js';
 
@@ -190,8 +193,10 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   }
 
   const background: Promise<unknown>[] = [];
+  const pending = new Set<string>();
   const run = (name: string, p: Promise<unknown>): void => {
-    background.push(p.catch((err) => { if (!abort.signal.aborted) log(`${name} failed: ${(err as Error)?.stack ?? err}`); }));
+    pending.add(name);
+    background.push(p.catch((err) => { if (!abort.signal.aborted) log(`${name} failed: ${(err as Error)?.stack ?? err}`); }).finally(() => pending.delete(name)));
   };
 
   // The scheduler's and the controller manager's secure ports (/metrics, /healthz): serving
@@ -258,9 +263,11 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         run('kube-proxy', runProxier({ client: proxyClient, informers: proxyInformers, nodeName, nodeIP: ip, clusterCIDR, signal: abort.signal, log: (m) => log(`kube-proxy: ${m}`) }));
         proxyInformers.start(abort.signal);
       },
-      labels: { 'node-role.kubernetes.io/control-plane': 'true' },
       signal: abort.signal,
     }));
+    // The role label is the server's to set, not the kubelet's (NodeRestriction refuses
+    // node-role.kubernetes.io/* from a kubelet): k3s's server labels its node the same way.
+    run('node-role', labelNodeWhenRegistered(admin, nodeName, { 'node-role.kubernetes.io/control-plane': 'true' }, abort.signal));
     informers.start(abort.signal);
   }
 
@@ -268,11 +275,28 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const stop = (): Promise<void> => {
     stopped ??= (async () => {
       abort.abort();
+      // A component that does not end within 5 s is named in the log (it is still awaited).
+      const slow = setTimeout(() => log(`stop: still waiting for ${[...pending].join(', ')}`), 5000);
       await Promise.allSettled(background);
+      clearTimeout(slow);
       if (containerd) await containerd.stop();
       for (const s of stops) await s().catch((err) => log(`stop: ${err}`));
     })();
     return stopped;
   };
   return { url, kubeconfigPath: kubeconfig, client: admin, stop };
+}
+
+/** Merge-patches `labels` onto Node `name` once it exists (polled every 200 ms until `signal` aborts). Throws the API's other errors. */
+async function labelNodeWhenRegistered(admin: Client, name: string, labels: Record<string, string>, signal: AbortSignal): Promise<void> {
+  const nodes = admin.resource(resources.nodes);
+  while (!signal.aborted) {
+    try {
+      await nodes.patch(name, { metadata: { labels } }, 'application/merge-patch+json');
+      return;
+    } catch (err) {
+      if (!isNotFound(err)) throw err;
+    }
+    await sleepUntilAborted(200, signal);
+  }
 }

@@ -69,7 +69,7 @@ export function k8ts(args: string[], timeoutMs = 120_000): Promise<RunResult> {
 /** A `k8ts server` child process. */
 export interface ServerProcess { child: ChildProcess; kubeconfig: string; exited: Promise<number | null>; startedAt: number }
 
-/** Starts `k8ts server` with the given flags; output goes to `<dataDir>/server.log`. */
+/** Starts `k8ts server` with the given flags; output goes to `<dataDir>/server.log` (and a copy under `$K8TS_TEST_LOG_DIR` when set). */
 export function startServerProcess(dataDir: string, flags: string[], nodeArgs: string[] = []): ServerProcess {
   const log = createWriteStream(join(dataDir, 'server.log'), { flags: 'a' });
   const startedAt = Date.now();
@@ -77,6 +77,12 @@ export function startServerProcess(dataDir: string, flags: string[], nodeArgs: s
   const child = spawn(process.execPath, ['--max-semi-space-size=2', ...nodeArgs, join(REPO, 'bin/k8ts.js'), 'server', '--data-dir', dataDir, ...flags], { stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout!.pipe(log, { end: false });
   child.stderr!.pipe(log, { end: false });
+  // K8TS_TEST_LOG_DIR keeps a copy of every server's log after the test removed its data dir.
+  if (process.env.K8TS_TEST_LOG_DIR) {
+    const copy = createWriteStream(join(process.env.K8TS_TEST_LOG_DIR, `server-${startedAt}-${child.pid}.log`), { flags: 'a' });
+    child.stdout!.pipe(copy, { end: false });
+    child.stderr!.pipe(copy, { end: false });
+  }
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   return { child, kubeconfig: join(dataDir, 'kubeconfig.yaml'), exited, startedAt };
 }

@@ -6,6 +6,7 @@ import type { KubeObject } from '../../api/object.js';
 import type { Client, ResourceRef } from '../interface.js';
 import { SharedInformer } from './shared-informer.js';
 import type { InformerOptions, SharedIndexInformer, SharedInformerFactory } from './types.js';
+import { onAbort } from '../../machinery/time.js';
 
 class Factory implements SharedInformerFactory {
   private readonly informers = new Map<string, SharedInformer>();
@@ -29,7 +30,10 @@ class Factory implements SharedInformerFactory {
   async waitForCacheSync(signal?: AbortSignal): Promise<void> {
     const all = Promise.all([...this.informers.values()].map((i) => i.waitForSync()));
     if (!signal) { await all; return; }
-    await Promise.race([all, new Promise((_r, reject) => signal.addEventListener('abort', () => reject(new Error('aborted')), { once: true }))]);
+    let off = (): void => {};
+    try {
+      await Promise.race([all, new Promise((_r, reject) => { off = onAbort(signal, () => reject(new Error('aborted'))); })]);
+    } finally { off(); }
   }
 }
 

@@ -86,7 +86,8 @@ export class DeploymentController extends QueueController {
       // The Deployment carries its current revision too (kubectl rollout history/undo read it).
       const rev = String(revisionOf(newRS));
       if (d.metadata.annotations?.[REVISION] !== rev) {
-        await this.client.resource<Deployment>(resources.deployments).patch(d.metadata.name!, { metadata: { annotations: { [REVISION]: rev } } }, 'application/merge-patch+json', { namespace });
+        // An update, as upstream's (the deployment-controller role may update Deployments, not patch them); a conflict requeues.
+        await this.client.resource<Deployment>(resources.deployments).update({ ...d, metadata: { ...d.metadata, annotations: { ...d.metadata.annotations, [REVISION]: rev } } });
       }
       if (d.spec?.strategy?.type === 'Recreate') await this.rolloutRecreate(d, newRS, olds);
       else await this.rolloutRolling(d, newRS, olds);
@@ -130,7 +131,8 @@ export class DeploymentController extends QueueController {
         const existing = await this.client.resource<ReplicaSet>(resources.replicasets).get(rs.metadata.name!, { namespace });
         if (controllerRef(existing)?.uid === d.metadata.uid && templateKey(existing.spec?.template) === templateKey(d.spec?.template)) return existing;
         collision++;
-        await this.client.resource<Deployment>(resources.deployments).patch(d.metadata.name!, { status: { collisionCount: collision } }, 'application/merge-patch+json', { namespace, subresource: 'status' });
+        const fresh = await this.client.resource<Deployment>(resources.deployments).get(d.metadata.name!, { namespace });
+        await this.client.resource<Deployment>(resources.deployments).update({ ...fresh, status: { ...fresh.status, collisionCount: collision } }, { subresource: 'status' });
       }
     }
   }

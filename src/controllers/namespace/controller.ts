@@ -65,7 +65,8 @@ export class NamespaceController extends QueueController {
       const prev = current.find((c) => c.type === w.type);
       return { ...w, lastTransitionTime: prev && prev.status === w.status ? prev.lastTransitionTime ?? now : now };
     });
-    await this.client.resource(resources.namespaces).patch(ns.metadata.name!, { status: { conditions } }, 'application/merge-patch+json', { subresource: 'status' })
+    // An update of the status, as upstream's namespace deleter does (its role may update namespaces/status, not patch it).
+    await this.client.resource(resources.namespaces).update({ ...ns, status: { ...ns.status, conditions } } as never, { subresource: 'status' })
       .catch((e) => { if (!isNotFound(e)) throw e; });
   }
 }

@@ -18,7 +18,7 @@ import type { Pod } from '../../api/core/v1/pod-types.js';
 import type { Node } from '../../api/core/v1/types.js';
 import type { Lease } from '../../api/coordination/v1/types.js';
 import { isNotFound } from '../../machinery/errors.js';
-import { rfc3339 } from '../../machinery/time.js';
+import { rfc3339, onAbort } from '../../machinery/time.js';
 import { resources, type Client } from '../../client/interface.js';
 import type { SharedIndexInformer, SharedInformerFactory } from '../../client/informers/types.js';
 import { unwrapTombstone } from '../../client/informers/shared-informer.js';
@@ -75,7 +75,7 @@ export class NodeLifecycleController extends QueueController {
   /** Runs the workers and the monitor timer until `signal` aborts. */
   override async run(signal: AbortSignal, workers: number): Promise<void> {
     const timer = setInterval(() => { for (const n of this.nodeInformer.lister.list()) this.queue.add(n.metadata.name!); }, this.periodMs);
-    signal.addEventListener('abort', () => clearInterval(timer), { once: true });
+    onAbort(signal, () => clearInterval(timer));
     try { await super.run(signal, workers); } finally { clearInterval(timer); }
   }
 

@@ -321,7 +321,8 @@ export class StatefulSetController extends QueueController {
       if (!claim || claim.metadata.deletionTimestamp) continue;
       const refs = claimOwnerRefs(claim, set, pod, ordinal);
       if (!refs) continue;
-      await api.patch(claim.metadata.name!, { metadata: { ownerReferences: refs, resourceVersion: claim.metadata.resourceVersion } }, 'application/merge-patch+json', { namespace: claim.metadata.namespace })
+      // An update of the cached claim, as upstream's (the statefulset-controller role may update claims, not patch them).
+      await api.update({ ...claim, metadata: { ...claim.metadata, ownerReferences: refs } })
         .catch((e) => { if (!isNotFound(e)) throw e; });
     }
   }
