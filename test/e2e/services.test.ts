@@ -56,9 +56,27 @@ spec:
   ports: [{name: http, port: 18080, targetPort: 8080}]
 ---
 apiVersion: v1
+kind: ServiceAccount
+metadata: {name: pod-reader}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: pod-reader}
+rules:
+- {apiGroups: [""], resources: [pods], verbs: [get]}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: pod-reader}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: pod-reader}
+subjects:
+- {kind: ServiceAccount, name: pod-reader, namespace: default}
+---
+apiVersion: v1
 kind: Pod
 metadata: {name: frontend}
 spec:
+  serviceAccountName: pod-reader
   containers:
   - {name: c, image: busybox, command: ["sleep", "3600"]}
 `;
@@ -200,8 +218,12 @@ describe('Services through kube-proxy (issue #6)', { timeout: 600_000 }, () => {
     const sa = '/var/run/secrets/kubernetes.io/serviceaccount';
     const self = await inPod('frontend', `wget -qO- --no-check-certificate --header "Authorization: Bearer $(cat ${sa}/token)" https://kubernetes.default.svc/api/v1/namespaces/$(cat ${sa}/namespace)/pods/frontend`);
     assert.equal(JSON.parse(self.stdout).metadata.name, 'frontend', self.stderr);
+    // Exactly what the pod's Role grants: get on pods, not list on Secrets.
+    const secrets = await inPod('frontend', `wget -qO- --no-check-certificate --header "Authorization: Bearer $(cat ${sa}/token)" https://kubernetes.default.svc/api/v1/namespaces/default/secrets`);
+    assert.notEqual(secrets.code, 0, 'list secrets: 403');
+    assert.match(secrets.stderr, /403/);
     const anonymous = await inPod('frontend', 'wget -qO- --no-check-certificate https://kubernetes.default.svc/api/v1/namespaces/default/pods');
-    assert.notEqual(anonymous.code, 0, 'no token: 401');
+    assert.notEqual(anonymous.code, 0, 'no token: system:anonymous, refused by RBAC (403)');
     // A headless Service: per-pod names from hostname/subdomain.
     await run(['apply', '-f', '-'], `
 apiVersion: v1

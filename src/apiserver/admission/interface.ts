@@ -27,6 +27,8 @@ export interface AdmissionAttributes {
   oldObject?: KubeObject;
   user: UserInfo;
   dryRun: boolean;
+  /** The request's warnings: a plugin may push text here (sent as `Warning: 299` headers, e.g. PodSecurity's warn mode); absent for internal writes. */
+  warnings?: string[];
 }
 
 /** One admission plugin; it implements either step or both. */
