@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import type { Pki } from '../pki/pki.js';
 import type { Registry } from './registry/rest.js';
 import { createHandler } from './endpoints/handler.js';
+import type { Auditor } from './audit/auditor.js';
 
 export interface ApiServerOptions {
   registry: Registry;
@@ -16,6 +17,8 @@ export interface ApiServerOptions {
   /** Default 127.0.0.1. */
   host?: string;
   log?: (msg: string) => void;
+  /** Audit policy and log (audit/auditor.ts); absent: no auditing. Its log is closed by close(). */
+  auditor?: Auditor;
 }
 
 /**
@@ -31,7 +34,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
   const log = opts.log ?? ((m: string) => console.error(m));
   // The registry holds the authentication chain (x509 by default) so that TokenReview uses the same one.
   // The address is known once bound (port 0 picks one); the handler reads it on first use.
-  const handlerOpts = { registry: opts.registry, authenticators: opts.registry.authenticators, serverAddress: `${host}:${opts.port}`, log };
+  const handlerOpts = { registry: opts.registry, authenticators: opts.registry.authenticators, serverAddress: `${host}:${opts.port}`, log, auditor: opts.auditor };
   const handler = createHandler(handlerOpts);
   const sockets = new Set<{ destroy(): void }>();
   const servers = new Map<string, https.Server>();
@@ -62,6 +65,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
       const closing = [...servers.values()].map((server) => new Promise<void>((resolve) => server.close(() => resolve())));
       for (const s of sockets) s.destroy();
       await Promise.all(closing);
+      await opts.auditor?.sink.close();
     },
   };
 }

@@ -28,11 +28,12 @@ import { terminationSignal } from './termination.js';
 import { reconcileBootstrapPolicy } from '../apiserver/authz/bootstrap-policy/reconcile.js';
 import { X509Authenticator } from '../apiserver/authn/x509.js';
 import { StaticTokenAuthenticator } from '../apiserver/authn/static-token-file.js';
+import { auditorFromFlags, type AuditFlags } from '../apiserver/audit/options.js';
 
 const untilSignal = (): { signal: AbortSignal; done: Promise<unknown> } => terminationSignal();
 
 /** `k8ts apiserver`. */
-export async function runApiServerCommand(o: { dataDir: string; httpsListenPort: number; bindAddress: string; serviceCidr: string; authorizationMode?: AuthorizationMode[]; tokenAuthFile?: string }): Promise<void> {
+export async function runApiServerCommand(o: { dataDir: string; httpsListenPort: number; bindAddress: string; serviceCidr: string; authorizationMode?: AuthorizationMode[]; tokenAuthFile?: string } & AuditFlags): Promise<void> {
   // Handlers first: a signal during start-up stops the command once it has started, instead of killing it.
   const { done } = untilSignal();
   const modes = o.authorizationMode ?? ['Node', 'RBAC'];
@@ -41,7 +42,8 @@ export async function runApiServerCommand(o: { dataDir: string; httpsListenPort:
   const kc = await pki.issueCertificate({ commonName: 'kube-apiserver-kubelet-client', organizations: ['system:masters'], usages: 'client' });
   const registry = createRegistry(storage, { table: builtinResourceTable(), serviceCIDR: o.serviceCidr, serviceAccountTokens: serviceAccountTokensFor(pki.serviceAccountKeyPem), authorizationModes: modes, authorizeAnonymous: modes.includes('RBAC'), bootstrapTokens: true,
     authenticators: [new X509Authenticator(), ...(o.tokenAuthFile ? [StaticTokenAuthenticator.fromFile(o.tokenAuthFile)] : [])], kubeletClient: { certPem: kc.certPem, keyPem: kc.keyPem, caPem: pki.ca.certPem } });
-  const server = await startApiServer({ registry, pki, port: o.httpsListenPort, host: o.bindAddress });
+  const auditor = auditorFromFlags(o);
+  const server = await startApiServer({ registry, pki, port: o.httpsListenPort, host: o.bindAddress, auditor });
   const url = `https://${o.bindAddress === '0.0.0.0' ? '127.0.0.1' : o.bindAddress}:${server.port}`;
   writeKubeconfig(kubeconfigPath(o.dataDir), { server: url, caPem: pki.ca.certPem, certPem: pki.admin.certPem, keyPem: pki.admin.keyPem });
   const admin = createClient({ server: url, caPem: pki.ca.certPem, certPem: pki.admin.certPem, keyPem: pki.admin.keyPem });

@@ -16,6 +16,16 @@ function authorizationModesArg(value: string): string[] {
 }
 
 /** Parses `argv` (without node and script) and runs the chosen command. */
+/** kube-apiserver's audit flags (apiserver/audit/options.ts), for `server` and `apiserver`. */
+const int = (v: string): number => Number(v);
+const auditPolicyFile = (): Option => new Option('--audit-policy-file <file>', 'audit.k8s.io/v1 Policy: which requests are audited, at which level');
+const auditLog = {
+  path: () => new Option('--audit-log-path <file>', 'audit log file (one JSON Event per line; - for stdout)'),
+  maxage: () => new Option('--audit-log-maxage <days>', 'days a rotated audit log is kept (0: no limit)').argParser(int),
+  maxbackup: () => new Option('--audit-log-maxbackup <n>', 'rotated audit logs kept (0: no limit)').argParser(int),
+  maxsize: () => new Option('--audit-log-maxsize <mb>', 'size in megabytes at which the audit log is rotated').argParser(int).default(100),
+};
+
 export async function main(argv: string[]): Promise<void> {
   releaseStartupSignalHandlers();
   const program = new Command('k8ts')
@@ -41,6 +51,7 @@ export async function main(argv: string[]): Promise<void> {
     .option('--controller-manager-secure-port <port>', 'controller manager /metrics and health HTTPS port on 127.0.0.1 (0: off)', (v) => Number(v), 10257)
     .option('--authorization-mode <modes>', 'ordered authorizers: AlwaysAllow, Node, RBAC', authorizationModesArg, ['Node', 'RBAC'])
     .option('--token-auth-file <file>', 'static bearer tokens: CSV of token,user,uid,"group1,group2"')
+    .addOption(auditPolicyFile()).addOption(auditLog.path()).addOption(auditLog.maxage()).addOption(auditLog.maxbackup()).addOption(auditLog.maxsize())
     .addOption(new Option('--bridge <name>', 'pod network bridge').default('k8ts0').hideHelp())
     .action(async (opts) => {
       terminationSignal();
@@ -56,6 +67,7 @@ export async function main(argv: string[]): Promise<void> {
     .option('--service-cidr <cidr>', 'service cluster IP range', '10.96.0.0/12')
     .option('--authorization-mode <modes>', 'ordered authorizers: AlwaysAllow, Node, RBAC', authorizationModesArg, ['Node', 'RBAC'])
     .option('--token-auth-file <file>', 'static bearer tokens: CSV of token,user,uid,"group1,group2"')
+    .addOption(auditPolicyFile()).addOption(auditLog.path()).addOption(auditLog.maxage()).addOption(auditLog.maxbackup()).addOption(auditLog.maxsize())
     .action(async (opts) => {
       terminationSignal();
       const { runApiServerCommand } = await import('./component-commands.js');

@@ -5,8 +5,9 @@
 import { startServer } from '../server/start-server.js';
 import { terminationSignal } from './termination.js';
 import type { AuthorizationMode } from '../apiserver/authz/authorization-modes.js';
+import { auditorFromFlags, type AuditFlags } from '../apiserver/audit/options.js';
 
-export interface ServerCommandOptions {
+export interface ServerCommandOptions extends AuditFlags {
   dataDir: string; httpsListenPort: number; bindAddress: string; nodeName?: string; nodeIp?: string;
   kubeletPort: number; clusterCidr: string; serviceCidr: string; tlsSan: string[]; serviceLbPool?: string; disableAgent: boolean; disableDns: boolean; bridge: string; schedulerConfig?: string;
   schedulerSecurePort: number; controllerManagerSecurePort: number; authorizationMode: AuthorizationMode[]; tokenAuthFile?: string;
@@ -23,6 +24,7 @@ export async function runServerCommand(o: ServerCommandOptions): Promise<void> {
     nodeIP: o.nodeIp, kubeletPort: o.kubeletPort, clusterCIDR: o.clusterCidr, serviceCIDR: o.serviceCidr,
     tlsSANs: o.tlsSan, loadBalancerPool: o.serviceLbPool, disableAgent: o.disableAgent, disableDns: o.disableDns, bridge: o.bridge, schedulerConfigPath: o.schedulerConfig,
     schedulerSecurePort: o.schedulerSecurePort, controllerManagerSecurePort: o.controllerManagerSecurePort, authorizationModes: o.authorizationMode, tokenAuthFile: o.tokenAuthFile,
+    auditor: auditorFromFlags(o),
   });
   console.log(`k8ts server running at ${server.url} (started in ${Date.now() - t0} ms)`);
   console.log(`kubeconfig: ${server.kubeconfigPath}  (export KUBECONFIG=${server.kubeconfigPath})`);

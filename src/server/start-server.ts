@@ -53,6 +53,7 @@ import { isNotFound } from '../machinery/errors.js';
 import { sleepUntilAborted } from '../machinery/time.js';
 import { X509Authenticator } from '../apiserver/authn/x509.js';
 import { StaticTokenAuthenticator } from '../apiserver/authn/static-token-file.js';
+import type { Auditor } from '../apiserver/audit/auditor.js';
 
 /** Options of {@link startServer}; every field has the CLI's default. */
 export interface ServerOptions {
@@ -103,6 +104,8 @@ export interface ServerOptions {
   authorizationModes?: AuthorizationMode[];
   /** `--token-auth-file`: a CSV of `token,user,uid,"groups"` (authn/static-token-file.ts). */
   tokenAuthFile?: string;
+  /** `--audit-policy-file` and `--audit-log-*` made into an auditor (apiserver/audit/options.ts); absent: no auditing. */
+  auditor?: Auditor;
   log?: (msg: string) => void;
 }
 
@@ -169,7 +172,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     proxy: { allowLoopback: /^127\.|^::1$/.test(opts.nodeIP ?? '') },
   });
   const bindAddress = opts.bindAddress ?? '127.0.0.1';
-  const apiserver = await startApiServer({ registry, pki, port: opts.httpsListenPort ?? 6443, host: bindAddress });
+  const apiserver = await startApiServer({ registry, pki, port: opts.httpsListenPort ?? 6443, host: bindAddress, auditor: opts.auditor });
   stops.unshift(() => apiserver.close());
   const url = `https://${opts.bindAddress && opts.bindAddress !== '0.0.0.0' ? opts.bindAddress : '127.0.0.1'}:${apiserver.port}`;
 

@@ -52,3 +52,15 @@ it('default chain: NamespaceLifecycle, ServiceAccount, DefaultTolerationSeconds,
   await chain.admit(attrs('pods', { operation: 'UPDATE', object: upd }));
   assert.deepEqual(upd.spec, {});
 });
+
+it('ServiceAccount admission leaves a mirror pod without a ServiceAccount or token volume', async () => {
+  const { serviceAccountAdmission } = await import('./service-account.js');
+  const mirror = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'static-web-n1', annotations: { 'kubernetes.io/config.mirror': 'abc' } }, spec: { containers: [{ name: 'c', image: 'busybox' }] } } as unknown as KubeObject;
+  await serviceAccountAdmission().admit!(attrs('pods', { object: mirror, name: 'static-web-n1' }));
+  const spec = (mirror as unknown as { spec: { serviceAccountName?: string; volumes?: unknown[] } }).spec;
+  assert.equal(spec.serviceAccountName, undefined);
+  assert.equal(spec.volumes, undefined);
+  const plain = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { containers: [{ name: 'c', image: 'busybox' }] } } as unknown as KubeObject;
+  await serviceAccountAdmission().admit!(attrs('pods', { object: plain, name: 'p' }));
+  assert.equal((plain as unknown as { spec: { serviceAccountName?: string } }).spec.serviceAccountName, 'default');
+});

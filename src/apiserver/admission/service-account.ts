@@ -46,9 +46,10 @@ export const serviceAccountAdmission = (serviceAccount: (namespace: string, name
     if (!isPodCreate(a)) return;
     const pod = a.object as Pod;
     const spec = (pod.spec ??= {});
+    // A mirror pod (the API's copy of a kubelet's static pod) gets no ServiceAccount (upstream shouldIgnore / mirror pods).
+    if (pod.metadata?.annotations?.[MIRROR_POD_ANNOTATION] !== undefined) return;
     if (!spec.serviceAccountName) spec.serviceAccountName = spec.serviceAccount || 'default';
     spec.serviceAccount = spec.serviceAccountName;
-    if (pod.metadata?.annotations?.[MIRROR_POD_ANNOTATION] !== undefined) return;
     if (spec.automountServiceAccountToken === false) return;
     if (spec.automountServiceAccountToken === undefined) {
       const sa = await serviceAccount(a.namespace ?? pod.metadata?.namespace ?? '', spec.serviceAccountName) as { automountServiceAccountToken?: boolean } | undefined;

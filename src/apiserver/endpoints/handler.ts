@@ -31,6 +31,9 @@ import { PROTOBUF_WATCH, protobufWatchFrame, responseMessageResolver, type Respo
 import { hasProtobufMessage } from '../../api/protobuf/encode.js';
 import { serveWatch } from './watch.js';
 import { createApiServerMetrics, type ApiServerMetrics } from '../metrics.js';
+import { randomUUID } from 'node:crypto';
+import type { Auditor } from '../audit/auditor.js';
+import type { RequestAudit } from '../audit/event.js';
 
 export const VERSION_INFO = {
   major: '1', minor: '32', gitVersion: 'v1.32.4-k8ts', gitCommit: 'k8ts', gitTreeState: 'clean',
@@ -40,7 +43,7 @@ export const VERSION_INFO = {
 const PUBLIC_PATHS = new Set(['/healthz', '/livez', '/readyz', '/version', '/version/']);
 
 /** What the metrics of one request are labelled with, filled in while it is routed. */
-interface RequestMetrics { info?: RequestInfo; verb?: string; scope?: string; media?: MediaChoice }
+interface RequestMetrics { info?: RequestInfo; verb?: string; scope?: string; media?: MediaChoice; audit?: RequestAudit; failure?: Status }
 
 export interface HandlerOptions {
   registry: Registry;
@@ -48,6 +51,8 @@ export interface HandlerOptions {
   authenticators: Authenticator[];
   serverAddress: string;
   log?: (msg: string) => void;
+  /** Audit policy and log (audit/auditor.ts); absent: no auditing. */
+  auditor?: Auditor;
 }
 
 export type Handler = (req: IncomingMessage, res: ServerResponse) => void;
@@ -71,8 +76,9 @@ export function writeJson(res: ServerResponse, code: number, body: unknown): voi
  * response encoding negotiated for the request (protobuf meta/v1 Status when the client
  * prefers it), JSON when negotiation had not happened or failed.
  */
-function writeError(res: ServerResponse, err: unknown, log?: (m: string) => void, media?: MediaChoice, messageOf?: ResponseMessageResolver): void {
+function writeError(res: ServerResponse, err: unknown, log?: (m: string) => void, media?: MediaChoice, messageOf?: ResponseMessageResolver, m?: RequestMetrics): void {
   const se = err instanceof StatusError ? err : internalError(err);
+  if (m) m.failure = se.status;
   if (se.code === 500) log?.(`internal error: ${(err as Error)?.stack ?? err}`);
   if (media?.encoding === 'protobuf' && messageOf) return writeEncoded(res, se.code, se.status, 'protobuf', messageOf);
   writeJson(res, se.code, se.status);
@@ -95,18 +101,27 @@ export function createHandler(opts: HandlerOptions): Handler & { upgrade: Upgrad
     const { group, version } = parseApiVersion(apiVersion);
     return opts.registry.table.byKind(apiVersion, kind)?.protobufMessage ?? defaultProtobufMessage(group, version, kind);
   };
+  const auditIDs = new WeakMap<IncomingMessage, string>();
   const handler = (req: IncomingMessage, res: ServerResponse): void => {
     const t0 = performance.now();
     const m: RequestMetrics = {};
+    if (opts.auditor) {
+      // Audit-ID: the client's, else a new one; returned on every response (upstream WithAuditInit).
+      const given = req.headers['audit-id'];
+      auditIDs.set(req, typeof given === 'string' && given ? given : randomUUID());
+      res.setHeader('Audit-Id', auditIDs.get(req)!);
+      res.on('close', () => m.audit?.stage('ResponseComplete', { code: res.statusCode, failure: m.failure }));
+    }
     res.on('finish', () => {
       if (m.info && m.verb && m.verb !== 'WATCH') {
         metrics.observe({ verb: m.verb, group: m.info.group, version: m.info.version, resource: m.info.resource, subresource: m.info.subresource, scope: m.scope ?? 'resource', code: res.statusCode }, (performance.now() - t0) / 1000);
       }
     });
-    handle(req, res, m).catch((err) => writeError(res, err, opts.log, m.media, responseMessageOf));
+    handle(req, res, m, t0).catch((err) => writeError(res, err, opts.log, m.media, responseMessageOf, m));
   };
   /** Upgrade requests (exec, attach, portforward): authenticated, routed to the subresource's connecter. */
   const upgrade: UpgradeHandler = (req, socket, head) => {
+    let audit: RequestAudit | undefined;
     void (async () => {
       const requestor = await authenticate(req);
       if (!requestor) throw unauthorized();
@@ -114,7 +129,11 @@ export function createHandler(opts: HandlerOptions): Handler & { upgrade: Upgrad
       const url = new URL(req.url ?? '/', 'https://apiserver');
       const info = parseRequestInfo(url.pathname);
       const attrs = requestAttributes(user, req.method ?? 'GET', url.pathname, info, url.searchParams);
-      await authorize(attrs);
+      const given = req.headers['audit-id'];
+      audit = opts.auditor?.begin(req, requestor, attrs, typeof given === 'string' && given ? given : randomUUID(), performance.timeOrigin + performance.now());
+      await authorize(attrs, audit);
+      // The stream is the response: it has started once the connecter takes the socket, and completes when the socket closes.
+      socket.once('close', () => audit?.stage('ResponseComplete', { code: 101 }));
       // A WebSocket upgrade of exec/attach/portforward also needs `create`, as a POST would
       // (upstream AuthorizePodWebsocketUpgradeCreatePermission, on by default since 1.31).
       if (attrs.resourceRequest && attrs.verb === 'get' && info?.resource === 'pods' && ['exec', 'attach', 'portforward'].includes(info.subresource)) await authorize({ ...attrs, verb: 'create' });
@@ -125,6 +144,7 @@ export function createHandler(opts: HandlerOptions): Handler & { upgrade: Upgrad
       await storage.connect(ctx, info.name, { req, query: url.searchParams, subpath: info.subpath, path: url.pathname, upgrade: { socket, head } });
     })().catch((err) => {
       const se = err instanceof StatusError ? err : internalError(err);
+      audit?.stage('ResponseComplete', { code: se.code, failure: se.status });
       rejectUpgrade(socket, se.code, se.status);
     });
   };
@@ -165,21 +185,38 @@ export function createHandler(opts: HandlerOptions): Handler & { upgrade: Upgrad
     return r.result.user;
   }
 
-  /** Throws upstream's 403 unless the registry's authorizer allows `attrs` (upstream WithAuthorization). */
-  async function authorize(attrs: Attributes): Promise<void> {
+  /** Throws upstream's 403 unless the registry's authorizer allows `attrs` (upstream WithAuthorization); the decision is noted on the audit record. */
+  async function authorize(attrs: Attributes, audit?: RequestAudit): Promise<void> {
     const r = await opts.registry.authorizer.authorize(attrs);
+    audit?.annotate('authorization.k8s.io/decision', r.decision === 'Allow' ? 'allow' : 'forbid');
+    audit?.annotate('authorization.k8s.io/reason', r.reason ?? '');
     if (r.decision !== 'Allow') throw forbiddenRequestError(attrs, r.reason);
   }
 
-  async function handle(req: IncomingMessage, res: ServerResponse, m: RequestMetrics): Promise<void> {
+  async function handle(req: IncomingMessage, res: ServerResponse, m: RequestMetrics, t0 = performance.now()): Promise<void> {
     const url = new URL(req.url ?? '/', 'https://apiserver');
     const path = url.pathname.replace(/\/+$/, '') || '/';
-    let user = await authenticate(req);
-    if (!user && !PUBLIC_PATHS.has(path) && !opts.registry.authorizeAnonymous) throw unauthorized();
+    const received = performance.timeOrigin + t0;
+    const beginAudit = (requestor: UserInfo, acting: UserInfo): RequestAudit | undefined => {
+      if (!opts.auditor) return undefined;
+      return (m.audit = opts.auditor.begin(req, requestor, requestAttributes(acting, req.method ?? 'GET', url.pathname, parseRequestInfo(path), url.searchParams), auditIDs.get(req) ?? randomUUID(), received));
+    };
+    let user: UserInfo | undefined;
+    try {
+      user = await authenticate(req);
+      if (!user && !PUBLIC_PATHS.has(path) && !opts.registry.authorizeAnonymous) throw unauthorized();
+    } catch (err) {
+      // A failed authentication is audited with an empty user (upstream WithFailedAuthenticationAudit).
+      beginAudit({ username: '', groups: [] }, { username: '', groups: [] });
+      throw err;
+    }
     user ??= { username: 'system:anonymous', groups: ['system:unauthenticated'] };
+    const requestor = user;
     // Impersonate-* headers: act as the requested user once the authorizer allows it (impersonation.ts).
-    if (hasImpersonation(req.headers)) user = await impersonate(req.headers, user, opts.registry.authorizer);
-    await authorize(requestAttributes(user, req.method ?? 'GET', url.pathname, parseRequestInfo(path), url.searchParams));
+    if (hasImpersonation(req.headers)) {
+      try { user = await impersonate(req.headers, user, opts.registry.authorizer); } catch (err) { beginAudit(requestor, requestor); throw err; }
+    }
+    await authorize(requestAttributes(user, req.method ?? 'GET', url.pathname, parseRequestInfo(path), url.searchParams), beginAudit(requestor, user));
 
     if (path === '/version') return writeJson(res, 200, VERSION_INFO);
     if (await serveOidcDiscovery(path, res, opts.registry.serviceAccountTokens, opts.serverAddress.replace(/^0\.0\.0\.0:/, '127.0.0.1:'))) return;
@@ -245,8 +282,11 @@ export function createHandler(opts: HandlerOptions): Handler & { upgrade: Upgrad
     if (storage?.warning) warnings.push(storage.warning);
     // Warnings gathered while serving (deprecations, unknown fields) go out as `Warning: 299` headers.
     const writeHead = res.writeHead.bind(res);
+    // Long-running requests (upstream's LongRunningRequestCheck: watch, and the streaming subresources) reach ResponseStarted.
+    const longRunning = isWatch || ['exec', 'attach', 'portforward', 'proxy', 'log'].includes(info.subresource);
     res.writeHead = ((...args: Parameters<typeof res.writeHead>) => {
       if (warnings.length && !res.headersSent) res.setHeader('Warning', warnings.map(warningHeader));
+      if (longRunning && !res.headersSent) m.audit?.stage('ResponseStarted', { code: Number(args[0]) });
       return writeHead(...args);
     }) as typeof res.writeHead;
 
@@ -265,7 +305,7 @@ export function createHandler(opts: HandlerOptions): Handler & { upgrade: Upgrad
     const isList = method === 'GET' && !info.name && !(info.legacyWatch || q.get('watch') === 'true' || q.get('watch') === '1');
     const media = negotiate(req.headers.accept, isList, hasProtobufMessage(mainMessage));
     m.media = media;
-    const write = (code: number, body: unknown): void => writeEncoded(res, code, body, media.encoding, responseMessageOf);
+    const write = (code: number, body: unknown): void => { m.audit?.setResponseObject(body); writeEncoded(res, code, body, media.encoding, responseMessageOf); };
     const table = media.as === 'Table';
     const includeObject = q.get('includeObject') ?? 'Metadata';
     const need = <K extends keyof RestStorage>(k: K): NonNullable<RestStorage[K]> => {
@@ -305,12 +345,14 @@ export function createHandler(opts: HandlerOptions): Handler & { upgrade: Upgrad
       case 'POST': {
         if (info.name && !info.subresource) throw methodNotAllowed('the server does not allow this method on the requested resource');
         const body = decodeObject(await readBody(req), req.headers['content-type'], storage.bodyMessage ?? mainMessage, ctx) as KubeObject;
+        m.audit?.setRequestObject(body);
         const created = await need('create')(ctx, body, info.name || undefined);
         return respondObject((created as unknown as Status).kind === 'Status' ? ((created as unknown as Status).code ?? 201) : 201, created);
       }
       case 'PUT': {
         if (!info.name) throw methodNotAllowed('the server does not allow this method on the requested resource');
         const body = decodeObject(await readBody(req), req.headers['content-type'], storage.bodyMessage ?? mainMessage, ctx) as KubeObject;
+        m.audit?.setRequestObject(body);
         const r = await need('update')(ctx, info.name, body);
         return respondObject(r.created ? 201 : 200, r.object);
       }
@@ -323,6 +365,7 @@ export function createHandler(opts: HandlerOptions): Handler & { upgrade: Upgrad
         } as Record<string, PatchType>)[ct];
         if (!type) throw unsupportedMediaType(ct || '<none>');
         const patch = decodeBody(await readBody(req), type === 'apply' ? 'application/yaml' : 'application/json');
+        m.audit?.setRequestObject(patch);
         return respondObject(200, await need('patch')(ctx, info.name, type, patch));
       }
       case 'DELETE': {
@@ -341,6 +384,7 @@ export function createHandler(opts: HandlerOptions): Handler & { upgrade: Upgrad
         const dryRun = dopts.dryRun ?? [];
         if (!Array.isArray(dryRun) || dryRun.some((d) => d !== 'All')) throw badRequest(`Invalid value: ${JSON.stringify(dryRun)}: supported values: "All"`);
         ctx.dryRun = dryRun.includes('All');
+        if (raw.length) m.audit?.setRequestObject({ kind: 'DeleteOptions', apiVersion: 'meta.k8s.io/__internal', ...dopts });
         if (!info.name) return write(200, await need('deleteCollection')(ctx, dopts, listOpts()));
         const r = await need('delete')(ctx, info.name, dopts);
         return respondObject(200, r.object);
