@@ -1,7 +1,7 @@
 /**
  * The apiserver's admission chain in upstream's order (the subset k8ts has):
  * NamespaceLifecycle, LimitRanger, ServiceAccount, NodeRestriction (with the Node
- * authorizer), DefaultTolerationSeconds, Priority, the RBAC escalation checks (with RBAC;
+ * authorizer), PodSecurity (when the lookups list pods), DefaultTolerationSeconds, Priority, the RBAC escalation checks (with RBAC;
  * upstream runs them in the RBAC kinds' storage), ResourceQuota (last, as upstream).
  */
 import type { KubeObject } from '../../api/object.js';
@@ -14,6 +14,7 @@ import { priorityAdmission } from './priority.js';
 import { serviceAccountAdmission } from './service-account.js';
 import { NodeRestriction, type NodeRestrictionDeps } from './node-restriction.js';
 import { rbacEscalation } from './rbac-escalation.js';
+import { podSecurityAdmission } from './pod-security/plugin.js';
 import type { Authorizer } from '../authz/authorizer.js';
 import type { EscalationRuleResolver } from '../authz/rbac/escalation.js';
 
@@ -31,12 +32,15 @@ export interface AdmissionLookups {
   rbacEscalation?: { authorizer: Authorizer; resolver: EscalationRuleResolver };
   /** A stored ServiceAccount (its automountServiceAccountToken); absent: none known. */
   serviceAccount?(namespace: string, name: string): Promise<KubeObject | undefined>;
+  /** The stored pods of a namespace (PodSecurity's dry run when a namespace's enforce label tightens); absent: no PodSecurity. */
+  pods?(namespace: string): Promise<KubeObject[]>;
 }
 
 export function defaultAdmissionChain(lookups: AdmissionLookups): AdmissionChain {
   return new AdmissionChain([
     namespaceLifecycle(lookups.namespace), limitRanger(lookups.limitRanges), serviceAccountAdmission(lookups.serviceAccount?.bind(lookups)),
     ...(lookups.nodeRestriction ? [new NodeRestriction(lookups.nodeRestriction)] : []),
+    ...(lookups.pods ? [podSecurityAdmission({ namespace: lookups.namespace, pods: lookups.pods.bind(lookups) })] : []),
     defaultTolerationSeconds(), priorityAdmission(lookups.priorityClass),
     ...(lookups.rbacEscalation ? [rbacEscalation(lookups.rbacEscalation.authorizer, lookups.rbacEscalation.resolver)] : []),
     ...(lookups.quotas ? [resourceQuotaAdmission(lookups.quotas)] : []),

@@ -193,6 +193,7 @@ export function createRegistry(storage: Storage, opts: RegistryOptions): Registr
     serviceAccount: async (namespace, name) => (namespace ? lookup(table.get('', 'v1', 'serviceaccounts'), name, namespace) : undefined),
     quotas: quotaAccess(),
     limitRanges: async (namespace) => (namespace ? listCached(table.get('', 'v1', 'limitranges'), namespace) as never : []),
+    pods: async (namespace) => (namespace ? listCached(table.get('', 'v1', 'pods'), namespace) : []),
   });
   const leases = table.get('coordination.k8s.io', 'v1', 'leases');
   const tokens = opts.serviceAccountTokens;
