@@ -24,6 +24,7 @@ import { fsUsage, readMachine } from './stats/machine.js';
 import { PodSyncer } from './pod-sync.js';
 import { ProbeManager } from './prober.js';
 import { startLogServer } from './server/log-server.js';
+import { delegatedKubeletAuth } from './server/auth.js';
 import { SummaryProvider } from './stats/summary.js';
 import { StaticPodSource, isMirrorPod } from './static-pods.js';
 import { syncStaticKey, type StaticPodSyncContext } from './static-pod-sync.js';
@@ -118,7 +119,7 @@ export async function runKubelet(opts: KubeletOptions): Promise<void> {
           nodeIP ??= gateway;
           await opts.onNodeIP?.(nodeIP);
           server ??= await startLogServer({
-            address: nodeIP, port: opts.port, tls: { ...(await opts.tls.serving(nodeIP)), caPem: opts.tls.caPem }, cri,
+            address: nodeIP, port: opts.port, tls: { ...(await opts.tls.serving(nodeIP)), caPem: opts.tls.caPem }, cri, auth: delegatedKubeletAuth({ client, nodeName }),
             summary: () => summary.get(), metrics, pods: () => runningPods(),
           });
           ready = true;

@@ -11,6 +11,9 @@ import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import https from 'node:https';
+import { ensurePki } from '../../src/pki/pki.js';
+import { tlsDir } from '../../src/server/data-dir.js';
 import { freePort, eventually, httpGet, k8ts, KUBECTL, kubectl, kubectlRaw, startServerProcess, stopServerProcess, type ServerProcess } from '../support/kubectl.js';
 
 
@@ -402,5 +405,35 @@ describe('the node: documentation manifests, container environment, kubelet API 
     const refused = await kubectlRaw(tokenKc, ['auth', 'whoami']);
     assert.notEqual(refused.code, 0);
     assert.match(refused.stderr, /Unauthorized|must be logged in/);
+  });
+
+  it('the kubelet API refuses anonymous callers (401), asks the apiserver about the others: a user without nodes/proxy gets 403, a token with nodes/stats reads stats', async () => {
+    const node = await json(['get', 'node', 'wl-node']);
+    const ip = node.status.addresses.find((a: any) => a.type === 'InternalIP').address;
+    const port = node.status.daemonEndpoints.kubeletEndpoint.Port;
+    const pki = await ensurePki(tlsDir(dataDir));
+    const call = (path: string, who: { cert?: string; key?: string; headers?: Record<string, string> }): Promise<{ code: number; body: string }> => new Promise((resolve, reject) => {
+      const req = https.get({ host: ip, port, path, ca: pki.ca.certPem, servername: ip, ...who, timeout: 10_000 }, (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (d: string) => { body += d; });
+        res.on('end', () => resolve({ code: res.statusCode ?? 0, body }));
+      });
+      req.on('error', reject);
+    });
+    assert.deepEqual(await call('/pods', {}), { code: 401, body: 'Unauthorized' });
+    assert.deepEqual(await call('/pods', { headers: { Authorization: 'Bearer not-a-token' } }), { code: 401, body: 'Unauthorized' });
+    const alice = await pki.issueCertificate({ commonName: 'alice', organizations: ['dev-team'], usages: 'client' });
+    assert.deepEqual(await call('/pods', { cert: alice.certPem, key: alice.keyPem }), { code: 403, body: 'Forbidden (user=alice, verb=get, resource=nodes, subresource=proxy)' });
+    await run(['create', 'serviceaccount', 'stats-reader']);
+    await run(['create', 'clusterrole', 'node-stats-reader', '--verb=get', '--resource=nodes/stats']);
+    await run(['create', 'clusterrolebinding', 'node-stats-reader', '--clusterrole=node-stats-reader', '--serviceaccount=default:stats-reader']);
+    const token = (await run(['create', 'token', 'stats-reader'])).trim();
+    const stats = await call('/stats/summary', { headers: { Authorization: `Bearer ${token}` } });
+    assert.equal(stats.code, 200);
+    assert.equal(JSON.parse(stats.body).node.nodeName, 'wl-node');
+    assert.deepEqual(await call('/pods', { headers: { Authorization: `Bearer ${token}` } }), { code: 403, body: 'Forbidden (user=system:serviceaccount:default:stats-reader, verb=get, resource=nodes, subresource=proxy)' });
+    // The apiserver's own kubelet client (system:masters) still reads through nodes/proxy.
+    assert.match(await run(['get', '--raw', '/api/v1/nodes/wl-node/proxy/pods']), /"kind":"PodList"/);
   });
 });

@@ -1,8 +1,10 @@
 /**
  * The kubelet's HTTPS API (upstream pkg/kubelet/server): `/healthz` and
  * `GET /containerLogs/{namespace}/{pod}/{container}` (follow, tailLines, timestamps,
- * previous, sinceSeconds, sinceTime, limitBytes) read from the CRI log files. Clients
- * must present a certificate signed by the cluster CA (the apiserver's kubelet client).
+ * previous, sinceSeconds, sinceTime, limitBytes) read from the CRI log files. Every
+ * request (and upgrade) is authenticated and authorized through `auth` (auth.ts: a
+ * client certificate of the cluster CA or a bearer token by TokenReview, then a
+ * SubjectAccessReview on nodes/<subresource>): 401 `Unauthorized`, 403 `Forbidden (...)`.
  * `/stats/summary`, `/metrics`, `/metrics/resource` and `/pods`: see api-routes.ts.
  */
 import https from 'node:https';
@@ -12,13 +14,13 @@ import type { Duplex } from 'node:stream';
 import { forwardUpgrade, rejectUpgrade } from '../../machinery/http-upgrade.js';
 import { openSync, readSync, closeSync, statSync, readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import type { TLSSocket } from 'node:tls';
 import type { CriClient } from '../cri/cri-client.js';
 import { CONTAINER_NAME, POD_NAME, POD_NAMESPACE } from '../labels.js';
 import { parseCriLines, parseCriLog, renderLines } from '../cri-log.js';
 import { handleApiRoute, type ApiRouteOptions } from './api-routes.js';
+import type { KubeletAuth } from './auth.js';
 
-export interface LogServerOptions extends ApiRouteOptions { address: string; port: number; tls: { certPem: string; keyPem: string; caPem: string }; cri: CriClient }
+export interface LogServerOptions extends ApiRouteOptions { address: string; port: number; tls: { certPem: string; keyPem: string; caPem: string }; cri: CriClient; auth: KubeletAuth }
 
 function status(res: import('node:http').ServerResponse, code: number, message: string): void {
   res.writeHead(code, { 'Content-Type': 'application/json' });
@@ -26,10 +28,18 @@ function status(res: import('node:http').ServerResponse, code: number, message: 
 }
 
 export async function startLogServer(opts: LogServerOptions): Promise<{ port: number; close(): Promise<void> }> {
+  /** 401/403 with the text upstream's kubelet answers, or undefined when the caller may go on. */
+  const check = async (req: IncomingMessage, url: URL): Promise<{ code: number; message: string } | undefined> => {
+    const user = await opts.auth.authenticate(req);
+    if (!user) return { code: 401, message: 'Unauthorized' };
+    const denied = await opts.auth.authorize(user, req.method ?? 'GET', url.pathname);
+    return denied ? { code: 403, message: denied } : undefined;
+  };
   const server = https.createServer({ cert: opts.tls.certPem, key: opts.tls.keyPem, ca: opts.tls.caPem, requestCert: true, rejectUnauthorized: false }, (req, res) => {
     void (async () => {
-      if (!(req.socket as TLSSocket).authorized) return status(res, 401, 'Unauthorized');
       const url = new URL(req.url ?? '/', 'https://kubelet');
+      const refusal = await check(req, url);
+      if (refusal) { res.writeHead(refusal.code, { 'Content-Type': 'text/plain; charset=utf-8' }); res.end(refusal.message); return; }
       if (url.pathname === '/healthz') { res.end('ok'); return; }
       if (await handleApiRoute(req, res, url, opts)) return;
       const m = /^\/containerLogs\/([^/]+)\/([^/]+)\/([^/]+)$/.exec(url.pathname);
@@ -79,8 +89,9 @@ export async function startLogServer(opts: LogServerOptions): Promise<{ port: nu
   // handshake (WebSocket or SPDY) is forwarded there byte for byte.
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     void (async () => {
-      if (!(req.socket as TLSSocket).authorized) return rejectUpgrade(socket, 401, { message: 'Unauthorized' });
       const url = new URL(req.url ?? '/', 'https://kubelet');
+      const refusal = await check(req, url);
+      if (refusal) return rejectUpgrade(socket, refusal.code, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: refusal.message, reason: refusal.code === 401 ? 'Unauthorized' : 'Forbidden', code: refusal.code });
       const q = url.searchParams;
       const flag = (k: string): boolean => q.get(k) === 'true' || q.get(k) === '1';
       const parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
