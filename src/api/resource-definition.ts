@@ -47,6 +47,9 @@ export interface StrategyDeps {
   allocations: AllocationLedger;
 }
 
+/** The user a request is made by, as strategies see it (the apiserver's UserInfo). */
+export interface RequestUser { username: string; uid?: string; groups: string[]; extra?: Record<string, string[]> }
+
 /**
  * The per-kind steps of the generic store (upstream RESTCreateStrategy,
  * RESTUpdateStrategy, RESTDeleteStrategy), typed by the kind. All optional: the store's
@@ -57,7 +60,7 @@ export interface StrategyHooks<T extends KubeObject = KubeObject> {
   /** Whether metadata.generation is kept (1 on create, +1 on each spec change). Default false. */
   tracksGeneration?: boolean;
   /** Clears what a client may not set on create (replaces the default status clearing). */
-  prepareForCreate?(obj: T, deps: StrategyDeps): void;
+  prepareForCreate?(obj: T, deps: StrategyDeps, user?: RequestUser): void;
   /** Keeps what the main resource may not change (replaces the default status keeping). */
   prepareForUpdate?(obj: T, old: T, deps: StrategyDeps): void;
   /** Create steps after validation that need other objects (e.g. allocate a ClusterIP); throws StatusError. */

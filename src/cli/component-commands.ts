@@ -3,6 +3,7 @@
  * `k8ts scheduler` / `k8ts controller-manager` against any apiserver given by a
  * kubeconfig (ARCHITECTURE.md §1: every component also runs as its own process).
  */
+import { readFileSync } from 'node:fs';
 import { runProxier } from '../proxy/proxier.js';
 import { ServiceLBController } from '../cloud/service-lb.js';
 import { ensurePki } from '../pki/pki.js';
@@ -71,6 +72,18 @@ export interface ComponentCommandOptions {
   securePort: number;
   /** Its listen address (default 127.0.0.1). */
   bindAddress: string;
+  /** The CA csrsigning signs with (upstream --cluster-signing-cert-file/-key-file); without both, csrsigning does not run. */
+  clusterSigningCertFile?: string;
+  clusterSigningKeyFile?: string;
+  /** Go duration ('8760h', '30m'): the longest validity it grants. */
+  clusterSigningDuration?: string;
+}
+
+/** Seconds of a Go duration of hours, minutes and seconds ('8760h', '1h30m', '90s'). @throws Error on anything else. */
+export function durationSeconds(text: string): number {
+  const m = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/.exec(text);
+  if (!m || !text) throw new Error(`invalid duration "${text}"`);
+  return Number(m[1] ?? 0) * 3600 + Number(m[2] ?? 0) * 60 + Number(m[3] ?? 0);
 }
 
 /**
@@ -86,6 +99,9 @@ export async function runComponentCommand(name: 'scheduler' | 'controller-manage
   // A bad KubeSchedulerConfiguration stops the command before it takes part in leader election.
   const schedulerConfig = name === 'scheduler' && o.config ? loadSchedulerConfiguration(o.config, defaultProfile, pluginRegistry) : undefined;
   const client = createClient(config);
+  const signingAuthority = o.clusterSigningCertFile && o.clusterSigningKeyFile
+    ? { certPem: readFileSync(o.clusterSigningCertFile, 'utf8'), keyPem: readFileSync(o.clusterSigningKeyFile, 'utf8'), maxDurationSeconds: durationSeconds(o.clusterSigningDuration ?? '8760h') }
+    : undefined;
   const schedulerMetrics = name === 'scheduler' ? createSchedulerMetrics() : undefined;
   const cmMetrics = name === 'controller-manager' ? createControllerManagerMetrics() : undefined;
   const registry = schedulerMetrics?.registry ?? cmMetrics!.registry;
@@ -99,7 +115,7 @@ export async function runComponentCommand(name: 'scheduler' | 'controller-manage
     const informers = createSharedInformerFactory(client);
     const p = name === 'scheduler'
       ? (schedulerConfig ? runSchedulerWithConfiguration({ client, informers, signal: leading, metrics: schedulerMetrics }, schedulerConfig) : runScheduler({ client, informers, signal: leading, metrics: schedulerMetrics }))
-      : runControllerManager({ client, informers, signal: leading, clusterCIDR: o.clusterCidr, rootCA: requireCA(config.caPem), workqueueMetrics: cmMetrics!.workqueue });
+      : runControllerManager({ client, informers, signal: leading, clusterCIDR: o.clusterCidr, rootCA: requireCA(config.caPem), workqueueMetrics: cmMetrics!.workqueue, signingAuthority });
     informers.start(leading);
     await p;
   });

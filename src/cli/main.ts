@@ -82,9 +82,12 @@ export async function main(argv: string[]): Promise<void> {
       .option('--config <file>', 'KubeSchedulerConfiguration file (scheduler)')
       .option('--secure-port <port>', 'HTTPS port of /metrics and /healthz (client certificates of the kubeconfig\'s CA); 0 disables', (v) => Number(v), name === 'scheduler' ? 10259 : 10257)
       .option('--bind-address <ip>', 'address the secure port listens on', '127.0.0.1')
+      .option('--cluster-signing-cert-file <file>', 'PEM CA certificate the csrsigning controller signs approved CSRs with (controller-manager; with --cluster-signing-key-file)')
+      .option('--cluster-signing-key-file <file>', 'PEM private key of that CA (controller-manager)')
+      .option('--cluster-signing-duration <duration>', 'longest validity of a signed certificate, e.g. 8760h (controller-manager)', '8760h')
       .action(async (opts) => {
         terminationSignal();
-      const { runComponentCommand } = await import('./component-commands.js');
+        const { runComponentCommand } = await import('./component-commands.js');
         await runComponentCommand(name, opts);
       });
   }

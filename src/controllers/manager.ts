@@ -9,7 +9,8 @@ import { controllerFactories } from './registry.js';
 import type { ResourceTable } from '../api/resource-table.js';
 import { builtinResourceTable } from '../api/builtin-resources.js';
 import type { WorkQueueMetricsProvider } from '../client/workqueue/metrics.js';
-import { QueueController } from './controller.js';
+import { QueueController, type Controller } from './controller.js';
+import type { SigningAuthority } from './certificates/signer.js';
 
 export interface ControllerManagerOptions {
   client: Client;
@@ -23,6 +24,8 @@ export interface ControllerManagerOptions {
   table?: ResourceTable;
   /** The cluster CA bundle (PEM) published as `kube-root-ca.crt` in every namespace. */
   rootCA: string;
+  /** The CA the csrsigning controller signs approved CSRs with (absent: csrsigning does not run). */
+  signingAuthority?: SigningAuthority;
   /** Workers per controller (default 5). */
   workers?: number;
   /**
@@ -37,13 +40,13 @@ export interface ControllerManagerOptions {
 
 export async function runControllerManager(opts: ControllerManagerOptions): Promise<void> {
   const names = opts.controllers ?? Object.keys(controllerFactories);
-  const ctx = { client: opts.client, informers: opts.informers, clusterCIDR: opts.clusterCIDR ?? '10.244.0.0/16', table: opts.table ?? builtinResourceTable(), rootCA: opts.rootCA };
+  const ctx = { client: opts.client, informers: opts.informers, clusterCIDR: opts.clusterCIDR ?? '10.244.0.0/16', table: opts.table ?? builtinResourceTable(), rootCA: opts.rootCA, signingAuthority: opts.signingAuthority };
   for (const n of names) if (!controllerFactories[n]) throw new Error(`unknown controller ${n}`);
   const clients = await Promise.all(names.map((n) => (opts.clientFor ? opts.clientFor(n) : opts.client)));
-  const controllers = names.map((n, i) => {
+  const controllers = names.flatMap((n, i): Controller[] => {
     const c = controllerFactories[n]({ ...ctx, client: clients[i] });
-    if (opts.workqueueMetrics && c instanceof QueueController) c.queue.setMetricsProvider(opts.workqueueMetrics, c.name);
-    return c;
+    if (c && opts.workqueueMetrics && c instanceof QueueController) c.queue.setMetricsProvider(opts.workqueueMetrics, c.name);
+    return c ? [c] : [];
   });
   await Promise.all(controllers.map((c) => c.run(opts.signal, opts.workers ?? 5)));
 }

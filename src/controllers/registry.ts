@@ -25,13 +25,19 @@ import { DisruptionController } from './disruption/controller.js';
 import { ResourceQuotaController } from './resourcequota/controller.js';
 import { HorizontalController } from './podautoscaler/controller.js';
 import { ClusterRoleAggregationController } from './clusterroleaggregation/controller.js';
+import { CsrSigningController, type SigningAuthority } from './certificates/signer.js';
 
 import type { ResourceTable } from '../api/resource-table.js';
 
-/** What every controller factory gets; `table` holds the kinds the GC and namespace deletion walk. */
-export interface ControllerContext { client: Client; informers: SharedInformerFactory; clusterCIDR: string; table: ResourceTable; rootCA: string }
+/**
+ * What every controller factory gets; `table` holds the kinds the GC and namespace
+ * deletion walk; `signingAuthority` is the CA that csrsigning signs with (absent: that
+ * controller does not run, as upstream's without --cluster-signing-cert-file).
+ */
+export interface ControllerContext { client: Client; informers: SharedInformerFactory; clusterCIDR: string; table: ResourceTable; rootCA: string; signingAuthority?: SigningAuthority }
 
-export const controllerFactories: Record<string, (ctx: ControllerContext) => Controller> = {
+/** Controller name → factory; a factory answers undefined when the controller cannot run with this context. */
+export const controllerFactories: Record<string, (ctx: ControllerContext) => Controller | undefined> = {
   deployment: (c) => new DeploymentController(c.client, c.informers),
   replicaset: (c) => new ReplicaSetController(c.client, c.informers),
   replicationcontroller: (c) => new ReplicationManager(c.client, c.informers),
@@ -54,4 +60,5 @@ export const controllerFactories: Record<string, (ctx: ControllerContext) => Con
   resourcequota: (c) => new ResourceQuotaController(c.client, c.informers, { table: c.table }),
   horizontalpodautoscaling: (c) => new HorizontalController(c.client, c.informers),
   'clusterrole-aggregation': (c) => new ClusterRoleAggregationController(c.client, c.informers),
+  csrsigning: (c) => (c.signingAuthority ? new CsrSigningController(c.client, c.informers, c.signingAuthority) : undefined),
 };

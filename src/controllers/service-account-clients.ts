@@ -38,6 +38,7 @@ export const CONTROLLER_SERVICE_ACCOUNTS: Record<string, string> = {
   resourcequota: 'resourcequota-controller',
   horizontalpodautoscaling: 'horizontal-pod-autoscaler',
   'clusterrole-aggregation': 'clusterrole-aggregation-controller',
+  csrsigning: 'certificate-controller',
 };
 
 const NAMESPACE = 'kube-system';

@@ -106,3 +106,25 @@ export async function issueFromRequest(o: IssueFromRequest): Promise<string> {
   }, crypto);
   return `${cert.toString('pem').replace(/\r\n/g, '\n')}\n`;
 }
+
+/**
+ * Why `pem` is not a parsable certificate request (upstream certificates.ParseCSR:
+ * the first PEM block must be a `CERTIFICATE REQUEST` holding a PKCS#10 structure), or
+ * undefined. Synchronous: the signature is not checked here (signers do).
+ */
+export function certificateRequestPemError(pem: string): string | undefined {
+  const m = PEM_BLOCK.exec(pem);
+  if (!m || m[1] !== 'CERTIFICATE REQUEST') return 'PEM block type must be CERTIFICATE REQUEST';
+  try { new x509.Pkcs10CertificateRequest(m[0]); return undefined; } catch (err) { return `asn1: structure error: ${(err as Error).message}`; }
+}
+
+/** Why `pem` is not one or more PEM `CERTIFICATE` blocks of X.509 certificates (CSR status.certificate rules), or undefined. */
+export function certificateBundlePemError(pem: string): string | undefined {
+  const blocks = [...pem.matchAll(new RegExp(PEM_BLOCK.source, 'g'))];
+  if (!blocks.length) return 'must contain at least one CERTIFICATE PEM block';
+  for (const b of blocks) {
+    if (b[1] !== 'CERTIFICATE') return 'only CERTIFICATE PEM blocks are allowed, found "' + b[1] + '"';
+    try { new x509.X509Certificate(b[0]); } catch (err) { return `asn1: structure error: ${(err as Error).message}`; }
+  }
+  return undefined;
+}

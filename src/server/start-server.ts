@@ -236,7 +236,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     await new ServiceLBController(client, informers, { pool: loadBalancerPool }).run(signal, 2);
   }));
   run('controller-manager', elected('kube-controller-manager', await clientAs('system:kube-controller-manager', 'kube-controller-manager'), (client, informers, signal) => runControllerManager({
-    client, informers, signal, clusterCIDR, rootCA: pki.ca.certPem, workqueueMetrics: cmMetrics.workqueue,
+    client, informers, signal, clusterCIDR, rootCA: pki.ca.certPem, workqueueMetrics: cmMetrics.workqueue, signingAuthority: { certPem: pki.ca.certPem, keyPem: pki.ca.keyPem },
     // Under RBAC each controller is its own ServiceAccount (upstream --use-service-account-credentials, as kubeadm sets).
     ...(rbac ? { clientFor: serviceAccountClients({ root: client, base: { server: url, caPem: pki.ca.certPem, userAgent: `kube-controller-manager/${VERSION_INFO.gitVersion}` }, signal, log }) } : {}),
   }), cmMetrics.leaderElection));

@@ -36,7 +36,7 @@ import { evictionStorage } from './eviction.js';
 import { tokenRequestStorage } from './token-request.js';
 import { DEFAULT_SERVICE_ACCOUNT_ISSUER, type ServiceAccountTokens } from '../authn/service-account-token.js';
 import { GenericStore } from './store.js';
-import { bindingStorage, ephemeralContainersStorage, finalizeStorage, scaleStorage, statusStorage } from './subresources.js';
+import { approvalStorage, bindingStorage, ephemeralContainersStorage, finalizeStorage, scaleStorage, statusStorage } from './subresources.js';
 import type { Registry, RestStorage } from './rest.js';
 
 export interface RegistryOptions {
@@ -88,6 +88,7 @@ type SubresourceFactory = (main: GenericStore, deps: SubresourceDeps) => RestSto
 /** Subresources by name: how each is built over its parent's store. */
 const SUBRESOURCES: Record<string, SubresourceFactory> = {
   status: (main) => statusStorage(main),
+  approval: (main) => approvalStorage(main),
   scale: (main) => scaleStorage(main),
   binding: (main) => bindingStorage(main),
   finalize: (main) => finalizeStorage(main),
@@ -188,6 +189,7 @@ export function createRegistry(storage: Storage, opts: RegistryOptions): Registr
   const admission = opts.admission ?? defaultAdmissionChain({
     ...(opts.authorizationModes?.includes('Node') ? { nodeRestriction: { getPod: (ns: string, name: string) => lookup(table.get('', 'v1', 'pods'), name, ns), getNode: (name: string) => lookup(nodes, name) } } : {}),
     ...(built?.rbac ? { rbacEscalation: { authorizer, resolver: built.rbac.resolver } } : {}),
+    authorizer,
     namespace: (name) => lookup(namespaces, name),
     priorityClass: (name) => lookup(table.get('scheduling.k8s.io', 'v1', 'priorityclasses'), name),
     serviceAccount: async (namespace, name) => (namespace ? lookup(table.get('', 'v1', 'serviceaccounts'), name, namespace) : undefined),

@@ -383,7 +383,7 @@ export class GenericStore implements RestStorage {
     // The uid exists before the strategy runs, as upstream's FillObjectMetaSystemFields
     // (a Job's generated selector is made of it).
     obj.metadata.uid = randomUUID();
-    s.prepareForCreate(obj);
+    s.prepareForCreate(obj, ctx.user);
     this.canonicalize(obj);
     s.kind.applyDefaults(obj);
     const attrs = this.attrs({ ...ctx, namespace: ns }, 'CREATE', obj.metadata.name ?? '', obj);

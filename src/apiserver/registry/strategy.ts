@@ -5,7 +5,7 @@
  * of the main resource) and the definition's validation.
  */
 import type { KubeObject } from '../../api/object.js';
-import type { ResourceDefinition, StrategyDeps } from '../../api/resource-definition.js';
+import type { RequestUser, ResourceDefinition, StrategyDeps } from '../../api/resource-definition.js';
 import type { FieldError } from '../../machinery/field-errors.js';
 import type { DeleteOptions } from './rest.js';
 
@@ -13,8 +13,8 @@ export interface Strategy {
   readonly kind: ResourceDefinition;
   /** Whether metadata.generation is maintained (1 on create, +1 on spec change). */
   readonly tracksGeneration: boolean;
-  /** Clears what a client may not set on create (e.g. status). */
-  prepareForCreate(obj: KubeObject): void;
+  /** Clears what a client may not set on create (e.g. status); `user` is the requesting user (absent for internal writes). */
+  prepareForCreate(obj: KubeObject, user?: RequestUser): void;
   /** Keeps what this endpoint may not change (e.g. status on the main resource). */
   prepareForUpdate(obj: KubeObject, old: KubeObject): void;
   validate(obj: KubeObject): FieldError[];
@@ -42,7 +42,7 @@ export function strategyFor(def: ResourceDefinition, deps: StrategyDeps): Strate
   return {
     kind: def,
     tracksGeneration: hooks.tracksGeneration ?? false,
-    prepareForCreate: hooks.prepareForCreate ? (obj) => hooks.prepareForCreate!(obj, deps) : (obj) => {
+    prepareForCreate: hooks.prepareForCreate ? (obj, user) => hooks.prepareForCreate!(obj, deps, user) : (obj) => {
       if (!hasStatus) return;
       delete obj.status;
       copyAnnotations(hooks.statusAnnotations, { metadata: {} }, obj);

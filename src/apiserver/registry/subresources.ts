@@ -18,6 +18,7 @@ import { ScaleSchema } from '../../api/apps/v1/types.js';
 import { GenericStore, now } from './store.js';
 import { validateEphemeralContainersUpdate } from '../../api/core/v1/pod.js';
 import { statusStrategy } from './strategy.js';
+import { prepareApprovalUpdate } from '../../api/certificates/v1/certificate-signing-request.js';
 import type { PatchType, RequestContext, RestStorage } from './rest.js';
 
 /** The `status` subresource: the same storage with the status strategy. */
@@ -36,6 +37,17 @@ function applyPatch(doc: KubeObject, type: PatchType, patch: unknown): KubeObjec
   if (type === 'merge') return applyMergePatch(doc, patch);
   if (type === 'strategic') return applyStrategicMergePatch(doc, patch, ScaleSchema);
   throw badRequest('server-side apply is not supported on scale');
+}
+
+/** certificatesigningrequests/{name}/approval: only status.conditions change (kubectl certificate approve|deny). */
+export function approvalStorage(main: GenericStore): RestStorage {
+  const store = main.forSubresource('approval', { ...statusStrategy(main.strategy), prepareForUpdate: prepareApprovalUpdate });
+  return {
+    info: main.info, subresource: 'approval',
+    get: (ctx, name) => main.get(ctx, name),
+    update: (ctx, name, obj) => store.update(ctx, name, obj),
+    patch: (ctx, name, type, patch) => store.patch(ctx, name, type, patch),
+  };
 }
 
 /** The `scale` subresource of deployments and replicasets. */
