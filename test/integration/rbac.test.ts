@@ -12,6 +12,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { startTestApiServer, type TestApiServer } from '../support/apiserver.js';
 import { writeKubeconfig } from '../../src/pki/kubeconfig.js';
+import { ensurePki } from '../../src/pki/pki.js';
 import { kubectl, kubectlRaw, eventually } from '../support/kubectl.js';
 import { reconcileBootstrapPolicy } from '../../src/apiserver/authz/bootstrap-policy/reconcile.js';
 import { createSharedInformerFactory } from '../../src/client/informers/shared-informer-factory.js';
@@ -150,5 +151,24 @@ spec:
     assert.match(wrong.stderr, /Unauthorized|must be logged in/);
     await run(['patch', 'secret', 'bootstrap-token-abcdef', '-n', 'kube-system', '-p', JSON.stringify({ data: { expiration: b64('2020-01-01T00:00:00Z') } })]);
     assert.match((await kubectlRaw(tokenConfig('abcdef.0123456789abcdef'), [...cache(), 'auth', 'whoami'])).stderr, /Unauthorized|must be logged in/, 'expired');
+  });
+
+  it('client certificates that do not verify (expired, another CA\'s) get 401, not anonymous access, even with anonymous requests on', async () => {
+    const withCert = (cert: { certPem: string; keyPem: string }): Promise<{ code: number; body: string }> => new Promise((resolve, reject) => {
+      const u = new URL('/api/v1/namespaces', server.api.url);
+      https.get({ host: u.hostname, port: u.port, path: u.pathname, ca: server.pki.ca.certPem, cert: cert.certPem, key: cert.keyPem }, (res) => {
+        let body = '';
+        res.on('data', (c) => { body += c; });
+        res.on('end', () => resolve({ code: res.statusCode ?? 0, body }));
+      }).on('error', reject);
+    });
+    const expired = await server.pki.issueCertificate({ commonName: 'expired-user', organizations: ['system:masters'], usages: 'client', validityDays: -1 });
+    const other = await (await ensurePki(join(server.dir, 'other-ca'))).issueCertificate({ commonName: 'kubernetes-admin', organizations: ['system:masters'], usages: 'client' });
+    for (const cert of [expired, other]) {
+      const r = await withCert(cert);
+      assert.equal(r.code, 401);
+      assert.equal(JSON.parse(r.body).reason, 'Unauthorized');
+    }
+    assert.equal((await anonymous('/api/v1/namespaces')).code, 403, 'no certificate at all stays anonymous');
   });
 });

@@ -3,6 +3,7 @@
  * authenticate → route → decode → call the registry → encode (JSON or Table) → write.
  * Every failure is written as a Status with its HTTP code; nothing thrown escapes.
  */
+import type { TLSSocket } from 'node:tls';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { KubeList, KubeObject } from '../../api/object.js';
 import { badRequest, internalError, methodNotAllowed, notFoundPath, StatusError, unauthorized, unsupportedMediaType, type Status } from '../../machinery/errors.js';
@@ -174,15 +175,27 @@ export function createHandler(opts: HandlerOptions): Handler & { upgrade: Upgrad
    * The request's user (upstream WithAuthentication): a client certificate, else an
    * `Authorization: Bearer` token through the token authenticators for the API
    * audiences. Undefined when neither is present; a token that no authenticator accepts
-   * is a 401 (no fallback to anonymous, as upstream's union.NewFailOnError).
+   * is a 401 (no fallback to anonymous, as upstream's union.NewFailOnError), and so is a
+   * client certificate that does not verify (expired, another CA's) without a token.
    */
   async function authenticate(req: IncomingMessage): Promise<UserInfo | undefined> {
     for (const a of opts.authenticators) { const u = a.authenticate(req); if (u) return u; }
     const token = bearerToken(req.headers.authorization);
-    if (token === undefined) return undefined;
+    if (token === undefined) {
+      if (presentedUnverifiedCertificate(req)) throw unauthorized();
+      return undefined;
+    }
     const r = await authenticateToken(opts.authenticators, token, opts.registry.serviceAccountTokens?.apiAudiences ?? []);
     if (!r.result) throw unauthorized();
     return r.result.user;
+  }
+
+  /** Whether the client sent a certificate the TLS layer could not verify against the cluster CA. */
+  function presentedUnverifiedCertificate(req: IncomingMessage): boolean {
+    const sock = req.socket as TLSSocket;
+    if (typeof sock.getPeerCertificate !== 'function' || sock.authorized) return false;
+    const cert = sock.getPeerCertificate();
+    return !!cert && Object.keys(cert).length > 0;
   }
 
   /** Throws upstream's 403 unless the registry's authorizer allows `attrs` (upstream WithAuthorization); the decision is noted on the audit record. */
