@@ -2,7 +2,8 @@
  * The apiserver's admission chain in upstream's order (the subset k8ts has):
  * NamespaceLifecycle, LimitRanger, ServiceAccount, NodeRestriction (with the Node
  * authorizer), PodSecurity (when the lookups list pods), DefaultTolerationSeconds, Priority, the RBAC escalation checks (with RBAC;
- * upstream runs them in the RBAC kinds' storage), ResourceQuota (last, as upstream).
+ * upstream runs them in the RBAC kinds' storage), then — with `objects` — MutatingAdmissionWebhook
+ * and ValidatingAdmissionWebhook, and ResourceQuota (last, as upstream).
  */
 import type { KubeObject } from '../../api/object.js';
 import { AdmissionChain } from './chain.js';
@@ -17,6 +18,10 @@ import { rbacEscalation } from './rbac-escalation.js';
 import { podSecurityAdmission } from './pod-security/plugin.js';
 import type { Authorizer } from '../authz/authorizer.js';
 import type { EscalationRuleResolver } from '../authz/rbac/escalation.js';
+import type { AdmissionObjects } from './admission-objects.js';
+import { storedWebhookSource } from './webhook/configuration-source.js';
+import { mutatingAdmissionWebhook } from './webhook/mutating.js';
+import { validatingAdmissionWebhook, type WebhookPluginDeps } from './webhook/validating.js';
 
 /** What the plugins read: stored objects by resource (plural) and name, undefined when absent. */
 export interface AdmissionLookups {
@@ -34,15 +39,33 @@ export interface AdmissionLookups {
   serviceAccount?(namespace: string, name: string): Promise<KubeObject | undefined>;
   /** The stored pods of a namespace (PodSecurity's dry run when a namespace's enforce label tightens); absent: no PodSecurity. */
   pods?(namespace: string): Promise<KubeObject[]>;
+  /** Stored admission configuration (webhook configurations, policies, params); absent: no webhooks and no policies. */
+  objects?: AdmissionObjects;
+  /** Where the configurable plugins report what they ignore (a webhook failing open); default dropped. */
+  log?: (message: string) => void;
+}
+
+/** A Service's clusterIP for webhook calls (upstream's ClusterIP service resolver); undefined without one. */
+export function clusterIPResolver(objects: AdmissionObjects): WebhookPluginDeps['resolveService'] {
+  return async (namespace, name) => {
+    const svc = await objects.get('', 'v1', 'services', name, namespace) as { spec?: { clusterIP?: string } } | undefined;
+    const ip = svc?.spec?.clusterIP;
+    return ip && ip !== 'None' ? ip : undefined;
+  };
 }
 
 export function defaultAdmissionChain(lookups: AdmissionLookups): AdmissionChain {
+  const objects = lookups.objects;
+  const webhookDeps = (kind: 'mutating' | 'validating'): WebhookPluginDeps => ({
+    source: storedWebhookSource(objects!, kind), namespace: lookups.namespace, resolveService: clusterIPResolver(objects!), log: lookups.log,
+  });
   return new AdmissionChain([
     namespaceLifecycle(lookups.namespace), limitRanger(lookups.limitRanges), serviceAccountAdmission(lookups.serviceAccount?.bind(lookups)),
     ...(lookups.nodeRestriction ? [new NodeRestriction(lookups.nodeRestriction)] : []),
     ...(lookups.pods ? [podSecurityAdmission({ namespace: lookups.namespace, pods: lookups.pods.bind(lookups) })] : []),
     defaultTolerationSeconds(), priorityAdmission(lookups.priorityClass),
     ...(lookups.rbacEscalation ? [rbacEscalation(lookups.rbacEscalation.authorizer, lookups.rbacEscalation.resolver)] : []),
+    ...(objects ? [mutatingAdmissionWebhook(webhookDeps('mutating')), validatingAdmissionWebhook(webhookDeps('validating'))] : []),
     ...(lookups.quotas ? [resourceQuotaAdmission(lookups.quotas)] : []),
   ]);
 }
