@@ -13,6 +13,9 @@ import { startTestApiServer, type TestApiServer } from '../support/apiserver.js'
 import { startWebhookServer, type TestWebhookServer } from '../support/webhook-server.js';
 import { writeKubeconfig } from '../../src/pki/kubeconfig.js';
 import { kubectl, kubectlRaw } from '../support/kubectl.js';
+import { parse } from 'yaml';
+import { resources } from '../../src/client/interface.js';
+import type { StatusError } from '../../src/machinery/errors.js';
 
 const configMap = (name: string, labels: Record<string, string>) => `apiVersion: v1
 kind: ConfigMap
@@ -100,5 +103,40 @@ describe('admission webhooks and ValidatingAdmissionPolicy', { timeout: 120_000 
     await run(['delete', 'validatingwebhookconfiguration', 'down-fail.k8ts.test']);
     const after = await raw(['apply', '-f', '-'], configMap('failed', { down: 'fail' }));
     assert.equal(after.code, 0, after.stderr);
+  });
+
+  it('a ValidatingAdmissionPolicy bound by a binding refuses 6 replicas with upstream\'s message and admits 5', async () => {
+    await run(['apply', '-f', '-'], `apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicy
+metadata: {name: replica-limit.k8ts.test}
+spec:
+  failurePolicy: Fail
+  matchConstraints:
+    resourceRules: [{apiGroups: [apps], apiVersions: [v1], operations: [CREATE, UPDATE], resources: [deployments]}]
+  validations:
+  - expression: object.spec.replicas <= 5
+---
+apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicyBinding
+metadata: {name: replica-limit-binding.k8ts.test}
+spec:
+  policyName: replica-limit.k8ts.test
+  validationActions: [Deny]
+`);
+    const r = await raw(['apply', '-f', '-'], deployment('six', 6));
+    assert.notEqual(r.code, 0);
+    // kubectl prints an Invalid Status from its causes, as it does against upstream.
+    assert.match(r.stderr, /The deployments "six" is invalid: : ValidatingAdmissionPolicy 'replica-limit\.k8ts\.test' with binding 'replica-limit-binding\.k8ts\.test' denied request: failed expression: object\.spec\.replicas <= 5/);
+    // The Status itself, as upstream's admission.NewForbidden with reason Invalid.
+    const status = await server.adminClient().resource(resources.deployments).create(parse(deployment('six', 6))).then(() => undefined, (e: StatusError) => e.status);
+    assert.equal(status?.code, 422);
+    assert.equal(status?.reason, 'Invalid');
+    assert.equal(status?.message, "deployments.apps \"six\" is forbidden: ValidatingAdmissionPolicy 'replica-limit.k8ts.test' with binding 'replica-limit-binding.k8ts.test' denied request: failed expression: object.spec.replicas <= 5");
+    const ok = await raw(['apply', '-f', '-'], deployment('five', 5));
+    assert.equal(ok.code, 0, ok.stderr);
+    // An UPDATE is judged too (kubectl scale goes through deployments/scale, which the rule does not name, as upstream).
+    const patched = await raw(['patch', 'deployment', 'five', '-p', '{"spec":{"replicas":6}}']);
+    assert.notEqual(patched.code, 0);
+    assert.match(patched.stderr, /denied request: failed expression: object\.spec\.replicas <= 5/);
   });
 });

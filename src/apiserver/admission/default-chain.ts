@@ -2,8 +2,8 @@
  * The apiserver's admission chain in upstream's order (the subset k8ts has):
  * NamespaceLifecycle, LimitRanger, ServiceAccount, NodeRestriction (with the Node
  * authorizer), PodSecurity (when the lookups list pods), DefaultTolerationSeconds, Priority, the RBAC escalation checks (with RBAC;
- * upstream runs them in the RBAC kinds' storage), then — with `objects` — MutatingAdmissionWebhook
- * and ValidatingAdmissionWebhook, and ResourceQuota (last, as upstream).
+ * upstream runs them in the RBAC kinds' storage), then — with `objects` — MutatingAdmissionWebhook,
+ * ValidatingAdmissionPolicy and ValidatingAdmissionWebhook, and ResourceQuota (last, as upstream).
  */
 import type { KubeObject } from '../../api/object.js';
 import { AdmissionChain } from './chain.js';
@@ -22,6 +22,8 @@ import type { AdmissionObjects } from './admission-objects.js';
 import { storedWebhookSource } from './webhook/configuration-source.js';
 import { mutatingAdmissionWebhook } from './webhook/mutating.js';
 import { validatingAdmissionWebhook, type WebhookPluginDeps } from './webhook/validating.js';
+import { storedPolicySource } from './validating-admission-policy/policy-source.js';
+import { validatingAdmissionPolicy } from './validating-admission-policy/plugin.js';
 
 /** What the plugins read: stored objects by resource (plural) and name, undefined when absent. */
 export interface AdmissionLookups {
@@ -65,7 +67,11 @@ export function defaultAdmissionChain(lookups: AdmissionLookups): AdmissionChain
     ...(lookups.pods ? [podSecurityAdmission({ namespace: lookups.namespace, pods: lookups.pods.bind(lookups) })] : []),
     defaultTolerationSeconds(), priorityAdmission(lookups.priorityClass),
     ...(lookups.rbacEscalation ? [rbacEscalation(lookups.rbacEscalation.authorizer, lookups.rbacEscalation.resolver)] : []),
-    ...(objects ? [mutatingAdmissionWebhook(webhookDeps('mutating')), validatingAdmissionWebhook(webhookDeps('validating'))] : []),
+    ...(objects ? [
+      mutatingAdmissionWebhook(webhookDeps('mutating')),
+      validatingAdmissionPolicy({ source: storedPolicySource(objects), namespace: lookups.namespace, objects, log: lookups.log }),
+      validatingAdmissionWebhook(webhookDeps('validating')),
+    ] : []),
     ...(lookups.quotas ? [resourceQuotaAdmission(lookups.quotas)] : []),
   ]);
 }
