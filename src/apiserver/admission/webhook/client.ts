@@ -22,7 +22,8 @@ export type ServiceResolver = (namespace: string, name: string) => Promise<strin
 export async function webhookTarget(webhook: string, cfg: WebhookClientConfig, timeoutSeconds: number, resolveService: ServiceResolver): Promise<{ url: URL; servername?: string }> {
   const timeout = `timeout=${timeoutSeconds}s`;
   if (cfg.url) {
-    const url = new URL(cfg.url);
+    let url: URL;
+    try { url = new URL(cfg.url); } catch { throw new WebhookCallError(webhook, `failed to call webhook: parse "${cfg.url}": invalid URL`); }
     url.search = url.search ? `${url.search}&${timeout}` : `?${timeout}`;
     return { url };
   }
@@ -63,13 +64,10 @@ export function postJson(webhook: string, target: { url: URL; servername?: strin
   const fail = (reason: string, cause?: unknown) => new WebhookCallError(webhook, `failed to call webhook: ${reason}`, { cause });
   const ca = caBundle ? Buffer.from(caBundle, 'base64').toString('utf8') : undefined;
   return new Promise((resolve, reject) => {
+    let timer: NodeJS.Timeout | undefined;
     let done = false;
     const finish = (f: () => void) => { if (!done) { done = true; clearTimeout(timer); f(); } };
-    const req = https.request(url, {
-      method: 'POST', ...(ca ? { ca } : {}), ...(servername ? { servername } : {}),
-      headers: { 'Content-Type': 'application/json', Accept: 'application/json', 'Content-Length': payload.length },
-      agent: false,
-    }, (res) => {
+    const onResponse = (res: import('node:http').IncomingMessage) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('error', (err) => finish(() => reject(fail(`Post "${url}": ${goError(err, url)}`, err))));
@@ -80,10 +78,22 @@ export function postJson(webhook: string, target: { url: URL; servername?: strin
           reject(fail(text ? `an error on the server ("${text.slice(0, 1024)}") has prevented the request from succeeding` : `the server responded with the status code ${code} but did not return more information`));
           return;
         }
-        try { resolve(JSON.parse(text)); } catch (err) { reject(new WebhookCallError(webhook, `failed to call webhook: ${(err as Error).message}`, { cause: err })); }
+        try { resolve(JSON.parse(text)); } catch (err) { reject(fail((err as Error).message, err)); }
       }));
-    });
-    const timer = setTimeout(() => finish(() => { req.destroy(); reject(fail(`Post "${url}": context deadline exceeded`)); }), timeoutSeconds * 1000);
+    };
+    let req: import('node:http').ClientRequest;
+    try {
+      req = https.request(url, {
+        method: 'POST', ...(ca ? { ca } : {}), ...(servername ? { servername } : {}),
+        headers: { 'Content-Type': 'application/json', Accept: 'application/json', 'Content-Length': payload.length },
+        agent: false,
+      }, onResponse);
+    } catch (err) {
+      // A caBundle that is no PEM makes the TLS context fail at once.
+      reject(fail(`Post "${url}": ${(err as Error).message}`, err));
+      return;
+    }
+    timer = setTimeout(() => finish(() => { req.destroy(); reject(fail(`Post "${url}": context deadline exceeded`)); }), timeoutSeconds * 1000);
     req.on('error', (err) => finish(() => reject(fail(`Post "${url}": ${goError(err as NodeJS.ErrnoException, url)}`, err))));
     req.end(payload);
   });

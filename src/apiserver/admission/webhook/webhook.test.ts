@@ -7,6 +7,7 @@ import type { AdmissionAttributes } from '../interface.js';
 import { mutatingAdmissionWebhook } from './mutating.js';
 import { validatingAdmissionWebhook, type WebhookPluginDeps } from './validating.js';
 import type { Webhook } from './types.js';
+import { webhookTarget } from './client.js';
 
 const deployments: ResourceInfo = { group: 'apps', version: 'v1', kind: 'Deployment', listKind: 'DeploymentList', plural: 'deployments', singular: 'deployment', namespaced: true, verbs: [] };
 const attrs = (over: Partial<AdmissionAttributes> = {}): AdmissionAttributes => ({
@@ -27,6 +28,7 @@ describe('admission webhooks', () => {
       '/deny': () => ({ allowed: false, status: { message: 'no deployments today' }, warnings: ['careful'] }),
       '/deny-bare': () => ({ allowed: false, status: { code: 403, reason: 'Forbidden' } }),
       '/allow': () => ({ allowed: true, warnings: ['looked at it'] }),
+      '/slow': () => new Promise((resolve) => setTimeout(() => resolve({ allowed: true }), 1500)),
       '/label': (r) => ({ allowed: true, patch: [{ op: 'add', path: r.object.metadata.labels ? '/metadata/labels/mutated' : '/metadata/labels', value: r.object.metadata.labels ? 'yes' : { mutated: 'yes' } }] }),
       '/replicas': (r) => ({ allowed: true, patch: r.object.metadata.labels?.mutated && r.object.spec.replicas !== 3 ? [{ op: 'replace', path: '/spec/replicas', value: 3 }] : undefined }),
     });
@@ -106,5 +108,24 @@ describe('admission webhooks', () => {
     await mutatingAdmissionWebhook(deps([hook('replicas.example.com', '/replicas', { reinvocationPolicy: 'IfNeeded' }), hook('label.example.com', '/label')])).admit!(a);
     assert.deepEqual(a.object!.metadata.labels, { mutated: 'yes' });
     assert.equal((a.object as never as { spec: { replicas: number } }).spec.replicas, 3);
+  });
+
+  it('timeoutSeconds bounds the call', async () => {
+    const err = await refusal(validatingAdmissionWebhook(deps([hook('slow.example.com', '/slow', { timeoutSeconds: 1 })])).validate!(attrs()) as Promise<void>);
+    assert.equal(err.status.message, `Internal error occurred: failed calling webhook "slow.example.com": failed to call webhook: Post "${server.url('/slow')}?timeout=1s": context deadline exceeded`);
+  });
+
+  it('a caBundle that is no PEM fails the call (Ignore admits)', async () => {
+    const bad = { url: server.url('/allow'), caBundle: Buffer.from('not a pem').toString('base64') };
+    await validatingAdmissionWebhook(deps([hook('badca.example.com', '/allow', { clientConfig: bad, failurePolicy: 'Ignore' })])).validate!(attrs());
+    const err = await refusal(validatingAdmissionWebhook(deps([hook('badca.example.com', '/allow', { clientConfig: bad })])).validate!(attrs()) as Promise<void>);
+    assert.equal(err.code, 500);
+  });
+
+  it('a service reference resolves to the clusterIP with the service name for TLS', async () => {
+    const t = await webhookTarget('w', { service: { namespace: 'sys', name: 'hook', path: '/v', port: 8443 } }, 10, async (ns, name) => (ns === 'sys' && name === 'hook' ? '10.96.0.20' : undefined));
+    assert.equal(t.url.toString(), 'https://10.96.0.20:8443/v?timeout=10s');
+    assert.equal(t.servername, 'hook.sys.svc');
+    await assert.rejects(webhookTarget('w', { service: { namespace: 'sys', name: 'gone' } }, 10, async () => undefined), /failed calling webhook "w": failed to call webhook: service "gone" not found/);
   });
 });
