@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { ensurePki } from '../../src/pki/pki.js';
 
 /** What a handler returns: AdmissionResponse fields other than uid. */
-export interface WebhookAnswer { allowed: boolean; status?: { code?: number; message?: string; reason?: string }; patch?: unknown[]; warnings?: string[] }
+export interface WebhookAnswer { allowed: boolean; status?: { code?: number; message?: string; reason?: string }; patch?: unknown[]; warnings?: string[]; auditAnnotations?: Record<string, string> }
 export type WebhookHandler = (request: Record<string, any>) => WebhookAnswer | Promise<WebhookAnswer>;
 
 export interface TestWebhookServer {

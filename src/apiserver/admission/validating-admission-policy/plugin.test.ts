@@ -86,4 +86,10 @@ describe('ValidatingAdmissionPolicy', () => {
     const err = await refusal(plugin(bad('Fail'), binding({})).validate!(attrs(1)));
     assert.match(err.status.message!, /denied request: expression 'object\.spec\.nope > 1' resulted in error: no such key: nope$/);
   });
+
+  it('Audit notes the failure on the audit event', async () => {
+    const notes: Record<string, string> = {};
+    await plugin(replicas, binding({ validationActions: ['Audit'] })).validate!(attrs(6, { auditAnnotate: (k, v) => { notes[k] = v; } }));
+    assert.deepEqual(JSON.parse(notes['validation.policy.admission.k8s.io/validation_failure']), [{ message: 'failed expression: object.spec.replicas <= 5', policy: 'P', binding: 'B', expressionIndex: 0, validationActions: ['Audit'] }]);
+  });
 });

@@ -10,8 +10,9 @@
  *   (Forbidden 403, Unauthorized 401, RequestEntityTooLarge 413, otherwise 422);
  * - Warn: `Validation failed for ValidatingAdmissionPolicy 'P' with binding 'B': <message>`
  *   joins the request's warnings;
- * - Audit: upstream writes an audit annotation; k8ts's audit events carry none, so it
- *   has no effect.
+ * - Audit: the failures are noted on the request's audit events as upstream, under
+ *   `validation.policy.admission.k8s.io/validation_failure` (a JSON list of message,
+ *   policy, binding, expressionIndex, validationActions).
  * A binding or policy that cannot be applied (unknown paramKind, missing params with
  * parameterNotFoundAction Deny...) is denied as `failed to configure binding: <error>`
  * under failurePolicy Fail (the default) and skipped under Ignore. Writes of the
@@ -60,6 +61,7 @@ export function validatingAdmissionPolicy(deps: PolicyPluginDeps): AdmissionPlug
       const policies = await deps.source.policies();
       if (!policies.length) return;
       let denial: StatusError | undefined;
+      const auditFailures: Array<{ message: string; policy: string; binding: string; expressionIndex: number; validationActions: string[] }> = [];
       let namespaceObject: KubeObject | undefined | null = null;
       const nsObject = async () => {
         if (namespaceObject === null) namespaceObject = attrs.namespace ? await deps.namespace(attrs.namespace) : undefined;
@@ -83,14 +85,16 @@ export function validatingAdmissionPolicy(deps: PolicyPluginDeps): AdmissionPlug
           }
           const actions = binding.spec?.validationActions ?? [];
           for (const param of params) {
-            for (const d of validatePolicy(policy, attrs, param, await nsObject())) {
+            for (const [expressionIndex, d] of validatePolicy(policy, attrs, param, await nsObject()).entries()) {
               if (d.action !== 'deny') continue;
+              if (actions.includes('Audit')) auditFailures.push({ message: d.message ?? '', policy: P, binding: B, expressionIndex, validationActions: actions });
               if (actions.includes('Deny')) denial ??= policyDenial(attrs, `ValidatingAdmissionPolicy '${P}' with binding '${B}' denied request: ${d.message}`, d.reason);
               if (actions.includes('Warn')) attrs.warnings?.push(`Validation failed for ValidatingAdmissionPolicy '${P}' with binding '${B}': ${d.message}`);
             }
           }
         }
       }
+      if (auditFailures.length) attrs.auditAnnotate?.('validation.policy.admission.k8s.io/validation_failure', JSON.stringify(auditFailures));
       if (denial) throw denial;
     },
   };

@@ -14,6 +14,7 @@ import type { WebhookSource } from './configuration-source.js';
 import { callFailedStatus, deniedError, dryRunUnsupported, WebhookCallError } from './errors.js';
 import { shouldCallWebhook, supportsDryRun } from './matcher.js';
 import type { Webhook } from './types.js';
+import { annotateFromResponse } from './audit-annotations.js';
 
 /** What the webhook plugins read: their webhooks, Namespaces (for namespaceSelector), Service addresses, a logger. */
 export interface WebhookPluginDeps {
@@ -45,6 +46,7 @@ async function judge(w: Webhook, attrs: AdmissionAttributes, deps: WebhookPlugin
   try {
     const r = await callWebhook(w, attrs, deps.resolveService);
     for (const warning of r.warnings ?? []) attrs.warnings?.push(warning);
+    annotateFromResponse(attrs, w.name, r.auditAnnotations);
     return r.allowed ? undefined : deniedError(w.name, r.status);
   } catch (err) {
     if (!(err instanceof WebhookCallError)) throw err;

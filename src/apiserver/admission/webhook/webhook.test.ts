@@ -27,7 +27,7 @@ describe('admission webhooks', () => {
     server = await startWebhookServer({
       '/deny': () => ({ allowed: false, status: { message: 'no deployments today' }, warnings: ['careful'] }),
       '/deny-bare': () => ({ allowed: false, status: { code: 403, reason: 'Forbidden' } }),
-      '/allow': () => ({ allowed: true, warnings: ['looked at it'] }),
+      '/allow': () => ({ allowed: true, warnings: ['looked at it'], auditAnnotations: { seen: 'yes' } }),
       '/slow': () => new Promise((resolve) => setTimeout(() => resolve({ allowed: true }), 1500)),
       '/label': (r) => ({ allowed: true, patch: [{ op: 'add', path: r.object.metadata.labels ? '/metadata/labels/mutated' : '/metadata/labels', value: r.object.metadata.labels ? 'yes' : { mutated: 'yes' } }] }),
       '/replicas': (r) => ({ allowed: true, patch: r.object.metadata.labels?.mutated && r.object.spec.replicas !== 3 ? [{ op: 'replace', path: '/spec/replicas', value: 3 }] : undefined }),
@@ -127,5 +127,14 @@ describe('admission webhooks', () => {
     assert.equal(t.url.toString(), 'https://10.96.0.20:8443/v?timeout=10s');
     assert.equal(t.servername, 'hook.sys.svc');
     await assert.rejects(webhookTarget('w', { service: { namespace: 'sys', name: 'gone' } }, 10, async () => undefined), /failed calling webhook "w": failed to call webhook: service "gone" not found/);
+  });
+
+  it('calls are noted on the audit event: mutations and the webhook\'s own annotations', async () => {
+    const notes: Record<string, string> = {};
+    const a = attrs({ auditAnnotate: (k, v) => { notes[k] = v; } });
+    await mutatingAdmissionWebhook(deps([hook('label.example.com', '/label'), hook('allow.example.com', '/allow')])).admit!(a);
+    assert.deepEqual(JSON.parse(notes['mutation.webhook.admission.k8s.io/round_0_index_0']), { configuration: 'c', webhook: 'label.example.com', mutated: true });
+    assert.deepEqual(JSON.parse(notes['mutation.webhook.admission.k8s.io/round_0_index_1']), { configuration: 'c', webhook: 'allow.example.com', mutated: false });
+    assert.equal(notes['allow.example.com/seen'], 'yes');
   });
 });
