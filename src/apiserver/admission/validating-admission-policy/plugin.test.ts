@@ -92,4 +92,11 @@ describe('ValidatingAdmissionPolicy', () => {
     await plugin(replicas, binding({ validationActions: ['Audit'] })).validate!(attrs(6, { auditAnnotate: (k, v) => { notes[k] = v; } }));
     assert.deepEqual(JSON.parse(notes['validation.policy.admission.k8s.io/validation_failure']), [{ message: 'failed expression: object.spec.replicas <= 5', policy: 'P', binding: 'B', expressionIndex: 0, validationActions: ['Audit'] }]);
   });
+
+  it('auditAnnotations are recorded as <policy>/<key>', async () => {
+    const notes: Record<string, string> = {};
+    const p = policy({ validations: replicas.spec!.validations, auditAnnotations: [{ key: 'replicas', valueExpression: '"asked for " + string(object.spec.replicas)' }, { key: 'none', valueExpression: 'null' }] });
+    await plugin(p, binding({})).validate!(attrs(2, { auditAnnotate: (k, v) => { notes[k] = v; } }));
+    assert.deepEqual(notes, { 'P/replicas': 'asked for 2' });
+  });
 });

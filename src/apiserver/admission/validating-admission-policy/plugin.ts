@@ -85,7 +85,9 @@ export function validatingAdmissionPolicy(deps: PolicyPluginDeps): AdmissionPlug
           }
           const actions = binding.spec?.validationActions ?? [];
           for (const param of params) {
-            for (const [expressionIndex, d] of validatePolicy(policy, attrs, param, await nsObject()).entries()) {
+            const { decisions, auditAnnotations } = validatePolicy(policy, attrs, param, await nsObject());
+            for (const [k, v] of Object.entries(auditAnnotations)) attrs.auditAnnotate?.(k, v);
+            for (const [expressionIndex, d] of decisions.entries()) {
               if (d.action !== 'deny') continue;
               if (actions.includes('Audit')) auditFailures.push({ message: d.message ?? '', policy: P, binding: B, expressionIndex, validationActions: actions });
               if (actions.includes('Deny')) denial ??= policyDenial(attrs, `ValidatingAdmissionPolicy '${P}' with binding '${B}' denied request: ${d.message}`, d.reason);

@@ -18,6 +18,7 @@ export interface ValidatingAdmissionPolicy extends KubeObject {
     failurePolicy?: 'Fail' | 'Ignore';
     matchConditions?: MatchCondition[];
     variables?: Array<{ name: string; expression: string }>;
+    auditAnnotations?: Array<{ key: string; valueExpression: string }>;
   };
 }
 

@@ -10,6 +10,8 @@
  * - an error (also a result that is not a bool, or an expression that does not compile):
  *   `expression '<expr>' resulted in error: <error>`, a denial under failurePolicy Fail
  *   and an admission under Ignore.
+ * Then each `auditAnnotations` valueExpression gives `<policy>/<key>` when it is a
+ * non-empty string (cut at 10 KiB; null omits it).
  */
 import { celMap, type CelInput } from '@bufbuild/cel';
 import type { KubeObject } from '../../../api/object.js';
@@ -29,8 +31,11 @@ const evaluate = (expression: string, bindings: Record<string, CelInput>): CelOu
 /** Upstream bounds a messageExpression's result at 5120 characters. */
 const MAX_MESSAGE_LENGTH = 5120;
 
-/** The decisions of `policy` for `attrs` with `params` (null without) and `namespaceObject`. Never throws. */
-export function validatePolicy(policy: ValidatingAdmissionPolicy, attrs: AdmissionAttributes, params: KubeObject | null, namespaceObject: KubeObject | undefined): PolicyDecision[] {
+/** What one evaluation gives: the validations' decisions and the policy's audit annotations (`<policy>/<key>`). */
+export interface PolicyEvaluation { decisions: PolicyDecision[]; auditAnnotations: Record<string, string> }
+
+/** Evaluates `policy` for `attrs` with `params` (null without) and `namespaceObject`. Never throws. */
+export function validatePolicy(policy: ValidatingAdmissionPolicy, attrs: AdmissionAttributes, params: KubeObject | null, namespaceObject: KubeObject | undefined): PolicyEvaluation {
   const spec = policy.spec ?? {};
   const onError: PolicyDecision['action'] = spec.failurePolicy === 'Ignore' ? 'admit' : 'deny';
   const bindings = admissionBindings(attrs, { params, namespaceObject });
@@ -43,10 +48,10 @@ export function validatePolicy(policy: ValidatingAdmissionPolicy, attrs: Admissi
   bindings.variables = celMap(vars);
   if (spec.matchConditions?.length) {
     const m = evaluateMatchConditions(spec.matchConditions, bindings);
-    if (m.error !== undefined) return [{ action: onError, evaluationError: true, message: m.error }];
-    if (!m.matches) return [];
+    if (m.error !== undefined) return { decisions: [{ action: onError, evaluationError: true, message: m.error }], auditAnnotations: {} };
+    if (!m.matches) return { decisions: [], auditAnnotations: {} };
   }
-  return (spec.validations ?? []).map((v): PolicyDecision => {
+  const decisions = (spec.validations ?? []).map((v): PolicyDecision => {
     const out = evaluate(v.expression, bindings);
     const error = out.error ?? (typeof out.value === 'boolean' ? undefined : `expected a bool, got ${typeof out.value}`);
     if (error !== undefined) return { action: onError, evaluationError: true, message: `expression '${v.expression}' resulted in error: ${error}` };
@@ -59,4 +64,11 @@ export function validatePolicy(policy: ValidatingAdmissionPolicy, attrs: Admissi
     }
     return { action: 'deny', message: message || `failed expression: ${v.expression.trim()}`, reason: v.reason || 'Invalid' };
   });
+  // auditAnnotations: a string value is recorded, null omits the key, anything else (or an error) is left out.
+  const auditAnnotations: Record<string, string> = {};
+  for (const a of spec.auditAnnotations ?? []) {
+    const out = evaluate(a.valueExpression, bindings);
+    if (typeof out.value === 'string' && out.value) auditAnnotations[`${policy.metadata.name}/${a.key}`] = out.value.slice(0, 10 * 1024);
+  }
+  return { decisions, auditAnnotations };
 }
