@@ -21,7 +21,8 @@ import type { EscalationRuleResolver } from '../authz/rbac/escalation.js';
 import type { AdmissionObjects } from './admission-objects.js';
 import { storedWebhookSource } from './webhook/configuration-source.js';
 import { mutatingAdmissionWebhook } from './webhook/mutating.js';
-import { validatingAdmissionWebhook, type WebhookPluginDeps } from './webhook/validating.js';
+import { validatingAdmissionWebhook } from './webhook/validating.js';
+import type { WebhookPluginDeps } from './webhook/relevant-webhooks.js';
 import { storedPolicySource } from './validating-admission-policy/policy-source.js';
 import { validatingAdmissionPolicy } from './validating-admission-policy/plugin.js';
 

@@ -22,7 +22,7 @@ import { callFailedStatus, deniedError, WebhookCallError } from './errors.js';
 import { patchedObject, replaceInPlace } from './patch.js';
 import type { Webhook } from './types.js';
 import { annotateFromResponse } from './audit-annotations.js';
-import { relevantWebhooks, type WebhookPluginDeps } from './validating.js';
+import { relevantWebhooks, type WebhookPluginDeps } from './relevant-webhooks.js';
 
 /** Where one call stands: its configuration, its index among the mutating webhooks, and the round (0, or 1 for reinvocation). */
 interface Invocation { configuration: string; index: number; round: number }

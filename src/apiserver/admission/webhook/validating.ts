@@ -7,39 +7,11 @@
  * Fail; a dry run reaching a webhook with side effects is a 400.
  */
 import type { AdmissionAttributes, AdmissionPlugin } from '../interface.js';
-import type { NamespaceGetter } from '../match/namespace-selector.js';
 import { callWebhook } from './call.js';
-import type { ServiceResolver } from './client.js';
-import type { WebhookSource } from './configuration-source.js';
-import { callFailedStatus, deniedError, dryRunUnsupported, WebhookCallError } from './errors.js';
-import { shouldCallWebhook, supportsDryRun } from './matcher.js';
+import { callFailedStatus, deniedError, WebhookCallError } from './errors.js';
+import { relevantWebhooks, type WebhookPluginDeps } from './relevant-webhooks.js';
 import type { Webhook } from './types.js';
 import { annotateFromResponse } from './audit-annotations.js';
-
-/** What the webhook plugins read: their webhooks, Namespaces (for namespaceSelector), Service addresses, a logger. */
-export interface WebhookPluginDeps {
-  source: WebhookSource;
-  namespace: NamespaceGetter;
-  resolveService: ServiceResolver;
-  /** Where ignored failures are reported; default dropped. */
-  log?: (message: string) => void;
-}
-
-/** Selects the webhooks that apply; throws the 500 of a matchCondition failure under Fail and the dry-run 400. */
-export async function relevantWebhooks(all: Webhook[], attrs: AdmissionAttributes, deps: WebhookPluginDeps): Promise<Webhook[]> {
-  const out: Webhook[] = [];
-  for (const w of all) {
-    try {
-      if (!(await shouldCallWebhook(w, attrs, deps.namespace))) continue;
-    } catch (err) {
-      if (err instanceof WebhookCallError) throw callFailedStatus(err);
-      throw err;
-    }
-    if (attrs.dryRun && !supportsDryRun(w)) throw dryRunUnsupported(w.name);
-    out.push(w);
-  }
-  return out;
-}
 
 /** Calls one validating webhook; returns its refusal (or undefined), having recorded its warnings. */
 async function judge(w: Webhook, attrs: AdmissionAttributes, deps: WebhookPluginDeps): Promise<Error | undefined> {

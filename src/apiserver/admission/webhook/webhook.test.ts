@@ -5,7 +5,8 @@ import { StatusError } from '../../../machinery/errors.js';
 import { startWebhookServer, type TestWebhookServer } from '../../../../test/support/webhook-server.js';
 import type { AdmissionAttributes } from '../interface.js';
 import { mutatingAdmissionWebhook } from './mutating.js';
-import { validatingAdmissionWebhook, type WebhookPluginDeps } from './validating.js';
+import { validatingAdmissionWebhook } from './validating.js';
+import type { WebhookPluginDeps } from './relevant-webhooks.js';
 import type { Webhook } from './types.js';
 import { webhookTarget } from './client.js';
 
