@@ -42,7 +42,8 @@ export async function runApiServerCommand(o: { dataDir: string; httpsListenPort:
   const storage = await openDatastore({ path: databasePath(o.dataDir), log: (m) => console.error(m) });
   const kc = await pki.issueCertificate({ commonName: 'kube-apiserver-kubelet-client', organizations: ['system:masters'], usages: 'client' });
   const registry = createRegistry(storage, { table: builtinResourceTable(), serviceCIDR: o.serviceCidr, serviceAccountTokens: serviceAccountTokensFor(pki.serviceAccountKeyPem), authorizationModes: modes, authorizeAnonymous: modes.includes('RBAC'), bootstrapTokens: true,
-    authenticators: [new X509Authenticator(), ...(o.tokenAuthFile ? [StaticTokenAuthenticator.fromFile(o.tokenAuthFile)] : [])], kubeletClient: { certPem: kc.certPem, keyPem: kc.keyPem, caPem: pki.ca.certPem } });
+    authenticators: [new X509Authenticator(), ...(o.tokenAuthFile ? [StaticTokenAuthenticator.fromFile(o.tokenAuthFile)] : [])], kubeletClient: { certPem: kc.certPem, keyPem: kc.keyPem, caPem: pki.ca.certPem },
+    admissionLog: (m) => console.error(`admission: ${m}`) });
   const auditor = auditorFromFlags(o);
   const server = await startApiServer({ registry, pki, port: o.httpsListenPort, host: o.bindAddress, auditor });
   const url = `https://${o.bindAddress === '0.0.0.0' ? '127.0.0.1' : o.bindAddress}:${server.port}`;

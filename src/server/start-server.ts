@@ -170,6 +170,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     kubeletClient: { certPem: kubeletClientCert.certPem, keyPem: kubeletClientCert.keyPem, caPem: pki.ca.certPem },
     // A node given a loopback InternalIP: nodes/proxy (and hostNetwork pods' proxy) must reach it.
     proxy: { allowLoopback: /^127\.|^::1$/.test(opts.nodeIP ?? '') },
+    admissionLog: (m) => log(`admission: ${m}`),
   });
   const bindAddress = opts.bindAddress ?? '127.0.0.1';
   const apiserver = await startApiServer({ registry, pki, port: opts.httpsListenPort ?? 6443, host: bindAddress, auditor: opts.auditor });

@@ -3,7 +3,8 @@
  * NamespaceLifecycle, LimitRanger, ServiceAccount, NodeRestriction (with the Node
  * authorizer), PodSecurity (when the lookups list pods), DefaultTolerationSeconds, Priority,
  * CertificateApproval, CertificateSigning (with an authorizer), CertificateSubjectRestriction, the RBAC escalation checks (with RBAC;
- * upstream runs them in the RBAC kinds' storage), ResourceQuota (last, as upstream).
+ * upstream runs them in the RBAC kinds' storage), then — with `objects` — MutatingAdmissionWebhook,
+ * ValidatingAdmissionPolicy and ValidatingAdmissionWebhook, and ResourceQuota (last, as upstream).
  */
 import type { KubeObject } from '../../api/object.js';
 import { AdmissionChain } from './chain.js';
@@ -21,6 +22,13 @@ import { certificateApproval } from './certificates/certificate-approval.js';
 import { certificateSigning } from './certificates/certificate-signing.js';
 import { certificateSubjectRestriction } from './certificates/certificate-subject-restriction.js';
 import type { EscalationRuleResolver } from '../authz/rbac/escalation.js';
+import type { AdmissionObjects } from './admission-objects.js';
+import { storedWebhookSource } from './webhook/configuration-source.js';
+import { mutatingAdmissionWebhook } from './webhook/mutating.js';
+import { validatingAdmissionWebhook } from './webhook/validating.js';
+import type { WebhookPluginDeps } from './webhook/relevant-webhooks.js';
+import { storedPolicySource } from './validating-admission-policy/policy-source.js';
+import { validatingAdmissionPolicy } from './validating-admission-policy/plugin.js';
 
 /** What the plugins read: stored objects by resource (plural) and name, undefined when absent. */
 export interface AdmissionLookups {
@@ -40,9 +48,26 @@ export interface AdmissionLookups {
   serviceAccount?(namespace: string, name: string): Promise<KubeObject | undefined>;
   /** The stored pods of a namespace (PodSecurity's dry run when a namespace's enforce label tightens); absent: no PodSecurity. */
   pods?(namespace: string): Promise<KubeObject[]>;
+  /** Stored admission configuration (webhook configurations, policies, params); absent: no webhooks and no policies. */
+  objects?: AdmissionObjects;
+  /** Where the configurable plugins report what they ignore (a webhook failing open); default dropped. */
+  log?: (message: string) => void;
+}
+
+/** A Service's clusterIP for webhook calls (upstream's ClusterIP service resolver); undefined without one. */
+export function clusterIPResolver(objects: AdmissionObjects): WebhookPluginDeps['resolveService'] {
+  return async (namespace, name) => {
+    const svc = await objects.get('', 'v1', 'services', name, namespace) as { spec?: { clusterIP?: string } } | undefined;
+    const ip = svc?.spec?.clusterIP;
+    return ip && ip !== 'None' ? ip : undefined;
+  };
 }
 
 export function defaultAdmissionChain(lookups: AdmissionLookups): AdmissionChain {
+  const objects = lookups.objects;
+  const webhookDeps = (kind: 'mutating' | 'validating'): WebhookPluginDeps => ({
+    source: storedWebhookSource(objects!, kind), namespace: lookups.namespace, resolveService: clusterIPResolver(objects!), log: lookups.log,
+  });
   return new AdmissionChain([
     namespaceLifecycle(lookups.namespace), limitRanger(lookups.limitRanges), serviceAccountAdmission(lookups.serviceAccount?.bind(lookups)),
     ...(lookups.nodeRestriction ? [new NodeRestriction(lookups.nodeRestriction)] : []),
@@ -50,6 +75,11 @@ export function defaultAdmissionChain(lookups: AdmissionLookups): AdmissionChain
     defaultTolerationSeconds(), priorityAdmission(lookups.priorityClass),
     ...(lookups.authorizer ? [certificateApproval(lookups.authorizer), certificateSigning(lookups.authorizer)] : []), certificateSubjectRestriction(),
     ...(lookups.rbacEscalation ? [rbacEscalation(lookups.rbacEscalation.authorizer, lookups.rbacEscalation.resolver)] : []),
+    ...(objects ? [
+      mutatingAdmissionWebhook(webhookDeps('mutating')),
+      validatingAdmissionPolicy({ source: storedPolicySource(objects), namespace: lookups.namespace, objects, log: lookups.log }),
+      validatingAdmissionWebhook(webhookDeps('validating')),
+    ] : []),
     ...(lookups.quotas ? [resourceQuotaAdmission(lookups.quotas)] : []),
   ]);
 }

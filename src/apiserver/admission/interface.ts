@@ -29,6 +29,8 @@ export interface AdmissionAttributes {
   dryRun: boolean;
   /** The request's warnings: a plugin may push text here (sent as `Warning: 299` headers, e.g. PodSecurity's warn mode); absent for internal writes. */
   warnings?: string[];
+  /** Adds an annotation to the request's audit events (upstream AddAnnotation); absent without auditing. */
+  auditAnnotate?: (key: string, value: string) => void;
 }
 
 /** One admission plugin; it implements either step or both. */

@@ -290,7 +290,7 @@ export function createHandler(opts: HandlerOptions): Handler & { upgrade: Upgrad
     if (!main) throw notFoundPath();
     if (!main.info.namespaced && info.namespace && info.resource !== 'namespaces') throw notFoundPath();
     const warnings: string[] = [];
-    const ctx: RequestContext = { user, namespace: main.info.namespaced ? info.namespace : '', dryRun: q.get('dryRun') === 'All', fieldManager: q.get('fieldManager') ?? undefined, fieldValidation: parseFieldValidation(q.get('fieldValidation')), warnings, force: q.get('force') === 'true', userAgent: req.headers['user-agent'] };
+    const ctx: RequestContext = { user, namespace: main.info.namespaced ? info.namespace : '', dryRun: q.get('dryRun') === 'All', fieldManager: q.get('fieldManager') ?? undefined, fieldValidation: parseFieldValidation(q.get('fieldValidation')), warnings, force: q.get('force') === 'true', userAgent: req.headers['user-agent'], auditAnnotate: m.audit ? (k, v) => m.audit?.annotate(k, v) : undefined };
     const method = req.method ?? 'GET';
     if (storage?.warning) warnings.push(storage.warning);
     // Warnings gathered while serving (deprecations, unknown fields) go out as `Warning: 299` headers.

@@ -47,6 +47,8 @@ export interface RegistryOptions {
   clock?: () => Date;
   /** Admission chain; default: upstream's order of the plugins k8ts has (default-chain.ts). */
   admission?: AdmissionChain;
+  /** Where admission plugins report what they ignore (e.g. a webhook failing open); default dropped. */
+  admissionLog?: (message: string) => void;
   /** BOOKMARK period of watches with allowWatchBookmarks (ms); default 60000. */
   bookmarkIntervalMs?: number;
   /** Client certificate for kubelet APIs; without it the connecters (log, exec...) are not served. */
@@ -196,6 +198,12 @@ export function createRegistry(storage: Storage, opts: RegistryOptions): Registr
     quotas: quotaAccess(),
     limitRanges: async (namespace) => (namespace ? listCached(table.get('', 'v1', 'limitranges'), namespace) as never : []),
     pods: async (namespace) => (namespace ? listCached(table.get('', 'v1', 'pods'), namespace) : []),
+    objects: {
+      list: (group, version, plural, namespace = '') => listCached(table.get(group, version, plural), namespace),
+      get: (group, version, plural, name, namespace = '') => lookup(table.get(group, version, plural), name, namespace),
+      resourceFor: (apiVersion, kind) => table.byKind(apiVersion, kind)?.info,
+    },
+    log: opts.admissionLog,
   });
   const leases = table.get('coordination.k8s.io', 'v1', 'leases');
   const tokens = opts.serviceAccountTokens;

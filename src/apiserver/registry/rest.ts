@@ -33,6 +33,8 @@ export interface RequestContext {
   userAgent?: string;
   /** Warnings collected while serving the request (sent as `Warning: 299` headers). */
   warnings?: string[];
+  /** Adds an annotation to the request's audit events (admission webhooks and policies); absent without auditing. */
+  auditAnnotate?: (key: string, value: string) => void;
 }
 
 export interface ListOptions {

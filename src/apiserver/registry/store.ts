@@ -92,7 +92,7 @@ export class GenericStore implements RestStorage {
   }
 
   private attrs(ctx: RequestContext, operation: AdmissionOperation, name: string, object?: KubeObject, oldObject?: KubeObject): AdmissionAttributes {
-    return { operation, resource: this.info, subresource: this.subresourceName, namespace: this.info.namespaced ? ctx.namespace || (object?.metadata.namespace ?? '') : '', name, object, oldObject, user: ctx.user, dryRun: !!ctx.dryRun, warnings: ctx.warnings };
+    return { operation, resource: this.info, subresource: this.subresourceName, namespace: this.info.namespaced ? ctx.namespace || (object?.metadata.namespace ?? '') : '', name, object, oldObject, user: ctx.user, dryRun: !!ctx.dryRun, warnings: ctx.warnings, auditAnnotate: ctx.auditAnnotate };
   }
 
   /**
