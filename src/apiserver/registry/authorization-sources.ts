@@ -14,6 +14,8 @@ import { persistentVolumeForClaim, podRefs, type NodeGraphSource } from '../auth
 export interface StoredObjects {
   get(def: ResourceDefinition | undefined, name: string, namespace?: string): Promise<KubeObject | undefined>;
   list(def: ResourceDefinition | undefined, namespace: string): Promise<KubeObject[]>;
+  /** A counter that moves when objects of any of `defs` change (change-generation.ts); absent: every read goes to the cache. */
+  generation?(defs: ResourceDefinition[]): () => number;
 }
 
 type Any = Record<string, any>;
@@ -22,6 +24,10 @@ type Any = Record<string, any>;
 export function storedAuthorizationSources(table: ResourceTable, objects: StoredObjects): { rbac: RbacSource; nodeGraph: NodeGraphSource } {
   const rbac = (plural: string) => table.get('rbac.authorization.k8s.io', 'v1', plural);
   const core = (plural: string) => table.get('', 'v1', plural);
+  const rbacDefs = ['clusterroles', 'roles', 'clusterrolebindings', 'rolebindings'].map(rbac).filter((d): d is ResourceDefinition => !!d);
+  // Started on first use: the stores are not all built while the sources are made.
+  let counter: (() => number) | undefined;
+  const generation = objects.generation ? () => (counter ??= objects.generation!(rbacDefs))() : undefined;
   const podsOn = async (node: string) => (await objects.list(core('pods'), '')).filter((p) => (p as Any).spec?.nodeName === node);
   return {
     rbac: {
@@ -29,6 +35,7 @@ export function storedAuthorizationSources(table: ResourceTable, objects: Stored
       role: (ns, name) => objects.get(rbac('roles'), name, ns) as never,
       clusterRoleBindings: () => objects.list(rbac('clusterrolebindings'), '') as never,
       roleBindings: (ns) => objects.list(rbac('rolebindings'), ns) as never,
+      ...(generation ? { generation } : {}),
     },
     nodeGraph: {
       nodeExists: async (n) => !!(await objects.get(core('nodes'), n)) || (await podsOn(n)).length > 0,

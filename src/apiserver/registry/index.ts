@@ -36,6 +36,7 @@ import { evictionStorage } from './eviction.js';
 import { tokenRequestStorage } from './token-request.js';
 import { DEFAULT_SERVICE_ACCOUNT_ISSUER, type ServiceAccountTokens } from '../authn/service-account-token.js';
 import { GenericStore } from './store.js';
+import { watchChangeGeneration } from './change-generation.js';
 import { approvalStorage, bindingStorage, ephemeralContainersStorage, finalizeStorage, scaleStorage, statusStorage } from './subresources.js';
 import type { Registry, RestStorage } from './rest.js';
 
@@ -185,7 +186,10 @@ export function createRegistry(storage: Storage, opts: RegistryOptions): Registr
     return (await st.storage.list<KubeObject>(st.prefix(namespace), { fromCache: true })).items;
   };
   const built = !opts.authorizer && opts.authorizationModes
-    ? buildAuthorizer(opts.authorizationModes, storedAuthorizationSources(table, { get: lookup, list: listCached }))
+    ? buildAuthorizer(opts.authorizationModes, storedAuthorizationSources(table, {
+      get: lookup, list: listCached,
+      generation: (defs) => { const g = watchChangeGeneration(storage, defs.map((d) => storeOf(d).prefix())); return () => g.current(); },
+    }))
     : undefined;
   const authorizer = opts.authorizer ?? built?.authorizer ?? new AlwaysAllowAuthorizer();
   const admission = opts.admission ?? defaultAdmissionChain({

@@ -18,6 +18,12 @@ export interface RbacSource {
   role(namespace: string, name: string): MaybePromise<Role | undefined>;
   clusterRoleBindings(): MaybePromise<ClusterRoleBinding[]>;
   roleBindings(namespace: string): MaybePromise<RoleBinding[]>;
+  /**
+   * A number that changes whenever any of the four kinds changes; when present, the rule
+   * resolver keeps each user's resolved rules until it moves (an index instead of a scan
+   * of every binding per request).
+   */
+  generation?(): number;
 }
 
 /** Fixed lists of RBAC objects as a {@link RbacSource}; the arrays are read live, so callers may mutate them. */

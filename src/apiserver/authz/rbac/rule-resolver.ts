@@ -61,6 +61,9 @@ export class RoleNotFoundError extends Error {
 
 /** Resolves users' rules from a {@link RbacSource}. */
 export class RbacRuleResolver {
+  /** Per (namespace, user): the visits of the last resolution and the source generation they were made at. */
+  private readonly memo = new Map<string, { generation: number; visits: Array<[string | undefined, PolicyRule | undefined, string | undefined]> }>();
+
   constructor(private readonly source: RbacSource) {}
 
   /**
@@ -81,8 +84,29 @@ export class RbacRuleResolver {
     throw new Error(`unsupported role reference kind: ${JSON.stringify(ref.kind)}`);
   }
 
-  /** VisitRulesFor: ClusterRoleBindings first, then (when `namespace` is set) that namespace's RoleBindings, in list order; the first applying subject names the source. */
+  /**
+   * VisitRulesFor: ClusterRoleBindings first, then (when `namespace` is set) that
+   * namespace's RoleBindings, in list order; the first applying subject names the
+   * source. With a source generation, a user's visits are resolved once per generation
+   * and replayed (at most 10,000 users × namespaces kept; then the memo starts over).
+   */
   async visitRulesFor(user: UserInfo, namespace: string, visit: RuleVisitor): Promise<void> {
+    const generation = this.source.generation?.();
+    if (generation === undefined) return this.resolve(user, namespace, visit);
+    const key = JSON.stringify([namespace, user.username, [...(user.groups ?? [])].sort()]);
+    let entry = this.memo.get(key);
+    if (!entry || entry.generation !== generation) {
+      const visits: Array<[string | undefined, PolicyRule | undefined, string | undefined]> = [];
+      await this.resolve(user, namespace, (s, r, e) => { visits.push([s, r, e]); return true; });
+      if (this.memo.size >= 10_000) this.memo.clear();
+      entry = { generation, visits };
+      this.memo.set(key, entry);
+    }
+    for (const [s, r, e] of entry.visits) if (!visit(s, r, e)) return;
+  }
+
+  /** The uncached walk of {@link visitRulesFor}. */
+  private async resolve(user: UserInfo, namespace: string, visit: RuleVisitor): Promise<void> {
     let crbs;
     try { crbs = await this.source.clusterRoleBindings(); } catch (e) { if (!visit(undefined, undefined, errMessage(e))) return; }
     for (const b of crbs ?? []) {
