@@ -14,6 +14,7 @@ const namespaces: Record<string, KubeObject> = {
   strict: ns('strict', { 'pod-security.kubernetes.io/enforce': 'restricted' }),
   loud: ns('loud', { 'pod-security.kubernetes.io/warn': 'baseline', 'pod-security.kubernetes.io/warn-version': 'v1.30' }),
   bogus: ns('bogus', { 'pod-security.kubernetes.io/enforce': 'strict' }),
+  watched: ns('watched', { 'pod-security.kubernetes.io/audit': 'baseline' }),
 };
 const stored: KubeObject[] = [];
 const plugin = podSecurityAdmission({ namespace: async (n) => namespaces[n], pods: async () => stored });
@@ -69,4 +70,22 @@ it('namespaces: invalid labels are a 422; tightening enforce warns about existin
   const relaxed = attrs('', 'namespaces', { namespace: '', name: 'n', operation: 'UPDATE', object: ns('n', { 'pod-security.kubernetes.io/enforce': 'baseline' }), oldObject: ns('n', { 'pod-security.kubernetes.io/enforce': 'restricted' }) });
   await plugin.validate!(relaxed);
   assert.deepEqual(relaxed.warnings, []);
+});
+
+it('audit mode annotates the request\'s audit events (pods and templates) and admits; every evaluated pod names the enforce policy', async () => {
+  const notes: Record<string, string> = {};
+  const auditAnnotate = (k: string, v: string) => { notes[k] = v; };
+  const a = attrs('', 'pods', { namespace: 'watched', object: privPod(), auditAnnotate });
+  await plugin.validate!(a);
+  assert.deepEqual(a.warnings, []);
+  assert.deepEqual(notes, {
+    'pod-security.kubernetes.io/enforce-policy': 'privileged:latest',
+    'pod-security.kubernetes.io/audit-violations': 'would violate PodSecurity "baseline:latest": privileged (container "c" must not set securityContext.privileged=true)',
+  });
+  const quiet: Record<string, string> = {};
+  await plugin.validate!(attrs('apps', 'deployments', { namespace: 'watched', object: { metadata: { name: 'd' }, spec: { template: { metadata: {}, spec: { containers: [{ name: 'c' }] } } } }, auditAnnotate: (k, v) => { quiet[k] = v; } }));
+  assert.deepEqual(quiet, {}, 'a compliant template adds nothing');
+  const d: Record<string, string> = {};
+  await plugin.validate!(attrs('apps', 'deployments', { namespace: 'watched', object: { metadata: { name: 'd' }, spec: { template: { metadata: {}, spec: { hostIPC: true, containers: [{ name: 'c' }] } } } }, auditAnnotate: (k, v) => { d[k] = v; } }));
+  assert.equal(d['pod-security.kubernetes.io/audit-violations'], 'would violate PodSecurity "baseline:latest": host namespaces (hostIPC=true)');
 });

@@ -12,8 +12,10 @@
  * - workloads (Deployment, ReplicaSet, StatefulSet, DaemonSet, Job, CronJob,
  *   ReplicationController, PodTemplate; main resource only): warn only, never enforce.
  * - namespaces: invalid labels are a 422; tightening enforce warns about existing pods.
- * Audit mode is evaluated by upstream into audit annotations; k8ts has no audit log, so
- * audit is not evaluated. No exemptions are configured (none of users, namespaces,
+ * Audit mode (pods and templates) adds the audit annotation
+ * `pod-security.kubernetes.io/audit-violations: would violate PodSecurity "L:V": ...`, and
+ * every evaluated pod `pod-security.kubernetes.io/enforce-policy: L:V`, to the request's
+ * audit events. No exemptions are configured (none of users, namespaces,
  * runtime classes), as upstream's default.
  */
 import type { KubeObject } from '../../../api/object.js';
@@ -80,6 +82,13 @@ export function evaluate(policy: Policy, meta: PodMetaLike, spec: PodSpecLike, e
   return warn.allowed ? undefined : `would violate PodSecurity ${JSON.stringify(levelVersionString(policy.warn))}: ${forbiddenDetail(warn)}`;
 }
 
+/** Audit mode: the `audit-violations` annotation when the audit level refuses (nothing without auditing or at privileged). */
+function auditViolations(a: AdmissionAttributes, policy: Policy, meta: PodMetaLike, spec: PodSpecLike): void {
+  if (!a.auditAnnotate || policy.audit.level === 'privileged') return;
+  const r = evaluatePod(policy.audit.level, meta, spec);
+  if (!r.allowed) a.auditAnnotate('pod-security.kubernetes.io/audit-violations', `would violate PodSecurity ${JSON.stringify(levelVersionString(policy.audit))}: ${forbiddenDetail(r)}`);
+}
+
 /** The PodSecurity plugin over `lookups`. */
 export const podSecurityAdmission = (lookups: PodSecurityLookups): AdmissionPlugin => ({
   name: 'PodSecurity',
@@ -100,14 +109,18 @@ export const podSecurityAdmission = (lookups: PodSecurityLookups): AdmissionPlug
       if (policy.enforce.level === 'privileged' && policy.warn.level === 'privileged' && policy.audit.level === 'privileged') return;
       const pod = a.object as PodLike;
       if (a.operation === 'UPDATE' && a.oldObject && !isSignificantPodUpdate(pod, a.oldObject as PodLike)) return;
+      a.auditAnnotate?.('pod-security.kubernetes.io/enforce-policy', levelVersionString(policy.enforce));
+      auditViolations(a, policy, pod.metadata as PodMetaLike, pod.spec ?? {});
       const w = evaluate(policy, pod.metadata as PodMetaLike, pod.spec ?? {}, true,
         (msg) => forbidden(`pods "${a.name || pod.metadata.name}" is forbidden: ${msg}`, { group: '', resource: 'pods', name: a.name || pod.metadata.name || '' }));
       if (w) a.warnings?.push(w);
       return;
     }
-    if (policy.warn.level === 'privileged') return;
+    if (policy.warn.level === 'privileged' && policy.audit.level === 'privileged') return;
     const t = extractTemplate(group, plural, a.object);
     if (!t) return;
+    auditViolations(a, policy, t.meta, t.spec);
+    if (policy.warn.level === 'privileged') return;
     const w = evaluate(policy, t.meta, t.spec, false, () => new StatusError({ code: 500, reason: 'InternalError', message: 'unreachable' }));
     if (w) a.warnings?.push(w);
   },
