@@ -98,7 +98,14 @@ export class FairQueueSet {
     const t0 = this.now();
     const seats = Math.max(1, Math.ceil(r.seats));
     const nothingWaits = this.waitingCount === 0;
-    if (nothingWaits && this.fits(seats)) return Promise.resolve(this.run(this.queues[0], seats, t0));
+    if (nothingWaits && this.fits(seats)) {
+      // Runs at once, yet counts in its queue's tags as if dispatched from it.
+      const q = this.queuing ? this.choose(r.flowHash) : this.queues[0];
+      const start = Math.max(this.virtualTime, q.lastFinishTag);
+      q.lastFinishTag = start + seats;
+      this.virtualTime = start;
+      return Promise.resolve(this.run(q, seats, t0));
+    }
     if (!this.queuing) return Promise.resolve({ dispatched: false, waitedMs: 0, reason: 'concurrency-limit' });
     if (r.signal?.aborted) return Promise.resolve({ dispatched: false, waitedMs: 0, reason: 'cancelled' });
     const queue = this.choose(r.flowHash);
@@ -111,7 +118,6 @@ export class FairQueueSet {
         settle: (a) => { clearTimeout(timer); r.signal?.removeEventListener('abort', onAbort); resolve(a); },
       };
       timer = setTimeout(() => this.remove(w, 'time-out'), r.waitLimitMs);
-      timer.unref?.();
       r.signal?.addEventListener('abort', onAbort, { once: true });
       this.enqueue(w, queue);
       r.onQueued?.();
