@@ -5,8 +5,8 @@
  * {@link FlowController} with its estimated seats (work-estimator.ts); the response
  * carries `X-Kubernetes-PF-FlowSchema-UID` and `X-Kubernetes-PF-PriorityLevel-UID`; a
  * refused request gets upstream's 429 (too-many-requests.ts) and reaches neither the
- * authorizer nor the registry. A request occupies its seats until its handler returns,
- * except long-running ones (watch, and the attach/exec/log/portforward/proxy
+ * authorizer nor the registry. A request occupies its seats until its response is
+ * written out (the response's `finish`, or `close`), except long-running ones (watch, and the attach/exec/log/portforward/proxy
  * subresources), which give them back once dispatched (upstream holds a watch's seats
  * only while it initializes). A client that goes away while queued leaves the queue.
  * The configuration is read from the registry's stores and followed (config-source.ts).
@@ -95,7 +95,13 @@ export function createFlowControlFilter(registry: Registry, opts: { settings?: F
         return;
       }
       if (isLongRunning(a)) { d.admission.release(); return next(); }
-      try { await next(); } finally { d.admission.release(); }
+      // Seats are held until the response has been handed to the connection (upstream's
+      // handler returns once it wrote its response), not only until the handler's promise
+      // settles: in one event loop a large list is built and queued in a moment, then drains.
+      try { await next(); } finally {
+        if (res.writableFinished || res.destroyed) d.admission.release();
+        else { res.once('finish', d.admission.release); res.once('close', d.admission.release); }
+      }
     },
     async admitUpgrade(a) {
       const d = await controller.admit(a, { seats: 1 });
