@@ -136,7 +136,9 @@ describe('API Priority and Fairness (KEP-1040)', { timeout: 120_000 }, () => {
     assert.ok(refused.length > 0, 'some lists refused');
     assert.ok(replies.some((r) => r.status === 200), 'some lists served');
     assert.deepEqual([...new Set(replies.map((r) => r.status))].sort(), [200, 429]);
+    // Retry-After starts at 1 s and grows while the level keeps refusing (upstream's dropped-requests tracker).
     assert.equal(refused[0].headers['retry-after'], '1');
+    assert.ok(refused.every((r) => Number(r.headers['retry-after']) >= 1 && Number(r.headers['retry-after']) <= 32));
     assert.equal(refused[0].body, 'Too many requests, please try again later.\n');
     assert.equal(refused[0].headers['x-kubernetes-pf-flowschema-uid'], (await adminClient.resource(FS).get('global-default')).metadata.uid);
     const metrics = await adminClient.request<string>('GET', '/metrics').catch(async () => (await (await requester('metrics-admin', ['system:masters']))('GET', '/metrics')).body);
@@ -144,5 +146,6 @@ describe('API Priority and Fairness (KEP-1040)', { timeout: 120_000 }, () => {
     assert.match(text, /apiserver_flowcontrol_rejected_requests_total\{flow_schema="global-default",priority_level="global-default",reason="queue-full"\} \d+/);
     assert.match(text, /apiserver_flowcontrol_dispatched_requests_total\{flow_schema="exempt",priority_level="exempt"\} \d+/);
     assert.match(text, /apiserver_flowcontrol_nominal_limit_seats\{priority_level="global-default"\} 1/);
+    assert.match(text, /apiserver_request_total\{verb="LIST",dry_run="",group="",version="v1",resource="configmaps",subresource="",scope="namespace",component="apiserver",code="429"\} \d+/);
   });
 });

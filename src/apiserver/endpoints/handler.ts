@@ -92,6 +92,14 @@ function writeError(res: ServerResponse, err: unknown, log?: (m: string) => void
   writeJson(res, se.code, se.status);
 }
 
+/** Labels the request's metrics (apiserver_request_total) with its resource, scope and upstream's verb. */
+function labelMetrics(m: RequestMetrics, info: RequestInfo, method: string, q: URLSearchParams): void {
+  m.info = info;
+  m.scope = info.name ? 'resource' : info.namespace ? 'namespace' : 'cluster';
+  const isWatch = info.legacyWatch || q.get('watch') === 'true' || q.get('watch') === '1';
+  m.verb = ({ GET: info.name && !isWatch ? 'GET' : isWatch ? 'WATCH' : 'LIST', DELETE: info.name ? 'DELETE' : 'DELETECOLLECTION' } as Record<string, string>)[method] ?? method;
+}
+
 /** A path below `{name}/{subresource}/` reaches only connecters that take one (proxy); a bare trailing slash is ignored elsewhere. */
 const subpathServed = (storage: RestStorage, info: RequestInfo): boolean => !info.subpath || info.subpath === '/' || !!storage.connectSubpath;
 
@@ -230,6 +238,9 @@ export function createHandler(opts: HandlerOptions): Handler & { upgrade: Upgrad
     const audit = beginAudit(requestor, user);
     // API Priority and Fairness admits the request before it is authorized (upstream's filter order).
     const serve = () => serveAuthenticated(req, res, m, url, path, user!, attrs, audit);
+    // A refused resource request counts in apiserver_request_total with code 429, as upstream's.
+    const info = parseRequestInfo(path);
+    if (info?.isResourceRequest) labelMetrics(m, info, req.method ?? 'GET', url.searchParams);
     return flowControl ? flowControl.serve(res, attrs, url.searchParams, serve) : serve();
   }
 
@@ -287,10 +298,7 @@ export function createHandler(opts: HandlerOptions): Handler & { upgrade: Upgrad
 
   async function handleResource(req: IncomingMessage, res: ServerResponse, url: URL, info: RequestInfo, user: UserInfo, m: RequestMetrics): Promise<void> {
     const q = url.searchParams;
-    m.info = info;
-    m.scope = info.name ? 'resource' : info.namespace ? 'namespace' : 'cluster';
-    const isWatch = info.legacyWatch || q.get('watch') === 'true' || q.get('watch') === '1';
-    m.verb = ({ GET: info.name && !isWatch ? 'GET' : isWatch ? 'WATCH' : 'LIST', DELETE: info.name ? 'DELETE' : 'DELETECOLLECTION' } as Record<string, string>)[req.method ?? 'GET'] ?? (req.method ?? 'GET');
+    labelMetrics(m, info, req.method ?? 'GET', q);
     const storage = opts.registry.lookup(info.group, info.version, info.resource, info.subresource || undefined);
     const main = info.subresource ? opts.registry.lookup(info.group, info.version, info.resource) : storage;
     if (!main) throw notFoundPath();
@@ -302,7 +310,7 @@ export function createHandler(opts: HandlerOptions): Handler & { upgrade: Upgrad
     // Warnings gathered while serving (deprecations, unknown fields) go out as `Warning: 299` headers.
     const writeHead = res.writeHead.bind(res);
     // Long-running requests (upstream's LongRunningRequestCheck: watch, and the streaming subresources) reach ResponseStarted.
-    const longRunning = isWatch || ['exec', 'attach', 'portforward', 'proxy', 'log'].includes(info.subresource);
+    const longRunning = m.verb === 'WATCH' || ['exec', 'attach', 'portforward', 'proxy', 'log'].includes(info.subresource);
     res.writeHead = ((...args: Parameters<typeof res.writeHead>) => {
       if (warnings.length && !res.headersSent) res.setHeader('Warning', warnings.map(warningHeader));
       if (longRunning && !res.headersSent) m.audit?.stage('ResponseStarted', { code: Number(args[0]) });

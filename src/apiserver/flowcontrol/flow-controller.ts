@@ -16,6 +16,7 @@ import { DEFAULT_MAX_MUTATING_REQUESTS_INFLIGHT, DEFAULT_MAX_REQUESTS_INFLIGHT, 
 import { FairQueueSet, type Admission, type QueuingParameters } from './fair-queue-set.js';
 import { CATCH_ALL, type FlowSchemaObject, type PriorityLevelConfigurationObject } from './flowcontrol-types.js';
 import { flowHash } from './shuffle-sharding.js';
+import { DroppedRequestsTracker } from './dropped-requests-tracker.js';
 
 /** Upstream's request wait limit: a quarter of the 60 s request timeout. */
 export const DEFAULT_REQUEST_WAIT_LIMIT_MS = 15_000;
@@ -37,7 +38,7 @@ export interface FlowDecision {
   priorityLevel: PriorityLevelConfigurationObject;
   /** `release()` once the request no longer occupies its seats (idempotent). */
   admission: Admission;
-  /** For refusals: the Retry-After seconds. */
+  /** For refusals: the Retry-After seconds (dropped-requests-tracker.ts). */
   retryAfterSeconds: number;
 }
 
@@ -56,12 +57,14 @@ export class FlowController {
   private readonly now: () => number;
   private schemas: FlowSchemaObject[] = [];
   private levels = new Map<string, Level>();
+  private readonly dropped: DroppedRequestsTracker;
 
   constructor(opts: FlowControllerOptions = {}) {
     this.serverConcurrencyLimit = opts.serverConcurrencyLimit ?? DEFAULT_MAX_REQUESTS_INFLIGHT + DEFAULT_MAX_MUTATING_REQUESTS_INFLIGHT;
     this.waitLimitMs = opts.requestWaitLimitMs ?? DEFAULT_REQUEST_WAIT_LIMIT_MS;
     this.metrics = opts.metrics ?? createApfMetrics();
     this.now = opts.now ?? (() => performance.now());
+    this.dropped = new DroppedRequestsTracker(opts.now);
     this.apply([], []);
   }
 
@@ -127,7 +130,8 @@ export class FlowController {
     }
     if (!admission.dispatched) {
       this.metrics.rejected(labels, admission.reason, admission.waitedMs / 1000);
-      return { flowSchema, priorityLevel, admission, retryAfterSeconds: 1 };
+      this.dropped.recordDropped(labels.priorityLevel);
+      return { flowSchema, priorityLevel, admission, retryAfterSeconds: this.dropped.retryAfter(labels.priorityLevel) };
     }
     this.metrics.dispatched(labels, admission.waitedMs / 1000);
     this.metrics.executing(labels, 1);
