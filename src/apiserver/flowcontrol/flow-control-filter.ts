@@ -63,8 +63,9 @@ function registryObjectCounts(registry: Registry): ObjectCountOf {
   return cachedObjectCounts(async (group, resource) => {
     const def = registry.table.byResource(group, resource);
     if (!def || (def.serving ?? 'stored') !== 'stored') return undefined;
-    const list = await registry.lookup(group, def.info.version, resource)?.list?.(ctx, {});
-    return list?.items.length;
+    // One item and the count of the rest: the watch cache answers without copying the list.
+    const list = await registry.lookup(group, def.info.version, resource)?.list?.(ctx, { limit: 1 });
+    return list && list.items.length + (list.metadata.remainingItemCount ?? 0);
   });
 }
 
