@@ -6,7 +6,8 @@
  * `apiserver_flowcontrol_current_inqueue_requests{flow_schema,priority_level}`,
  * `apiserver_flowcontrol_current_executing_requests{flow_schema,priority_level}`,
  * `apiserver_flowcontrol_request_wait_duration_seconds{execute,flow_schema,priority_level}`
- * and `apiserver_flowcontrol_nominal_limit_seats{priority_level}`.
+ * `apiserver_flowcontrol_nominal_limit_seats{priority_level}` and
+ * `apiserver_flowcontrol_current_limit_seats{priority_level}` (after borrowing).
  */
 import client from 'prom-client';
 
@@ -20,6 +21,7 @@ export interface ApfMetrics {
   /** +1 / -1 executing requests. */
   executing(l: FlowLabels, delta: number): void;
   nominalLimit(priorityLevel: string, seats: number): void;
+  currentLimit(priorityLevel: string, seats: number): void;
 }
 
 const WAIT_BUCKETS = [0, 0.005, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 15, 30];
@@ -33,6 +35,7 @@ export function createApfMetrics(registry: client.Registry = new client.Registry
   const executing = new client.Gauge({ name: 'apiserver_flowcontrol_current_executing_requests', help: 'Number of requests in initial (for a WATCH) or any (for a non-WATCH) execution stage in the API Priority and Fairness subsystem', labelNames: ['flow_schema', 'priority_level'], registers });
   const wait = new client.Histogram({ name: 'apiserver_flowcontrol_request_wait_duration_seconds', help: 'Length of time a request spent waiting in its queue', labelNames: ['execute', 'flow_schema', 'priority_level'], buckets: WAIT_BUCKETS, registers });
   const nominal = new client.Gauge({ name: 'apiserver_flowcontrol_nominal_limit_seats', help: 'Nominal number of execution seats configured for each priority level', labelNames: ['priority_level'], registers });
+  const current = new client.Gauge({ name: 'apiserver_flowcontrol_current_limit_seats', help: 'current derived number of execution seats available to each priority level', labelNames: ['priority_level'], registers });
   const labels = (l: FlowLabels) => ({ flow_schema: l.flowSchema, priority_level: l.priorityLevel });
   return {
     rejected(l, reason, s) { rejected.inc({ ...labels(l), reason }); wait.observe({ ...labels(l), execute: 'false' }, s); },
@@ -40,5 +43,6 @@ export function createApfMetrics(registry: client.Registry = new client.Registry
     inQueue(l, d) { inqueue.inc(labels(l), d); },
     executing(l, d) { executing.inc(labels(l), d); },
     nominalLimit(pl, seats) { nominal.set({ priority_level: pl }, seats); },
+    currentLimit(pl, seats) { current.set({ priority_level: pl }, seats); },
   };
 }

@@ -57,6 +57,8 @@ export class FairQueueSet {
   private seatsInUse = 0;
   private virtualTime = 0;
   private lastDispatched = -1;
+  /** Highest seat demand (running + waiting seats) since the last {@link takePeakDemand}. */
+  private peakDemand = 0;
   private readonly now: () => number;
 
   constructor(opts: FairQueueSetOptions) {
@@ -71,6 +73,17 @@ export class FairQueueSet {
   get waitingCount(): number { return this.queues.reduce((n, q) => n + q.waiting.length, 0); }
   /** The concurrency limit in seats. */
   get concurrencyLimit(): number { return this.limit; }
+  /** Seats asked for now: running plus waiting. */
+  get seatDemand(): number { return this.seatsInUse + this.queues.reduce((n, q) => n + q.waiting.reduce((m, w) => m + w.seats, 0), 0); }
+
+  /** The highest seat demand since the last call (borrowing.ts reads it each period), then starts over from the current demand. */
+  takePeakDemand(): number {
+    const peak = Math.max(this.peakDemand, this.seatDemand);
+    this.peakDemand = this.seatDemand;
+    return peak;
+  }
+
+  private noteDemand(): void { this.peakDemand = Math.max(this.peakDemand, this.seatDemand); }
 
   /**
    * Applies a new limit and queuing (undefined: Reject). Waiting requests are dealt into
@@ -142,6 +155,7 @@ export class FairQueueSet {
     w.startTag = Math.max(this.virtualTime, queue.lastFinishTag);
     queue.lastFinishTag = w.startTag + w.seats;
     queue.waiting.push(w);
+    this.noteDemand();
   }
 
   private remove(w: Waiting, reason: RejectReason): void {
@@ -154,6 +168,7 @@ export class FairQueueSet {
 
   private run(queue: Queue, seats: number, since: number): Admission {
     this.seatsInUse += seats;
+    this.noteDemand();
     queue.executingSeats += seats;
     let released = false;
     return {

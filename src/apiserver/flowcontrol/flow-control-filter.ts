@@ -30,6 +30,8 @@ export interface FlowControlSettings {
   maxMutatingRequestsInflight?: number;
   /** Default 15 s. */
   requestWaitLimitMs?: number;
+  /** Period of the borrowing adjustment between levels (borrowing.ts); default 10 s as upstream. */
+  borrowingPeriodMs?: number;
   /** Configuration source; default the registry's stores. */
   source?: FlowControlConfigSource;
 }
@@ -82,6 +84,8 @@ export function createFlowControlFilter(registry: Registry, opts: { settings?: F
   const stop = new AbortController();
   void runConfigLoop(controller, s.source ?? registryConfigSource(registry), { signal: stop.signal, log: opts.log });
   const counts = registryObjectCounts(registry);
+  const borrowing = setInterval(() => controller.rebalance(), s.borrowingPeriodMs ?? 10_000);
+  borrowing.unref();
   return {
     controller,
     async serve(res, a, query, next) {
@@ -109,6 +113,6 @@ export function createFlowControlFilter(registry: Registry, opts: { settings?: F
       if (d.admission.dispatched) d.admission.release();
       return d.admission.dispatched;
     },
-    close: () => stop.abort(),
+    close: () => { stop.abort(); clearInterval(borrowing); },
   };
 }

@@ -17,6 +17,7 @@ import { FairQueueSet, type Admission, type QueuingParameters } from './fair-que
 import { CATCH_ALL, type FlowSchemaObject, type PriorityLevelConfigurationObject } from './flowcontrol-types.js';
 import { flowHash } from './shuffle-sharding.js';
 import { DroppedRequestsTracker } from './dropped-requests-tracker.js';
+import { allocateConcurrency } from './borrowing.js';
 
 /** Upstream's request wait limit: a quarter of the 60 s request timeout. */
 export const DEFAULT_REQUEST_WAIT_LIMIT_MS = 15_000;
@@ -42,7 +43,7 @@ export interface FlowDecision {
   retryAfterSeconds: number;
 }
 
-interface Level { config: PriorityLevelConfigurationObject; queueSet?: FairQueueSet }
+interface Level { config: PriorityLevelConfigurationObject; nominal: number; queueSet?: FairQueueSet }
 
 const queuingOf = (pl: PriorityLevelConfigurationObject): QueuingParameters | undefined => {
   const r = pl.spec.limited?.limitResponse;
@@ -84,13 +85,30 @@ export class FlowController {
       const name = pl.metadata.name!;
       const limit = limits.get(name) ?? 1;
       this.metrics.nominalLimit(name, limit);
-      if (pl.spec.type === 'Exempt') { next.set(name, { config: pl }); continue; }
+      if (pl.spec.type === 'Exempt') { next.set(name, { config: pl, nominal: limit }); continue; }
       const old = this.levels.get(name)?.queueSet;
       if (old) old.configure(queuingOf(pl), limit);
-      next.set(name, { config: pl, queueSet: old ?? new FairQueueSet({ limit, queuing: queuingOf(pl), now: this.now }) });
+      this.metrics.currentLimit(name, limit);
+      next.set(name, { config: pl, nominal: limit, queueSet: old ?? new FairQueueSet({ limit, queuing: queuingOf(pl), now: this.now }) });
     }
     this.levels = next;
     this.schemas = sortFlowSchemas(fss);
+  }
+
+  /**
+   * Moves seats between limited levels by their demand since the last call (borrowing.ts,
+   * upstream's periodic borrowing adjustment); the caller runs it every period.
+   */
+  rebalance(): void {
+    const limited = [...this.levels.entries()].filter(([, l]) => l.queueSet);
+    const limits = allocateConcurrency(limited.map(([, l]) => ({
+      nominal: l.nominal, lendablePercent: l.config.spec.limited?.lendablePercent, borrowingLimitPercent: l.config.spec.limited?.borrowingLimitPercent,
+      demand: l.queueSet!.takePeakDemand(),
+    })));
+    limited.forEach(([name, l], i) => {
+      l.queueSet!.configure(queuingOf(l.config), limits[i]);
+      this.metrics.currentLimit(name, limits[i]);
+    });
   }
 
   /** The schema and level `a` is classified into (catch-all when nothing matches). */
