@@ -13,7 +13,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { startTestApiServer, type TestApiServer } from '../support/apiserver.js';
 import { writeKubeconfig } from '../../src/pki/kubeconfig.js';
-import { kubectl } from '../support/kubectl.js';
+import { eventually, kubectl } from '../support/kubectl.js';
 import { reconcileBootstrapPolicy } from '../../src/apiserver/authz/bootstrap-policy/reconcile.js';
 import { ensureFlowControlBootstrap, AUTOUPDATE_SPEC_ANNOTATION } from '../../src/apiserver/flowcontrol/ensure-bootstrap.js';
 import { resources, type Client } from '../../src/client/interface.js';
@@ -79,6 +79,15 @@ describe('API Priority and Fairness (KEP-1040)', { timeout: 120_000 }, () => {
       assert.match(pl, new RegExp(`^${name}\\s`, 'm'), `PriorityLevelConfiguration ${name}`);
     }
     assert.match(pl, /^workload-low\s+Limited\s+100\s+128\s+6\s+50/m);
+    // The apiserver writes each schema's Dangling condition (MISSINGPL).
+    await eventually('Dangling conditions', async () => /^global-default\s+global-default\s+9900\s+ByUser\s+\S+\s+False$/m.test(await kubectl(admin, [...cache(), 'get', 'flowschemas'])), 10_000);
+    await kubectl(admin, [...cache(), 'apply', '-f', '-'], { input: JSON.stringify({ apiVersion: 'flowcontrol.apiserver.k8s.io/v1', kind: 'FlowSchema', metadata: { name: 'orphan' }, spec: { priorityLevelConfiguration: { name: 'no-such-level' }, matchingPrecedence: 5000, rules: [] } }) });
+    await eventually('orphan dangling', async () => {
+      const fs = JSON.parse(await kubectl(admin, [...cache(), 'get', 'flowschema', 'orphan', '-o', 'json']));
+      const c = (fs.status?.conditions ?? []).find((x: { type: string }) => x.type === 'Dangling');
+      return c?.status === 'True' && c.reason === 'NotFound' && c.message === 'This FlowSchema references the PriorityLevelConfiguration object named "no-such-level" but there is no such object';
+    }, 10_000);
+    await kubectl(admin, [...cache(), 'delete', 'flowschema', 'orphan']);
   });
 
   it('a flood of one user\'s lists is throttled with 429 while the admin and a kubelet are served within 1 s', async (t) => {

@@ -44,13 +44,19 @@ export function registryConfigSource(registry: Registry): FlowControlConfigSourc
  * Keeps `controller` configured from `source` until `signal` aborts. Resolves after the
  * first configuration has been applied (or failed and logged); runs on in the background.
  */
-export async function runConfigLoop(controller: FlowController, source: FlowControlConfigSource, opts: { signal: AbortSignal; log?: (m: string) => void; debounceMs?: number; retryMs?: number }): Promise<void> {
+export async function runConfigLoop(controller: FlowController, source: FlowControlConfigSource, opts: {
+  signal: AbortSignal; log?: (m: string) => void; debounceMs?: number; retryMs?: number;
+  /** Called after each applied configuration (e.g. to write the FlowSchemas' status). */
+  onApplied?: (flowSchemas: FlowSchemaObject[], priorityLevels: PriorityLevelConfigurationObject[]) => Promise<unknown>;
+}): Promise<void> {
   const debounceMs = opts.debounceMs ?? 20;
   const retryMs = opts.retryMs ?? 1000;
   const refresh = async (): Promise<void> => {
     try {
       const { flowSchemas, priorityLevels } = await source.list();
-      if (!opts.signal.aborted) controller.apply(flowSchemas, priorityLevels);
+      if (opts.signal.aborted) return;
+      controller.apply(flowSchemas, priorityLevels);
+      await opts.onApplied?.(flowSchemas, priorityLevels);
     } catch (err) {
       opts.log?.(`flowcontrol: cannot read the configuration: ${(err as Error).message}`);
     }

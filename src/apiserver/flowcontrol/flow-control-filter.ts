@@ -9,7 +9,8 @@
  * written out (the response's `finish`, or `close`), except long-running ones (watch, and the attach/exec/log/portforward/proxy
  * subresources), which give them back once dispatched (upstream holds a watch's seats
  * only while it initializes). A client that goes away while queued leaves the queue.
- * The configuration is read from the registry's stores and followed (config-source.ts).
+ * The configuration is read from the registry's stores and followed (config-source.ts);
+ * the FlowSchemas' Dangling condition is written back (flow-schema-status.ts).
  */
 import type { ServerResponse } from 'node:http';
 import type client from 'prom-client';
@@ -20,6 +21,8 @@ import { DEFAULT_MAX_MUTATING_REQUESTS_INFLIGHT, DEFAULT_MAX_REQUESTS_INFLIGHT }
 import { registryConfigSource, runConfigLoop, type FlowControlConfigSource } from './config-source.js';
 import { FlowController, type FlowDecision } from './flow-controller.js';
 import { writeTooManyRequests } from './too-many-requests.js';
+import { updateFlowSchemaStatuses } from './flow-schema-status.js';
+import { CATCH_ALL, EXEMPT } from './flowcontrol-types.js';
 import { cachedObjectCounts, estimateSeats, type ObjectCountOf } from './work-estimator.js';
 
 /** `--max-requests-inflight`, `--max-mutating-requests-inflight` (their sum is the server's seats) and the queue wait limit. */
@@ -82,7 +85,10 @@ export function createFlowControlFilter(registry: Registry, opts: { settings?: F
     requestWaitLimitMs: s.requestWaitLimitMs, metrics: createApfMetrics(opts.metricsRegistry),
   });
   const stop = new AbortController();
-  void runConfigLoop(controller, s.source ?? registryConfigSource(registry), { signal: stop.signal, log: opts.log });
+  void runConfigLoop(controller, s.source ?? registryConfigSource(registry), {
+    signal: stop.signal, log: opts.log,
+    onApplied: (schemas, levels) => updateFlowSchemaStatuses(registry, schemas, new Set([...levels.map((l) => l.metadata.name!), EXEMPT, CATCH_ALL]), { log: opts.log }),
+  });
   const counts = registryObjectCounts(registry);
   const borrowing = setInterval(() => controller.rebalance(), s.borrowingPeriodMs ?? 10_000);
   borrowing.unref();
