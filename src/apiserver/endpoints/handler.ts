@@ -148,7 +148,8 @@ export function createHandler(opts: HandlerOptions): Handler & { upgrade: Upgrad
       const attrs = requestAttributes(user, req.method ?? 'GET', url.pathname, info, url.searchParams);
       const given = req.headers['audit-id'];
       audit = opts.auditor?.begin(req, requestor, attrs, typeof given === 'string' && given ? given : randomUUID(), performance.timeOrigin + performance.now());
-      if (flowControl && !(await flowControl.admitUpgrade(attrs))) throw new StatusError({ code: 429, reason: 'TooManyRequests', message: TOO_MANY_REQUESTS_MESSAGE, details: { retryAfterSeconds: 1 } });
+      const refused = await flowControl?.admitUpgrade(attrs);
+      if (refused) throw new StatusError({ code: 429, reason: 'TooManyRequests', message: TOO_MANY_REQUESTS_MESSAGE, details: { retryAfterSeconds: refused.retryAfterSeconds } });
       await authorize(attrs, audit);
       // The stream is the response: it has started once the connecter takes the socket, and completes when the socket closes.
       socket.once('close', () => audit?.stage('ResponseComplete', { code: 101 }));
@@ -234,13 +235,13 @@ export function createHandler(opts: HandlerOptions): Handler & { upgrade: Upgrad
     if (hasImpersonation(req.headers)) {
       try { user = await impersonate(req.headers, user, opts.registry.authorizer); } catch (err) { beginAudit(requestor, requestor); throw err; }
     }
-    const attrs = requestAttributes(user, req.method ?? 'GET', url.pathname, parseRequestInfo(path), url.searchParams);
+    const info = parseRequestInfo(path);
+    const attrs = requestAttributes(user, req.method ?? 'GET', url.pathname, info, url.searchParams);
     const audit = beginAudit(requestor, user);
+    // A refused resource request (429 here, 403 next) counts in apiserver_request_total, as upstream's.
+    if (info?.isResourceRequest) labelMetrics(m, info, req.method ?? 'GET', url.searchParams);
     // API Priority and Fairness admits the request before it is authorized (upstream's filter order).
     const serve = () => serveAuthenticated(req, res, m, url, path, user!, attrs, audit);
-    // A refused resource request counts in apiserver_request_total with code 429, as upstream's.
-    const info = parseRequestInfo(path);
-    if (info?.isResourceRequest) labelMetrics(m, info, req.method ?? 'GET', url.searchParams);
     return flowControl ? flowControl.serve(res, attrs, url.searchParams, serve) : serve();
   }
 

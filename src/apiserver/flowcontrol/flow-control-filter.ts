@@ -50,8 +50,8 @@ export interface FlowControlFilter {
   readonly controller: FlowController;
   /** Admits the request, then runs `next` (or writes the 429 and returns). */
   serve(res: ServerResponse, a: Attributes, query: URLSearchParams, next: () => Promise<void>): Promise<void>;
-  /** For HTTP Upgrades (long-running): true when admitted (seats already given back), false when refused. */
-  admitUpgrade(a: Attributes): Promise<boolean>;
+  /** For HTTP Upgrades (long-running): undefined when admitted (seats already given back), else the refusal's Retry-After. */
+  admitUpgrade(a: Attributes): Promise<{ retryAfterSeconds: number } | undefined>;
   /** Stops following the configuration. */
   close(): void;
 }
@@ -116,8 +116,9 @@ export function createFlowControlFilter(registry: Registry, opts: { settings?: F
     },
     async admitUpgrade(a) {
       const d = await controller.admit(a, { seats: 1 });
-      if (d.admission.dispatched) d.admission.release();
-      return d.admission.dispatched;
+      if (!d.admission.dispatched) return { retryAfterSeconds: d.retryAfterSeconds };
+      d.admission.release();
+      return undefined;
     },
     close: () => { stop.abort(); clearInterval(borrowing); },
   };
