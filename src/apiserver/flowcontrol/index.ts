@@ -10,3 +10,8 @@ export { ensureFlowControlBootstrap, AUTOUPDATE_SPEC_ANNOTATION, type EnsureRepo
 export { registryConfigSource, runConfigLoop, type FlowControlConfigSource } from './config-source.js';
 export { createApfMetrics, type ApfMetrics } from './apf-metrics.js';
 export { writeTooManyRequests, TOO_MANY_REQUESTS_MESSAGE } from './too-many-requests.js';
+export { allocateConcurrency, borrowingBounds, type BorrowingInput } from './borrowing.js';
+export { DroppedRequestsTracker } from './dropped-requests-tracker.js';
+export { danglingCondition, updateFlowSchemaStatuses, type FlowSchemaCondition } from './flow-schema-status.js';
+export { createFlowControlFilter, isLongRunning, FLOW_SCHEMA_UID_HEADER, PRIORITY_LEVEL_UID_HEADER, type FlowControlFilter, type FlowControlSettings } from './flow-control-filter.js';
+export type { FlowSchemaObject, PriorityLevelConfigurationObject, FlowSchemaSpec, PriorityLevelConfigurationSpec } from './flowcontrol-types.js';
