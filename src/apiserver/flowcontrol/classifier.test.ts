@@ -7,7 +7,7 @@ import { nonResourceRuleMatches, subjectMatches } from './rule-matching.js';
 
 const schemas = sortFlowSchemas([...mandatoryFlowSchemas(), ...suggestedFlowSchemas()]);
 const pick = (a: Attributes) => {
-  const c = classify(schemas, a, () => true);
+  const c = classify(schemas, a, { levelExists: () => true });
   return c && `${c.flowSchema.metadata.name}/${c.distinguisher}`;
 };
 const res = (username: string, groups: readonly string[], verb: string, apiGroup: string, resource: string, namespace = '', subresource = ''): Attributes =>
@@ -34,11 +34,11 @@ test('precedence, then name; dangling schemas are skipped; no match is undefined
   const sorted = sortFlowSchemas([...schemas, mine]);
   assert.equal(sorted.findIndex((s) => s.metadata.name === 'a-mine'), 2);
   const a = res('alice', [], 'list', '', 'configmaps', 'default');
-  assert.equal(classify(sorted, a, (n) => n !== 'gone')?.flowSchema.metadata.name, 'global-default');
-  assert.equal(classify(sorted, a, () => true)?.flowSchema.metadata.name, 'a-mine');
+  assert.equal(classify(sorted, a, { levelExists: (n) => n !== 'gone' })?.flowSchema.metadata.name, 'global-default');
+  assert.equal(classify(sorted, a, { levelExists: () => true })?.flowSchema.metadata.name, 'a-mine');
   // A cluster-scoped request only matches rules with clusterScope.
-  assert.equal(classify(sorted, res('alice', [], 'list', '', 'nodes'), () => true)?.flowSchema.metadata.name, 'global-default');
-  assert.equal(classify([], a, () => true), undefined);
+  assert.equal(classify(sorted, res('alice', [], 'list', '', 'nodes'), { levelExists: () => true })?.flowSchema.metadata.name, 'global-default');
+  assert.equal(classify([], a, { levelExists: () => true }), undefined);
 });
 
 test('subjects and non-resource URLs', () => {

@@ -32,9 +32,10 @@ export function flowDistinguisher(fs: FlowSchemaObject, a: Attributes): string {
 
 /**
  * The first of `sorted` (already sorted by {@link sortFlowSchemas}) that matches `a` and
- * whose level `levelExists`; undefined when none does (the caller falls back to catch-all).
+ * whose level exists (`opts.levelExists`); undefined when none does (the caller falls back to catch-all).
  */
-export function classify(sorted: FlowSchemaObject[], a: Attributes, levelExists: (name: string) => boolean): Classification | undefined {
+export function classify(sorted: FlowSchemaObject[], a: Attributes, opts: { levelExists: (name: string) => boolean }): Classification | undefined {
+  const { levelExists } = opts;
   for (const fs of sorted) {
     if (!levelExists(fs.spec.priorityLevelConfiguration?.name) || !flowSchemaMatches(fs, a)) continue;
     return { flowSchema: fs, distinguisher: flowDistinguisher(fs, a) };

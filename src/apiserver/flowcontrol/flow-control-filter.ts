@@ -87,7 +87,7 @@ export function createFlowControlFilter(registry: Registry, opts: { settings?: F
   const stop = new AbortController();
   void runConfigLoop(controller, s.source ?? registryConfigSource(registry), {
     signal: stop.signal, log: opts.log,
-    onApplied: (schemas, levels) => updateFlowSchemaStatuses(registry, schemas, new Set([...levels.map((l) => l.metadata.name!), EXEMPT, CATCH_ALL]), { log: opts.log }),
+    onApplied: (schemas, levels) => updateFlowSchemaStatuses(registry, { schemas, levelNames: new Set([...levels.map((l) => l.metadata.name!), EXEMPT, CATCH_ALL]), log: opts.log }),
   });
   const counts = registryObjectCounts(registry);
   const borrowing = setInterval(() => controller.rebalance(), s.borrowingPeriodMs ?? 10_000);
@@ -98,7 +98,7 @@ export function createFlowControlFilter(registry: Registry, opts: { settings?: F
       const gone = new AbortController();
       const onClose = (): void => gone.abort();
       res.once('close', onClose);
-      const d = await controller.admit(a, { seats: estimateSeats(a, query, counts), signal: gone.signal });
+      const d = await controller.admit(a, { seats: estimateSeats(a, { query, countOf: counts }), signal: gone.signal });
       res.off('close', onClose);
       setHeaders(res, d);
       if (!d.admission.dispatched) {

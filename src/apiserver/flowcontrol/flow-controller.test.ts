@@ -54,10 +54,10 @@ test('a full queuing level refuses with queue-full while another level still run
 test('seat estimates of lists follow upstream (100 objects a seat, 1 to 10)', () => {
   const counts = (n: number | undefined) => () => n;
   const a = list('alice', []);
-  assert.equal(estimateSeats(a, new URLSearchParams(), counts(undefined)), 1);
-  assert.equal(estimateSeats(a, new URLSearchParams(), counts(120)), 3); // 2 × 120 from storage
-  assert.equal(estimateSeats(a, new URLSearchParams('resourceVersion=0'), counts(120)), 2); // from the cache
-  assert.equal(estimateSeats(a, new URLSearchParams('limit=50'), counts(5000)), 1);
-  assert.equal(estimateSeats(a, new URLSearchParams(), counts(5000)), 10);
-  assert.equal(estimateSeats({ ...a, verb: 'create' }, new URLSearchParams(), counts(5000)), 1);
+  assert.equal(estimateSeats(a, { query: new URLSearchParams(), countOf: counts(undefined) }), 1);
+  assert.equal(estimateSeats(a, { query: new URLSearchParams(), countOf: counts(120) }), 3); // 2 × 120 from storage
+  assert.equal(estimateSeats(a, { query: new URLSearchParams('resourceVersion=0'), countOf: counts(120) }), 2); // from the cache
+  assert.equal(estimateSeats(a, { query: new URLSearchParams('limit=50'), countOf: counts(5000) }), 1);
+  assert.equal(estimateSeats(a, { query: new URLSearchParams(), countOf: counts(5000) }), 10);
+  assert.equal(estimateSeats({ ...a, verb: 'create' }, { query: new URLSearchParams(), countOf: counts(5000) }), 1);
 });

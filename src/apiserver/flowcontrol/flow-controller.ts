@@ -113,7 +113,7 @@ export class FlowController {
 
   /** The schema and level `a` is classified into (catch-all when nothing matches). */
   classify(a: Attributes): { flowSchema: FlowSchemaObject; priorityLevel: PriorityLevelConfigurationObject; distinguisher: string } {
-    const c = classify(this.schemas, a, (name) => this.levels.has(name));
+    const c = classify(this.schemas, a, { levelExists: (name) => this.levels.has(name) });
     const flowSchema = c?.flowSchema ?? this.schemas.find((s) => s.metadata.name === CATCH_ALL)!;
     const priorityLevel = this.levels.get(flowSchema.spec.priorityLevelConfiguration.name)?.config ?? this.levels.get(CATCH_ALL)!.config;
     return { flowSchema, priorityLevel, distinguisher: c?.distinguisher ?? a.user.username };

@@ -22,11 +22,13 @@ export function danglingCondition(fs: FlowSchemaObject, levelExists: boolean): O
 }
 
 /**
- * Writes the Dangling condition of each stored schema whose condition differs, through
+ * Writes the Dangling condition of each stored schema of `schemas` whose condition differs
+ * (`levelNames`: the priority levels that exist), through
  * the registry's `flowschemas/status`. A conflict is left to the next configuration event
  * (the write itself causes one). Returns the names written.
  */
-export async function updateFlowSchemaStatuses(registry: Registry, schemas: FlowSchemaObject[], levelNames: Set<string>, opts: { now?: () => Date; log?: (m: string) => void } = {}): Promise<string[]> {
+export async function updateFlowSchemaStatuses(registry: Registry, opts: { schemas: FlowSchemaObject[]; levelNames: Set<string>; now?: () => Date; log?: (m: string) => void }): Promise<string[]> {
+  const { schemas, levelNames } = opts;
   const status = registry.lookup('flowcontrol.apiserver.k8s.io', 'v1', 'flowschemas', 'status');
   if (!status?.update) return [];
   const written: string[] = [];

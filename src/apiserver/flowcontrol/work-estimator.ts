@@ -16,8 +16,8 @@ export const OBJECTS_PER_SEAT = 100;
 /** The stored object count of a resource, when known (undefined: 1 seat). */
 export type ObjectCountOf = (group: string, resource: string) => number | undefined;
 
-/** Seats of the request `a` with query `query`; see the module comment. */
-export function estimateSeats(a: Attributes, query: URLSearchParams, countOf: ObjectCountOf): number {
+/** Seats of the request `a` with its `query`, given the stored object counts `countOf`; see the module comment. */
+export function estimateSeats(a: Attributes, { query, countOf }: { query: URLSearchParams; countOf: ObjectCountOf }): number {
   if (!a.resourceRequest || (a.verb !== 'list' && a.verb !== 'watch') || a.subresource) return MIN_SEATS;
   const stored = countOf(a.apiGroup ?? '', a.resource ?? '');
   if (stored === undefined) return MIN_SEATS;
