@@ -93,7 +93,11 @@ export function suggestedFlowSchemas(): FlowSchemaObject[] {
       subjects: [...users('system:kube-controller-manager'), ...kubeSystemServiceAccounts('endpoint-controller', 'endpointslicemirroring-controller')],
       resourceRules: [resourceRule(['get', 'create', 'update'], [''], ['endpoints'], [ALL], false)],
     }),
-    flowSchema('workload-leader-election', 'leader-election', 200, 'ByUser', { subjects: kubeSystemServiceAccounts(ALL), resourceRules: [leases()] }),
+    // Leader election through Endpoints and ConfigMaps is still matched here, as upstream's v1.32 does.
+    flowSchema('workload-leader-election', 'leader-election', 200, 'ByUser', {
+      subjects: kubeSystemServiceAccounts(ALL),
+      resourceRules: [resourceRule(['get', 'create', 'update'], [''], ['endpoints', 'configmaps'], [ALL], false), leases()],
+    }),
     flowSchema('kube-controller-manager', 'workload-high', 800, 'ByNamespace', everything(users('system:kube-controller-manager'))),
     flowSchema('kube-scheduler', 'workload-high', 800, 'ByNamespace', everything(users('system:kube-scheduler'))),
     flowSchema('kube-system-service-accounts', 'workload-high', 900, 'ByNamespace', everything(kubeSystemServiceAccounts(ALL))),

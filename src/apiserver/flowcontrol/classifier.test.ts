@@ -23,6 +23,8 @@ test('bootstrap schemas classify k8ts components as upstream does', () => {
   const sa = (name: string) => [`system:serviceaccount:kube-system:${name}`, ['system:serviceaccounts', 'system:serviceaccounts:kube-system']] as const;
   assert.equal(pick(res(...sa('endpoint-controller'), 'update', '', 'endpoints', 'default')), 'endpoint-controller/system:serviceaccount:kube-system:endpoint-controller');
   assert.equal(pick(res(...sa('replicaset-controller'), 'create', '', 'pods', 'default')), 'kube-system-service-accounts/default');
+  assert.equal(pick(res(...sa('some-operator'), 'update', '', 'configmaps', 'apps')), 'workload-leader-election/system:serviceaccount:kube-system:some-operator');
+  assert.equal(pick(res(...sa('some-operator'), 'update', 'coordination.k8s.io', 'leases', 'apps')), 'system-leader-election/system:serviceaccount:kube-system:some-operator');
   assert.equal(pick(res('system:serviceaccount:default:app', ['system:serviceaccounts'], 'list', '', 'pods', 'default')), 'service-accounts/system:serviceaccount:default:app');
   assert.equal(pick(res('alice', [], 'list', '', 'configmaps', 'default')), 'global-default/alice');
   assert.equal(pick({ user: { username: 'system:anonymous', groups: ['system:unauthenticated'] }, verb: 'get', resourceRequest: false, path: '/healthz' }), 'probes/');
