@@ -48,6 +48,18 @@ test('autoupdate-spec: "false" keeps an edited suggested object; mandatory ones 
   assert.equal((await client.resource(PL).get('system') as any).spec.limited.nominalConcurrencyShares, 30);
 });
 
+test('objects annotated "true" that are no longer suggested are deleted; users\' own are kept', async () => {
+  const fs = (name: string, annotations?: Record<string, string>) => ({ apiVersion: 'flowcontrol.apiserver.k8s.io/v1', kind: 'FlowSchema', metadata: { name, annotations }, spec: { priorityLevelConfiguration: { name: 'global-default' }, matchingPrecedence: 5000 } });
+  await client.resource(FS).create(fs('retired', { [AUTOUPDATE_SPEC_ANNOTATION]: 'true' }));
+  await client.resource(FS).create(fs('mine'));
+  await client.resource(FS).create(fs('mine-pinned', { [AUTOUPDATE_SPEC_ANNOTATION]: 'false' }));
+  const report = await ensureFlowControlBootstrap(client);
+  assert.deepEqual(report.errors, []);
+  assert.deepEqual(report.deleted, ['FlowSchema retired']);
+  const names = (await client.resource(FS).list()).items.map((o) => o.metadata.name);
+  assert.ok(names.includes('mine') && names.includes('mine-pinned') && !names.includes('retired'));
+});
+
 test('without the annotation only an unchanged object (generation 1) is kept up to date', () => {
   assert.equal(autoUpdatesSpec({ metadata: { generation: 1 } }), true);
   assert.equal(autoUpdatesSpec({ metadata: { generation: 2 } }), false);

@@ -8,6 +8,9 @@
  *    it alone; without a valid boolean, it is kept up to date only while its generation is
  *    1 (nobody changed it since creation). The annotation is then written with the
  *    decision.
+ *  - an object annotated "true" whose name is not a bootstrap object's is deleted (upstream
+ *    RemoveUnwantedObjects: configuration the server once maintained and no longer
+ *    suggests); objects without the annotation, or "false", are the users' own.
  * Writes are retried on conflict. Errors are collected per object, not thrown.
  */
 import type { KubeObject } from '../../api/object.js';
@@ -22,7 +25,7 @@ import { mandatoryFlowSchemas, mandatoryPriorityLevels, suggestedFlowSchemas, su
 export const AUTOUPDATE_SPEC_ANNOTATION = 'apf.kubernetes.io/autoupdate-spec';
 
 /** What happened to each object, as `Kind name` keys. */
-export interface EnsureReport { created: string[]; updated: string[]; unchanged: string[]; errors: Array<{ object: string; error: string }> }
+export interface EnsureReport { created: string[]; updated: string[]; unchanged: string[]; deleted: string[]; errors: Array<{ object: string; error: string }> }
 
 type Obj = KubeObject & { spec?: unknown };
 const MAX_CONFLICT_RETRIES = 5;
@@ -97,7 +100,7 @@ async function ensureOne(client: Client, wanted: Obj, mandatory: boolean): Promi
  * that no schema is ever dangling. Never throws for a single object.
  */
 export async function ensureFlowControlBootstrap(client: Client): Promise<EnsureReport> {
-  const report: EnsureReport = { created: [], updated: [], unchanged: [], errors: [] };
+  const report: EnsureReport = { created: [], updated: [], unchanged: [], deleted: [], errors: [] };
   // The bootstrap objects are plain API objects; the client takes them as KubeObjects.
   const tag = (objects: object[], mandatory: boolean): Array<[Obj, boolean]> => objects.map((o) => [o as Obj, mandatory]);
   const all = [
@@ -107,6 +110,20 @@ export async function ensureFlowControlBootstrap(client: Client): Promise<Ensure
   for (const [obj, mandatory] of all) {
     const key = `${obj.kind} ${obj.metadata.name}`;
     try { report[await ensureOne(client, obj, mandatory)].push(key); } catch (e) { report.errors.push({ object: key, error: (e as Error).message }); }
+  }
+  for (const kind of Object.keys(refs)) {
+    const wanted = new Set(all.filter(([o]) => o.kind === kind).map(([o]) => o.metadata.name));
+    try {
+      const rc = client.resource<Obj>(refs[kind]);
+      for (const o of (await rc.list()).items) {
+        if (wanted.has(o.metadata.name) || parseBool(o.metadata.annotations?.[AUTOUPDATE_SPEC_ANNOTATION]) !== true) continue;
+        const key = `${kind} ${o.metadata.name}`;
+        try {
+          await rc.delete(o.metadata.name!, { preconditions: { uid: o.metadata.uid } });
+          report.deleted.push(key);
+        } catch (e) { if (!isNotFound(e) && !isConflict(e)) report.errors.push({ object: key, error: (e as Error).message }); }
+      }
+    } catch (e) { report.errors.push({ object: kind, error: (e as Error).message }); }
   }
   return report;
 }
