@@ -19,7 +19,8 @@ import type { Registry, RequestContext } from '../registry/rest.js';
 import { createApfMetrics } from './apf-metrics.js';
 import { DEFAULT_MAX_MUTATING_REQUESTS_INFLIGHT, DEFAULT_MAX_REQUESTS_INFLIGHT } from './concurrency-limits.js';
 import { registryConfigSource, runConfigLoop, type FlowControlConfigSource } from './config-source.js';
-import { FlowController, type FlowDecision } from './flow-controller.js';
+import { DEFAULT_REQUEST_WAIT_LIMIT_MS, FlowController, type FlowDecision } from './flow-controller.js';
+import { requestWaitLimitMs } from './request-wait-limit.js';
 import { writeTooManyRequests } from './too-many-requests.js';
 import { updateFlowSchemaStatuses } from './flow-schema-status.js';
 import { CATCH_ALL, EXEMPT } from './flowcontrol-types.js';
@@ -31,7 +32,7 @@ export interface FlowControlSettings {
   maxRequestsInflight?: number;
   /** Default 200. */
   maxMutatingRequestsInflight?: number;
-  /** Default 15 s. */
+  /** Queue wait of requests without `?timeout=` (and long-running ones); default 15 s. */
   requestWaitLimitMs?: number;
   /** Period of the borrowing adjustment between levels (borrowing.ts); default 10 s as upstream. */
   borrowingPeriodMs?: number;
@@ -98,14 +99,16 @@ export function createFlowControlFilter(registry: Registry, opts: { settings?: F
       const gone = new AbortController();
       const onClose = (): void => gone.abort();
       res.once('close', onClose);
-      const d = await controller.admit(a, { seats: estimateSeats(a, { query, countOf: counts }), signal: gone.signal });
+      const longRunning = isLongRunning(a);
+      const waitLimitMs = requestWaitLimitMs(query, { longRunning, defaultMs: s.requestWaitLimitMs ?? DEFAULT_REQUEST_WAIT_LIMIT_MS });
+      const d = await controller.admit(a, { seats: estimateSeats(a, { query, countOf: counts }), signal: gone.signal, waitLimitMs });
       res.off('close', onClose);
       setHeaders(res, d);
       if (!d.admission.dispatched) {
         if (!res.destroyed && !res.headersSent) writeTooManyRequests(res, d.retryAfterSeconds);
         return;
       }
-      if (isLongRunning(a)) { d.admission.release(); return next(); }
+      if (longRunning) { d.admission.release(); return next(); }
       // Seats are held until the response has been handed to the connection (upstream's
       // handler returns once it wrote its response), not only until the handler's promise
       // settles: in one event loop a large list is built and queued in a moment, then drains.

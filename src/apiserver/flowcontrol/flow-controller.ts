@@ -25,7 +25,7 @@ export const DEFAULT_REQUEST_WAIT_LIMIT_MS = 15_000;
 export interface FlowControllerOptions {
   /** Server concurrency limit in seats; default 600 (400 + 200, upstream's flag defaults). */
   serverConcurrencyLimit?: number;
-  /** Longest wait in a queue; default 15 s. */
+  /** Longest wait in a queue of a request without its own limit; default 15 s. */
   requestWaitLimitMs?: number;
   /** Default: metrics on a registry of their own. */
   metrics?: ApfMetrics;
@@ -127,11 +127,12 @@ export class FlowController {
   }
 
   /**
-   * Classifies `a` and admits it with `seats` (work-estimator.ts): resolves once it may run
+   * Classifies `a` and admits it with `seats` (work-estimator.ts), waiting at most
+   * `waitLimitMs` (default the controller's): resolves once it may run
    * (`admission.dispatched`, then call `release`) or is refused (reason: queue-full,
    * time-out, cancelled when `signal` aborts while queued, concurrency-limit).
    */
-  async admit(a: Attributes, opts: { seats?: number; signal?: AbortSignal } = {}): Promise<FlowDecision> {
+  async admit(a: Attributes, opts: { seats?: number; signal?: AbortSignal; waitLimitMs?: number } = {}): Promise<FlowDecision> {
     const { flowSchema, priorityLevel, distinguisher } = this.classify(a);
     const labels: FlowLabels = { flowSchema: flowSchema.metadata.name!, priorityLevel: priorityLevel.metadata.name! };
     const queueSet = this.levels.get(labels.priorityLevel)?.queueSet;
@@ -141,7 +142,7 @@ export class FlowController {
     } else {
       let queued = false;
       admission = await queueSet.admit({
-        flowHash: flowHash(labels.flowSchema, distinguisher), seats: opts.seats ?? 1, waitLimitMs: this.waitLimitMs, signal: opts.signal,
+        flowHash: flowHash(labels.flowSchema, distinguisher), seats: opts.seats ?? 1, waitLimitMs: opts.waitLimitMs ?? this.waitLimitMs, signal: opts.signal,
         onQueued: () => { queued = true; this.metrics.inQueue(labels, 1); },
       });
       if (queued) this.metrics.inQueue(labels, -1);

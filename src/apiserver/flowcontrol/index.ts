@@ -15,3 +15,4 @@ export { DroppedRequestsTracker } from './dropped-requests-tracker.js';
 export { danglingCondition, updateFlowSchemaStatuses, type FlowSchemaCondition } from './flow-schema-status.js';
 export { createFlowControlFilter, isLongRunning, FLOW_SCHEMA_UID_HEADER, PRIORITY_LEVEL_UID_HEADER, type FlowControlFilter, type FlowControlSettings } from './flow-control-filter.js';
 export type { FlowSchemaObject, PriorityLevelConfigurationObject, FlowSchemaSpec, PriorityLevelConfigurationSpec } from './flowcontrol-types.js';
+export { goDurationMs, requestWaitLimitMs } from './request-wait-limit.js';
