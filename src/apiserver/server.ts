@@ -8,6 +8,7 @@ import type { Pki } from '../pki/pki.js';
 import type { Registry } from './registry/rest.js';
 import { createHandler } from './endpoints/handler.js';
 import type { Auditor } from './audit/auditor.js';
+import type { FlowControlSettings } from './flowcontrol/flow-control-filter.js';
 
 export interface ApiServerOptions {
   registry: Registry;
@@ -19,6 +20,8 @@ export interface ApiServerOptions {
   log?: (msg: string) => void;
   /** Audit policy and log (audit/auditor.ts); absent: no auditing. Its log is closed by close(). */
   auditor?: Auditor;
+  /** API Priority and Fairness settings (`--max-requests-inflight`...); default on with upstream's defaults; false: off. */
+  flowControl?: FlowControlSettings | false;
 }
 
 /**
@@ -34,7 +37,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
   const log = opts.log ?? ((m: string) => console.error(m));
   // The registry holds the authentication chain (x509 by default) so that TokenReview uses the same one.
   // The address is known once bound (port 0 picks one); the handler reads it on first use.
-  const handlerOpts = { registry: opts.registry, authenticators: opts.registry.authenticators, serverAddress: `${host}:${opts.port}`, log, auditor: opts.auditor };
+  const handlerOpts = { registry: opts.registry, authenticators: opts.registry.authenticators, serverAddress: `${host}:${opts.port}`, log, auditor: opts.auditor, flowControl: opts.flowControl };
   const handler = createHandler(handlerOpts);
   const sockets = new Set<{ destroy(): void }>();
   const servers = new Map<string, https.Server>();
@@ -65,6 +68,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
       const closing = [...servers.values()].map((server) => new Promise<void>((resolve) => server.close(() => resolve())));
       for (const s of sockets) s.destroy();
       await Promise.all(closing);
+      handler.close();
       await opts.auditor?.sink.close();
     },
   };

@@ -30,11 +30,12 @@ import { reconcileBootstrapPolicy } from '../apiserver/authz/bootstrap-policy/re
 import { X509Authenticator } from '../apiserver/authn/x509.js';
 import { StaticTokenAuthenticator } from '../apiserver/authn/static-token-file.js';
 import { auditorFromFlags, type AuditFlags } from '../apiserver/audit/options.js';
+import { ensureFlowControlBootstrap } from '../apiserver/flowcontrol/ensure-bootstrap.js';
 
 const untilSignal = (): { signal: AbortSignal; done: Promise<unknown> } => terminationSignal();
 
 /** `k8ts apiserver`. */
-export async function runApiServerCommand(o: { dataDir: string; httpsListenPort: number; bindAddress: string; serviceCidr: string; authorizationMode?: AuthorizationMode[]; tokenAuthFile?: string } & AuditFlags): Promise<void> {
+export async function runApiServerCommand(o: { dataDir: string; httpsListenPort: number; bindAddress: string; serviceCidr: string; authorizationMode?: AuthorizationMode[]; tokenAuthFile?: string; maxRequestsInflight?: number; maxMutatingRequestsInflight?: number } & AuditFlags): Promise<void> {
   // Handlers first: a signal during start-up stops the command once it has started, instead of killing it.
   const { done } = untilSignal();
   const modes = o.authorizationMode ?? ['Node', 'RBAC'];
@@ -45,12 +46,13 @@ export async function runApiServerCommand(o: { dataDir: string; httpsListenPort:
     authenticators: [new X509Authenticator(), ...(o.tokenAuthFile ? [StaticTokenAuthenticator.fromFile(o.tokenAuthFile)] : [])], kubeletClient: { certPem: kc.certPem, keyPem: kc.keyPem, caPem: pki.ca.certPem },
     admissionLog: (m) => console.error(`admission: ${m}`) });
   const auditor = auditorFromFlags(o);
-  const server = await startApiServer({ registry, pki, port: o.httpsListenPort, host: o.bindAddress, auditor });
+  const server = await startApiServer({ registry, pki, port: o.httpsListenPort, host: o.bindAddress, auditor, flowControl: { maxRequestsInflight: o.maxRequestsInflight, maxMutatingRequestsInflight: o.maxMutatingRequestsInflight } });
   const url = `https://${o.bindAddress === '0.0.0.0' ? '127.0.0.1' : o.bindAddress}:${server.port}`;
   writeKubeconfig(kubeconfigPath(o.dataDir), { server: url, caPem: pki.ca.certPem, certPem: pki.admin.certPem, keyPem: pki.admin.keyPem });
   const admin = createClient({ server: url, caPem: pki.ca.certPem, certPem: pki.admin.certPem, keyPem: pki.admin.keyPem });
   await ensureBootstrapNamespaces(admin);
   if (modes.includes('RBAC')) for (const e of (await reconcileBootstrapPolicy(admin)).errors) console.error(`RBAC bootstrap policy: ${e.object}: ${e.error}`);
+  for (const e of (await ensureFlowControlBootstrap(admin)).errors) console.error(`flowcontrol bootstrap configuration: ${e.object}: ${e.error}`);
   console.log(`apiserver at ${url}; kubeconfig ${kubeconfigPath(o.dataDir)}`);
   await done;
   await server.close();

@@ -26,6 +26,10 @@ const auditLog = {
   maxsize: () => new Option('--audit-log-maxsize <mb>', 'size in megabytes at which the audit log is rotated').argParser(int).default(100),
 };
 
+/** kube-apiserver's concurrency flags (API Priority and Fairness shares their sum among priority levels). */
+const maxRequestsInflight = (): Option => new Option('--max-requests-inflight <n>', 'with --max-mutating-requests-inflight, the seats API Priority and Fairness shares among priority levels').argParser(int).default(400);
+const maxMutatingRequestsInflight = (): Option => new Option('--max-mutating-requests-inflight <n>', 'added to --max-requests-inflight for the server\'s concurrency limit').argParser(int).default(200);
+
 export async function main(argv: string[]): Promise<void> {
   releaseStartupSignalHandlers();
   const program = new Command('k8ts')
@@ -52,6 +56,7 @@ export async function main(argv: string[]): Promise<void> {
     .option('--authorization-mode <modes>', 'ordered authorizers: AlwaysAllow, Node, RBAC', authorizationModesArg, ['Node', 'RBAC'])
     .option('--token-auth-file <file>', 'static bearer tokens: CSV of token,user,uid,"group1,group2"')
     .addOption(auditPolicyFile()).addOption(auditLog.path()).addOption(auditLog.maxage()).addOption(auditLog.maxbackup()).addOption(auditLog.maxsize())
+    .addOption(maxRequestsInflight()).addOption(maxMutatingRequestsInflight())
     .addOption(new Option('--bridge <name>', 'pod network bridge').default('k8ts0').hideHelp())
     .action(async (opts) => {
       terminationSignal();
@@ -68,6 +73,7 @@ export async function main(argv: string[]): Promise<void> {
     .option('--authorization-mode <modes>', 'ordered authorizers: AlwaysAllow, Node, RBAC', authorizationModesArg, ['Node', 'RBAC'])
     .option('--token-auth-file <file>', 'static bearer tokens: CSV of token,user,uid,"group1,group2"')
     .addOption(auditPolicyFile()).addOption(auditLog.path()).addOption(auditLog.maxage()).addOption(auditLog.maxbackup()).addOption(auditLog.maxsize())
+    .addOption(maxRequestsInflight()).addOption(maxMutatingRequestsInflight())
     .action(async (opts) => {
       terminationSignal();
       const { runApiServerCommand } = await import('./component-commands.js');

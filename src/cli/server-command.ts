@@ -11,6 +11,7 @@ export interface ServerCommandOptions extends AuditFlags {
   dataDir: string; httpsListenPort: number; bindAddress: string; nodeName?: string; nodeIp?: string;
   kubeletPort: number; clusterCidr: string; serviceCidr: string; tlsSan: string[]; serviceLbPool?: string; disableAgent: boolean; disableDns: boolean; bridge: string; schedulerConfig?: string;
   schedulerSecurePort: number; controllerManagerSecurePort: number; authorizationMode: AuthorizationMode[]; tokenAuthFile?: string;
+  maxRequestsInflight?: number; maxMutatingRequestsInflight?: number;
 }
 
 /** Starts the server and blocks until a termination signal. */
@@ -25,6 +26,7 @@ export async function runServerCommand(o: ServerCommandOptions): Promise<void> {
     tlsSANs: o.tlsSan, loadBalancerPool: o.serviceLbPool, disableAgent: o.disableAgent, disableDns: o.disableDns, bridge: o.bridge, schedulerConfigPath: o.schedulerConfig,
     schedulerSecurePort: o.schedulerSecurePort, controllerManagerSecurePort: o.controllerManagerSecurePort, authorizationModes: o.authorizationMode, tokenAuthFile: o.tokenAuthFile,
     auditor: auditorFromFlags(o),
+    flowControl: { maxRequestsInflight: o.maxRequestsInflight, maxMutatingRequestsInflight: o.maxMutatingRequestsInflight },
   });
   console.log(`k8ts server running at ${server.url} (started in ${Date.now() - t0} ms)`);
   console.log(`kubeconfig: ${server.kubeconfigPath}  (export KUBECONFIG=${server.kubeconfigPath})`);

@@ -54,6 +54,8 @@ import { sleepUntilAborted } from '../machinery/time.js';
 import { X509Authenticator } from '../apiserver/authn/x509.js';
 import { StaticTokenAuthenticator } from '../apiserver/authn/static-token-file.js';
 import type { Auditor } from '../apiserver/audit/auditor.js';
+import type { FlowControlSettings } from '../apiserver/flowcontrol/flow-control-filter.js';
+import { ensureFlowControlBootstrap } from '../apiserver/flowcontrol/ensure-bootstrap.js';
 
 /** Options of {@link startServer}; every field has the CLI's default. */
 export interface ServerOptions {
@@ -106,6 +108,8 @@ export interface ServerOptions {
   tokenAuthFile?: string;
   /** `--audit-policy-file` and `--audit-log-*` made into an auditor (apiserver/audit/options.ts); absent: no auditing. */
   auditor?: Auditor;
+  /** `--max-requests-inflight` / `--max-mutating-requests-inflight` for API Priority and Fairness (default 400 + 200). */
+  flowControl?: FlowControlSettings;
   log?: (msg: string) => void;
 }
 
@@ -173,7 +177,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     admissionLog: (m) => log(`admission: ${m}`),
   });
   const bindAddress = opts.bindAddress ?? '127.0.0.1';
-  const apiserver = await startApiServer({ registry, pki, port: opts.httpsListenPort ?? 6443, host: bindAddress, auditor: opts.auditor });
+  const apiserver = await startApiServer({ registry, pki, port: opts.httpsListenPort ?? 6443, host: bindAddress, auditor: opts.auditor, flowControl: opts.flowControl });
   stops.unshift(() => apiserver.close());
   const url = `https://${opts.bindAddress && opts.bindAddress !== '0.0.0.0' ? opts.bindAddress : '127.0.0.1'}:${apiserver.port}`;
 
@@ -195,6 +199,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     for (const e of report.errors) log(`RBAC bootstrap policy: ${e.object}: ${e.error}`);
     await ensureComponentRbac(admin);
   }
+  // API Priority and Fairness: upstream's mandatory and suggested FlowSchemas and priority levels.
+  for (const e of (await ensureFlowControlBootstrap(admin)).errors) log(`flowcontrol bootstrap configuration: ${e.object}: ${e.error}`);
 
   const background: Promise<unknown>[] = [];
   const pending = new Set<string>();

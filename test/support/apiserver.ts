@@ -10,6 +10,7 @@ import { builtinResourceTable } from '../../src/api/builtin-resources.js';
 import { createRegistry, type RegistryOptions } from '../../src/apiserver/registry/index.js';
 import { startApiServer, type RunningApiServer } from '../../src/apiserver/server.js';
 import type { Auditor } from '../../src/apiserver/audit/auditor.js';
+import type { FlowControlSettings } from '../../src/apiserver/flowcontrol/flow-control-filter.js';
 import { ensurePki, type Pki } from '../../src/pki/pki.js';
 import { newCacher } from '../../src/storage/cacher/cacher.js';
 import type { Storage } from '../../src/storage/interface.js';
@@ -28,11 +29,11 @@ export interface TestApiServer { dir: string; pki: Pki; storage: Storage; api: R
  * built-in one), `log` receives server logs (default: dropped). `close()` stops the
  * listener, closes the store and removes the temp dir.
  */
-export async function startTestApiServer(name: string, opts: { registry?: Partial<RegistryOptions>; log?: (m: string) => void; auditor?: Auditor } = {}): Promise<TestApiServer> {
+export async function startTestApiServer(name: string, opts: { registry?: Partial<RegistryOptions>; log?: (m: string) => void; auditor?: Auditor; flowControl?: FlowControlSettings | false } = {}): Promise<TestApiServer> {
   const dir = mkdtempSync(join(tmpdir(), `k8ts-${name}-`));
   const pki = await ensurePki(join(dir, 'tls'));
   const storage = await newCacher(await openSqliteStorage({ path: ':memory:', compactIntervalMs: 0 }));
-  const api = await startApiServer({ registry: createRegistry(storage, { table: builtinResourceTable(), serviceAccountTokens: serviceAccountTokensFor(pki.serviceAccountKeyPem), ...opts.registry }), pki, port: 0, log: opts.log ?? (() => {}), auditor: opts.auditor });
+  const api = await startApiServer({ registry: createRegistry(storage, { table: builtinResourceTable(), serviceAccountTokens: serviceAccountTokensFor(pki.serviceAccountKeyPem), ...opts.registry }), pki, port: 0, log: opts.log ?? (() => {}), auditor: opts.auditor, flowControl: opts.flowControl });
   return {
     dir, pki, storage, api,
     adminClient: () => createClient({ server: api.url, caPem: pki.ca.certPem, certPem: pki.admin.certPem, keyPem: pki.admin.keyPem }),

@@ -35,6 +35,8 @@ import { createApiServerMetrics, type ApiServerMetrics } from '../metrics.js';
 import { randomUUID } from 'node:crypto';
 import type { Auditor } from '../audit/auditor.js';
 import type { RequestAudit } from '../audit/event.js';
+import { createFlowControlFilter, type FlowControlSettings } from '../flowcontrol/flow-control-filter.js';
+import { TOO_MANY_REQUESTS_MESSAGE } from '../flowcontrol/too-many-requests.js';
 
 export const VERSION_INFO = {
   major: '1', minor: '32', gitVersion: 'v1.32.4-k8ts', gitCommit: 'k8ts', gitTreeState: 'clean',
@@ -54,6 +56,12 @@ export interface HandlerOptions {
   log?: (msg: string) => void;
   /** Audit policy and log (audit/auditor.ts); absent: no auditing. */
   auditor?: Auditor;
+  /**
+   * API Priority and Fairness (flowcontrol/, between impersonation and authorization as
+   * upstream): its seats and queue wait limit; default on with upstream's 400 + 200 seats;
+   * `false` turns it off.
+   */
+  flowControl?: FlowControlSettings | false;
 }
 
 export type Handler = (req: IncomingMessage, res: ServerResponse) => void;
@@ -85,17 +93,26 @@ function writeError(res: ServerResponse, err: unknown, log?: (m: string) => void
   writeJson(res, se.code, se.status);
 }
 
+/** Labels the request's metrics (apiserver_request_total) with its resource, scope and upstream's verb. */
+function labelMetrics(m: RequestMetrics, info: RequestInfo, method: string, q: URLSearchParams): void {
+  m.info = info;
+  m.scope = info.name ? 'resource' : info.namespace ? 'namespace' : 'cluster';
+  const isWatch = info.legacyWatch || q.get('watch') === 'true' || q.get('watch') === '1';
+  m.verb = ({ GET: info.name && !isWatch ? 'GET' : isWatch ? 'WATCH' : 'LIST', DELETE: info.name ? 'DELETE' : 'DELETECOLLECTION' } as Record<string, string>)[method] ?? method;
+}
+
 /** A path below `{name}/{subresource}/` reaches only connecters that take one (proxy); a bare trailing slash is ignored elsewhere. */
 const subpathServed = (storage: RestStorage, info: RequestInfo): boolean => !info.subpath || info.subpath === '/' || !!storage.connectSubpath;
 
-/** Creates the handler. */
-export function createHandler(opts: HandlerOptions): Handler & { upgrade: UpgradeHandler } {
+/** Creates the handler; `close()` stops its background work (the flow-control configuration loop). */
+export function createHandler(opts: HandlerOptions): Handler & { upgrade: UpgradeHandler; close(): void } {
   // Discovery and OpenAPI are derived from the resource table, rebuilt after it changes.
   let docs: { discovery: DiscoveryDocs; openapi: OpenApiDocs } | undefined;
   let openapiV2: { json: unknown; protobuf: Buffer } | undefined;
   opts.registry.table.onChange(() => { docs = undefined; openapiV2 = undefined; });
   const derived = () => (docs ??= { discovery: buildDiscovery(opts.registry.resources(), opts.serverAddress), openapi: buildOpenApi(opts.registry.table.served()) });
   const metrics = opts.metrics ?? createApiServerMetrics();
+  const flowControl = opts.flowControl === false ? undefined : createFlowControlFilter(opts.registry, { settings: opts.flowControl, metricsRegistry: metrics.registry, log: opts.log });
   const responseMessageOf = responseMessageResolver(opts.registry.table);
   // Kinds outside the table (request bodies such as Eviction) have upstream's package name.
   const messageOf: ProtobufMessageResolver = (apiVersion, kind) => {
@@ -132,6 +149,8 @@ export function createHandler(opts: HandlerOptions): Handler & { upgrade: Upgrad
       const attrs = requestAttributes(user, req.method ?? 'GET', url.pathname, info, url.searchParams);
       const given = req.headers['audit-id'];
       audit = opts.auditor?.begin(req, requestor, attrs, typeof given === 'string' && given ? given : randomUUID(), performance.timeOrigin + performance.now());
+      const refused = await flowControl?.admitUpgrade(attrs);
+      if (refused) throw new StatusError({ code: 429, reason: 'TooManyRequests', message: TOO_MANY_REQUESTS_MESSAGE, details: { retryAfterSeconds: refused.retryAfterSeconds } });
       await authorize(attrs, audit);
       // The stream is the response: it has started once the connecter takes the socket, and completes when the socket closes.
       socket.once('close', () => audit?.stage('ResponseComplete', { code: 101 }));
@@ -149,7 +168,7 @@ export function createHandler(opts: HandlerOptions): Handler & { upgrade: Upgrad
       rejectUpgrade(socket, se.code, se.status);
     });
   };
-  return Object.assign(handler, { upgrade });
+  return Object.assign(handler, { upgrade, close: () => flowControl?.close() });
 
   /** Protobuf watch frames; a metadata-only watch sends its bookmarks as PartialObjectMetadata too (custom resources have no message of their own). */
   function protobufFrame(media: MediaChoice): (type: string, obj: KubeObject) => Buffer {
@@ -229,7 +248,19 @@ export function createHandler(opts: HandlerOptions): Handler & { upgrade: Upgrad
     if (hasImpersonation(req.headers)) {
       try { user = await impersonate(req.headers, user, opts.registry.authorizer); } catch (err) { beginAudit(requestor, requestor); throw err; }
     }
-    await authorize(requestAttributes(user, req.method ?? 'GET', url.pathname, parseRequestInfo(path), url.searchParams), beginAudit(requestor, user));
+    const info = parseRequestInfo(path);
+    const attrs = requestAttributes(user, req.method ?? 'GET', url.pathname, info, url.searchParams);
+    const audit = beginAudit(requestor, user);
+    // A refused resource request (429 here, 403 next) counts in apiserver_request_total, as upstream's.
+    if (info?.isResourceRequest) labelMetrics(m, info, req.method ?? 'GET', url.searchParams);
+    // API Priority and Fairness admits the request before it is authorized (upstream's filter order).
+    const serve = () => serveAuthenticated(req, res, m, url, path, user!, attrs, audit);
+    return flowControl ? flowControl.serve(res, attrs, url.searchParams, serve) : serve();
+  }
+
+  /** The rest of a request once its user is known and flow control admitted it: authorize, then route. */
+  async function serveAuthenticated(req: IncomingMessage, res: ServerResponse, m: RequestMetrics, url: URL, path: string, user: UserInfo, attrs: Attributes, audit: RequestAudit | undefined): Promise<void> {
+    await authorize(attrs, audit);
 
     if (path === '/version') return writeJson(res, 200, VERSION_INFO);
     if (await serveOidcDiscovery(path, res, opts.registry.serviceAccountTokens, opts.serverAddress.replace(/^0\.0\.0\.0:/, '127.0.0.1:'))) return;
@@ -281,10 +312,7 @@ export function createHandler(opts: HandlerOptions): Handler & { upgrade: Upgrad
 
   async function handleResource(req: IncomingMessage, res: ServerResponse, url: URL, info: RequestInfo, user: UserInfo, m: RequestMetrics): Promise<void> {
     const q = url.searchParams;
-    m.info = info;
-    m.scope = info.name ? 'resource' : info.namespace ? 'namespace' : 'cluster';
-    const isWatch = info.legacyWatch || q.get('watch') === 'true' || q.get('watch') === '1';
-    m.verb = ({ GET: info.name && !isWatch ? 'GET' : isWatch ? 'WATCH' : 'LIST', DELETE: info.name ? 'DELETE' : 'DELETECOLLECTION' } as Record<string, string>)[req.method ?? 'GET'] ?? (req.method ?? 'GET');
+    labelMetrics(m, info, req.method ?? 'GET', q);
     const storage = opts.registry.lookup(info.group, info.version, info.resource, info.subresource || undefined);
     const main = info.subresource ? opts.registry.lookup(info.group, info.version, info.resource) : storage;
     if (!main) throw notFoundPath();
@@ -296,7 +324,7 @@ export function createHandler(opts: HandlerOptions): Handler & { upgrade: Upgrad
     // Warnings gathered while serving (deprecations, unknown fields) go out as `Warning: 299` headers.
     const writeHead = res.writeHead.bind(res);
     // Long-running requests (upstream's LongRunningRequestCheck: watch, and the streaming subresources) reach ResponseStarted.
-    const longRunning = isWatch || ['exec', 'attach', 'portforward', 'proxy', 'log'].includes(info.subresource);
+    const longRunning = m.verb === 'WATCH' || ['exec', 'attach', 'portforward', 'proxy', 'log'].includes(info.subresource);
     res.writeHead = ((...args: Parameters<typeof res.writeHead>) => {
       if (warnings.length && !res.headersSent) res.setHeader('Warning', warnings.map(warningHeader));
       if (longRunning && !res.headersSent) m.audit?.stage('ResponseStarted', { code: Number(args[0]) });
