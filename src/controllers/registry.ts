@@ -26,6 +26,8 @@ import { ResourceQuotaController } from './resourcequota/controller.js';
 import { HorizontalController } from './podautoscaler/controller.js';
 import { ClusterRoleAggregationController } from './clusterroleaggregation/controller.js';
 import { CsrSigningController, type SigningAuthority } from './certificates/signer.js';
+import { PvcProtectionController } from './volume/pvc-protection.js';
+import { PvProtectionController } from './volume/pv-protection.js';
 
 import type { ResourceTable } from '../api/resource-table.js';
 
@@ -60,5 +62,7 @@ export const controllerFactories: Record<string, (ctx: ControllerContext) => Con
   resourcequota: (c) => new ResourceQuotaController(c.client, c.informers, { table: c.table }),
   horizontalpodautoscaling: (c) => new HorizontalController(c.client, c.informers),
   'clusterrole-aggregation': (c) => new ClusterRoleAggregationController(c.client, c.informers),
+  'pvc-protection': (c) => new PvcProtectionController(c.client, c.informers),
+  'pv-protection': (c) => new PvProtectionController(c.client, c.informers),
   csrsigning: (c) => (c.signingAuthority ? new CsrSigningController(c.client, c.informers, c.signingAuthority) : undefined),
 };

@@ -39,6 +39,8 @@ export const CONTROLLER_SERVICE_ACCOUNTS: Record<string, string> = {
   horizontalpodautoscaling: 'horizontal-pod-autoscaler',
   'clusterrole-aggregation': 'clusterrole-aggregation-controller',
   csrsigning: 'certificate-controller',
+  'pvc-protection': 'pvc-protection-controller',
+  'pv-protection': 'pv-protection-controller',
 };
 
 const NAMESPACE = 'kube-system';

@@ -30,7 +30,7 @@ it('runs every admit in order, then every validate; the first refusal ends the r
 it('default chain: NamespaceLifecycle, ServiceAccount, DefaultTolerationSeconds, Priority as upstream', async () => {
   const namespaces: Record<string, KubeObject> = { default: { metadata: { name: 'default' } }, gone: { metadata: { name: 'gone', deletionTimestamp: '2026-01-01T00:00:00Z' } } };
   const chain = defaultAdmissionChain({ namespace: async (n) => namespaces[n], priorityClass: async (n) => (n === 'high' ? { metadata: { name: n }, value: 1000 } : undefined), limitRanges: async () => [] });
-  assert.deepEqual(chain.plugins.map((p) => p.name), ['NamespaceLifecycle', 'LimitRanger', 'ServiceAccount', 'DefaultTolerationSeconds', 'Priority', 'CertificateSubjectRestriction']);
+  assert.deepEqual(chain.plugins.map((p) => p.name), ['NamespaceLifecycle', 'LimitRanger', 'ServiceAccount', 'DefaultTolerationSeconds', 'Priority', 'StorageObjectInUseProtection', 'CertificateSubjectRestriction']);
   const pod: KubeObject = { metadata: { name: 'p' }, spec: { containers: [{ name: 'c' }], tolerations: [{ key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute' }] } };
   const a = attrs('pods', { object: pod });
   await chain.admit(a);

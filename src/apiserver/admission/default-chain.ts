@@ -2,7 +2,7 @@
  * The apiserver's admission chain in upstream's order (the subset k8ts has):
  * NamespaceLifecycle, LimitRanger, ServiceAccount, NodeRestriction (with the Node
  * authorizer), PodSecurity (when the lookups list pods), DefaultTolerationSeconds, Priority,
- * CertificateApproval, CertificateSigning (with an authorizer), CertificateSubjectRestriction, the RBAC escalation checks (with RBAC;
+ * DefaultStorageClass (with `objects`), StorageObjectInUseProtection, CertificateApproval, CertificateSigning (with an authorizer), CertificateSubjectRestriction, the RBAC escalation checks (with RBAC;
  * upstream runs them in the RBAC kinds' storage), then — with `objects` — MutatingAdmissionWebhook,
  * ValidatingAdmissionPolicy and ValidatingAdmissionWebhook, and ResourceQuota (last, as upstream).
  */
@@ -18,6 +18,8 @@ import { NodeRestriction, type NodeRestrictionDeps } from './node-restriction.js
 import { rbacEscalation } from './rbac-escalation.js';
 import { podSecurityAdmission } from './pod-security/plugin.js';
 import type { Authorizer } from '../authz/authorizer.js';
+import { defaultStorageClassAdmission } from './default-storage-class.js';
+import { storageObjectInUseProtection } from './storage-object-in-use-protection.js';
 import { certificateApproval } from './certificates/certificate-approval.js';
 import { certificateSigning } from './certificates/certificate-signing.js';
 import { certificateSubjectRestriction } from './certificates/certificate-subject-restriction.js';
@@ -73,6 +75,7 @@ export function defaultAdmissionChain(lookups: AdmissionLookups): AdmissionChain
     ...(lookups.nodeRestriction ? [new NodeRestriction(lookups.nodeRestriction)] : []),
     ...(lookups.pods ? [podSecurityAdmission({ namespace: lookups.namespace, pods: lookups.pods.bind(lookups) })] : []),
     defaultTolerationSeconds(), priorityAdmission(lookups.priorityClass),
+    ...(objects ? [defaultStorageClassAdmission(() => objects.list('storage.k8s.io', 'v1', 'storageclasses'))] : []), storageObjectInUseProtection(),
     ...(lookups.authorizer ? [certificateApproval(lookups.authorizer), certificateSigning(lookups.authorizer)] : []), certificateSubjectRestriction(),
     ...(lookups.rbacEscalation ? [rbacEscalation(lookups.rbacEscalation.authorizer, lookups.rbacEscalation.resolver)] : []),
     ...(objects ? [

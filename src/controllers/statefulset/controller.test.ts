@@ -16,6 +16,7 @@ import type { Pod } from '../../api/core/v1/pod-types.js';
 import type { StatefulSet } from '../../api/apps/v1/stateful-set.js';
 import type { ControllerRevision } from '../../api/apps/v1/controller-revision.js';
 import type { PersistentVolumeClaim } from '../../api/core/v1/persistent-volume-claim.js';
+import { PvcProtectionController } from '../volume/pvc-protection.js';
 import { StatefulSetController } from './controller.js';
 
 describe('statefulset controller', { timeout: 60_000 }, () => {
@@ -33,6 +34,8 @@ describe('statefulset controller', { timeout: 60_000 }, () => {
     const informers = createSharedInformerFactory(client);
     const controller = new StatefulSetController(client, informers);
     void controller.run(ac.signal, 2);
+    // Claims carry the pvc-protection finalizer (StorageObjectInUseProtection); its controller lets deleted ones go.
+    void new PvcProtectionController(client, informers).run(ac.signal, 1);
     informers.start(ac.signal);
     // The fake kubelet.
     void runFakeKubelet({ client, namespace: ns, signal: ac.signal, shouldStart: (p) => {
