@@ -3,6 +3,7 @@
  * certificates verified against the cluster CA, in front of the request handler.
  */
 import https from 'node:https';
+import { SERVING_TLS } from '../pki/tls-profile.js';
 import type { AddressInfo } from 'node:net';
 import type { Pki } from '../pki/pki.js';
 import type { Registry } from './registry/rest.js';
@@ -45,11 +46,8 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
     const server = https.createServer({
       cert: opts.pki.server.certPem, key: opts.pki.server.keyPem, ca: opts.pki.ca.certPem,
       requestCert: true, rejectUnauthorized: false, keepAliveTimeout: 120_000,
-      // A TLS 1.2 client that sends no signature_algorithms (busybox's wget in a pod)
-      // gets an RSA/SHA-1 handshake signature, as Go's crypto/tls (upstream's
-      // apiserver) gives it; OpenSSL 3 refuses SHA-1 there above security level 0.
-      // Client certificates are still checked against the cluster CA by the handler.
-      ciphers: 'DEFAULT:@SECLEVEL=0',
+      // Upstream's TLS defaults (tls-profile.ts); client certificates are checked against the cluster CA by the handler.
+      ...SERVING_TLS,
     }, handler);
     server.on('upgrade', handler.upgrade);
     server.headersTimeout = 0;

@@ -8,6 +8,7 @@
  * `/stats/summary`, `/metrics`, `/metrics/resource` and `/pods`: see api-routes.ts.
  */
 import https from 'node:https';
+import { SERVING_TLS } from '../../pki/tls-profile.js';
 import net from 'node:net';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -35,7 +36,7 @@ export async function startLogServer(opts: LogServerOptions): Promise<{ port: nu
     const denied = await opts.auth.authorize(user, req.method ?? 'GET', url.pathname);
     return denied ? { code: 403, message: denied } : undefined;
   };
-  const server = https.createServer({ cert: opts.tls.certPem, key: opts.tls.keyPem, ca: opts.tls.caPem, requestCert: true, rejectUnauthorized: false }, (req, res) => {
+  const server = https.createServer({ cert: opts.tls.certPem, key: opts.tls.keyPem, ca: opts.tls.caPem, requestCert: true, rejectUnauthorized: false, ...SERVING_TLS }, (req, res) => {
     void (async () => {
       const url = new URL(req.url ?? '/', 'https://kubelet');
       const refusal = await check(req, url);
