@@ -435,5 +435,9 @@ describe('the node: documentation manifests, container environment, kubelet API 
     assert.deepEqual(await call('/pods', { headers: { Authorization: `Bearer ${token}` } }), { code: 403, body: 'Forbidden (user=system:serviceaccount:default:stats-reader, verb=get, resource=nodes, subresource=proxy)' });
     // The apiserver's own kubelet client (system:masters) still reads through nodes/proxy.
     assert.match(await run(['get', '--raw', '/api/v1/nodes/wl-node/proxy/pods']), /"kind":"PodList"/);
+    // No secret material in the server's log: neither the bearer tokens it checked nor any private key.
+    const log = readFileSync(join(dataDir, 'server.log'), 'utf8');
+    assert.ok(!log.includes(token) && !log.includes(token.split('.')[2]), 'a token in the log');
+    assert.doesNotMatch(log, /PRIVATE KEY/);
   });
 });
