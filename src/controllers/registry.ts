@@ -26,6 +26,7 @@ import { ResourceQuotaController } from './resourcequota/controller.js';
 import { HorizontalController } from './podautoscaler/controller.js';
 import { ClusterRoleAggregationController } from './clusterroleaggregation/controller.js';
 import { CsrSigningController, type SigningAuthority } from './certificates/signer.js';
+import { CsrApprovingController } from './certificates/approver.js';
 import { PvcProtectionController } from './volume/pvc-protection.js';
 import { PvProtectionController } from './volume/pv-protection.js';
 
@@ -64,5 +65,6 @@ export const controllerFactories: Record<string, (ctx: ControllerContext) => Con
   'clusterrole-aggregation': (c) => new ClusterRoleAggregationController(c.client, c.informers),
   'pvc-protection': (c) => new PvcProtectionController(c.client, c.informers),
   'pv-protection': (c) => new PvProtectionController(c.client, c.informers),
+  csrapproving: (c) => new CsrApprovingController(c.client, c.informers),
   csrsigning: (c) => (c.signingAuthority ? new CsrSigningController(c.client, c.informers, c.signingAuthority) : undefined),
 };

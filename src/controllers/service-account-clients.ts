@@ -39,6 +39,7 @@ export const CONTROLLER_SERVICE_ACCOUNTS: Record<string, string> = {
   horizontalpodautoscaling: 'horizontal-pod-autoscaler',
   'clusterrole-aggregation': 'clusterrole-aggregation-controller',
   csrsigning: 'certificate-controller',
+  csrapproving: 'certificate-controller',
   'pvc-protection': 'pvc-protection-controller',
   'pv-protection': 'pv-protection-controller',
 };

@@ -17,6 +17,7 @@ import { kubectl, kubectlRaw, eventually } from '../support/kubectl.js';
 import { reconcileBootstrapPolicy } from '../../src/apiserver/authz/bootstrap-policy/reconcile.js';
 import { createSharedInformerFactory } from '../../src/client/informers/shared-informer-factory.js';
 import { CsrSigningController } from '../../src/controllers/certificates/signer.js';
+import { CsrApprovingController } from '../../src/controllers/certificates/approver.js';
 
 describe('Certificates API: CSRs, approval, the signing controller (issue #8)', { timeout: 120_000 }, () => {
   let server: TestApiServer;
@@ -44,6 +45,7 @@ describe('Certificates API: CSRs, approval, the signing controller (issue #8)', 
     assert.deepEqual((await reconcileBootstrapPolicy(server.adminClient())).errors, []);
     const informers = createSharedInformerFactory(server.adminClient());
     void new CsrSigningController(server.adminClient(), informers, { certPem: server.pki.ca.certPem, keyPem: server.pki.ca.keyPem }).run(ac.signal, 1);
+    void new CsrApprovingController(server.adminClient(), informers).run(ac.signal, 1);
     informers.start(ac.signal);
   });
 
@@ -135,6 +137,24 @@ describe('Certificates API: CSRs, approval, the signing controller (issue #8)', 
     const ext = execFileSync('openssl', ['x509', '-in', path, '-noout', '-ext', 'subjectAltName,extendedKeyUsage']).toString();
     assert.match(ext, /DNS:n1, IP Address:10.0.0.7/);
     assert.match(ext, /TLS Web Server Authentication/);
+  });
+
+  it('csrapproving: a node client CSR from a requestor allowed nodeclient is approved and issued; others stay pending', async () => {
+    await run(['create', 'clusterrolebinding', 'joiner-csr', '--clusterrole=system:node-bootstrapper', '--user=joiner', '--user=stranger']);
+    await run(['create', 'clusterrolebinding', 'joiner-nodeclient', '--clusterrole=system:certificates.k8s.io:certificatesigningrequests:nodeclient', '--user=joiner']);
+    const node = csrFor('node-n7', '/O=system:nodes/CN=system:node:n7');
+    await run(['create', '--as=joiner', '-f', '-'], manifest('node-n7', node.request, 'kubernetes.io/kube-apiserver-client-kubelet', ['digital signature', 'client auth']));
+    const issued = await eventually('auto-approved and issued', async () => {
+      const csr = JSON.parse(await run(['get', 'csr', 'node-n7', '-o', 'json']));
+      return csr.status?.certificate ? csr : undefined;
+    }, 10_000, 100);
+    assert.equal(issued.spec.username, 'joiner');
+    const approved = issued.status.conditions.find((c: { type: string }) => c.type === 'Approved');
+    assert.deepEqual([approved.reason, approved.message], ['AutoApproved', 'Auto approving kubelet client certificate after SubjectAccessReview.']);
+    const other = csrFor('node-n8', '/O=system:nodes/CN=system:node:n8');
+    await run(['create', '--as=stranger', '-f', '-'], manifest('node-n8', other.request, 'kubernetes.io/kube-apiserver-client-kubelet', ['digital signature', 'client auth']));
+    await new Promise((r) => setTimeout(r, 500)); // the approver had its chance
+    assert.match(await run(['get', 'csr', 'node-n8']), /Pending$/m);
   });
 
   it('bad requests are refused with 422 and field paths', async () => {
