@@ -171,4 +171,28 @@ spec:
     }
     assert.equal((await anonymous('/api/v1/namespaces')).code, 403, 'no certificate at all stays anonymous');
   });
+
+  it('acceptance 1: alice (group dev-team) bound to edit in dev creates a Deployment there, is refused in prod, can-i --list shows her rules, --as=bob is refused', async () => {
+    const cert = await server.pki.issueCertificate({ commonName: 'alice', organizations: ['dev-team'], usages: 'client' });
+    const kc = join(server.dir, 'kubeconfig-alice-dev-team');
+    writeKubeconfig(kc, { server: server.api.url, caPem: server.pki.ca.certPem, certPem: cert.certPem, keyPem: cert.keyPem });
+    const alice = (args: string[]) => kubectlRaw(kc, [...cache(), ...args]);
+    await run(['create', 'namespace', 'dev']);
+    await run(['create', 'rolebinding', 'alice-edit', '--clusterrole=edit', '--user=alice', '-n', 'dev']);
+    await eventually('edit reaches alice', async () => (await alice(['auth', 'can-i', 'create', 'deployments', '-n', 'dev'])).stdout.trim() === 'yes', 10_000, 100);
+    const created = await alice(['create', 'deployment', 'web', '--image=busybox', '-n', 'dev']);
+    assert.equal(created.code, 0, created.stderr);
+    assert.match(created.stdout, /deployment.apps\/web created/);
+    const refused = await alice(['create', 'deployment', 'web', '--image=busybox', '-n', 'prod']);
+    assert.notEqual(refused.code, 0);
+    assert.match(refused.stderr, /deployments\.apps is forbidden: User "alice" cannot create resource "deployments" in API group "apps" in the namespace "prod"/);
+    const list = await kubectlRaw(admin, [...cache(), 'auth', 'can-i', '--list', '--as', 'alice', '-n', 'dev']);
+    assert.equal(list.code, 0, list.stderr);
+    assert.match(list.stdout, /^Resources\s+Non-Resource URLs\s+Resource Names\s+Verbs$/m);
+    assert.match(list.stdout, /^deployments\.apps\s+\[\]\s+\[\]\s+\[create delete deletecollection patch update get list watch\]$/m);
+    assert.match(list.stdout, /^selfsubjectreviews\.authentication\.k8s\.io\s+\[\]\s+\[\]\s+\[create\]$/m);
+    const bob = await alice(['--as=bob', 'get', 'pods', '-n', 'dev']);
+    assert.notEqual(bob.code, 0);
+    assert.match(bob.stderr, /users "bob" is forbidden: User "alice" cannot impersonate resource "users" in API group "" at the cluster scope/);
+  });
 });
