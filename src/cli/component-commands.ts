@@ -3,6 +3,7 @@
  * `k8ts scheduler` / `k8ts controller-manager` against any apiserver given by a
  * kubeconfig (ARCHITECTURE.md §1: every component also runs as its own process).
  */
+import { loadEncryptionConfiguration } from '../storage/encryption/encryption-config.js';
 import { readFileSync } from 'node:fs';
 import { runProxier } from '../proxy/proxier.js';
 import { ServiceLBController } from '../cloud/service-lb.js';
@@ -35,12 +36,12 @@ import { ensureFlowControlBootstrap } from '../apiserver/flowcontrol/ensure-boot
 const untilSignal = (): { signal: AbortSignal; done: Promise<unknown> } => terminationSignal();
 
 /** `k8ts apiserver`. */
-export async function runApiServerCommand(o: { dataDir: string; httpsListenPort: number; bindAddress: string; serviceCidr: string; authorizationMode?: AuthorizationMode[]; tokenAuthFile?: string; maxRequestsInflight?: number; maxMutatingRequestsInflight?: number } & AuditFlags): Promise<void> {
+export async function runApiServerCommand(o: { dataDir: string; httpsListenPort: number; bindAddress: string; serviceCidr: string; authorizationMode?: AuthorizationMode[]; tokenAuthFile?: string; maxRequestsInflight?: number; maxMutatingRequestsInflight?: number; encryptionProviderConfig?: string } & AuditFlags): Promise<void> {
   // Handlers first: a signal during start-up stops the command once it has started, instead of killing it.
   const { done } = untilSignal();
   const modes = o.authorizationMode ?? ['Node', 'RBAC'];
   const pki = await ensurePki(tlsDir(o.dataDir));
-  const storage = await openDatastore({ path: databasePath(o.dataDir), log: (m) => console.error(m) });
+  const storage = await openDatastore({ path: databasePath(o.dataDir), log: (m) => console.error(m), transformer: o.encryptionProviderConfig ? loadEncryptionConfiguration(o.encryptionProviderConfig) : undefined });
   const kc = await pki.issueCertificate({ commonName: 'kube-apiserver-kubelet-client', organizations: ['system:masters'], usages: 'client' });
   const registry = createRegistry(storage, { table: builtinResourceTable(), serviceCIDR: o.serviceCidr, serviceAccountTokens: serviceAccountTokensFor(pki.serviceAccountKeyPem), authorizationModes: modes, authorizeAnonymous: modes.includes('RBAC'), bootstrapTokens: true,
     authenticators: [new X509Authenticator(), ...(o.tokenAuthFile ? [StaticTokenAuthenticator.fromFile(o.tokenAuthFile)] : [])], kubeletClient: { certPem: kc.certPem, keyPem: kc.keyPem, caPem: pki.ca.certPem },

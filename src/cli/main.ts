@@ -18,6 +18,7 @@ function authorizationModesArg(value: string): string[] {
 /** Parses `argv` (without node and script) and runs the chosen command. */
 /** kube-apiserver's audit flags (apiserver/audit/options.ts), for `server` and `apiserver`. */
 const int = (v: string): number => Number(v);
+const encryptionProviderConfig = (): Option => new Option('--encryption-provider-config <file>', 'apiserver.config.k8s.io/v1 EncryptionConfiguration: resources encrypted at rest (aescbc, aesgcm, identity)');
 const auditPolicyFile = (): Option => new Option('--audit-policy-file <file>', 'audit.k8s.io/v1 Policy: which requests are audited, at which level');
 const auditLog = {
   path: () => new Option('--audit-log-path <file>', 'audit log file (one JSON Event per line; - for stdout)'),
@@ -56,7 +57,7 @@ export async function main(argv: string[]): Promise<void> {
     .option('--authorization-mode <modes>', 'ordered authorizers: AlwaysAllow, Node, RBAC', authorizationModesArg, ['Node', 'RBAC'])
     .option('--token-auth-file <file>', 'static bearer tokens: CSV of token,user,uid,"group1,group2"')
     .addOption(auditPolicyFile()).addOption(auditLog.path()).addOption(auditLog.maxage()).addOption(auditLog.maxbackup()).addOption(auditLog.maxsize())
-    .addOption(maxRequestsInflight()).addOption(maxMutatingRequestsInflight())
+    .addOption(maxRequestsInflight()).addOption(maxMutatingRequestsInflight()).addOption(encryptionProviderConfig())
     .addOption(new Option('--bridge <name>', 'pod network bridge').default('k8ts0').hideHelp())
     .action(async (opts) => {
       terminationSignal();
@@ -73,7 +74,7 @@ export async function main(argv: string[]): Promise<void> {
     .option('--authorization-mode <modes>', 'ordered authorizers: AlwaysAllow, Node, RBAC', authorizationModesArg, ['Node', 'RBAC'])
     .option('--token-auth-file <file>', 'static bearer tokens: CSV of token,user,uid,"group1,group2"')
     .addOption(auditPolicyFile()).addOption(auditLog.path()).addOption(auditLog.maxage()).addOption(auditLog.maxbackup()).addOption(auditLog.maxsize())
-    .addOption(maxRequestsInflight()).addOption(maxMutatingRequestsInflight())
+    .addOption(maxRequestsInflight()).addOption(maxMutatingRequestsInflight()).addOption(encryptionProviderConfig())
     .action(async (opts) => {
       terminationSignal();
       const { runApiServerCommand } = await import('./component-commands.js');

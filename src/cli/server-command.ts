@@ -11,7 +11,7 @@ export interface ServerCommandOptions extends AuditFlags {
   dataDir: string; httpsListenPort: number; bindAddress: string; nodeName?: string; nodeIp?: string;
   kubeletPort: number; clusterCidr: string; serviceCidr: string; tlsSan: string[]; serviceLbPool?: string; disableAgent: boolean; disableDns: boolean; bridge: string; schedulerConfig?: string;
   schedulerSecurePort: number; controllerManagerSecurePort: number; authorizationMode: AuthorizationMode[]; tokenAuthFile?: string;
-  maxRequestsInflight?: number; maxMutatingRequestsInflight?: number;
+  maxRequestsInflight?: number; maxMutatingRequestsInflight?: number; encryptionProviderConfig?: string;
 }
 
 /** Starts the server and blocks until a termination signal. */
@@ -25,7 +25,7 @@ export async function runServerCommand(o: ServerCommandOptions): Promise<void> {
     nodeIP: o.nodeIp, kubeletPort: o.kubeletPort, clusterCIDR: o.clusterCidr, serviceCIDR: o.serviceCidr,
     tlsSANs: o.tlsSan, loadBalancerPool: o.serviceLbPool, disableAgent: o.disableAgent, disableDns: o.disableDns, bridge: o.bridge, schedulerConfigPath: o.schedulerConfig,
     schedulerSecurePort: o.schedulerSecurePort, controllerManagerSecurePort: o.controllerManagerSecurePort, authorizationModes: o.authorizationMode, tokenAuthFile: o.tokenAuthFile,
-    auditor: auditorFromFlags(o),
+    auditor: auditorFromFlags(o), encryptionProviderConfig: o.encryptionProviderConfig,
     flowControl: { maxRequestsInflight: o.maxRequestsInflight, maxMutatingRequestsInflight: o.maxMutatingRequestsInflight },
   });
   console.log(`k8ts server running at ${server.url} (started in ${Date.now() - t0} ms)`);

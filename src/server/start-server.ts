@@ -9,6 +9,7 @@
  * Stopping leaves pods running (containerd shims keep them); the next start on the same
  * data dir adopts them. `killall` (runtime/killall.ts) removes everything.
  */
+import { loadEncryptionConfiguration } from '../storage/encryption/encryption-config.js';
 import { mkdirSync } from 'node:fs';
 import { setMaxListeners } from 'node:events';
 import { hostname } from 'node:os';
@@ -108,6 +109,8 @@ export interface ServerOptions {
   tokenAuthFile?: string;
   /** `--audit-policy-file` and `--audit-log-*` made into an auditor (apiserver/audit/options.ts); absent: no auditing. */
   auditor?: Auditor;
+  /** `--encryption-provider-config`: an EncryptionConfiguration file; values of the resources it lists are encrypted at rest. */
+  encryptionProviderConfig?: string;
   /** `--max-requests-inflight` / `--max-mutating-requests-inflight` for API Priority and Fairness (default 400 + 200). */
   flowControl?: FlowControlSettings;
   log?: (msg: string) => void;
@@ -164,7 +167,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   });
 
   const pki = await ensurePki(tlsDir(dataDir), { extraSANs: [...(opts.nodeIP ? [opts.nodeIP] : []), ...(opts.tlsSANs ?? [])] });
-  const storage = await openDatastore({ path: databasePath(dataDir), log });
+  const storage = await openDatastore({ path: databasePath(dataDir), log, transformer: opts.encryptionProviderConfig ? loadEncryptionConfiguration(opts.encryptionProviderConfig) : undefined });
   stops.push(() => storage.close());
   const kubeletClientCert = await pki.issueCertificate({ commonName: 'kube-apiserver-kubelet-client', organizations: ['system:masters'], usages: 'client' });
   const registry = createRegistry(storage, {

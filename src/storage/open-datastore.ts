@@ -6,6 +6,7 @@
 import type { Storage } from './interface.js';
 import { newCacher } from './cacher/cacher.js';
 import { openSqliteStorage } from './sqlite/sqlite-storage.js';
+import type { ValueTransformer } from './value-transformer.js';
 
 export interface DatastoreOptions {
   /** The SQLite database file. */
@@ -13,11 +14,13 @@ export interface DatastoreOptions {
   /** Serve lists and watches from memory (default true; upstream's --watch-cache). */
   watchCache?: boolean;
   log?: (msg: string) => void;
+  /** Encryption at rest (`--encryption-provider-config`, encryption/encryption-config.ts); default none. */
+  transformer?: ValueTransformer;
 }
 
 /** Opens the datastore and, unless disabled, fills its watch cache before returning. */
 export async function openDatastore(opts: DatastoreOptions): Promise<Storage> {
-  const backend = await openSqliteStorage({ path: opts.path });
+  const backend = await openSqliteStorage({ path: opts.path, transformer: opts.transformer });
   if (opts.watchCache === false) return backend;
   try {
     return await newCacher(backend, { log: opts.log });

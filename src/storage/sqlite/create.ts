@@ -13,8 +13,9 @@ export function createKey<T extends KubeObject>(ctx: LogContext, key: string, ob
   const cur = ctx.stmts.latest.get(key);
   if (cur && !cur.deleted) throw new StorageError('KeyExists', key);
   try {
-    const row = append(ctx, key, 'create', cur, encode(obj));
-    return decode<T>(row.value!, row.id);
+    const plain = encode(obj);
+    const row = append(ctx, key, 'create', cur, ctx.transformer.toStorage(key, plain));
+    return decode<T>(plain, row.id);
   } catch (err) {
     // Lost a race with another create of the same name: the key exists now.
     if (err instanceof StorageError && err.code === 'ResourceVersionConflicts') throw new StorageError('KeyExists', key, undefined, { cause: err });

@@ -5,7 +5,7 @@
 import type { KubeObject } from '../../api/object.js';
 import { StorageError } from '../errors.js';
 import type { Preconditions } from '../interface.js';
-import { decode } from './codec.js';
+import { decodeStored } from './codec.js';
 import { append, liveRow, type LogContext } from './log-context.js';
 import { checkPreconditions } from './preconditions.js';
 
@@ -20,14 +20,14 @@ export async function deleteKey<T extends KubeObject>(
   for (;;) {
     const read = liveRow(ctx, key);
     if (!read) throw new StorageError('KeyNotFound', key);
-    const current = decode<T>(read.value!, read.id);
+    const current = decodeStored<T>(ctx.transformer, key, read.value!, read.id);
     checkPreconditions(key, current, opts.preconditions);
     if (opts.validateDeletion) await opts.validateDeletion(current);
     ctx.ensureOpen(key);
     if (ctx.stmts.latest.get(key)?.id !== read.id) continue; // changed while validating
     try {
       const row = append(ctx, key, 'delete', read, read.value!);
-      return decode<T>(row.value!, row.id);
+      return decodeStored<T>(ctx.transformer, key, row.value!, row.id);
     } catch (err) {
       if (err instanceof StorageError && err.code === 'ResourceVersionConflicts') continue;
       throw err;

@@ -1,12 +1,12 @@
 /** get (kine pkg/logstructured Get): the latest row of a name, unless it is a tombstone. */
 import type { KubeObject } from '../../api/object.js';
 import { StorageError } from '../errors.js';
-import { decode } from './codec.js';
+import { decodeStored } from './codec.js';
 import { liveRow, type LogContext } from './log-context.js';
 
 /** The current object at `key` with resourceVersion = its row's revision. Throws KeyNotFound. */
 export function getKey<T extends KubeObject>(ctx: LogContext, key: string): T {
   const row = liveRow(ctx, key);
   if (!row) throw new StorageError('KeyNotFound', key);
-  return decode<T>(row.value!, row.id);
+  return decodeStored<T>(ctx.transformer, key, row.value!, row.id);
 }

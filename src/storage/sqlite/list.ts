@@ -8,7 +8,7 @@
 import type { KubeObject } from '../../api/object.js';
 import { StorageError } from '../errors.js';
 import type { ListOptions, ListResult } from '../interface.js';
-import { decode } from './codec.js';
+import { decodeStored } from './codec.js';
 import type { LogContext } from './log-context.js';
 
 /** Lists `prefix` (see module doc); `revision` of the result is the revision read at. */
@@ -26,7 +26,7 @@ export function listPrefix<T extends KubeObject>(ctx: LogContext, prefix: string
   // One row past the page tells whether there is more; only then are the rest counted.
   const rows = ctx.stmts.listAt.all(prefix, prefix + '\uffff', revision, after, limit ? limit + 1 : -1);
   const page = limit ? rows.slice(0, limit) : rows;
-  const result: ListResult<T> = { items: page.map((r) => decode<T>(r.value!, r.id)), keys: page.map((r) => r.name), revision };
+  const result: ListResult<T> = { items: page.map((r) => decodeStored<T>(ctx.transformer, r.name, r.value!, r.id)), keys: page.map((r) => r.name), revision };
   if (limit && rows.length > limit) {
     result.continueKey = page[page.length - 1].name;
     result.remainingItemCount = ctx.stmts.countAt.get(prefix, prefix + '\uffff', revision, after)!.n - limit;

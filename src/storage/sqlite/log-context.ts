@@ -10,11 +10,14 @@ import { StorageError } from '../errors.js';
 import { rowToEvent } from './codec.js';
 import type { Row, Statements } from './schema.js';
 import type { WatchHub } from '../watch-hub.js';
+import type { ValueTransformer } from '../value-transformer.js';
 
 export interface LogContext {
   readonly db: Database.Database;
   readonly stmts: Statements;
   readonly hub: WatchHub;
+  /** What values go through on their way to and from the rows (encryption at rest; identity by default). */
+  readonly transformer: ValueTransformer;
   /** Revisions at or below this were compacted (0: none). */
   compactedRevision: number;
   /** Throws StorageError Unreachable once the backend is closed. */
@@ -50,6 +53,6 @@ export function append(ctx: LogContext, name: string, kind: 'create' | 'update' 
     id, name, created: kind === 'create' ? 1 : 0, deleted: kind === 'delete' ? 1 : 0,
     create_revision: createRevision, prev_revision: prevRevision, value, old_value: oldValue,
   };
-  ctx.hub.publish(rowToEvent(row));
+  ctx.hub.publish(rowToEvent(ctx.transformer, row));
   return row;
 }

@@ -9,6 +9,7 @@
  * still compare-and-swap because the caller's callbacks are async.
  * Upstream: k3s-io/kine pkg/logstructured, k8s.io/apiserver/pkg/storage/interfaces.go.
  */
+import { identityTransformer, type ValueTransformer } from '../value-transformer.js';
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -33,6 +34,8 @@ export interface SqliteStorageOptions {
   compactIntervalMs?: number;
   /** Revisions kept by automatic compaction (default 1000). */
   compactRetainRevisions?: number;
+  /** Values on their way to and from the rows, e.g. encryption at rest (encryption/encryption-config.ts); default identity. */
+  transformer?: ValueTransformer;
 }
 
 /** Opens (creating if needed) the database at `opts.path`, in WAL mode with synchronous=NORMAL. */
@@ -54,7 +57,7 @@ export class SqliteStorage implements Storage {
     const stmts = prepareStatements(db);
     const self = this;
     this.ctx = {
-      db, stmts, hub: new WatchHub(),
+      db, stmts, hub: new WatchHub(), transformer: opts.transformer ?? identityTransformer,
       compactedRevision: stmts.getMeta.get('compact_rev')?.value ?? 0,
       ensureOpen(key) { if (self.closed) throw new StorageError('Unreachable', key, 'storage is closed'); },
     };

@@ -22,16 +22,17 @@ export async function guaranteedUpdateKey<T extends KubeObject>(
     const read = ctx.stmts.latest.get(key);
     const live = read && !read.deleted ? read : undefined;
     if (!live && !opts.ignoreNotFound) throw new StorageError('KeyNotFound', key);
-    const current = live ? decode<T>(live.value!, live.id) : null;
+    const livePlain = live ? ctx.transformer.fromStorage(key, live.value!) : undefined;
+    const current = livePlain !== undefined ? decode<T>(livePlain, live!.id) : null;
     if (current) checkPreconditions(key, current, opts.preconditions);
     const next = await tryUpdate(current);
     ctx.ensureOpen(key);
     if ((ctx.stmts.latest.get(key)?.id ?? 0) !== (read?.id ?? 0)) continue; // changed while tryUpdate ran
     const value = encode(next);
-    if (live && value === live.value) return decode<T>(value, live.id);
+    if (live && value === livePlain) return decode<T>(value, live.id);
     try {
-      const row = append(ctx, key, live ? 'update' : 'create', read, value);
-      return decode<T>(row.value!, row.id);
+      const row = append(ctx, key, live ? 'update' : 'create', read, ctx.transformer.toStorage(key, value));
+      return decode<T>(value, row.id);
     } catch (err) {
       if (err instanceof StorageError && err.code === 'ResourceVersionConflicts') continue;
       throw err;

@@ -30,7 +30,7 @@ export function watchKey<T extends KubeObject>(ctx: LogContext, key: string, opt
   const backlog: StorageWatchEvent[] = [];
   if (from) {
     const to = opts.recursive ? key + '\uffff' : key + '\u0000';
-    for (const row of ctx.stmts.since.all(from, key, to)) backlog.push(rowToEvent(row));
+    for (const row of ctx.stmts.since.all(from, key, to)) backlog.push(rowToEvent(ctx.transformer, row));
   }
   // Without a start revision, only events after the current revision are wanted.
   const events = sub.iterate(backlog, from || current) as AsyncIterable<StorageWatchEvent<T>>;
