@@ -16,7 +16,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { ensurePki, type CertKeyPair } from '../../src/pki/pki.js';
+import { ensurePki, type CertKeyPair, type Pki } from '../../src/pki/pki.js';
 import { tlsDir } from '../../src/server/data-dir.js';
 import { eventually, freePort, k8ts, kubectl, kubectlRaw, startServerProcess, stopServerProcess, type ServerProcess } from '../support/kubectl.js';
 
@@ -27,6 +27,7 @@ describe('API Priority and Fairness under a flood (issue #8)', { timeout: 300_00
   let server: ServerProcess;
   let port: number;
   let ca: string;
+  let pki: Pki;
   const agents: https.Agent[] = [];
 
   /** Requests as the holder of `cert` over one keep-alive agent of `sockets` connections. */
@@ -51,7 +52,8 @@ describe('API Priority and Fairness under a flood (issue #8)', { timeout: 300_00
     port = await freePort();
     server = startServerProcess(dataDir, ['--https-listen-port', String(port), '--disable-agent', '--node-name', 'apf-node']);
     await eventually('apiserver up', async () => (await kubectlRaw(server.kubeconfig, ['get', 'flowschemas', 'global-default'])).code === 0, 90_000, 250);
-    ca = (await ensurePki(tlsDir(dataDir))).ca.certPem;
+    pki = await ensurePki(tlsDir(dataDir));
+    ca = pki.ca.certPem;
   });
 
   after(async () => {
@@ -63,7 +65,6 @@ describe('API Priority and Fairness under a flood (issue #8)', { timeout: 300_00
 
   it('500 concurrent expensive lists of one user get 429s while the admin and a node lease renewal are served within 1 s', async (t) => {
     const kc = server.kubeconfig;
-    const pki = await ensurePki(tlsDir(dataDir));
     const admin = requester(pki.admin, 20);
     await kubectl(kc, ['create', 'namespace', 'flood']);
     for (let i = 0; i < 1000; i += 50) {

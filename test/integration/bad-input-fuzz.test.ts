@@ -129,8 +129,8 @@ describe('bad input fuzzing: every kind, zero 5xx', { timeout: 300_000 }, () => 
       let target = 'nope';
       for (const [what, body] of bodies(def, rnd, name)) {
         const targets: Array<readonly [string, string, string]> = [['POST', base, 'application/json'], ['PUT', `${base}/${target}`, 'application/json'], ['PATCH', `${base}/${target}`, 'application/merge-patch+json'], ['PATCH', `${base}/${target}`, 'application/strategic-merge-patch+json']];
-        // The status, scale and ephemeralcontainers subresources decode the same bodies (scale: as autoscaling/v1 Scale).
-        for (const sub of (def.info.subresources ?? []).filter((x) => x === 'status' || x === 'scale' || x === 'ephemeralcontainers')) {
+        // The status, scale, ephemeralcontainers and approval subresources decode the same bodies (scale: as autoscaling/v1 Scale).
+        for (const sub of (def.info.subresources ?? []).filter((x) => x === 'status' || x === 'scale' || x === 'ephemeralcontainers' || x === 'approval')) {
           if (target !== 'nope') targets.push(['PUT', `${base}/${target}/${sub}`, 'application/json'], ['PATCH', `${base}/${target}/${sub}`, 'application/merge-patch+json'], ['PATCH', `${base}/${target}/${sub}`, 'application/json-patch+json']);
         }
         for (const [method, path, ct] of targets) {

@@ -165,4 +165,31 @@ describe('Certificates API: CSRs, approval, the signing controller (issue #8)', 
     assert.match(r.stderr, /spec.request: Invalid value: .*PEM block type must be CERTIFICATE REQUEST/);
     assert.match(r.stderr, /spec.usages\[1\]: Unsupported value: "flying"/);
   });
+
+  it('the approval subresource: wrong types and unknown fields are 4xx, a dry run stores nothing', async () => {
+    const pending = csrFor('erin', '/CN=erin');
+    await run(['create', '-f', '-'], manifest('erin', pending.request));
+    const put = async (body: unknown, query = ''): Promise<{ code: number; body: any }> => {
+      const r = await raw(['replace', '--raw', `/apis/certificates.k8s.io/v1/certificatesigningrequests/erin/approval${query}`, '-f', '-'], JSON.stringify(body));
+      const text = r.code === 0 ? r.stdout : r.stderr;
+      return { code: r.code, body: text };
+    };
+    const current = JSON.parse(await run(['get', 'csr', 'erin', '-o', 'json']));
+    const approved = (extra: Record<string, unknown> = {}) => ({ ...current, status: { conditions: [{ type: 'Approved', status: 'True', reason: 'Test', message: 'ok', ...extra }] } });
+    const wrongType = await put({ ...current, status: { conditions: 'Approved' } });
+    assert.notEqual(wrongType.code, 0);
+    assert.match(wrongType.body, /BadRequest|Invalid|cannot unmarshal|must be/i);
+    const unknown = await put(approved({ bogus: 1 }), '?fieldValidation=Strict');
+    assert.notEqual(unknown.code, 0);
+    assert.match(unknown.body, /unknown field "status.conditions\[0\].bogus"/);
+    const bothWays = await put({ ...current, status: { conditions: [{ type: 'Approved', status: 'True' }, { type: 'Denied', status: 'True' }] } });
+    assert.match(bothWays.body, /Approved and Denied conditions are mutually exclusive/);
+    const dry = await put(approved(), '?dryRun=All');
+    assert.equal(dry.code, 0, dry.body);
+    assert.equal(JSON.parse(dry.body).status.conditions[0].type, 'Approved', 'the dry run answers the would-be object');
+    await new Promise((r) => setTimeout(r, 300)); // the signer had its chance
+    const after = JSON.parse(await run(['get', 'csr', 'erin', '-o', 'json']));
+    assert.equal(after.metadata.resourceVersion, current.metadata.resourceVersion, 'nothing stored');
+    assert.equal(after.status?.conditions, undefined);
+  });
 });

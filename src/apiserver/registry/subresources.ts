@@ -17,19 +17,24 @@ import { applyStrategicMergePatch } from '../../machinery/patch/strategic-merge-
 import { ScaleSchema } from '../../api/apps/v1/types.js';
 import { GenericStore, now } from './store.js';
 import { validateEphemeralContainersUpdate } from '../../api/core/v1/pod.js';
-import { statusStrategy } from './strategy.js';
+import { statusStrategy, type Strategy } from './strategy.js';
 import { prepareApprovalUpdate } from '../../api/certificates/v1/certificate-signing-request.js';
 import type { PatchType, RequestContext, RestStorage } from './rest.js';
 
-/** The `status` subresource: the same storage with the status strategy. */
-export function statusStorage(main: GenericStore): RestStorage {
-  const store = main.forSubresource('status', statusStrategy(main.strategy));
+/** A subresource that reads the object and writes it through `strategy` (status, approval): GET, PUT and PATCH. */
+function strategySubresource(main: GenericStore, subresource: string, strategy: Strategy): RestStorage {
+  const store = main.forSubresource(subresource, strategy);
   return {
-    info: main.info, subresource: 'status',
+    info: main.info, subresource,
     get: (ctx, name) => main.get(ctx, name),
     update: (ctx, name, obj) => store.update(ctx, name, obj),
     patch: (ctx, name, type, patch) => store.patch(ctx, name, type, patch),
   };
+}
+
+/** The `status` subresource: the same storage with the status strategy. */
+export function statusStorage(main: GenericStore): RestStorage {
+  return strategySubresource(main, 'status', statusStrategy(main.strategy));
 }
 
 function applyPatch(doc: KubeObject, type: PatchType, patch: unknown): KubeObject {
@@ -41,13 +46,7 @@ function applyPatch(doc: KubeObject, type: PatchType, patch: unknown): KubeObjec
 
 /** certificatesigningrequests/{name}/approval: only status.conditions change (kubectl certificate approve|deny). */
 export function approvalStorage(main: GenericStore): RestStorage {
-  const store = main.forSubresource('approval', { ...statusStrategy(main.strategy), prepareForUpdate: prepareApprovalUpdate });
-  return {
-    info: main.info, subresource: 'approval',
-    get: (ctx, name) => main.get(ctx, name),
-    update: (ctx, name, obj) => store.update(ctx, name, obj),
-    patch: (ctx, name, type, patch) => store.patch(ctx, name, type, patch),
-  };
+  return strategySubresource(main, 'approval', { ...statusStrategy(main.strategy), prepareForUpdate: prepareApprovalUpdate });
 }
 
 /** The `scale` subresource of deployments and replicasets. */

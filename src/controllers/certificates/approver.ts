@@ -14,8 +14,9 @@ import type { Client } from '../../client/interface.js';
 import type { SharedIndexInformer, SharedInformerFactory } from '../../client/informers/types.js';
 import type { KubeObject } from '../../api/object.js';
 import { refOf, untyped } from '../../api/resource-definition.js';
-import { certificateSigningRequestDefinition, type CertificateSigningRequest } from '../../api/certificates/v1/certificate-signing-request.js';
-import { parseCertificateRequest, type CertificateRequestInfo } from '../../pki/certificate-request.js';
+import { certificateSigningRequestDefinition, hasCondition, requestOf, type CertificateSigningRequest } from '../../api/certificates/v1/certificate-signing-request.js';
+import type { CertificateRequestInfo } from '../../pki/certificate-request.js';
+import { rfc3339 } from '../../machinery/time.js';
 import { isConflict, isNotFound } from '../../machinery/errors.js';
 
 const CSRS = refOf(untyped(certificateSigningRequestDefinition));
@@ -31,8 +32,6 @@ export function isNodeClientCert(r: CertificateRequestInfo, usages: string[]): b
   return usages.includes('client auth') && usages.every((u) => allowed.has(u));
 }
 
-const decided = (csr: CertificateSigningRequest): boolean => ((csr.status?.conditions ?? []) as Array<{ type?: string }>).some((c) => c.type === 'Approved' || c.type === 'Denied');
-
 export class CsrApprovingController extends QueueController {
   private readonly csrs: SharedIndexInformer<CertificateSigningRequest>;
 
@@ -44,8 +43,8 @@ export class CsrApprovingController extends QueueController {
 
   protected async sync(name: string): Promise<void> {
     const csr = this.csrs.lister.get(name);
-    if (!csr || csr.spec?.signerName !== KUBELET_CLIENT_SIGNER || decided(csr) || csr.status?.certificate) return;
-    const info = await parseCertificateRequest(Buffer.from(String(csr.spec?.request ?? ''), 'base64').toString('latin1')).catch(() => undefined);
+    if (!csr || csr.spec?.signerName !== KUBELET_CLIENT_SIGNER || hasCondition(csr, 'Approved') || hasCondition(csr, 'Denied') || csr.status?.certificate) return;
+    const info = await requestOf(csr).catch(() => undefined);
     if (!info || !isNodeClientCert(info, csr.spec?.usages ?? [])) return;
     const self = csr.spec?.username === info.commonName;
     const subresource = self ? 'selfnodeclient' : 'nodeclient';
@@ -57,7 +56,7 @@ export class CsrApprovingController extends QueueController {
       },
     } as KubeObject);
     if (!review.status?.allowed) return;
-    const now = `${new Date().toISOString().slice(0, 19)}Z`;
+    const now = rfc3339();
     const next = structuredClone(csr);
     next.status = { ...(next.status ?? {}), conditions: [...(next.status?.conditions ?? []), {
       type: 'Approved', status: 'True', reason: 'AutoApproved',

@@ -11,8 +11,9 @@ import { QueueController } from '../controller.js';
 import type { Client } from '../../client/interface.js';
 import type { SharedIndexInformer, SharedInformerFactory } from '../../client/informers/types.js';
 import { refOf, untyped } from '../../api/resource-definition.js';
-import { certificateSigningRequestDefinition, type CertificateSigningRequest } from '../../api/certificates/v1/certificate-signing-request.js';
-import { issueFromRequest, parseCertificateRequest } from '../../pki/certificate-request.js';
+import { certificateSigningRequestDefinition, hasCondition, requestOf, type CertificateSigningRequest } from '../../api/certificates/v1/certificate-signing-request.js';
+import { issueFromRequest } from '../../pki/certificate-request.js';
+import { rfc3339 } from '../../machinery/time.js';
 import { isNotFound } from '../../machinery/errors.js';
 import { BUILTIN_SIGNERS, signerRefusal } from './signing-policy.js';
 
@@ -26,8 +27,6 @@ export interface SigningAuthority {
   maxDurationSeconds?: number;
 }
 
-const has = (csr: CertificateSigningRequest, type: string): boolean => ((csr.status?.conditions ?? []) as Array<{ type?: string; status?: string }>).some((c) => c.type === type && c.status === 'True');
-const stamp = (): string => `${new Date().toISOString().slice(0, 19)}Z`;
 
 export class CsrSigningController extends QueueController {
   private readonly csrs: SharedIndexInformer<CertificateSigningRequest>;
@@ -40,16 +39,16 @@ export class CsrSigningController extends QueueController {
 
   protected async sync(name: string): Promise<void> {
     const csr = this.csrs.lister.get(name);
-    if (!csr || !has(csr, 'Approved') || has(csr, 'Failed') || csr.status?.certificate) return;
+    if (!csr || !hasCondition(csr, 'Approved') || hasCondition(csr, 'Failed') || csr.status?.certificate) return;
     const signer = String(csr.spec?.signerName ?? '');
     if (!BUILTIN_SIGNERS.includes(signer)) return;
     const usages: string[] = csr.spec?.usages ?? [];
-    const info = await parseCertificateRequest(Buffer.from(String(csr.spec?.request ?? ''), 'base64').toString('latin1')).catch((err: Error) => err);
+    const info = await requestOf(csr).catch((err: Error) => err);
     const refusal = info instanceof Error ? `unable to parse csr: ${info.message}` : signerRefusal(signer, info, usages);
     const next = structuredClone(csr);
     next.status ??= {};
     if (refusal || info instanceof Error) {
-      next.status.conditions = [...(next.status.conditions ?? []), { type: 'Failed', status: 'True', reason: 'SignerValidationFailure', message: refusal, lastUpdateTime: stamp(), lastTransitionTime: stamp() }];
+      next.status.conditions = [...(next.status.conditions ?? []), { type: 'Failed', status: 'True', reason: 'SignerValidationFailure', message: refusal, lastUpdateTime: rfc3339(), lastTransitionTime: rfc3339() }];
     } else {
       const max = this.authority.maxDurationSeconds ?? 365 * 86_400;
       const seconds = Math.min(max, csr.spec?.expirationSeconds ?? max);

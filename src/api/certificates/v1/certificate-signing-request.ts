@@ -10,7 +10,8 @@ import { defineResource } from '../../define-resource.js';
 import type { KubeObject } from '../../object.js';
 import { certificateSigningRequestPrinter } from '../../printers/certificates-printers.js';
 import { duplicate, forbiddenField, type FieldError, invalidValue, notSupported, required } from '../../../machinery/field-errors.js';
-import { certificateBundlePemError, certificateRequestPemError } from '../../../pki/certificate-request.js';
+import { certificateBundlePemError, certificateRequestPemError, parseCertificateRequest, type CertificateRequestInfo } from '../../../pki/certificate-request.js';
+import { rfc3339 } from '../../../machinery/time.js';
 
 /** certificates.k8s.io/v1 CertificateSigningRequest as the code here reads it (the full shape is the wire contract's). */
 export type CertificateSigningRequest = KubeObject & Record<string, any>;
@@ -22,6 +23,16 @@ export const KEY_USAGES = ['signing', 'digital signature', 'content commitment',
 const FINAL_CONDITIONS = ['Approved', 'Denied', 'Failed'];
 
 const decoded = (b64: unknown): string => (typeof b64 === 'string' ? Buffer.from(b64, 'base64').toString('latin1') : '');
+
+/** Whether the CSR has a condition of `type` with status True. */
+export function hasCondition(csr: CertificateSigningRequest, type: string): boolean {
+  return ((csr.status?.conditions ?? []) as Array<{ type?: string; status?: string }>).some((c) => c.type === type && c.status === 'True');
+}
+
+/** The PKCS#10 request of `spec.request` (base64 PEM), parsed and its signature checked. @throws Error when it does not parse. */
+export function requestOf(csr: CertificateSigningRequest): Promise<CertificateRequestInfo> {
+  return parseCertificateRequest(decoded(csr.spec?.request));
+}
 
 function validateSpec(csr: CertificateSigningRequest): FieldError[] {
   const spec = csr.spec ?? {};
@@ -117,7 +128,7 @@ export function prepareApprovalUpdate(csr: KubeObject, old: KubeObject): void {
   Object.assign(csr, structuredClone(old));
   csr.metadata.resourceVersion = rv;
   const status = ((csr as CertificateSigningRequest).status ??= {});
-  const stamp = `${new Date().toISOString().slice(0, 19)}Z`;
+  const stamp = rfc3339();
   if (!Array.isArray(conditions)) delete status.conditions;
   else status.conditions = conditions.map((c: Record<string, unknown>) => ({ ...c, lastUpdateTime: c.lastUpdateTime ?? stamp, lastTransitionTime: c.lastTransitionTime ?? stamp }));
 }

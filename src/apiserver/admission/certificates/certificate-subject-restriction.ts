@@ -6,7 +6,7 @@
  * validation.
  */
 import { forbidden } from '../../../machinery/errors.js';
-import { parseCertificateRequest } from '../../../pki/certificate-request.js';
+import { requestOf, type CertificateSigningRequest } from '../../../api/certificates/v1/certificate-signing-request.js';
 import type { AdmissionAttributes, AdmissionPlugin } from '../interface.js';
 
 export const certificateSubjectRestriction = (): AdmissionPlugin => ({
@@ -15,7 +15,7 @@ export const certificateSubjectRestriction = (): AdmissionPlugin => ({
     if (a.operation !== 'CREATE' || a.subresource || a.resource.group !== 'certificates.k8s.io' || a.resource.plural !== 'certificatesigningrequests') return;
     const spec = (a.object as { spec?: { signerName?: string; request?: string } } | undefined)?.spec;
     if (spec?.signerName !== 'kubernetes.io/kube-apiserver-client' || typeof spec.request !== 'string') return;
-    const info = await parseCertificateRequest(Buffer.from(spec.request, 'base64').toString('latin1')).catch(() => undefined);
+    const info = await requestOf(a.object as CertificateSigningRequest).catch(() => undefined);
     if (!info?.organizations.includes('system:masters')) return;
     throw forbidden(`certificatesigningrequests.certificates.k8s.io "${a.name}" is forbidden: use of kubernetes.io/kube-apiserver-client signer with system:masters group is not allowed`,
       { group: 'certificates.k8s.io', resource: 'certificatesigningrequests', name: a.name });

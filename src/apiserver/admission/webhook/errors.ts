@@ -35,3 +35,15 @@ export function deniedError(webhook: string, status: Partial<Status> | undefined
 
 /** 400 for a dry run that would reach a webhook with side effects. */
 export const dryRunUnsupported = (webhook: string): StatusError => badRequest(`admission webhook "${webhook}" does not support dry run`);
+
+/**
+ * A failed call to `w` under its failurePolicy (upstream's webhook dispatchers): Ignore
+ * logs `failing open` and answers undefined (admit); Fail logs `failing closed` and
+ * answers the 500 of {@link callFailedStatus}. Errors other than WebhookCallError are rethrown.
+ */
+export function callFailure(w: { name: string; failurePolicy?: string }, err: unknown, log?: (m: string) => void): StatusError | undefined {
+  if (!(err instanceof WebhookCallError)) throw err;
+  if (w.failurePolicy === 'Ignore') { log?.(`Failed calling webhook, failing open ${w.name}: ${err.message}`); return undefined; }
+  log?.(`Failed calling webhook, failing closed ${w.name}: ${err.message}`);
+  return callFailedStatus(err);
+}

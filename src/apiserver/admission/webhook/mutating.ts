@@ -18,7 +18,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { withTypeMeta } from '../admission-request.js';
 import type { AdmissionAttributes, AdmissionPlugin } from '../interface.js';
 import { callWebhook } from './call.js';
-import { callFailedStatus, deniedError, WebhookCallError } from './errors.js';
+import { callFailure, deniedError } from './errors.js';
 import { patchedObject, replaceInPlace } from './patch.js';
 import type { Webhook } from './types.js';
 import { annotateFromResponse } from './audit-annotations.js';
@@ -45,10 +45,9 @@ async function mutate(w: Webhook, at: Invocation, attrs: AdmissionAttributes, de
     attrs.auditAnnotate?.(`mutation.webhook.admission.k8s.io/round_${at.round}_index_${at.index}`, JSON.stringify({ configuration: at.configuration, webhook: w.name, mutated: changed }));
     return changed;
   } catch (err) {
-    if (!(err instanceof WebhookCallError)) throw err;
-    if (w.failurePolicy === 'Ignore') { deps.log?.(`Failed calling webhook, failing open ${w.name}: ${err.message}`); return false; }
-    deps.log?.(`Failed calling webhook, failing closed ${w.name}: ${err.message}`);
-    throw callFailedStatus(err);
+    const refusal = callFailure(w, err, deps.log);
+    if (refusal) throw refusal;
+    return false;
   }
 }
 

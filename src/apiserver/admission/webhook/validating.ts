@@ -8,7 +8,7 @@
  */
 import type { AdmissionAttributes, AdmissionPlugin } from '../interface.js';
 import { callWebhook } from './call.js';
-import { callFailedStatus, deniedError, WebhookCallError } from './errors.js';
+import { callFailure, deniedError } from './errors.js';
 import { relevantWebhooks, type WebhookPluginDeps } from './relevant-webhooks.js';
 import type { Webhook } from './types.js';
 import { annotateFromResponse } from './audit-annotations.js';
@@ -21,10 +21,7 @@ async function judge(w: Webhook, attrs: AdmissionAttributes, deps: WebhookPlugin
     annotateFromResponse(attrs, w.name, r.auditAnnotations);
     return r.allowed ? undefined : deniedError(w.name, r.status);
   } catch (err) {
-    if (!(err instanceof WebhookCallError)) throw err;
-    if (w.failurePolicy === 'Ignore') { deps.log?.(`Failed calling webhook, failing open ${w.name}: ${err.message}`); return undefined; }
-    deps.log?.(`Failed calling webhook, failing closed ${w.name}: ${err.message}`);
-    return callFailedStatus(err);
+    return callFailure(w, err, deps.log);
   }
 }
 
