@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(containerd runc containernetworking-plugins umoci skopeo busybox-static nftables iptables)
+packages=(containerd runc containernetworking-plugins umoci skopeo busybox-static nftables iptables etcd-server etcd-client)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
