@@ -71,15 +71,20 @@ export interface ServerProcess { child: ChildProcess; kubeconfig: string; exited
 
 /** Starts `k8ts server` with the given flags; output goes to `<dataDir>/server.log` (and a copy under `$K8TS_TEST_LOG_DIR` when set). */
 export function startServerProcess(dataDir: string, flags: string[], nodeArgs: string[] = []): ServerProcess {
-  const log = createWriteStream(join(dataDir, 'server.log'), { flags: 'a' });
+  return startComponentProcess('server', dataDir, flags, nodeArgs);
+}
+
+/** Starts `k8ts <command> --data-dir <dataDir>` (server, apiserver) with the given flags; logs as startServerProcess. */
+export function startComponentProcess(command: 'server' | 'apiserver', dataDir: string, flags: string[], nodeArgs: string[] = []): ServerProcess {
+  const log = createWriteStream(join(dataDir, `${command}.log`), { flags: 'a' });
   const startedAt = Date.now();
   // Same V8 setting as bin/k8ts.js's shebang and scripts/start.sh: a small young generation keeps the idle RSS low.
-  const child = spawn(process.execPath, ['--max-semi-space-size=2', ...nodeArgs, join(REPO, 'bin/k8ts.js'), 'server', '--data-dir', dataDir, ...flags], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--max-semi-space-size=2', ...nodeArgs, join(REPO, 'bin/k8ts.js'), command, '--data-dir', dataDir, ...flags], { stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout!.pipe(log, { end: false });
   child.stderr!.pipe(log, { end: false });
   // K8TS_TEST_LOG_DIR keeps a copy of every server's log after the test removed its data dir.
   if (process.env.K8TS_TEST_LOG_DIR) {
-    const copy = createWriteStream(join(process.env.K8TS_TEST_LOG_DIR, `server-${startedAt}-${child.pid}.log`), { flags: 'a' });
+    const copy = createWriteStream(join(process.env.K8TS_TEST_LOG_DIR, `${command}-${startedAt}-${child.pid}.log`), { flags: 'a' });
     child.stdout!.pipe(copy, { end: false });
     child.stderr!.pipe(copy, { end: false });
   }

@@ -25,12 +25,14 @@ export async function deleteKey<T extends KubeObject>(
     if (opts.validateDeletion) await opts.validateDeletion(current);
     ctx.ensureOpen(key);
     if (ctx.stmts.latest.get(key)?.id !== read.id) continue; // changed while validating
+    let id: number;
     try {
-      const row = append(ctx, key, 'delete', read, read.value!);
-      return decodeStored<T>(ctx.transformer, key, row.value!, row.id);
+      id = append(ctx, key, 'delete', read, read.value!).id;
     } catch (err) {
       if (err instanceof StorageError && err.code === 'ResourceVersionConflicts') continue;
       throw err;
     }
+    await ctx.group.durable();
+    return decodeStored<T>(ctx.transformer, key, read.value!, id);
   }
 }

@@ -14,7 +14,7 @@ import type { LogContext } from './log-context.js';
 /** Lists `prefix` (see module doc); `revision` of the result is the revision read at. */
 export function listPrefix<T extends KubeObject>(ctx: LogContext, prefix: string, opts: ListOptions = {}): ListResult<T> {
   ctx.ensureOpen(prefix);
-  const current = ctx.stmts.currentRevision.get()?.rev ?? 0;
+  const current = ctx.committedRevision;
   const asked = opts.revision && opts.revision > 0 ? opts.revision : 0;
   if (asked && asked < ctx.compactedRevision) {
     throw new StorageError('ResourceExpired', prefix, `too old resource version: ${asked} (${ctx.compactedRevision})`);

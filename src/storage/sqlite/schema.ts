@@ -37,6 +37,8 @@ export function prepareStatements(db: Database.Database) {
   return {
     /** Latest row of one name (tombstone included). */
     latest: db.prepare<[string], Row>('SELECT * FROM kine WHERE name = ? ORDER BY id DESC LIMIT 1'),
+    /** Latest row of one name at or below a revision (the committed view while a batch is open). */
+    latestAt: db.prepare<[string, number], Row>('SELECT * FROM kine WHERE name = ? AND id <= ? ORDER BY id DESC LIMIT 1'),
     insert: db.prepare<[string, number, number, number, number, string | null, string | null]>(
       'INSERT INTO kine (name, created, deleted, create_revision, prev_revision, value, old_value) VALUES (?, ?, ?, ?, ?, ?, ?)'),
     /** The highest revision ever issued; survives compaction of the newest rows (sqlite_sequence). */
@@ -57,12 +59,16 @@ export function prepareStatements(db: Database.Database) {
         SELECT name, MAX(id) AS id FROM kine WHERE name >= ? AND name < ? AND id <= ? GROUP BY name
       ) m ON k.id = m.id
       WHERE k.deleted = 0 AND k.name > ?`),
-    /** Rows after a revision with a name in [from, to), in revision order (watch replay). */
-    since: db.prepare<[number, string, string], Row>('SELECT * FROM kine WHERE id > ? AND name >= ? AND name < ? ORDER BY id'),
-    /** Rows at or below a revision superseded by a later row at or below it, and old tombstones. */
-    compact: db.prepare<[number, number]>(`
-      DELETE FROM kine WHERE id <= ? AND (deleted = 1 OR id < (
-        SELECT MAX(k2.id) FROM kine k2 WHERE k2.name = kine.name AND k2.id <= ?))`),
+    /** Rows in (after, upTo] with a name in [from, to), in revision order (watch replay). */
+    since: db.prepare<[number, number, string, string], Row>('SELECT * FROM kine WHERE id > ? AND id <= ? AND name >= ? AND name < ? ORDER BY id'),
+    /**
+     * Compaction of the revisions in (from, to] (kine's way): every row a row of that range
+     * supersedes (its prev_revision), then the range's tombstones. Rows at or below `from`
+     * are already the latest state of their name as of `from`.
+     */
+    compactSuperseded: db.prepare<[number, number]>(
+      'DELETE FROM kine WHERE id IN (SELECT prev_revision FROM kine WHERE id > ? AND id <= ? AND prev_revision != 0)'),
+    compactTombstones: db.prepare<[number, number]>('DELETE FROM kine WHERE deleted = 1 AND id > ? AND id <= ?'),
     getMeta: db.prepare<[string], { value: number }>('SELECT value FROM kine_meta WHERE key = ?'),
     setMeta: db.prepare<[string, number]>('INSERT INTO kine_meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value'),
   };

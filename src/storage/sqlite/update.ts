@@ -29,13 +29,18 @@ export async function guaranteedUpdateKey<T extends KubeObject>(
     ctx.ensureOpen(key);
     if ((ctx.stmts.latest.get(key)?.id ?? 0) !== (read?.id ?? 0)) continue; // changed while tryUpdate ran
     const value = encode(next);
-    if (live && value === livePlain) return decode<T>(value, live.id);
+    if (live && value === livePlain) {
+      if (live.id > ctx.committedRevision) await ctx.group.durable(); // never hand out an uncommitted revision
+      return decode<T>(value, live.id);
+    }
+    let id: number;
     try {
-      const row = append(ctx, key, live ? 'update' : 'create', read, ctx.transformer.toStorage(key, value));
-      return decode<T>(value, row.id);
+      id = append(ctx, key, live ? 'update' : 'create', read, ctx.transformer.toStorage(key, value)).id;
     } catch (err) {
       if (err instanceof StorageError && err.code === 'ResourceVersionConflicts') continue;
       throw err;
     }
+    await ctx.group.durable();
+    return decode<T>(value, id);
   }
 }

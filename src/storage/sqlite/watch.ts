@@ -1,6 +1,6 @@
 /**
  * watch (kine pkg/logstructured Watch, without polling): this process is the only
- * writer, so committed rows are pushed to subscribers in-process by the hub. A watch
+ * writer, so committed rows (group-commit.ts) are pushed to subscribers in-process by the hub. A watch
  * from a past revision subscribes first, then replays the rows after that revision
  * from the table, then continues with live events newer than the last replayed one —
  * no gap, no duplicate. With `progressNotifyMs`, PROGRESS events carry the current
@@ -26,14 +26,15 @@ export function watchKey<T extends KubeObject>(ctx: LogContext, key: string, opt
   }
   const matches = opts.recursive ? (name: string) => name.startsWith(key) : (name: string) => name === key;
   const sub = ctx.hub.subscribe(matches, opts.signal);
-  const current = ctx.stmts.currentRevision.get()?.rev ?? 0;
+  const current = ctx.committedRevision;
   const backlog: StorageWatchEvent[] = [];
   if (from) {
+    // Committed rows only: rows of the open batch arrive through the hub when it commits.
     const to = opts.recursive ? key + '\uffff' : key + '\u0000';
-    for (const row of ctx.stmts.since.all(from, key, to)) backlog.push(rowToEvent(ctx.transformer, row));
+    for (const row of ctx.stmts.since.all(from, current, key, to)) backlog.push(rowToEvent(ctx.transformer, row));
   }
   // Without a start revision, only events after the current revision are wanted.
   const events = sub.iterate(backlog, from || current) as AsyncIterable<StorageWatchEvent<T>>;
   if (!opts.progressNotifyMs) return events;
-  return withProgressNotify(events, sub, opts.progressNotifyMs, () => ctx.stmts.currentRevision.get()?.rev ?? 0, opts.signal) as AsyncIterable<StorageWatchEvent<T>>;
+  return withProgressNotify(events, sub, opts.progressNotifyMs, () => { ctx.ensureOpen(key); return ctx.committedRevision; }, opts.signal) as AsyncIterable<StorageWatchEvent<T>>;
 }
