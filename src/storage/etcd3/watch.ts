@@ -25,7 +25,10 @@
  * the answer can overtake events already queued for this watcher. So an answer at R is
  * only a fence: one more progress request is sent, and PROGRESS R is delivered when that
  * second answer arrives — by then every event ≤ R was sent ahead of it. A PROGRESS never
- * goes below the last delivered revision. The stream is also created with
+ * goes below the last delivered revision. A watcher created at or below the current
+ * revision starts "unsynced" in etcd (caught up by a loop every 100 ms) and a broadcast
+ * answer could overtake its backlog, so answers are ignored until an event at or past
+ * the creation revision arrived or CATCH_UP_MS passed. The stream is also created with
  * progress_notify, whose per-watcher notifications (server interval) are in order and
  * delivered as they come.
  */
@@ -34,6 +37,9 @@ import { StorageError } from '../errors.js';
 import type { StorageWatchEvent, WatchOptions } from '../interface.js';
 import { decodeKv, etcdKey, prefixEnd, storageKey, type EtcdContext, type EtcdKeyValue } from './context.js';
 import { mapEtcdError } from './map-error.js';
+
+/** How long after creation an unsynced watcher is assumed caught up (etcd syncs unsynced watchers every 100 ms). */
+const CATCH_UP_MS = 300;
 
 interface RawEvent { type: string; kv: EtcdKeyValue; prev_kv?: EtcdKeyValue | null }
 interface RawWatchResponse {
@@ -80,6 +86,10 @@ export function watchKey<T extends KubeObject>(ctx: EtcdContext, key: string, op
   let timer: NodeJS.Timeout | undefined;
   let last = after;
   let fence: number | undefined;
+  const start = explicit || after + 1;
+  // Whether broadcast progress answers can be trusted: not while etcd is still catching the watcher up.
+  let trusted = false;
+  let catchUp = Infinity;
 
   const notify = (): void => { const ws = waiters; waiters = []; for (const w of ws) w(); };
   const finish = (err?: StorageError): void => {
@@ -116,6 +126,7 @@ export function watchKey<T extends KubeObject>(ctx: EtcdContext, key: string, op
           if (Number(ev.kv.mod_revision) <= after) continue; // events at an explicit start revision itself (see Expiry above)
           const se = toStorageEvent(ctx, ev);
           last = Math.max(last, se.revision);
+          if (se.revision >= catchUp) trusted = true;
           queue.push(se);
         }
       } catch (err) {
@@ -125,9 +136,17 @@ export function watchKey<T extends KubeObject>(ctx: EtcdContext, key: string, op
       notify();
       return;
     }
-    if (res.created || !res.header) return;
+    if (res.created) {
+      // Synced at once when it starts after the current revision; otherwise etcd's sync loop (every 100 ms) catches it up.
+      const h = Number(res.header?.revision ?? 0);
+      if (start > h) trusted = true;
+      else { catchUp = h; setTimeout(() => { trusted = true; }, CATCH_UP_MS).unref(); }
+      return;
+    }
+    if (!res.header) return;
     const revision = Number(res.header.revision);
     if (res.watch_id !== '-1') { pushProgress(revision); return; } // per-watcher notification: in order
+    if (!trusted) { fence = undefined; return; } // still catching up: etcd < 3.4.24 would answer ahead of the backlog
     if (fence === undefined) { fence = revision; stream?.write({ progress_request: {} }); return; }
     const r = fence;
     fence = undefined;
@@ -144,7 +163,7 @@ export function watchKey<T extends KubeObject>(ctx: EtcdContext, key: string, op
       s.on('end', () => { if (!ended) finish(new StorageError('Unreachable', key, 'etcd watch stream ended')); });
       const k = etcdKey(ctx, key);
       s.write({ create_request: {
-        key: k, range_end: opts.recursive ? prefixEnd(k) : undefined, start_revision: explicit || after + 1,
+        key: k, range_end: opts.recursive ? prefixEnd(k) : undefined, start_revision: start,
         prev_kv: true, progress_notify: !!opts.progressNotifyMs,
       } });
       if (opts.progressNotifyMs) {
