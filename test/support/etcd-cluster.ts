@@ -7,7 +7,7 @@
  * Used by the etcd3 storage tests and, later, the HA and e2e tests.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from './kubectl.js';
@@ -59,7 +59,11 @@ async function waitHealthy(runs: Running[], timeoutMs: number): Promise<void> {
     }
     const ok = await Promise.all(runs.map((r) => healthy(r.member.clientURL)));
     if (ok.every(Boolean)) return;
-    if (Date.now() > deadline) throw new Error(`etcd not healthy within ${timeoutMs} ms: ${runs.filter((_, i) => !ok[i]).map((r) => r.member.name).join(', ')}`);
+    if (Date.now() > deadline) {
+      const bad = runs.filter((_, i) => !ok[i]);
+      const tail = bad.map((r) => { try { return readFileSync(`${r.member.dataDir}.log`, 'utf8').split('\n').slice(-8).join('\n'); } catch { return ''; } });
+      throw new Error(`etcd not healthy within ${timeoutMs} ms: ${bad.map((r) => r.member.name).join(', ')}\n${tail.join('\n')}`);
+    }
     await new Promise((r) => setTimeout(r, 25));
   }
 }
@@ -84,16 +88,36 @@ async function terminate(run: Running, signal: NodeJS.Signals): Promise<void> {
   run.child = undefined;
 }
 
-/** Starts a cluster (see the module doc). Throws, after stopping what it started, when it does not become healthy. */
+/**
+ * Starts a cluster (see the module doc). A cluster that does not become healthy is
+ * stopped and started once more on fresh ports (a port found free can be taken before
+ * etcd binds it; a loaded machine can delay the first election); the second failure throws.
+ */
 export async function startEtcdCluster(opts: EtcdClusterOptions = {}): Promise<EtcdCluster> {
+  try {
+    return await startOnce(opts);
+  } catch {
+    return startOnce(opts);
+  }
+}
+
+/** Distinct free ports on 127.0.0.1. */
+async function freePorts(n: number): Promise<number[]> {
+  const ports = new Set<number>();
+  while (ports.size < n) ports.add(await freePort());
+  return [...ports];
+}
+
+async function startOnce(opts: EtcdClusterOptions): Promise<EtcdCluster> {
   const n = opts.members ?? 1;
   const root = mkdtempSync(join(tmpdir(), 'k8ts-etcd-'));
   const members: EtcdMember[] = [];
+  const ports = await freePorts(2 * n);
   for (let i = 0; i < n; i++) {
     const name = `etcd-${i}`;
     const dataDir = join(root, name);
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-    members.push({ name, pid: 0, clientURL: `http://127.0.0.1:${await freePort()}`, peerURL: `http://127.0.0.1:${await freePort()}`, dataDir });
+    members.push({ name, pid: 0, clientURL: `http://127.0.0.1:${ports[2 * i]}`, peerURL: `http://127.0.0.1:${ports[2 * i + 1]}`, dataDir });
   }
   const initialCluster = members.map((m) => `${m.name}=${m.peerURL}`).join(',');
   const runs: Running[] = members.map((m) => ({
