@@ -8,7 +8,7 @@
  * backend sets `metadata.resourceVersion` to the object's modification revision (as a
  * decimal string) — callers never store a resourceVersion themselves.
  *
- * Implementations: sqlite/ (embedded, kine-style revision log), later etcd3/. Every
+ * Implementations: sqlite/ (embedded, kine-style revision log), etcd3/ (a real etcd v3). Every
  * implementation runs the shared suite in conformance.ts.
  */
 import type { KubeObject } from '../api/object.js';
@@ -107,4 +107,25 @@ export interface Storage {
   compact(revision: number): Promise<void>;
   /** Closes the backend; running watches end. */
   close(): Promise<void>;
+}
+
+/** One datastore member as `members()` reports it. */
+export interface DatastoreMember {
+  /** The member's name (`etcd-0`; its hex ID when it has no name yet). */
+  name: string;
+  /** Where clients reach it (`http://127.0.0.1:2379`). */
+  clientURLs: string[];
+  /** Whether it answered a status/health check just now. */
+  healthy: boolean;
+  /** Why it is not healthy. */
+  error?: string;
+}
+
+/**
+ * Optional extra of a clustered backend (etcd3/): its members and their health, for
+ * `kubectl get componentstatuses` (upstream pkg/registry/core/componentstatus, one
+ * `etcd-N` per member). Throws StorageError Unreachable when the member list cannot be read.
+ */
+export interface DatastoreMembers {
+  members(): Promise<DatastoreMember[]>;
 }

@@ -1,0 +1,42 @@
+/**
+ * delete (upstream etcd3 store.go Delete / conditionalDelete): read the key, check
+ * preconditions and validateDeletion, then one transaction "mod_revision == the revision
+ * read then delete (with prev_kv), else range the key"; on failure retry with the
+ * else-branch's state. Returns the deleted state with resourceVersion = the delete's revision.
+ */
+import type { KubeObject } from '../../api/object.js';
+import { CompareResult, CompareTarget } from 'etcd3';
+import { StorageError } from '../errors.js';
+import type { Preconditions } from '../interface.js';
+import { checkPreconditions } from '../sqlite/preconditions.js';
+import { call, decodeKv, etcdKey, type EtcdContext, type EtcdKeyValue } from './context.js';
+import { readKv } from './get.js';
+
+/**
+ * Deletes `key`; returns the last state with resourceVersion = the deletion's revision.
+ * Throws KeyNotFound, ResourceVersionConflicts (preconditions), Unreachable, or what validateDeletion throws.
+ */
+export async function deleteKey<T extends KubeObject>(
+  ctx: EtcdContext, key: string,
+  opts: { preconditions?: Preconditions; validateDeletion?: (current: T) => void | Promise<void> } = {},
+): Promise<T> {
+  const k = etcdKey(ctx, key);
+  let kv: EtcdKeyValue | undefined = await readKv(ctx, key);
+  for (;;) {
+    if (!kv) throw new StorageError('KeyNotFound', key);
+    const current = decodeKv<T>(ctx, kv);
+    checkPreconditions(key, current, opts.preconditions);
+    if (opts.validateDeletion) await opts.validateDeletion(current);
+    const read = kv;
+    const res = await call(ctx, key, () => ctx.client.kv.txn({
+      compare: [{ key: k, target: CompareTarget.Mod, result: CompareResult.Equal, mod_revision: read.mod_revision }],
+      success: [{ request_delete_range: { key: k, prev_kv: true } }],
+      failure: [{ request_range: { key: k } }],
+    }));
+    if (res.succeeded) {
+      const prev = res.responses[0]?.response_delete_range?.prev_kvs[0] ?? read;
+      return decodeKv<T>(ctx, prev, Number(res.header.revision));
+    }
+    kv = res.responses[0]?.response_range?.kvs[0];
+  }
+}
