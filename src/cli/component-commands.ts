@@ -10,6 +10,7 @@ import { ServiceLBController } from '../cloud/service-lb.js';
 import { ensurePki } from '../pki/pki.js';
 import { writeKubeconfig } from '../pki/kubeconfig.js';
 import { openDatastore } from '../storage/open-datastore.js';
+import { snapshotSchedule } from './datastore-command.js';
 import { createRegistry } from '../apiserver/registry/index.js';
 import { builtinResourceTable } from '../api/builtin-resources.js';
 import { startApiServer } from '../apiserver/server.js';
@@ -36,12 +37,12 @@ import { ensureFlowControlBootstrap } from '../apiserver/flowcontrol/ensure-boot
 const untilSignal = (): { signal: AbortSignal; done: Promise<unknown> } => terminationSignal();
 
 /** `k8ts apiserver`. */
-export async function runApiServerCommand(o: { dataDir: string; httpsListenPort: number; bindAddress: string; serviceCidr: string; authorizationMode?: AuthorizationMode[]; tokenAuthFile?: string; maxRequestsInflight?: number; maxMutatingRequestsInflight?: number; encryptionProviderConfig?: string } & AuditFlags): Promise<void> {
+export async function runApiServerCommand(o: { dataDir: string; httpsListenPort: number; bindAddress: string; serviceCidr: string; authorizationMode?: AuthorizationMode[]; tokenAuthFile?: string; maxRequestsInflight?: number; maxMutatingRequestsInflight?: number; encryptionProviderConfig?: string; datastoreEndpoint?: string; snapshotInterval?: number; snapshotRetention?: number; snapshotDir?: string } & AuditFlags): Promise<void> {
   // Handlers first: a signal during start-up stops the command once it has started, instead of killing it.
   const { done } = untilSignal();
   const modes = o.authorizationMode ?? ['Node', 'RBAC'];
   const pki = await ensurePki(tlsDir(o.dataDir));
-  const storage = await openDatastore({ path: databasePath(o.dataDir), log: (m) => console.error(m), transformer: o.encryptionProviderConfig ? loadEncryptionConfiguration(o.encryptionProviderConfig) : undefined });
+  const storage = await openDatastore({ path: databasePath(o.dataDir), endpoint: o.datastoreEndpoint, snapshots: snapshotSchedule(o), log: (m) => console.error(m), transformer: o.encryptionProviderConfig ? loadEncryptionConfiguration(o.encryptionProviderConfig) : undefined });
   const kc = await pki.issueCertificate({ commonName: 'kube-apiserver-kubelet-client', organizations: ['system:masters'], usages: 'client' });
   const registry = createRegistry(storage, { table: builtinResourceTable(), serviceCIDR: o.serviceCidr, serviceAccountTokens: serviceAccountTokensFor(pki.serviceAccountKeyPem), authorizationModes: modes, authorizeAnonymous: modes.includes('RBAC'), bootstrapTokens: true,
     authenticators: [new X509Authenticator(), ...(o.tokenAuthFile ? [StaticTokenAuthenticator.fromFile(o.tokenAuthFile)] : [])], kubeletClient: { certPem: kc.certPem, keyPem: kc.keyPem, caPem: pki.ca.certPem },

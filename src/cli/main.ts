@@ -9,6 +9,7 @@ import { hostname } from 'node:os';
 import { DEFAULT_DATA_DIR } from '../server/data-dir.js';
 import { parseAuthorizationModes } from '../apiserver/authz/authorization-modes.js';
 import { releaseStartupSignalHandlers, terminationSignal } from './termination.js';
+import { parseDurationMs } from '../controllers/podautoscaler/metrics-client.js';
 
 /** `--authorization-mode Node,RBAC` → the modes; a bad list is commander's argument error. */
 function authorizationModesArg(value: string): string[] {
@@ -26,6 +27,19 @@ const auditLog = {
   maxbackup: () => new Option('--audit-log-maxbackup <n>', 'rotated audit logs kept (0: no limit)').argParser(int),
   maxsize: () => new Option('--audit-log-maxsize <mb>', 'size in megabytes at which the audit log is rotated').argParser(int).default(100),
 };
+
+/** The datastore flags of `server` and `apiserver` (storage/open-datastore.ts, storage/snapshot.ts). */
+const datastoreEndpoint = (): Option => new Option('--datastore-endpoint <endpoint>', 'sqlite://<file> (default: the data dir\'s SQLite file) or etcd client URLs http://host:port[,http://host:port…]');
+const intervalMs = (v: string): number => {
+  const ms = /^(\d+(\.\d+)?(h|m|s|ms))+$/.test(v) ? parseDurationMs(v) : 0;
+  if (!(ms > 0)) throw new InvalidArgumentError(`expected a duration such as 6h, 30m or 90s, got "${v}"`);
+  return ms;
+};
+const snapshotOptions = (): Option[] => [
+  new Option('--snapshot-interval <duration>', 'take a datastore snapshot this often (e.g. 12h); default: none').argParser(intervalMs),
+  new Option('--snapshot-retention <n>', 'scheduled snapshots kept (oldest removed first)').argParser(int).default(5),
+  new Option('--snapshot-dir <dir>', 'folder of scheduled snapshots (default: <data-dir>/server/db/snapshots)'),
+];
 
 /** kube-apiserver's concurrency flags (API Priority and Fairness shares their sum among priority levels). */
 const maxRequestsInflight = (): Option => new Option('--max-requests-inflight <n>', 'with --max-mutating-requests-inflight, the seats API Priority and Fairness shares among priority levels').argParser(int).default(400);
@@ -58,6 +72,7 @@ export async function main(argv: string[]): Promise<void> {
     .option('--token-auth-file <file>', 'static bearer tokens: CSV of token,user,uid,"group1,group2"')
     .addOption(auditPolicyFile()).addOption(auditLog.path()).addOption(auditLog.maxage()).addOption(auditLog.maxbackup()).addOption(auditLog.maxsize())
     .addOption(maxRequestsInflight()).addOption(maxMutatingRequestsInflight()).addOption(encryptionProviderConfig())
+    .addOption(datastoreEndpoint()).addOption(snapshotOptions()[0]).addOption(snapshotOptions()[1]).addOption(snapshotOptions()[2])
     .addOption(new Option('--bridge <name>', 'pod network bridge').default('k8ts0').hideHelp())
     .action(async (opts) => {
       terminationSignal();
@@ -66,7 +81,7 @@ export async function main(argv: string[]): Promise<void> {
     });
 
   program.command('apiserver')
-    .description('run only the apiserver (SQLite storage in the data dir)')
+    .description('run only the apiserver (SQLite storage in the data dir, or etcd with --datastore-endpoint)')
     .option('--data-dir <dir>', 'folder of all state', DEFAULT_DATA_DIR)
     .option('--https-listen-port <port>', 'HTTPS port', (v) => Number(v), 6443)
     .option('--bind-address <ip>', 'listen address', '127.0.0.1')
@@ -75,6 +90,7 @@ export async function main(argv: string[]): Promise<void> {
     .option('--token-auth-file <file>', 'static bearer tokens: CSV of token,user,uid,"group1,group2"')
     .addOption(auditPolicyFile()).addOption(auditLog.path()).addOption(auditLog.maxage()).addOption(auditLog.maxbackup()).addOption(auditLog.maxsize())
     .addOption(maxRequestsInflight()).addOption(maxMutatingRequestsInflight()).addOption(encryptionProviderConfig())
+    .addOption(datastoreEndpoint()).addOption(snapshotOptions()[0]).addOption(snapshotOptions()[1]).addOption(snapshotOptions()[2])
     .action(async (opts) => {
       terminationSignal();
       const { runApiServerCommand } = await import('./component-commands.js');
@@ -128,6 +144,43 @@ export async function main(argv: string[]): Promise<void> {
     .action(async (opts) => {
       const { killall } = await import('../runtime/killall.js');
       await killall({ dataDir: opts.dataDir, bridge: opts.bridge, log: (m: string) => console.log(m) });
+    });
+
+  const snapshot = program.command('snapshot').description('back up and restore the datastore (SQLite file or etcd)');
+  snapshot.command('save <file>')
+    .description('write a snapshot of the datastore to <file> while the server runs (SQLite online backup, or etcd\'s snapshot)')
+    .option('--data-dir <dir>', 'folder of all state (its SQLite file is the default datastore)', DEFAULT_DATA_DIR)
+    .addOption(datastoreEndpoint())
+    .action(async (file: string, opts) => {
+      const { saveSnapshot } = await import('../storage/snapshot.js');
+      const { databasePath } = await import('../server/data-dir.js');
+      await saveSnapshot(opts.datastoreEndpoint, databasePath(opts.dataDir), file);
+      console.log(`snapshot saved to ${file}`);
+    });
+  snapshot.command('restore <file>')
+    .description('restore the datastore from <file>: SQLite into the data dir of a stopped server; etcd into a new member data directory (--etcd-data-dir) to start etcd on')
+    .option('--data-dir <dir>', 'folder of all state (its SQLite file is the default datastore)', DEFAULT_DATA_DIR)
+    .addOption(datastoreEndpoint())
+    .option('--etcd-data-dir <dir>', 'etcd: the new member data directory to create')
+    .option('--etcd-name <name>', 'etcd: the member name (etcd --name)')
+    .option('--etcd-initial-cluster <members>', 'etcd: name=peerURL,… (etcd --initial-cluster)')
+    .option('--etcd-initial-advertise-peer-urls <urls>', 'etcd: this member\'s peer URLs')
+    .action(async (file: string, opts) => {
+      const { restoreSnapshot } = await import('../storage/snapshot.js');
+      const { databasePath } = await import('../server/data-dir.js');
+      await restoreSnapshot(opts.datastoreEndpoint, databasePath(opts.dataDir), file, opts.etcdDataDir ? { dataDir: opts.etcdDataDir, name: opts.etcdName, initialCluster: opts.etcdInitialCluster, initialAdvertisePeerUrls: opts.etcdInitialAdvertisePeerUrls } : undefined);
+      console.log(`restored from ${file}`);
+    });
+
+  program.command('datastore').description('datastore maintenance')
+    .command('migrate')
+    .description('copy every object from one datastore to another, empty one (SQLite ↔ etcd), keeping their order; stop the servers first')
+    .requiredOption('--from <endpoint>', 'source: sqlite://<file> or etcd client URLs')
+    .requiredOption('--to <endpoint>', 'target (must be empty): sqlite://<file> or etcd client URLs')
+    .addOption(encryptionProviderConfig())
+    .action(async (opts) => {
+      const { migrateCommand } = await import('./datastore-command.js');
+      await migrateCommand(opts);
     });
 
   const images = program.command('images').description('offline container images');

@@ -6,12 +6,14 @@ import { startServer } from '../server/start-server.js';
 import { terminationSignal } from './termination.js';
 import type { AuthorizationMode } from '../apiserver/authz/authorization-modes.js';
 import { auditorFromFlags, type AuditFlags } from '../apiserver/audit/options.js';
+import { snapshotSchedule } from './datastore-command.js';
 
 export interface ServerCommandOptions extends AuditFlags {
   dataDir: string; httpsListenPort: number; bindAddress: string; nodeName?: string; nodeIp?: string;
   kubeletPort: number; clusterCidr: string; serviceCidr: string; tlsSan: string[]; serviceLbPool?: string; disableAgent: boolean; disableDns: boolean; bridge: string; schedulerConfig?: string;
   schedulerSecurePort: number; controllerManagerSecurePort: number; authorizationMode: AuthorizationMode[]; tokenAuthFile?: string;
   maxRequestsInflight?: number; maxMutatingRequestsInflight?: number; encryptionProviderConfig?: string;
+  datastoreEndpoint?: string; snapshotInterval?: number; snapshotRetention?: number; snapshotDir?: string;
 }
 
 /** Starts the server and blocks until a termination signal. */
@@ -26,6 +28,7 @@ export async function runServerCommand(o: ServerCommandOptions): Promise<void> {
     tlsSANs: o.tlsSan, loadBalancerPool: o.serviceLbPool, disableAgent: o.disableAgent, disableDns: o.disableDns, bridge: o.bridge, schedulerConfigPath: o.schedulerConfig,
     schedulerSecurePort: o.schedulerSecurePort, controllerManagerSecurePort: o.controllerManagerSecurePort, authorizationModes: o.authorizationMode, tokenAuthFile: o.tokenAuthFile,
     auditor: auditorFromFlags(o), encryptionProviderConfig: o.encryptionProviderConfig,
+    datastoreEndpoint: o.datastoreEndpoint, snapshots: snapshotSchedule(o),
     flowControl: { maxRequestsInflight: o.maxRequestsInflight, maxMutatingRequestsInflight: o.maxMutatingRequestsInflight },
   });
   console.log(`k8ts server running at ${server.url} (started in ${Date.now() - t0} ms)`);

@@ -16,6 +16,7 @@ import { hostname } from 'node:os';
 import { ensurePki } from '../pki/pki.js';
 import { writeKubeconfig } from '../pki/kubeconfig.js';
 import { openDatastore } from '../storage/open-datastore.js';
+import type { SnapshotSchedule } from '../storage/snapshot.js';
 import { createRegistry } from '../apiserver/registry/index.js';
 import { builtinResourceTable } from '../api/builtin-resources.js';
 import { startApiServer } from '../apiserver/server.js';
@@ -111,6 +112,10 @@ export interface ServerOptions {
   auditor?: Auditor;
   /** `--encryption-provider-config`: an EncryptionConfiguration file; values of the resources it lists are encrypted at rest. */
   encryptionProviderConfig?: string;
+  /** `--datastore-endpoint`: sqlite://<file> or etcd client URLs (storage/open-datastore.ts); default the data dir's SQLite file. */
+  datastoreEndpoint?: string;
+  /** Scheduled datastore snapshots; default none. */
+  snapshots?: SnapshotSchedule;
   /** `--max-requests-inflight` / `--max-mutating-requests-inflight` for API Priority and Fairness (default 400 + 200). */
   flowControl?: FlowControlSettings;
   log?: (msg: string) => void;
@@ -167,7 +172,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   });
 
   const pki = await ensurePki(tlsDir(dataDir), { extraSANs: [...(opts.nodeIP ? [opts.nodeIP] : []), ...(opts.tlsSANs ?? [])] });
-  const storage = await openDatastore({ path: databasePath(dataDir), log, transformer: opts.encryptionProviderConfig ? loadEncryptionConfiguration(opts.encryptionProviderConfig) : undefined });
+  const storage = await openDatastore({ path: databasePath(dataDir), endpoint: opts.datastoreEndpoint, snapshots: opts.snapshots, log, transformer: opts.encryptionProviderConfig ? loadEncryptionConfiguration(opts.encryptionProviderConfig) : undefined });
   stops.push(() => storage.close());
   const kubeletClientCert = await pki.issueCertificate({ commonName: 'kube-apiserver-kubelet-client', organizations: ['system:masters'], usages: 'client' });
   const registry = createRegistry(storage, {

@@ -3,6 +3,7 @@
  * authenticate → route → decode → call the registry → encode (JSON or Table) → write.
  * Every failure is written as a Status with its HTTP code; nothing thrown escapes.
  */
+import { runHealthChecks } from './health-checks.js';
 import type { TLSSocket } from 'node:tls';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { KubeList, KubeObject } from '../../api/object.js';
@@ -265,9 +266,10 @@ export function createHandler(opts: HandlerOptions): Handler & { upgrade: Upgrad
     if (path === '/version') return writeJson(res, 200, VERSION_INFO);
     if (await serveOidcDiscovery(path, res, opts.registry.serviceAccountTokens, opts.serverAddress.replace(/^0\.0\.0\.0:/, '127.0.0.1:'))) return;
     if (path === '/healthz' || path === '/livez' || path === '/readyz' || /^\/(healthz|livez|readyz)\//.test(path)) {
-      const body = url.searchParams.has('verbose') ? `[+]ping ok\n[+]etcd ok\n${path.slice(1)} check passed\n` : 'ok';
-      res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff' });
-      res.end(body);
+      const answer = await runHealthChecks(path, url.searchParams, () => opts.registry.currentRevision());
+      if (!answer) throw notFoundPath();
+      res.writeHead(answer.status, { 'Content-Type': 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff' });
+      res.end(answer.body);
       return;
     }
     if (path === '/metrics') {

@@ -262,6 +262,7 @@ export function createRegistry(storage: Storage, opts: RegistryOptions): Registr
     }),
     authorizer,
     authenticators,
+    currentRevision: () => storage.currentRevision(),
     serviceAccountTokens: tokens,
     authorizeAnonymous: opts.authorizeAnonymous ?? false,
     lookup: (group, version, resource, subresource) => {

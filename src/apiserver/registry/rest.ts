@@ -123,6 +123,8 @@ export interface RestStorage {
 export interface Registry {
   /** The served kinds (discovery, OpenAPI and printers read it). */
   readonly table: ResourceTable;
+  /** The datastore's latest revision, read from the backend (the health checks' datastore probe). Throws StorageError Unreachable. */
+  currentRevision(): Promise<number>;
   /** Every served main resource, for discovery. */
   resources(): ResourceInfo[];
   lookup(group: string, version: string, resource: string, subresource?: string): RestStorage | undefined;

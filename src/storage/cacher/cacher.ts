@@ -21,7 +21,7 @@
  */
 import type { KubeObject } from '../../api/object.js';
 import { isStorageError, StorageError } from '../errors.js';
-import type { ListOptions, ListResult, Preconditions, Storage, StorageWatchEvent, WatchOptions } from '../interface.js';
+import type { DatastoreMember, DatastoreMembers, ListOptions, ListResult, Preconditions, Storage, StorageWatchEvent, WatchOptions } from '../interface.js';
 import { WatchHub, withProgressNotify } from '../watch-hub.js';
 import { WatchCache } from './watch-cache.js';
 
@@ -32,6 +32,8 @@ export interface CacherOptions {
   freshnessTimeoutMs?: number;
   /** Told when the cache is rebuilt after its backend watch failed. */
   log?: (msg: string) => void;
+  /** Called by close() before the backend closes (what was started with this datastore stops). */
+  onClose?: () => void;
 }
 
 /** Starts the cache (one full list of the backend, then its watch) and returns it once filled. */
@@ -51,7 +53,12 @@ export class Cacher implements Storage {
   private readonly capacity: number;
   private readonly freshnessTimeoutMs: number;
 
+  /** The backend's members (DatastoreMembers, for componentstatuses), present only when the backend has them (etcd). */
+  readonly members?: () => Promise<DatastoreMember[]>;
+
   constructor(private readonly backend: Storage, private readonly opts: CacherOptions = {}) {
+    const b = backend as Partial<DatastoreMembers>;
+    if (b.members) this.members = () => b.members!();
     this.capacity = opts.capacity ?? 10_000;
     this.freshnessTimeoutMs = opts.freshnessTimeoutMs ?? 3000;
   }
@@ -174,6 +181,7 @@ export class Cacher implements Storage {
   }
 
   async close(): Promise<void> {
+    this.opts.onClose?.();
     this.stop.abort();
     this.hub.closeAll();
     await this.backend.close();

@@ -18,6 +18,7 @@ import { StorageError } from '../errors.js';
 import type { DatastoreMember, DatastoreMembers, ListOptions, ListResult, Preconditions, Storage, StorageWatchEvent, WatchOptions } from '../interface.js';
 import { identityTransformer, type ValueTransformer } from '../value-transformer.js';
 import { compactAt, currentRevisionOf } from './compact.js';
+import { startEtcdCompactor } from './compactor.js';
 import type { EtcdContext } from './context.js';
 import { createKey } from './create.js';
 import { deleteKey } from './delete.js';
@@ -39,6 +40,8 @@ export interface Etcd3StorageOptions {
   dialTimeoutMs?: number;
   /** Deadline of every unary call, in ms (default 15000); streams (watch, snapshot) have none. */
   requestTimeoutMs?: number;
+  /** Period of the coordinated compaction (compactor.ts) in ms (default 300000 = 5 min; 0 disables). */
+  compactIntervalMs?: number;
 }
 
 /**
@@ -59,6 +62,7 @@ export async function openEtcd3Storage(opts: Etcd3StorageOptions): Promise<Etcd3
 /** The Storage implementation over etcd v3; see the module doc. Also reports members and takes snapshots. */
 export class Etcd3Storage implements Storage, DatastoreMembers {
   private readonly ctx: EtcdContext;
+  private readonly stopCompactor: () => void;
   private closed = false;
 
   constructor(opts: Etcd3StorageOptions) {
@@ -74,6 +78,7 @@ export class Etcd3Storage implements Storage, DatastoreMembers {
       watches: new Set(), lastRevision: 0,
       ensureOpen(key) { if (self.closed) throw new StorageError('Unreachable', key, 'storage is closed'); },
     };
+    this.stopCompactor = startEtcdCompactor(this.ctx, opts.compactIntervalMs ?? 5 * 60_000);
   }
 
   create<T extends KubeObject>(key: string, obj: T): Promise<T> { return createKey(this.ctx, key, obj); }
@@ -107,6 +112,7 @@ export class Etcd3Storage implements Storage, DatastoreMembers {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.stopCompactor();
     for (const finish of [...this.ctx.watches]) finish();
     this.ctx.client.close();
   }

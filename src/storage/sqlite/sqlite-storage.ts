@@ -47,7 +47,7 @@ export interface SqliteStorageOptions {
 }
 
 /** Opens (creating if needed) the database at `opts.path`, in WAL mode with synchronous=FULL. */
-export async function openSqliteStorage(opts: SqliteStorageOptions): Promise<Storage> {
+export async function openSqliteStorage(opts: SqliteStorageOptions): Promise<SqliteStorage> {
   if (opts.path !== ':memory:') mkdirSync(dirname(opts.path), { recursive: true });
   return new SqliteStorage(opts);
 }
