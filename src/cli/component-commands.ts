@@ -82,6 +82,10 @@ export interface ComponentCommandOptions {
   clusterSigningKeyFile?: string;
   /** Go duration ('8760h', '30m'): the longest validity it grants. */
   clusterSigningDuration?: string;
+  /** Leader election timing in ms (upstream --leader-elect-lease-duration/-renew-deadline/-retry-period: 15s, 10s, 2s). */
+  leaderElectLeaseDuration?: number;
+  leaderElectRenewDeadline?: number;
+  leaderElectRetryPeriod?: number;
 }
 
 /** Seconds of a Go duration of hours, minutes and seconds ('8760h', '1h30m', '90s'). @throws Error on anything else. */
@@ -116,7 +120,7 @@ export async function runComponentCommand(name: 'scheduler' | 'controller-manage
     registry, host: bindAddress, port: o.securePort,
     tls: { ...selfSignedServingCertificate(lease, [...new Set(['localhost', '127.0.0.1', ...(bindAddress === '0.0.0.0' ? [] : [bindAddress])])]), caPem: requireClientCA(config.caPem) },
   }) : undefined;
-  const running = runWithLeaderElection({ client, name: lease, signal, metrics: leaderMetrics }, async (leading) => {
+  const running = runWithLeaderElection({ client, name: lease, signal, metrics: leaderMetrics, leaseDurationMs: o.leaderElectLeaseDuration, renewDeadlineMs: o.leaderElectRenewDeadline, retryPeriodMs: o.leaderElectRetryPeriod }, async (leading) => {
     const informers = createSharedInformerFactory(client);
     const p = name === 'scheduler'
       ? (schedulerConfig ? runSchedulerWithConfiguration({ client, informers, signal: leading, metrics: schedulerMetrics }, schedulerConfig) : runScheduler({ client, informers, signal: leading, metrics: schedulerMetrics }))

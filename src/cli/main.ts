@@ -108,6 +108,9 @@ export async function main(argv: string[]): Promise<void> {
       .option('--cluster-signing-cert-file <file>', 'PEM CA certificate the csrsigning controller signs approved CSRs with (controller-manager; with --cluster-signing-key-file)')
       .option('--cluster-signing-key-file <file>', 'PEM private key of that CA (controller-manager)')
       .option('--cluster-signing-duration <duration>', 'longest validity of a signed certificate, e.g. 8760h (controller-manager)', '8760h')
+      .addOption(new Option('--leader-elect-lease-duration <duration>', 'how long a non-leader waits after the last renewal before taking the Lease').argParser(intervalMs).default(15_000, '15s'))
+      .addOption(new Option('--leader-elect-renew-deadline <duration>', 'how long the leader keeps trying to renew before it stops leading').argParser(intervalMs).default(10_000, '10s'))
+      .addOption(new Option('--leader-elect-retry-period <duration>', 'pause between acquire and renew attempts').argParser(intervalMs).default(2_000, '2s'))
       .action(async (opts) => {
         terminationSignal();
         const { runComponentCommand } = await import('./component-commands.js');

@@ -8,7 +8,6 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,27 +15,8 @@ import { createClient, loadKubeconfig } from '../../src/client/rest-client.js';
 import { resources, type Client } from '../../src/client/interface.js';
 import type { Pod } from '../../src/api/core/v1/pod-types.js';
 import { microTime } from '../../src/machinery/time.js';
-import { eventually, freePort, REPO } from '../support/kubectl.js';
-
-interface Proc { child: ChildProcess; out: string; name: string }
-
-function start(name: string, args: string[]): Proc {
-  const child = spawn(process.execPath, [join(REPO, 'bin/k8ts.js'), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  const p: Proc = { child, out: '', name };
-  child.stdout!.on('data', (d) => { p.out += d; });
-  child.stderr!.on('data', (d) => { p.out += d; });
-  return p;
-}
-const alive = (p: Proc): boolean => p.child.exitCode === null && p.child.signalCode === null;
-async function stop(p: Proc, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
-  if (!alive(p)) return;
-  const exited = new Promise((r) => p.child.once('exit', r));
-  p.child.kill(signal);
-  const t = setTimeout(() => p.child.kill('SIGKILL'), 10_000);
-  await exited;
-  clearTimeout(t);
-}
-const acquired = (p: Proc, lease: string): string | undefined => new RegExp(`successfully acquired lease kube-system/${lease} as (\\S+)`).exec(p.out)?.[1];
+import { eventually, freePort } from '../support/kubectl.js';
+import { acquired, startProc as start, stopProc as stop, type Proc } from '../support/processes.js';
 
 describe('HA components: leader election between two schedulers and two controller managers (issue #7)', { timeout: 180_000 }, () => {
   let dir: string;

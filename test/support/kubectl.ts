@@ -6,7 +6,7 @@ import net from 'node:net';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, existsSync } from 'node:fs';
 import http from 'node:http';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 export const KUBECTL = process.env.KUBECTL ?? '/usr/bin/kubectl';
 export const REPO = new URL('../..', import.meta.url).pathname;
@@ -76,10 +76,21 @@ export function startServerProcess(dataDir: string, flags: string[], nodeArgs: s
 
 /** Starts `k8ts <command> --data-dir <dataDir>` (server, apiserver) with the given flags; logs as startServerProcess. */
 export function startComponentProcess(command: 'server' | 'apiserver', dataDir: string, flags: string[], nodeArgs: string[] = []): ServerProcess {
-  const log = createWriteStream(join(dataDir, `${command}.log`), { flags: 'a' });
+  return startK8tsProcess([command, '--data-dir', dataDir, ...flags], join(dataDir, `${command}.log`), nodeArgs);
+}
+
+/**
+ * Starts `k8ts <args…>` (any command); stdout and stderr are appended to `logPath` (and a
+ * copy under `$K8TS_TEST_LOG_DIR` when set). The process's kubeconfig field is
+ * `<dirname(logPath)>/kubeconfig.yaml`, meaningful only for commands that write one.
+ */
+export function startK8tsProcess(args: string[], logPath: string, nodeArgs: string[] = []): ServerProcess {
+  const command = args[0];
+  const log = createWriteStream(logPath, { flags: 'a' });
+  const dataDir = dirname(logPath);
   const startedAt = Date.now();
   // Same V8 setting as bin/k8ts.js's shebang and scripts/start.sh: a small young generation keeps the idle RSS low.
-  const child = spawn(process.execPath, ['--max-semi-space-size=2', ...nodeArgs, join(REPO, 'bin/k8ts.js'), command, '--data-dir', dataDir, ...flags], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--max-semi-space-size=2', ...nodeArgs, join(REPO, 'bin/k8ts.js'), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout!.pipe(log, { end: false });
   child.stderr!.pipe(log, { end: false });
   // K8TS_TEST_LOG_DIR keeps a copy of every server's log after the test removed its data dir.
