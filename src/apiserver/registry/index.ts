@@ -141,7 +141,7 @@ export function createRegistry(storage: Storage, opts: RegistryOptions): Registr
     serviceCIDR: opts.serviceCIDR ?? '10.96.0.0/12',
     listAll: async (def) => { const s = storeOf(def); return (await s.storage.list<KubeObject>(s.prefix())).items; },
     clock,
-    allocations: new AllocationLedger(),
+    allocations: new AllocationLedger(undefined, undefined, storage),
   };
   const namespaces = table.get('', 'v1', 'namespaces');
   const nodes = table.get('', 'v1', 'nodes');
