@@ -8,7 +8,8 @@
  * controller-manager Lease holders — `kubectl` keeps working against a surviving
  * apiserver throughout, new leaders act within 15 s (lease duration 8 s, retry 1 s), and a
  * Deployment created before the faults reaches its replicas after them, scaled up once
- * more. `kubectl get leases -n kube-system` shows both Leases; `kubectl get
+ * more. Services created concurrently through two apiservers get distinct ClusterIPs
+ * and NodePorts. `kubectl get leases -n kube-system` shows both Leases; `kubectl get
  * componentstatuses` shows the three etcd members, the killed one Unhealthy.
  */
 import { after, before, describe, it } from 'node:test';
@@ -92,6 +93,18 @@ describe('HA control plane on a three-member etcd (issue #9)', { timeout: 300_00
         await eventually(`via-${i} through ${j}`, async () => (await kubectlRaw(kubeconfigs[j], ['get', 'configmap', `via-${i}`, '-n', NS, '-o', 'jsonpath={.data.from}'])).stdout === String(i), 10_000, 100);
       }
     }
+  });
+
+  it('Services created concurrently through two apiservers get distinct ClusterIPs and NodePorts', async () => {
+    const clients = [createClient(loadKubeconfig(kubeconfigs[0])), client];
+    const created = await Promise.all(Array.from({ length: 40 }, (_, i) => clients[i % 2].resource<any>(resources.services).create({
+      apiVersion: 'v1', kind: 'Service', metadata: { name: `svc-${i}`, namespace: NS }, spec: { type: 'NodePort', selector: { app: `s${i}` }, ports: [{ port: 80 }] },
+    })));
+    const ips = created.map((s) => s.spec.clusterIP as string);
+    const ports = created.map((s) => s.spec.ports[0].nodePort as number);
+    assert.equal(new Set(ips).size, 40, ips.join(' '));
+    assert.equal(new Set(ports).size, 40, ports.join(' '));
+    await kubectl(kubeconfigs[2], ['delete', 'services', '--all', '-n', NS]);
   });
 
   it('etcd leader, apiserver C, then both Lease holders killed: kubectl keeps working, new leaders act within 15 s, the Deployment reaches its replicas', async () => {

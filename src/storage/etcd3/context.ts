@@ -7,7 +7,7 @@
  */
 import type { Etcd3 } from 'etcd3';
 import type { KubeObject } from '../../api/object.js';
-import { decode } from '../sqlite/codec.js';
+import { decode } from '../object-codec.js';
 import type { ValueTransformer } from '../value-transformer.js';
 import { mapEtcdError } from './map-error.js';
 

@@ -5,7 +5,7 @@
 import type { KubeObject } from '../../api/object.js';
 import { CompareResult, CompareTarget } from 'etcd3';
 import { StorageError } from '../errors.js';
-import { decode, encode } from '../sqlite/codec.js';
+import { decode, encode } from '../object-codec.js';
 import { call, etcdKey, type EtcdContext } from './context.js';
 
 /** Stores `obj` under `key`; returns it with resourceVersion = the put's revision. Throws KeyExists, Unreachable. */

@@ -8,7 +8,7 @@ import type { KubeObject } from '../../api/object.js';
 import { CompareResult, CompareTarget } from 'etcd3';
 import { StorageError } from '../errors.js';
 import type { Preconditions } from '../interface.js';
-import { checkPreconditions } from '../sqlite/preconditions.js';
+import { checkPreconditions } from '../preconditions.js';
 import { call, decodeKv, etcdKey, type EtcdContext, type EtcdKeyValue } from './context.js';
 import { readKv } from './get.js';
 

@@ -9,8 +9,8 @@ import type { KubeObject } from '../../api/object.js';
 import { CompareResult, CompareTarget } from 'etcd3';
 import { StorageError } from '../errors.js';
 import type { Preconditions } from '../interface.js';
-import { decode, encode } from '../sqlite/codec.js';
-import { checkPreconditions } from '../sqlite/preconditions.js';
+import { decode, encode } from '../object-codec.js';
+import { checkPreconditions } from '../preconditions.js';
 import { call, etcdKey, plainValue, type EtcdContext, type EtcdKeyValue } from './context.js';
 import { readKv } from './get.js';
 

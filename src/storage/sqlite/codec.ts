@@ -1,30 +1,8 @@
-/**
- * Row ↔ object conversion. Values are stored as JSON without
- * `metadata.resourceVersion`; every read sets it to the row's revision as a decimal
- * string (upstream etcd3 store's versioner does the same with the mod revision).
- */
-import type { KubeObject } from '../../api/object.js';
+/** The watch event of a revision-log row (object decoding: ../object-codec.ts). */
 import type { StorageWatchEvent } from '../interface.js';
 import type { Row } from './schema.js';
 import type { ValueTransformer } from '../value-transformer.js';
-
-/** Parses a stored value and stamps `metadata.resourceVersion = String(revision)`. */
-export function decode<T extends KubeObject>(value: string, revision: number): T {
-  const obj = JSON.parse(value) as T;
-  obj.metadata = { ...obj.metadata, resourceVersion: String(revision) };
-  return obj;
-}
-
-/** Reads a stored value of `key` back through the transformer (decryption), then decodes it. */
-export function decodeStored<T extends KubeObject>(transformer: ValueTransformer, key: string, value: string, revision: number): T {
-  return decode<T>(transformer.fromStorage(key, value), revision);
-}
-
-/** Serializes an object for storage, dropping any resourceVersion the caller left in. */
-export function encode(obj: KubeObject): string {
-  const { resourceVersion: _rv, ...meta } = obj.metadata ?? {};
-  return JSON.stringify({ ...obj, metadata: meta });
-}
+import { decode } from '../object-codec.js';
 
 /**
  * The watch event of one row: ADDED for a create row, MODIFIED for an update (with

@@ -4,7 +4,7 @@
  */
 import type { KubeObject } from '../../api/object.js';
 import { StorageError } from '../errors.js';
-import { decode, encode } from './codec.js';
+import { decode, encode } from '../object-codec.js';
 import { append, type LogContext } from './log-context.js';
 
 /** Stores `obj` under `key`; returns it with resourceVersion. Throws KeyExists. */

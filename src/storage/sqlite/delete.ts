@@ -5,9 +5,9 @@
 import type { KubeObject } from '../../api/object.js';
 import { StorageError } from '../errors.js';
 import type { Preconditions } from '../interface.js';
-import { decodeStored } from './codec.js';
+import { decodeStored } from '../object-codec.js';
 import { append, liveRow, type LogContext } from './log-context.js';
-import { checkPreconditions } from './preconditions.js';
+import { checkPreconditions } from '../preconditions.js';
 
 /**
  * Deletes `key`; returns the last state with resourceVersion = the deletion's revision.

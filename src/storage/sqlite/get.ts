@@ -1,7 +1,7 @@
 /** get (kine pkg/logstructured Get): the latest committed row of a name, unless it is a tombstone. */
 import type { KubeObject } from '../../api/object.js';
 import { StorageError } from '../errors.js';
-import { decodeStored } from './codec.js';
+import { decodeStored } from '../object-codec.js';
 import { committedLiveRow, type LogContext } from './log-context.js';
 
 /** The current object at `key` with resourceVersion = its row's revision. Throws KeyNotFound. */

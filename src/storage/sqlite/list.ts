@@ -8,7 +8,7 @@
 import type { KubeObject } from '../../api/object.js';
 import { StorageError } from '../errors.js';
 import type { ListOptions, ListResult } from '../interface.js';
-import { decodeStored } from './codec.js';
+import { decodeStored } from '../object-codec.js';
 import type { LogContext } from './log-context.js';
 
 /** Lists `prefix` (see module doc); `revision` of the result is the revision read at. */

@@ -6,7 +6,7 @@
  */
 import type { KubeObject } from '../../api/object.js';
 import { StorageError } from '../errors.js';
-import { encode } from './codec.js';
+import { encode } from '../object-codec.js';
 import type { LogContext } from './log-context.js';
 
 /** One object to load: its key, its state, and the (mod) revision it had at the source. */

@@ -8,9 +8,9 @@
 import type { KubeObject } from '../../api/object.js';
 import { StorageError } from '../errors.js';
 import type { Preconditions } from '../interface.js';
-import { decode, encode } from './codec.js';
+import { decode, encode } from '../object-codec.js';
 import { append, type LogContext } from './log-context.js';
-import { checkPreconditions } from './preconditions.js';
+import { checkPreconditions } from '../preconditions.js';
 
 /** See module doc. Throws KeyNotFound (absent, unless ignoreNotFound), ResourceVersionConflicts (preconditions), or what tryUpdate throws. */
 export async function guaranteedUpdateKey<T extends KubeObject>(

@@ -2,9 +2,9 @@
  * Write preconditions (upstream k8s.io/apiserver/pkg/storage/interfaces.go
  * Preconditions.Check): uid and resourceVersion must equal the current object's.
  */
-import type { KubeObject } from '../../api/object.js';
-import { StorageError } from '../errors.js';
-import type { Preconditions } from '../interface.js';
+import type { KubeObject } from '../api/object.js';
+import { StorageError } from './errors.js';
+import type { Preconditions } from './interface.js';
 
 /** Throws StorageError ResourceVersionConflicts with upstream's message when a precondition fails. */
 export function checkPreconditions(key: string, obj: KubeObject, pre?: Preconditions): void {
