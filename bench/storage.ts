@@ -10,7 +10,7 @@
  *     `k8ts apiserver` on SQLite, then on that etcd; mean and p99 of ConfigMap creates.
  * Prints a JSON summary and a Markdown table for BENCHMARKS.md; stops what it started by PID.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { KubeObject } from '../src/api/object.js';
@@ -46,7 +46,11 @@ async function createLatency(flags: string[]): Promise<{ mean: number; p99: numb
   const port = await freePort();
   const server = startComponentProcess('apiserver', dataDir, ['--https-listen-port', String(port), ...flags]);
   try {
-    const api = await eventually('apiserver', async () => { const a = apiFor(join(dataDir, 'kubeconfig.yaml')); return (await a.request('GET', '/readyz')).status === 200 ? a : undefined; }, 60_000, 200);
+    const api = await eventually('apiserver', async () => {
+      if (server.child.exitCode !== null) throw new Error(`apiserver exited: ${readFileSync(join(dataDir, 'apiserver.log'), 'utf8').slice(-2000)}`);
+      const a = apiFor(join(dataDir, 'kubeconfig.yaml'));
+      return (await a.request('GET', '/readyz')).status === 200 ? a : undefined;
+    }, 60_000, 200);
     await api.request('POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'bench' } });
     const ms: number[] = [];
     let failures = 0;

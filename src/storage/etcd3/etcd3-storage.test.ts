@@ -34,6 +34,17 @@ describe('etcd3 only', () => {
     } finally { await s.close(); await raw.close(); }
   });
 
+  it('a list larger than gRPC\'s default 4 MiB message (the watch cache\'s first fill) is read whole', async () => {
+    const s = await openEtcd3Storage({ endpoints: shared!.endpoints, pathPrefix: `/t-${randomUUID()}` });
+    try {
+      const payload = 'x'.repeat(8 * 1024);
+      for (let i = 0; i < 640; i += 64) {
+        await Promise.all(Array.from({ length: 64 }, (_, k) => s.create<KubeObject>(`/registry/configmaps/big/c${i + k}`, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `c${i + k}` }, data: { payload } })));
+      }
+      assert.equal((await s.list('/registry/')).items.length, 640);
+    } finally { await s.close(); }
+  });
+
   it('values pass through the transformer', async () => {
     const s = await openEtcd3Storage({
       endpoints: shared!.endpoints, pathPrefix: `/t-${randomUUID()}`,

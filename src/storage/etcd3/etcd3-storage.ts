@@ -70,6 +70,8 @@ export class Etcd3Storage implements Storage, DatastoreMembers {
     const client = new Etcd3({
       hosts: opts.endpoints,
       dialTimeout: opts.dialTimeoutMs ?? 5000,
+      // A list of a large keyspace (the watch cache's first fill) easily passes gRPC's default 4 MiB; upstream's client allows up to 2 GiB.
+      grpcOptions: { 'grpc.max_receive_message_length': 2 ** 31 - 1 },
       defaultCallOptions: (c) => (c.isStream ? {} : { deadline: Date.now() + requestTimeoutMs }),
     });
     const self = this;
