@@ -5,7 +5,6 @@
  * value, and the server's resident memory flat (sampled from /proc while the updates run:
  * the last sample is within 25 % + 16 MiB of the sample taken after the first 50,000).
  */
-import https from 'node:https';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -14,6 +13,7 @@ import { join } from 'node:path';
 import { ensurePki } from '../../src/pki/pki.js';
 import { databasePath, tlsDir } from '../../src/server/data-dir.js';
 import { eventually, freePort, startComponentProcess, stopServerProcess, type ServerProcess } from '../support/kubectl.js';
+import { httpsClient, type HttpsClient } from '../support/https-client.js';
 
 const OBJECTS = 100;
 const UPDATES = 200_000;
@@ -27,30 +27,21 @@ describe('bounded growth of the SQLite datastore under churn (issue #9)', { time
   let dataDir: string;
   let port: number;
   let server: ServerProcess;
-  let agent: https.Agent;
+  let client: HttpsClient;
 
-  const request = (method: string, path: string, body?: unknown): Promise<{ status: number; body: string }> => new Promise((resolve, reject) => {
-    const data = body === undefined ? undefined : JSON.stringify(body);
-    const req = https.request({ host: '127.0.0.1', port, path, method, agent, headers: data ? { 'Content-Type': 'application/json' } : {} }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
-    });
-    req.on('error', reject);
-    req.end(data);
-  });
+  const request = (method: string, path: string, body?: unknown): Promise<{ status: number; body: string }> => client.request(method, path, body);
 
   before(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'k8ts-e2e-growth-'));
     port = await freePort();
     server = startComponentProcess('apiserver', dataDir, ['--https-listen-port', String(port)]);
     const pki = await eventually('PKI written', async () => ensurePki(tlsDir(dataDir)), 60_000, 200);
-    agent = new https.Agent({ keepAlive: true, maxSockets: WORKERS, ca: pki.ca.certPem, cert: pki.admin.certPem, key: pki.admin.keyPem });
+    client = httpsClient(port, pki, WORKERS);
     await eventually('apiserver ready', async () => (await request('GET', '/readyz')).status === 200, 60_000, 100);
   });
 
   after(async () => {
-    agent?.destroy();
+    client?.destroy();
     if (server) await stopServerProcess(server);
     rmSync(dataDir, { recursive: true, force: true });
   });

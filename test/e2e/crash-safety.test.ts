@@ -7,7 +7,6 @@
  * object present is whole (its checksum matches its payload), and a counter is at least
  * the last value acknowledged for it and at most the last one sent.
  */
-import https from 'node:https';
 import { createHash } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -18,6 +17,7 @@ import Database from 'better-sqlite3';
 import { ensurePki, type Pki } from '../../src/pki/pki.js';
 import { databasePath, tlsDir } from '../../src/server/data-dir.js';
 import { eventually, freePort, startComponentProcess, stopServerProcess, type ServerProcess } from '../support/kubectl.js';
+import { httpsClient, type HttpsClient } from '../support/https-client.js';
 
 const ROUNDS = 20;
 const WRITERS = 32;
@@ -32,26 +32,16 @@ describe('crash safety of the SQLite datastore (issue #9)', { timeout: 600_000 }
   let port: number;
   let pki: Pki;
   let server: ServerProcess | undefined;
-  let agent: https.Agent;
+  let client: HttpsClient;
 
-  const request = (method: string, path: string, body?: unknown): Promise<Reply> => new Promise((resolve, reject) => {
-    const data = body === undefined ? undefined : JSON.stringify(body);
-    const req = https.request({ host: '127.0.0.1', port, path, method, agent, headers: data ? { 'Content-Type': 'application/json' } : {} }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end(data);
-  });
+  const request = (method: string, path: string, body?: unknown): Promise<Reply> => client.request(method, path, body);
 
   const start = async (): Promise<void> => {
     server = startComponentProcess('apiserver', dataDir, ['--https-listen-port', String(port)]);
     await eventually('apiserver ready', async () => {
       if (server!.child.exitCode !== null) throw new Error(`apiserver exited with ${server!.child.exitCode}`);
       pki ??= await ensurePki(tlsDir(dataDir));
-      agent ??= new https.Agent({ keepAlive: true, maxSockets: WRITERS, ca: pki.ca.certPem, cert: pki.admin.certPem, key: pki.admin.keyPem });
+      client ??= httpsClient(port, pki, WRITERS);
       return (await request('GET', '/readyz')).status === 200;
     }, 60_000, 100);
   };
@@ -64,7 +54,7 @@ describe('crash safety of the SQLite datastore (issue #9)', { timeout: 600_000 }
   });
 
   after(async () => {
-    agent?.destroy();
+    client?.destroy();
     if (server) await stopServerProcess(server);
     rmSync(dataDir, { recursive: true, force: true });
   });
@@ -104,8 +94,7 @@ describe('crash safety of the SQLite datastore (issue #9)', { timeout: 600_000 }
       await server!.exited;
       stop = true;
       await storm;
-      agent.destroy();
-      agent = new https.Agent({ keepAlive: true, maxSockets: WRITERS, ca: pki.ca.certPem, cert: pki.admin.certPem, key: pki.admin.keyPem });
+      client.reset();
 
       const db = new Database(databasePath(dataDir));
       try { assert.equal(db.pragma('integrity_check', { simple: true }), 'ok', `round ${round}: integrity check`); } finally { db.close(); }

@@ -8,18 +8,19 @@
  * `/readyz` and `kubectl get componentstatuses` follow the etcd member's health; Secrets
  * encrypted at rest are unreadable in etcd and readable through the API.
  */
-import https from 'node:https';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { ensurePki, type Pki } from '../../src/pki/pki.js';
 import { databasePath, tlsDir } from '../../src/server/data-dir.js';
 import { eventually, freePort, k8ts, kubectl, startComponentProcess, stopServerProcess, type ServerProcess } from '../support/kubectl.js';
 import { startEtcdCluster, type EtcdCluster } from '../support/etcd-cluster.js';
+import { writeAescbcSecretsConfig } from '../support/encryption.js';
+import { httpsClient, type HttpsClient } from '../support/https-client.js';
 
 const N = 1000;
 const NS = 'bulk';
@@ -32,31 +33,22 @@ describe('datastore backup, restore and migration (issue #9)', { timeout: 600_00
   let dataDir: string;
   let port: number;
   let pki: Pki;
-  let agent: https.Agent;
+  let client: HttpsClient;
   let server: ServerProcess | undefined;
   let etcd: EtcdCluster | undefined;
 
-  const request = (method: string, path: string, body?: unknown): Promise<Reply> => new Promise((resolve, reject) => {
-    const data = body === undefined ? undefined : JSON.stringify(body);
-    const req = https.request({ host: '127.0.0.1', port, path, method, agent, headers: data ? { 'Content-Type': 'application/json' } : {} }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
-    });
-    req.on('error', reject);
-    req.end(data);
-  });
+  const request = (method: string, path: string, body?: unknown): Promise<Reply> => client.request(method, path, body);
 
   const start = async (flags: string[] = []): Promise<void> => {
     server = startComponentProcess('apiserver', dataDir, ['--https-listen-port', String(port), ...flags]);
     await eventually('apiserver ready', async () => {
       if (server!.child.exitCode !== null) throw new Error(`apiserver exited with ${server!.child.exitCode}`);
       pki ??= await ensurePki(tlsDir(dataDir));
-      agent ??= new https.Agent({ keepAlive: true, maxSockets: 50, ca: pki.ca.certPem, cert: pki.admin.certPem, key: pki.admin.keyPem });
+      client ??= httpsClient(port, pki);
       return (await request('GET', '/readyz')).status === 200;
     }, 60_000, 100);
   };
-  const stop = async (): Promise<void> => { agent.destroy(); agent = new https.Agent({ keepAlive: true, maxSockets: 50, ca: pki.ca.certPem, cert: pki.admin.certPem, key: pki.admin.keyPem }); await stopServerProcess(server!); server = undefined; };
+  const stop = async (): Promise<void> => { client.reset(); await stopServerProcess(server!); server = undefined; };
 
   /** name → resourceVersion of every ConfigMap of the namespace, and their data checked. */
   const versions = async (): Promise<Versions> => {
@@ -85,7 +77,7 @@ describe('datastore backup, restore and migration (issue #9)', { timeout: 600_00
   });
 
   after(async () => {
-    agent?.destroy();
+    client?.destroy();
     if (server) await stopServerProcess(server);
     await etcd?.stop();
     rmSync(dir, { recursive: true, force: true });
@@ -171,18 +163,7 @@ describe('datastore backup, restore and migration (issue #9)', { timeout: 600_00
   it('Secrets encrypted at rest are unreadable in etcd and readable through the API', async () => {
     const url = etcd!.endpoints[0];
     await stop();
-    const config = join(dir, 'encryption.yaml');
-    writeFileSync(config, `apiVersion: apiserver.config.k8s.io/v1
-kind: EncryptionConfiguration
-resources:
-  - resources: [secrets]
-    providers:
-      - aescbc:
-          keys:
-            - name: key1
-              secret: ${Buffer.alloc(32, 7).toString('base64')}
-      - identity: {}
-`);
+    const config = writeAescbcSecretsConfig(join(dir, 'encryption.yaml'));
     await start(['--datastore-endpoint', url, '--encryption-provider-config', config]);
     const kc = server!.kubeconfig;
     await kubectl(kc, ['create', 'secret', 'generic', 'vault', '-n', NS, '--from-literal=password=hunter2-at-rest']);

@@ -21,14 +21,13 @@ import { Etcd3 } from 'etcd3';
 import { createClient, loadKubeconfig } from '../../src/client/rest-client.js';
 import { resources, type Client } from '../../src/client/interface.js';
 import type { Pod } from '../../src/api/core/v1/pod-types.js';
-import { microTime } from '../../src/machinery/time.js';
 import { writeKubeconfig } from '../../src/pki/kubeconfig.js';
 import { ensurePki } from '../../src/pki/pki.js';
 import { tlsDir } from '../../src/server/data-dir.js';
 import { eventually, freePort, kubectl, kubectlRaw } from '../support/kubectl.js';
 import { acquired, startProc, stopProc, type Proc } from '../support/processes.js';
 import { startEtcdCluster, type EtcdCluster } from '../support/etcd-cluster.js';
-import { runFakeKubelet } from '../support/fake-kubelet.js';
+import { registerSimulatedNode, runFakeKubelet } from '../support/fake-kubelet.js';
 
 const NS = 'ha';
 const LEADER_FLAGS = ['--leader-elect-lease-duration', '8s', '--leader-elect-renew-deadline', '6s', '--leader-elect-retry-period', '1s'];
@@ -59,16 +58,7 @@ describe('HA control plane on a three-member etcd (issue #9)', { timeout: 300_00
     client = createClient(loadKubeconfig(kubeconfigs[1]));
     await kubectl(kubeconfigs[0], ['create', 'namespace', NS]);
     await eventually('kube-node-lease', () => client.resource(resources.namespaces).get('kube-node-lease'), 30_000, 100);
-    const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
-    await client.resource(resources.nodes).create({ apiVersion: 'v1', kind: 'Node', metadata: { name: 'ha-node', labels: { 'kubernetes.io/hostname': 'ha-node' } }, status: { allocatable: { cpu: '8', memory: '16Gi', pods: '110' }, capacity: { cpu: '8', memory: '16Gi', pods: '110' }, conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', lastHeartbeatTime: now, lastTransitionTime: now }] } });
-    const leases = client.resource(resources.leases);
-    await leases.create({ apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name: 'ha-node', namespace: 'kube-node-lease' }, spec: { holderIdentity: 'ha-node', leaseDurationSeconds: 40, renewTime: microTime() } });
-    void (async () => {
-      while (!ac.signal.aborted) {
-        await new Promise((r) => setTimeout(r, 2000));
-        await leases.patch('ha-node', { spec: { renewTime: microTime() } }, 'application/merge-patch+json', { namespace: 'kube-node-lease' }).catch(() => undefined);
-      }
-    })();
+    await registerSimulatedNode(client, 'ha-node', ac.signal);
     void runFakeKubelet({ client, namespace: NS, signal: ac.signal, shouldStart: (p: Pod) => p.spec?.nodeName === 'ha-node', intervalMs: 200 });
     for (const [name, cmd, kc] of [['scheduler-a', 'scheduler', 0], ['cm-a', 'controller-manager', 0], ['scheduler-b', 'scheduler', 1], ['cm-b', 'controller-manager', 1]] as const) {
       components.push(startProc(name, [cmd, '--kubeconfig', kubeconfigs[kc], '--secure-port', '0', ...LEADER_FLAGS]));

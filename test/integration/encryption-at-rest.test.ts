@@ -4,9 +4,10 @@
  * Secret's row in the file is `k8s:enc:aescbc:v1:key1:…` without its data or name,
  * `kubectl get secret` reads it back, a ConfigMap stays plain JSON.
  */
+import { writeAescbcSecretsConfig } from '../support/encryption.js';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -29,18 +30,7 @@ describe('encryption at rest (--encryption-provider-config)', { timeout: 60_000 
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'k8ts-encryption-'));
-    const configPath = join(dir, 'encryption.yaml');
-    writeFileSync(configPath, `apiVersion: apiserver.config.k8s.io/v1
-kind: EncryptionConfiguration
-resources:
-- resources: [secrets]
-  providers:
-  - aescbc:
-      keys:
-      - name: key1
-        secret: ${Buffer.alloc(32, 7).toString('base64')}
-  - identity: {}
-`);
+    const configPath = writeAescbcSecretsConfig(join(dir, 'encryption.yaml'));
     const pki = await ensurePki(join(dir, 'tls'));
     storage = await openDatastore({ path: join(dir, 'state.db'), transformer: loadEncryptionConfiguration(configPath) });
     api = await startApiServer({ registry: createRegistry(storage, { table: builtinResourceTable() }), pki, port: 0, log: () => {} });

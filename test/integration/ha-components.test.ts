@@ -14,8 +14,8 @@ import { join } from 'node:path';
 import { createClient, loadKubeconfig } from '../../src/client/rest-client.js';
 import { resources, type Client } from '../../src/client/interface.js';
 import type { Pod } from '../../src/api/core/v1/pod-types.js';
-import { microTime } from '../../src/machinery/time.js';
 import { eventually, freePort } from '../support/kubectl.js';
+import { registerSimulatedNode } from '../support/fake-kubelet.js';
 import { acquired, startProc as start, stopProc as stop, type Proc } from '../support/processes.js';
 
 describe('HA components: leader election between two schedulers and two controller managers (issue #7)', { timeout: 180_000 }, () => {
@@ -33,15 +33,7 @@ describe('HA components: leader election between two schedulers and two controll
       try { const c = createClient(loadKubeconfig(kubeconfig)); await c.resource(resources.namespaces).get('kube-node-lease'); return c; } catch { return undefined; }
     }, 60_000, 100);
     // The simulated node and its kubelet's Lease, renewed every 2 s.
-    await client.resource(resources.nodes).create({ apiVersion: 'v1', kind: 'Node', metadata: { name: 'ha-node', labels: { 'kubernetes.io/hostname': 'ha-node' } }, status: { allocatable: { cpu: '8', memory: '16Gi', pods: '110' }, capacity: { cpu: '8', memory: '16Gi', pods: '110' }, conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', lastHeartbeatTime: new Date().toISOString().replace(/\.\d+Z$/, 'Z'), lastTransitionTime: new Date().toISOString().replace(/\.\d+Z$/, 'Z') }] } });
-    const leases = client.resource(resources.leases);
-    await leases.create({ apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name: 'ha-node', namespace: 'kube-node-lease' }, spec: { holderIdentity: 'ha-node', leaseDurationSeconds: 40, renewTime: microTime() } });
-    void (async () => {
-      while (!ac.signal.aborted) {
-        await new Promise((r) => setTimeout(r, 2000));
-        await leases.patch('ha-node', { spec: { renewTime: microTime() } }, 'application/merge-patch+json', { namespace: 'kube-node-lease' }).catch(() => undefined);
-      }
-    })();
+    await registerSimulatedNode(client, 'ha-node', ac.signal);
     for (const [name, cmd] of [['scheduler-a', 'scheduler'], ['scheduler-b', 'scheduler'], ['cm-a', 'controller-manager'], ['cm-b', 'controller-manager']] as const) {
       // Each process its own metrics port (two schedulers cannot share 10259 on one machine).
       procs.push(start(name, [cmd, '--kubeconfig', kubeconfig, '--secure-port', String(await freePort())]));

@@ -6,6 +6,7 @@
  */
 import type { Pod } from '../../src/api/core/v1/pod-types.js';
 import { resources, type Client } from '../../src/client/interface.js';
+import { microTime } from '../../src/machinery/time.js';
 
 /**
  * Writes `phase` and a Ready condition (`ready`, transition time now, second precision)
@@ -45,4 +46,22 @@ export async function runFakeKubelet(opts: FakeKubeletOptions): Promise<void> {
     } catch { /* server closing */ }
     await new Promise((r) => setTimeout(r, opts.intervalMs ?? 30));
   }
+}
+
+/**
+ * Registers a simulated Node `name` (Ready, 8 CPUs, 16Gi, 110 pods) and its kubelet's
+ * Lease in kube-node-lease, renewed every 2 s until `signal` aborts, as a kubelet's
+ * heartbeat would be (KWOK-style: no containers run; pair it with runFakeKubelet).
+ */
+export async function registerSimulatedNode(client: Client, name: string, signal: AbortSignal): Promise<void> {
+  const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+  await client.resource(resources.nodes).create({ apiVersion: 'v1', kind: 'Node', metadata: { name, labels: { 'kubernetes.io/hostname': name } }, status: { allocatable: { cpu: '8', memory: '16Gi', pods: '110' }, capacity: { cpu: '8', memory: '16Gi', pods: '110' }, conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', lastHeartbeatTime: now, lastTransitionTime: now }] } });
+  const leases = client.resource(resources.leases);
+  await leases.create({ apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name, namespace: 'kube-node-lease' }, spec: { holderIdentity: name, leaseDurationSeconds: 40, renewTime: microTime() } });
+  void (async () => {
+    while (!signal.aborted) {
+      await new Promise((r) => setTimeout(r, 2000));
+      await leases.patch(name, { spec: { renewTime: microTime() } }, 'application/merge-patch+json', { namespace: 'kube-node-lease' }).catch(() => undefined);
+    }
+  })();
 }
