@@ -5,8 +5,9 @@
  * every object back with its resourceVersion, later writes gone; migrated SQLite → etcd →
  * SQLite with `k8ts datastore migrate`, every object back each time with resourceVersions
  * in the same order (SQLite keeps etcd's exactly); the same snapshot round trip on etcd;
- * `/readyz` and `kubectl get componentstatuses` follow the etcd member's health; Secrets
- * encrypted at rest are unreadable in etcd and readable through the API.
+ * `/readyz` and `kubectl get componentstatuses` follow the etcd member's health; with
+ * `k8ts server` on etcd, Secrets encrypted at rest are unreadable in etcd and readable
+ * through the API.
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -39,8 +40,8 @@ describe('datastore backup, restore and migration (issue #9)', { timeout: 600_00
 
   const request = (method: string, path: string, body?: unknown): Promise<Reply> => client.request(method, path, body);
 
-  const start = async (flags: string[] = []): Promise<void> => {
-    server = startComponentProcess('apiserver', dataDir, ['--https-listen-port', String(port), ...flags]);
+  const start = async (flags: string[] = [], command: 'apiserver' | 'server' = 'apiserver'): Promise<void> => {
+    server = startComponentProcess(command, dataDir, ['--https-listen-port', String(port), ...flags]);
     await eventually('apiserver ready', async () => {
       if (server!.child.exitCode !== null) throw new Error(`apiserver exited with ${server!.child.exitCode}`);
       pki ??= await ensurePki(tlsDir(dataDir));
@@ -54,7 +55,8 @@ describe('datastore backup, restore and migration (issue #9)', { timeout: 600_00
   const versions = async (): Promise<Versions> => {
     const r = await request('GET', `/api/v1/namespaces/${NS}/configmaps`);
     assert.equal(r.status, 200, r.body);
-    const items = (JSON.parse(r.body) as { items: Array<{ metadata: { name: string; resourceVersion: string }; data: { i: string } }> }).items;
+    // Only the test's own ConfigMaps (a controller manager adds kube-root-ca.crt to every namespace).
+    const items = (JSON.parse(r.body) as { items: Array<{ metadata: { name: string; resourceVersion: string }; data: { i: string } }> }).items.filter((i) => i.metadata.name.startsWith('cm-'));
     for (const i of items) assert.equal(`cm-${i.data.i}`, i.metadata.name);
     return new Map(items.map((i) => [i.metadata.name, i.metadata.resourceVersion]));
   };
@@ -160,11 +162,12 @@ describe('datastore backup, restore and migration (issue #9)', { timeout: 600_00
     assert.deepEqual(await versions(), etcdVersions);
   });
 
-  it('Secrets encrypted at rest are unreadable in etcd and readable through the API', async () => {
+  it('k8ts server on etcd: Secrets encrypted at rest are unreadable in etcd and readable through the API', async () => {
     const url = etcd!.endpoints[0];
     await stop();
     const config = writeAescbcSecretsConfig(join(dir, 'encryption.yaml'));
-    await start(['--datastore-endpoint', url, '--encryption-provider-config', config]);
+    // The whole control plane this time (`k8ts server` without a node): same flags, same datastore.
+    await start(['--datastore-endpoint', url, '--encryption-provider-config', config, '--disable-agent', '--disable-dns', '--scheduler-secure-port', '0', '--controller-manager-secure-port', '0'], 'server');
     const kc = server!.kubeconfig;
     await kubectl(kc, ['create', 'secret', 'generic', 'vault', '-n', NS, '--from-literal=password=hunter2-at-rest']);
     const { stdout } = await promisify(execFile)('etcdctl', ['--endpoints', url, 'get', `/registry/secrets/${NS}/vault`, '--print-value-only'], { env: { ...process.env, ETCDCTL_API: '3' }, encoding: 'latin1' });

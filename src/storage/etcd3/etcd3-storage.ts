@@ -12,7 +12,8 @@
  * or mod_revision (update, delete), so concurrent writers from any number of apiservers
  * conflict and retry exactly as upstream's do. Errors: always StorageError (map-error.ts).
  */
-import { Etcd3 } from 'etcd3';
+import { Etcd3, isRecoverableError } from 'etcd3';
+import { ConsecutiveBreaker, ExponentialBackoff, circuitBreaker, handleWhen, isBrokenCircuitError, retry } from 'cockatiel';
 import type { KubeObject } from '../../api/object.js';
 import { StorageError } from '../errors.js';
 import type { DatastoreMember, DatastoreMembers, ListOptions, ListResult, Preconditions, Storage, StorageWatchEvent, WatchOptions } from '../interface.js';
@@ -72,6 +73,13 @@ export class Etcd3Storage implements Storage, DatastoreMembers {
       dialTimeout: opts.dialTimeoutMs ?? 5000,
       // A list of a large keyspace (the watch cache's first fill) easily passes gRPC's default 4 MiB; upstream's client allows up to 2 GiB.
       grpcOptions: { 'grpc.max_receive_message_length': 2 ** 31 - 1 },
+      faultHandling: {
+        // A member that fails (killed, or during a leader election) is skipped for 1 s after 5 failures in a row…
+        host: () => circuitBreaker(handleWhen(isRecoverableError), { halfOpenAfter: 1000, breaker: new ConsecutiveBreaker(5) }),
+        // …and a call that failed on one member, or found every breaker open, is tried again on the others
+        // with back-off for ~3 s, as upstream's client retries Unavailable across endpoints.
+        global: retry(handleWhen((e) => isRecoverableError(e) || isBrokenCircuitError(e)), { maxAttempts: 8, backoff: new ExponentialBackoff({ initialDelay: 50, maxDelay: 800 }) }),
+      },
       defaultCallOptions: (c) => (c.isStream ? {} : { deadline: Date.now() + requestTimeoutMs }),
     });
     const self = this;
