@@ -18,6 +18,10 @@ export async function deleteKey<T extends KubeObject>(
   opts: { preconditions?: Preconditions; validateDeletion?: (current: T) => void | Promise<void> } = {},
 ): Promise<T> {
   for (;;) {
+    ctx.ensureOpen(key);
+    const latest = ctx.stmts.latest.get(key);
+    // A write of this key still in the open batch is waited for (see update.ts).
+    if (latest && latest.id > ctx.committedRevision) { await ctx.group.durable().catch(() => undefined); continue; }
     const read = liveRow(ctx, key);
     if (!read) throw new StorageError('KeyNotFound', key);
     const current = decodeStored<T>(ctx.transformer, key, read.value!, read.id);
