@@ -80,7 +80,7 @@ export class AllocationLedger {
       for (const [v, h] of m) {
         if (h.owner !== owner) continue;
         m.delete(v);
-        void this.storage?.delete<AllocationClaim>(claimKey(range, v), { validateDeletion: (c) => { if (c.holder !== owner) throw new Error('claimed by another'); } }).catch(() => undefined);
+        void this.deleteClaim(range, v, owner);
       }
     }
   }
@@ -88,6 +88,11 @@ export class AllocationLedger {
   /** Gives back one value this apiserver held, and its claim. */
   async unclaim(range: string, value: number, owner: string): Promise<void> {
     this.drop(range, value);
+    await this.deleteClaim(range, value, owner);
+  }
+
+  /** Deletes the stored claim of `value` if `owner` still holds it; failures are ignored (a stale claim is taken over later). */
+  private async deleteClaim(range: string, value: number, owner: string): Promise<void> {
     await this.storage?.delete<AllocationClaim>(claimKey(range, value), { validateDeletion: (c) => { if (c.holder !== owner) throw new Error('claimed by another'); } }).catch(() => undefined);
   }
 

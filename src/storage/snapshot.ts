@@ -12,6 +12,7 @@
  */
 import { execFile } from 'node:child_process';
 import { copyFileSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { backupDatabase } from './sqlite/backup.js';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
@@ -35,10 +36,7 @@ export async function saveSnapshot(endpoint: string | undefined, sqlitePath: str
     return;
   }
   const db = new Database(target.path, { readonly: true, fileMustExist: true });
-  try {
-    await db.backup(`${file}.part`);
-    renameSync(`${file}.part`, file);
-  } finally { db.close(); }
+  try { await backupDatabase(db, file); } finally { db.close(); }
 }
 
 /** Where an etcd snapshot is restored to: a new member data directory and the member's cluster flags (etcdctl snapshot restore). */

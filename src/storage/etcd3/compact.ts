@@ -4,7 +4,7 @@
  * is etcd's Compact with physical=true (returns once the history is gone). Compaction is
  * cluster-wide: it forgets history of every key, not only this path prefix.
  */
-import { StorageError, isStorageError } from '../errors.js';
+import { isStorageError } from '../errors.js';
 import { call, type EtcdContext } from './context.js';
 
 /** The latest revision of the cluster. Throws Unreachable. */
@@ -24,6 +24,6 @@ export async function compactAt(ctx: EtcdContext, revision: number): Promise<voi
     await call(ctx, '', () => ctx.client.kv.compact({ revision: rev, physical: true }));
   } catch (err) {
     if (isStorageError(err, 'ResourceExpired')) return; // already compacted at or past it
-    throw err instanceof StorageError ? err : new StorageError('Unreachable', '', String(err), { cause: err });
+    throw err; // call() gives StorageErrors only
   }
 }

@@ -5,7 +5,7 @@
  * (default '', set only by tests to isolate cases on one etcd).
  * Upstream: k8s.io/apiserver/pkg/storage/etcd3/store.go (pathPrefix, the client).
  */
-import type { Etcd3 } from 'etcd3';
+import { CompareResult, CompareTarget, type Etcd3 } from 'etcd3';
 import type { KubeObject } from '../../api/object.js';
 import { decode } from '../object-codec.js';
 import type { ValueTransformer } from '../value-transformer.js';
@@ -65,4 +65,24 @@ export const plainValue = (ctx: EtcdContext, key: string, value: Buffer): string
 /** The object of a key-value pair with resourceVersion = `revision` (default: its mod_revision). */
 export function decodeKv<T extends KubeObject>(ctx: EtcdContext, kv: EtcdKeyValue, revision = Number(kv.mod_revision)): T {
   return decode<T>(plainValue(ctx, storageKey(ctx, kv.key), kv.value), revision);
+}
+
+/**
+ * One compare-and-swap on `key` (what guaranteedUpdate and delete share): a transaction
+ * "mod_revision is still `modRevision` (0: absent) → `success`", answering the current
+ * pair when it lost. Returns whether it won, the transaction's revision, its first
+ * response, and the pair read on failure (undefined when the key is gone). Throws
+ * StorageError as call() does.
+ */
+export async function compareAndSwap(ctx: EtcdContext, key: string, modRevision: string | number, success: Record<string, unknown>) {
+  const k = etcdKey(ctx, key);
+  const res = await call(ctx, key, () => ctx.client.kv.txn({
+    compare: [{ key: k, target: CompareTarget.Mod, result: CompareResult.Equal, mod_revision: modRevision }],
+    success: [success],
+    failure: [{ request_range: { key: k } }],
+  }));
+  return {
+    succeeded: res.succeeded, revision: Number(res.header.revision), response: res.responses[0],
+    current: res.succeeded ? undefined : res.responses[0]?.response_range?.kvs[0] as EtcdKeyValue | undefined,
+  };
 }

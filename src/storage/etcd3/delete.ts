@@ -5,11 +5,10 @@
  * else-branch's state. Returns the deleted state with resourceVersion = the delete's revision.
  */
 import type { KubeObject } from '../../api/object.js';
-import { CompareResult, CompareTarget } from 'etcd3';
 import { StorageError } from '../errors.js';
 import type { Preconditions } from '../interface.js';
 import { checkPreconditions } from '../preconditions.js';
-import { call, decodeKv, etcdKey, type EtcdContext, type EtcdKeyValue } from './context.js';
+import { compareAndSwap, decodeKv, etcdKey, type EtcdContext, type EtcdKeyValue } from './context.js';
 import { readKv } from './get.js';
 
 /**
@@ -20,7 +19,6 @@ export async function deleteKey<T extends KubeObject>(
   ctx: EtcdContext, key: string,
   opts: { preconditions?: Preconditions; validateDeletion?: (current: T) => void | Promise<void> } = {},
 ): Promise<T> {
-  const k = etcdKey(ctx, key);
   let kv: EtcdKeyValue | undefined = await readKv(ctx, key);
   for (;;) {
     if (!kv) throw new StorageError('KeyNotFound', key);
@@ -28,15 +26,8 @@ export async function deleteKey<T extends KubeObject>(
     checkPreconditions(key, current, opts.preconditions);
     if (opts.validateDeletion) await opts.validateDeletion(current);
     const read = kv;
-    const res = await call(ctx, key, () => ctx.client.kv.txn({
-      compare: [{ key: k, target: CompareTarget.Mod, result: CompareResult.Equal, mod_revision: read.mod_revision }],
-      success: [{ request_delete_range: { key: k, prev_kv: true } }],
-      failure: [{ request_range: { key: k } }],
-    }));
-    if (res.succeeded) {
-      const prev = res.responses[0]?.response_delete_range?.prev_kvs[0] ?? read;
-      return decodeKv<T>(ctx, prev, Number(res.header.revision));
-    }
-    kv = res.responses[0]?.response_range?.kvs[0];
+    const res = await compareAndSwap(ctx, key, read.mod_revision, { request_delete_range: { key: etcdKey(ctx, key), prev_kv: true } });
+    if (res.succeeded) return decodeKv<T>(ctx, res.response?.response_delete_range?.prev_kvs[0] ?? read, res.revision);
+    kv = res.current;
   }
 }

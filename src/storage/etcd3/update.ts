@@ -6,12 +6,11 @@
  * to the same bytes writes nothing and keeps the resourceVersion.
  */
 import type { KubeObject } from '../../api/object.js';
-import { CompareResult, CompareTarget } from 'etcd3';
 import { StorageError } from '../errors.js';
 import type { Preconditions } from '../interface.js';
 import { decode, encode } from '../object-codec.js';
 import { checkPreconditions } from '../preconditions.js';
-import { call, etcdKey, plainValue, type EtcdContext, type EtcdKeyValue } from './context.js';
+import { compareAndSwap, etcdKey, plainValue, type EtcdContext, type EtcdKeyValue } from './context.js';
 import { readKv } from './get.js';
 
 /** See module doc. Throws KeyNotFound (absent, unless ignoreNotFound), ResourceVersionConflicts (preconditions), Unreachable, or what tryUpdate throws. */
@@ -19,7 +18,6 @@ export async function guaranteedUpdateKey<T extends KubeObject>(
   ctx: EtcdContext, key: string, tryUpdate: (current: T | null) => T | Promise<T>,
   opts: { preconditions?: Preconditions; ignoreNotFound?: boolean } = {},
 ): Promise<T> {
-  const k = etcdKey(ctx, key);
   let kv: EtcdKeyValue | undefined = await readKv(ctx, key);
   for (;;) {
     if (!kv && !opts.ignoreNotFound) throw new StorageError('KeyNotFound', key);
@@ -29,12 +27,8 @@ export async function guaranteedUpdateKey<T extends KubeObject>(
     const next = await tryUpdate(current);
     const value = encode(next);
     if (kv && value === livePlain) return decode<T>(value, Number(kv.mod_revision));
-    const res = await call(ctx, key, () => ctx.client.kv.txn({
-      compare: [{ key: k, target: CompareTarget.Mod, result: CompareResult.Equal, mod_revision: kv?.mod_revision ?? 0 }],
-      success: [{ request_put: { key: k, value: Buffer.from(ctx.transformer.toStorage(key, value)) } }],
-      failure: [{ request_range: { key: k } }],
-    }));
-    if (res.succeeded) return decode<T>(value, Number(res.header.revision));
-    kv = res.responses[0]?.response_range?.kvs[0];
+    const res = await compareAndSwap(ctx, key, kv?.mod_revision ?? 0, { request_put: { key: etcdKey(ctx, key), value: Buffer.from(ctx.transformer.toStorage(key, value)) } });
+    if (res.succeeded) return decode<T>(value, res.revision);
+    kv = res.current;
   }
 }

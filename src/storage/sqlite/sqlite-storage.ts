@@ -30,6 +30,7 @@ import { prepareStatements } from './schema.js';
 import { guaranteedUpdateKey } from './update.js';
 import { GroupCommit } from './group-commit.js';
 import { loadEntries, type LoadEntry } from './load.js';
+import { backupDatabase } from './backup.js';
 import { WatchHub } from '../watch-hub.js';
 import { watchKey } from './watch.js';
 
@@ -128,7 +129,7 @@ export class SqliteStorage implements Storage {
   async snapshot(path: string): Promise<void> {
     this.ctx.ensureOpen('');
     this.ctx.group.commit();
-    try { await this.ctx.db.backup(path); } catch (err) { throw new StorageError('Unreachable', '', `snapshot failed: ${(err as Error).message}`, { cause: err }); }
+    try { await backupDatabase(this.ctx.db, path); } catch (err) { throw new StorageError('Unreachable', '', `snapshot failed: ${(err as Error).message}`, { cause: err }); }
   }
 
   async close(): Promise<void> {
