@@ -101,7 +101,8 @@ export function createFlowControlFilter(registry: Registry, opts: { settings?: F
       res.once('close', onClose);
       const longRunning = isLongRunning(a);
       const waitLimitMs = requestWaitLimitMs(query, { longRunning, defaultMs: s.requestWaitLimitMs ?? DEFAULT_REQUEST_WAIT_LIMIT_MS });
-      const d = await controller.admit(a, { seats: estimateSeats(a, { query, countOf: counts }), signal: gone.signal, waitLimitMs });
+      const seats = estimateSeats(a, { query, countOf: counts });
+      const d = await controller.admit(a, { seats, signal: gone.signal, waitLimitMs });
       res.off('close', onClose);
       setHeaders(res, d);
       if (!d.admission.dispatched) {
@@ -109,6 +110,12 @@ export function createFlowControlFilter(registry: Registry, opts: { settings?: F
         return;
       }
       if (longRunning) { d.admission.release(); return next(); }
+      // A wide request (a large list) runs after the rest of this event-loop turn's
+      // requests have been admitted: served at once, it would finish inside its own I/O
+      // callback and its seats would be free again before the next request were even
+      // read, so requests arriving together would never wait for seats or be refused,
+      // where upstream runs them concurrently and they compete for the level's seats.
+      if (seats > 1) await new Promise<void>((resolve) => setImmediate(resolve));
       // Seats are held until the response has been handed to the connection (upstream's
       // handler returns once it wrote its response), not only until the handler's promise
       // settles: in one event loop a large list is built and queued in a moment, then drains.

@@ -68,6 +68,8 @@ export interface UpdateOptions {
 
 export class GenericStore implements RestStorage {
   readonly info;
+  /** `info`'s apiVersion (group/version, or the version of the core group). */
+  private readonly apiVersion: string;
   /** Names of the storage version's resource (its keys); `info` unless the kind has a storage version. */
   private readonly storedInfo: ResourceInfo;
   readonly gr: GroupResource;
@@ -83,6 +85,7 @@ export class GenericStore implements RestStorage {
     this.storage = storageFor(opts.storage, opts.strategy.kind);
     this.strategy = opts.strategy;
     this.info = opts.strategy.kind.info;
+    this.apiVersion = groupVersion(this.info);
     this.storedInfo = storageDefinitionOf(opts.strategy.kind).info;
     this.gr = { group: this.info.group, resource: this.info.plural };
     this.clock = opts.clock ?? (() => new Date());
@@ -115,7 +118,7 @@ export class GenericStore implements RestStorage {
 
   /** Sets apiVersion and kind on an object read from storage. */
   decorate<T extends KubeObject>(obj: T): T {
-    const apiVersion = groupVersion(this.info);
+    const apiVersion = this.apiVersion;
     if (obj.apiVersion === apiVersion && obj.kind === this.info.kind) return obj;
     // Objects from the watch cache are frozen and shared: copy rather than change them.
     if (Object.isFrozen(obj)) return { ...obj, apiVersion, kind: this.info.kind };
@@ -469,8 +472,8 @@ export class GenericStore implements RestStorage {
     }
     try {
       const res = await this.storage.list(prefix, { revision, continueKey: start ? prefix + start : undefined, limit: filtering ? 0 : opts.limit });
-      let items = res.items.map((o) => this.decorate(o));
-      if (filtering) items = items.filter((o) => this.matches(o, label, field));
+      let items: KubeObject[] = [];
+      for (const o of res.items) if (!filtering || this.matches(o, label, field)) items.push(this.decorate(o));
       let cont: string | undefined;
       let remaining: number | undefined;
       if (filtering && opts.limit && items.length > opts.limit) {
