@@ -18,7 +18,7 @@
  * no pods are created by the bench; the scheduler and `k8ts controller-manager` run as
  * processes and one Deployment of `--pods` replicas is created; the figure is the time
  * from its create to the last of its pods bound. Prints a JSON summary and a Markdown row; stops both
- * processes by PID. BENCH_KEEP_DATA=1 keeps the data dir; BENCH_SCHEDULER_NODE_ARGS adds Node flags to the scheduler (e.g. `--cpu-prof`).
+ * processes by PID. BENCH_KEEP_DATA=1 keeps the data dir; BENCH_SCHEDULER_NODE_ARGS and BENCH_APISERVER_NODE_ARGS add Node flags to the scheduler and the API server (e.g. `--cpu-prof`).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -78,7 +78,7 @@ const cpuSeconds = (pid: number): number => {
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'k8ts-bench-sched-'));
   const port = await freePort();
-  const apiserver = startProcess(['apiserver', '--data-dir', dataDir, '--https-listen-port', String(port)], join(dataDir, 'apiserver.log'));
+  const apiserver = startProcess(['apiserver', '--data-dir', dataDir, '--https-listen-port', String(port)], join(dataDir, 'apiserver.log'), (process.env.BENCH_APISERVER_NODE_ARGS ?? '').split(' ').filter(Boolean));
   let scheduler: ChildProcess | undefined;
   const extra: ChildProcess[] = [];
   const stopWatch: Array<() => void> = [];

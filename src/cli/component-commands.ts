@@ -33,6 +33,7 @@ import { X509Authenticator } from '../apiserver/authn/x509.js';
 import { StaticTokenAuthenticator } from '../apiserver/authn/static-token-file.js';
 import { auditorFromFlags, type AuditFlags } from '../apiserver/audit/options.js';
 import { ensureFlowControlBootstrap } from '../apiserver/flowcontrol/ensure-bootstrap.js';
+import { parseGoDurationMs } from '../machinery/duration.js';
 
 const untilSignal = (): { signal: AbortSignal; done: Promise<unknown> } => terminationSignal();
 
@@ -88,11 +89,11 @@ export interface ComponentCommandOptions {
   leaderElectRetryPeriod?: number;
 }
 
-/** Seconds of a Go duration of hours, minutes and seconds ('8760h', '1h30m', '90s'). @throws Error on anything else. */
+/** Whole seconds of a Go duration ('8760h', '1h30m', '90s'; machinery/duration.ts). @throws Error when it is not one. */
 export function durationSeconds(text: string): number {
-  const m = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/.exec(text);
-  if (!m || !text) throw new Error(`invalid duration "${text}"`);
-  return Number(m[1] ?? 0) * 3600 + Number(m[2] ?? 0) * 60 + Number(m[3] ?? 0);
+  const ms = parseGoDurationMs(text);
+  if (ms === undefined) throw new Error(`invalid duration "${text}"`);
+  return Math.floor(ms / 1000);
 }
 
 /**

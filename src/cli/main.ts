@@ -9,7 +9,7 @@ import { hostname } from 'node:os';
 import { DEFAULT_DATA_DIR } from '../server/data-dir.js';
 import { parseAuthorizationModes } from '../apiserver/authz/authorization-modes.js';
 import { releaseStartupSignalHandlers, terminationSignal } from './termination.js';
-import { parseDurationMs } from '../controllers/podautoscaler/metrics-client.js';
+import { parseGoDurationMs } from '../machinery/duration.js';
 
 /** `--authorization-mode Node,RBAC` → the modes; a bad list is commander's argument error. */
 function authorizationModesArg(value: string): string[] {
@@ -31,7 +31,7 @@ const auditLog = {
 /** The datastore flags of `server` and `apiserver` (storage/open-datastore.ts, storage/snapshot.ts). */
 const datastoreEndpoint = (): Option => new Option('--datastore-endpoint <endpoint>', 'sqlite://<file> (default: the data dir\'s SQLite file) or etcd client URLs http://host:port[,http://host:port…]');
 const intervalMs = (v: string): number => {
-  const ms = /^(\d+(\.\d+)?(h|m|s|ms))+$/.test(v) ? parseDurationMs(v) : 0;
+  const ms = parseGoDurationMs(v) ?? 0;
   if (!(ms > 0)) throw new InvalidArgumentError(`expected a duration such as 6h, 30m or 90s, got "${v}"`);
   return ms;
 };

@@ -1,13 +1,16 @@
-import { it } from 'node:test';
+import { after, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Pod } from '../api/core/v1/pod-types.js';
 import type { ResourceClient } from '../client/interface.js';
 import { StaticPodSource, staticPodFromManifest, CONFIG_HASH, CONFIG_MIRROR, CONFIG_SEEN, CONFIG_SOURCE, isMirrorPod } from './static-pods.js';
 import { mirrorPodFor, isMirrorOf } from './mirror-pods.js';
 import { syncStaticKey, type StaticPodSyncContext } from './static-pod-sync.js';
+import { tempDirs } from '../../test/support/temp-dirs.js';
+
+const temp = tempDirs();
+after(() => temp.removeAll());
 
 const yamlPod = (image = 'busybox') => `apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n  namespace: kube-system\nspec:\n  containers:\n  - name: c\n    image: ${image}\n`;
 
@@ -30,7 +33,7 @@ it('a manifest becomes a static pod named <name>-<node> with upstream annotation
 });
 
 it('the source notices added, changed and removed manifests and skips bad ones', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'static-pods-'));
+  const dir = temp.make('static-pods-');
   const changes: string[] = [];
   const logs: string[] = [];
   const src = new StaticPodSource({ dir, nodeName: 'n1', onChange: (k) => changes.push(k), log: (m) => logs.push(m) });
@@ -140,7 +143,7 @@ it('static pod worker: creates the mirror, recreates a deleted one, restarts on 
 });
 
 it('the source polls the folder until the signal aborts', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'static-pods-poll-'));
+  const dir = temp.make('static-pods-poll-');
   const changes: string[] = [];
   const ac = new AbortController();
   new StaticPodSource({ dir, nodeName: 'n1', onChange: (k) => changes.push(k), pollMs: 20 }).start(ac.signal);

@@ -1,14 +1,17 @@
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runProxier } from './proxier.js';
 import { enableRouteLocalnet } from './route-localnet.js';
 import type { SharedInformerFactory } from '../client/informers/types.js';
+import { tempDirs } from '../../test/support/temp-dirs.js';
+
+const temp = tempDirs();
+after(() => temp.removeAll());
 
 const sysctl = (value: string): string => {
-  const path = join(mkdtempSync(join(tmpdir(), 'route-localnet-')), 'route_localnet');
+  const path = join(temp.make('route-localnet-'), 'route_localnet');
   writeFileSync(path, `${value}\n`);
   return path;
 };

@@ -8,6 +8,7 @@
  * Times are milliseconds since the Unix epoch throughout.
  */
 import { cronScheduleErrors, isTimeZone } from '../../api/batch/v1/cron-schedule.js';
+import { parseGoDurationMs } from '../../machinery/duration.js';
 
 /** A parsed schedule: `next(t)` is the first schedule time strictly after `t` (ms), or undefined when none within five years (robfig's zero time). */
 export interface CronSchedule {
@@ -53,15 +54,6 @@ function parseField(text: string, f: FieldBounds): Field {
     for (let v = lo; v <= hi; v += step) allowed[v] = true;
   }
   return { allowed, star };
-}
-
-/** Go duration text (`1h30m`, `90s`, `1.5h`) in ms; undefined when malformed. */
-function parseGoDuration(text: string): number | undefined {
-  const unit: Record<string, number> = { ns: 1e-6, us: 1e-3, 'µs': 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-  if (!/^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/.test(text)) return undefined;
-  let total = 0;
-  for (const m of text.matchAll(/(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/g)) total += Number(m[1]) * unit[m[2]];
-  return total;
 }
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
@@ -110,7 +102,7 @@ export function parseCronSchedule(spec: string, timeZone?: string): CronSchedule
   const errors = cronScheduleErrors(text);
   if (errors.length) throw new Error(errors[0]);
   if (text.startsWith('@every ')) {
-    const d = parseGoDuration(text.slice('@every '.length).trim());
+    const d = parseGoDurationMs(text.slice('@every '.length).trim());
     if (d === undefined) throw new Error(`failed to parse duration ${text}`);
     const delay = Math.max(1000, Math.floor(d / 1000) * 1000);
     return { next: (t) => t + delay - (((t % 1000) + 1000) % 1000) };

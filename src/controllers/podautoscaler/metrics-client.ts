@@ -9,6 +9,7 @@ import type { KubeList } from '../../api/object.js';
 import type { PodMetrics } from '../../api/metrics/v1beta1/types.js';
 import { milliValue } from '../../machinery/quantity.js';
 import type { PodMetricsInfo } from './types.js';
+import { parseGoDurationMs } from '../../machinery/duration.js';
 
 /** A metrics source the controller can be given (tests inject fakes). */
 export interface MetricsClient {
@@ -21,20 +22,11 @@ export interface MetricsClient {
   getResourceMetric(resource: string, namespace: string, selector: string, container: string): Promise<{ metrics: PodMetricsInfo; timestamp: number }>;
 }
 
-/** Parses a Go duration such as "10s", "1m30s", "10.5s", "500ms" into ms (0 when unparsable). */
-export function parseDurationMs(d: string | undefined): number {
-  if (!d) return 0;
-  const units: Record<string, number> = { h: 3_600_000, m: 60_000, s: 1000, ms: 1, us: 0.001, µs: 0.001, ns: 0.000001 };
-  let ms = 0;
-  for (const [, n, u] of d.matchAll(/([\d.]+)(h|ms|m|s|us|µs|ns)/g)) ms += parseFloat(n) * (units[u] ?? 0);
-  return ms;
-}
-
 /** Pod name → metric out of PodMetrics items, as upstream getPodMetrics / getContainerMetrics. Throws for a container absent from a pod's metrics. */
 export function podMetricsInfo(items: PodMetrics[], resource: string, container: string): PodMetricsInfo {
   const out: PodMetricsInfo = new Map();
   for (const m of items) {
-    const sample = { timestamp: Date.parse(m.timestamp ?? '') || 0, windowMs: parseDurationMs(m.window) };
+    const sample = { timestamp: Date.parse(m.timestamp ?? '') || 0, windowMs: parseGoDurationMs(m.window ?? '') ?? 0 };
     const containers = m.containers ?? [];
     if (container) {
       const c = containers.find((x) => x.name === container);

@@ -1,9 +1,6 @@
 import { it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import https from 'node:https';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { ensurePki, type CertKeyPair } from '../../pki/pki.js';
 import { startLogServer } from './log-server.js';
 import { SummaryProvider } from '../stats/summary.js';
@@ -12,6 +9,7 @@ import { fakeStatsCri, sandbox, container, usage } from '../stats/fake-cri.js';
 import type { Pod } from '../../api/core/v1/pod-types.js';
 import type { Client } from '../../client/interface.js';
 import { delegatedKubeletAuth } from './auth.js';
+import { tempDirs } from '../../../test/support/temp-dirs.js';
 
 let server: { port: number; close(): Promise<void> };
 let ca: string;
@@ -33,8 +31,9 @@ const fakeApiserver = {
   }),
 } as unknown as Client;
 
+const temp = tempDirs();
 before(async () => {
-  const pki = await ensurePki(mkdtempSync(join(tmpdir(), 'kubelet-api-pki-')));
+  const pki = await ensurePki(temp.make('kubelet-api-pki-'));
   ca = pki.ca.certPem;
   clientCert = await pki.issueCertificate({ commonName: 'kube-apiserver-kubelet-client', usages: 'client' });
   aliceCert = await pki.issueCertificate({ commonName: 'alice', organizations: ['dev-team'], usages: 'client' });
@@ -43,11 +42,11 @@ before(async () => {
   const cri = fakeStatsCri({ sandboxes: [sb], containers: [container('c1', sb, 'app'), container('c2', sb, 'done', 1, 'CONTAINER_EXITED')], containerStats: [usage('c1', 'app', 10e9, 2e9, 1000)], sandboxStats: [], images: [] });
   const metrics = createKubeletMetrics({ nodeName: 'n1', cri });
   metrics.podSeen('uid-1', 1000); metrics.podRunning('uid-1', 3500);
-  const summary = new SummaryProvider({ cri, nodeName: 'n1', rootDir: mkdtempSync(join(tmpdir(), 'kubelet-api-root-')) });
+  const summary = new SummaryProvider({ cri, nodeName: 'n1', rootDir: temp.make('kubelet-api-root-') });
   const pods: Pod[] = [{ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web', namespace: 'default', uid: 'uid-1' }, spec: { containers: [{ name: 'app', image: 'busybox' }] } }];
   server = await startLogServer({ address: '127.0.0.1', port: 0, tls: { certPem: serving.certPem, keyPem: serving.keyPem, caPem: ca }, cri, summary: () => summary.get(), metrics, pods: () => pods, auth: delegatedKubeletAuth({ client: fakeApiserver, nodeName: 'n1' }) });
 });
-after(async () => { await server.close(); });
+after(async () => { await server.close(); temp.removeAll(); });
 
 const get = (path: string, as: CertKeyPair | false | { token: string } = clientCert, method = 'GET'): Promise<{ code: number; type: string; body: string }> => new Promise((resolve, reject) => {
   const who = !as ? {} : 'token' in as ? { headers: { Authorization: `Bearer ${as.token}` } } : { cert: as.certPem, key: as.keyPem };

@@ -1,12 +1,15 @@
-import { it } from 'node:test';
+import { after, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CpuRateCache, SummaryProvider } from './summary.js';
 import { parseMeminfo, parseProcStatCpu, parseBootTime } from './machine.js';
 import { renderResourceMetrics } from './resource-metrics.js';
 import { fakeStatsCri, sandbox, container, usage, type FakeCriState } from './fake-cri.js';
+import { tempDirs } from '../../../test/support/temp-dirs.js';
+
+const temp = tempDirs();
+after(() => temp.removeAll());
 
 it('cpu nanocores come from two cumulative samples', () => {
   const c = new CpuRateCache();
@@ -34,7 +37,7 @@ function setup(): { state: FakeCriState; provider: SummaryProvider; root: string
     sandboxStats: [],
     images: [],
   };
-  const root = mkdtempSync(join(tmpdir(), 'kubelet-stats-'));
+  const root = temp.make('kubelet-stats-');
   mkdirSync(join(root, 'logs', 'default_web_uid-1', 'app'), { recursive: true });
   writeFileSync(join(root, 'logs', 'default_web_uid-1', 'app', '0.log'), 'x'.repeat(300));
   mkdirSync(join(root, 'pods', 'uid-1', 'volumes', 'cache'), { recursive: true });

@@ -21,13 +21,13 @@ export function balancedScore(fractions: number[]): number {
 export const nodeResourcesBalancedAllocation = (): ScorePlugin => ({
   name: NODE_RESOURCES_BALANCED_ALLOCATION,
   score(_state, pod, n) {
+    // balancedScore over the cpu and memory fractions, without building the array (once per node per pod).
     const alloc = n.allocatable;
     const req = podRequests(pod);
-    const fractions: number[] = [];
-    for (const k of ['cpu', 'memory']) {
-      if (!alloc[k]) continue;
-      fractions.push(((n.requested[k] ?? 0) + (req[k] ?? 0)) / alloc[k]);
-    }
-    return balancedScore(fractions);
+    const cpu = alloc.cpu ? Math.min(1, ((n.requested.cpu ?? 0) + (req.cpu ?? 0)) / alloc.cpu) : -1;
+    const memory = alloc.memory ? Math.min(1, ((n.requested.memory ?? 0) + (req.memory ?? 0)) / alloc.memory) : -1;
+    if (cpu < 0 || memory < 0) return MAX_NODE_SCORE; // one fraction or none: no deviation
+    const std = Math.abs(cpu - memory) / 2;
+    return Math.floor((1 - std) * MAX_NODE_SCORE);
   },
 });

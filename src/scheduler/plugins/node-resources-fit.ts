@@ -22,7 +22,10 @@ export function insufficientResources(req: Resources | Array<[string, number]>, 
   const alloc = n.allocatable;
   let reasons: string[] | undefined;
   if (alloc.pods !== undefined && n.pods.length + 1 > alloc.pods) (reasons ??= []).push('Too many pods');
-  for (const [k, v] of Array.isArray(req) ? req : Object.entries(req)) {
+  const entries = Array.isArray(req) ? req : Object.entries(req);
+  for (let i = 0; i < entries.length; i++) {
+    const k = entries[i][0];
+    const v = entries[i][1];
     if (v <= 0) continue;
     if ((n.requested[k] ?? 0) + v > (alloc[k] ?? 0) + 1e-9) (reasons ??= []).push(`Insufficient ${k}`);
   }
@@ -34,12 +37,6 @@ const NONE: string[] = [];
 export function leastRequestedScore(requested: number, capacity: number): number {
   if (capacity <= 0 || requested > capacity) return 0;
   return ((capacity - requested) * MAX_NODE_SCORE) / capacity;
-}
-
-/** Sum of scoring requests (cpu cores, memory bytes) of the node's pods plus `pod`. */
-export function nonZeroRequestedWith(pod: Pod, n: NodeInfo): { cpu: number; memory: number } {
-  const own = nonZeroRequests(pod);
-  return { cpu: own.cpu + n.nonZeroRequested.cpu, memory: own.memory + n.nonZeroRequested.memory };
 }
 
 /** The pod's positive requests, computed once per cycle in PreFilter. */
@@ -114,13 +111,17 @@ export function shapeScore(shape: NonNullable<ScoringStrategy['shape']>, utiliza
 export function allocationScore(strategy: ScoringStrategy, pod: Pod, n: NodeInfo): number {
   let total = 0;
   let weights = 0;
-  const nonZero = nonZeroRequestedWith(pod, n);
-  for (const r of strategy.resources) {
+  const own = nonZeroRequests(pod);
+  const resources = strategy.resources;
+  for (let i = 0; i < resources.length; i++) {
+    const r = resources[i];
     const allocRaw = n.allocatable[r.name] ?? 0;
     if (!allocRaw) continue;
     const milli = r.name === 'cpu' ? 1000 : 1;
     const alloc = Math.round(allocRaw * milli);
-    const reqRaw = r.name === 'cpu' || r.name === 'memory' ? nonZero[r.name as 'cpu' | 'memory'] : (n.requested[r.name] ?? 0) + (podRequests(pod)[r.name] ?? 0);
+    const reqRaw = r.name === 'cpu' ? own.cpu + n.nonZeroRequested.cpu
+      : r.name === 'memory' ? own.memory + n.nonZeroRequested.memory
+        : (n.requested[r.name] ?? 0) + (podRequests(pod)[r.name] ?? 0);
     const req = Math.round(reqRaw * milli);
     let s: number;
     if (strategy.type === 'MostAllocated') s = Math.floor(mostRequestedScore(req, alloc));

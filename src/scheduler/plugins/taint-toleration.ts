@@ -32,6 +32,7 @@ export const taintToleration = (): FilterPlugin & ScorePlugin => ({
     return taint ? unschedulable(`node(s) had untolerated taint {${taint.key}: ${taint.value ?? ''}}`, true) : success();
   },
   score(_state, pod, n) {
+    if (!n.node.spec?.taints?.length) return 0;
     const tols = (pod.spec?.tolerations ?? []).filter((t) => !t.effect || t.effect === 'PreferNoSchedule');
     return (n.node.spec?.taints ?? []).filter((t) => t.effect === 'PreferNoSchedule' && !tols.some((x) => tolerates(x, t))).length;
   },
