@@ -37,6 +37,7 @@ import { SchedulingQueue, type QueuedPodInfo, type SchedulingQueueOptions } from
 import type { SchedulerConfiguration } from './config.js';
 import { instrumentFramework, type AttemptResult, type SchedulerMetrics } from './metrics.js';
 import { onAbort } from '../machinery/time.js';
+import { PodNominator } from './queue/nominator.js';
 
 export interface SchedulerOptions {
   client: Client;
@@ -92,7 +93,8 @@ export async function runScheduler(opts: SchedulerOptions): Promise<void> {
     statefulsets: opts.informers.forResource<KubeObject>(resources.statefulsets),
   };
   const objectLister: ObjectLister = (resource, namespace) => listed[resource].lister.list({ namespace });
-  const framework = new Framework({ ...pluginRegistry, ...opts.registry }, opts.profile ?? defaultProfile, { client: opts.client, schedulerName, namespaceLister, objectLister, metrics: opts.metrics }, Math.random, opts.percentageOfNodesToScore ?? 0);
+  const nominator = new PodNominator();
+  const framework = new Framework({ ...pluginRegistry, ...opts.registry }, opts.profile ?? defaultProfile, { client: opts.client, schedulerName, namespaceLister, objectLister, metrics: opts.metrics, nominator }, Math.random, opts.percentageOfNodesToScore ?? 0);
   opts.onFramework?.(framework);
   const podInformer = opts.informers.forResource<Pod>(resources.pods);
   const nodeInformer = opts.informers.forResource<Node>(resources.nodes);
@@ -101,7 +103,7 @@ export async function runScheduler(opts: SchedulerOptions): Promise<void> {
   // Events through events.k8s.io/v1 with series, as upstream's scheduler records them:
   // a pod retried for hours is one FailedScheduling Event, not one per attempt.
   const recorder = createEventBroadcaster(opts.client, { reportingController: schedulerName, reportingInstance: `${schedulerName}-${hostname()}`, signal: opts.signal });
-  registerEventHandlers(podInformer, nodeInformer, queue, cache, schedulerName);
+  registerEventHandlers(podInformer, nodeInformer, queue, cache, nominator, schedulerName);
   if (opts.metrics) instrumentFramework(framework, opts.metrics, schedulerName);
   // Pods held back by scheduling gates never enter the queue; the gauge counts them from the informer.
   const gated = (): number => podInformer.lister.list().filter((p) => !p.spec?.nodeName && p.spec?.schedulingGates?.length && (p.spec?.schedulerName || DEFAULT_SCHEDULER_NAME) === schedulerName).length;
@@ -111,7 +113,7 @@ export async function runScheduler(opts: SchedulerOptions): Promise<void> {
   onAbort(opts.signal, stop);
   try {
     try { await opts.informers.waitForCacheSync(opts.signal); } catch { return; }
-    const ctx: CycleContext = { client: opts.client, framework, queue, cache, recorder, schedulerName, podInformer, metrics: opts.metrics };
+    const ctx: CycleContext = { client: opts.client, framework, queue, cache, nominator, recorder, schedulerName, podInformer, metrics: opts.metrics };
     for (;;) {
       // One cycle per event-loop turn: without this the queue, resolving as microtasks,
       // would run every cycle before any I/O — binding answers, informer events, the
@@ -132,15 +134,16 @@ export async function runScheduler(opts: SchedulerOptions): Promise<void> {
 }
 
 /** Informer events → cache updates and queue moves (upstream eventhandlers.go). */
-function registerEventHandlers(podInformer: SharedIndexInformer<Pod>, nodeInformer: SharedIndexInformer<Node>, queue: SchedulingQueue, cache: SchedulerCache, schedulerName: string): void {
+function registerEventHandlers(podInformer: SharedIndexInformer<Pod>, nodeInformer: SharedIndexInformer<Node>, queue: SchedulingQueue, cache: SchedulerCache, nominator: PodNominator, schedulerName: string): void {
   podInformer.addEventHandler({
     onAdd(p) {
-      if (needsScheduling(p, schedulerName)) queue.add(p);
+      if (needsScheduling(p, schedulerName)) { queue.add(p); nominator.update(p); }
       else if (isAssigned(p)) cache.addPod(p);
     },
     onUpdate(old, p) {
-      if (needsScheduling(p, schedulerName)) { queue.update(p); return; }
+      if (needsScheduling(p, schedulerName)) { queue.update(p); nominator.update(p); return; }
       queue.delete(p); // bound elsewhere, deleting, finished, or handed to another scheduler
+      nominator.delete(p.metadata.uid!);
       if (isAssigned(p)) {
         cache.updatePod(p);
         // A pod that finished frees its node's resources.
@@ -150,6 +153,7 @@ function registerEventHandlers(podInformer: SharedIndexInformer<Pod>, nodeInform
     onDelete(o) {
       const p = podOf(o);
       queue.delete(p);
+      nominator.delete(p.metadata.uid!);
       cache.removePod(p);
       if (isAssigned(p)) queue.moveAllToActiveOrBackoff('AssignedPodDelete');
     },
@@ -166,7 +170,7 @@ function registerEventHandlers(podInformer: SharedIndexInformer<Pod>, nodeInform
 }
 
 interface CycleContext {
-  client: Client; framework: Framework; queue: SchedulingQueue; cache: SchedulerCache; recorder: EventsV1Recorder;
+  client: Client; framework: Framework; queue: SchedulingQueue; cache: SchedulerCache; nominator: PodNominator; recorder: EventsV1Recorder;
   schedulerName: string; podInformer: SharedIndexInformer<Pod>; metrics?: SchedulerMetrics;
 }
 
@@ -200,6 +204,8 @@ async function scheduleOne(ctx: CycleContext, info: QueuedPodInfo): Promise<void
       result.fitError.postFilterMessage = pf.status.reasons.join(', ');
       if (pf.status.code === 'Error') console.error(`scheduler: ${info.key}: PostFilter ${pf.status.plugin ?? ''}: ${result.fitError.postFilterMessage}`);
       nominated = pf.nominatedNodeName;
+      // Counted at once, before the status write comes back through the informer (upstream handleSchedulingFailure).
+      if (nominated !== undefined) ctx.nominator.add(pod, nominated);
     }
     queue.addUnschedulable(info, podCycle);
     observeAttempt(ctx, 'unschedulable', start);
@@ -214,6 +220,7 @@ async function scheduleOne(ctx: CycleContext, info: QueuedPodInfo): Promise<void
   }
   const nodeName = result.nodeName;
   cache.assumePod(pod, nodeName);
+  ctx.nominator.delete(pod.metadata.uid!); // upstream assume: the pod holds its node now
   const reserve = framework.runReserve(state, pod, nodeName);
   const permit = reserve.code === 'Success' ? framework.runPermit(state, pod, nodeName) : reserve;
   if (permit.code !== 'Success' && permit.code !== 'Wait') {

@@ -160,6 +160,23 @@ describe('scheduler scenarios (issue #7)', { timeout: 180_000 }, () => {
     await client.request('DELETE', `/apis/policy/v1/namespaces/${NS}/poddisruptionbudgets/protect`);
   });
 
+  it('the room a preemption made is kept for the nominated pod: a lower-priority pod does not take it', async () => {
+    // The victim's finalizer keeps it terminating on n1 until the test lets it go.
+    const victim = pod('held-victim', { priorityClassName: 'low', nodeSelector: { 'topology.kubernetes.io/zone': 'a' } }, {}, '1800m');
+    victim.metadata.finalizers = ['k8ts.io/test-hold'];
+    await pods().create(victim);
+    assert.equal(await boundTo('held-victim'), 'n1');
+    await pods().create(pod('nominated', { priorityClassName: 'high', nodeSelector: { 'topology.kubernetes.io/zone': 'a' } }, {}, '1500m'));
+    await until('nominated to n1', async () => (await pods().get('nominated', { namespace: NS })).status?.nominatedNodeName === 'n1', 15_000, 50);
+    // 150m fits beside the terminating victim (1800m of 2), but not beside it and the nominated pod.
+    await pods().create(pod('latecomer', { priorityClassName: 'low', nodeSelector: { 'topology.kubernetes.io/zone': 'a' } }, {}, '150m'));
+    assert.match(await failedScheduling('latecomer'), /^0\/3 nodes are available: 1 Insufficient cpu, /);
+    assert.equal((await pods().get('latecomer', { namespace: NS })).spec?.nodeName, undefined);
+    await pods().patch('held-victim', { metadata: { finalizers: null } }, 'application/merge-patch+json', { namespace: NS });
+    assert.equal(await boundTo('nominated', 15_000), 'n1');
+    assert.equal(await boundTo('latecomer', 15_000), 'n1', 'once the nominated pod is bound, the rest of the room is free');
+  });
+
   it('an unschedulable pod gets upstream\'s exact FailedScheduling message', async () => {
     await pods().create(pod('huge', {}, {}, '5'));
     assert.equal(await failedScheduling('huge'),

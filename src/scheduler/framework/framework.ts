@@ -9,7 +9,9 @@
  * (percentageOfNodesToScore). Score: each plugin's scores are normalized,
  * multiplied by the plugin's weight and summed; the highest total wins, ties broken
  * at random (upstream selectHost). A pod with status.nominatedNodeName (set by an
- * earlier preemption) tries that node first (upstream evaluateNominatedNode).
+ * earlier preemption) tries that node first (upstream evaluateNominatedNode). Every node
+ * is filtered with the pods nominated to it of at least the pod's priority counted
+ * (runFilterWithNominatedPods), so the room a preemption made is kept for its pod.
  *
  * The other extension points run through their own methods, driven by scheduler.ts in
  * upstream's order: runPostFilter when nothing fits; runReserve / runUnreserve (reverse
@@ -25,7 +27,9 @@ import {
   type BindPlugin, type FilterPlugin, type FrameworkHandle, type FrameworkRuntime, type PermitPlugin, type Plugin, type PluginFactory,
   type PostBindPlugin, type PostFilterPlugin, type PreBindPlugin, type PreFilterPlugin, type PreScorePlugin, type ReservePlugin, type ScorePlugin,
 } from './interface.js';
-import type { NodeInfo } from './node-info.js';
+import { addPodToNodeInfo, cloneNodeInfo, type NodeInfo } from './node-info.js';
+import { nonZeroRequests, podRequests } from './resources.js';
+import type { NominatedPods } from '../queue/nominator.js';
 import { asError, isRejected, success, type Status } from './status.js';
 import { WaitingPod } from './waiting-pods.js';
 
@@ -66,6 +70,7 @@ export class Framework implements FrameworkRuntime {
   private readonly waitingPods = new Map<string, WaitingPod>();
   /** Where the next cycle's filtering starts (upstream nextStartNodeIndex). */
   private nextStartNodeIndex = 0;
+  private readonly nominator?: NominatedPods;
 
   /**
    * Builds the plugins named in `profile` with `registry` (name → factory).
@@ -74,6 +79,7 @@ export class Framework implements FrameworkRuntime {
   constructor(registry: Record<string, PluginFactory>, profile: PluginConfig[], handle: FrameworkHandle = {}, private readonly random: () => number = Math.random,
     /** Share of the nodes to find feasible before scoring, 1–100; 0 = upstream's adaptive default. */
     private readonly percentageOfNodesToScore = 0) {
+    this.nominator = handle.nominator;
     const pluginHandle: FrameworkHandle = { ...handle, framework: this };
     const plugins: Array<{ plugin: Plugin; weight: number; config: PluginConfig }> = profile.map((c) => {
       const factory = registry[c.name];
@@ -116,6 +122,25 @@ export class Framework implements FrameworkRuntime {
     return success();
   }
 
+  /**
+   * Filter plugins on one node with the pods nominated to it (upstream
+   * RunFilterPluginsWithNominatedPods): the nominated pods of at least `pod`'s priority
+   * (other than `pod`) are added to a copy of the node first, and when the pod fits
+   * beside them it must also fit without them (an affinity to a nominated pod does not
+   * count, as it may never arrive). PreFilter state is not extended with the nominated
+   * pods (upstream's AddPod extensions).
+   */
+  runFilterWithNominatedPods(state: CycleState, pod: Pod, node: NodeInfo): Status {
+    if (!this.nominator?.size) return this.runFilter(state, pod, node);
+    const priority = pod.spec?.priority ?? 0;
+    const others = this.nominator.podsFor(node.node.metadata.name!).filter((p) => p.metadata.uid !== pod.metadata.uid && (p.spec?.priority ?? 0) >= priority);
+    if (!others.length) return this.runFilter(state, pod, node);
+    const withNominated = cloneNodeInfo(node);
+    for (const p of others) addPodToNodeInfo(withNominated, p, podRequests(p), nonZeroRequests(p));
+    const s = this.runFilter(state, pod, withNominated);
+    return s.code === 'Success' ? this.runFilter(state, pod, node) : s;
+  }
+
   /** Weighted, normalized score totals, one per node of `nodes` (same order). Throws on a plugin fault. */
   runScore(state: CycleState, pod: Pod, nodes: NodeInfo[]): Float64Array {
     for (const p of this.preScores) {
@@ -155,7 +180,7 @@ export class Framework implements FrameworkRuntime {
     if (nominated) {
       const n = nodes.find((x) => x.node.metadata.name === nominated);
       if (n) {
-        const s = this.runFilter(state, pod, n);
+        const s = this.runFilterWithNominatedPods(state, pod, n);
         if (s.code === 'Success') return { kind: 'scheduled', nodeName: nominated, feasibleNodes: 1, evaluatedNodes: 1 };
         if (s.code === 'Error') return { kind: 'error', status: s };
       }
@@ -168,7 +193,7 @@ export class Framework implements FrameworkRuntime {
     let processed = 0;
     for (; processed < nodes.length && feasible.length < want; processed++) {
       const n = nodes[(start + processed) % nodes.length];
-      const s = this.runFilter(state, pod, n);
+      const s = this.runFilterWithNominatedPods(state, pod, n);
       if (s.code === 'Success') feasible.push(n);
       else if (s.code === 'Error') return { kind: 'error', status: s };
       else nodeStatuses.set(n.node.metadata.name!, s);

@@ -17,6 +17,7 @@ import type { Client } from '../../client/interface.js';
 import type { CycleState } from './cycle-state.js';
 import type { NodeInfo } from './node-info.js';
 import type { Status } from './status.js';
+import type { NominatedPods } from '../queue/nominator.js';
 
 export type { Status, Code } from './status.js';
 export { success, skip, unschedulable, isSuccess, isRejected } from './status.js';
@@ -108,6 +109,8 @@ export interface FrameworkHandle {
    * PodTopologySpread deduces default constraints' selectors from them.
    */
   objectLister?: ObjectLister;
+  /** The pods nominated to nodes by earlier preemptions (queue/nominator.ts); filtering counts them. */
+  nominator?: NominatedPods;
 }
 /** Kinds a plugin may list through {@link FrameworkHandle.objectLister}. */
 export type ListedResource = 'services' | 'replicationcontrollers' | 'replicasets' | 'statefulsets';

@@ -49,6 +49,12 @@ export function newNodeInfo(node: Node, pods: Pod[]): NodeInfo {
   return info;
 }
 
+/** A copy of `info` whose pod lists and sums can change without touching `info` (the Node and pods are shared). */
+export const cloneNodeInfo = (info: NodeInfo): NodeInfo => ({
+  node: info.node, pods: [...info.pods], requested: { ...info.requested }, nonZeroRequested: { ...info.nonZeroRequested },
+  allocatable: info.allocatable, podsWithAffinity: [...info.podsWithAffinity], podsWithRequiredAntiAffinity: [...info.podsWithRequiredAntiAffinity],
+});
+
 /** Adds `pod` with its precomputed requests to `info` (no check for duplicates). */
 export function addPodToNodeInfo(info: NodeInfo, pod: Pod, req: Resources, nonZero: { cpu: number; memory: number }): void {
   info.pods.push(pod);
