@@ -7,6 +7,8 @@ export class CycleState {
   private readonly data = new Map<string, unknown>();
   /** Plugins whose Filter is skipped this cycle (their PreFilter returned Skip). */
   readonly skipFilterPlugins = new Set<string>();
+  /** The Filter plugins not skipped, worked out once per cycle by the framework after PreFilter. */
+  filtersToRun?: readonly import('./interface.js').FilterPlugin[];
   /** Plugins whose Score is skipped this cycle (their PreScore returned Skip). */
   readonly skipScorePlugins = new Set<string>();
   /** Every node of the cycle's snapshot (set by the framework before PreFilter; upstream's SharedLister). */

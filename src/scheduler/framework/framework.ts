@@ -102,6 +102,7 @@ export class Framework implements FrameworkRuntime {
 
   /** PreFilter plugins; the first non-Success/Skip status is returned (plugin named). */
   runPreFilter(state: CycleState, pod: Pod): Status | undefined {
+    state.filtersToRun = undefined;
     for (const p of this.preFilters) {
       const s = guard(p.name, () => p.preFilter(state, pod));
       if (s.code === 'Skip') { state.skipFilterPlugins.add(p.name); continue; }
@@ -112,9 +113,10 @@ export class Framework implements FrameworkRuntime {
 
   /** Filter plugins on one node: Success, or the first rejecting/erroring status. */
   runFilter(state: CycleState, pod: Pod, node: NodeInfo): Status {
-    const skipping = state.skipFilterPlugins.size > 0;
-    for (const p of this.filters) {
-      if (skipping && state.skipFilterPlugins.has(p.name)) continue;
+    // Once per cycle, not once per node: the plugins whose PreFilter did not skip them.
+    const filters = state.filtersToRun ??= state.skipFilterPlugins.size ? this.filters.filter((p) => !state.skipFilterPlugins.has(p.name)) : this.filters;
+    for (let i = 0; i < filters.length; i++) {
+      const p = filters[i];
       let s: Status;
       try { s = p.filter(state, pod, node); } catch (err) { return { ...asError(err), plugin: p.name }; }
       if (s.code !== 'Success') return { ...s, plugin: p.name };
@@ -156,11 +158,11 @@ export class Framework implements FrameworkRuntime {
         for (let i = 0; i < nodes.length; i++) totals[i] += clamp(plugin.score(state, pod, nodes[i])) * weight;
         continue;
       }
-      // Normalization sees every node's raw score by name (the plugin contract).
-      const scores = new Map<string, number>();
-      for (const n of nodes) scores.set(n.node.metadata.name!, plugin.score(state, pod, n));
+      // Normalization sees every node's raw score, in the nodes' order (the plugin contract).
+      const scores = new Float64Array(nodes.length);
+      for (let i = 0; i < nodes.length; i++) scores[i] = plugin.score(state, pod, nodes[i]);
       plugin.normalizeScores(state, pod, scores);
-      for (let i = 0; i < nodes.length; i++) totals[i] += clamp(scores.get(nodes[i].node.metadata.name!) ?? 0) * weight;
+      for (let i = 0; i < nodes.length; i++) totals[i] += clamp(scores[i]) * weight;
     }
     return totals;
   }

@@ -36,11 +36,12 @@ export interface FilterPlugin extends Plugin { filter(state: CycleState, pod: Po
 export interface PreScorePlugin extends Plugin { preScore(state: CycleState, pod: Pod, nodes: NodeInfo[]): Status }
 /**
  * Scores a feasible node 0..MAX_NODE_SCORE (higher is better). `normalizeScores`, when
- * present, rewrites the raw scores of all nodes (node name → score) into 0..MAX_NODE_SCORE.
+ * present, rewrites the raw scores of all the feasible nodes, in their order (upstream's
+ * NodeScoreList), into 0..MAX_NODE_SCORE, in place.
  */
 export interface ScorePlugin extends Plugin {
   score(state: CycleState, pod: Pod, node: NodeInfo): number;
-  normalizeScores?(state: CycleState, pod: Pod, scores: Map<string, number>): void;
+  normalizeScores?(state: CycleState, pod: Pod, scores: Float64Array): void;
 }
 /** Binds the pod to the node through the API; Skip lets the next Bind plugin try. */
 export interface BindPlugin extends Plugin { bind(state: CycleState, pod: Pod, nodeName: string): Promise<Status> }
@@ -135,12 +136,12 @@ export const isPostBind = (p: Plugin): p is PostBindPlugin => typeof (p as PostB
  * DefaultNormalizeScore): scales scores so the highest becomes MAX_NODE_SCORE; with
  * `reverse`, higher raw values become lower scores.
  */
-export function defaultNormalizeScore(scores: Map<string, number>, reverse: boolean): void {
+export function defaultNormalizeScore(scores: Float64Array, reverse: boolean): void {
   let max = 0;
-  for (const v of scores.values()) max = Math.max(max, v);
-  for (const [k, v] of scores) {
-    if (max === 0) { scores.set(k, reverse ? MAX_NODE_SCORE : 0); continue; }
-    const s = Math.floor((v * MAX_NODE_SCORE) / max);
-    scores.set(k, reverse ? MAX_NODE_SCORE - s : s);
+  for (let i = 0; i < scores.length; i++) max = Math.max(max, scores[i]);
+  for (let i = 0; i < scores.length; i++) {
+    if (max === 0) { scores[i] = reverse ? MAX_NODE_SCORE : 0; continue; }
+    const s = Math.floor((scores[i] * MAX_NODE_SCORE) / max);
+    scores[i] = reverse ? MAX_NODE_SCORE - s : s;
   }
 }

@@ -122,10 +122,11 @@ describe('InterPodAffinity score', () => {
     state.allNodes = nodes;
     const s = pl.preScore(state, p, nodes);
     if (s.code !== 'Success') return { code: s.code };
-    const m = new Map(nodes.map((n) => [n.node.metadata.name!, pl.score(state, p, n)]));
-    const raw = Object.fromEntries(m);
+    const m = Float64Array.from(nodes, (n) => pl.score(state, p, n));
+    const byName = (): Record<string, number> => Object.fromEntries(nodes.map((n, i) => [n.node.metadata.name!, m[i]]));
+    const raw = byName();
     pl.normalizeScores!(state, p, m);
-    return { code: s.code, raw, normalized: Object.fromEntries(m) };
+    return { code: s.code, raw, normalized: byName() };
   }
 
   it('skips when nothing contributes', () => {

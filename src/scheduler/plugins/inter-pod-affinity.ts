@@ -249,9 +249,9 @@ export const interPodAffinity = (handle: FrameworkHandle = {}): PreFilterPlugin 
       if (!s || s.topologyScore.size === 0) return;
       let min = Infinity;
       let max = -Infinity;
-      for (const v of scores.values()) { min = Math.min(min, v); max = Math.max(max, v); }
+      for (const v of scores) { min = Math.min(min, v); max = Math.max(max, v); }
       const diff = max - min;
-      for (const [k, v] of scores) scores.set(k, diff > 0 ? Math.trunc(MAX_NODE_SCORE * ((v - min) / diff)) : 0);
+      for (let i = 0; i < scores.length; i++) scores[i] = diff > 0 ? Math.trunc(MAX_NODE_SCORE * ((scores[i] - min) / diff)) : 0;
     },
   };
 };

@@ -70,9 +70,9 @@ describe('NodeAffinity', () => {
   it('scores preferred terms by weight, normalized to 100', () => {
     const pp = pod({ affinity: { nodeAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [
       { weight: 10, preference: { matchExpressions: [{ key: 'disk', operator: 'In', values: ['ssd'] }] } }] } } } as never);
-    const scores = new Map([['a', p.score(st(), pp, ssd)], ['b', p.score(st(), pp, newNodeInfo(node('b'), []))]]);
+    const scores = Float64Array.of(p.score(st(), pp, ssd), p.score(st(), pp, newNodeInfo(node('b'), [])));
     p.normalizeScores!(st(), pp, scores);
-    assert.deepEqual([...scores], [['a', 100], ['b', 0]]);
+    assert.deepEqual([...scores], [100, 0]);
   });
 });
 
@@ -134,9 +134,9 @@ describe('TaintToleration', () => {
   it('scores fewer untolerated PreferNoSchedule taints higher', () => {
     const soft = newNodeInfo(node('soft', { spec: { taints: [{ key: 'a', effect: 'PreferNoSchedule' }, { key: 'b', effect: 'PreferNoSchedule' }] } }), []);
     const clean = newNodeInfo(node('clean'), []);
-    const scores = new Map([['soft', p.score(st(), pod(), soft)], ['clean', p.score(st(), pod(), clean)]]);
+    const scores = Float64Array.of(p.score(st(), pod(), soft), p.score(st(), pod(), clean));
     p.normalizeScores!(st(), pod(), scores);
-    assert.deepEqual([...scores], [['soft', 0], ['clean', 100]]);
+    assert.deepEqual([...scores], [0, 100]);
   });
 });
 

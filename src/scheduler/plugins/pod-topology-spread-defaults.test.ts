@@ -31,9 +31,9 @@ function scores(handle: FrameworkHandle, args: unknown, p: Pod, nodes: NodeInfo[
   const state = new CycleState();
   state.allNodes = nodes;
   if (pl.preScore(state, p, nodes).code === 'Skip') return 'skip';
-  const m = new Map(nodes.map((n) => [n.node.metadata.name!, pl.score(state, p, n)]));
+  const m = Float64Array.from(nodes, (n) => pl.score(state, p, n));
   pl.normalizeScores!(state, p, m);
-  return Object.fromEntries(m);
+  return Object.fromEntries(nodes.map((n, i) => [n.node.metadata.name!, m[i]]));
 }
 
 const WEB = ref('ReplicaSet', 'web');

@@ -202,10 +202,10 @@ export const podTopologySpread = (handle: FrameworkHandle = {}, args?: unknown):
     normalizeScores(_state, _pod, scores) {
       let min = Infinity;
       let max = 0;
-      for (const v of scores.values()) { if (v < 0) continue; min = Math.min(min, v); max = Math.max(max, v); }
-      for (const [k, v] of scores) {
-        if (v < 0) { scores.set(k, 0); continue; }
-        scores.set(k, max === 0 ? MAX_NODE_SCORE : Math.floor((MAX_NODE_SCORE * (max + min - v)) / max));
+      for (const v of scores) { if (v < 0) continue; min = Math.min(min, v); max = Math.max(max, v); }
+      for (let i = 0; i < scores.length; i++) {
+        const v = scores[i];
+        scores[i] = v < 0 ? 0 : max === 0 ? MAX_NODE_SCORE : Math.floor((MAX_NODE_SCORE * (max + min - v)) / max);
       }
     },
   };

@@ -8,7 +8,7 @@
 import type { Pod } from '../../../api/core/v1/pod-types.js';
 import type { PodDisruptionBudget } from '../../../api/policy/v1/pod-disruption-budget.js';
 import { selectorFromLabelSelector } from '../../../machinery/labels.js';
-import { addPodToNodeInfo, removePodFromNodeInfo, type NodeInfo } from '../../framework/node-info.js';
+import { addPodToNodeInfo, cloneNodeInfo, removePodFromNodeInfo, type NodeInfo } from '../../framework/node-info.js';
 import { nonZeroRequests, podRequests } from '../../framework/resources.js';
 import { unschedulable, type Status } from '../../framework/status.js';
 
@@ -78,14 +78,6 @@ export interface NodeVictims {
   numPDBViolations: number;
   /** Success, or why preemption on this node cannot help. */
   status: Status;
-}
-
-/** A copy of `n` whose pod list and sums can be changed without touching the cache. */
-export function cloneNodeInfo(n: NodeInfo): NodeInfo {
-  return {
-    node: n.node, pods: [...n.pods], requested: { ...n.requested }, nonZeroRequested: { ...n.nonZeroRequested }, allocatable: n.allocatable,
-    podsWithAffinity: [...n.podsWithAffinity], podsWithRequiredAntiAffinity: [...n.podsWithRequiredAntiAffinity],
-  };
 }
 
 /**
