@@ -29,11 +29,10 @@ import type { AdmissionAttributes, AdmissionOperation } from '../admission/inter
 import { toStatusError } from './storage-errors.js';
 import { canonicalizeQuantities } from '../../api/structural/canonical-quantities.js';
 import { checkFields, existingUnknownFields } from '../field-validation.js';
-import { apply, ApplyConflict, trackUpdate, type SsaSchema } from '../../machinery/ssa/index.js';
+import { apply, ApplyConflict, deepEqual, trackUpdate, type SsaSchema } from '../../machinery/ssa/index.js';
 import { structuralSchema } from '../../api/structural/structural-schema.js';
 import type { DeleteOptions, ListOptions, PatchType, RequestContext, RestStorage, WatchEvent, WatchOptions } from './rest.js';
 import { rfc3339 } from '../../machinery/time.js';
-import { stableJson } from '../../machinery/stable-json.js';
 import { storageFor } from './conversion.js';
 import { randomString } from '../../machinery/rand.js';
 
@@ -630,8 +629,9 @@ export function validateListOptions(opts: ListOptions & { sendInitialEvents?: bo
 
 /** Equal but for resourceVersion and key order. */
 function sameObject(a: KubeObject, b: KubeObject): boolean {
+  // JSON equality, stopping at the first difference (a write that changes something is the common case).
   const strip = (o: KubeObject) => ({ ...o, metadata: { ...o.metadata, resourceVersion: undefined } });
-  return stableJson(strip(a)) === stableJson(strip(b));
+  return deepEqual(strip(a), strip(b));
 }
 
 /** Internal: carries a dry-run result out of guaranteedUpdate without writing. */

@@ -98,10 +98,11 @@ export function bindingStorage(pods: GenericStore): RestStorage {
       if (errs.length) throw invalid('', 'Binding', podName, errs);
       await pods.guaranteedUpdate(ctx, podName, (current) => {
         if (!current) throw notFound(pods.gr, podName);
-        const pod = structuredClone(current) as Pod;
+        // A shallow copy is enough: only spec and status are replaced, and the store deep-copies what this returns.
+        const pod = { ...current } as Pod;
         if (pod.metadata.deletionTimestamp) throw conflict(pods.gr, podName, `pod ${podName} is being deleted, cannot be assigned to a host`);
         if (pod.spec?.nodeName) throw conflict(pods.gr, podName, `pod ${podName} is already assigned to node "${pod.spec.nodeName}"`);
-        pod.spec = { ...pod.spec, nodeName: binding.target!.name };
+        pod.spec = { ...pod.spec!, nodeName: binding.target!.name };
         const conds = (pod.status?.conditions ?? []).filter((c) => c.type !== 'PodScheduled');
         conds.push({ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: now() });
         pod.status = { ...pod.status, conditions: conds };

@@ -50,7 +50,8 @@ const TO_V1 = Object.fromEntries(Object.entries(RENAMED).map(([a, b]) => [b, a])
 /** Copies `obj` renaming its top-level keys by `names`; apiVersion and kind become the target's. */
 function renamed(obj: KubeObject, names: Record<string, string>, apiVersion: string): Record<string, unknown> {
   const out: Record<string, unknown> = { apiVersion, kind: 'Event' };
-  for (const [k, v] of Object.entries(structuredClone(obj))) {
+  // A deep copy (the source may be a frozen cached object); a JSON round trip is the cheapest for plain API objects.
+  for (const [k, v] of Object.entries(JSON.parse(JSON.stringify(obj)) as Record<string, unknown>)) {
     if (k === 'apiVersion' || k === 'kind') continue;
     out[names[k] ?? k] = v;
   }
