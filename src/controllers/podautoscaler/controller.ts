@@ -12,8 +12,10 @@
  * (SuccessfulRescale, FailedRescale, FailedGetScale, FailedGetResourceMetric,
  * FailedGetContainerResourceMetric, FailedComputeMetricsReplicas, SelectorRequired,
  * InvalidSelector, InvalidMetricSourceType).
- * Not done: Pods, Object and External metrics (reported as InvalidMetricSourceType),
- * the AmbiguousSelector check across HPAs.
+ * Pods, Object and External metrics are read from the custom and external metrics APIs
+ * (metrics-client.ts), as upstream (FailedGetPodsMetric, FailedGetObjectMetric,
+ * FailedGetExternalMetric when they cannot be). Not done: the AmbiguousSelector check
+ * across HPAs.
  */
 import type { Pod } from '../../api/core/v1/pod-types.js';
 import { resources, type Client } from '../../client/interface.js';
@@ -30,7 +32,9 @@ import {
 } from './behavior.js';
 import { setCondition } from './conditions.js';
 import { RestMetricsClient, type MetricsClient } from './metrics-client.js';
-import { rawResourceReplicas, resourceReplicas, type CalculatorOptions } from './replica-calculator.js';
+import { perPodReplicas, rawResourceReplicas, resourceReplicas, usageRatioReplicas, type CalculatorOptions } from './replica-calculator.js';
+import { selectorFromLabelSelector } from '../../machinery/labels.js';
+import type { LabelSelector } from '../../api/meta/v1/types.js';
 import { scalePath } from './scale-target.js';
 import type { HorizontalPodAutoscaler, HpaCondition, MetricSpec, MetricStatus, MetricTarget, Scale } from './types.js';
 
@@ -58,6 +62,17 @@ export function formatMilli(milli: number): string {
   let i = 0;
   while (v % 1000n === 0n && i < suffixes.length - 1) { v /= 1000n; i++; }
   return `${neg ? '-' : ''}${v}${suffixes[i]}`;
+}
+
+/**
+ * A label selector as Go's `%+v` prints upstream's *metav1.LabelSelector (its generated
+ * String()); `<nil>` for none. Upstream puts it in the External metric's name and errors.
+ */
+export function goLabelSelector(s: LabelSelector | undefined): string {
+  if (!s) return '<nil>';
+  const labels = Object.keys(s.matchLabels ?? {}).sort().map((k) => `${k}: ${s.matchLabels![k]},`).join('');
+  const exprs = (s.matchExpressions ?? []).map((e) => `LabelSelectorRequirement{Key:${e.key},Operator:${e.operator},Values:[${(e.values ?? []).join(' ')}],},`).join('');
+  return `&LabelSelector{MatchLabels:map[string]string{${labels}},MatchExpressions:[]LabelSelectorRequirement{${exprs}},}`;
 }
 
 /** A metric that could not be computed: the condition to set (its event was recorded) and the error. */
@@ -203,7 +218,7 @@ export class HorizontalController extends QueueController {
     let first: MetricError | undefined;
     for (const spec of specs) {
       try {
-        const r = await this.computeReplicasForMetric(hpa, spec, specReplicas, selectorString);
+        const r = await this.computeReplicasForMetric(hpa, spec, specReplicas, scale.status?.replicas ?? 0, selectorString);
         statuses.push(r.status);
         if (replicas === 0 || r.replicas > replicas) { replicas = r.replicas; metric = r.metric; }
       } catch (e) {
@@ -229,7 +244,10 @@ export class HorizontalController extends QueueController {
     return new MetricError(message, { type: 'ScalingActive', status: 'False', reason, message: `the HPA was unable to compute the replica count: ${message}` });
   }
 
-  private async computeReplicasForMetric(hpa: HorizontalPodAutoscaler, spec: MetricSpec, specReplicas: number, selector: string): Promise<{ replicas: number; metric: string; status: MetricStatus }> {
+  private async computeReplicasForMetric(hpa: HorizontalPodAutoscaler, spec: MetricSpec, specReplicas: number, statusReplicas: number, selector: string): Promise<{ replicas: number; metric: string; status: MetricStatus }> {
+    if (spec.type === 'Pods' && spec.pods) return this.podsMetric(hpa, spec.pods, specReplicas, selector);
+    if (spec.type === 'Object' && spec.object) return this.objectMetric(hpa, spec.object, specReplicas, statusReplicas, selector);
+    if (spec.type === 'External' && spec.external) return this.externalMetric(hpa, spec.external, specReplicas, statusReplicas, selector);
     const source = spec.type === 'Resource' ? spec.resource : spec.type === 'ContainerResource' ? spec.containerResource : undefined;
     if (!source) throw this.unable(hpa, 'InvalidMetricSourceType', `unknown metric source type "${spec.type}"`);
     const container = spec.type === 'ContainerResource' ? spec.containerResource!.container : '';
@@ -244,6 +262,102 @@ export class HorizontalController extends QueueController {
       const msg = `failed to get ${source.name} ${what} value: ${(e as Error).message}`;
       throw this.unable(hpa, reason, msg);
     }
+  }
+
+  /** Event and condition from `cause` (upstream getUnableComputeReplicaCountCondition); the error thrown reads `wrap(cause)`. */
+  private unableWrapped(hpa: HorizontalPodAutoscaler, reason: string, cause: string, wrapped: string): MetricError {
+    const e = this.unable(hpa, reason, cause);
+    return new MetricError(wrapped, e.condition);
+  }
+
+  /** A metric selector as the custom/external metrics APIs take it ('' for none); throws Error for an invalid one. */
+  private metricSelector(s: LabelSelector | undefined): string {
+    return s ? selectorFromLabelSelector(s).toString() : '';
+  }
+
+  /** Upstream computeStatusForPodsMetric + GetMetricReplicas: the pods' mean against target.averageValue, as a raw resource metric. */
+  private async podsMetric(hpa: HorizontalPodAutoscaler, source: NonNullable<MetricSpec['pods']>, specReplicas: number, selector: string) {
+    const namespace = hpa.metadata.namespace!;
+    const name = source.metric.name;
+    const wrap = (m: string) => `failed to get pods metric value: ${m}`;
+    let metricSelector: string;
+    try { metricSelector = this.metricSelector(source.metric.selector); } catch (e) { throw this.unableWrapped(hpa, 'FailedGetPodsMetric', (e as Error).message, wrap((e as Error).message)); }
+    try {
+      let m;
+      try { m = await this.metrics.getRawMetric(name, namespace, selector, metricSelector); } catch (e) { throw new Error(`unable to get metric ${name}: ${(e as Error).message}`); }
+      const pods = this.podInformer.lister.list({ namespace, labelSelector: selector });
+      const calc: CalculatorOptions = { ...(this.opts.calculator ?? {}), now: this.now() };
+      const r = rawResourceReplicas(specReplicas, milliValue(source.target.averageValue ?? '0'), '', pods, m.metrics, m.timestamp, calc);
+      const status: MetricStatus = { type: 'Pods', pods: { metric: source.metric, current: { averageValue: formatMilli(r.rawAverage) } } };
+      return { replicas: r.replicas, metric: `pods metric ${name}`, status };
+    } catch (e) {
+      throw this.unableWrapped(hpa, 'FailedGetPodsMetric', (e as Error).message, wrap((e as Error).message));
+    }
+  }
+
+  /** Upstream computeStatusForObjectMetric: a Value target against the ready pods, an AverageValue target per pod. */
+  private async objectMetric(hpa: HorizontalPodAutoscaler, source: NonNullable<MetricSpec['object']>, specReplicas: number, statusReplicas: number, selector: string) {
+    const namespace = hpa.metadata.namespace!;
+    const { describedObject: obj, metric, target } = source;
+    const wrap = (m: string) => `failed to get object metric value: ${m}`;
+    const fail = (m: string, inner = m): MetricError => this.unableWrapped(hpa, 'FailedGetObjectMetric', inner, wrap(m));
+    let metricSelector: string;
+    try { metricSelector = this.metricSelector(metric.selector); } catch (e) { throw fail((e as Error).message); }
+    const read = async (): Promise<number> => {
+      try { return (await this.metrics.getObjectMetric(metric.name, namespace, obj, metricSelector)).value; } catch (e) {
+        throw new Error(`unable to get metric ${metric.name}: ${(e as Error).message} on ${obj.kind} ${namespace}/${obj.name}`);
+      }
+    };
+    const calc = this.opts.calculator ?? {};
+    if (target.type === 'Value' && target.value !== undefined) {
+      let usage: number, replicas: number;
+      try {
+        usage = await read();
+        replicas = usageRatioReplicas(specReplicas, usage / milliValue(target.value), this.podInformer.lister.list({ namespace, labelSelector: selector }), calc);
+      } catch (e) { throw fail((e as Error).message); }
+      return { replicas, metric: `${obj.kind} metric ${metric.name}`, status: { type: 'Object', object: { describedObject: obj, metric, current: { value: formatMilli(usage) } } } as MetricStatus };
+    }
+    if (target.type === 'AverageValue' && target.averageValue !== undefined) {
+      let r: { replicas: number; usage: number };
+      try { r = perPodReplicas(statusReplicas, await read(), milliValue(target.averageValue), calc); } catch (e) {
+        throw fail(`failed to get ${metric.name} object metric: ${(e as Error).message}`, (e as Error).message);
+      }
+      return { replicas: r.replicas, metric: `external metric ${metric.name}(${goLabelSelector(metric.selector)})`, status: { type: 'Object', object: { describedObject: obj, metric, current: { averageValue: formatMilli(r.usage) } } } as MetricStatus };
+    }
+    throw fail('invalid object metric source: neither a value target nor an average value target was set');
+  }
+
+  /** Upstream computeStatusForExternalMetric: the sum of the series, per pod (AverageValue) or against the ready pods (Value). */
+  private async externalMetric(hpa: HorizontalPodAutoscaler, source: NonNullable<MetricSpec['external']>, specReplicas: number, statusReplicas: number, selector: string) {
+    const namespace = hpa.metadata.namespace!;
+    const { metric, target } = source;
+    const wrap = (m: string) => `failed to get ${metric.name} external metric value: ${m}`;
+    const fail = (m: string, inner = m): MetricError => this.unableWrapped(hpa, 'FailedGetExternalMetric', inner, wrap(m));
+    const name = `external metric ${metric.name}(${goLabelSelector(metric.selector)})`;
+    const read = async (): Promise<number> => {
+      let metricSelector: string;
+      try { metricSelector = this.metricSelector(metric.selector); } catch (e) { throw new Error((e as Error).message); }
+      try { return (await this.metrics.getExternalMetric(metric.name, namespace, metricSelector)).values.reduce((a, b) => a + b, 0); } catch (e) {
+        throw new Error(`unable to get external metric ${namespace}/${metric.name}/${goLabelSelector(metric.selector)}: ${(e as Error).message}`);
+      }
+    };
+    const calc = this.opts.calculator ?? {};
+    if (target.averageValue !== undefined) {
+      let r: { replicas: number; usage: number };
+      try { r = perPodReplicas(statusReplicas, await read(), milliValue(target.averageValue), calc); } catch (e) {
+        throw fail(`failed to get ${metric.name} external metric: ${(e as Error).message}`, (e as Error).message);
+      }
+      return { replicas: r.replicas, metric: name, status: { type: 'External', external: { metric, current: { averageValue: formatMilli(r.usage) } } } as MetricStatus };
+    }
+    if (target.value !== undefined) {
+      let usage: number, replicas: number;
+      try {
+        usage = await read();
+        replicas = usageRatioReplicas(specReplicas, usage / milliValue(target.value), this.podInformer.lister.list({ namespace, labelSelector: selector }), calc);
+      } catch (e) { throw fail(`failed to get external metric ${metric.name}: ${(e as Error).message}`, (e as Error).message); }
+      return { replicas, metric: name, status: { type: 'External', external: { metric, current: { value: formatMilli(usage) } } } as MetricStatus };
+    }
+    throw fail('invalid external metric source: neither a value target nor an average value target was set');
   }
 
   /** Upstream computeStatusForResourceMetricGeneric. Throws Error with upstream's messages. */

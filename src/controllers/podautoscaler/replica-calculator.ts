@@ -180,3 +180,36 @@ export function rawResourceReplicas(currentReplicas: number, targetUsage: number
   if (scaleUpWithUnready) for (const n of g.unready) metrics.set(n, { timestamp, windowMs: 0, value: 0 });
   return result(rebalanced(currentReplicas, ratio, usage(metrics).ratio, metrics.size, tolerance));
 }
+
+/**
+ * Upstream getReadyPodsCount: the pods that are Running and Ready. Throws `no pods
+ * returned by selector while calculating replica count` when `pods` is empty.
+ */
+export function readyPodsCount(pods: Pod[]): number {
+  if (pods.length === 0) throw new Error('no pods returned by selector while calculating replica count');
+  return pods.filter((p) => p.status?.phase === 'Running' && (p.status.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True')).length;
+}
+
+/**
+ * Replicas for a usage ratio of a whole-target metric (upstream getUsageRatioReplicaCount,
+ * Object and External metrics with a Value target): the current count within the
+ * tolerance, else ceil(ratio × ready pods); from zero replicas, ceil(ratio). Throws as
+ * {@link readyPodsCount}.
+ */
+export function usageRatioReplicas(currentReplicas: number, ratio: number, pods: Pod[], opts: CalculatorOptions = {}): number {
+  if (currentReplicas === 0) return Math.ceil(ratio);
+  if (within(ratio, opts.tolerance ?? DEFAULT_TOLERANCE)) return currentReplicas;
+  return Math.ceil(ratio * readyPodsCount(pods));
+}
+
+/**
+ * Replicas for an AverageValue target of an Object or External metric (upstream
+ * GetObjectPerPodMetricReplicas, GetExternalPerPodMetricReplicas): `usage` (milli-units,
+ * the whole) over `statusReplicas` pods against `targetPerPod`; the count changes to
+ * ceil(usage / target) only outside the tolerance. `usage` returned is per pod, rounded up.
+ */
+export function perPodReplicas(statusReplicas: number, usage: number, targetPerPod: number, opts: CalculatorOptions = {}): { replicas: number; usage: number } {
+  const ratio = usage / (targetPerPod * statusReplicas);
+  const replicas = within(ratio, opts.tolerance ?? DEFAULT_TOLERANCE) ? statusReplicas : Math.ceil(usage / targetPerPod);
+  return { replicas, usage: statusReplicas ? Math.ceil(usage / statusReplicas) : usage };
+}

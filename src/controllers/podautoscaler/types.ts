@@ -5,19 +5,29 @@
  * wire; times are RFC 3339 strings.
  */
 import type { KubeObject } from '../../api/object.js';
+import type { LabelSelector } from '../../api/meta/v1/types.js';
 
 export interface MetricTarget { type: 'Utilization' | 'Value' | 'AverageValue'; value?: string; averageValue?: string; averageUtilization?: number }
 export interface MetricValueStatus { value?: string; averageValue?: string; averageUtilization?: number }
+/** A custom or external metric: its name and the selector narrowing its series. */
+export interface MetricIdentifier { name: string; selector?: LabelSelector }
+/** The object an Object metric describes (autoscaling/v2 CrossVersionObjectReference). */
+export interface ObjectReference { apiVersion?: string; kind: string; name: string }
 export interface MetricSpec {
   type: 'Resource' | 'ContainerResource' | 'Pods' | 'Object' | 'External';
   resource?: { name: string; target: MetricTarget };
   containerResource?: { name: string; container: string; target: MetricTarget };
-  [other: string]: unknown;
+  pods?: { metric: MetricIdentifier; target: MetricTarget };
+  object?: { describedObject: ObjectReference; metric: MetricIdentifier; target: MetricTarget };
+  external?: { metric: MetricIdentifier; target: MetricTarget };
 }
 export interface MetricStatus {
   type: MetricSpec['type'];
   resource?: { name: string; current: MetricValueStatus };
   containerResource?: { name: string; container: string; current: MetricValueStatus };
+  pods?: { metric: MetricIdentifier; current: MetricValueStatus };
+  object?: { describedObject: ObjectReference; metric: MetricIdentifier; current: MetricValueStatus };
+  external?: { metric: MetricIdentifier; current: MetricValueStatus };
 }
 export interface ScalingPolicy { type: 'Pods' | 'Percent'; value: number; periodSeconds: number }
 export interface ScalingRules { stabilizationWindowSeconds?: number; selectPolicy?: 'Max' | 'Min' | 'Disabled'; policies?: ScalingPolicy[] }
