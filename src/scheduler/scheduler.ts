@@ -195,6 +195,7 @@ async function scheduleOne(ctx: CycleContext, info: QueuedPodInfo): Promise<void
   state.nodesWithAffinityPods = cache.nodesWithAffinityPods();
   state.nodesWithRequiredAntiAffinityPods = cache.nodesWithRequiredAntiAffinityPods();
   state.imageStates = cache.imageStates();
+  state.podsWithLabel = (key, values) => cache.podsWithLabel(key, values);
   const result = framework.schedule(pod, nodes, state);
   if (result.kind === 'unschedulable') {
     let nominated: string | undefined;

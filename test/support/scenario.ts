@@ -23,7 +23,7 @@
  * `cleanup` commands run before and after each run whatever their outcome (e.g.
  * `delete namespace x --ignore-not-found`).
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFile } from 'node:child_process';
@@ -71,9 +71,10 @@ export function splitArgs(line: string): string[] {
 
 interface Result { code: number; stdout: string; stderr: string }
 
-function exec(bin: string, args: string[], step: ScenarioStep, kubeconfig: string): Promise<Result> {
+function exec(bin: string, args: string[], step: ScenarioStep, kubeconfig: string, tmp: string): Promise<Result> {
   return new Promise((resolve) => {
-    const child = execFile(bin, args, { env: { ...process.env, KUBECONFIG: kubeconfig, ...step.env }, timeout: (step.timeout ?? 60) * 1000, maxBuffer: 64 << 20 },
+    // TMPDIR: kubectl keeps a failed edit's copy there ("A copy of your changes has been stored to …"), removed with the scenario's folder.
+    const child = execFile(bin, args, { env: { ...process.env, KUBECONFIG: kubeconfig, TMPDIR: tmp, ...step.env }, timeout: (step.timeout ?? 60) * 1000, maxBuffer: 64 << 20 },
       (err, stdout, stderr) => resolve({ code: err ? (typeof (err as NodeJS.ErrnoException).code === 'number' ? Number((err as NodeJS.ErrnoException).code) : 1) : 0, stdout, stderr }));
     if (!step.stdinOpen) { child.stdin!.end(step.stdin ?? ''); return; }
     child.stdin!.write(step.stdin ?? '');
@@ -101,24 +102,26 @@ export function checkStep(step: ScenarioStep, r: Result): string | undefined {
 export async function runScenario(s: Scenario, bin: string, kubeconfig: string): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'k8ts-scenario-'));
   for (const [name, content] of Object.entries(s.files ?? {})) writeFileSync(join(dir, name), content);
+  const tmp = join(dir, '.tmp');
+  mkdirSync(tmp);
   const cleanup = async (): Promise<void> => {
-    for (const c of s.cleanup ?? []) await exec(bin, splitArgs(c), { kubectl: c, timeout: 120 }, kubeconfig);
+    for (const c of s.cleanup ?? []) await exec(bin, splitArgs(c), { kubectl: c, timeout: 120 }, kubeconfig, tmp);
   };
   await cleanup();
   try {
-    await runSteps(s, bin, kubeconfig, dir);
+    await runSteps(s, bin, kubeconfig, dir, tmp);
   } finally {
     await cleanup();
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-async function runSteps(s: Scenario, bin: string, kubeconfig: string, dir: string): Promise<void> {
+async function runSteps(s: Scenario, bin: string, kubeconfig: string, dir: string, tmp: string): Promise<void> {
   for (const [i, step] of s.steps.entries()) {
     const args = splitArgs(step.kubectl).map((a) => a.replace(/\{\{file:([^}]+)\}\}/g, (_m, f: string) => join(dir, f)).replace(/\{\{dir\}\}/g, dir));
     const deadline = Date.now() + (step.eventually ?? 0) * 1000;
     for (;;) {
-      const r = await exec(bin, args, step, kubeconfig);
+      const r = await exec(bin, args, step, kubeconfig, tmp);
       const why = checkStep(step, r);
       if (!why) break;
       if (Date.now() >= deadline) {

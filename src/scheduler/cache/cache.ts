@@ -38,6 +38,8 @@ export class SchedulerCache {
   private affinityList: NodeInfo[] | undefined;
   private antiAffinityList: NodeInfo[] | undefined;
   private readonly images = new ImageStates();
+  /** `key\0value` → uids of the pods (bound or assumed) carrying that label: InterPodAffinity's candidates for a term. */
+  private readonly byLabel = new Map<string, Set<string>>();
 
   /** `ttlMs`: how long an assumed pod whose binding finished waits for the informer (ms). */
   constructor(private readonly ttlMs = 30_000, private readonly now: () => number = Date.now) {}
@@ -106,6 +108,7 @@ export class SchedulerCache {
     if (isTerminal(pod)) return;
     const st: PodState = { pod, nodeName, assumed: false, req: podRequests(pod), nonZero: nonZeroRequests(pod) };
     this.pods.set(pod.metadata.uid!, st);
+    this.indexLabels(pod, true);
     addPodToNodeInfo(this.info(nodeName), pod, st.req, st.nonZero);
     this.touched(pod);
   }
@@ -121,6 +124,7 @@ export class SchedulerCache {
     const assumed: Pod = { ...pod, spec: { ...pod.spec!, nodeName } };
     const st: PodState = { pod: assumed, nodeName, assumed: true, req: podRequests(pod), nonZero: nonZeroRequests(pod) };
     this.pods.set(pod.metadata.uid!, st);
+    this.indexLabels(assumed, true);
     addPodToNodeInfo(this.info(nodeName), assumed, st.req, st.nonZero);
     this.touched(pod);
   }
@@ -148,12 +152,40 @@ export class SchedulerCache {
     const s = this.pods.get(uid);
     if (!s) return;
     this.pods.delete(uid);
+    this.indexLabels(s.pod, false);
     this.expiring.delete(uid);
     const n = this.nodes.get(s.nodeName);
     if (!n) return;
     removePodFromNodeInfo(n, uid, s.req, s.nonZero);
     this.touched(s.pod);
     if (!n.present && !n.pods.length) this.nodes.delete(s.nodeName);
+  }
+
+  /**
+   * The pods (bound or assumed) whose label `key` has one of `values`, each with the
+   * NodeInfo of its node, on nodes of nodeInfoList() only. Order is unspecified.
+   */
+  podsWithLabel(key: string, values: readonly string[]): Array<{ pod: Pod; node: NodeInfo }> {
+    const out: Array<{ pod: Pod; node: NodeInfo }> = [];
+    for (const v of values) {
+      for (const uid of this.byLabel.get(`${key}\u0000${v}`) ?? []) {
+        const s = this.pods.get(uid)!;
+        const node = this.nodes.get(s.nodeName);
+        if (node?.present) out.push({ pod: s.pod, node });
+      }
+    }
+    return out;
+  }
+
+  private indexLabels(pod: Pod, add: boolean): void {
+    const uid = pod.metadata.uid!;
+    for (const [k, v] of Object.entries(pod.metadata.labels ?? {})) {
+      const key = `${k}\u0000${v}`;
+      let set = this.byLabel.get(key);
+      if (add) { if (!set) this.byLabel.set(key, (set = new Set())); set.add(uid); continue; }
+      set?.delete(uid);
+      if (set?.size === 0) this.byLabel.delete(key);
+    }
   }
 
   private lastExpiry = -Infinity;

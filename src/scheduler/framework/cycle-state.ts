@@ -17,6 +17,11 @@ export class CycleState {
   nodesWithAffinityPods?: import('./node-info.js').NodeInfo[];
   /** The nodes of allNodes holding pods with required anti-affinity terms, when the cache keeps them. */
   nodesWithRequiredAntiAffinityPods?: import('./node-info.js').NodeInfo[];
+  /**
+   * The pods (bound or assumed) whose label `key` has one of `values`, with their nodes,
+   * when the cache indexes them (else plugins scan allNodes' pods).
+   */
+  podsWithLabel?: (key: string, values: readonly string[]) => Array<{ pod: import('../../api/core/v1/pod-types.js').Pod; node: import('./node-info.js').NodeInfo }>;
   /** The cache's cluster-wide image states (ImageLocality), when the cache keeps them (else the plugin derives them from allNodes). */
   imageStates?: ReadonlyMap<string, import('./image-states.js').ImageState>;
 

@@ -181,3 +181,40 @@ it('NodeInfo keeps the pods with (required anti-)affinity as pods come and go', 
   // The filter no longer sees the removed pod's anti-affinity.
   assert.equal(filterAll(pod({ app: 'x' }), [info]), 'Skip');
 });
+
+describe('InterPodAffinity PreFilter with the cache\'s label index', () => {
+  it('counts the same pods as a scan of every node, for affinity and anti-affinity terms', async () => {
+    const { SchedulerCache } = await import('../cache/cache.js');
+    const cache = new SchedulerCache();
+    const names = ['n1', 'n2', 'n3', 'n4'];
+    names.forEach((n, i) => cache.addNode(node(n, `z${i % 2}`)));
+    const existing = [
+      pod({ app: 'web', tier: 'front' }), pod({ app: 'web', tier: 'back' }), pod({ app: 'db' }), pod({ app: 'web' }, undefined, 'other'), pod({ other: 'x' }),
+    ];
+    existing.forEach((p, i) => cache.addPod({ ...p, spec: { ...p.spec!, nodeName: names[i % names.length] } }));
+    cache.assumePod(pod({ app: 'db', tier: 'back' }), 'n4'); // assumed pods count too
+    const incoming = [
+      pod({ app: 'x' }, required('podAntiAffinity', term({ app: 'web' }, HOST))),
+      pod({ app: 'x' }, required('podAntiAffinity', { labelSelector: { matchExpressions: [{ key: 'app', operator: 'In', values: ['web', 'db'] }] }, topologyKey: ZONE })),
+      pod({ app: 'x' }, required('podAffinity', term({ app: 'web', tier: 'back' }, ZONE), term({ app: 'web' }, HOST))),
+      pod({ app: 'x' }, required('podAntiAffinity', { labelSelector: { matchExpressions: [{ key: 'tier', operator: 'Exists' }] }, topologyKey: HOST })), // no = / in: scanned
+    ];
+    for (const p of incoming) {
+      const run = (indexed: boolean): Record<string, string> | string => {
+        const pl = interPodAffinity();
+        const state = new CycleState();
+        state.allNodes = cache.nodeInfoList();
+        if (indexed) state.podsWithLabel = (k, v) => cache.podsWithLabel(k, v);
+        const pre = pl.preFilter(state, p);
+        if (pre.code !== 'Success') return pre.code;
+        return Object.fromEntries(state.allNodes.map((n) => [n.node.metadata.name!, pl.filter(state, p, n).code]));
+      };
+      const scanned = run(false);
+      assert.deepEqual(run(true), scanned, JSON.stringify(p.spec?.affinity));
+      assert.ok(typeof scanned === 'object' && Object.values(scanned).some((c) => c !== 'Success'), 'each case rejects some node');
+    }
+    cache.removePod(existing[0]);
+    assert.deepEqual(cache.podsWithLabel('tier', ['front']), []);
+    assert.deepEqual(cache.podsWithLabel('app', ['web']).map((x) => x.pod.metadata.name).sort(), [existing[1], existing[3]].map((p) => p.metadata.name).sort());
+  });
+});

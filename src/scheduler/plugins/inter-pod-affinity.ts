@@ -123,6 +123,29 @@ export function termMatches(term: AffinityTerm, pod: Pod, nsLabels: Record<strin
 const matchesAll = (terms: AffinityTerm[], pod: Pod, nsLabels: (p: Pod) => Record<string, string> | undefined): boolean =>
   terms.length > 0 && terms.every((t) => termMatches(t, pod, nsLabels(pod)));
 
+/** Every pod of every node of the cycle, with its node. */
+function* everyPod(state: CycleState): Iterable<{ pod: Pod; node: NodeInfo }> {
+  for (const node of state.allNodes) for (const pod of node.pods) yield { pod, node };
+}
+
+/**
+ * The pods that may match every one of `terms` (each of them must carry the label of any
+ * `=`/`in` requirement of any term): the smallest such set from the cache's label index,
+ * or undefined when there is no index or no term has such a requirement (scan every pod).
+ */
+function candidates(state: CycleState, terms: AffinityTerm[]): Array<{ pod: Pod; node: NodeInfo }> | undefined {
+  if (!state.podsWithLabel) return undefined;
+  let best: Array<{ pod: Pod; node: NodeInfo }> | undefined;
+  for (const t of terms) {
+    for (const r of t.selector.requirements) {
+      if (r.operator !== '=' && r.operator !== 'in') continue;
+      const c = state.podsWithLabel(r.key, r.values);
+      if (!best || c.length < best.length) best = c;
+    }
+  }
+  return best;
+}
+
 /** Topology pair (key, value) → count. */
 type PairCounts = Map<string, number>;
 const pair = (key: string, value: string): string => `${key}\u0000${value}`;
@@ -165,10 +188,19 @@ export const interPodAffinity = (handle: FrameworkHandle = {}): PreFilterPlugin 
           for (const t of existingInfo(p)?.requiredAntiAffinity ?? []) if (termMatches(t, pod, nsLabels)) inc(s.existingAntiAffinityCounts, n.node, t.topologyKey);
         }
       }
-      if (withIncomingTerms) for (const n of state.allNodes) {
-        for (const p of n.pods) {
-          if (matchesAll(info.requiredAffinity, p, nsLabelsOf)) for (const t of info.requiredAffinity) inc(s.affinityCounts, n.node, t.topologyKey);
-          for (const t of info.requiredAntiAffinity) if (termMatches(t, p, nsLabelsOf(p))) inc(s.antiAffinityCounts, n.node, t.topologyKey);
+      if (withIncomingTerms) {
+        // Only pods carrying a label a term requires can match it: with the cache's label
+        // index they are the candidates; without, every pod of every node is.
+        const affinityCandidates = candidates(state, info.requiredAffinity);
+        if (info.requiredAffinity.length) {
+          for (const { pod: p, node: n } of affinityCandidates ?? everyPod(state)) {
+            if (matchesAll(info.requiredAffinity, p, nsLabelsOf)) for (const t of info.requiredAffinity) inc(s.affinityCounts, n.node, t.topologyKey);
+          }
+        }
+        for (const t of info.requiredAntiAffinity) {
+          for (const { pod: p, node: n } of candidates(state, [t]) ?? everyPod(state)) {
+            if (termMatches(t, p, nsLabelsOf(p))) inc(s.antiAffinityCounts, n.node, t.topologyKey);
+          }
         }
       }
       if (s.existingAntiAffinityCounts.size === 0 && !withIncomingTerms) return skip();
