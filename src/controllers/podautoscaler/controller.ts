@@ -33,7 +33,7 @@ import {
 import { setCondition } from './conditions.js';
 import { RestMetricsClient, type MetricsClient } from './metrics-client.js';
 import { perPodReplicas, rawResourceReplicas, resourceReplicas, usageRatioReplicas, type CalculatorOptions } from './replica-calculator.js';
-import { selectorFromLabelSelector } from '../../machinery/labels.js';
+import { labelSelectorString } from '../../machinery/labels.js';
 import type { LabelSelector } from '../../api/meta/v1/types.js';
 import { scalePath } from './scale-target.js';
 import type { HorizontalPodAutoscaler, HpaCondition, MetricSpec, MetricStatus, MetricTarget, Scale } from './types.js';
@@ -270,18 +270,13 @@ export class HorizontalController extends QueueController {
     return new MetricError(wrapped, e.condition);
   }
 
-  /** A metric selector as the custom/external metrics APIs take it ('' for none); throws Error for an invalid one. */
-  private metricSelector(s: LabelSelector | undefined): string {
-    return s ? selectorFromLabelSelector(s).toString() : '';
-  }
-
   /** Upstream computeStatusForPodsMetric + GetMetricReplicas: the pods' mean against target.averageValue, as a raw resource metric. */
   private async podsMetric(hpa: HorizontalPodAutoscaler, source: NonNullable<MetricSpec['pods']>, specReplicas: number, selector: string) {
     const namespace = hpa.metadata.namespace!;
     const name = source.metric.name;
     const wrap = (m: string) => `failed to get pods metric value: ${m}`;
     let metricSelector: string;
-    try { metricSelector = this.metricSelector(source.metric.selector); } catch (e) { throw this.unableWrapped(hpa, 'FailedGetPodsMetric', (e as Error).message, wrap((e as Error).message)); }
+    try { metricSelector = labelSelectorString(source.metric.selector); } catch (e) { throw this.unableWrapped(hpa, 'FailedGetPodsMetric', (e as Error).message, wrap((e as Error).message)); }
     try {
       let m;
       try { m = await this.metrics.getRawMetric(name, namespace, selector, metricSelector); } catch (e) { throw new Error(`unable to get metric ${name}: ${(e as Error).message}`); }
@@ -302,7 +297,7 @@ export class HorizontalController extends QueueController {
     const wrap = (m: string) => `failed to get object metric value: ${m}`;
     const fail = (m: string, inner = m): MetricError => this.unableWrapped(hpa, 'FailedGetObjectMetric', inner, wrap(m));
     let metricSelector: string;
-    try { metricSelector = this.metricSelector(metric.selector); } catch (e) { throw fail((e as Error).message); }
+    try { metricSelector = labelSelectorString(metric.selector); } catch (e) { throw fail((e as Error).message); }
     const read = async (): Promise<number> => {
       try { return (await this.metrics.getObjectMetric(metric.name, namespace, obj, metricSelector)).value; } catch (e) {
         throw new Error(`unable to get metric ${metric.name}: ${(e as Error).message} on ${obj.kind} ${namespace}/${obj.name}`);
@@ -335,8 +330,7 @@ export class HorizontalController extends QueueController {
     const fail = (m: string, inner = m): MetricError => this.unableWrapped(hpa, 'FailedGetExternalMetric', inner, wrap(m));
     const name = `external metric ${metric.name}(${goLabelSelector(metric.selector)})`;
     const read = async (): Promise<number> => {
-      let metricSelector: string;
-      try { metricSelector = this.metricSelector(metric.selector); } catch (e) { throw new Error((e as Error).message); }
+      const metricSelector = labelSelectorString(metric.selector);
       try { return (await this.metrics.getExternalMetric(metric.name, namespace, metricSelector)).values.reduce((a, b) => a + b, 0); } catch (e) {
         throw new Error(`unable to get external metric ${namespace}/${metric.name}/${goLabelSelector(metric.selector)}: ${(e as Error).message}`);
       }
