@@ -17,14 +17,13 @@ import { startApiServer } from '../apiserver/server.js';
 import { createClient, loadKubeconfig } from '../client/rest-client.js';
 import { createSharedInformerFactory } from '../client/informers/shared-informer-factory.js';
 import { runWithLeaderElection } from '../client/leader-election.js';
-import { runScheduler, runSchedulerWithConfiguration } from '../scheduler/scheduler.js';
 import { loadSchedulerConfiguration } from '../scheduler/config.js';
 import { defaultProfile, pluginRegistry } from '../scheduler/plugins/registry.js';
-import { runControllerManager } from '../controllers/manager.js';
 import { ensureBootstrapNamespaces } from '../controllers/bootstrap/bootstrap.js';
 import { databasePath, kubeconfigPath, tlsDir } from '../server/data-dir.js';
-import { createSchedulerMetrics } from '../scheduler/metrics.js';
-import { createControllerManagerMetrics, createLeaderElectionMetrics, selfSignedServingCertificate, startComponentMetricsServer } from '../server/component-metrics-server.js';
+import { selfSignedServingCertificate } from '../server/component-metrics-server.js';
+import { runSchedulerComponent } from '../server/scheduler-component.js';
+import { runControllerManagerComponent } from '../server/controller-manager-component.js';
 import { serviceAccountTokensFor } from '../apiserver/authn/service-account-token.js';
 import type { AuthorizationMode } from '../apiserver/authz/authorization-modes.js';
 import { terminationSignal } from './termination.js';
@@ -103,36 +102,26 @@ export function durationSeconds(text: string): number {
  */
 export async function runComponentCommand(name: 'scheduler' | 'controller-manager', o: ComponentCommandOptions): Promise<void> {
   // Handlers first: a signal during start-up stops the command once it has started, instead of killing it.
-  const { signal, done } = untilSignal();
+  const { signal } = untilSignal();
   const config = loadKubeconfig(o.kubeconfig);
   const lease = name === 'scheduler' ? 'kube-scheduler' : 'kube-controller-manager';
   // A bad KubeSchedulerConfiguration stops the command before it takes part in leader election.
-  const schedulerConfig = name === 'scheduler' && o.config ? loadSchedulerConfiguration(o.config, defaultProfile, pluginRegistry) : undefined;
-  const client = createClient(config);
-  const signingAuthority = o.clusterSigningCertFile && o.clusterSigningKeyFile
-    ? { certPem: readFileSync(o.clusterSigningCertFile, 'utf8'), keyPem: readFileSync(o.clusterSigningKeyFile, 'utf8'), maxDurationSeconds: durationSeconds(o.clusterSigningDuration ?? '8760h') }
-    : undefined;
-  const schedulerMetrics = name === 'scheduler' ? createSchedulerMetrics() : undefined;
-  const cmMetrics = name === 'controller-manager' ? createControllerManagerMetrics() : undefined;
-  const registry = schedulerMetrics?.registry ?? cmMetrics!.registry;
-  const leaderMetrics = cmMetrics?.leaderElection ?? createLeaderElectionMetrics(registry);
+  if (name === 'scheduler' && o.config) loadSchedulerConfiguration(o.config, defaultProfile, pluginRegistry);
   const bindAddress = o.bindAddress || '127.0.0.1';
-  const secure = o.securePort ? await startComponentMetricsServer({
-    registry, host: bindAddress, port: o.securePort,
+  const secure = o.securePort ? {
+    host: bindAddress, port: o.securePort, required: true,
     tls: { ...selfSignedServingCertificate(lease, [...new Set(['localhost', '127.0.0.1', ...(bindAddress === '0.0.0.0' ? [] : [bindAddress])])]), caPem: requireClientCA(config.caPem) },
-  }) : undefined;
-  const running = runWithLeaderElection({ client, name: lease, signal, metrics: leaderMetrics, leaseDurationMs: o.leaderElectLeaseDuration, renewDeadlineMs: o.leaderElectRenewDeadline, retryPeriodMs: o.leaderElectRetryPeriod }, async (leading) => {
-    const informers = createSharedInformerFactory(client);
-    const p = name === 'scheduler'
-      ? (schedulerConfig ? runSchedulerWithConfiguration({ client, informers, signal: leading, metrics: schedulerMetrics }, schedulerConfig) : runScheduler({ client, informers, signal: leading, metrics: schedulerMetrics }))
-      : runControllerManager({ client, informers, signal: leading, clusterCIDR: o.clusterCidr, rootCA: requireCA(config.caPem), workqueueMetrics: cmMetrics!.workqueue, signingAuthority });
-    informers.start(leading);
-    await p;
-  });
-  console.log(`${name} running (leader election on kube-system/${lease}${secure ? `; metrics at https://${bindAddress}:${secure.port}/metrics` : ''})`);
-  await done;
-  await running;
-  await secure?.close();
+  } : undefined;
+  const leaderElection = { leaseDurationMs: o.leaderElectLeaseDuration, renewDeadlineMs: o.leaderElectRenewDeadline, retryPeriodMs: o.leaderElectRetryPeriod };
+  const ctx = { signal, log: (m: string) => console.log(m), call: () => Promise.reject(new Error('no main thread to call')) };
+  if (name === 'scheduler') {
+    await runSchedulerComponent({ client: config, configPath: o.config, secure, leaderElection }, ctx);
+  } else {
+    const signingAuthority = o.clusterSigningCertFile && o.clusterSigningKeyFile
+      ? { certPem: readFileSync(o.clusterSigningCertFile, 'utf8'), keyPem: readFileSync(o.clusterSigningKeyFile, 'utf8'), maxDurationSeconds: durationSeconds(o.clusterSigningDuration ?? '8760h') }
+      : undefined;
+    await runControllerManagerComponent({ client: config, clusterCIDR: o.clusterCidr, rootCA: requireCA(config.caPem), signingAuthority, secure, leaderElection }, ctx);
+  }
   process.exit(0);
 }
 

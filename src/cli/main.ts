@@ -188,7 +188,7 @@ export async function main(argv: string[]): Promise<void> {
 
   const images = program.command('images').description('offline container images');
   images.command('build')
-    .description('build busybox and pause images from Debian\'s busybox-static, and the cluster DNS image from this Node.js runtime, into <data-dir>/agent/images (imported by the server at start)')
+    .description('build busybox and pause images from Debian\'s busybox-static, and the cluster DNS image from this Node.js runtime, into <data-dir>/agent/images (imported by the server at start); also bundles the server\'s component threads')
     .option('--data-dir <dir>', 'folder of all state', DEFAULT_DATA_DIR)
     .action(async (opts) => {
       const { buildImages } = await import('../runtime/images.js');
@@ -197,6 +197,9 @@ export async function main(argv: string[]): Promise<void> {
       const files = await buildImages({ outDir: imagesDir(opts.dataDir), log: (m: string) => console.log(m) });
       for (const f of files) console.log(f);
       console.log(await buildDnsImage({ outDir: imagesDir(opts.dataDir), log: (m: string) => console.log(m) }));
+      // Not an image: the component threads' bundles (server/component-bundle.ts), so that the first server start need not build them.
+      const { buildComponentBundles } = await import('../server/component-bundle.js');
+      await buildComponentBundles((m: string) => console.log(m));
     });
 
   await program.parseAsync(argv, { from: 'user' });

@@ -10,6 +10,7 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 /** A bundle: its code and the absolute paths of the files it was built from. */
 export interface Bundle { code: string; inputs: string[] }
@@ -27,12 +28,26 @@ const sha256 = (data: string | Buffer): string => createHash('sha256').update(da
 
 /**
  * An esbuild bundler: one CommonJS file for Node 20 (no minification, no legal comments),
- * with `define`/`banner` as given. The inputs are the metafile's, resolved against the
- * working directory esbuild ran in. Throws esbuild's build errors.
+ * with `define`/`banner` as given. With `sourceImportMetaUrl`, each of the project's own
+ * modules (not node_modules) sees `import.meta.url` as its source file's URL, so files it
+ * reads beside itself (a .proto) are found where they are. The inputs are the metafile's,
+ * resolved against the working directory esbuild ran in. Throws esbuild's build errors.
  */
-export async function esbuildBundler(settings: { define?: Record<string, string>; banner?: string } = {}): Promise<Bundler> {
+export async function esbuildBundler(settings: { define?: Record<string, string>; banner?: string; sourceImportMetaUrl?: boolean } = {}): Promise<Bundler> {
   const esbuild = await import('esbuild');
   const absWorkingDir = process.cwd();
+  const sourceUrls: import('esbuild').Plugin = {
+    name: 'source-import-meta-url',
+    setup(build) {
+      build.onLoad({ filter: /\.[cm]?[jt]s$/ }, (args) => {
+        if (args.path.includes('/node_modules/')) return undefined;
+        const text = readFileSync(args.path, 'utf8');
+        if (!text.includes('import.meta.url')) return undefined;
+        const loader = /\.[cm]?ts$/.test(args.path) ? 'ts' : 'js';
+        return { contents: text.replaceAll('import.meta.url', JSON.stringify(pathToFileURL(args.path).href)), loader };
+      });
+    },
+  };
   return {
     version: `esbuild ${esbuild.version}`,
     options: JSON.stringify(settings),
@@ -40,6 +55,7 @@ export async function esbuildBundler(settings: { define?: Record<string, string>
       const r = await esbuild.build({
         entryPoints: [entry], bundle: true, platform: 'node', format: 'cjs', target: 'node20', write: false, metafile: true, absWorkingDir,
         define: settings.define, banner: settings.banner ? { js: settings.banner } : undefined, minify: false, legalComments: 'none', logLevel: 'silent',
+        plugins: settings.sourceImportMetaUrl ? [sourceUrls] : [],
       });
       // Metafile input keys are paths relative to absWorkingDir; other namespaces ("ns:path") are not files.
       const inputs = Object.keys(r.metafile.inputs).filter((p) => !/^[a-z-]+:/.test(p)).map((p) => (isAbsolute(p) ? p : resolve(absWorkingDir, p)));

@@ -3,6 +3,9 @@
  * framework/cycle_state.go): PreFilter computes (e.g. the pod's requests), Filter and
  * Score read. Also records which plugins' PreFilter returned Skip.
  */
+/** Cycle-state data a PreFilter extension changes: cloned with the state (upstream StateData). */
+export interface StateData { clone(): StateData }
+
 export class CycleState {
   private readonly data = new Map<string, unknown>();
   /** Plugins whose Filter is skipped this cycle (their PreFilter returned Skip). */
@@ -26,6 +29,25 @@ export class CycleState {
   imageStates?: ReadonlyMap<string, import('./image-states.js').ImageState>;
 
   write(key: string, value: unknown): void { this.data.set(key, value); }
+
+  /**
+   * A copy for a simulation (upstream CycleState.Clone): the same snapshot and skip
+   * lists; each written value that has a `clone()` method ({@link StateData}) is cloned,
+   * others (never changed after PreFilter) are shared.
+   */
+  clone(): CycleState {
+    const c = new CycleState();
+    for (const [k, v] of this.data) c.data.set(k, typeof (v as StateData | undefined)?.clone === 'function' ? (v as StateData).clone() : v);
+    for (const n of this.skipFilterPlugins) c.skipFilterPlugins.add(n);
+    for (const n of this.skipScorePlugins) c.skipScorePlugins.add(n);
+    c.filtersToRun = this.filtersToRun;
+    c.allNodes = this.allNodes;
+    c.nodesWithAffinityPods = this.nodesWithAffinityPods;
+    c.nodesWithRequiredAntiAffinityPods = this.nodesWithRequiredAntiAffinityPods;
+    c.podsWithLabel = this.podsWithLabel;
+    c.imageStates = this.imageStates;
+    return c;
+  }
   /** The value written under `key`, or undefined. */
   read<T>(key: string): T | undefined { return this.data.get(key) as T | undefined; }
 }

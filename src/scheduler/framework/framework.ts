@@ -127,10 +127,10 @@ export class Framework implements FrameworkRuntime {
   /**
    * Filter plugins on one node with the pods nominated to it (upstream
    * RunFilterPluginsWithNominatedPods): the nominated pods of at least `pod`'s priority
-   * (other than `pod`) are added to a copy of the node first, and when the pod fits
-   * beside them it must also fit without them (an affinity to a nominated pod does not
-   * count, as it may never arrive). PreFilter state is not extended with the nominated
-   * pods (upstream's AddPod extensions).
+   * (other than `pod`) are added to a copy of the node and, through the PreFilter
+   * extensions, to a clone of the cycle state first; when the pod fits beside them it
+   * must also fit without them (an affinity to a nominated pod does not count, as it may
+   * never arrive).
    */
   runFilterWithNominatedPods(state: CycleState, pod: Pod, node: NodeInfo): Status {
     if (!this.nominator?.size) return this.runFilter(state, pod, node);
@@ -138,9 +138,38 @@ export class Framework implements FrameworkRuntime {
     const others = this.nominator.podsFor(node.node.metadata.name!).filter((p) => p.metadata.uid !== pod.metadata.uid && (p.spec?.priority ?? 0) >= priority);
     if (!others.length) return this.runFilter(state, pod, node);
     const withNominated = cloneNodeInfo(node);
-    for (const p of others) addPodToNodeInfo(withNominated, p, podRequests(p), nonZeroRequests(p));
-    const s = this.runFilter(state, pod, withNominated);
+    const stateWithNominated = state.clone();
+    for (const p of others) {
+      addPodToNodeInfo(withNominated, p, podRequests(p), nonZeroRequests(p));
+      const ext = this.runPreFilterExtensionAddPod(stateWithNominated, pod, p, withNominated);
+      if (ext.code !== 'Success') return ext;
+    }
+    const s = this.runFilter(stateWithNominated, pod, withNominated);
     return s.code === 'Success' ? this.runFilter(state, pod, node) : s;
+  }
+
+  /**
+   * Every PreFilter plugin's AddPod extension that PreFilter did not skip (upstream
+   * RunPreFilterExtensionAddPod): `state` as if `podToAdd` were on `node`. Success, or
+   * the first failing status (an Error when a plugin throws).
+   */
+  runPreFilterExtensionAddPod(state: CycleState, podToSchedule: Pod, podToAdd: Pod, node: NodeInfo): Status {
+    for (const p of this.preFilters) {
+      if (!p.addPod || state.skipFilterPlugins.has(p.name)) continue;
+      const s = guard(p.name, () => p.addPod!(state, podToSchedule, podToAdd, node));
+      if (s.code !== 'Success') return s;
+    }
+    return success();
+  }
+
+  /** The RemovePod counterpart of {@link runPreFilterExtensionAddPod} (upstream RunPreFilterExtensionRemovePod). */
+  runPreFilterExtensionRemovePod(state: CycleState, podToSchedule: Pod, podToRemove: Pod, node: NodeInfo): Status {
+    for (const p of this.preFilters) {
+      if (!p.removePod || state.skipFilterPlugins.has(p.name)) continue;
+      const s = guard(p.name, () => p.removePod!(state, podToSchedule, podToRemove, node));
+      if (s.code !== 'Success') return s;
+    }
+    return success();
   }
 
   /** Weighted, normalized score totals, one per node of `nodes` (same order). Throws on a plugin fault. */

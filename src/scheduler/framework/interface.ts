@@ -29,7 +29,17 @@ export const MAX_NODE_SCORE = 100;
 export interface Plugin { readonly name: string }
 
 /** Runs once per pod before filtering; Skip disables this plugin's Filter for the cycle; a rejection fails every node. */
-export interface PreFilterPlugin extends Plugin { preFilter(state: CycleState, pod: Pod): Status }
+export interface PreFilterPlugin extends Plugin {
+  preFilter(state: CycleState, pod: Pod): Status;
+  /**
+   * PreFilterExtensions (upstream AddPod/RemovePod): update this plugin's PreFilter state
+   * in `state` as if `podToAdd` were also on `node` (`podToRemove` no longer were), for
+   * the nominated pods and preemption's dry runs, which work on a clone of the cycle
+   * state. Absent: the plugin's state does not depend on the pods of the cluster.
+   */
+  addPod?(state: CycleState, podToSchedule: Pod, podToAdd: Pod, node: NodeInfo): Status;
+  removePod?(state: CycleState, podToSchedule: Pod, podToRemove: Pod, node: NodeInfo): Status;
+}
 /** Is `node` feasible for `pod`? Success or a rejection with reasons. */
 export interface FilterPlugin extends Plugin { filter(state: CycleState, pod: Pod, node: NodeInfo): Status }
 /** Runs once before scoring with the feasible nodes; Skip disables this plugin's Score. */
@@ -85,6 +95,10 @@ export interface PostBindPlugin extends Plugin { postBind(state: CycleState, pod
 export interface FrameworkRuntime {
   /** Filter plugins on one node: Success or the first rejecting/erroring status. */
   runFilter(state: CycleState, pod: Pod, node: NodeInfo): Status;
+  /** The PreFilter extensions not skipped this cycle: `state` as if `podToAdd` were on `node` (Success or the first failing status). */
+  runPreFilterExtensionAddPod(state: CycleState, podToSchedule: Pod, podToAdd: Pod, node: NodeInfo): Status;
+  /** The same as if `podToRemove` were no longer on `node`. */
+  runPreFilterExtensionRemovePod(state: CycleState, podToSchedule: Pod, podToRemove: Pod, node: NodeInfo): Status;
   /** Rejects the waiting (Permit) pod with this uid; false when none waits. */
   rejectWaitingPod(uid: string, plugin: string, message: string): boolean;
 }

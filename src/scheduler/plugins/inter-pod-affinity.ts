@@ -28,8 +28,13 @@
  * + hardPodAffinityWeight (1) for each existing pod's required affinity term the
  * incoming pod matches, ± weight for existing pods' preferred (anti-)affinity terms it
  * matches; a node scores the sum over its labels; scores are normalized min–max to
- * 0..100. PreFilterExtensions (AddPod/RemovePod, for preemption) and the
- * ignorePreferredTermsOfExistingPods argument are not implemented.
+ * 0..100.
+ *
+ * PreFilterExtensions AddPod/RemovePod (for nominated pods and preemption's dry runs, on
+ * a clone of the PreFilter state): the three counts change by ±1 for the added or
+ * removed pod as PreFilter would have counted it (upstream preFilterState.updateWithPod);
+ * a count down to zero is dropped. The ignorePreferredTermsOfExistingPods argument is not
+ * implemented.
  */
 import type { Pod } from '../../api/core/v1/pod-types.js';
 import type { Node } from '../../api/core/v1/types.js';
@@ -149,16 +154,33 @@ function candidates(state: CycleState, terms: AffinityTerm[]): Array<{ pod: Pod;
 /** Topology pair (key, value) → count. */
 type PairCounts = Map<string, number>;
 const pair = (key: string, value: string): string => `${key}\u0000${value}`;
+/** Adds `by` (±1) to the node's pair for `key` (no such label: nothing); a count down to zero is dropped (upstream topologyToMatchedTermCount.update). */
 const inc = (m: PairCounts, node: Node, key: string, by = 1): void => {
   const v = node.metadata.labels?.[key];
-  if (v !== undefined) m.set(pair(key, v), (m.get(pair(key, v)) ?? 0) + by);
+  if (v === undefined) return;
+  const k = pair(key, v);
+  const n = (m.get(k) ?? 0) + by;
+  if (n === 0) m.delete(k); else m.set(k, n);
 };
 
 interface PreFilterState {
   info: PodAffinityInfo;
+  /** The incoming pod's namespace labels (for existing pods' terms with a namespaceSelector). */
+  nsLabels: Record<string, string>;
   existingAntiAffinityCounts: PairCounts;
   affinityCounts: PairCounts;
   antiAffinityCounts: PairCounts;
+  /** A copy whose counts can change apart from this one's (CycleState.clone). */
+  clone(): PreFilterState;
+}
+
+function preFilterState(info: PodAffinityInfo, nsLabels: Record<string, string>, counts?: Pick<PreFilterState, 'existingAntiAffinityCounts' | 'affinityCounts' | 'antiAffinityCounts'>): PreFilterState {
+  const s: PreFilterState = {
+    info, nsLabels,
+    existingAntiAffinityCounts: new Map(counts?.existingAntiAffinityCounts), affinityCounts: new Map(counts?.affinityCounts), antiAffinityCounts: new Map(counts?.antiAffinityCounts),
+    clone: () => preFilterState(info, nsLabels, s),
+  };
+  return s;
 }
 
 interface PreScoreState { topologyScore: Map<string, Map<string, number>> }
@@ -175,13 +197,22 @@ export const interPodAffinity = (handle: FrameworkHandle = {}): PreFilterPlugin 
   /** The incoming pod's namespace labels, for existing pods' terms (unknown namespace: no labels). */
   const incomingNsLabels = (pod: Pod): Record<string, string> => nsLabelsOf(pod) ?? {};
 
+  /** `pod`'s PreFilter counts as if `target` were added to (`by` 1) or removed from (−1) `node` (upstream preFilterState.updateWithPod). */
+  const updateWithPod = (state: CycleState, pod: Pod, target: Pod, node: Node, by: 1 | -1): void => {
+    const s = state.read<PreFilterState>(PRE_FILTER_KEY);
+    if (!s) return;
+    for (const t of existingInfo(target)?.requiredAntiAffinity ?? []) if (termMatches(t, pod, s.nsLabels)) inc(s.existingAntiAffinityCounts, node, t.topologyKey, by);
+    if (matchesAll(s.info.requiredAffinity, target, nsLabelsOf)) for (const t of s.info.requiredAffinity) inc(s.affinityCounts, node, t.topologyKey, by);
+    for (const t of s.info.requiredAntiAffinity) if (termMatches(t, target, nsLabelsOf(target))) inc(s.antiAffinityCounts, node, t.topologyKey, by);
+  };
+
   return {
     name: INTER_POD_AFFINITY,
     preFilter(state, pod) {
       let info: PodAffinityInfo;
       try { info = parsePodAffinity(pod) ?? NO_TERMS; } catch (err) { return unschedulable(`parsing pod: ${(err as Error).message}`, true); }
       const nsLabels = incomingNsLabels(pod);
-      const s: PreFilterState = { info, existingAntiAffinityCounts: new Map(), affinityCounts: new Map(), antiAffinityCounts: new Map() };
+      const s = preFilterState(info, nsLabels);
       const withIncomingTerms = info.requiredAffinity.length > 0 || info.requiredAntiAffinity.length > 0;
       for (const n of state.nodesWithRequiredAntiAffinityPods ?? state.allNodes) {
         for (const p of n.podsWithRequiredAntiAffinity) {
@@ -207,6 +238,8 @@ export const interPodAffinity = (handle: FrameworkHandle = {}): PreFilterPlugin 
       state.write(PRE_FILTER_KEY, s);
       return success();
     },
+    addPod(state, pod, podToAdd, n) { updateWithPod(state, pod, podToAdd, n.node, 1); return success(); },
+    removePod(state, pod, podToRemove, n) { updateWithPod(state, pod, podToRemove, n.node, -1); return success(); },
     filter(state, pod, n) {
       const s = state.read<PreFilterState>(PRE_FILTER_KEY);
       if (!s) return success();

@@ -15,7 +15,9 @@
  * constraint weighted by log(domains + 2) — domains among the feasible nodes; for
  * kubernetes.io/hostname, the feasible nodes scored — plus maxSkew − 1, rounded, and
  * normalized as upstream (scoring.go). `matchLabelKeys` add the pod's own values of
- * those labels to the selector.
+ * those labels to the selector. PreFilterExtensions AddPod/RemovePod (nominated pods,
+ * preemption's dry runs) move a pod's count in and out of its domain on a clone of the
+ * PreFilter state, and the minimum with it.
  *
  * Pods without constraints of their own get the cluster-level defaults of the plugin's
  * args (pod-topology-spread-defaults.ts; upstream buildDefaultConstraints), selecting
@@ -50,6 +52,45 @@ interface SpreadState {
   /** Per constraint: the smallest count over its domains (0 below minDomains). */
   minMatch: number[];
   selfMatch: number[];
+  /** A copy whose counts can change apart from this one's (CycleState.clone). */
+  clone(): SpreadState;
+}
+
+/** The state of `constraints` with these counts (copied); the minimum per constraint worked out from them. */
+function spreadState(constraints: Constraint[], counts: Array<Map<string, number>>, selfMatch: number[]): SpreadState {
+  const s: SpreadState = {
+    constraints, counts: counts.map((m) => new Map(m)), selfMatch, minMatch: [],
+    clone: () => spreadState(constraints, s.counts, selfMatch),
+  };
+  s.minMatch = constraints.map((c, i) => minMatchOf(c, s.counts[i]));
+  return s;
+}
+
+/** The smallest count over the domains, 0 while fewer than minDomains exist (upstream minMatchNum). */
+const minMatchOf = (c: Constraint, counts: Map<string, number>): number => (counts.size < c.minDomains ? 0 : Math.min(...counts.values()));
+
+/** Whether the node's pods count for `c` when placing `pod` (nodeAffinityPolicy / nodeTaintsPolicy Honor; upstream matchNodeInclusionPolicies). */
+function nodeIncluded(c: Constraint, pod: Pod, node: Node): boolean {
+  if (c.affinityHonor && !podMatchesNode(pod, node)) return false;
+  if (c.taintsHonor && untoleratedTaint(pod, (node.spec?.taints ?? []).filter((t) => t.effect === 'NoSchedule' || t.effect === 'NoExecute'))) return false;
+  return true;
+}
+
+/**
+ * The counts as if `target` were added to (`by` 1) or removed from (−1) `node`
+ * (upstream preFilterState.updateWithPod): only a pod of the incoming pod's namespace,
+ * not terminating, on a node carrying every constraint's key, for the constraints whose
+ * selector it matches and whose node inclusion policies admit the node.
+ */
+function updateWithPod(s: SpreadState, pod: Pod, target: Pod, node: Node, by: 1 | -1): void {
+  if (target.metadata.namespace !== pod.metadata.namespace || target.metadata.deletionTimestamp) return;
+  if (!s.constraints.every((c) => node.metadata.labels?.[c.topologyKey] !== undefined)) return;
+  s.constraints.forEach((c, i) => {
+    if (!c.selector.matches(target.metadata.labels) || !nodeIncluded(c, pod, node)) return;
+    const domain = node.metadata.labels![c.topologyKey];
+    s.counts[i].set(domain, (s.counts[i].get(domain) ?? 0) + by);
+    s.minMatch[i] = minMatchOf(c, s.counts[i]);
+  });
 }
 
 const PRE_FILTER_KEY = 'PreFilterPodTopologySpread';
@@ -99,17 +140,12 @@ function countDomains(pod: Pod, constraints: Constraint[], nodes: NodeInfo[]): S
   for (const n of nodes) {
     if (!hasAllKeys(n.node)) continue;
     constraints.forEach((c, i) => {
-      if (c.affinityHonor && !podMatchesNode(pod, n.node)) return;
-      if (c.taintsHonor && untoleratedTaint(pod, (n.node.spec?.taints ?? []).filter((t) => t.effect === 'NoSchedule' || t.effect === 'NoExecute'))) return;
+      if (!nodeIncluded(c, pod, n.node)) return;
       const domain = n.node.metadata.labels![c.topologyKey];
-      let matched = 0;
-      for (const p of n.pods) if (p.metadata.namespace === ns && !p.metadata.deletionTimestamp && c.selector.matches(p.metadata.labels)) matched++;
-      counts[i].set(domain, (counts[i].get(domain) ?? 0) + matched);
+      counts[i].set(domain, (counts[i].get(domain) ?? 0) + countOnNode(n, c, ns));
     });
   }
-  const minMatch = constraints.map((c, i) => (counts[i].size < c.minDomains ? 0 : Math.min(...counts[i].values())));
-  const selfMatch = constraints.map((c) => (c.selector.matches(pod.metadata.labels) ? 1 : 0));
-  return { constraints, counts, minMatch, selfMatch };
+  return spreadState(constraints, counts, constraints.map((c) => (c.selector.matches(pod.metadata.labels) ? 1 : 0)));
 }
 
 /** Matching pods of the pod's namespace on one node, terminating ones left out (upstream countPodsMatchSelector). */
@@ -141,8 +177,7 @@ function preScoreState(pod: Pod, constraints: Constraint[], feasible: NodeInfo[]
   for (const n of allNodes) {
     if (requireAll && !hasAll(n)) continue;
     constraints.forEach((c, i) => {
-      if (c.affinityHonor && !podMatchesNode(pod, n.node)) return;
-      if (c.taintsHonor && untoleratedTaint(pod, (n.node.spec?.taints ?? []).filter((t) => t.effect === 'NoSchedule' || t.effect === 'NoExecute'))) return;
+      if (!nodeIncluded(c, pod, n.node)) return;
       const domain = n.node.metadata.labels?.[c.topologyKey] ?? '';
       const cur = counts[i].get(domain);
       if (cur !== undefined) counts[i].set(domain, cur + countOnNode(n, c, pod.metadata.namespace));
@@ -164,6 +199,16 @@ export const podTopologySpread = (handle: FrameworkHandle = {}, args?: unknown):
       const constraints = constraintsOf(pod, 'DoNotSchedule', d);
       if (!constraints.length) return skip();
       state.write(PRE_FILTER_KEY, countDomains(pod, constraints, state.allNodes));
+      return success();
+    },
+    addPod(state, pod, podToAdd, n) {
+      const s = state.read<SpreadState>(PRE_FILTER_KEY);
+      if (s) updateWithPod(s, pod, podToAdd, n.node, 1);
+      return success();
+    },
+    removePod(state, pod, podToRemove, n) {
+      const s = state.read<SpreadState>(PRE_FILTER_KEY);
+      if (s) updateWithPod(s, pod, podToRemove, n.node, -1);
       return success();
     },
     filter(state, _pod, n) {

@@ -33,7 +33,7 @@ describe('selectVictimsOnNode', () => {
   it('removes every lower-priority pod, then reprieves the most important ones that still leave room', () => {
     const n = newNodeInfo(node('n'), [pod('low1', 1), pod('low2', 2)]);
     const preemptor = pod('hi', 5);
-    const r = selectVictimsOnNode(preemptor, n, [], fitsFor(preemptor));
+    const r = selectVictimsOnNode(preemptor, n, [], { fits: fitsFor(preemptor) });
     assert.equal(r.status.code, 'Success');
     assert.deepEqual(names(r.victims), ['low1']);
     assert.equal(r.numPDBViolations, 0);
@@ -43,7 +43,7 @@ describe('selectVictimsOnNode', () => {
   it('PDB-violating pods are reprieved first, so a less important unprotected pod becomes the victim', () => {
     const n = newNodeInfo(node('n'), [pod('low1', 1, '1', { labels: { app: 'db' } }), pod('low2', 2)]);
     const preemptor = pod('hi', 5);
-    const r = selectVictimsOnNode(preemptor, n, [pdb('db', { app: 'db' }, 0)], fitsFor(preemptor));
+    const r = selectVictimsOnNode(preemptor, n, [pdb('db', { app: 'db' }, 0)], { fits: fitsFor(preemptor) });
     assert.deepEqual(names(r.victims), ['low2']);
     assert.equal(r.numPDBViolations, 0);
   });
@@ -51,7 +51,7 @@ describe('selectVictimsOnNode', () => {
   it('counts violations when a protected pod must go; victims sorted most important first', () => {
     const n = newNodeInfo(node('n'), [pod('low1', 1), pod('low2', 2, '1', { labels: { app: 'db' } })]);
     const preemptor = pod('hi', 5, '2');
-    const r = selectVictimsOnNode(preemptor, n, [pdb('db', { app: 'db' }, 0)], fitsFor(preemptor));
+    const r = selectVictimsOnNode(preemptor, n, [pdb('db', { app: 'db' }, 0)], { fits: fitsFor(preemptor) });
     assert.deepEqual(names(r.victims), ['low2', 'low1']);
     assert.equal(r.numPDBViolations, 1);
   });
@@ -59,10 +59,10 @@ describe('selectVictimsOnNode', () => {
   it('equal or higher priority pods are never victims; no lower pod or no fit even then is reported', () => {
     const n = newNodeInfo(node('n'), [pod('same', 5), pod('higher', 9)]);
     const preemptor = pod('hi', 5);
-    const none = selectVictimsOnNode(preemptor, n, [], fitsFor(preemptor));
+    const none = selectVictimsOnNode(preemptor, n, [], { fits: fitsFor(preemptor) });
     assert.deepEqual([none.status.code, none.status.reasons], ['UnschedulableAndUnresolvable', ['No preemption victims found for incoming pod']]);
     const n2 = newNodeInfo(node('n'), [pod('low', 1), pod('higher', 9, '2')]);
-    const still = selectVictimsOnNode(preemptor, n2, [], fitsFor(preemptor));
+    const still = selectVictimsOnNode(preemptor, n2, [], { fits: fitsFor(preemptor) });
     assert.deepEqual([still.status.code, still.status.reasons, still.victims], ['Unschedulable', ['Insufficient cpu'], []]);
   });
 });
@@ -115,7 +115,7 @@ describe('eligibility and candidates', () => {
     const nodes = [newNodeInfo(node('a'), [pod('la', 1, '2')]), newNodeInfo(node('b'), [pod('lb', 1, '2')])];
     const preemptor = pod('hi', 5);
     const statuses = new Map([['a', unschedulable('Insufficient cpu')], ['b', unschedulable("node(s) didn't match Pod's node affinity/selector", true)]]);
-    const r = findCandidates(preemptor, nodes, statuses, [], fitsFor(preemptor));
+    const r = findCandidates(preemptor, nodes, statuses, [], () => ({ fits: fitsFor(preemptor) }));
     assert.deepEqual(r.candidates.map((x) => [x.nodeName, names(x.victims)]), [['a', ['la']]]);
     assert.deepEqual(r.statuses.get('b')!.reasons, ['Preemption is not helpful for scheduling']);
   });

@@ -25,12 +25,12 @@ import { isNotFound } from '../../../machinery/errors.js';
 import { rfc3339 } from '../../../machinery/time.js';
 import type { CycleState } from '../../framework/cycle-state.js';
 import { nodesAvailableMessage } from '../../framework/fit-error.js';
-import type { FrameworkHandle, PostFilterPlugin, PostFilterResult } from '../../framework/interface.js';
+import type { FrameworkHandle, FrameworkRuntime, PostFilterPlugin, PostFilterResult } from '../../framework/interface.js';
 import type { NodeInfo } from '../../framework/node-info.js';
 import { asError, success, unschedulable, type Status } from '../../framework/status.js';
 import { DEFAULT_SCHEDULER_NAME } from '../../pod-filters.js';
 import { pickOneNodeForPreemption, type Candidate } from './pick-node.js';
-import { podPriority, selectVictimsOnNode } from './victims.js';
+import { podPriority, selectVictimsOnNode, type NodeSimulation } from './victims.js';
 
 export const DEFAULT_PREEMPTION = 'DefaultPreemption';
 
@@ -57,15 +57,15 @@ export function preemptionIneligibility(pod: Pod, nominated?: NodeInfo, nominate
 
 /**
  * The candidates among `nodes` and the per-node statuses of those that are not (upstream
- * findCandidates + DryRunPreemption). `fits` checks the pod on a simulated node.
+ * findCandidates + DryRunPreemption). `simulate` gives each node's dry run (victims.ts NodeSimulation).
  */
-export function findCandidates(pod: Pod, nodes: NodeInfo[], nodeStatuses: Map<string, Status>, pdbs: PodDisruptionBudget[], fits: (n: NodeInfo) => Status, now = Date.now()): { candidates: Candidate[]; statuses: Map<string, Status> } {
+export function findCandidates(pod: Pod, nodes: NodeInfo[], nodeStatuses: Map<string, Status>, pdbs: PodDisruptionBudget[], simulate: (node: NodeInfo) => NodeSimulation, now = Date.now()): { candidates: Candidate[]; statuses: Map<string, Status> } {
   const candidates: Candidate[] = [];
   const statuses = new Map<string, Status>();
   for (const n of nodes) {
     const name = n.node.metadata.name!;
     if (nodeStatuses.get(name)?.code !== 'Unschedulable') { statuses.set(name, NOT_HELPFUL); continue; }
-    const r = selectVictimsOnNode(pod, n, pdbs, fits, now);
+    const r = selectVictimsOnNode(pod, n, pdbs, simulate(n), now);
     if (r.status.code !== 'Success') { statuses.set(name, r.status); continue; }
     if (r.victims.length === 0) { statuses.set(name, asError(new Error(`expected at least one victim pod on node ${JSON.stringify(name)}`))); continue; }
     candidates.push({ nodeName: name, victims: r.victims, numPDBViolations: r.numPDBViolations });
@@ -97,6 +97,22 @@ export async function evictVictim(client: Client, victim: Pod, schedulerName: st
   }
 }
 
+/**
+ * The dry runs of `pod`'s preemption through the framework (upstream DryRunPreemption):
+ * each node's on its own clone of the cycle state, which the PreFilter extensions keep
+ * in step as pods leave and return; the pod fits when the Filter plugins pass.
+ */
+export function dryRunOn(fw: FrameworkRuntime, state: CycleState, pod: Pod): (node: NodeInfo) => NodeSimulation {
+  return () => {
+    const s = state.clone();
+    return {
+      fits: (n) => fw.runFilter(s, pod, n),
+      removePod: (p, n) => fw.runPreFilterExtensionRemovePod(s, pod, p, n),
+      addPod: (p, n) => fw.runPreFilterExtensionAddPod(s, pod, p, n),
+    };
+  };
+}
+
 /** Factory of the DefaultPreemption plugin; evicting needs `handle.client` (without one, PDBs are empty and eviction is an Error). */
 export const defaultPreemption = (handle: FrameworkHandle): PostFilterPlugin => ({
   name: DEFAULT_PREEMPTION,
@@ -117,7 +133,7 @@ export const defaultPreemption = (handle: FrameworkHandle): PostFilterPlugin => 
       try { pdbs = (await handle.client.resource<PodDisruptionBudget>(PDB_RESOURCE).list()).items; } catch (err) { return { status: asError(err) }; }
     }
     // After the await the NodeInfos may have moved on; the dry run reads them as they are now.
-    const { candidates, statuses } = findCandidates(pod, nodes, nodeStatuses, pdbs, (n) => fw.runFilter(state, pod, n));
+    const { candidates, statuses } = findCandidates(pod, nodes, nodeStatuses, pdbs, dryRunOn(fw, state, pod));
     const best = pickOneNodeForPreemption(candidates);
     if (!best) {
       return { status: unschedulable(`preemption: ${nodesAvailableMessage(nodes.length, statuses.values())}`), result: { nominatedNodeName: '' } };

@@ -81,6 +81,18 @@ export interface NodeVictims {
 }
 
 /**
+ * A dry run of preemption on one node (upstream SelectVictimsOnNode's state and
+ * framework calls): `fits` checks the pod on the simulated node; `removePod`/`addPod`
+ * keep a clone of the cycle state in step as pods leave and return (the PreFilter
+ * extensions), Success or the failing status.
+ */
+export interface NodeSimulation {
+  fits(n: NodeInfo): Status;
+  removePod?(p: Pod, n: NodeInfo): Status;
+  addPod?(p: Pod, n: NodeInfo): Status;
+}
+
+/**
  * Chooses the fewest, least important pods on `node` whose removal lets `pod` pass
  * `fits` (upstream SelectVictimsOnNode): every pod of lower priority is removed; if the
  * pod still does not fit, that status is returned; then, most important first, PDB
@@ -88,27 +100,43 @@ export interface NodeVictims {
  * else it becomes a victim. UnschedulableAndUnresolvable "No preemption victims found
  * for incoming pod" when the node has no lower-priority pod. `node` is not modified.
  */
-export function selectVictimsOnNode(pod: Pod, node: NodeInfo, pdbs: PodDisruptionBudget[], fits: (n: NodeInfo) => Status, now = Date.now()): NodeVictims {
+export function selectVictimsOnNode(pod: Pod, node: NodeInfo, pdbs: PodDisruptionBudget[], sim: NodeSimulation, now = Date.now()): NodeVictims {
   const copy = cloneNodeInfo(node);
   const prio = podPriority(pod);
-  const remove = (p: Pod): void => { removePodFromNodeInfo(copy, p.metadata.uid!, podRequests(p), nonZeroRequests(p)); };
-  const add = (p: Pod): void => { addPodToNodeInfo(copy, p, podRequests(p), nonZeroRequests(p)); };
+  const fits = (n: NodeInfo): Status => sim.fits(n);
+  // A PreFilter extension that fails ends the dry run on this node with its status.
+  const remove = (p: Pod): Status | undefined => {
+    removePodFromNodeInfo(copy, p.metadata.uid!, podRequests(p), nonZeroRequests(p));
+    const s = sim.removePod?.(p, copy);
+    return s && s.code !== 'Success' ? s : undefined;
+  };
+  const add = (p: Pod): Status | undefined => {
+    addPodToNodeInfo(copy, p, podRequests(p), nonZeroRequests(p));
+    const s = sim.addPod?.(p, copy);
+    return s && s.code !== 'Success' ? s : undefined;
+  };
   const potential = copy.pods.filter((p) => podPriority(p) < prio);
   if (potential.length === 0) return { victims: [], numPDBViolations: 0, status: unschedulable('No preemption victims found for incoming pod', true) };
-  for (const p of potential) remove(p);
+  for (const p of potential) {
+    const failed = remove(p);
+    if (failed) return { victims: [], numPDBViolations: 0, status: failed };
+  }
   const fit = fits(copy);
   if (fit.code !== 'Success') return { victims: [], numPDBViolations: 0, status: fit };
   const { violating, nonViolating } = filterPodsWithPDBViolation(sortByImportance(potential, now), pdbs);
   const victims: Pod[] = [];
   let numPDBViolations = 0;
-  const reprieve = (p: Pod, violates: boolean): void => {
-    add(p);
-    if (fits(copy).code === 'Success') return;
-    remove(p);
+  const reprieve = (p: Pod, violates: boolean): Status | undefined => {
+    const failed = add(p);
+    if (failed) return failed;
+    if (fits(copy).code === 'Success') return undefined;
     victims.push(p);
     if (violates) numPDBViolations++;
+    return remove(p);
   };
-  for (const p of violating) reprieve(p, true);
-  for (const p of nonViolating) reprieve(p, false);
+  for (const [p, violates] of [...violating.map((v) => [v, true] as const), ...nonViolating.map((v) => [v, false] as const)]) {
+    const failed = reprieve(p, violates);
+    if (failed) return { victims: [], numPDBViolations: 0, status: failed };
+  }
   return { victims: sortByImportance(victims, now), numPDBViolations, status: { code: 'Success', reasons: [] } };
 }
