@@ -50,7 +50,7 @@ export async function componentScript(entry: URL, log?: (m: string) => void): Pr
     for (const f of readdirSync(dir)) if (f !== basename(file) && f.startsWith(`${name}-`) && f.endsWith('.cjs')) rmSync(join(dir, f), { force: true });
     return { file };
   } catch (err) {
-    rmSync(tmp, { force: true });
+    try { rmSync(tmp, { force: true }); } catch { /* the folder itself is unusable */ }
     log?.(`component bundle not written (${file}): ${(err as Error).message}`);
     return { code };
   }
