@@ -11,7 +11,7 @@ import { parseSchedulerConfiguration } from './config.js';
 import { Framework } from './framework/framework.js';
 import { newNodeInfo } from './framework/node-info.js';
 import { defaultProfile, pluginRegistry } from './plugins/registry.js';
-import { allocationScore, scoringStrategyOf } from './plugins/node-resources-fit.js';
+import { allocationScore, scoringStrategyOf } from './plugins/node-resources-fit/node-resources-fit.js';
 
 const HEAD = 'apiVersion: kubescheduler.config.k8s.io/v1\nkind: KubeSchedulerConfiguration\n';
 const parse = (body: string) => parseSchedulerConfiguration(HEAD + body, defaultProfile, pluginRegistry);

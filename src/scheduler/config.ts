@@ -38,9 +38,7 @@ export interface SchedulerConfiguration {
   queue: Required<Pick<SchedulingQueueOptions, 'initialBackoffMs' | 'maxBackoffMs'>>;
 }
 
-const POINTS: ExtensionPoint[] = ['preFilter', 'filter', 'postFilter', 'preScore', 'score', 'reserve', 'permit', 'preBind', 'bind', 'postBind'];
-/** Points upstream has that the framework here does not split out (accepted, no effect beyond what multiPoint gives). */
-const OTHER_POINTS = ['preEnqueue', 'queueSort'];
+const POINTS: ExtensionPoint[] = ['preEnqueue', 'queueSort', 'preFilter', 'filter', 'postFilter', 'preScore', 'score', 'reserve', 'permit', 'preBind', 'bind', 'postBind'];
 const TOP_FIELDS = ['apiVersion', 'kind', 'parallelism', 'leaderElection', 'clientConnection', 'healthzBindAddress', 'metricsBindAddress',
   'enableProfiling', 'enableContentionProfiling', 'percentageOfNodesToScore', 'podInitialBackoffSeconds', 'podMaxBackoffSeconds',
   'profiles', 'extenders', 'delayCacheUntilActive'];
@@ -134,7 +132,7 @@ export function mergePlugins(defaults: PluginConfig[], plugins: unknown, path: s
   let out: PluginConfig[] = defaults.map((p) => ({ ...p }));
   if (plugins === undefined || plugins === null) return out;
   if (!isObj(plugins)) throw invalid(path, plugins, 'must be an object');
-  const unknownPoint = Object.keys(plugins).find((k) => k !== 'multiPoint' && !POINTS.includes(k as ExtensionPoint) && !OTHER_POINTS.includes(k));
+  const unknownPoint = Object.keys(plugins).find((k) => k !== 'multiPoint' && !POINTS.includes(k as ExtensionPoint));
   if (unknownPoint) throw new Error(`${path}: strict decoding error: unknown field "${unknownPoint}"`);
   const set = (point: string): { enabled: PluginRef[]; disabled: PluginRef[] } => {
     const s = plugins[point];

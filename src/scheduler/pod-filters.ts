@@ -13,12 +13,12 @@ export const isAssigned = (p: Pod): boolean => !!p.spec?.nodeName;
 export const isTerminalPod = (p: Pod): boolean => p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed';
 
 /**
- * A pod this scheduler should place: no spec.nodeName, spec.schedulerName equal to
- * `schedulerName` (empty counts as default-scheduler), not being deleted, not terminal,
- * no `spec.schedulingGates` left (upstream SchedulingGates PreEnqueue: a gated pod waits
- * outside the queue until its last gate is removed).
+ * A pod this scheduler is responsible for placing: no spec.nodeName, spec.schedulerName
+ * equal to `schedulerName` (empty counts as default-scheduler), not being deleted, not
+ * terminal. Whether it may enter the queue yet is the PreEnqueue plugins' call
+ * (SchedulingGates: a gated pod waits outside the queue until its last gate is removed).
  */
 export function needsScheduling(p: Pod, schedulerName: string): boolean {
   return !isAssigned(p) && (p.spec?.schedulerName || DEFAULT_SCHEDULER_NAME) === schedulerName
-    && !p.metadata.deletionTimestamp && !isTerminalPod(p) && !p.spec?.schedulingGates?.length;
+    && !p.metadata.deletionTimestamp && !isTerminalPod(p);
 }

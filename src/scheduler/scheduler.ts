@@ -98,15 +98,18 @@ export async function runScheduler(opts: SchedulerOptions): Promise<void> {
   opts.onFramework?.(framework);
   const podInformer = opts.informers.forResource<Pod>(resources.pods);
   const nodeInformer = opts.informers.forResource<Node>(resources.nodes);
-  const queue = new SchedulingQueue(opts.queue);
+  const queueSort = framework.queueSort;
+  const queue = new SchedulingQueue({ ...opts.queue, ...(queueSort ? { less: (a: QueuedPodInfo, b: QueuedPodInfo) => queueSort.less(a, b) } : {}) });
   const cache = new SchedulerCache();
   // Events through events.k8s.io/v1 with series, as upstream's scheduler records them:
   // a pod retried for hours is one FailedScheduling Event, not one per attempt.
   const recorder = createEventBroadcaster(opts.client, { reportingController: schedulerName, reportingInstance: `${schedulerName}-${hostname()}`, signal: opts.signal });
-  registerEventHandlers(podInformer, nodeInformer, queue, cache, nominator, schedulerName);
+  // A pod of ours enters the queue once the PreEnqueue plugins let it (SchedulingGates).
+  const enqueueable = (p: Pod): boolean => framework.runPreEnqueue(p).code === 'Success';
+  registerEventHandlers(podInformer, nodeInformer, queue, cache, nominator, schedulerName, enqueueable);
   if (opts.metrics) instrumentFramework(framework, opts.metrics, schedulerName);
-  // Pods held back by scheduling gates never enter the queue; the gauge counts them from the informer.
-  const gated = (): number => podInformer.lister.list().filter((p) => !p.spec?.nodeName && p.spec?.schedulingGates?.length && (p.spec?.schedulerName || DEFAULT_SCHEDULER_NAME) === schedulerName).length;
+  // Pods held back by PreEnqueue plugins never enter the queue; the gauge counts them from the informer ("gated").
+  const gated = (): number => podInformer.lister.list().filter((p) => needsScheduling(p, schedulerName) && !enqueueable(p)).length;
   const stopCounting = opts.metrics?.addQueue(queue, gated);
 
   const stop = (): void => queue.close();
@@ -134,14 +137,14 @@ export async function runScheduler(opts: SchedulerOptions): Promise<void> {
 }
 
 /** Informer events → cache updates and queue moves (upstream eventhandlers.go). */
-function registerEventHandlers(podInformer: SharedIndexInformer<Pod>, nodeInformer: SharedIndexInformer<Node>, queue: SchedulingQueue, cache: SchedulerCache, nominator: PodNominator, schedulerName: string): void {
+function registerEventHandlers(podInformer: SharedIndexInformer<Pod>, nodeInformer: SharedIndexInformer<Node>, queue: SchedulingQueue, cache: SchedulerCache, nominator: PodNominator, schedulerName: string, enqueueable: (p: Pod) => boolean): void {
   podInformer.addEventHandler({
     onAdd(p) {
-      if (needsScheduling(p, schedulerName)) { queue.add(p); nominator.update(p); }
+      if (needsScheduling(p, schedulerName)) { if (enqueueable(p)) { queue.add(p); nominator.update(p); } }
       else if (isAssigned(p)) cache.addPod(p);
     },
     onUpdate(old, p) {
-      if (needsScheduling(p, schedulerName)) { queue.update(p); nominator.update(p); return; }
+      if (needsScheduling(p, schedulerName) && enqueueable(p)) { queue.update(p); nominator.update(p); return; }
       queue.delete(p); // bound elsewhere, deleting, finished, or handed to another scheduler
       nominator.delete(p.metadata.uid!);
       if (isAssigned(p)) {

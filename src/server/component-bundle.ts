@@ -2,7 +2,8 @@
  * The script a component thread runs (component-thread.ts): its entry module (e.g.
  * scheduler-thread.ts) and everything that imports, as one CommonJS bundle built by
  * esbuild and kept by bundle-cache.ts while its inputs are unchanged. The bundle is
- * written as `<entry name>-<12 hex digits of its sha256>.cjs` in the cache folder
+ * written as `<entry name>-<8 hex digits of the entry's URL's sha256>-<12 of the
+ * code's>.cjs` in the cache folder
  * (`K8TS_BUNDLE_CACHE`, default /var/cache/k8ts/bundles). A thread that loads one plain
  * file starts faster than through the TypeScript loader, module by module, and without
  * the loader's own hooks thread (~25 MB of RSS per thread). Writing a new bundle of an
@@ -26,6 +27,7 @@ export async function buildComponentBundles(log?: (m: string) => void): Promise<
   await Promise.all(Object.values(COMPONENT_THREAD_ENTRIES).map((e) => componentScript(e, log)));
 }
 
+const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
 const cacheDir = (): string => process.env.K8TS_BUNDLE_CACHE ?? '/var/cache/k8ts/bundles';
 let bundler: Promise<Bundler> | undefined;
 
@@ -37,8 +39,9 @@ export async function componentScript(entry: URL, log?: (m: string) => void): Pr
   bundler ??= esbuildBundler({ sourceImportMetaUrl: true });
   const dir = cacheDir();
   const { code } = await cachedBundle({ entry: fileURLToPath(entry), cacheDir: dir, bundler: await bundler, log });
-  const name = basename(entry.pathname).replace(/\.[cm]?[jt]s$/, '');
-  const file = join(dir, `${name}-${createHash('sha256').update(code).digest('hex').slice(0, 12)}.cjs`);
+  // Named after the entry and its path (checkouts side by side keep their own), then the code.
+  const name = `${basename(entry.pathname).replace(/\.[cm]?[jt]s$/, '')}-${sha256(entry.href).slice(0, 8)}`;
+  const file = join(dir, `${name}-${sha256(code).slice(0, 12)}.cjs`);
   if (existsSync(file)) return { file };
   // Written whole under another name, then renamed: a concurrent start never loads half a file.
   const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;

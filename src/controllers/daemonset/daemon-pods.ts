@@ -8,8 +8,8 @@
 import type { Pod, PodTemplateSpec, Toleration } from '../../api/core/v1/pod-types.js';
 import type { Node } from '../../api/core/v1/types.js';
 import type { OwnerReference } from '../../api/object.js';
-import { podMatchesNode, type SelectorRequirement, type SelectorTerm } from '../../scheduler/plugins/node-affinity.js';
-import { tolerates } from '../../scheduler/plugins/taint-toleration.js';
+import { podMatchesNode, type SelectorRequirement, type SelectorTerm } from '../../scheduler/plugins/node-affinity/node-affinity.js';
+import { tolerates } from '../../scheduler/plugins/taint-toleration/taint-toleration.js';
 import type { DaemonSet } from '../../api/apps/v1/daemon-set.js';
 
 /** Pod label carrying the daemon set revision hash (upstream apps.DefaultDaemonSetUniqueLabelKey). */

@@ -21,7 +21,7 @@ import { resources, type Client } from '../../client/interface.js';
 import { metaNamespaceKey, type SharedIndexInformer, type SharedInformerFactory } from '../../client/informers/types.js';
 import { unwrapTombstone } from '../../client/informers/shared-informer.js';
 import { createEventRecorder, type EventRecorder } from '../../client/events.js';
-import { tolerates } from '../../scheduler/plugins/taint-toleration.js';
+import { tolerates } from '../../scheduler/plugins/taint-toleration/taint-toleration.js';
 import { QueueController } from '../controller.js';
 
 /** Options for {@link TaintEvictionController}. */

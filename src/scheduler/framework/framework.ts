@@ -23,9 +23,10 @@ import type { Pod } from '../../api/core/v1/pod-types.js';
 import { CycleState } from './cycle-state.js';
 import type { FitError } from './fit-error.js';
 import {
-  isBind, isFilter, isPermit, isPostBind, isPostFilter, isPreBind, isPreFilter, isPreScore, isReserve, isScore, MAX_NODE_SCORE,
+  isBind, isFilter, isPermit, isPostBind, isPostFilter, isPreBind, isPreEnqueue, isPreFilter, isPreScore, isQueueSort, isReserve, isScore, MAX_NODE_SCORE,
   type BindPlugin, type FilterPlugin, type FrameworkHandle, type FrameworkRuntime, type PermitPlugin, type Plugin, type PluginFactory,
-  type PostBindPlugin, type PostFilterPlugin, type PreBindPlugin, type PreFilterPlugin, type PreScorePlugin, type ReservePlugin, type ScorePlugin,
+  type PostBindPlugin, type PostFilterPlugin, type PreBindPlugin, type PreEnqueuePlugin, type PreFilterPlugin, type PreScorePlugin, type QueueSortPlugin,
+  type ReservePlugin, type ScorePlugin,
 } from './interface.js';
 import { addPodToNodeInfo, cloneNodeInfo, type NodeInfo } from './node-info.js';
 import { nonZeroRequests, podRequests } from './resources.js';
@@ -34,7 +35,7 @@ import { asError, isRejected, success, type Status } from './status.js';
 import { WaitingPod } from './waiting-pods.js';
 
 /** Extension points a profile can enable or disable a plugin at (upstream Plugins' fields). */
-export type ExtensionPoint = 'preFilter' | 'filter' | 'postFilter' | 'preScore' | 'score' | 'reserve' | 'permit' | 'preBind' | 'bind' | 'postBind';
+export type ExtensionPoint = 'preEnqueue' | 'queueSort' | 'preFilter' | 'filter' | 'postFilter' | 'preScore' | 'score' | 'reserve' | 'permit' | 'preBind' | 'bind' | 'postBind';
 
 /**
  * One plugin of a profile; `weight` applies to its Score (default 1). By default the
@@ -56,6 +57,9 @@ export type ScheduleResult =
 export interface PostFilterOutcome { status: Status; nominatedNodeName?: string }
 
 export class Framework implements FrameworkRuntime {
+  readonly preEnqueues: PreEnqueuePlugin[];
+  /** The profile's QueueSort plugin (its first); the scheduler orders activeQ by it (none: the queue's default, PrioritySort's order). */
+  readonly queueSort?: QueueSortPlugin;
   readonly preFilters: PreFilterPlugin[];
   readonly filters: FilterPlugin[];
   readonly preScores: PreScorePlugin[];
@@ -88,6 +92,8 @@ export class Framework implements FrameworkRuntime {
     });
     const at = <P extends Plugin>(point: ExtensionPoint, is: (p: Plugin) => p is P): P[] =>
       plugins.filter((p) => servesAt(p.config, point) && is(p.plugin)).map((p) => p.plugin as P);
+    this.preEnqueues = at('preEnqueue', isPreEnqueue);
+    this.queueSort = at('queueSort', isQueueSort)[0];
     this.preFilters = at('preFilter', isPreFilter);
     this.filters = at('filter', isFilter);
     this.preScores = at('preScore', isPreScore);
@@ -98,6 +104,18 @@ export class Framework implements FrameworkRuntime {
     this.permits = at('permit', isPermit);
     this.preBinds = at('preBind', isPreBind);
     this.postBinds = at('postBind', isPostBind);
+  }
+
+  /**
+   * PreEnqueue plugins (upstream RunPreEnqueuePlugins): Success when the pod may enter the
+   * scheduling queue, else the first rejecting status (plugin named).
+   */
+  runPreEnqueue(pod: Pod): Status {
+    for (const p of this.preEnqueues) {
+      const s = guard(p.name, () => p.preEnqueue(pod));
+      if (s.code !== 'Success') return { ...s, plugin: p.name };
+    }
+    return success();
   }
 
   /** PreFilter plugins; the first non-Success/Skip status is returned (plugin named). */

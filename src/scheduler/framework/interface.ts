@@ -29,6 +29,12 @@ export const MAX_NODE_SCORE = 100;
 export interface Plugin { readonly name: string }
 
 /** Runs once per pod before filtering; Skip disables this plugin's Filter for the cycle; a rejection fails every node. */
+/** What a QueueSort plugin compares: a queued pod and when it was (re)queued (ms; upstream QueuedPodInfo). */
+export interface QueuedPodRef { pod: Pod; timestamp: number }
+/** Orders activeQ (upstream QueueSortPlugin.Less): true when `a` pops before `b`. A profile uses its first. */
+export interface QueueSortPlugin extends Plugin { less(a: QueuedPodRef, b: QueuedPodRef): boolean }
+/** Whether a pod may enter the scheduling queue now (upstream PreEnqueuePlugin): Success, or a rejection saying what it waits for. */
+export interface PreEnqueuePlugin extends Plugin { preEnqueue(pod: Pod): Status }
 export interface PreFilterPlugin extends Plugin {
   preFilter(state: CycleState, pod: Pod): Status;
   /**
@@ -134,6 +140,8 @@ export type ObjectLister = (resource: ListedResource, namespace: string) => Kube
 /** Builds a plugin; `args` are its arguments from the profile's pluginConfig (plugins check them and throw Error on bad ones). */
 export type PluginFactory = (handle: FrameworkHandle, args?: unknown) => Plugin;
 
+export const isQueueSort = (p: Plugin): p is QueueSortPlugin => typeof (p as QueueSortPlugin).less === 'function';
+export const isPreEnqueue = (p: Plugin): p is PreEnqueuePlugin => typeof (p as PreEnqueuePlugin).preEnqueue === 'function';
 export const isPreFilter = (p: Plugin): p is PreFilterPlugin => typeof (p as PreFilterPlugin).preFilter === 'function';
 export const isFilter = (p: Plugin): p is FilterPlugin => typeof (p as FilterPlugin).filter === 'function';
 export const isPreScore = (p: Plugin): p is PreScorePlugin => typeof (p as PreScorePlugin).preScore === 'function';

@@ -5,14 +5,14 @@ import type { Node } from '../../api/core/v1/types.js';
 import { CycleState } from '../framework/cycle-state.js';
 import { newNodeInfo } from '../framework/node-info.js';
 import { podRequests } from '../framework/resources.js';
-import { nodeAffinity, matchRequirement } from './node-affinity.js';
-import { nodeName } from './node-name.js';
-import { nodePorts } from './node-ports.js';
-import { balancedScore } from './node-resources-balanced-allocation.js';
-import { nodeResourcesFit, leastRequestedScore } from './node-resources-fit.js';
-import { nodeUnschedulable } from './node-unschedulable.js';
-import { taintToleration, tolerates } from './taint-toleration.js';
-import { defaultBinder } from './default-binder.js';
+import { nodeAffinity, matchRequirement } from './node-affinity/node-affinity.js';
+import { nodeName } from './node-name/node-name.js';
+import { nodePorts } from './node-ports/node-ports.js';
+import { balancedScore } from './node-resources-balanced-allocation/node-resources-balanced-allocation.js';
+import { nodeResourcesFit, leastRequestedScore } from './node-resources-fit/node-resources-fit.js';
+import { nodeUnschedulable } from './node-unschedulable/node-unschedulable.js';
+import { taintToleration, tolerates } from './taint-toleration/taint-toleration.js';
+import { defaultBinder } from './default-binder/default-binder.js';
 import type { Client } from '../../client/interface.js';
 
 const node = (name: string, extra: Partial<Node> = {}, labels: Record<string, string> = {}): Node =>

@@ -1,8 +1,8 @@
 /**
  * The scheduling queue (upstream pkg/scheduler/internal/queue/scheduling_queue.go,
  * PriorityQueue): three places a pending pod can wait —
- *   activeQ        ready to be scheduled; ordered by spec.priority (higher first), then
- *                  by when it was queued (upstream PrioritySort);
+ *   activeQ        ready to be scheduled; in the profile's QueueSort order (default
+ *                  PrioritySort: spec.priority, higher first, then by when it was queued);
  *   backoffQ       failed recently; moves to activeQ when its backoff expires
  *                  (initial 1 s, doubling per attempt, capped at 10 s);
  *   unschedulable  failed because no node fit; waits for a cluster event that may make
@@ -18,6 +18,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { Pod } from '../../api/core/v1/pod-types.js';
 import { metaNamespaceKey } from '../../client/informers/types.js';
+import { prioritySortLess } from '../plugins/priority-sort/priority-sort.js';
 
 /** A queued pod with its scheduling history. Times in ms from `now()`. */
 export interface QueuedPodInfo {
@@ -40,6 +41,8 @@ export interface SchedulingQueueOptions {
   maxInUnschedulableMs?: number;
   /** Clock, ms (default Date.now). */
   now?: () => number;
+  /** activeQ's order, the profile's QueueSort plugin: true when `a` pops before `b` (default PrioritySort's). */
+  less?: (a: QueuedPodInfo, b: QueuedPodInfo) => boolean;
 }
 
 export class SchedulingQueue {
@@ -61,12 +64,14 @@ export class SchedulingQueue {
   private readonly maxBackoffMs: number;
   private readonly maxInUnschedulableMs: number;
   private readonly now: () => number;
+  private readonly less: (a: QueuedPodInfo, b: QueuedPodInfo) => boolean;
 
   constructor(opts: SchedulingQueueOptions = {}) {
     this.initialBackoffMs = opts.initialBackoffMs ?? 1000;
     this.maxBackoffMs = opts.maxBackoffMs ?? 10_000;
     this.maxInUnschedulableMs = opts.maxInUnschedulableMs ?? 300_000;
     this.now = opts.now ?? Date.now;
+    this.less = opts.less ?? prioritySortLess;
     this.flushTimer = setInterval(() => this.flushUnschedulableLeftover(), Math.min(30_000, Math.max(10, this.maxInUnschedulableMs / 2)));
   }
 
@@ -219,14 +224,9 @@ export class SchedulingQueue {
   private pushActive(info: QueuedPodInfo): void {
     const w = this.waiters.shift();
     if (w) { w(this.startFlight(info)); return; }
-    const prio = info.pod.spec?.priority ?? 0;
+    // From the back, past every pod `info` pops before (equal ones keep their order).
     let i = this.active.length;
-    while (i > 0) {
-      const o = this.active[i - 1];
-      const op = o.pod.spec?.priority ?? 0;
-      if (op > prio || (op === prio && o.timestamp <= info.timestamp)) break;
-      i--;
-    }
+    while (i > 0 && this.less(info, this.active[i - 1])) i--;
     this.active.splice(i, 0, info);
     this.activeKeys.set(info.key, info);
   }

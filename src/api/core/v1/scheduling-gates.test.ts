@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { podDefinition } from './pod.js';
 import type { Pod } from './pod-types.js';
 import { podStatusSummary } from '../../printers/pod-printer.js';
-import { needsScheduling } from '../../../scheduler/pod-filters.js';
+import { schedulingGates } from '../../../scheduler/plugins/scheduling-gates/scheduling-gates.js';
 
 const gated = (gates: string[]): Pod => ({ metadata: { name: 'p', namespace: 'd' }, spec: { schedulingGates: gates.map((name) => ({ name })), containers: [{ name: 'c', image: 'busybox' }] } });
 const deps = { clock: () => new Date('2026-12-01T00:00:00Z') } as never;
@@ -13,8 +13,9 @@ it('a gated pod is created with PodScheduled False/SchedulingGated, printed Sche
   podDefinition.strategy!.prepareForCreate!(pod, deps);
   assert.deepEqual(pod.status!.conditions, [{ type: 'PodScheduled', status: 'False', reason: 'SchedulingGated', message: 'Scheduling is blocked due to non-empty scheduling gates', lastProbeTime: null, lastTransitionTime: '2026-12-01T00:00:00Z' }]);
   assert.equal(podStatusSummary(pod, Date.now()).reason, 'SchedulingGated');
-  assert.equal(needsScheduling(pod, 'default-scheduler'), false);
-  assert.equal(needsScheduling({ ...pod, spec: { ...pod.spec!, schedulingGates: [] } }, 'default-scheduler'), true);
+  // The scheduler's SchedulingGates PreEnqueue plugin keeps it out of the queue until then.
+  assert.deepEqual(schedulingGates().preEnqueue(pod), { code: 'UnschedulableAndUnresolvable', reasons: ['waiting for scheduling gates: [example.com/a]'] });
+  assert.equal(schedulingGates().preEnqueue({ ...pod, spec: { ...pod.spec!, schedulingGates: [] } }).code, 'Success');
 });
 
 it('scheduling gates may only be removed on update', () => {

@@ -11,7 +11,7 @@ import { Framework } from '../../framework/framework.js';
 import { newNodeInfo, type NodeInfo } from '../../framework/node-info.js';
 import { podRequests } from '../../framework/resources.js';
 import { success, unschedulable, type Status } from '../../framework/status.js';
-import { insufficientResources } from '../node-resources-fit.js';
+import { insufficientResources } from '../node-resources-fit/node-resources-fit.js';
 import { defaultProfile, pluginRegistry } from '../registry.js';
 import { findCandidates, preemptionIneligibility } from './default-preemption.js';
 import { pickOneNodeForPreemption, type Candidate } from './pick-node.js';

@@ -3,9 +3,9 @@
  * (spec.unschedulable) fits only pods tolerating the `node.kubernetes.io/unschedulable`
  * NoSchedule taint.
  */
-import type { Pod } from '../../api/core/v1/pod-types.js';
-import { success, unschedulable, type FilterPlugin } from '../framework/interface.js';
-import { tolerates } from './taint-toleration.js';
+import type { Pod } from '../../../api/core/v1/pod-types.js';
+import { success, unschedulable, type FilterPlugin } from '../../framework/interface.js';
+import { tolerates } from '../taint-toleration/taint-toleration.js';
 
 export const NODE_UNSCHEDULABLE = 'NodeUnschedulable';
 export const ERR_REASON_UNSCHEDULABLE = 'node(s) were unschedulable';

@@ -26,14 +26,14 @@
  * defaults, nodes lacking a topology key are still scored (on the keys they have), so
  * nodes without a zone label keep hostname spreading; otherwise they are ignored.
  */
-import type { Pod } from '../../api/core/v1/pod-types.js';
-import type { Node } from '../../api/core/v1/types.js';
-import { selectorFromLabelSelector } from '../../machinery/labels.js';
-import type { CycleState } from '../framework/cycle-state.js';
-import { MAX_NODE_SCORE, skip, success, unschedulable, type FilterPlugin, type FrameworkHandle, type NodeInfo, type PreFilterPlugin, type PreScorePlugin, type ScorePlugin } from '../framework/interface.js';
+import type { Pod } from '../../../api/core/v1/pod-types.js';
+import type { Node } from '../../../api/core/v1/types.js';
+import { selectorFromLabelSelector } from '../../../machinery/labels.js';
+import type { CycleState } from '../../framework/cycle-state.js';
+import { MAX_NODE_SCORE, skip, success, unschedulable, type FilterPlugin, type FrameworkHandle, type NodeInfo, type PreFilterPlugin, type PreScorePlugin, type ScorePlugin } from '../../framework/interface.js';
 import { defaultSelector, spreadDefaultsOf, type RawConstraint, type SpreadDefaults } from './pod-topology-spread-defaults.js';
-import { podMatchesNode } from './node-affinity.js';
-import { untoleratedTaint } from './taint-toleration.js';
+import { podMatchesNode } from '../node-affinity/node-affinity.js';
+import { untoleratedTaint } from '../taint-toleration/taint-toleration.js';
 
 export const POD_TOPOLOGY_SPREAD = 'PodTopologySpread';
 export const ERR_REASON_CONSTRAINTS_NOT_MATCH = "node(s) didn't match pod topology spread constraints";

@@ -1,14 +1,14 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Pod } from '../../api/core/v1/pod-types.js';
-import type { Node } from '../../api/core/v1/types.js';
-import { CycleState } from '../framework/cycle-state.js';
-import { Framework } from '../framework/framework.js';
-import { fitErrorMessage } from '../framework/fit-error.js';
-import { newNodeInfo, removePodFromNodeInfo, type NodeInfo } from '../framework/node-info.js';
-import type { FrameworkHandle } from '../framework/interface.js';
+import type { Pod } from '../../../api/core/v1/pod-types.js';
+import type { Node } from '../../../api/core/v1/types.js';
+import { CycleState } from '../../framework/cycle-state.js';
+import { Framework } from '../../framework/framework.js';
+import { fitErrorMessage } from '../../framework/fit-error.js';
+import { newNodeInfo, removePodFromNodeInfo, type NodeInfo } from '../../framework/node-info.js';
+import type { FrameworkHandle } from '../../framework/interface.js';
 import { interPodAffinity, INTER_POD_AFFINITY } from './inter-pod-affinity.js';
-import { defaultProfile, pluginRegistry } from './registry.js';
+import { defaultProfile, pluginRegistry } from '../registry.js';
 
 const ZONE = 'topology.kubernetes.io/zone';
 const HOST = 'kubernetes.io/hostname';
@@ -184,7 +184,7 @@ it('NodeInfo keeps the pods with (required anti-)affinity as pods come and go', 
 
 describe('InterPodAffinity PreFilter with the cache\'s label index', () => {
   it('counts the same pods as a scan of every node, for affinity and anti-affinity terms', async () => {
-    const { SchedulerCache } = await import('../cache/cache.js');
+    const { SchedulerCache } = await import('../../cache/cache.js');
     const cache = new SchedulerCache();
     const names = ['n1', 'n2', 'n3', 'n4'];
     names.forEach((n, i) => cache.addNode(node(n, `z${i % 2}`)));

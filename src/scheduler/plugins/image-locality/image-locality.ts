@@ -11,10 +11,10 @@
  * ImageStateSummary, kept by the scheduler cache: image-states.ts; the size is the one of
  * the first node listing the name).
  */
-import type { Pod } from '../../api/core/v1/pod-types.js';
-import type { Node } from '../../api/core/v1/types.js';
-import { ImageStates, nodeImageSizes, type ImageState } from '../framework/image-states.js';
-import { MAX_NODE_SCORE, skip, success, type NodeInfo, type PreScorePlugin, type ScorePlugin } from '../framework/interface.js';
+import type { Pod } from '../../../api/core/v1/pod-types.js';
+import type { Node } from '../../../api/core/v1/types.js';
+import { ImageStates, nodeImageSizes, type ImageState } from '../../framework/image-states.js';
+import { MAX_NODE_SCORE, skip, success, type NodeInfo, type PreScorePlugin, type ScorePlugin } from '../../framework/interface.js';
 
 export const IMAGE_LOCALITY = 'ImageLocality';
 
@@ -24,7 +24,7 @@ export const MIN_THRESHOLD = 23 * MB;
 /** Per container: at or above this sum (× containers) a node scores 100. */
 export const MAX_CONTAINER_THRESHOLD = 1000 * MB;
 
-export type { ImageState } from '../framework/image-states.js';
+export type { ImageState } from '../../framework/image-states.js';
 
 const PRE_SCORE_KEY = 'PreScoreImageLocality';
 

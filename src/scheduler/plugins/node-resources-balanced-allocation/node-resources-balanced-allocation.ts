@@ -3,8 +3,8 @@
  * prefers nodes whose cpu and memory utilization, with the pod placed, stay close to each
  * other: score = (1 - standard deviation of the fractions) * 100, fractions capped at 1.
  */
-import { MAX_NODE_SCORE, type ScorePlugin } from '../framework/interface.js';
-import { podRequests } from '../framework/resources.js';
+import { MAX_NODE_SCORE, type ScorePlugin } from '../../framework/interface.js';
+import { podRequests } from '../../framework/resources.js';
 
 export const NODE_RESOURCES_BALANCED_ALLOCATION = 'NodeResourcesBalancedAllocation';
 

@@ -1,12 +1,12 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Pod } from '../../api/core/v1/pod-types.js';
-import type { Node } from '../../api/core/v1/types.js';
-import { CycleState } from '../framework/cycle-state.js';
-import { Framework } from '../framework/framework.js';
-import { newNodeInfo, type NodeInfo } from '../framework/node-info.js';
+import type { Pod } from '../../../api/core/v1/pod-types.js';
+import type { Node } from '../../../api/core/v1/types.js';
+import { CycleState } from '../../framework/cycle-state.js';
+import { Framework } from '../../framework/framework.js';
+import { newNodeInfo, type NodeInfo } from '../../framework/node-info.js';
 import { calculatePriority, IMAGE_LOCALITY, imageLocality, imageStates, MAX_CONTAINER_THRESHOLD, MIN_THRESHOLD, normalizedImageName } from './image-locality.js';
-import { defaultProfile, pluginRegistry } from './registry.js';
+import { defaultProfile, pluginRegistry } from '../registry.js';
 
 const MB = 1024 * 1024;
 const node = (name: string, images: Array<[string[], number]> = []): Node => ({

@@ -2,9 +2,9 @@
  * NodeName (upstream pkg/scheduler/framework/plugins/nodename/node_name.go): a pod
  * that names a node in spec.nodeName fits only that node.
  */
-import type { Pod } from '../../api/core/v1/pod-types.js';
-import type { Node } from '../../api/core/v1/types.js';
-import { success, unschedulable, type FilterPlugin } from '../framework/interface.js';
+import type { Pod } from '../../../api/core/v1/pod-types.js';
+import type { Node } from '../../../api/core/v1/types.js';
+import { success, unschedulable, type FilterPlugin } from '../../framework/interface.js';
 
 export const NODE_NAME = 'NodeName';
 /** Upstream ErrReason. */

@@ -9,10 +9,10 @@
  * with equal weights by default, with upstream's defaults (100m, 200Mi) for containers
  * that request nothing.
  */
-import type { Pod } from '../../api/core/v1/pod-types.js';
-import type { CycleState } from '../framework/cycle-state.js';
-import { MAX_NODE_SCORE, success, unschedulable, type FilterPlugin, type NodeInfo, type PreFilterPlugin, type ScorePlugin } from '../framework/interface.js';
-import { nonZeroRequests, podRequests, type Resources } from '../framework/resources.js';
+import type { Pod } from '../../../api/core/v1/pod-types.js';
+import type { CycleState } from '../../framework/cycle-state.js';
+import { MAX_NODE_SCORE, success, unschedulable, type FilterPlugin, type NodeInfo, type PreFilterPlugin, type ScorePlugin } from '../../framework/interface.js';
+import { nonZeroRequests, podRequests, type Resources } from '../../framework/resources.js';
 
 export const NODE_RESOURCES_FIT = 'NodeResourcesFit';
 const STATE_KEY = 'PreFilterNodeResourcesFit';

@@ -3,9 +3,9 @@
  * the pods/{name}/binding subresource. API errors come back as an Error status whose
  * reason is the API message; the framework then forgets the assumed pod and retries.
  */
-import { resources } from '../../client/interface.js';
-import { asError, success } from '../framework/status.js';
-import type { BindPlugin, FrameworkHandle } from '../framework/interface.js';
+import { resources } from '../../../client/interface.js';
+import { asError, success } from '../../framework/status.js';
+import type { BindPlugin, FrameworkHandle } from '../../framework/interface.js';
 
 export const DEFAULT_BINDER = 'DefaultBinder';
 

@@ -1,16 +1,16 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Pod } from '../../api/core/v1/pod-types.js';
-import type { Node } from '../../api/core/v1/types.js';
-import type { KubeObject } from '../../api/object.js';
-import { parseSchedulerConfiguration } from '../config.js';
-import { CycleState } from '../framework/cycle-state.js';
-import { Framework } from '../framework/framework.js';
-import type { FrameworkHandle, ListedResource, NodeInfo } from '../framework/interface.js';
-import { newNodeInfo } from '../framework/node-info.js';
+import type { Pod } from '../../../api/core/v1/pod-types.js';
+import type { Node } from '../../../api/core/v1/types.js';
+import type { KubeObject } from '../../../api/object.js';
+import { parseSchedulerConfiguration } from '../../config.js';
+import { CycleState } from '../../framework/cycle-state.js';
+import { Framework } from '../../framework/framework.js';
+import type { FrameworkHandle, ListedResource, NodeInfo } from '../../framework/interface.js';
+import { newNodeInfo } from '../../framework/node-info.js';
 import { defaultSelector, spreadDefaultsOf } from './pod-topology-spread-defaults.js';
 import { POD_TOPOLOGY_SPREAD, podTopologySpread } from './pod-topology-spread.js';
-import { defaultProfile, pluginRegistry } from './registry.js';
+import { defaultProfile, pluginRegistry } from '../registry.js';
 
 const node = (name: string, zone?: string): Node => ({ metadata: { name, labels: { 'kubernetes.io/hostname': name, ...(zone ? { 'topology.kubernetes.io/zone': zone } : {}) } }, status: { allocatable: { cpu: '8', memory: '16Gi', pods: '110' } } });
 let seq = 0;

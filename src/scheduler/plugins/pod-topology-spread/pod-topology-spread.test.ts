@@ -1,11 +1,11 @@
 import { it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Pod } from '../../api/core/v1/pod-types.js';
-import type { Node } from '../../api/core/v1/types.js';
-import { Framework } from '../framework/framework.js';
-import { fitErrorMessage } from '../framework/fit-error.js';
-import { newNodeInfo } from '../framework/node-info.js';
-import { defaultProfile, pluginRegistry } from './registry.js';
+import type { Pod } from '../../../api/core/v1/pod-types.js';
+import type { Node } from '../../../api/core/v1/types.js';
+import { Framework } from '../../framework/framework.js';
+import { fitErrorMessage } from '../../framework/fit-error.js';
+import { newNodeInfo } from '../../framework/node-info.js';
+import { defaultProfile, pluginRegistry } from '../registry.js';
 
 const node = (name: string, zone?: string): Node => ({ metadata: { name, labels: { 'kubernetes.io/hostname': name, ...(zone ? { 'topology.kubernetes.io/zone': zone } : {}) } }, status: { allocatable: { cpu: '8', memory: '16Gi', pods: '110' } } });
 let seq = 0;

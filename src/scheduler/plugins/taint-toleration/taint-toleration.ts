@@ -3,9 +3,9 @@
  * NoSchedule/NoExecute taint the pod does not tolerate; Score counts the untolerated
  * PreferNoSchedule taints, normalized in reverse (fewer is better).
  */
-import type { Pod, Toleration } from '../../api/core/v1/pod-types.js';
-import type { Taint } from '../../api/core/v1/types.js';
-import { defaultNormalizeScore, success, unschedulable, type FilterPlugin, type ScorePlugin } from '../framework/interface.js';
+import type { Pod, Toleration } from '../../../api/core/v1/pod-types.js';
+import type { Taint } from '../../../api/core/v1/types.js';
+import { defaultNormalizeScore, success, unschedulable, type FilterPlugin, type ScorePlugin } from '../../framework/interface.js';
 
 export const TAINT_TOLERATION = 'TaintToleration';
 

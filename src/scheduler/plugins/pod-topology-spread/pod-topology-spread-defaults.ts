@@ -11,11 +11,11 @@
  * each pod's is deduced from the Services selecting it and the ReplicationController,
  * ReplicaSet or StatefulSet controlling it.
  */
-import type { Pod } from '../../api/core/v1/pod-types.js';
-import type { KubeObject } from '../../api/object.js';
-import { selectorFromLabelSelector, type LabelSelectorLike } from '../../machinery/labels.js';
-import { isQualifiedName } from '../../machinery/validation.js';
-import type { ObjectLister } from '../framework/interface.js';
+import type { Pod } from '../../../api/core/v1/pod-types.js';
+import type { KubeObject } from '../../../api/object.js';
+import { selectorFromLabelSelector, type LabelSelectorLike } from '../../../machinery/labels.js';
+import { isQualifiedName } from '../../../machinery/validation.js';
+import type { ObjectLister } from '../../framework/interface.js';
 
 /** A v1.TopologySpreadConstraint as the pod spec or the plugin args carry it. */
 export interface RawConstraint {

@@ -3,8 +3,8 @@
  * where no other pod uses the same (protocol, hostIP, hostPort); hostIP 0.0.0.0 or
  * empty conflicts with every address.
  */
-import type { Pod } from '../../api/core/v1/pod-types.js';
-import { skip, success, unschedulable, type FilterPlugin, type PreFilterPlugin } from '../framework/interface.js';
+import type { Pod } from '../../../api/core/v1/pod-types.js';
+import { skip, success, unschedulable, type FilterPlugin, type PreFilterPlugin } from '../../framework/interface.js';
 
 export const NODE_PORTS = 'NodePorts';
 export const ERR_REASON_NODE_PORTS = "node(s) didn't have free ports for the requested pod ports";

@@ -36,14 +36,14 @@
  * a count down to zero is dropped. The ignorePreferredTermsOfExistingPods argument is not
  * implemented.
  */
-import type { Pod } from '../../api/core/v1/pod-types.js';
-import type { Node } from '../../api/core/v1/types.js';
-import { selectorFromLabelSelector, type LabelSelectorLike, type Selector } from '../../machinery/labels.js';
-import type { CycleState } from '../framework/cycle-state.js';
+import type { Pod } from '../../../api/core/v1/pod-types.js';
+import type { Node } from '../../../api/core/v1/types.js';
+import { selectorFromLabelSelector, type LabelSelectorLike, type Selector } from '../../../machinery/labels.js';
+import type { CycleState } from '../../framework/cycle-state.js';
 import {
   MAX_NODE_SCORE, skip, success, unschedulable,
   type FilterPlugin, type FrameworkHandle, type NodeInfo, type PreFilterPlugin, type PreScorePlugin, type ScorePlugin,
-} from '../framework/interface.js';
+} from '../../framework/interface.js';
 
 export const INTER_POD_AFFINITY = 'InterPodAffinity';
 export const ERR_REASON_EXISTING_ANTI_AFFINITY_RULES_NOT_MATCH = "node(s) didn't satisfy existing pods anti-affinity rules";

@@ -5,9 +5,9 @@
  * matchFields on metadata.name). Score sums the weights of the preferred terms the
  * node matches, normalized so the best node gets 100.
  */
-import type { Pod } from '../../api/core/v1/pod-types.js';
-import type { Node } from '../../api/core/v1/types.js';
-import { defaultNormalizeScore, skip, success, unschedulable, type FilterPlugin, type PreFilterPlugin, type PreScorePlugin, type ScorePlugin } from '../framework/interface.js';
+import type { Pod } from '../../../api/core/v1/pod-types.js';
+import type { Node } from '../../../api/core/v1/types.js';
+import { defaultNormalizeScore, skip, success, unschedulable, type FilterPlugin, type PreFilterPlugin, type PreScorePlugin, type ScorePlugin } from '../../framework/interface.js';
 
 export const NODE_AFFINITY = 'NodeAffinity';
 export const ERR_REASON_POD_NOT_MATCH_NODE_SELECTOR = "node(s) didn't match Pod's node affinity/selector";
