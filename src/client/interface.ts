@@ -26,6 +26,8 @@ import { statefulSetDefinition } from '../api/apps/v1/stateful-set.js';
 import { daemonSetDefinition } from '../api/apps/v1/daemon-set.js';
 import { controllerRevisionDefinition } from '../api/apps/v1/controller-revision.js';
 import { persistentVolumeClaimDefinition } from '../api/core/v1/persistent-volume-claim.js';
+import { persistentVolumeDefinition } from '../api/core/v1/persistent-volume.js';
+import { storageClassDefinition } from '../api/storage/v1/storage-class.js';
 import { podDisruptionBudgetDefinition } from '../api/policy/v1/pod-disruption-budget.js';
 import { resourceQuotaDefinition } from '../api/core/v1/resource-quota.js';
 import { horizontalPodAutoscalerDefinition } from '../api/autoscaling/v2/horizontal-pod-autoscaler.js';
@@ -104,6 +106,8 @@ export const resources = {
   statefulsets: refOf(untyped(statefulSetDefinition)),
   controllerrevisions: refOf(untyped(controllerRevisionDefinition)),
   persistentvolumeclaims: refOf(untyped(persistentVolumeClaimDefinition)),
+  persistentvolumes: refOf(untyped(persistentVolumeDefinition)),
+  storageclasses: refOf(untyped(storageClassDefinition)),
   jobs: refOf(untyped(jobDefinition)),
   cronjobs: refOf(untyped(cronJobDefinition)),
   replicationcontrollers: refOf(untyped(replicationControllerDefinition)),

@@ -29,7 +29,7 @@ import { recordSchedulingFailure } from './failure-handler.js';
 import { CycleState } from './framework/cycle-state.js';
 import { fitErrorMessage } from './framework/fit-error.js';
 import { Framework, type PluginConfig } from './framework/framework.js';
-import type { ObjectLister, PluginFactory } from './framework/interface.js';
+import type { ObjectGetter, ObjectLister, PluginFactory } from './framework/interface.js';
 import { isRejected, type Status } from './framework/status.js';
 import { DEFAULT_SCHEDULER_NAME, isAssigned, isTerminalPod, needsScheduling } from './pod-filters.js';
 import { defaultProfile, pluginRegistry } from './plugins/registry.js';
@@ -41,7 +41,7 @@ import { PodNominator } from './queue/nominator.js';
 
 export interface SchedulerOptions {
   client: Client;
-  /** The caller starts it; the scheduler only registers its informers (pods, nodes, namespaces, services, replicationcontrollers, replicasets, statefulsets). */
+  /** The caller starts it; the scheduler only registers its informers (pods, nodes, namespaces, services, replicationcontrollers, replicasets, statefulsets, persistentvolumeclaims, persistentvolumes, storageclasses). */
   informers: SharedInformerFactory;
   /** Aborting stops the scheduler; runScheduler then resolves. */
   signal: AbortSignal;
@@ -93,8 +93,15 @@ export async function runScheduler(opts: SchedulerOptions): Promise<void> {
     statefulsets: opts.informers.forResource<KubeObject>(resources.statefulsets),
   };
   const objectLister: ObjectLister = (resource, namespace) => listed[resource].lister.list({ namespace });
+  // Claims, volumes and classes for VolumeBinding and VolumeRestrictions.
+  const storage = {
+    persistentvolumeclaims: opts.informers.forResource<KubeObject>(resources.persistentvolumeclaims),
+    persistentvolumes: opts.informers.forResource<KubeObject>(resources.persistentvolumes),
+    storageclasses: opts.informers.forResource<KubeObject>(resources.storageclasses),
+  };
+  const objectGetter: ObjectGetter = (resource, namespace, name) => storage[resource].lister.get(namespace ? `${namespace}/${name}` : name);
   const nominator = new PodNominator();
-  const framework = new Framework({ ...pluginRegistry, ...opts.registry }, opts.profile ?? defaultProfile, { client: opts.client, schedulerName, namespaceLister, objectLister, metrics: opts.metrics, nominator }, Math.random, opts.percentageOfNodesToScore ?? 0);
+  const framework = new Framework({ ...pluginRegistry, ...opts.registry }, opts.profile ?? defaultProfile, { client: opts.client, schedulerName, namespaceLister, objectLister, objectGetter, metrics: opts.metrics, nominator }, Math.random, opts.percentageOfNodesToScore ?? 0);
   opts.onFramework?.(framework);
   const podInformer = opts.informers.forResource<Pod>(resources.pods);
   const nodeInformer = opts.informers.forResource<Node>(resources.nodes);
@@ -107,6 +114,10 @@ export async function runScheduler(opts: SchedulerOptions): Promise<void> {
   // A pod of ours enters the queue once the PreEnqueue plugins let it (SchedulingGates).
   const enqueueable = (p: Pod): boolean => framework.runPreEnqueue(p).code === 'Success';
   registerEventHandlers(podInformer, nodeInformer, queue, cache, nominator, schedulerName, enqueueable);
+  // A claim, volume or class that appears or changes may make a waiting pod schedulable (upstream's PVC/PV/StorageClass cluster events).
+  for (const [informer, event] of [[storage.persistentvolumeclaims, 'PvcChange'], [storage.persistentvolumes, 'PvChange'], [storage.storageclasses, 'StorageClassAdd']] as const) {
+    informer.addEventHandler({ onAdd: () => queue.moveAllToActiveOrBackoff(event), onUpdate: () => queue.moveAllToActiveOrBackoff(event) });
+  }
   if (opts.metrics) instrumentFramework(framework, opts.metrics, schedulerName);
   // Pods held back by PreEnqueue plugins never enter the queue; the gauge counts them from the informer ("gated").
   const gated = (): number => podInformer.lister.list().filter((p) => needsScheduling(p, schedulerName) && !enqueueable(p)).length;

@@ -2,6 +2,8 @@
  * The FailedScheduling message (upstream framework/types.go FitError.Error and
  * preemption's message): `0/N nodes are available: <count> <reason>, ... .` with the
  * "<count> <reason>" strings sorted, then ` preemption: 0/N nodes are available: ...`.
+ * When a PreFilter plugin rejected the pod, its reasons stand once in place of the
+ * per-node counts (`0/N nodes are available: <reasons>.`; upstream Diagnosis.PreFilterMsg).
  * The part after the first sentence is the PostFilter's message (`postFilterMessage`,
  * e.g. DefaultPreemption's "preemption: ..."). When no PostFilter ran (a profile
  * without DefaultPreemption) it is computed as upstream's preemption words it when it
@@ -37,17 +39,16 @@ export function nodesAvailableMessage(numAllNodes: number, statuses: Iterable<St
 /** Formats a FitError as upstream does (see module doc). */
 export function fitErrorMessage(e: FitError): string {
   if (e.numAllNodes === 0) return NO_NODES_AVAILABLE;
+  // A PreFilter rejection is told once, not counted per node (upstream Diagnosis.PreFilterMsg).
+  const preFilterHead = e.preFilterStatus ? `0/${e.numAllNodes} nodes are available: ${e.preFilterStatus.reasons.join(', ')}.` : undefined;
   if (e.postFilterMessage !== undefined) {
-    const head = e.preFilterStatus
-      ? nodesAvailableMessage(e.numAllNodes, Array.from({ length: e.numAllNodes }, () => e.preFilterStatus!))
-      : nodesAvailableMessage(e.numAllNodes, e.nodeStatuses.values());
+    const head = preFilterHead ?? nodesAvailableMessage(e.numAllNodes, e.nodeStatuses.values());
     return e.postFilterMessage ? `${head} ${e.postFilterMessage}` : head;
   }
   const reasons = new Map<string, number>();
   const preemption = new Map<string, number>();
   const add = (m: Map<string, number>, r: string, n = 1): void => { m.set(r, (m.get(r) ?? 0) + n); };
   if (e.preFilterStatus) {
-    for (const r of e.preFilterStatus.reasons) add(reasons, r, e.numAllNodes);
     add(preemption, 'Preemption is not helpful for scheduling', e.numAllNodes);
   } else {
     for (const s of e.nodeStatuses.values()) {
@@ -55,6 +56,6 @@ export function fitErrorMessage(e: FitError): string {
       add(preemption, s.code === 'Unschedulable' ? 'No preemption victims found for incoming pod' : 'Preemption is not helpful for scheduling');
     }
   }
-  const head = `0/${e.numAllNodes} nodes are available${reasons.size ? ': ' + histogram(reasons) : ''}.`;
+  const head = preFilterHead ?? `0/${e.numAllNodes} nodes are available${reasons.size ? ': ' + histogram(reasons) : ''}.`;
   return `${head} preemption: 0/${e.numAllNodes} nodes are available: ${histogram(preemption)}.`;
 }

@@ -83,7 +83,7 @@ describe('Framework.schedule', () => {
     assert.deepEqual(calls, []);
     const blocked = f.schedule({ ...pod(), metadata: { name: 'blocked' } }, nodes);
     assert.equal(blocked.kind === 'unschedulable' && fitErrorMessage(blocked.fitError),
-      '0/2 nodes are available: 2 gate closed. preemption: 0/2 nodes are available: 2 Preemption is not helpful for scheduling.');
+      '0/2 nodes are available: gate closed. preemption: 0/2 nodes are available: 2 Preemption is not helpful for scheduling.');
     const boom = f.schedule({ ...pod(), metadata: { name: 'boom' } }, nodes);
     assert.equal(boom.kind, 'error');
     assert.deepEqual(boom.kind === 'error' && boom.status.reasons, ['kaput']);

@@ -130,6 +130,8 @@ export interface FrameworkHandle {
    * PodTopologySpread deduces default constraints' selectors from them.
    */
   objectLister?: ObjectLister;
+  /** Single cached PersistentVolumeClaims, PersistentVolumes and StorageClasses (upstream's listers), for VolumeBinding and VolumeRestrictions. */
+  objectGetter?: ObjectGetter;
   /** The pods nominated to nodes by earlier preemptions (queue/nominator.ts); filtering counts them. */
   nominator?: NominatedPods;
 }
@@ -137,6 +139,10 @@ export interface FrameworkHandle {
 export type ListedResource = 'services' | 'replicationcontrollers' | 'replicasets' | 'statefulsets';
 /** Lists the cached objects of `resource` in `namespace`. */
 export type ObjectLister = (resource: ListedResource, namespace: string) => KubeObject[];
+/** Kinds a plugin may read one by one through {@link FrameworkHandle.objectGetter} (the volume plugins). */
+export type GotResource = 'persistentvolumeclaims' | 'persistentvolumes' | 'storageclasses';
+/** The cached object `name` of `resource` in `namespace` ('' for cluster-scoped kinds), or undefined. */
+export type ObjectGetter = (resource: GotResource, namespace: string, name: string) => KubeObject | undefined;
 /** Builds a plugin; `args` are its arguments from the profile's pluginConfig (plugins check them and throw Error on bad ones). */
 export type PluginFactory = (handle: FrameworkHandle, args?: unknown) => Plugin;
 

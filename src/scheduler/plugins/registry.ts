@@ -22,6 +22,8 @@ import { IMAGE_LOCALITY, imageLocality } from './image-locality/image-locality.j
 import { DEFAULT_PREEMPTION, defaultPreemption } from './default-preemption/default-preemption.js';
 import { PRIORITY_SORT, prioritySort } from './priority-sort/priority-sort.js';
 import { SCHEDULING_GATES, schedulingGates } from './scheduling-gates/scheduling-gates.js';
+import { VOLUME_BINDING, volumeBinding } from './volume-binding/volume-binding.js';
+import { VOLUME_RESTRICTIONS, volumeRestrictions } from './volume-restrictions/volume-restrictions.js';
 
 export const pluginRegistry: Record<string, PluginFactory> = {
   [PRIORITY_SORT]: prioritySort,
@@ -33,6 +35,8 @@ export const pluginRegistry: Record<string, PluginFactory> = {
   [NODE_PORTS]: nodePorts,
   [NODE_RESOURCES_FIT]: nodeResourcesFit,
   [NODE_RESOURCES_BALANCED_ALLOCATION]: nodeResourcesBalancedAllocation,
+  [VOLUME_RESTRICTIONS]: volumeRestrictions,
+  [VOLUME_BINDING]: volumeBinding,
   [POD_TOPOLOGY_SPREAD]: podTopologySpread,
   [INTER_POD_AFFINITY]: interPodAffinity,
   [IMAGE_LOCALITY]: imageLocality,
@@ -49,6 +53,8 @@ export const defaultProfile: PluginConfig[] = [
   { name: NODE_AFFINITY, weight: 2 },
   { name: NODE_PORTS },
   { name: NODE_RESOURCES_FIT, weight: 1 },
+  { name: VOLUME_RESTRICTIONS },
+  { name: VOLUME_BINDING },
   { name: POD_TOPOLOGY_SPREAD, weight: 2 },
   { name: INTER_POD_AFFINITY, weight: 2 },
   { name: DEFAULT_PREEMPTION },
