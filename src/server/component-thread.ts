@@ -81,6 +81,8 @@ export async function startComponentThread<O>(o: ComponentThreadOptions<O>): Pro
   let resolveDone!: () => void;
   let rejectDone!: (e: Error) => void;
   const done = new Promise<void>((resolve, reject) => { resolveDone = resolve; rejectDone = reject; });
+  // A failure is the caller's to read from `done`; unread, it must not end the process.
+  done.catch(() => undefined);
   // A thread whose entry has ended is terminated: its sockets and timers go with it.
   const settle = (err?: Error): void => {
     if (settled) return;
