@@ -172,19 +172,19 @@ export class Framework implements FrameworkRuntime {
    * the first failing status (an Error when a plugin throws).
    */
   runPreFilterExtensionAddPod(state: CycleState, podToSchedule: Pod, podToAdd: Pod, node: NodeInfo): Status {
-    for (const p of this.preFilters) {
-      if (!p.addPod || state.skipFilterPlugins.has(p.name)) continue;
-      const s = guard(p.name, () => p.addPod!(state, podToSchedule, podToAdd, node));
-      if (s.code !== 'Success') return s;
-    }
-    return success();
+    return this.runPreFilterExtension('addPod', state, podToSchedule, podToAdd, node);
   }
 
   /** The RemovePod counterpart of {@link runPreFilterExtensionAddPod} (upstream RunPreFilterExtensionRemovePod). */
   runPreFilterExtensionRemovePod(state: CycleState, podToSchedule: Pod, podToRemove: Pod, node: NodeInfo): Status {
+    return this.runPreFilterExtension('removePod', state, podToSchedule, podToRemove, node);
+  }
+
+  private runPreFilterExtension(ext: 'addPod' | 'removePod', state: CycleState, podToSchedule: Pod, other: Pod, node: NodeInfo): Status {
     for (const p of this.preFilters) {
-      if (!p.removePod || state.skipFilterPlugins.has(p.name)) continue;
-      const s = guard(p.name, () => p.removePod!(state, podToSchedule, podToRemove, node));
+      const fn = p[ext];
+      if (!fn || state.skipFilterPlugins.has(p.name)) continue;
+      const s = guard(p.name, () => fn.call(p, state, podToSchedule, other, node));
       if (s.code !== 'Success') return s;
     }
     return success();
