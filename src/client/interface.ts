@@ -42,6 +42,12 @@ export interface ListOptions {
   resourceVersion?: string;
   limit?: number;
   continue?: string;
+  /**
+   * Metadata only (client-go's metadata client): the server sends each item as a
+   * meta.k8s.io/v1 PartialObjectMetadata (`Accept: application/json;as=PartialObjectMetadataList`
+   * for a list, `;as=PartialObjectMetadata` for a watch's objects).
+   */
+  metadataOnly?: boolean;
 }
 
 export interface WatchOptions extends ListOptions {

@@ -61,9 +61,13 @@ export function resourcePath(ref: ResourceRef, namespace?: string, name?: string
   return p;
 }
 
+/** Accept headers of a metadata-only list and watch (ListOptions.metadataOnly). */
+const METADATA_LIST = { Accept: 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1' };
+const METADATA = { Accept: 'application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1' };
+
 function query(opts: Record<string, unknown>): string {
   const q = new URLSearchParams();
-  for (const [k, v] of Object.entries(opts)) if (v !== undefined && v !== '' && k !== 'namespace' && k !== 'signal') q.set(k, String(v));
+  for (const [k, v] of Object.entries(opts)) if (v !== undefined && v !== '' && k !== 'namespace' && k !== 'signal' && k !== 'metadataOnly') q.set(k, String(v));
   const s = q.toString();
   return s ? `?${s}` : '';
 }
@@ -116,13 +120,13 @@ export function createClient(config: ClientConfig): Client {
     } finally { clearTimeout(timer); }
   }
 
-  async function* watch<T extends KubeObject>(path: string, signal?: AbortSignal): AsyncIterable<WatchEvent<T>> {
+  async function* watch<T extends KubeObject>(path: string, signal?: AbortSignal, extraHeaders: Record<string, string> = {}): AsyncIterable<WatchEvent<T>> {
     const ac = new AbortController();
     const onAbort = (): void => ac.abort();
     if (signal?.aborted) ac.abort(); else signal?.addEventListener('abort', onAbort, { once: true });
     try {
       let res: http.IncomingMessage;
-      try { res = await send('GET', path, undefined, {}, ac.signal); } catch (err) { if (ac.signal.aborted) return; throw err; }
+      try { res = await send('GET', path, undefined, extraHeaders, ac.signal); } catch (err) { if (ac.signal.aborted) return; throw err; }
       if ((res.statusCode ?? 500) >= 400) {
         const chunks: Buffer[] = [];
         for await (const c of res) chunks.push(c as Buffer);
@@ -149,8 +153,8 @@ export function createClient(config: ClientConfig): Client {
   function resource<T extends KubeObject>(ref: ResourceRef): ResourceClient<T> {
     return {
       get: (name, o = {}) => request<T>('GET', resourcePath(ref, o.namespace, name, o.subresource)),
-      list: (o: ListOptions = {}) => request<KubeList<T>>('GET', resourcePath(ref, o.namespace) + query({ ...o })),
-      watch: (o: WatchOptions = {}) => watch<T>(resourcePath(ref, o.namespace) + query({ ...o, watch: 1 }), o.signal),
+      list: (o: ListOptions = {}) => request<KubeList<T>>('GET', resourcePath(ref, o.namespace) + query({ ...o }), undefined, o.metadataOnly ? METADATA_LIST : undefined),
+      watch: (o: WatchOptions = {}) => watch<T>(resourcePath(ref, o.namespace) + query({ ...o, watch: 1 }), o.signal, o.metadataOnly ? METADATA : undefined),
       create: <R extends KubeObject = T>(obj: KubeObject, o: { namespace?: string; name?: string; subresource?: string } = {}) =>
         request<R>('POST', resourcePath(ref, o.namespace ?? obj.metadata?.namespace, o.subresource ? o.name ?? obj.metadata?.name : undefined, o.subresource), obj),
       update: (obj, o = {}) => request<T>('PUT', resourcePath(ref, obj.metadata.namespace, obj.metadata.name, o.subresource), obj),

@@ -14,7 +14,7 @@ class Factory implements SharedInformerFactory {
   constructor(private readonly client: Client) {}
 
   forResource<T extends KubeObject = KubeObject>(ref: ResourceRef, opts: InformerOptions = {}): SharedIndexInformer<T> {
-    const key = JSON.stringify([ref.group, ref.version, ref.resource, opts.namespace ?? '', opts.labelSelector ?? '', opts.fieldSelector ?? '']);
+    const key = JSON.stringify([ref.group, ref.version, ref.resource, opts.namespace ?? '', opts.labelSelector ?? '', opts.fieldSelector ?? '', !!opts.metadataOnly]);
     let inf = this.informers.get(key);
     if (!inf) {
       inf = new SharedInformer(this.client.resource(ref), opts);

@@ -49,7 +49,8 @@ export interface SharedIndexInformer<T extends KubeObject = KubeObject> {
   hasSynced(): boolean;
 }
 
-export interface InformerOptions { namespace?: string; labelSelector?: string; fieldSelector?: string }
+/** What an informer lists and watches; `metadataOnly` keeps only PartialObjectMetadata (client-go's metadata informers). */
+export interface InformerOptions { namespace?: string; labelSelector?: string; fieldSelector?: string; metadataOnly?: boolean }
 
 /** One informer per (resource, options); all handlers share one list+watch. */
 export interface SharedInformerFactory {

@@ -24,7 +24,8 @@ export class GarbageCollector extends QueueController {
     const monitored = table.stored().filter((d) => ['list', 'watch', 'delete'].every((v) => d.info.verbs.includes(v)));
     for (const def of monitored) {
       const ref = refOf(def);
-      const inf = informers.forResource(ref);
+      // Metadata is all the graph needs (upstream's GC uses metadata informers): no ConfigMap data or Secret kept in memory.
+      const inf = informers.forResource(ref, { metadataOnly: true });
       inf.addIndexers({ ownerUID: (o) => (o.metadata.ownerReferences ?? []).map((r) => r.uid), uid: (o) => [o.metadata.uid!] });
       const id = `${def.info.group}/${def.info.plural}`;
       this.refs.set(id, ref);
