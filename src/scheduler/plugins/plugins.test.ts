@@ -110,8 +110,10 @@ describe('NodeResourcesFit', () => {
 
 describe('NodeResourcesBalancedAllocation', () => {
   it('is 100 for equal fractions and lower for skewed ones', () => {
-    assert.equal(balancedScore([0.5, 0.5]), 100);
-    assert.equal(balancedScore([1, 0]), 50);
+    assert.equal(balancedScore(0.5, 0.5), 100);
+    assert.equal(balancedScore(1, 0), 50);
+    assert.equal(balancedScore(1.5, 1), 100, 'fractions capped at 1');
+    assert.equal(balancedScore(0.3, undefined), 100, 'one fraction: no deviation');
   });
 });
 

@@ -8,26 +8,27 @@ import { podRequests } from '../../framework/resources.js';
 
 export const NODE_RESOURCES_BALANCED_ALLOCATION = 'NodeResourcesBalancedAllocation';
 
-/** The balanced-allocation score of fractions (each requested/allocatable). Pure. */
-export function balancedScore(fractions: number[]): number {
-  if (fractions.length === 0) return MAX_NODE_SCORE;
-  const f = fractions.map((x) => Math.min(1, x));
-  const mean = f.reduce((a, b) => a + b, 0) / f.length;
-  const std = Math.sqrt(f.reduce((a, b) => a + (b - mean) ** 2, 0) / f.length);
+/**
+ * The balanced-allocation score of the cpu and memory fractions (requested/allocatable,
+ * each capped at 1; undefined when the node has none of it): (1 − their standard
+ * deviation) × 100, floored; with fewer than two fractions there is no deviation (100). Pure.
+ */
+export function balancedScore(cpu: number | undefined, memory: number | undefined): number {
+  if (cpu === undefined || memory === undefined) return MAX_NODE_SCORE;
+  // The standard deviation of two values is half their distance.
+  const std = Math.abs(Math.min(1, cpu) - Math.min(1, memory)) / 2;
   return Math.floor((1 - std) * MAX_NODE_SCORE);
 }
 
-/** Factory of the NodeResourcesBalancedAllocation plugin (Score). */
+/** Factory of the NodeResourcesBalancedAllocation plugin (Score; allocates nothing per node). */
 export const nodeResourcesBalancedAllocation = (): ScorePlugin => ({
   name: NODE_RESOURCES_BALANCED_ALLOCATION,
   score(_state, pod, n) {
-    // balancedScore over the cpu and memory fractions, without building the array (once per node per pod).
     const alloc = n.allocatable;
     const req = podRequests(pod);
-    const cpu = alloc.cpu ? Math.min(1, ((n.requested.cpu ?? 0) + (req.cpu ?? 0)) / alloc.cpu) : -1;
-    const memory = alloc.memory ? Math.min(1, ((n.requested.memory ?? 0) + (req.memory ?? 0)) / alloc.memory) : -1;
-    if (cpu < 0 || memory < 0) return MAX_NODE_SCORE; // one fraction or none: no deviation
-    const std = Math.abs(cpu - memory) / 2;
-    return Math.floor((1 - std) * MAX_NODE_SCORE);
+    return balancedScore(
+      alloc.cpu ? ((n.requested.cpu ?? 0) + (req.cpu ?? 0)) / alloc.cpu : undefined,
+      alloc.memory ? ((n.requested.memory ?? 0) + (req.memory ?? 0)) / alloc.memory : undefined,
+    );
   },
 });
