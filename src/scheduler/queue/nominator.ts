@@ -16,6 +16,8 @@ export interface NominatedPods {
   podsFor(nodeName: string): readonly Pod[];
 }
 
+const NONE: readonly Pod[] = Object.freeze([]);
+
 export class PodNominator implements NominatedPods {
   /** Node name → uid → pod. */
   private readonly byNode = new Map<string, Map<string, Pod>>();
@@ -24,9 +26,15 @@ export class PodNominator implements NominatedPods {
 
   get size(): number { return this.nodeOf.size; }
 
+  /** Per node, the array podsFor hands out, built once per change of that node's nominations (filters ask per node per pod). */
+  private readonly lists = new Map<string, readonly Pod[]>();
+
   podsFor(nodeName: string): readonly Pod[] {
     const pods = this.byNode.get(nodeName);
-    return pods ? [...pods.values()] : [];
+    if (!pods) return NONE;
+    let list = this.lists.get(nodeName);
+    if (!list) { list = [...pods.values()]; this.lists.set(nodeName, list); }
+    return list;
   }
 
   /** Nominates `pod` to `nodeName` (replacing an earlier nomination of the same uid); an empty name removes it. */
@@ -38,6 +46,7 @@ export class PodNominator implements NominatedPods {
     if (!pods) { pods = new Map(); this.byNode.set(nodeName, pods); }
     pods.set(uid, pod);
     this.nodeOf.set(uid, nodeName);
+    this.lists.delete(nodeName);
   }
 
   /** Follows a pod the informer shows: nominated while unbound with status.nominatedNodeName, else not. */
@@ -51,6 +60,7 @@ export class PodNominator implements NominatedPods {
     const node = this.nodeOf.get(uid);
     if (node === undefined) return;
     this.nodeOf.delete(uid);
+    this.lists.delete(node);
     const pods = this.byNode.get(node)!;
     pods.delete(uid);
     if (pods.size === 0) this.byNode.delete(node);
