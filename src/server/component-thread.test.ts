@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { threadId } from 'node:worker_threads';
 import { startComponentThread } from './component-thread.js';
 import type { TestComponentOptions } from '../../test/support/thread-component.js';
+import { until } from '../../test/support/apiserver.js';
 
 const ENTRY = new URL('../../test/support/thread-component-entry.ts', import.meta.url);
 
@@ -13,17 +14,10 @@ async function start(options: TestComponentOptions, handlers?: Record<string, (.
   return { thread, lines };
 }
 
-async function until(check: () => boolean, what: string, ms = 20_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 test('component thread: runs on its own thread, logs through the main thread, stops when asked', async () => {
   const { thread, lines } = await start({});
-  await until(() => lines.some((l) => l.startsWith('started')), 'the start line');
+  await until('the start line', async () => lines.some((l) => l.startsWith('started')), 20_000);
   assert.equal(lines[0], `started in thread ${thread.threadId}`);
   assert.notEqual(thread.threadId, threadId, 'not the main thread');
   await thread.stop();
@@ -33,7 +27,7 @@ test('component thread: runs on its own thread, logs through the main thread, st
 
 test('component thread: calls reach the main thread\'s handlers; a missing handler is an error in the thread', async () => {
   const { thread, lines } = await start({ echo: 'ping', callMissing: true }, { echo: (v: string) => `${v}-pong` });
-  await until(() => lines.some((l) => l.startsWith('call failed')), 'the failed call');
+  await until('the failed call', async () => lines.some((l) => l.startsWith('call failed')), 20_000);
   assert.ok(lines.includes('echo answered ping-pong'), lines.join('\n'));
   assert.ok(lines.includes('call failed: the main thread has no handler missing'), lines.join('\n'));
   await thread.stop();
@@ -47,7 +41,7 @@ test('component thread: a failing component rejects done with its error; the thr
 
 test('component thread: one that ignores stop is terminated after the grace period', async () => {
   const { thread, lines } = await start({ ignoreStop: true });
-  await until(() => lines.length > 0, 'the start line');
+  await until('the start line', async () => lines.length > 0, 20_000);
   const t0 = Date.now();
   await thread.stop(300);
   assert.ok(Date.now() - t0 < 5000);
@@ -57,7 +51,7 @@ test('component thread: one that ignores stop is terminated after the grace peri
 
 test('component thread: a busy component does not block the main thread\'s event loop', async () => {
   const { thread, lines } = await start({ busyMs: 1500 });
-  await until(() => lines.length > 0, 'the start line');
+  await until('the start line', async () => lines.length > 0, 20_000);
   // While the thread spins for 1.5 s, the main thread's timers keep firing on time.
   let worstGap = 0;
   let last = Date.now();

@@ -5,17 +5,10 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestApiServer } from '../../../test/support/apiserver.js';
+import { startTestApiServer, until } from '../../../test/support/apiserver.js';
 import { resources } from '../interface.js';
 import { createSharedInformerFactory } from './shared-informer-factory.js';
 
-async function until(check: () => boolean, what: string, ms = 10_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 test('a metadata-only informer caches PartialObjectMetadata and follows changes; a full one on the same resource stays full', async () => {
   const server = await startTestApiServer('metadata-informer');
@@ -42,10 +35,10 @@ test('a metadata-only informer caches PartialObjectMetadata and follows changes;
     assert.equal((full.lister.get('default/big') as { data?: { blob: string } }).data?.blob.length, 10_000);
 
     await cms.patch('big', { metadata: { labels: { a: '2' } } }, 'application/merge-patch+json', { namespace: 'default' });
-    await until(() => seen.includes('update big 2'), 'the update');
+    await until('the update', async () => seen.includes('update big 2'));
     assert.equal(meta.lister.get('default/big')!.kind, 'PartialObjectMetadata', 'watch events are metadata too');
     await cms.delete('big', { namespace: 'default' });
-    await until(() => seen.includes('delete'), 'the delete');
+    await until('the delete', async () => seen.includes('delete'));
     assert.equal(meta.lister.get('default/big'), undefined);
   } finally {
     abort.abort();

@@ -103,7 +103,6 @@ export interface NodeSimulation {
 export function selectVictimsOnNode(pod: Pod, node: NodeInfo, pdbs: PodDisruptionBudget[], sim: NodeSimulation, now = Date.now()): NodeVictims {
   const copy = cloneNodeInfo(node);
   const prio = podPriority(pod);
-  const fits = (n: NodeInfo): Status => sim.fits(n);
   // A PreFilter extension that fails ends the dry run on this node with its status.
   const remove = (p: Pod): Status | undefined => {
     removePodFromNodeInfo(copy, p.metadata.uid!, podRequests(p), nonZeroRequests(p));
@@ -121,7 +120,7 @@ export function selectVictimsOnNode(pod: Pod, node: NodeInfo, pdbs: PodDisruptio
     const failed = remove(p);
     if (failed) return { victims: [], numPDBViolations: 0, status: failed };
   }
-  const fit = fits(copy);
+  const fit = sim.fits(copy);
   if (fit.code !== 'Success') return { victims: [], numPDBViolations: 0, status: fit };
   const { violating, nonViolating } = filterPodsWithPDBViolation(sortByImportance(potential, now), pdbs);
   const victims: Pod[] = [];
@@ -129,14 +128,16 @@ export function selectVictimsOnNode(pod: Pod, node: NodeInfo, pdbs: PodDisruptio
   const reprieve = (p: Pod, violates: boolean): Status | undefined => {
     const failed = add(p);
     if (failed) return failed;
-    if (fits(copy).code === 'Success') return undefined;
+    if (sim.fits(copy).code === 'Success') return undefined;
     victims.push(p);
     if (violates) numPDBViolations++;
     return remove(p);
   };
-  for (const [p, violates] of [...violating.map((v) => [v, true] as const), ...nonViolating.map((v) => [v, false] as const)]) {
-    const failed = reprieve(p, violates);
-    if (failed) return { victims: [], numPDBViolations: 0, status: failed };
+  for (const [pods, violates] of [[violating, true], [nonViolating, false]] as const) {
+    for (const p of pods) {
+      const failed = reprieve(p, violates);
+      if (failed) return { victims: [], numPDBViolations: 0, status: failed };
+    }
   }
   return { victims: sortByImportance(victims, now), numPDBViolations, status: { code: 'Success', reasons: [] } };
 }

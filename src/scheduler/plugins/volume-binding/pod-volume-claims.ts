@@ -5,6 +5,8 @@
  * ephemeral volume controller creates.
  */
 import type { Pod } from '../../../api/core/v1/pod-types.js';
+import type { KubeObject } from '../../../api/object.js';
+import { unschedulable, type ObjectGetter, type Status } from '../../framework/interface.js';
 
 /** Claim names of the pod's volumes, in volume order (duplicates kept once). */
 export function podClaimNames(pod: Pod): string[] {
@@ -14,4 +16,19 @@ export function podClaimNames(pod: Pod): string[] {
     else if (v.ephemeral) names.add(`${pod.metadata.name}-${v.name}`);
   }
   return [...names];
+}
+
+/**
+ * The pod's claims read from the informer cache through `get`, in volume order; a claim
+ * that does not exist is UnschedulableAndUnresolvable `persistentvolumeclaim "x" not
+ * found` (upstream GetPodVolumeClaims / VolumeRestrictions' readWriteOncePodPreFilter).
+ */
+export function readPodClaims(pod: Pod, get: ObjectGetter): Array<{ name: string; pvc: KubeObject }> | Status {
+  const out: Array<{ name: string; pvc: KubeObject }> = [];
+  for (const name of podClaimNames(pod)) {
+    const pvc = get('persistentvolumeclaims', pod.metadata.namespace ?? '', name);
+    if (!pvc) return unschedulable(`persistentvolumeclaim "${name}" not found`, true);
+    out.push({ name, pvc });
+  }
+  return out;
 }

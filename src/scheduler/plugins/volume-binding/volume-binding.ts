@@ -24,7 +24,7 @@ import type { CycleState } from '../../framework/cycle-state.js';
 import { asError } from '../../framework/status.js';
 import { skip, success, unschedulable, type FilterPlugin, type FrameworkHandle, type NodeInfo, type PreFilterPlugin } from '../../framework/interface.js';
 import { nodeMatchesTerms, type SelectorTerm } from '../node-affinity/node-affinity.js';
-import { podClaimNames } from './pod-volume-claims.js';
+import { readPodClaims } from './pod-volume-claims.js';
 
 export const VOLUME_BINDING = 'VolumeBinding';
 export const ERR_REASON_NODE_CONFLICT = 'node(s) had volume node affinity conflict';
@@ -42,15 +42,14 @@ const PRE_FILTER_KEY = 'PreFilterVolumeBinding';
 export const volumeBinding = (handle: FrameworkHandle = {}): PreFilterPlugin & FilterPlugin => ({
   name: VOLUME_BINDING,
   preFilter(state: CycleState, pod: Pod) {
-    const names = podClaimNames(pod);
     const get = handle.objectGetter;
-    if (!names.length || !get) return skip();
-    const ns = pod.metadata.namespace ?? '';
+    if (!get) return skip();
+    const claims = readPodClaims(pod, get);
+    if (!Array.isArray(claims)) return claims;
+    if (!claims.length) return skip();
     const boundVolumes: Array<Volume | undefined> = [];
     let unboundImmediate = false;
-    for (const name of names) {
-      const pvc = get('persistentvolumeclaims', ns, name) as Claim | undefined;
-      if (!pvc) return unschedulable(`persistentvolumeclaim "${name}" not found`, true);
+    for (const { name, pvc } of claims as Array<{ name: string; pvc: Claim }>) {
       if (pvc.metadata.deletionTimestamp) return unschedulable(`persistentvolumeclaim "${name}" is being deleted`, true);
       if (pvc.spec?.volumeName) { boundVolumes.push(get('persistentvolumes', '', pvc.spec.volumeName) as Volume | undefined); continue; }
       const className = pvc.spec?.storageClassName ?? '';

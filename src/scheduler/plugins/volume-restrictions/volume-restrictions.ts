@@ -14,7 +14,7 @@ import type { Pod } from '../../../api/core/v1/pod-types.js';
 import type { KubeObject } from '../../../api/object.js';
 import type { CycleState, StateData } from '../../framework/cycle-state.js';
 import { skip, success, unschedulable, type FilterPlugin, type FrameworkHandle, type NodeInfo, type PreFilterPlugin } from '../../framework/interface.js';
-import { podClaimNames } from '../volume-binding/pod-volume-claims.js';
+import { podClaimNames, readPodClaims } from '../volume-binding/pod-volume-claims.js';
 
 export const VOLUME_RESTRICTIONS = 'VolumeRestrictions';
 export const ERR_REASON_RWOP_CONFLICT = 'node has pod using PersistentVolumeClaim with the same name and ReadWriteOncePod access mode';
@@ -36,13 +36,13 @@ const uses = (other: Pod, pod: Pod, claims: Set<string>): boolean =>
 export const volumeRestrictions = (handle: FrameworkHandle = {}): PreFilterPlugin & FilterPlugin => ({
   name: VOLUME_RESTRICTIONS,
   preFilter(state: CycleState, pod: Pod) {
-    const names = podClaimNames(pod);
     const get = handle.objectGetter;
-    if (!names.length || !get) return skip();
+    if (!get) return skip();
+    const claims = readPodClaims(pod, get);
+    if (!Array.isArray(claims)) return claims;
+    if (!claims.length) return skip();
     const rwop = new Set<string>();
-    for (const name of names) {
-      const pvc = get('persistentvolumeclaims', pod.metadata.namespace ?? '', name) as (KubeObject & { spec?: { accessModes?: string[] } }) | undefined;
-      if (!pvc) return unschedulable(`persistentvolumeclaim "${name}" not found`, true);
+    for (const { name, pvc } of claims as Array<{ name: string; pvc: KubeObject & { spec?: { accessModes?: string[] } } }>) {
       if (pvc.spec?.accessModes?.includes('ReadWriteOncePod')) rwop.add(name);
     }
     if (!rwop.size) return skip();
