@@ -6,7 +6,7 @@
  */
 import type { Pod } from '../../../api/core/v1/pod-types.js';
 import type { KubeObject } from '../../../api/object.js';
-import { unschedulable, type ObjectGetter, type Status } from '../../framework/interface.js';
+import { skip, unschedulable, type ObjectGetter, type Status } from '../../framework/interface.js';
 
 /** Claim names of the pod's volumes, in volume order (duplicates kept once). */
 export function podClaimNames(pod: Pod): string[] {
@@ -19,16 +19,18 @@ export function podClaimNames(pod: Pod): string[] {
 }
 
 /**
- * The pod's claims read from the informer cache through `get`, in volume order; a claim
+ * The pod's claims read from the informer cache through `get`, in volume order, for a
+ * volume plugin's PreFilter: Skip when the pod has none (or there is no getter); a claim
  * that does not exist is UnschedulableAndUnresolvable `persistentvolumeclaim "x" not
  * found` (upstream GetPodVolumeClaims / VolumeRestrictions' readWriteOncePodPreFilter).
  */
-export function readPodClaims(pod: Pod, get: ObjectGetter): Array<{ name: string; pvc: KubeObject }> | Status {
+export function readPodClaims(pod: Pod, get: ObjectGetter | undefined): Array<{ name: string; pvc: KubeObject }> | Status {
+  if (!get) return skip();
   const out: Array<{ name: string; pvc: KubeObject }> = [];
   for (const name of podClaimNames(pod)) {
     const pvc = get('persistentvolumeclaims', pod.metadata.namespace ?? '', name);
     if (!pvc) return unschedulable(`persistentvolumeclaim "${name}" not found`, true);
     out.push({ name, pvc });
   }
-  return out;
+  return out.length ? out : skip();
 }

@@ -22,7 +22,7 @@ import type { Pod } from '../../../api/core/v1/pod-types.js';
 import type { KubeObject } from '../../../api/object.js';
 import type { CycleState } from '../../framework/cycle-state.js';
 import { asError } from '../../framework/status.js';
-import { skip, success, unschedulable, type FilterPlugin, type FrameworkHandle, type NodeInfo, type PreFilterPlugin } from '../../framework/interface.js';
+import { success, unschedulable, type FilterPlugin, type FrameworkHandle, type NodeInfo, type PreFilterPlugin } from '../../framework/interface.js';
 import { nodeMatchesTerms, type SelectorTerm } from '../node-affinity/node-affinity.js';
 import { readPodClaims } from './pod-volume-claims.js';
 
@@ -42,11 +42,9 @@ const PRE_FILTER_KEY = 'PreFilterVolumeBinding';
 export const volumeBinding = (handle: FrameworkHandle = {}): PreFilterPlugin & FilterPlugin => ({
   name: VOLUME_BINDING,
   preFilter(state: CycleState, pod: Pod) {
-    const get = handle.objectGetter;
-    if (!get) return skip();
-    const claims = readPodClaims(pod, get);
-    if (!Array.isArray(claims)) return claims;
-    if (!claims.length) return skip();
+    const get = handle.objectGetter!;
+    const claims = readPodClaims(pod, handle.objectGetter);
+    if (!Array.isArray(claims)) return claims; // Skip without a getter or claims
     const boundVolumes: Array<Volume | undefined> = [];
     let unboundImmediate = false;
     for (const { name, pvc } of claims as Array<{ name: string; pvc: Claim }>) {

@@ -36,11 +36,8 @@ const uses = (other: Pod, pod: Pod, claims: Set<string>): boolean =>
 export const volumeRestrictions = (handle: FrameworkHandle = {}): PreFilterPlugin & FilterPlugin => ({
   name: VOLUME_RESTRICTIONS,
   preFilter(state: CycleState, pod: Pod) {
-    const get = handle.objectGetter;
-    if (!get) return skip();
-    const claims = readPodClaims(pod, get);
+    const claims = readPodClaims(pod, handle.objectGetter);
     if (!Array.isArray(claims)) return claims;
-    if (!claims.length) return skip();
     const rwop = new Set<string>();
     for (const { name, pvc } of claims as Array<{ name: string; pvc: KubeObject & { spec?: { accessModes?: string[] } } }>) {
       if (pvc.spec?.accessModes?.includes('ReadWriteOncePod')) rwop.add(name);
