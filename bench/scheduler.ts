@@ -56,7 +56,7 @@ function pod(i: number): unknown {
 }
 
 function startProcess(args: string[], log: string, nodeArgs: string[] = []): ChildProcess {
-  const child = spawn(process.execPath, ['--max-semi-space-size=2', ...nodeArgs, join(REPO, 'bin/k8ts.js'), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--max-semi-space-size=8', ...nodeArgs, join(REPO, 'bin/k8ts.js'), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   const out = createWriteStream(log, { flags: 'a' });
   child.stdout!.pipe(out); child.stderr!.pipe(out);
   return child;

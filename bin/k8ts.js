@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --max-semi-space-size=2
+#!/usr/bin/env -S node --max-semi-space-size=8
 // Entry point of the `k8ts` CLI: loads the TypeScript sources through tsx's ESM loader
 // (no build step), then runs src/cli/main.ts.
 import { register } from 'tsx/esm/api';

@@ -12,4 +12,4 @@ for ((i = 0; i < ${#args[@]}; i++)); do
   [[ "${args[$i]}" == --data-dir=* ]] && data_dir="${args[$i]#--data-dir=}"
 done
 node bin/k8ts.js images build --data-dir "$data_dir"
-exec node --max-semi-space-size=2 bin/k8ts.js server "$@"
+exec node --max-semi-space-size=8 bin/k8ts.js server "$@"

@@ -93,31 +93,56 @@ export function createClient(config: ClientConfig): Client {
   const headers: Record<string, string> = { 'User-Agent': config.userAgent ?? 'k8ts', Accept: 'application/json' };
   if (config.token) headers.Authorization = `Bearer ${config.token}`;
 
+  /** Request options and body of one call (shared by send and exchange). */
+  function prepare(method: string, path: string, body: unknown, extraHeaders: Record<string, string>, signal?: AbortSignal): { options: https.RequestOptions; data?: string } {
+    const data = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
+    const h: Record<string, string | number> = { ...headers, ...extraHeaders };
+    if (config.tokenSource) h.Authorization = `Bearer ${config.tokenSource()}`;
+    if (data !== undefined) { h['Content-Type'] ??= 'application/json'; h['Content-Length'] = Buffer.byteLength(data); }
+    return { options: { host: url.hostname, port: url.port || (isHttps ? 443 : 80), path, method, headers: h, agent, signal }, data };
+  }
+
+  /** Sends a request; resolves with the response once its headers arrived (the body still to read). */
   function send(method: string, path: string, body: unknown, extraHeaders: Record<string, string> = {}, signal?: AbortSignal): Promise<http.IncomingMessage> {
     return new Promise((resolve, reject) => {
-      const data = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
-      const h: Record<string, string | number> = { ...headers, ...extraHeaders };
-      if (config.tokenSource) h.Authorization = `Bearer ${config.tokenSource()}`;
-      if (data !== undefined) { h['Content-Type'] ??= 'application/json'; h['Content-Length'] = Buffer.byteLength(data); }
-      const req = (isHttps ? https : http).request({ host: url.hostname, port: url.port || (isHttps ? 443 : 80), path, method, headers: h, agent, signal }, resolve);
+      const { options, data } = prepare(method, path, body, extraHeaders, signal);
+      const req = (isHttps ? https : http).request(options, resolve);
       req.on('error', reject);
       req.end(data);
     });
   }
 
-  async function request<R>(method: string, path: string, body?: unknown, extraHeaders?: Record<string, string>): Promise<R> {
-    const ac = new AbortController();
-    const timer = setTimeout(() => ac.abort(), config.timeoutMs ?? 30_000);
-    try {
-      const res = await send(method, path, body, extraHeaders, ac.signal);
-      const chunks: Buffer[] = [];
-      for await (const c of res) chunks.push(c as Buffer);
-      const text = Buffer.concat(chunks).toString('utf8');
-      if ((res.statusCode ?? 500) >= 400) throw statusFrom(res.statusCode ?? 500, text);
-      if (!text) return undefined as R;
-      // JSON for API objects; other media types (e.g. /metrics, /healthz) come back as text.
-      return (/json/.test(String(res.headers['content-type'] ?? 'application/json')) ? JSON.parse(text) : text) as R;
-    } finally { clearTimeout(timer); }
+  /**
+   * One request and its whole body as text; after `timeoutMs` the request is destroyed and
+   * the promise rejects with an AbortError. No AbortController or async iterator per call:
+   * this is the path of every create, update and bind.
+   */
+  function exchange(method: string, path: string, body: unknown, extraHeaders: Record<string, string>, timeoutMs: number): Promise<{ res: http.IncomingMessage; text: string }> {
+    return new Promise((resolve, reject) => {
+      const { options, data } = prepare(method, path, body, extraHeaders);
+      let timer: NodeJS.Timeout | undefined;
+      const fail = (err: Error): void => { clearTimeout(timer); reject(err); };
+      const req = (isHttps ? https : http).request(options, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('error', fail);
+        res.on('end', () => {
+          clearTimeout(timer);
+          resolve({ res, text: chunks.length === 1 ? chunks[0].toString('utf8') : Buffer.concat(chunks).toString('utf8') });
+        });
+      });
+      timer = setTimeout(() => req.destroy(new DOMException('The operation was aborted', 'AbortError')), timeoutMs);
+      req.on('error', fail);
+      req.end(data);
+    });
+  }
+
+  async function request<R>(method: string, path: string, body?: unknown, extraHeaders: Record<string, string> = {}): Promise<R> {
+    const { res, text } = await exchange(method, path, body, extraHeaders, config.timeoutMs ?? 30_000);
+    if ((res.statusCode ?? 500) >= 400) throw statusFrom(res.statusCode ?? 500, text);
+    if (!text) return undefined as R;
+    // JSON for API objects; other media types (e.g. /metrics, /healthz) come back as text.
+    return (/json/.test(String(res.headers['content-type'] ?? 'application/json')) ? JSON.parse(text) : text) as R;
   }
 
   async function* watch<T extends KubeObject>(path: string, signal?: AbortSignal, extraHeaders: Record<string, string> = {}): AsyncIterable<WatchEvent<T>> {

@@ -89,8 +89,8 @@ export function startK8tsProcess(args: string[], logPath: string, nodeArgs: stri
   const log = createWriteStream(logPath, { flags: 'a' });
   const dataDir = dirname(logPath);
   const startedAt = Date.now();
-  // Same V8 setting as bin/k8ts.js's shebang and scripts/start.sh: a small young generation keeps the idle RSS low.
-  const child = spawn(process.execPath, ['--max-semi-space-size=2', ...nodeArgs, join(REPO, 'bin/k8ts.js'), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // Same V8 setting as bin/k8ts.js's shebang and scripts/start.sh (BENCHMARKS.md, "Young generation").
+  const child = spawn(process.execPath, ['--max-semi-space-size=8', ...nodeArgs, join(REPO, 'bin/k8ts.js'), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout!.pipe(log, { end: false });
   child.stderr!.pipe(log, { end: false });
   // K8TS_TEST_LOG_DIR keeps a copy of every server's log after the test removed its data dir.

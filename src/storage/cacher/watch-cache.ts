@@ -1,7 +1,7 @@
 /**
  * The in-memory state behind the Cacher (upstream k8s.io/apiserver/pkg/storage/cacher
- * watch_cache.go): the latest object of every key, a key index kept sorted for prefix
- * ranges and pagination, and a window of the most recent changes.
+ * watch_cache.go): the latest object of every key, a key index sorted on demand for
+ * prefix ranges and pagination (SortedKeyIndex), and a window of the most recent changes.
  *
  * Revisions: `revision` is the last change applied (cluster-wide, as the backend
  * numbers them). The window holds every change with a revision in (`floor`, `revision`],
@@ -15,6 +15,7 @@
  */
 import type { KubeObject } from '../../api/object.js';
 import type { ListResult, StorageWatchEvent } from '../interface.js';
+import { SortedKeyIndex } from './sorted-key-index.js';
 
 /** One applied change: the backend's event plus the key's state before it (undefined: absent). */
 export interface CachedEvent extends StorageWatchEvent {
@@ -26,12 +27,14 @@ export interface CachedEvent extends StorageWatchEvent {
 export function deepFreeze<T>(value: T): T {
   if (value === null || typeof value !== 'object' || Object.isFrozen(value)) return value;
   Object.freeze(value);
-  for (const v of Object.values(value as Record<string, unknown>)) deepFreeze(v);
+  // Loops rather than Object.values: no array allocated per nested object.
+  if (Array.isArray(value)) for (let i = 0; i < value.length; i++) deepFreeze(value[i]);
+  else for (const k in value) deepFreeze((value as Record<string, unknown>)[k]);
   return value;
 }
 
 /** Index of the first element of sorted `keys` that is >= `key` (binary search). */
-function lowerBound(keys: string[], key: string): number {
+function lowerBound(keys: readonly string[], key: string): number {
   let lo = 0;
   let hi = keys.length;
   while (lo < hi) {
@@ -51,7 +54,7 @@ export class WatchCache {
   /** Changes after this revision are all in the window; lists and watches from it or later can be served. */
   floor: number;
   private readonly objects = new Map<string, KubeObject>();
-  private readonly keys: string[] = [];
+  private readonly keys: SortedKeyIndex;
   private window: CachedEvent[] = [];
   private head = 0;
 
@@ -59,8 +62,7 @@ export class WatchCache {
     this.revision = initial.revision;
     this.floor = initial.revision;
     initial.items.forEach((o, i) => this.objects.set(initial.keys[i], deepFreeze(o)));
-    for (const k of initial.keys) this.keys.push(k);
-    this.keys.sort();
+    this.keys = new SortedKeyIndex(initial.keys);
   }
 
   /** Number of cached objects. */
@@ -73,10 +75,10 @@ export class WatchCache {
     if (ev.type === 'DELETED') {
       if (before) {
         this.objects.delete(ev.key);
-        this.keys.splice(lowerBound(this.keys, ev.key), 1);
+        this.keys.delete(ev.key);
       }
     } else {
-      if (!before) this.keys.splice(lowerBound(this.keys, ev.key), 0, ev.key);
+      if (!before) this.keys.add(ev.key);
       this.objects.set(ev.key, object);
     }
     // The cache's own previous object is the same state as the backend's prevObject: keeping it
@@ -116,8 +118,9 @@ export class WatchCache {
     const at = req.revision || this.revision;
     const end = req.prefix + '\uffff';
     const from = req.continueKey && req.continueKey >= req.prefix ? req.continueKey + '\u0000' : req.prefix;
-    const i0 = lowerBound(this.keys, from);
-    const i1 = lowerBound(this.keys, end);
+    const sorted = this.keys.sorted();
+    const i0 = lowerBound(sorted, from);
+    const i1 = lowerBound(sorted, end);
     const limit = req.limit && req.limit > 0 ? req.limit : Infinity;
     // Keys in range changed after `at`: their state then (null: absent then).
     const then = new Map<string, KubeObject | null>();
@@ -129,7 +132,7 @@ export class WatchCache {
     const keys: string[] = [];
     let total = i1 - i0;
     if (then.size === 0) {
-      for (let i = i0; i < i1 && items.length < limit; i++) { items.push(this.objects.get(this.keys[i])!); keys.push(this.keys[i]); }
+      for (let i = i0; i < i1 && items.length < limit; i++) { items.push(this.objects.get(sorted[i])!); keys.push(sorted[i]); }
     } else {
       for (const [k, v] of then) {
         const now = this.objects.has(k);
@@ -140,7 +143,7 @@ export class WatchCache {
       let i = i0;
       let j = 0;
       while (items.length < limit && (i < i1 || j < extra.length)) {
-        const k = j >= extra.length || (i < i1 && this.keys[i] < extra[j]) ? this.keys[i++] : extra[j++];
+        const k = j >= extra.length || (i < i1 && sorted[i] < extra[j]) ? sorted[i++] : extra[j++];
         const v = then.has(k) ? then.get(k)! : this.objects.get(k)!;
         if (v) { items.push(v); keys.push(k); }
       }

@@ -47,13 +47,19 @@ const RENAMED = {
 } as const;
 const TO_V1 = Object.fromEntries(Object.entries(RENAMED).map(([a, b]) => [b, a])) as Record<string, string>;
 
-/** Copies `obj` renaming its top-level keys by `names`; apiVersion and kind become the target's. */
+/**
+ * A new object with `obj`'s top-level keys renamed by `names`; apiVersion and kind become
+ * the target's. Nested values are shared with `obj` (as upstream's unsafe conversions
+ * share memory), except that a frozen `obj` or metadata (a watch-cache object, or a
+ * shallow copy of one) is deep-copied first so the result can be changed.
+ */
 function renamed(obj: KubeObject, names: Record<string, string>, apiVersion: string): Record<string, unknown> {
   const out: Record<string, unknown> = { apiVersion, kind: 'Event' };
-  // A deep copy (the source may be a frozen cached object); a JSON round trip is the cheapest for plain API objects.
-  for (const [k, v] of Object.entries(JSON.parse(JSON.stringify(obj)) as Record<string, unknown>)) {
+  // A JSON round trip is the cheapest deep copy of a plain API object.
+  const src = (Object.isFrozen(obj) || Object.isFrozen(obj.metadata) ? JSON.parse(JSON.stringify(obj)) : obj) as Record<string, unknown>;
+  for (const k in src) {
     if (k === 'apiVersion' || k === 'kind') continue;
-    out[names[k] ?? k] = v;
+    out[names[k] ?? k] = src[k];
   }
   return out;
 }
