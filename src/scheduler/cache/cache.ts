@@ -29,7 +29,9 @@ interface PodState { pod: Pod; nodeName: string; assumed: boolean; req: Resource
 
 export class SchedulerCache {
   /** Node name → NodeInfo; `node` is undefined for a node known only through its pods. */
-  private readonly nodes = new Map<string, NodeInfo & { present: boolean }>();
+  private readonly nodes = new Map<string, NodeInfo>();
+  /** Names of the nodes that exist (a NodeInfo may outlive its node while pods still name it). */
+  private readonly present = new Set<string>();
   private readonly pods = new Map<string, PodState>();
   /** Assumed pods whose binding finished: uid → when they expire (ms). */
   private readonly expiring = new Map<string, number>();
@@ -44,10 +46,10 @@ export class SchedulerCache {
   /** `ttlMs`: how long an assumed pod whose binding finished waits for the informer (ms). */
   constructor(private readonly ttlMs = 30_000, private readonly now: () => number = Date.now) {}
 
-  private info(name: string): NodeInfo & { present: boolean } {
+  private info(name: string): NodeInfo {
     let n = this.nodes.get(name);
     if (!n) {
-      n = { ...emptyNodeInfo({ apiVersion: 'v1', kind: 'Node', metadata: { name } }, {}), present: false };
+      n = emptyNodeInfo({ apiVersion: 'v1', kind: 'Node', metadata: { name } }, {});
       this.nodes.set(name, n);
     }
     return n;
@@ -58,7 +60,7 @@ export class SchedulerCache {
     n.node = node;
     n.allocatable = allocatable(node);
     this.images.setNode(node.metadata.name!, node);
-    if (!n.present) { n.present = true; this.invalidate(); }
+    if (!this.present.has(node.metadata.name!)) { this.present.add(node.metadata.name!); this.invalidate(); }
   }
 
   updateNode(node: Node): void { this.addNode(node); }
@@ -66,7 +68,7 @@ export class SchedulerCache {
   removeNode(name: string): void {
     const n = this.nodes.get(name);
     if (!n) return;
-    n.present = false;
+    this.present.delete(name);
     this.images.setNode(name, undefined);
     this.invalidate();
     if (!n.pods.length) this.nodes.delete(name);
@@ -144,7 +146,7 @@ export class SchedulerCache {
   /** The nodes that exist, each with its pods (see module doc). */
   nodeInfoList(): NodeInfo[] {
     this.expire();
-    if (!this.list) this.list = [...this.nodes.values()].filter((n) => n.present);
+    if (!this.list) this.list = [...this.nodes].filter(([name]) => this.present.has(name)).map(([, n]) => n);
     return this.list;
   }
 
@@ -158,7 +160,7 @@ export class SchedulerCache {
     if (!n) return;
     removePodFromNodeInfo(n, uid, s.req, s.nonZero);
     this.touched(s.pod);
-    if (!n.present && !n.pods.length) this.nodes.delete(s.nodeName);
+    if (!this.present.has(s.nodeName) && !n.pods.length) this.nodes.delete(s.nodeName);
   }
 
   /**
@@ -171,7 +173,7 @@ export class SchedulerCache {
       for (const uid of this.byLabel.get(`${key}\u0000${v}`) ?? []) {
         const s = this.pods.get(uid)!;
         const node = this.nodes.get(s.nodeName);
-        if (node?.present) out.push({ pod: s.pod, node });
+        if (node && this.present.has(s.nodeName)) out.push({ pod: s.pod, node });
       }
     }
     return out;
