@@ -1,7 +1,7 @@
 /**
  * The in-memory state behind the Cacher (upstream k8s.io/apiserver/pkg/storage/cacher
- * watch_cache.go): the latest object of every key, a key index sorted on demand for
- * prefix ranges and pagination (SortedKeyIndex), and a window of the most recent changes.
+ * watch_cache.go): the latest object of every key, a sorted key index for prefix ranges
+ * and pagination (SortedKeyIndex), and a window of the most recent changes.
  *
  * Revisions: `revision` is the last change applied (cluster-wide, as the backend
  * numbers them). The window holds every change with a revision in (`floor`, `revision`],
@@ -31,17 +31,6 @@ export function deepFreeze<T>(value: T): T {
   if (Array.isArray(value)) for (let i = 0; i < value.length; i++) deepFreeze(value[i]);
   else for (const k in value) deepFreeze((value as Record<string, unknown>)[k]);
   return value;
-}
-
-/** Index of the first element of sorted `keys` that is >= `key` (binary search). */
-function lowerBound(keys: readonly string[], key: string): number {
-  let lo = 0;
-  let hi = keys.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (keys[mid] < key) lo = mid + 1; else hi = mid;
-  }
-  return lo;
 }
 
 /** What a list from the cache is asked for. `revision` 0: the latest state. */
@@ -118,9 +107,6 @@ export class WatchCache {
     const at = req.revision || this.revision;
     const end = req.prefix + '\uffff';
     const from = req.continueKey && req.continueKey >= req.prefix ? req.continueKey + '\u0000' : req.prefix;
-    const sorted = this.keys.sorted();
-    const i0 = lowerBound(sorted, from);
-    const i1 = lowerBound(sorted, end);
     const limit = req.limit && req.limit > 0 ? req.limit : Infinity;
     // Keys in range changed after `at`: their state then (null: absent then).
     const then = new Map<string, KubeObject | null>();
@@ -130,9 +116,9 @@ export class WatchCache {
     }
     const items: KubeObject[] = [];
     const keys: string[] = [];
-    let total = i1 - i0;
+    let total = this.keys.count(from, end);
     if (then.size === 0) {
-      for (let i = i0; i < i1 && items.length < limit; i++) { items.push(this.objects.get(sorted[i])!); keys.push(sorted[i]); }
+      for (const k of this.keys.slice(from, end, limit)) { items.push(this.objects.get(k)!); keys.push(k); }
     } else {
       for (const [k, v] of then) {
         const now = this.objects.has(k);
@@ -140,10 +126,12 @@ export class WatchCache {
         else if (!now && v) total++;
       }
       const extra = [...then.keys()].filter((k) => !this.objects.has(k)).sort();
-      let i = i0;
+      // Each current key either gives an item or is skipped as absent at `at` (a key of `then`).
+      const current = this.keys.slice(from, end, limit + then.size);
+      let i = 0;
       let j = 0;
-      while (items.length < limit && (i < i1 || j < extra.length)) {
-        const k = j >= extra.length || (i < i1 && sorted[i] < extra[j]) ? sorted[i++] : extra[j++];
+      while (items.length < limit && (i < current.length || j < extra.length)) {
+        const k = j >= extra.length || (i < current.length && current[i] < extra[j]) ? current[i++] : extra[j++];
         const v = then.has(k) ? then.get(k)! : this.objects.get(k)!;
         if (v) { items.push(v); keys.push(k); }
       }
