@@ -73,8 +73,13 @@ export interface WatchOptions {
 export interface Storage {
   /** Stores a new object; throws KeyExists. Returns it with resourceVersion set. */
   create<T extends KubeObject>(key: string, obj: T): Promise<T>;
-  /** Throws KeyNotFound. */
-  get<T extends KubeObject>(key: string): Promise<T>;
+  /**
+   * Throws KeyNotFound. `fromCache`: any recent state will do (upstream's lister read, as
+   * admission plugins use): a watch cache answers from what it holds — a frozen object the
+   * caller must not change — and reads the backend only for a key it does not hold.
+   * Backends without a cache ignore it.
+   */
+  get<T extends KubeObject>(key: string, opts?: { fromCache?: boolean }): Promise<T>;
   /** Objects whose key starts with `prefix`, ordered by key. */
   list<T extends KubeObject>(prefix: string, opts?: ListOptions): Promise<ListResult<T>>;
   /**

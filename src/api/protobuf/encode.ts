@@ -142,8 +142,15 @@ export function encodeMessage(obj: unknown, message: string): Uint8Array {
 /** Whether the descriptors hold `message` (kinds without one are answered as JSON). */
 export function hasProtobufMessage(message: string | undefined): message is string {
   if (!message) return false;
-  try { getRoot().lookupType(message); return true; } catch { return false; }
+  let known = knownMessages.get(message);
+  if (known === undefined) {
+    try { getRoot().lookupType(message); known = true; } catch { known = false; }
+    knownMessages.set(message, known);
+  }
+  return known;
 }
+/** hasProtobufMessage's answers (the schema root never changes): a lookup walks protobufjs's namespaces. */
+const knownMessages = new Map<string, boolean>();
 
 /**
  * Encodes an API object as upstream's protobuf Serializer.Encode does: the magic

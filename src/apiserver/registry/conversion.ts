@@ -32,7 +32,7 @@ class ConvertingStorage implements Storage {
     return this.out<T>(await this.inner.create(key, this.in(obj)));
   }
 
-  async get<T extends KubeObject>(key: string): Promise<T> { return this.out<T>(await this.inner.get(key)); }
+  async get<T extends KubeObject>(key: string, opts?: { fromCache?: boolean }): Promise<T> { return this.out<T>(await this.inner.get(key, opts)); }
 
   async list<T extends KubeObject>(prefix: string, opts?: ListOptions): Promise<ListResult<T>> {
     const res = await this.inner.list(prefix, opts);

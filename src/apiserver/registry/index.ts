@@ -145,10 +145,10 @@ export function createRegistry(storage: Storage, opts: RegistryOptions): Registr
   };
   const namespaces = table.get('', 'v1', 'namespaces');
   const nodes = table.get('', 'v1', 'nodes');
-  /** A stored object by definition, name and namespace ('' for cluster-scoped); undefined when absent. */
-  const lookup = async (def: ResourceDefinition | undefined, name: string, namespace = ''): Promise<KubeObject | undefined> => {
+  /** A stored object by definition, name and namespace ('' for cluster-scoped); undefined when absent. `fromCache`: see Storage.get (the object is then frozen). */
+  const lookup = async (def: ResourceDefinition | undefined, name: string, namespace = '', fromCache = false): Promise<KubeObject | undefined> => {
     if (!def || !name) return undefined;
-    try { return await storage.get(storeOf(def).key(namespace, name)); } catch (err) { if (isStorageError(err, 'KeyNotFound')) return undefined; throw err; }
+    try { return await storage.get(storeOf(def).key(namespace, name), { fromCache }); } catch (err) { if (isStorageError(err, 'KeyNotFound')) return undefined; throw err; }
   };
   /** ResourceQuota admission's view of quotas: listed and CAS-written through storage. */
   const quotaAccess = (): QuotaAccess => {
@@ -196,7 +196,9 @@ export function createRegistry(storage: Storage, opts: RegistryOptions): Registr
     ...(opts.authorizationModes?.includes('Node') ? { nodeRestriction: { getPod: (ns: string, name: string) => lookup(table.get('', 'v1', 'pods'), name, ns), getNode: (name: string) => lookup(nodes, name) } } : {}),
     ...(built?.rbac ? { rbacEscalation: { authorizer, resolver: built.rbac.resolver } } : {}),
     authorizer,
-    namespace: (name) => lookup(namespaces, name),
+    // From the watch cache, as upstream's plugin reads its namespace lister (a namespace
+    // not yet cached is read from storage); the plugin only reads the object.
+    namespace: (name) => lookup(namespaces, name, '', true),
     priorityClass: (name) => lookup(table.get('scheduling.k8s.io', 'v1', 'priorityclasses'), name),
     serviceAccount: async (namespace, name) => (namespace ? lookup(table.get('', 'v1', 'serviceaccounts'), name, namespace) : undefined),
     quotas: quotaAccess(),

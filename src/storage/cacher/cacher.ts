@@ -121,7 +121,10 @@ export class Cacher implements Storage {
 
   create<T extends KubeObject>(key: string, obj: T): Promise<T> { return this.backend.create(key, obj); }
 
-  get<T extends KubeObject>(key: string): Promise<T> { return this.backend.get(key); }
+  get<T extends KubeObject>(key: string, opts?: { fromCache?: boolean }): Promise<T> {
+    const cached = opts?.fromCache ? this.cache?.get(key) : undefined;
+    return cached ? Promise.resolve(cached as T) : this.backend.get(key);
+  }
 
   guaranteedUpdate<T extends KubeObject>(key: string, tryUpdate: (current: T | null) => T | Promise<T>, opts?: { preconditions?: Preconditions; ignoreNotFound?: boolean }): Promise<T> {
     return this.backend.guaranteedUpdate(key, tryUpdate, opts);
