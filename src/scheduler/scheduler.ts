@@ -208,8 +208,10 @@ async function scheduleOne(ctx: CycleContext, info: QueuedPodInfo): Promise<void
   const state = new CycleState();
   state.nodesWithAffinityPods = cache.nodesWithAffinityPods();
   state.nodesWithRequiredAntiAffinityPods = cache.nodesWithRequiredAntiAffinityPods();
+  state.nodesWithScoringAffinityPods = cache.nodesWithScoringAffinityPods();
   state.imageStates = cache.imageStates();
   state.podsWithLabel = (key, values) => cache.podsWithLabel(key, values);
+  state.podsWithAntiAffinityMatching = (labels) => cache.podsWithAntiAffinityMatching(labels);
   const result = framework.schedule(pod, nodes, state);
   if (result.kind === 'unschedulable') {
     let nominated: string | undefined;

@@ -113,3 +113,43 @@ it('keeps image states across heartbeats; updates them only when a node\'s statu
   c.addNode(node('plain')); c.removeNode('plain');
   assert.equal(c.imageGeneration, g2);
 });
+
+it('podsWithAntiAffinityMatching: the pods whose required anti-affinity terms a labelled pod may match, each once', () => {
+  const c = new SchedulerCache();
+  c.addNode(node('a')); c.addNode(node('b'));
+  const anti = (uid: string, nodeName: string, ...selectors: Array<Record<string, unknown> | null>): Pod => ({
+    ...pod(uid, nodeName),
+    spec: { ...pod(uid, nodeName).spec!, affinity: { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: selectors.map((labelSelector) => ({ labelSelector, topologyKey: 'kubernetes.io/hostname' })) } } },
+  } as Pod);
+  c.addPod(anti('by-match-labels', 'a', { matchLabels: { app: 'web' } }));
+  c.addPod(anti('by-in', 'b', { matchExpressions: [{ key: 'tier', operator: 'In', values: ['front', 'back'] }] }));
+  c.addPod(anti('two-terms', 'a', { matchLabels: { app: 'web' } }, { matchLabels: { tier: 'front' } }));
+  c.assumePod(anti('exists-only', 'b', { matchExpressions: [{ key: 'app', operator: 'Exists' }] }), 'b');
+  c.addPod(pod('plain', 'a'));
+  const uids = (labels: Record<string, string>) => c.podsWithAntiAffinityMatching(labels).map((x) => x.pod.metadata.uid).sort();
+  assert.deepEqual(uids({ app: 'web', tier: 'front' }), ['by-in', 'by-match-labels', 'exists-only', 'two-terms']);
+  assert.deepEqual(uids({ tier: 'back' }), ['by-in', 'exists-only']);
+  assert.deepEqual(uids({}), ['exists-only']);
+  assert.equal(c.podsWithAntiAffinityMatching({ app: 'web' }).find((x) => x.pod.metadata.uid === 'by-match-labels')!.node.node.metadata.name, 'a');
+  c.removePod(anti('two-terms', 'a'));
+  c.forgetPod('exists-only');
+  assert.deepEqual(uids({ app: 'web', tier: 'front' }), ['by-in', 'by-match-labels']);
+  c.removeNode('b'); // pods of a node that is gone are left out
+  assert.deepEqual(uids({ tier: 'back' }), []);
+});
+
+it('nodesWithScoringAffinityPods: nodes holding pods with pod affinity or preferred anti-affinity, not required anti-affinity only', () => {
+  const c = new SchedulerCache();
+  c.addNode(node('a')); c.addNode(node('b')); c.addNode(node('c'));
+  const withAffinity = (uid: string, nodeName: string, affinity: Record<string, unknown>): Pod => ({ ...pod(uid, nodeName), spec: { ...pod(uid, nodeName).spec!, affinity } } as Pod);
+  const term = { labelSelector: { matchLabels: { app: 'web' } }, topologyKey: 'kubernetes.io/hostname' };
+  c.addPod(withAffinity('required-anti', 'a', { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [term] } }));
+  c.addPod(withAffinity('preferred-anti', 'b', { podAntiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 1, podAffinityTerm: term }] } }));
+  assert.deepEqual(c.nodesWithScoringAffinityPods().map((n) => n.node.metadata.name), ['b']);
+  c.assumePod(withAffinity('affinity', 'c', { podAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [term] } }), 'c');
+  assert.deepEqual(c.nodesWithScoringAffinityPods().map((n) => n.node.metadata.name), ['b', 'c']);
+  c.forgetPod('affinity');
+  c.removePod(withAffinity('preferred-anti', 'b', {}));
+  assert.deepEqual(c.nodesWithScoringAffinityPods(), []);
+  assert.deepEqual(c.nodesWithAffinityPods().map((n) => n.node.metadata.name), ['a']);
+});

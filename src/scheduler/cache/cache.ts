@@ -21,9 +21,24 @@
  */
 import type { Pod } from '../../api/core/v1/pod-types.js';
 import type { Node } from '../../api/core/v1/types.js';
-import { addPodToNodeInfo, emptyNodeInfo, hasPodAffinity, hasRequiredPodAntiAffinity, isTerminal, removePodFromNodeInfo, type NodeInfo } from '../framework/node-info.js';
+import { addPodToNodeInfo, emptyNodeInfo, hasPodAffinity, hasRequiredPodAntiAffinity, hasScoringPodAffinity, isTerminal, removePodFromNodeInfo, type NodeInfo } from '../framework/node-info.js';
 import { ImageStates, type ImageState } from '../framework/image-states.js';
 import { allocatable, nonZeroRequests, podRequests, type Resources } from '../framework/resources.js';
+
+type RawTerm = { labelSelector?: { matchLabels?: Record<string, string>; matchExpressions?: Array<{ key: string; operator: string; values?: string[] }> } | null };
+
+/**
+ * `key\0value` index keys of a label every pod matching the term's selector carries (its
+ * first matchLabels entry, else its first `In` expression, one key per value); undefined
+ * when the selector requires no such label (none, empty, or only other operators).
+ */
+function requiredLabelKeys(t: RawTerm): string[] | undefined {
+  const sel = t.labelSelector;
+  if (!sel) return undefined;
+  for (const k in sel.matchLabels ?? {}) return [`${k}\u0000${sel.matchLabels![k]}`];
+  const expr = sel.matchExpressions?.find((e) => e.operator === 'In');
+  return expr ? (expr.values ?? []).map((v) => `${expr.key}\u0000${v}`) : undefined;
+}
 
 interface PodState { pod: Pod; nodeName: string; assumed: boolean; req: Resources; nonZero: { cpu: number; memory: number } }
 
@@ -39,9 +54,18 @@ export class SchedulerCache {
   /** Nodes holding pods with (anti-)affinity terms, derived lazily from `list` (upstream's HavePodsWith… lists). */
   private affinityList: NodeInfo[] | undefined;
   private antiAffinityList: NodeInfo[] | undefined;
+  private scoringAffinityList: NodeInfo[] | undefined;
   private readonly images = new ImageStates();
   /** `key\0value` → uids of the pods (bound or assumed) carrying that label: InterPodAffinity's candidates for a term. */
   private readonly byLabel = new Map<string, Set<string>>();
+  /**
+   * `key\0value` → uids of the pods with a required anti-affinity term whose selector
+   * requires that label (its first matchLabels entry, or its first `In` expression's
+   * values): only a pod carrying it can match the term. Terms without such a requirement
+   * put their pod in `antiAffinityUnindexed`.
+   */
+  private readonly antiAffinityByLabel = new Map<string, Set<string>>();
+  private readonly antiAffinityUnindexed = new Set<string>();
 
   /** `ttlMs`: how long an assumed pod whose binding finished waits for the informer (ms). */
   constructor(private readonly ttlMs = 30_000, private readonly now: () => number = Date.now) {}
@@ -84,12 +108,13 @@ export class SchedulerCache {
   /** Bumped whenever imageStates() changes (a node's images changed, or a node with images came or went). */
   get imageGeneration(): number { return this.images.generation; }
 
-  private invalidate(): void { this.list = undefined; this.affinityList = undefined; this.antiAffinityList = undefined; }
+  private invalidate(): void { this.list = undefined; this.affinityList = undefined; this.antiAffinityList = undefined; this.scoringAffinityList = undefined; }
 
   /** A pod's (anti-)affinity terms came or went: the derived lists are rebuilt on next use. */
   private touched(pod: Pod): void {
     if (hasPodAffinity(pod)) this.affinityList = undefined;
     if (hasRequiredPodAntiAffinity(pod)) this.antiAffinityList = undefined;
+    if (hasScoringPodAffinity(pod)) this.scoringAffinityList = undefined;
   }
 
   /** The nodes of nodeInfoList() holding a pod with any pod (anti-)affinity term. */
@@ -102,6 +127,15 @@ export class SchedulerCache {
     return (this.antiAffinityList ??= this.nodeInfoList().filter((n) => n.podsWithRequiredAntiAffinity.length > 0));
   }
 
+  /**
+   * The nodes of nodeInfoList() holding a pod whose terms score other pods (pod affinity,
+   * or preferred anti-affinity; required anti-affinity only filters): InterPodAffinity's
+   * PreScore for a pod without preferred terms of its own needs only these.
+   */
+  nodesWithScoringAffinityPods(): NodeInfo[] {
+    return (this.scoringAffinityList ??= this.nodeInfoList().filter((n) => n.podsWithAffinity.some(hasScoringPodAffinity)));
+  }
+
   /** A pod the informer shows bound to a node (replaces an assumed entry of the same uid). */
   addPod(pod: Pod): void {
     const nodeName = pod.spec?.nodeName;
@@ -111,6 +145,7 @@ export class SchedulerCache {
     const st: PodState = { pod, nodeName, assumed: false, req: podRequests(pod), nonZero: nonZeroRequests(pod) };
     this.pods.set(pod.metadata.uid!, st);
     this.indexLabels(pod, true);
+    this.indexAntiAffinity(pod, true);
     addPodToNodeInfo(this.info(nodeName), pod, st.req, st.nonZero);
     this.touched(pod);
   }
@@ -127,6 +162,7 @@ export class SchedulerCache {
     const st: PodState = { pod: assumed, nodeName, assumed: true, req: podRequests(pod), nonZero: nonZeroRequests(pod) };
     this.pods.set(pod.metadata.uid!, st);
     this.indexLabels(assumed, true);
+    this.indexAntiAffinity(assumed, true);
     addPodToNodeInfo(this.info(nodeName), assumed, st.req, st.nonZero);
     this.touched(pod);
   }
@@ -155,6 +191,7 @@ export class SchedulerCache {
     if (!s) return;
     this.pods.delete(uid);
     this.indexLabels(s.pod, false);
+    this.indexAntiAffinity(s.pod, false);
     this.expiring.delete(uid);
     const n = this.nodes.get(s.nodeName);
     if (!n) return;
@@ -177,6 +214,41 @@ export class SchedulerCache {
       }
     }
     return out;
+  }
+
+  /**
+   * The pods (bound or assumed, on nodes of nodeInfoList()) with a required anti-affinity
+   * term that a pod labelled `labels` may match — every pod whose term does match is
+   * among them, each once — with their NodeInfos. InterPodAffinity's PreFilter checks
+   * these instead of every pod with anti-affinity terms.
+   */
+  podsWithAntiAffinityMatching(labels: Readonly<Record<string, string>>): Array<{ pod: Pod; node: NodeInfo }> {
+    const uids = new Set(this.antiAffinityUnindexed);
+    for (const k in labels) for (const uid of this.antiAffinityByLabel.get(`${k}\u0000${labels[k]}`) ?? []) uids.add(uid);
+    const out: Array<{ pod: Pod; node: NodeInfo }> = [];
+    for (const uid of uids) {
+      const s = this.pods.get(uid)!;
+      const node = this.nodes.get(s.nodeName);
+      if (node && this.present.has(s.nodeName)) out.push({ pod: s.pod, node });
+    }
+    return out;
+  }
+
+  private indexAntiAffinity(pod: Pod, add: boolean): void {
+    if (!hasRequiredPodAntiAffinity(pod)) return;
+    const uid = pod.metadata.uid!;
+    const terms = (pod.spec?.affinity as { podAntiAffinity?: { requiredDuringSchedulingIgnoredDuringExecution?: RawTerm[] } } | undefined)
+      ?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution ?? [];
+    for (const t of terms) {
+      const keys = requiredLabelKeys(t);
+      if (!keys) { if (add) this.antiAffinityUnindexed.add(uid); else this.antiAffinityUnindexed.delete(uid); continue; }
+      for (const key of keys) {
+        let set = this.antiAffinityByLabel.get(key);
+        if (add) { if (!set) this.antiAffinityByLabel.set(key, (set = new Set())); set.add(uid); continue; }
+        set?.delete(uid);
+        if (set?.size === 0) this.antiAffinityByLabel.delete(key);
+      }
+    }
   }
 
   private indexLabels(pod: Pod, add: boolean): void {

@@ -20,11 +20,19 @@ export class CycleState {
   nodesWithAffinityPods?: import('./node-info.js').NodeInfo[];
   /** The nodes of allNodes holding pods with required anti-affinity terms, when the cache keeps them. */
   nodesWithRequiredAntiAffinityPods?: import('./node-info.js').NodeInfo[];
+  /** The nodes of allNodes holding pods whose terms score other pods (pod affinity, preferred anti-affinity), when the cache keeps them. */
+  nodesWithScoringAffinityPods?: import('./node-info.js').NodeInfo[];
   /**
    * The pods (bound or assumed) whose label `key` has one of `values`, with their nodes,
    * when the cache indexes them (else plugins scan allNodes' pods).
    */
   podsWithLabel?: (key: string, values: readonly string[]) => Array<{ pod: import('../../api/core/v1/pod-types.js').Pod; node: import('./node-info.js').NodeInfo }>;
+  /**
+   * The pods with a required anti-affinity term a pod labelled `labels` may match (each
+   * once, with its node), when the cache indexes them (else plugins scan
+   * nodesWithRequiredAntiAffinityPods).
+   */
+  podsWithAntiAffinityMatching?: (labels: Readonly<Record<string, string>>) => Array<{ pod: import('../../api/core/v1/pod-types.js').Pod; node: import('./node-info.js').NodeInfo }>;
   /** The cache's cluster-wide image states (ImageLocality), when the cache keeps them (else the plugin derives them from allNodes). */
   imageStates?: ReadonlyMap<string, import('./image-states.js').ImageState>;
 
@@ -44,7 +52,9 @@ export class CycleState {
     c.allNodes = this.allNodes;
     c.nodesWithAffinityPods = this.nodesWithAffinityPods;
     c.nodesWithRequiredAntiAffinityPods = this.nodesWithRequiredAntiAffinityPods;
+    c.nodesWithScoringAffinityPods = this.nodesWithScoringAffinityPods;
     c.podsWithLabel = this.podsWithLabel;
+    c.podsWithAntiAffinityMatching = this.podsWithAntiAffinityMatching;
     c.imageStates = this.imageStates;
     return c;
   }

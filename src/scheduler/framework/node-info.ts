@@ -25,11 +25,16 @@ export interface NodeInfo {
   podsWithRequiredAntiAffinity: Pod[];
 }
 
-type PodAffinityFields = { podAffinity?: unknown; podAntiAffinity?: { requiredDuringSchedulingIgnoredDuringExecution?: unknown[] } };
+type PodAffinityFields = { podAffinity?: unknown; podAntiAffinity?: { requiredDuringSchedulingIgnoredDuringExecution?: unknown[]; preferredDuringSchedulingIgnoredDuringExecution?: unknown[] } };
 /** True when the pod has pod affinity or anti-affinity. */
 export const hasPodAffinity = (p: Pod): boolean => {
   const a = p.spec?.affinity as PodAffinityFields | undefined;
   return !!a && (!!a.podAffinity || !!a.podAntiAffinity);
+};
+/** True when the pod's terms score other pods: pod affinity, or preferred pod anti-affinity terms (InterPodAffinity's PreScore). */
+export const hasScoringPodAffinity = (p: Pod): boolean => {
+  const a = p.spec?.affinity as PodAffinityFields | undefined;
+  return !!a && (!!a.podAffinity || (a.podAntiAffinity?.preferredDuringSchedulingIgnoredDuringExecution?.length ?? 0) > 0);
 };
 /** True when the pod has required pod anti-affinity terms. */
 export const hasRequiredPodAntiAffinity = (p: Pod): boolean =>

@@ -214,11 +214,13 @@ export const interPodAffinity = (handle: FrameworkHandle = {}): PreFilterPlugin 
       const nsLabels = incomingNsLabels(pod);
       const s = preFilterState(info, nsLabels);
       const withIncomingTerms = info.requiredAffinity.length > 0 || info.requiredAntiAffinity.length > 0;
-      for (const n of state.nodesWithRequiredAntiAffinityPods ?? state.allNodes) {
-        for (const p of n.podsWithRequiredAntiAffinity) {
-          for (const t of existingInfo(p)?.requiredAntiAffinity ?? []) if (termMatches(t, pod, nsLabels)) inc(s.existingAntiAffinityCounts, n.node, t.topologyKey);
-        }
-      }
+      const countExisting = (p: Pod, n: NodeInfo): void => {
+        for (const t of existingInfo(p)?.requiredAntiAffinity ?? []) if (termMatches(t, pod, nsLabels)) inc(s.existingAntiAffinityCounts, n.node, t.topologyKey);
+      };
+      // With the cache's index, only the pods whose terms this pod's labels may match.
+      const existing = state.podsWithAntiAffinityMatching?.(pod.metadata.labels ?? {});
+      if (existing) for (const { pod: p, node: n } of existing) countExisting(p, n);
+      else for (const n of state.nodesWithRequiredAntiAffinityPods ?? state.allNodes) for (const p of n.podsWithRequiredAntiAffinity) countExisting(p, n);
       if (withIncomingTerms) {
         // Only pods carrying a label a term requires can match it: with the cache's label
         // index they are the candidates; without, every pod of every node is.
@@ -261,8 +263,8 @@ export const interPodAffinity = (handle: FrameworkHandle = {}): PreFilterPlugin 
         }
       }
       if (s.existingAntiAffinityCounts.size > 0) {
-        for (const [k, v] of Object.entries(labels)) {
-          if ((s.existingAntiAffinityCounts.get(pair(k, v)) ?? 0) > 0) return unschedulable(ERR_REASON_EXISTING_ANTI_AFFINITY_RULES_NOT_MATCH);
+        for (const k in labels) {
+          if ((s.existingAntiAffinityCounts.get(pair(k, labels[k])) ?? 0) > 0) return unschedulable(ERR_REASON_EXISTING_ANTI_AFFINITY_RULES_NOT_MATCH);
         }
       }
       return success();
@@ -281,7 +283,7 @@ export const interPodAffinity = (handle: FrameworkHandle = {}): PreFilterPlugin 
         if (!m) topologyScore.set(term.topologyKey, (m = new Map()));
         m.set(v, (m.get(v) ?? 0) + weight);
       };
-      for (const n of hasConstraints ? state.allNodes : (state.nodesWithAffinityPods ?? state.allNodes)) {
+      for (const n of hasConstraints ? state.allNodes : (state.nodesWithScoringAffinityPods ?? state.nodesWithAffinityPods ?? state.allNodes)) {
         // Without preferred terms of its own, only pods with (anti-)affinity matter.
         const pods = hasConstraints ? n.pods : n.podsWithAffinity;
         if (pods.length === 0 || Object.keys(n.node.metadata.labels ?? {}).length === 0) continue;
