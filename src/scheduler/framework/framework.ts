@@ -137,7 +137,8 @@ export class Framework implements FrameworkRuntime {
       const p = filters[i];
       let s: Status;
       try { s = p.filter(state, pod, node); } catch (err) { return { ...asError(err), plugin: p.name }; }
-      if (s.code !== 'Success') return { ...s, plugin: p.name };
+      // A literal, not a spread: this runs for every rejected node of every cycle.
+      if (s.code !== 'Success') return s.cause === undefined ? { code: s.code, reasons: s.reasons, plugin: p.name } : { code: s.code, reasons: s.reasons, plugin: p.name, cause: s.cause };
     }
     return success();
   }

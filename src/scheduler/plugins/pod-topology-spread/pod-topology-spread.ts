@@ -136,14 +136,17 @@ function constraintsOf(pod: Pod, when: string, d?: Defaulting): Constraint[] {
 function countDomains(pod: Pod, constraints: Constraint[], nodes: NodeInfo[]): SpreadState {
   const counts = constraints.map(() => new Map<string, number>());
   const ns = pod.metadata.namespace;
-  const hasAllKeys = (node: Node): boolean => constraints.every((c) => node.metadata.labels?.[c.topologyKey] !== undefined);
-  for (const n of nodes) {
-    if (!hasAllKeys(n.node)) continue;
-    constraints.forEach((c, i) => {
-      if (!nodeIncluded(c, pod, n.node)) return;
-      const domain = n.node.metadata.labels![c.topologyKey];
+  // Plain loops: this visits every node of every cycle.
+  nodes: for (const n of nodes) {
+    const labels = n.node.metadata.labels;
+    if (!labels) continue;
+    for (let i = 0; i < constraints.length; i++) if (labels[constraints[i].topologyKey] === undefined) continue nodes;
+    for (let i = 0; i < constraints.length; i++) {
+      const c = constraints[i];
+      if (!nodeIncluded(c, pod, n.node)) continue;
+      const domain = labels[c.topologyKey];
       counts[i].set(domain, (counts[i].get(domain) ?? 0) + countOnNode(n, c, ns));
-    });
+    }
   }
   return spreadState(constraints, counts, constraints.map((c) => (c.selector.matches(pod.metadata.labels) ? 1 : 0)));
 }
