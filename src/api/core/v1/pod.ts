@@ -231,7 +231,9 @@ export const podDefinition: ResourceDefinition<Pod> = {
   protobufMessage: 'k8s.io.api.core.v1.Pod',
   printer: podPrinter,
   strategy: {
-    tracksGeneration: true,
+    // Pods have no metadata.generation in 1.32: upstream sets it from 1.33 on
+    // (PodObservedGenerationTracking, kubernetes/kubernetes#130181).
+    tracksGeneration: false,
     prepareForCreate(pod, deps) {
       pod.status = { phase: 'Pending', qosClass: podQosClass(pod) };
       // A gated pod says so from the start (upstream applySchedulingGatedCondition).
