@@ -41,7 +41,7 @@ export interface SqliteStorageOptions {
   compactIntervalMs?: number;
   /** Revisions kept by automatic compaction (default 1000). */
   compactRetainRevisions?: number;
-  /** Size trigger: compact once this many revisions beyond the retained ones are uncompacted (default 2000; 0 disables). */
+  /** Size trigger: compact once this many revisions beyond the retained ones are uncompacted (default 10000; 0 disables). */
   compactEveryRevisions?: number;
   /** Values on their way to and from the rows, e.g. encryption at rest (encryption/encryption-config.ts); default identity. */
   transformer?: ValueTransformer;
@@ -81,7 +81,7 @@ export class SqliteStorage implements Storage {
     const interval = opts.compactIntervalMs ?? 5 * 60_000;
     this.compactor = startCompactor(this.ctx, {
       intervalMs: interval, retain: opts.compactRetainRevisions ?? 1000,
-      everyRevisions: interval > 0 ? opts.compactEveryRevisions ?? 2_000 : 0,
+      everyRevisions: interval > 0 ? opts.compactEveryRevisions ?? 10_000 : 0,
     });
   }
 
