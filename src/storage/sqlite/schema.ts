@@ -9,7 +9,12 @@
  *   prev_revision   the id of the row this one supersedes (0 when none)
  *   lease           kept for kine compatibility, always 0
  *   value           the object as JSON, without metadata.resourceVersion
- *   old_value       the previous row's value (for prevObject after compaction)
+ *   old_value       NULL since 2026-12-03 (databases written before hold the previous
+ *                   row's value there); the previous state is read from the row at
+ *                   prev_revision, which compaction keeps while this row is above the
+ *                   compacted revision (compactSuperseded deletes only rows that a
+ *                   compacted row supersedes). Storing it again doubled every update
+ *                   row and pushed a pod's row into an overflow page.
  * The unique index on (name, prev_revision) makes two writers that read the same latest
  * row conflict: the second insert fails with SQLITE_CONSTRAINT_UNIQUE.
  * `kine_meta` keeps the compaction watermark (`compact_rev`).
@@ -59,8 +64,12 @@ export function prepareStatements(db: Database.Database) {
         SELECT name, MAX(id) AS id FROM kine WHERE name >= ? AND name < ? AND id <= ? GROUP BY name
       ) m ON k.id = m.id
       WHERE k.deleted = 0 AND k.name > ?`),
-    /** Rows in (after, upTo] with a name in [from, to), in revision order (watch replay). */
-    since: db.prepare<[number, number, string, string], Row>('SELECT * FROM kine WHERE id > ? AND id <= ? AND name >= ? AND name < ? ORDER BY id'),
+    /** Rows in (after, upTo] with a name in [from, to), in revision order (watch replay); old_value from the row at prev_revision. */
+    since: db.prepare<[number, number, string, string], Row>(`
+      SELECT k.id, k.name, k.created, k.deleted, k.create_revision, k.prev_revision, k.value,
+        COALESCE(k.old_value, p.value) AS old_value
+      FROM kine k LEFT JOIN kine p ON p.id = k.prev_revision AND p.deleted = 0 AND k.created = 0
+      WHERE k.id > ? AND k.id <= ? AND k.name >= ? AND k.name < ? ORDER BY k.id`),
     /**
      * Compaction of the revisions in (from, to] (kine's way): every row a row of that range
      * supersedes (its prev_revision), then the range's tombstones. Rows at or below `from`

@@ -103,3 +103,35 @@ it('sqlite: compaction on size keeps the log bounded under churn, with the retai
     assert.equal((await s.list('/r/x/', { revision: st.compactedRevision })).items.length, 5);
   } finally { await s.close(); rmSync(dir, { recursive: true, force: true }); }
 });
+
+it('sqlite: rows do not store the previous value; a replay after compaction still carries prevObject', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'k8ts-sqlite-'));
+  try {
+    const path = join(dir, 'state.db');
+    const s = await openSqliteStorage({ path, compactIntervalMs: 0 });
+    await s.create<KubeObject>('/r/x/a', { metadata: { name: 'a' }, data: { v: '1' } } as KubeObject);
+    const a2 = await s.guaranteedUpdate<KubeObject>('/r/x/a', (c) => ({ ...c!, data: { v: '2' } }));
+    const a3 = await s.guaranteedUpdate<KubeObject>('/r/x/a', (c) => ({ ...c!, data: { v: '3' } }));
+    const d = await s.delete<KubeObject>('/r/x/a');
+    // Compacting at a2 removes the create row (a2 supersedes it); a2 itself stays as the
+    // key's state at the compacted revision, so a3's previous state is still there.
+    await s.compact(Number(a2.metadata.resourceVersion));
+    const ac = new AbortController();
+    const it = s.watch<KubeObject>('/r/x/', { recursive: true, revision: Number(a2.metadata.resourceVersion), signal: ac.signal })[Symbol.asyncIterator]();
+    const e1 = (await it.next()).value!;
+    const e2 = (await it.next()).value!;
+    ac.abort();
+    assert.equal(e1.type, 'MODIFIED');
+    assert.deepEqual(e1.prevObject?.data, { v: '2' });
+    assert.equal(e1.prevObject?.metadata.resourceVersion, a2.metadata.resourceVersion);
+    assert.equal(e2.type, 'DELETED');
+    assert.deepEqual(e2.prevObject?.data, { v: '3' });
+    assert.equal(e2.prevObject?.metadata.resourceVersion, a3.metadata.resourceVersion);
+    assert.ok(Number(d.metadata.resourceVersion) > Number(a3.metadata.resourceVersion));
+    await s.close();
+    const { default: Database } = await import('better-sqlite3');
+    const db = new Database(path, { readonly: true });
+    assert.deepEqual(db.prepare('SELECT COUNT(*) AS n FROM kine WHERE old_value IS NOT NULL').get(), { n: 0 });
+    db.close();
+  } finally { rmSync(dir, { recursive: true, force: true }); }
+});
