@@ -9,7 +9,6 @@
  * events) is what bench/scheduler.ts adds.
  */
 import { Framework } from '../src/scheduler/framework/framework.js';
-import { CycleState } from '../src/scheduler/framework/cycle-state.js';
 import { SchedulerCache } from '../src/scheduler/cache/cache.js';
 import { defaultProfile, pluginRegistry } from '../src/scheduler/plugins/registry.js';
 const NODES = 5000, PODS = Number(process.argv[2] ?? 10000), CASE = process.argv[3] ?? 'basic';
@@ -29,13 +28,7 @@ let evaluated = 0;
 for (let i = 0; i < PODS; i++) {
   const p = pod(i);
   keep.push(p);
-  const state = new CycleState();
-  state.nodesWithAffinityPods = cache.nodesWithAffinityPods();
-  state.nodesWithRequiredAntiAffinityPods = cache.nodesWithRequiredAntiAffinityPods();
-  state.nodesWithScoringAffinityPods = cache.nodesWithScoringAffinityPods();
-  state.imageStates = cache.imageStates();
-  state.podsWithLabel = (key, values) => cache.podsWithLabel(key, values);
-  state.podsWithAntiAffinityMatching = (labels) => cache.podsWithAntiAffinityMatching(labels);
+  const state = cache.cycleState();
   const r = fw.schedule(p, cache.nodeInfoList(), state);
   if (r.kind !== 'scheduled') throw new Error(JSON.stringify(r));
   evaluated += r.evaluatedNodes;

@@ -26,7 +26,7 @@ import type { DeletedFinalStateUnknown, SharedIndexInformer, SharedInformerFacto
 import { isConflict, isNotFound } from '../machinery/errors.js';
 import { SchedulerCache } from './cache/cache.js';
 import { recordSchedulingFailure } from './failure-handler.js';
-import { CycleState } from './framework/cycle-state.js';
+import type { CycleState } from './framework/cycle-state.js';
 import { fitErrorMessage } from './framework/fit-error.js';
 import { Framework, type PluginConfig } from './framework/framework.js';
 import type { ObjectGetter, ObjectLister, PluginFactory } from './framework/interface.js';
@@ -205,13 +205,7 @@ async function scheduleOne(ctx: CycleContext, info: QueuedPodInfo): Promise<void
   const start = performance.now();
   const podCycle = queue.schedulingCycle();
   const nodes = cache.nodeInfoList();
-  const state = new CycleState();
-  state.nodesWithAffinityPods = cache.nodesWithAffinityPods();
-  state.nodesWithRequiredAntiAffinityPods = cache.nodesWithRequiredAntiAffinityPods();
-  state.nodesWithScoringAffinityPods = cache.nodesWithScoringAffinityPods();
-  state.imageStates = cache.imageStates();
-  state.podsWithLabel = (key, values) => cache.podsWithLabel(key, values);
-  state.podsWithAntiAffinityMatching = (labels) => cache.podsWithAntiAffinityMatching(labels);
+  const state = cache.cycleState();
   const result = framework.schedule(pod, nodes, state);
   if (result.kind === 'unschedulable') {
     let nominated: string | undefined;

@@ -23,6 +23,7 @@ import type { Pod } from '../../api/core/v1/pod-types.js';
 import type { Node } from '../../api/core/v1/types.js';
 import { addPodToNodeInfo, emptyNodeInfo, hasPodAffinity, hasRequiredPodAntiAffinity, hasScoringPodAffinity, isTerminal, removePodFromNodeInfo, type NodeInfo } from '../framework/node-info.js';
 import { ImageStates, type ImageState } from '../framework/image-states.js';
+import { CycleState } from '../framework/cycle-state.js';
 import { allocatable, nonZeroRequests, podRequests, type Resources } from '../framework/resources.js';
 
 type RawTerm = { labelSelector?: { matchLabels?: Record<string, string>; matchExpressions?: Array<{ key: string; operator: string; values?: string[] }> } | null };
@@ -104,6 +105,22 @@ export class SchedulerCache {
    * cycles only when some node's images change.
    */
   imageStates(): ReadonlyMap<string, ImageState> { return this.images.states; }
+
+  /**
+   * A new cycle's state seeded with this cache's indexes (nodes with (anti-)affinity pods,
+   * image states, pods by label, pods by anti-affinity term): the per-cycle snapshot
+   * upstream's framework reads from its Snapshot's lister.
+   */
+  cycleState(): CycleState {
+    const state = new CycleState();
+    state.nodesWithAffinityPods = this.nodesWithAffinityPods();
+    state.nodesWithRequiredAntiAffinityPods = this.nodesWithRequiredAntiAffinityPods();
+    state.nodesWithScoringAffinityPods = this.nodesWithScoringAffinityPods();
+    state.imageStates = this.imageStates();
+    state.podsWithLabel = (key, values) => this.podsWithLabel(key, values);
+    state.podsWithAntiAffinityMatching = (labels) => this.podsWithAntiAffinityMatching(labels);
+    return state;
+  }
 
   /** Bumped whenever imageStates() changes (a node's images changed, or a node with images came or went). */
   get imageGeneration(): number { return this.images.generation; }
