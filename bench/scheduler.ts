@@ -69,8 +69,10 @@ async function stop(child: ChildProcess): Promise<void> {
   await exited;
   clearTimeout(t);
 }
+/** Bytes of one SQLite file of the data dir ('' the database, '-wal' its WAL; 0 when absent). */
+const dbFileBytes = (dataDir: string, ext: '' | '-wal'): number => { try { return statSync(join(dataDir, 'server', 'db', `state.db${ext}`)).size; } catch { return 0; } };
 /** Bytes of the SQLite database with its WAL. */
-const dbBytes = (dataDir: string): number => ['', '-wal'].reduce((sum, ext) => { try { return sum + statSync(join(dataDir, 'server', 'db', `state.db${ext}`)).size; } catch { return sum; } }, 0);
+const dbBytes = (dataDir: string): number => dbFileBytes(dataDir, '') + dbFileBytes(dataDir, '-wal');
 const cpuSeconds = (pid: number): number => {
   try { const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' '); return (Number(f[11]) + Number(f[12])) / 100; } catch { return NaN; }
 };
@@ -205,9 +207,9 @@ async function unschedulableWindow(api: ReturnType<typeof apiFor>, dataDir: stri
     }
     return n;
   };
-  const start = { events: await countEvents(), db: dbBytes(dataDir), sched: cpuSeconds(scheduler.pid!), api: cpuSeconds(apiserver.pid!), at: performance.now() };
+  const start = { events: await countEvents(), db: dbBytes(dataDir), wal: dbFileBytes(dataDir, '-wal'), sched: cpuSeconds(scheduler.pid!), api: cpuSeconds(apiserver.pid!), at: performance.now() };
   await new Promise((r) => setTimeout(r, WINDOW_S * 1000));
-  const end = { events: await countEvents(), db: dbBytes(dataDir), sched: cpuSeconds(scheduler.pid!), api: cpuSeconds(apiserver.pid!), at: performance.now() };
+  const end = { events: await countEvents(), db: dbBytes(dataDir), wal: dbFileBytes(dataDir, '-wal'), sched: cpuSeconds(scheduler.pid!), api: cpuSeconds(apiserver.pid!), at: performance.now() };
   const seconds = (end.at - start.at) / 1000;
   const summary = {
     date: new Date().toISOString(), machine: `${cpus().length} x ${cpus()[0]?.model.trim()}`, node: process.version,
@@ -216,11 +218,12 @@ async function unschedulableWindow(api: ReturnType<typeof apiFor>, dataDir: stri
     apiserverCpuPercentOfCore: Math.round(((end.api - start.api) / seconds) * 1000) / 10,
     eventsAtStart: start.events, eventsAtEnd: end.events,
     dbMBAtStart: Math.round(start.db / 1e5) / 10, dbMBAtEnd: Math.round(end.db / 1e5) / 10,
+    walMBAtStart: Math.round(start.wal / 1e5) / 10, walMBAtEnd: Math.round(end.wal / 1e5) / 10,
   };
   console.log(JSON.stringify(summary, null, 2));
   console.log(`| ${PODS} unschedulable pods (${NODES} nodes) for ${summary.windowS} s: scheduler / apiserver CPU | ${summary.schedulerCpuPercentOfCore} % / ${summary.apiserverCpuPercentOfCore} % of a core | goal < 5 % | — |`);
   console.log(`| … Events at the start / end of the window | ${summary.eventsAtStart} / ${summary.eventsAtEnd} | goal < 20,000 | — |`);
-  console.log(`| … database at the start / end of the window | ${summary.dbMBAtStart} / ${summary.dbMBAtEnd} MB | goal: flat | — |`);
+  console.log(`| … database at the start / end of the window (of which WAL) | ${summary.dbMBAtStart} (${summary.walMBAtStart}) / ${summary.dbMBAtEnd} (${summary.walMBAtEnd}) MB | goal: flat | — |`);
 }
 
 main().then(() => process.exit(0), (err) => { console.error(err); process.exit(1); });
