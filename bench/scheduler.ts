@@ -71,8 +71,8 @@ async function stop(child: ChildProcess): Promise<void> {
 }
 /** Bytes of one SQLite file of the data dir ('' the database, '-wal' its WAL; 0 when absent). */
 const dbFileBytes = (dataDir: string, ext: '' | '-wal'): number => { try { return statSync(join(dataDir, 'server', 'db', `state.db${ext}`)).size; } catch { return 0; } };
-/** Bytes of the SQLite database with its WAL. */
-const dbBytes = (dataDir: string): number => dbFileBytes(dataDir, '') + dbFileBytes(dataDir, '-wal');
+/** Bytes of the SQLite database with its WAL (`db`), and of the WAL alone. */
+const dbSizes = (dataDir: string): { db: number; wal: number } => { const wal = dbFileBytes(dataDir, '-wal'); return { db: dbFileBytes(dataDir, '') + wal, wal }; };
 const cpuSeconds = (pid: number): number => {
   try { const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' '); return (Number(f[11]) + Number(f[12])) / 100; } catch { return NaN; }
 };
@@ -207,9 +207,9 @@ async function unschedulableWindow(api: ReturnType<typeof apiFor>, dataDir: stri
     }
     return n;
   };
-  const start = { events: await countEvents(), db: dbBytes(dataDir), wal: dbFileBytes(dataDir, '-wal'), sched: cpuSeconds(scheduler.pid!), api: cpuSeconds(apiserver.pid!), at: performance.now() };
+  const start = { events: await countEvents(), ...dbSizes(dataDir), sched: cpuSeconds(scheduler.pid!), api: cpuSeconds(apiserver.pid!), at: performance.now() };
   await new Promise((r) => setTimeout(r, WINDOW_S * 1000));
-  const end = { events: await countEvents(), db: dbBytes(dataDir), wal: dbFileBytes(dataDir, '-wal'), sched: cpuSeconds(scheduler.pid!), api: cpuSeconds(apiserver.pid!), at: performance.now() };
+  const end = { events: await countEvents(), ...dbSizes(dataDir), sched: cpuSeconds(scheduler.pid!), api: cpuSeconds(apiserver.pid!), at: performance.now() };
   const seconds = (end.at - start.at) / 1000;
   const summary = {
     date: new Date().toISOString(), machine: `${cpus().length} x ${cpus()[0]?.model.trim()}`, node: process.version,

@@ -60,7 +60,7 @@ export function append(ctx: LogContext, name: string, kind: 'create' | 'update' 
   ctx.group.join();
   try {
     // old_value is not stored (schema.ts): the event below carries it from `prev`.
-    const info = ctx.stmts.insert.run(name, kind === 'create' ? 1 : 0, kind === 'delete' ? 1 : 0, createRevision, prevRevision, value, null);
+    const info = ctx.stmts.insert.run(name, kind === 'create' ? 1 : 0, kind === 'delete' ? 1 : 0, createRevision, prevRevision, value);
     id = Number(info.lastInsertRowid);
   } catch (err) {
     if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') throw new StorageError('ResourceVersionConflicts', name, 'concurrent modification', { cause: err });

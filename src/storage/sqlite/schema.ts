@@ -44,8 +44,9 @@ export function prepareStatements(db: Database.Database) {
     latest: db.prepare<[string], Row>('SELECT * FROM kine WHERE name = ? ORDER BY id DESC LIMIT 1'),
     /** Latest row of one name at or below a revision (the committed view while a batch is open). */
     latestAt: db.prepare<[string, number], Row>('SELECT * FROM kine WHERE name = ? AND id <= ? ORDER BY id DESC LIMIT 1'),
-    insert: db.prepare<[string, number, number, number, number, string | null, string | null]>(
-      'INSERT INTO kine (name, created, deleted, create_revision, prev_revision, value, old_value) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+    /** A new row; old_value stays NULL (see the module doc). */
+    insert: db.prepare<[string, number, number, number, number, string | null]>(
+      'INSERT INTO kine (name, created, deleted, create_revision, prev_revision, value) VALUES (?, ?, ?, ?, ?, ?)'),
     /** The highest revision ever issued; survives compaction of the newest rows (sqlite_sequence). */
     currentRevision: db.prepare<[], { rev: number | null }>(
       "SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'kine'), 0), COALESCE((SELECT MAX(id) FROM kine), 0)) AS rev"),
@@ -68,7 +69,7 @@ export function prepareStatements(db: Database.Database) {
     since: db.prepare<[number, number, string, string], Row>(`
       SELECT k.id, k.name, k.created, k.deleted, k.create_revision, k.prev_revision, k.value,
         COALESCE(k.old_value, p.value) AS old_value
-      FROM kine k LEFT JOIN kine p ON p.id = k.prev_revision AND p.deleted = 0 AND k.created = 0
+      FROM kine k LEFT JOIN kine p ON p.id = k.prev_revision AND p.deleted = 0
       WHERE k.id > ? AND k.id <= ? AND k.name >= ? AND k.name < ? ORDER BY k.id`),
     /**
      * Compaction of the revisions in (from, to] (kine's way): every row a row of that range
